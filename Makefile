@@ -1,0 +1,121 @@
+# swaplab: make run | test | iso | debug | bench | stress | host-tests | lint
+# Variables: ARCH (x86_64), SMP, MEM, MACHINE (pc|q35), ACCEL (kvm|tcg), CMDLINE.
+ARCH ?= x86_64
+SMP ?= 4
+MEM ?= 512M
+MACHINE ?= q35
+ACCEL ?=
+CMDLINE ?=
+BUILD := build/$(ARCH)
+HOSTBUILD := build/host
+
+CC ?= gcc
+ifeq ($(origin CC),default)
+CC := gcc
+endif
+LD := ld
+
+WARN := -Wall -Wextra -Werror -Wno-unused-parameter
+COMMON_CFLAGS := -std=gnu11 -g -O2 $(WARN) -I. -MMD -MP
+
+# --- kernel -----------------------------------------------------------------
+ifeq ($(ARCH),x86_64)
+ARCH_CFLAGS := -mcmodel=kernel -mno-red-zone -mno-mmx -mno-sse -mno-sse2 -mno-avx \
+	-fno-pic -fno-pie
+endif
+KCFLAGS := $(COMMON_CFLAGS) -ffreestanding -fno-stack-protector -fno-omit-frame-pointer \
+	-fno-optimize-sibling-calls -fno-common -Iarch/$(ARCH)/include -DARCH_$(ARCH) \
+	$(ARCH_CFLAGS)
+
+# Every .c/.S under these folders is part of the kernel; files that are
+# host-only live in arch/host or tests/host.
+KSRCS := $(wildcard kernel/*.c mm/*.c drivers/*.c tests/*.c tests/kernel/*.c \
+	arch/$(ARCH)/*.c arch/$(ARCH)/*.S)
+KOBJS := $(patsubst %,$(BUILD)/%.o,$(KSRCS))
+
+KERNEL := $(BUILD)/swaplab.elf
+
+all: $(KERNEL) host-build
+
+$(BUILD)/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -c $< -o $@
+
+$(BUILD)/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -D__ASSEMBLY__ -c $< -o $@
+
+$(BUILD)/linker.ld: linker.ld
+	@mkdir -p $(dir $@)
+	$(CC) -E -P -x c -DARCH_$(ARCH) -D__ASSEMBLY__ -I. $< -o $@
+
+LDFLAGS := -nostdlib -z max-page-size=0x1000 --no-warn-rwx-segments
+
+# Two links: the second adds the symbol table that backtraces print. Text
+# addresses do not move between them because the table is read-only data
+# placed after all text.
+$(KERNEL): $(KOBJS) $(BUILD)/linker.ld tools/gen-ksyms.sh
+	$(LD) $(LDFLAGS) -T $(BUILD)/linker.ld -o $@.pass1 $(KOBJS)
+	tools/gen-ksyms.sh $@.pass1 > $(BUILD)/ksyms_table.c
+	$(CC) $(KCFLAGS) -c $(BUILD)/ksyms_table.c -o $(BUILD)/ksyms_table.o
+	$(LD) $(LDFLAGS) -T $(BUILD)/linker.ld -o $@ $(KOBJS) $(BUILD)/ksyms_table.o
+	@rm -f $@.pass1
+
+-include $(KOBJS:.o=.d)
+
+# --- host build: mm/ and kernel/ over arch/host, under ASan + UBSan --------
+HOST_EXCLUDE := kernel/main.c kernel/ksyms.c $(HOST_EXCLUDE_EXTRA)
+HSRCS := $(filter-out $(HOST_EXCLUDE),$(wildcard kernel/*.c mm/*.c tests/*.c \
+	tests/host/*.c arch/host/*.c))
+HCFLAGS := $(COMMON_CFLAGS) -O1 -DSWAPLAB_HOST -Iarch/host/include -pthread \
+	-fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+HOBJS := $(patsubst %,$(HOSTBUILD)/%.o,$(HSRCS))
+HOST_TESTS := $(HOSTBUILD)/swaplab-host-tests
+
+$(HOSTBUILD)/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HCFLAGS) -c $< -o $@
+
+$(HOST_TESTS): $(HOBJS)
+	$(CC) $(HCFLAGS) -o $@ $(HOBJS)
+
+-include $(HOBJS:.o=.d)
+
+host-build: $(HOST_TESTS)
+
+host-tests: $(HOST_TESTS)
+	$(HOST_TESTS)
+
+# --- running ----------------------------------------------------------------
+QEMU_VARS = ARCH=$(ARCH) SMP=$(SMP) MEM=$(MEM) MACHINE=$(MACHINE) ACCEL=$(ACCEL)
+
+deps:
+	@tools/deps.sh
+
+run: deps $(KERNEL)
+	@$(QEMU_VARS) tools/qemu-run.sh --kernel $(KERNEL) -- $(CMDLINE)
+
+debug: deps $(KERNEL)
+	@$(QEMU_VARS) tools/qemu-run.sh --debug --kernel $(KERNEL) -- $(CMDLINE)
+
+ISO := $(BUILD)/swaplab.iso
+iso: deps $(ISO)
+
+$(ISO): $(KERNEL) tools/mkiso.sh
+	tools/mkiso.sh $(KERNEL) $@ "$(CMDLINE)"
+
+test: deps $(KERNEL) $(HOST_TESTS) $(ISO)
+	@tools/test.sh
+
+bench: deps $(KERNEL)
+	@$(QEMU_VARS) tools/qemu-run.sh --kernel $(KERNEL) -- ktest=bench.* $(CMDLINE)
+
+lint:
+	clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h') || true
+	cppcheck --quiet --enable=warning,performance --std=c11 -I. -Iarch/$(ARCH)/include \
+		--suppress=missingIncludeSystem kernel mm drivers arch/$(ARCH)
+
+clean:
+	rm -rf build
+
+.PHONY: all run debug iso test bench lint clean deps host-build host-tests

@@ -1,0 +1,116 @@
+#include "cmdline.h"
+#include "errno.h"
+#include "printk.h"
+#include "string.h"
+
+extern const struct kparam __start_kparams[], __stop_kparams[];
+
+static char saved_line[1024];
+
+const char *cmdline_get(void)
+{
+	return saved_line;
+}
+
+static const struct kparam *kparam_find(const char *key, size_t len)
+{
+	for (const struct kparam *p = __start_kparams; p < __stop_kparams; p++)
+		if (strlen(p->key) == len && strncmp(p->key, key, len) == 0)
+			return p;
+	return NULL;
+}
+
+static void kparam_list_known(void)
+{
+	pr_err("cmdline: known keys:\n");
+	for (const struct kparam *p = __start_kparams; p < __stop_kparams; p++)
+		pr_err("cmdline:   %-24s %s\n", p->key, p->help);
+}
+
+static int kparam_set(const struct kparam *p, const char *val, size_t len)
+{
+	u64 v;
+	int err;
+
+	switch (p->kind) {
+	case KPARAM_KIND_U64:
+		err = str_parse_u64(val, len, &v, true);
+		if (err || v < p->min || v > p->max) {
+			pr_err("cmdline: %s=%.*s: expected a number in %lu..%lu\n", p->key,
+			       (int)len, val, (unsigned long)p->min, (unsigned long)p->max);
+			return -EINVAL;
+		}
+		*(u64 *)p->var = v;
+		return 0;
+	case KPARAM_KIND_BOOL:
+		if (len == 1 && (val[0] == '0' || val[0] == '1')) {
+			*(bool *)p->var = val[0] == '1';
+			return 0;
+		}
+		pr_err("cmdline: %s=%.*s: expected 0 or 1\n", p->key, (int)len, val);
+		return -EINVAL;
+	case KPARAM_KIND_STR:
+		/* Points into saved_line, which lives forever; cut at the space. */
+		*(const char **)p->var = val;
+		((char *)val)[len] = '\0';
+		return 0;
+	case KPARAM_KIND_FN:
+		err = p->parse(val, len);
+		if (err)
+			pr_err("cmdline: %s=%.*s: bad value\n", p->key, (int)len, val);
+		return err;
+	}
+	return -EINVAL;
+}
+
+/*
+ * Loaders put the kernel's path first (QEMU's multiboot1 does, GRUB may):
+ * a first word without '=' is that path and is skipped. Every other word
+ * must be key=value with a known key.
+ */
+int cmdline_parse(const char *line)
+{
+	size_t n = strnlen(line, sizeof(saved_line) - 1);
+	char *s = saved_line;
+	bool first = true;
+
+	if (line[n] != '\0') {
+		pr_err("cmdline: longer than %zu bytes\n", sizeof(saved_line) - 1);
+		return -E2BIG;
+	}
+	memcpy(saved_line, line, n + 1);
+	while (*s) {
+		while (*s == ' ')
+			s++;
+		if (!*s)
+			break;
+		char *word = s;
+		while (*s && *s != ' ')
+			s++;
+		size_t wlen = (size_t)(s - word);
+		char *eq = memchr(word, '=', wlen);
+		bool at_end = *s == '\0';
+		if (!eq) {
+			if (first) {
+				first = false;
+				continue;
+			}
+			pr_err("cmdline: '%.*s' is not key=value\n", (int)wlen, word);
+			kparam_list_known();
+			return -EINVAL;
+		}
+		first = false;
+		const struct kparam *p = kparam_find(word, (size_t)(eq - word));
+		if (!p) {
+			pr_err("cmdline: unknown key '%.*s'\n", (int)(eq - word), word);
+			kparam_list_known();
+			return -EINVAL;
+		}
+		int err = kparam_set(p, eq + 1, wlen - (size_t)(eq - word) - 1);
+		if (err)
+			return err;
+		if (!at_end)
+			s++; /* a STR value may have cut the word with a NUL */
+	}
+	return 0;
+}

@@ -1,0 +1,140 @@
+#include "ktest.h"
+#include "cmdline.h"
+#include "errno.h"
+#include "printk.h"
+#include "stats.h"
+#include "string.h"
+
+extern const struct ktest_case __start_ktest_cases[], __stop_ktest_cases[];
+
+const char *ktest_glob;
+KPARAM_STR(ktest, "ktest", &ktest_glob, "run the tests matching GLOB (suite.case) instead of the default job");
+
+static DEFINE_STAT_COUNTER(ktest_passed);
+static DEFINE_STAT_COUNTER(ktest_failed);
+static DEFINE_STAT_COUNTER(ktest_skipped);
+
+static __printf(1, 2) void tap(const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintk(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	console_write(buf, MIN((size_t)n, sizeof(buf) - 1));
+}
+
+bool ktest_check(struct ktest *t, bool ok, const char *file, int line, const char *expr)
+{
+	if (!ok) {
+		t->failures++;
+		tap("        # FAIL %s:%d: %s\n", file, line, expr);
+	}
+	return ok;
+}
+
+bool ktest_check_eq(struct ktest *t, u64 a, u64 b, const char *file, int line,
+		    const char *ea, const char *eb)
+{
+	if (a != b) {
+		t->failures++;
+		tap("        # FAIL %s:%d: %s == %s (%lu != %lu, 0x%lx != 0x%lx)\n", file,
+		    line, ea, eb, (unsigned long)a, (unsigned long)b, (unsigned long)a,
+		    (unsigned long)b);
+	}
+	return a == b;
+}
+
+void ktest_fail(struct ktest *t, const char *fmt, ...)
+{
+	char buf[400];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintk(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	t->failures++;
+	tap("        # FAIL %s\n", buf);
+}
+
+void ktest_diag(struct ktest *t __unused, const char *fmt, ...)
+{
+	char buf[400];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintk(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	tap("        # %s\n", buf);
+}
+
+void ktest_skip(struct ktest *t, const char *reason)
+{
+	t->skip_reason = reason;
+}
+
+static bool ktest_matches(const struct ktest_case *tc, const char *glob)
+{
+	char full[128];
+	snprintk(full, sizeof(full), "%s.%s", tc->suite, tc->name);
+	return glob_match(glob, full) || glob_match(glob, tc->suite);
+}
+
+/* The linker keeps registration order; a suite's cases may come from
+ * several files, so suites are gathered by name, first appearance first. */
+static bool suite_seen_before(const struct ktest_case *tc, const char *glob)
+{
+	for (const struct ktest_case *p = __start_ktest_cases; p < tc; p++)
+		if (strcmp(p->suite, tc->suite) == 0 && ktest_matches(p, glob))
+			return true;
+	return false;
+}
+
+static int suite_run(const char *suite, const char *glob, int index)
+{
+	int n = 0, i = 0, failed = 0;
+
+	for (const struct ktest_case *tc = __start_ktest_cases; tc < __stop_ktest_cases; tc++)
+		if (strcmp(tc->suite, suite) == 0 && ktest_matches(tc, glob))
+			n++;
+	tap("    # Subtest: %s\n    1..%d\n", suite, n);
+	for (const struct ktest_case *tc = __start_ktest_cases; tc < __stop_ktest_cases; tc++) {
+		if (strcmp(tc->suite, suite) != 0 || !ktest_matches(tc, glob))
+			continue;
+		struct ktest t = { .tc = tc };
+		tc->fn(&t);
+		i++;
+		if (t.failures) {
+			failed++;
+			stat_inc(ktest_failed);
+			tap("    not ok %d %s.%s\n", i, tc->suite, tc->name);
+		} else if (t.skip_reason) {
+			stat_inc(ktest_skipped);
+			tap("    ok %d %s.%s # SKIP %s\n", i, tc->suite, tc->name, t.skip_reason);
+		} else {
+			stat_inc(ktest_passed);
+			tap("    ok %d %s.%s\n", i, tc->suite, tc->name);
+		}
+	}
+	tap("%sok %d %s\n", failed ? "not " : "", index, suite);
+	return failed;
+}
+
+int ktest_run(const char *glob)
+{
+	int suites = 0, failed = 0;
+
+	for (const struct ktest_case *tc = __start_ktest_cases; tc < __stop_ktest_cases; tc++)
+		if (ktest_matches(tc, glob) && !suite_seen_before(tc, glob))
+			suites++;
+	if (suites == 0) {
+		pr_err("ktest: no test matches '%s'\n", glob);
+		tap("TAP version 13\n1..0 # no test matches '%s'\nBail out! no test matches\n",
+		    glob);
+		return -ENOENT;
+	}
+	tap("TAP version 13\n1..%d\n", suites);
+	int index = 0;
+	for (const struct ktest_case *tc = __start_ktest_cases; tc < __stop_ktest_cases; tc++)
+		if (ktest_matches(tc, glob) && !suite_seen_before(tc, glob))
+			failed += suite_run(tc->suite, glob, ++index);
+	return failed;
+}

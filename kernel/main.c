@@ -1,0 +1,63 @@
+/*
+ * start_kernel(): the boot sequence every arch shares. By the time it runs
+ * the arch has a console, trap handling and a clock. We parse the command
+ * line, set up physical memory, bring up the other CPUs and the scheduler,
+ * then run either the tests named by ktest= or the default job, print the
+ * counters and power off with a status that says pass or fail.
+ */
+#include <asm/cpu.h>
+#include "main.h"
+#include "cmdline.h"
+#include "ktest.h"
+#include "printk.h"
+#include "stats.h"
+
+static u64 boot_us;
+static u64 read_boot_us(void) { return boot_us; }
+DEFINE_STAT_FN(boot_us, read_boot_us);
+
+static u64 loglevel = LOG_INFO;
+KPARAM_U64(loglevel, "loglevel", &loglevel, 0, 7, "console messages up to this level (0..7, 6=info)");
+
+static void print_memory_map(const struct bootinfo *bi)
+{
+	pr_info("boot: loaded by %s%s%s\n", bi->loader, *bi->loader_name ? ", " : "",
+		bi->loader_name);
+	pr_info("boot: memory map:\n");
+	for (unsigned i = 0; i < bi->nr_mem; i++) {
+		const struct boot_mem_region *r = &bi->mem[i];
+		pr_info("boot:   %016lx-%016lx %s\n", (unsigned long)r->base,
+			(unsigned long)(r->base + r->len - 1), boot_mem_type_name(r->type));
+	}
+	for (unsigned i = 0; i < bi->nr_reserved; i++)
+		pr_info("boot:   reserved %016lx-%016lx %s\n", (unsigned long)bi->reserved[i].start,
+			(unsigned long)bi->reserved[i].end - 1, bi->reserved[i].what);
+}
+
+void kernel_poweroff(int status)
+{
+	stats_print();
+	pr_info("swaplab: powering off (%s)\n", status == 0 ? "success" : "failure");
+	arch_poweroff(status);
+}
+
+static int default_job(void)
+{
+	return ktest_run("smoke.*");
+}
+
+void start_kernel(struct bootinfo *bi)
+{
+	pr_info("swaplab (" ARCH_NAME ") booting\n");
+	if (cmdline_parse(bi->cmdline) != 0) {
+		pr_err("swaplab: bad command line '%s'; powering off\n", bi->cmdline);
+		kernel_poweroff(2);
+	}
+	console_loglevel = (int)loglevel;
+	pr_info("swaplab: command line '%s'\n", bi->cmdline);
+	print_memory_map(bi);
+
+	boot_us = arch_time_ns() / 1000;
+	int failed = ktest_glob ? ktest_run(ktest_glob) : default_job();
+	kernel_poweroff(failed == 0 ? 0 : 1);
+}

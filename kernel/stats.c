@@ -1,0 +1,30 @@
+#include "stats.h"
+#include "printk.h"
+#include "string.h"
+
+extern const struct kstat __start_kstats[], __stop_kstats[];
+
+static u64 kstat_value(const struct kstat *s)
+{
+	return s->counter ? (u64)atomic_long_read(s->counter) : s->read();
+}
+
+bool stats_get(const char *name, u64 *value)
+{
+	for (const struct kstat *s = __start_kstats; s < __stop_kstats; s++)
+		if (strcmp(s->name, name) == 0) {
+			*value = kstat_value(s);
+			return true;
+		}
+	return false;
+}
+
+void stats_print(void)
+{
+	char buf[128];
+	for (const struct kstat *s = __start_kstats; s < __stop_kstats; s++) {
+		int n = snprintk(buf, sizeof(buf), "# stat %s %lu\n", s->name,
+				 (unsigned long)kstat_value(s));
+		console_write(buf, MIN((size_t)n, sizeof(buf) - 1));
+	}
+}

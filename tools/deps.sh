@@ -1,0 +1,36 @@
+#!/bin/sh
+# Install what swaplab needs from Debian 12's own packages, saying what and
+# why. Runs as root (apt-get); does nothing when everything is present.
+set -e
+need=""
+have_cmd() { command -v "$1" >/dev/null 2>&1; }
+want() { # want PACKAGE CHECK-COMMAND-OR-FILE
+	case "$2" in
+	/*) [ -e "$2" ] || need="$need $1" ;;
+	*) have_cmd "$2" || need="$need $1" ;;
+	esac
+}
+want gcc gcc
+want make make
+want binutils ld
+want qemu-system-x86 qemu-system-x86_64
+want qemu-utils qemu-img
+want grub-common grub-file
+want grub-pc-bin /usr/lib/grub/i386-pc/multiboot2.mod
+want grub-efi-amd64-bin /usr/lib/grub/x86_64-efi/multiboot2.mod
+want xorriso xorriso
+want mtools mformat
+want ovmf /usr/share/OVMF/OVMF_CODE.fd
+want util-linux mkswap
+want perl prove
+[ -z "$need" ] && exit 0
+echo "deps: installing from Debian's packages:$need"
+if [ "$(id -u)" != 0 ]; then
+	echo "deps: need root to run apt-get; run as root: apt-get install$need" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null 2>&1 || apt-get update
+apt-get install -y -qq --no-install-recommends $need >/dev/null || \
+	apt-get install -y --no-install-recommends $need
+echo "deps: done"

@@ -1,0 +1,80 @@
+#!/bin/bash
+# Boot swaplab in QEMU and return its verdict.
+#   qemu-run.sh [--debug] [--iso ISO | --kernel ELF] [--timeout S] [--uefi] -- CMDLINE...
+# Environment: ARCH SMP MEM MACHINE ACCEL QEMU_EXTRA.
+# Exit status: 0 when the kernel powered off with success, 1 on a test
+# failure or panic, 2 on a boot-time configuration error, 124 on timeout.
+set -u
+ARCH=${ARCH:-x86_64}
+SMP=${SMP:-4}
+MEM=${MEM:-512M}
+MACHINE=${MACHINE:-q35}
+ACCEL=${ACCEL:-}
+TIMEOUT=${TIMEOUT:-300}
+kernel="" iso="" debug=0 uefi=0
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--kernel) kernel=$2; shift 2 ;;
+	--iso) iso=$2; shift 2 ;;
+	--timeout) TIMEOUT=$2; shift 2 ;;
+	--debug) debug=1; shift ;;
+	--uefi) uefi=1; shift ;;
+	--) shift; break ;;
+	*) echo "qemu-run: unknown option $1" >&2; exit 2 ;;
+	esac
+done
+cmdline="$*"
+
+# KVM only with real hardware virtualization: /dev/kvm may be a software
+# hypervisor (kvm_pvm) that is far slower than TCG for this kernel.
+if [ -z "$ACCEL" ]; then
+	ACCEL=tcg
+	if [ -r /dev/kvm ] && [ -w /dev/kvm ] && grep -qwE 'vmx|svm' /proc/cpuinfo; then
+		ACCEL=kvm
+	fi
+fi
+case "$ACCEL" in
+kvm) accel_args=(-accel kvm -cpu host) ;;
+tcg) accel_args=(-accel tcg -cpu max) ;;
+*) echo "qemu-run: ACCEL must be kvm or tcg, not '$ACCEL'" >&2; exit 2 ;;
+esac
+
+args=(qemu-system-x86_64 -machine "$MACHINE" "${accel_args[@]}" -m "$MEM" -smp "$SMP"
+	-nodefaults -no-reboot -display none -serial stdio
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04)
+if [ -n "$iso" ]; then
+	args+=(-cdrom "$iso")
+	if [ $uefi = 1 ]; then
+		vars=$(mktemp /tmp/swaplab-ovmf-vars.XXXXXX)
+		cp /usr/share/OVMF/OVMF_VARS.fd "$vars"
+		args+=(-drive if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE.fd
+			-drive if=pflash,format=raw,file="$vars")
+	fi
+else
+	args+=(-kernel "$kernel" -append "$cmdline")
+fi
+# shellcheck disable=SC2206
+args+=(${QEMU_EXTRA:-})
+
+echo "qemu-run: $ARCH $MACHINE smp=$SMP mem=$MEM accel=$ACCEL${cmdline:+ cmdline='$cmdline'}" >&2
+if [ $debug = 1 ]; then
+	echo "qemu-run: halted with a gdb stub on :1234. In another terminal:" >&2
+	echo "    gdb -ex 'target remote :1234' -ex 'symbol-file ${kernel:-build/$ARCH/swaplab.elf}' -ex 'hbreak start_kernel' -ex continue" >&2
+	exec "${args[@]}" -s -S
+fi
+
+start=$(date +%s%N)
+timeout --foreground -k 5 "$TIMEOUT" "${args[@]}"
+rc=$?
+end=$(date +%s%N)
+wall_ms=$(( (end - start) / 1000000 ))
+echo "qemu-run: QEMU start to power-off: $((wall_ms / 1000)).$(printf %03d $((wall_ms % 1000))) s wall ($MACHINE smp=$SMP accel=$ACCEL)" >&2
+case $rc in
+1) exit 0 ;;            # isa-debug-exit status 0: success
+3) exit 1 ;;            # status 1: a test failed or the kernel panicked
+5) exit 2 ;;            # status 2: bad boot input or command line
+124|137) echo "qemu-run: guest did not power off within ${TIMEOUT}s: killed (hang)" >&2
+	echo "Bail out! guest hung (timeout ${TIMEOUT}s)"; exit 124 ;;
+0) echo "qemu-run: QEMU exited without the kernel's verdict (no isa-debug-exit write)" >&2; exit 1 ;;
+*) echo "qemu-run: QEMU failed (exit $rc)" >&2; exit 1 ;;
+esac
