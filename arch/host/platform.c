@@ -1,0 +1,8 @@
+/*
+ * Host platform set-up: what the kernel's start_kernel does before tests,
+ * done for the host program (physical arena, allocator). Grows as
+ * subsystems arrive.
+ */
+void host_platform_init(void)
+{
+}
