@@ -24,4 +24,17 @@ static inline unsigned long cpu_mask_of(unsigned cpu) { return 1ul << cpu; }
 /* Bring up the other CPUs (arch). Called once by start_kernel. */
 void smp_init(void);
 
+
+/*
+ * Reschedule IPI (API pinned here): smp_send_resched(cpu) interrupts that
+ * CPU, whose IPI handler calls the hook the scheduler registered, so a task
+ * woken for another CPU runs there promptly.
+ */
+void smp_send_resched(unsigned cpu);
+typedef void (*resched_hook_fn)(void);
+void smp_register_resched_hook(resched_hook_fn fn);
+/* Generic C entry of an application processor once its arch bring-up is
+ * done (kernel/main.c); never returns. */
+__noreturn void secondary_cpu_main(unsigned cpu);
+
 #endif
