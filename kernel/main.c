@@ -10,6 +10,7 @@
 #include "cmdline.h"
 #include "ktest.h"
 #include "printk.h"
+#include "sched.h"
 #include "stats.h"
 
 static u64 boot_us;
@@ -57,6 +58,7 @@ void start_kernel(struct bootinfo *bi)
 	pr_info("swaplab: command line '%s'\n", bi->cmdline);
 	print_memory_map(bi);
 
+	sched_init();
 	boot_us = arch_time_ns() / 1000;
 	int failed = ktest_glob ? ktest_run(ktest_glob) : default_job();
 	kernel_poweroff(failed == 0 ? 0 : 1);

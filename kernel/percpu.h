@@ -19,6 +19,10 @@
 
 #define DEFINE_PER_CPU(type, name) PER_CPU_TYPE(type) name##__percpu[NR_CPUS_MAX]
 #define DECLARE_PER_CPU(type, name) extern PER_CPU_TYPE(type) name##__percpu[NR_CPUS_MAX]
+/* Define a per-CPU variable whose DECLARE_PER_CPU is visible in this file
+ * (two anonymous slot structs would be distinct types). */
+#define DEFINE_PER_CPU_DECLARED(name) \
+	__typeof__(name##__percpu[0]) name##__percpu[NR_CPUS_MAX]
 #define per_cpu(name, cpu) (name##__percpu[(cpu)].val)
 #define this_cpu(name) per_cpu(name, arch_cpu_id())
 

@@ -3,6 +3,9 @@
  * done for the host program (physical arena, allocator). Grows as
  * subsystems arrive.
  */
+#include "kernel/sched.h"
+
 void host_platform_init(void)
 {
+	sched_init();
 }

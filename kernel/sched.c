@@ -1,0 +1,513 @@
+/*
+ * The kernel scheduler (see sched.h): per-CPU FIFO run queues, an idle
+ * task per CPU, cooperative switching through arch_context_switch().
+ *
+ * The run-queue lock is held across a switch: the old task takes it in
+ * __schedule() and the new task releases it in sched_finish_switch(), so
+ * no other CPU can see a task half switched (a waker on another CPU that
+ * takes the lock finds the old task fully off its stack). Work that must
+ * happen after the old task is off its stack (completing a dead task's
+ * "exited", queueing a migrating task on its new CPU) is done there too.
+ */
+#include <asm/context.h>
+#include "errno.h"
+#include "panic.h"
+#include "printk.h"
+#include "rcu.h"
+#include "sched.h"
+#include "smp.h"
+#include "stats.h"
+#include "string.h"
+#include "timer.h"
+
+struct rq {
+	spinlock_t lock;
+	struct list_head runnable; /* TASK_RUNNING tasks waiting for this CPU, FIFO; under lock */
+	struct list_head sleepers; /* blocked tasks with a deadline; under lock */
+	struct task *curr;         /* the running task; written under lock, read by this CPU */
+	struct task *idle;         /* this CPU's idle task; set once */
+	struct task *prev;         /* task being switched away from; under lock */
+};
+
+static DEFINE_PER_CPU(struct rq, runqueues);
+static struct task boot_task;
+static struct task idle_tasks[NR_CPUS_MAX];
+static atomic_long_t nr_tasks;
+static atomic_long_t next_task_id;
+static bool sched_ready;
+
+DEFINE_STAT_COUNTER(context_switches);
+
+static struct rq *this_rq(void)
+{
+	return &this_cpu(runqueues);
+}
+
+struct task *sched_current(void)
+{
+	return this_rq()->curr;
+}
+
+unsigned long sched_nr_tasks(void)
+{
+	return (unsigned long)atomic_long_read(&nr_tasks);
+}
+
+u64 sched_context_switches(void)
+{
+	return stat_read(context_switches);
+}
+
+/*
+ * TEMPORARY until mm/page_alloc.c and mm/kmalloc.c are in main: task
+ * structs and stacks come from a static pool. Afterwards: kzalloc() and
+ * alloc_pages_va(GFP_KERNEL, order of KTHREAD_STACK_SIZE).
+ */
+#define TASK_POOL_SIZE 64
+static struct task task_pool[TASK_POOL_SIZE];
+static u8 stack_pool[TASK_POOL_SIZE][KTHREAD_STACK_SIZE] __aligned(16);
+static bool task_pool_used[TASK_POOL_SIZE]; /* under task_pool_lock */
+static DEFINE_SPINLOCK(task_pool_lock);
+
+static struct task *task_alloc(void)
+{
+	struct task *t = NULL;
+	unsigned long irq = spin_lock_irqsave(&task_pool_lock);
+	for (unsigned i = 0; i < TASK_POOL_SIZE; i++) {
+		if (!task_pool_used[i]) {
+			task_pool_used[i] = true;
+			t = &task_pool[i];
+			memset(t, 0, sizeof(*t));
+			t->stack = stack_pool[i];
+			t->stack_size = KTHREAD_STACK_SIZE;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&task_pool_lock, irq);
+	return t;
+}
+
+static void task_free(struct task *t)
+{
+	unsigned long irq = spin_lock_irqsave(&task_pool_lock);
+	task_pool_used[t - task_pool] = false;
+	spin_unlock_irqrestore(&task_pool_lock, irq);
+}
+
+static void task_init(struct task *t, const char *name, unsigned cpu)
+{
+	snprintk(t->name, sizeof(t->name), "%s", name);
+	t->id = (u64)atomic_long_add_return(&next_task_id, 1);
+	t->state = TASK_RUNNING;
+	t->cpu = cpu;
+	t->migrate_to = -1;
+	list_init(&t->run_link);
+	list_init(&t->sleep_link);
+	init_completion(&t->exited);
+}
+
+/* Lock the run queue of the CPU t is on; t->cpu can change until we hold it. */
+static struct rq *task_rq_lock(struct task *t, unsigned long *irq)
+{
+	for (;;) {
+		unsigned cpu = READ_ONCE(t->cpu);
+		struct rq *rq = &per_cpu(runqueues, cpu);
+		*irq = spin_lock_irqsave(&rq->lock);
+		if (READ_ONCE(t->cpu) == cpu)
+			return rq;
+		spin_unlock_irqrestore(&rq->lock, *irq);
+	}
+}
+
+static void rq_enqueue(struct rq *rq, struct task *t)
+{
+	ASSERT(!t->on_rq);
+	list_add_tail(&t->run_link, &rq->runnable);
+	t->on_rq = true;
+}
+
+static void rq_dequeue(struct task *t)
+{
+	list_del(&t->run_link);
+	t->on_rq = false;
+}
+
+static void rq_cancel_sleep(struct task *t)
+{
+	if (t->sleeping_timed) {
+		list_del(&t->sleep_link);
+		t->sleeping_timed = false;
+	}
+}
+
+/* With rq->lock held: make a blocked task of this rq runnable. */
+static void rq_wake_locked(struct rq *rq, struct task *t)
+{
+	__atomic_store_n(&t->state, TASK_RUNNING, __ATOMIC_SEQ_CST);
+	rq_cancel_sleep(t);
+	/* The running task is "curr" until its own schedule() sees RUNNING. */
+	if (rq->curr != t)
+		rq_enqueue(rq, t);
+}
+
+static bool rq_expire_sleepers(struct rq *rq, u64 now)
+{
+	struct task *t, *n;
+	bool woke = false;
+
+	list_for_each_entry_safe(t, n, &rq->sleepers, sleep_link) {
+		if (t->deadline_ns <= now) {
+			rq_wake_locked(rq, t);
+			woke = true;
+		}
+	}
+	return woke;
+}
+
+bool wake_up_task(struct task *t)
+{
+	unsigned long irq;
+	struct rq *rq = task_rq_lock(t, &irq);
+	unsigned cpu = t->cpu;
+	bool kick = false;
+
+	if (task_state(t) != TASK_BLOCKED) {
+		spin_unlock_irqrestore(&rq->lock, irq);
+		return false;
+	}
+	rq_wake_locked(rq, t);
+	kick = t->on_rq && cpu != arch_cpu_id();
+	spin_unlock_irqrestore(&rq->lock, irq);
+	if (kick)
+		smp_send_resched(cpu);
+	return true;
+}
+
+static void sched_finish_migration(struct task *t)
+{
+	unsigned to = (unsigned)t->migrate_to;
+	struct rq *rq = &per_cpu(runqueues, to);
+
+	unsigned long irq = spin_lock_irqsave(&rq->lock);
+	WRITE_ONCE(t->cpu, to);
+	t->migrate_to = -1;
+	rq_enqueue(rq, t);
+	spin_unlock_irqrestore(&rq->lock, irq);
+	if (to != arch_cpu_id())
+		smp_send_resched(to);
+}
+
+/* First thing a task does after a switch to it (see the top comment). */
+static void sched_finish_switch(unsigned long irq)
+{
+	struct rq *rq = this_rq();
+	struct task *prev = rq->prev;
+
+	rq->prev = NULL;
+	spin_unlock_irqrestore(&rq->lock, irq);
+	if (!prev)
+		return;
+	if (task_state(prev) == TASK_DEAD)
+		complete_all(&prev->exited);
+	else if (prev->migrate_to >= 0)
+		sched_finish_migration(prev);
+}
+
+static struct task *rq_pick_next(struct rq *rq)
+{
+	if (list_empty(&rq->runnable))
+		return rq->idle;
+	struct task *next = list_first_entry(&rq->runnable, struct task, run_link);
+	rq_dequeue(next);
+	return next;
+}
+
+static void __schedule(bool yield)
+{
+	unsigned cpu = arch_cpu_id();
+	struct rq *rq = &per_cpu(runqueues, cpu);
+	struct task *prev = rq->curr;
+
+	rcu_note_context_switch(cpu);
+	unsigned long irq = spin_lock_irqsave(&rq->lock);
+	rq_expire_sleepers(rq, arch_time_ns());
+	bool running = task_state(prev) == TASK_RUNNING;
+	bool migrating = prev->migrate_to >= 0;
+	if (running && !yield && !migrating) {
+		spin_unlock_irqrestore(&rq->lock, irq);
+		return;
+	}
+	if (running && !migrating && prev != rq->idle)
+		rq_enqueue(rq, prev);
+	struct task *next = rq_pick_next(rq);
+	if (next == prev) {
+		spin_unlock_irqrestore(&rq->lock, irq);
+		return;
+	}
+	rq->curr = next;
+	rq->prev = prev;
+	stat_inc(context_switches);
+	arch_context_switch(&prev->ctx, &next->ctx);
+	sched_finish_switch(irq);
+}
+
+void schedule(void)
+{
+	__schedule(false);
+}
+
+void yield(void)
+{
+	__schedule(true);
+}
+
+u64 schedule_timeout(u64 timeout_ns)
+{
+	u64 deadline = arch_time_ns() + timeout_ns;
+	struct task *me = current;
+	unsigned long irq;
+	struct rq *rq = task_rq_lock(me, &irq);
+
+	if (task_state(me) == TASK_BLOCKED && !me->sleeping_timed) {
+		me->deadline_ns = deadline;
+		me->sleeping_timed = true;
+		list_add_tail(&me->sleep_link, &rq->sleepers);
+	}
+	spin_unlock_irqrestore(&rq->lock, irq);
+	__schedule(false);
+	rq = task_rq_lock(me, &irq);
+	rq_cancel_sleep(me);
+	spin_unlock_irqrestore(&rq->lock, irq);
+	u64 now = arch_time_ns();
+	return now >= deadline ? 0 : deadline - now;
+}
+
+static void sched_lock_two(struct rq *a, struct rq *b, unsigned long *irq)
+{
+	*irq = arch_irq_save();
+	if (a == b) {
+		spin_lock(&a->lock);
+	} else if (a < b) {
+		spin_lock(&a->lock);
+		spin_lock(&b->lock);
+	} else {
+		spin_lock(&b->lock);
+		spin_lock(&a->lock);
+	}
+}
+
+static void sched_unlock_two(struct rq *a, struct rq *b, unsigned long irq)
+{
+	spin_unlock(&a->lock);
+	if (a != b)
+		spin_unlock(&b->lock);
+	arch_irq_restore(irq);
+}
+
+/* Move a task that is not running: it must not be anyone's curr. */
+static int task_migrate_other(struct task *t, unsigned cpu)
+{
+	struct rq *to = &per_cpu(runqueues, cpu), *from;
+	unsigned long irq;
+
+	for (;;) {
+		unsigned old = READ_ONCE(t->cpu);
+		from = &per_cpu(runqueues, old);
+		sched_lock_two(from, to, &irq);
+		if (READ_ONCE(t->cpu) == old)
+			break;
+		sched_unlock_two(from, to, irq);
+	}
+	int err = 0;
+	if (from->curr == t || t->migrate_to >= 0 || task_state(t) == TASK_DEAD) {
+		err = -EBUSY;
+	} else if (from != to) {
+		bool queued = t->on_rq, timed = t->sleeping_timed;
+		if (queued)
+			rq_dequeue(t);
+		rq_cancel_sleep(t);
+		WRITE_ONCE(t->cpu, cpu);
+		if (queued)
+			rq_enqueue(to, t);
+		if (timed) {
+			list_add_tail(&t->sleep_link, &to->sleepers);
+			t->sleeping_timed = true;
+		}
+	}
+	sched_unlock_two(from, to, irq);
+	if (!err && cpu != arch_cpu_id())
+		smp_send_resched(cpu);
+	return err;
+}
+
+int task_migrate(struct task *t, unsigned cpu)
+{
+	if (cpu >= NR_CPUS_MAX || !cpu_is_online(cpu))
+		return -EINVAL;
+	if (t != current)
+		return task_migrate_other(t, cpu);
+	if (t->cpu == cpu)
+		return 0;
+	t->migrate_to = (int)cpu;
+	__schedule(true);
+	ASSERT_EQ(arch_cpu_id(), cpu);
+	return 0;
+}
+
+static __noreturn void task_exit(int code)
+{
+	struct task *me = current;
+	me->exit_code = code;
+	set_current_state(TASK_DEAD);
+	__schedule(false);
+	panic("sched: dead task %s was scheduled again", me->name);
+}
+
+static void task_entry(void *arg)
+{
+	struct task *t = arg;
+	/* We arrive holding the rq lock of the task that switched to us. */
+	sched_finish_switch(0);
+	arch_irq_enable();
+	task_exit(t->fn(t->arg));
+}
+
+struct task *kthread_create_on_cpu(int (*fn)(void *arg), void *arg, unsigned cpu,
+				   const char *name)
+{
+	if (cpu >= NR_CPUS_MAX || !cpu_is_online(cpu) || !per_cpu(runqueues, cpu).idle) {
+		pr_warn("sched: cannot start %s on cpu %u: cpu offline\n", name, cpu);
+		return NULL;
+	}
+	struct task *t = task_alloc();
+	if (!t) {
+		pr_warn("sched: cannot start %s: out of task memory\n", name);
+		return NULL;
+	}
+	task_init(t, name, cpu);
+	t->fn = fn;
+	t->arg = arg;
+	t->joinable = true;
+	arch_context_init(&t->ctx, (u8 *)t->stack + t->stack_size, task_entry, t);
+	atomic_long_inc(&nr_tasks);
+
+	struct rq *rq = &per_cpu(runqueues, cpu);
+	unsigned long irq = spin_lock_irqsave(&rq->lock);
+	rq_enqueue(rq, t);
+	spin_unlock_irqrestore(&rq->lock, irq);
+	if (cpu != arch_cpu_id())
+		smp_send_resched(cpu);
+	return t;
+}
+
+int kthread_join(struct task *t)
+{
+	ASSERT(t->joinable && t != current);
+	wait_for_completion(&t->exited);
+	int code = t->exit_code;
+	task_free(t);
+	atomic_long_dec(&nr_tasks);
+	return code;
+}
+
+/*
+ * The idle task: report a quiescent state, run whatever became runnable,
+ * else halt until an interrupt. Interrupts are off between the check and
+ * "sti; hlt", so a wakeup IPI cannot slip in between. Until this CPU sees
+ * ticks, tasks sleeping with a deadline are polled for instead.
+ */
+static __noreturn void sched_idle_loop(void)
+{
+	unsigned cpu = arch_cpu_id();
+	struct rq *rq = this_rq();
+
+	for (;;) {
+		rcu_report_qs(cpu);
+		arch_irq_disable();
+		bool work = READ_ONCE(rq->runnable.next) != &rq->runnable;
+		bool poll = READ_ONCE(rq->sleepers.next) != &rq->sleepers &&
+			    timer_ticks(cpu) == 0;
+		if (work || poll) {
+			arch_irq_enable();
+			if (poll && !work)
+				arch_cpu_relax();
+			yield();
+			continue;
+		}
+		arch_cpu_idle();
+	}
+}
+
+static void idle_entry(void *arg)
+{
+	sched_finish_switch(0);
+	arch_irq_enable();
+	sched_idle_loop();
+}
+
+/* Tick hook, in interrupt context on cpu. */
+static void sched_tick(unsigned cpu)
+{
+	struct rq *rq = &per_cpu(runqueues, cpu);
+
+	if (!sched_ready || !rq->idle)
+		return;
+	unsigned long irq = spin_lock_irqsave(&rq->lock);
+	rq_expire_sleepers(rq, arch_time_ns());
+	spin_unlock_irqrestore(&rq->lock, irq);
+	rcu_tick(cpu);
+}
+
+/* The IPI itself is the point: it ends the idle task's hlt. */
+static void sched_resched_ipi(void)
+{
+}
+
+static void rq_init(struct rq *rq)
+{
+	spin_lock_init(&rq->lock, "rq");
+	list_init(&rq->runnable);
+	list_init(&rq->sleepers);
+}
+
+static u8 idle0_stack[KTHREAD_STACK_SIZE] __aligned(16);
+
+void sched_init(void)
+{
+	for (unsigned cpu = 0; cpu < NR_CPUS_MAX; cpu++)
+		rq_init(&per_cpu(runqueues, cpu));
+
+	struct rq *rq = &per_cpu(runqueues, 0);
+	task_init(&boot_task, "boot", 0);
+	rq->curr = &boot_task;
+
+	struct task *idle = &idle_tasks[0];
+	task_init(idle, "idle0", 0);
+	idle->stack = idle0_stack;
+	idle->stack_size = sizeof(idle0_stack);
+	arch_context_init(&idle->ctx, idle0_stack + sizeof(idle0_stack), idle_entry, NULL);
+	rq->idle = idle;
+
+	timer_register_tick_hook(sched_tick);
+	smp_register_resched_hook(sched_resched_ipi);
+	sched_ready = true;
+	rcu_init();
+	pr_info("sched: cooperative scheduler up on cpu 0\n");
+}
+
+void sched_start_secondary(unsigned cpu)
+{
+	struct rq *rq = &per_cpu(runqueues, cpu);
+	struct task *idle = &idle_tasks[cpu];
+	char name[TASK_NAME_LEN];
+
+	ASSERT_EQ(arch_cpu_id(), cpu);
+	snprintk(name, sizeof(name), "idle%u", cpu);
+	task_init(idle, name, cpu);
+	unsigned long irq = spin_lock_irqsave(&rq->lock);
+	rq->curr = idle;
+	rq->idle = idle;
+	spin_unlock_irqrestore(&rq->lock, irq);
+	arch_irq_enable();
+	sched_idle_loop();
+}

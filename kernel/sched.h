@@ -1,0 +1,80 @@
+/*
+ * The scheduler: kernel threads bound to CPUs, one FIFO run queue per CPU.
+ *
+ * The kernel is cooperative (non-preemptive): a task runs until it blocks
+ * (wait queue, completion, mutex), yields (yield()) or exits. The tick
+ * interrupt never switches tasks; it only accounts time, expires timed
+ * sleeps and reports RCU quiescent states. We chose this because it makes
+ * every switch point visible in the code (the race lab places its race
+ * points explicitly), keeps per-CPU data safe without preempt counts, and
+ * lets RCU read-side sections be a per-CPU counter. The price: a task that
+ * spins forever without yielding starves the other tasks of its CPU.
+ *
+ * Blocking protocol (as in Linux): set_current_state(TASK_BLOCKED), check the
+ * condition, schedule(). A wake_up_task() that comes between the two makes
+ * schedule() return at once, so no wakeup is lost.
+ *
+ * wake_up_task() may be called from interrupt handlers and from any CPU: a
+ * task woken for another CPU is queued there and that CPU gets a reschedule
+ * IPI. Each CPU has an idle task that halts until an interrupt when nothing
+ * is runnable.
+ *
+ * The host build (arch/host/sched.c) implements the same API with one
+ * pthread per task; tasks bound to one CPU still run one at a time.
+ */
+#ifndef KERNEL_SCHED_H
+#define KERNEL_SCHED_H
+
+#include "task.h"
+#include "types.h"
+
+#define KTHREAD_STACK_SIZE (16 * 1024)
+
+/* Turn the boot context into task "boot" on CPU 0 and start CPU 0's idle
+ * task and the RCU thread. Called once by start_kernel before smp_init. */
+void sched_init(void);
+/* An application processor's boot context becomes its idle task; called by
+ * secondary_cpu_main() once the CPU is online. Never returns. */
+__noreturn void sched_start_secondary(unsigned cpu);
+
+/* Create a thread that runs fn(arg) on cpu and start it. Returns NULL when
+ * cpu is offline or memory runs out. The creator must kthread_join it. */
+struct task *kthread_create_on_cpu(int (*fn)(void *arg), void *arg, unsigned cpu,
+				   const char *name);
+/* Wait for t to finish, free it and return fn's return value. */
+int kthread_join(struct task *t);
+
+struct task *sched_current(void);
+#define current (sched_current())
+
+static inline void set_current_state(int state)
+{
+	__atomic_store_n(&current->state, state, __ATOMIC_SEQ_CST);
+}
+
+/* Switch away if the current task is no longer TASK_RUNNING. */
+void schedule(void);
+/* Like schedule() for a TASK_BLOCKED task, but also wake it after
+ * timeout_ns. Returns the time left (0 when the timeout expired). */
+u64 schedule_timeout(u64 timeout_ns);
+/* Let the other runnable tasks of this CPU run first. (Named yield, as in
+ * Linux, because the host build links libc, whose sched_yield() is the
+ * OS call.) */
+void yield(void);
+/* Make a blocked task runnable; returns false if it was not blocked. */
+bool wake_up_task(struct task *t);
+
+/*
+ * Move a task to another CPU. t == current: the task finishes its switch
+ * away from the old CPU, then runs on cpu (on return it is there). Another
+ * task may be moved only while it is blocked or queued, not while running.
+ * Returns 0, -EINVAL (cpu offline) or -EBUSY (t running elsewhere).
+ */
+int task_migrate(struct task *t, unsigned cpu);
+
+/* Tasks created and not yet freed (for leak tests). */
+unsigned long sched_nr_tasks(void);
+/* Context switches so far on all CPUs. */
+u64 sched_context_switches(void);
+
+#endif

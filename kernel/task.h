@@ -1,0 +1,55 @@
+/*
+ * struct task: one kernel thread. Every task is bound to one CPU (task->cpu)
+ * and runs there until it blocks, yields or exits: the kernel is
+ * cooperative (see kernel/sched.h). In the kernel a task has its own stack
+ * and saved registers (struct arch_context); on the host it is a pthread
+ * (arch/host/sched.c) and the same fields keep the same meaning.
+ *
+ * Locking: state is written by the task itself and by wakers; both do so
+ * with atomic stores, wakers under the run-queue lock of task->cpu (kernel)
+ * or host_sched_lock (host). cpu changes only under the run-queue locks
+ * (task_migrate). The list links belong to the run queue of task->cpu.
+ */
+#ifndef KERNEL_TASK_H
+#define KERNEL_TASK_H
+
+#include <asm/context.h>
+#include "completion.h"
+#include "list.h"
+#include "types.h"
+
+enum task_state {
+	TASK_RUNNING, /* running, or runnable on its CPU's run queue */
+	TASK_BLOCKED, /* waiting for wake_up_task() (or its deadline) */
+	TASK_DEAD,    /* finished; kthread_join() frees it */
+};
+
+#define TASK_NAME_LEN 24
+
+struct task {
+	char name[TASK_NAME_LEN];
+	u64 id;                    /* unique, for messages */
+	int state;                 /* enum task_state; atomic (see above) */
+	unsigned cpu;              /* CPU it runs on; under the rq locks */
+	int migrate_to;            /* pending self-migration target or -1; owner only */
+	bool on_rq;                /* on rq->runnable; under rq lock */
+	bool sleeping_timed;       /* on rq->sleepers; under rq lock */
+	u64 deadline_ns;           /* wake-up time while on rq->sleepers; under rq lock */
+	struct list_head run_link;   /* rq->runnable; under rq lock */
+	struct list_head sleep_link; /* rq->sleepers; under rq lock */
+	void *stack;               /* kernel stack base (NULL for boot/host tasks) */
+	size_t stack_size;
+	struct arch_context ctx;   /* saved registers while switched out */
+	int (*fn)(void *arg);      /* thread function and its argument */
+	void *arg;
+	int exit_code;             /* fn's return value, valid once exited */
+	struct completion exited;  /* completed once the task can be freed */
+	bool joinable;             /* created by kthread_create_on_cpu */
+};
+
+static inline int task_state(const struct task *t)
+{
+	return __atomic_load_n(&t->state, __ATOMIC_ACQUIRE);
+}
+
+#endif
