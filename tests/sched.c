@@ -1,0 +1,147 @@
+/* Scheduler: threads on their CPUs, switching, join and freeing. */
+#include "kernel/completion.h"
+#include "kernel/errno.h"
+#include "kernel/ktest.h"
+#include "kernel/sched.h"
+#include "test_cpus.h"
+
+struct where {
+	struct task *self;
+	unsigned cpu_at_start, cpu_after_yields, task_cpu;
+};
+
+static int record_cpu(void *arg)
+{
+	struct where *w = arg;
+	w->self = current;
+	w->cpu_at_start = arch_cpu_id();
+	for (int i = 0; i < 10; i++)
+		yield();
+	w->cpu_after_yields = arch_cpu_id();
+	w->task_cpu = current->cpu;
+	return 42;
+}
+
+KTEST(sched, kthread_runs_on_its_cpu)
+{
+	unsigned cpu;
+	for_each_online_cpu(cpu) {
+		struct where w = { 0 };
+		struct task *tk = kthread_create_on_cpu(record_cpu, &w, cpu, "where");
+		KT_ASSERT(t, tk != NULL);
+		KT_EXPECT_EQ(t, kthread_join(tk), 42);
+		KT_EXPECT(t, w.self == tk);
+		KT_EXPECT_EQ(t, w.cpu_at_start, cpu);
+		KT_EXPECT_EQ(t, w.cpu_after_yields, cpu);
+		KT_EXPECT_EQ(t, w.task_cpu, cpu);
+	}
+}
+
+#define PING_PONG_ROUNDS 10000
+
+struct ping_pong {
+	struct completion ping, pong;
+	unsigned long ping_count, pong_count;
+};
+
+static int pinger(void *arg)
+{
+	struct ping_pong *pp = arg;
+	for (int i = 0; i < PING_PONG_ROUNDS; i++) {
+		wait_for_completion(&pp->ping);
+		pp->ping_count++;
+		complete(&pp->pong);
+	}
+	return 0;
+}
+
+static int ponger(void *arg)
+{
+	struct ping_pong *pp = arg;
+	for (int i = 0; i < PING_PONG_ROUNDS; i++) {
+		complete(&pp->ping);
+		wait_for_completion(&pp->pong);
+		pp->pong_count++;
+	}
+	return 0;
+}
+
+KTEST(sched, ping_pong_completions)
+{
+	static struct ping_pong pp;
+	init_completion(&pp.ping);
+	init_completion(&pp.pong);
+	pp.ping_count = pp.pong_count = 0;
+	u64 switches = sched_context_switches();
+
+	struct task *a = kthread_create_on_cpu(pinger, &pp, test_nth_cpu(0), "ping");
+	struct task *b = kthread_create_on_cpu(ponger, &pp, test_nth_cpu(1), "pong");
+	KT_ASSERT(t, a && b);
+	kthread_join(a);
+	kthread_join(b);
+	KT_EXPECT_EQ(t, pp.ping_count, PING_PONG_ROUNDS);
+	KT_EXPECT_EQ(t, pp.pong_count, PING_PONG_ROUNDS);
+	KT_EXPECT(t, !completion_done(&pp.ping));
+	KT_EXPECT(t, !completion_done(&pp.pong));
+	/* Every round blocks at least one side. */
+	KT_EXPECT(t, sched_context_switches() - switches >= PING_PONG_ROUNDS);
+}
+
+static int return_index(void *arg)
+{
+	for (int i = 0; i < 3; i++)
+		yield();
+	return (int)(long)arg;
+}
+
+#define MANY_THREADS 40
+
+KTEST(sched, many_threads_join_frees_all)
+{
+	struct task *tasks[MANY_THREADS];
+	unsigned long before = sched_nr_tasks();
+
+	for (int round = 0; round < 3; round++) {
+		for (int i = 0; i < MANY_THREADS; i++) {
+			tasks[i] = kthread_create_on_cpu(return_index, (void *)(long)(i + 1),
+							 test_nth_cpu((unsigned)i), "many");
+			KT_ASSERT(t, tasks[i] != NULL);
+		}
+		KT_EXPECT_EQ(t, sched_nr_tasks(), before + MANY_THREADS);
+		for (int i = 0; i < MANY_THREADS; i++)
+			KT_EXPECT_EQ(t, kthread_join(tasks[i]), i + 1);
+		KT_EXPECT_EQ(t, sched_nr_tasks(), before);
+	}
+}
+
+struct migrate_arg {
+	unsigned cpus_seen[16];
+	int errors;
+};
+
+static int migrator(void *arg)
+{
+	struct migrate_arg *m = arg;
+	for (unsigned i = 0; i < 16; i++) {
+		unsigned to = test_nth_cpu(i);
+		if (task_migrate(current, to) != 0)
+			m->errors++;
+		yield();
+		m->cpus_seen[i] = arch_cpu_id();
+		if (current->cpu != to)
+			m->errors++;
+	}
+	return 0;
+}
+
+KTEST(sched, task_migrate_moves_current)
+{
+	static struct migrate_arg m;
+	struct task *tk = kthread_create_on_cpu(migrator, &m, test_nth_cpu(0), "migrator");
+	KT_ASSERT(t, tk != NULL);
+	kthread_join(tk);
+	KT_EXPECT_EQ(t, m.errors, 0);
+	for (unsigned i = 0; i < 16; i++)
+		KT_EXPECT_EQ(t, m.cpus_seen[i], test_nth_cpu(i));
+	KT_EXPECT_EQ(t, task_migrate(current, NR_CPUS_MAX), -EINVAL);
+}
