@@ -94,6 +94,17 @@ static void task_free(struct task *t)
 	spin_unlock_irqrestore(&task_pool_lock, irq);
 }
 
+/* The lowest word of every kthread stack; a switch checks it, so an
+ * overflow is reported at the next switch instead of corrupting memory. */
+#define STACK_CANARY 0x57ac4ca2a2757ac4ull
+
+static void task_check_stack(struct task *t)
+{
+	if (t->stack && *(u64 *)t->stack != STACK_CANARY)
+		panic("sched: task %s overflowed its %lu-byte stack", t->name,
+		      (unsigned long)t->stack_size);
+}
+
 static void task_init(struct task *t, const char *name, unsigned cpu)
 {
 	snprintk(t->name, sizeof(t->name), "%s", name);
@@ -244,6 +255,7 @@ static void __schedule(bool yield)
 		spin_unlock_irqrestore(&rq->lock, irq);
 		return;
 	}
+	task_check_stack(prev);
 	rq->curr = next;
 	rq->prev = prev;
 	stat_inc(context_switches);
@@ -375,7 +387,9 @@ static void task_entry(void *arg)
 struct task *kthread_create_on_cpu(int (*fn)(void *arg), void *arg, unsigned cpu,
 				   const char *name)
 {
-	if (cpu >= NR_CPUS_MAX || !cpu_is_online(cpu) || !per_cpu(runqueues, cpu).idle) {
+	/* An online CPU that has not reached its idle loop yet runs the task
+	 * as soon as it does: its run queue exists since sched_init. */
+	if (cpu >= NR_CPUS_MAX || !cpu_is_online(cpu)) {
 		pr_warn("sched: cannot start %s on cpu %u: cpu offline\n", name, cpu);
 		return NULL;
 	}
@@ -388,6 +402,7 @@ struct task *kthread_create_on_cpu(int (*fn)(void *arg), void *arg, unsigned cpu
 	t->fn = fn;
 	t->arg = arg;
 	t->joinable = true;
+	*(u64 *)t->stack = STACK_CANARY;
 	arch_context_init(&t->ctx, (u8 *)t->stack + t->stack_size, task_entry, t);
 	atomic_long_inc(&nr_tasks);
 
@@ -485,6 +500,7 @@ void sched_init(void)
 	task_init(idle, "idle0", 0);
 	idle->stack = idle0_stack;
 	idle->stack_size = sizeof(idle0_stack);
+	*(u64 *)idle->stack = STACK_CANARY;
 	arch_context_init(&idle->ctx, idle0_stack + sizeof(idle0_stack), idle_entry, NULL);
 	rq->idle = idle;
 
