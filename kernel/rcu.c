@@ -67,7 +67,9 @@ static void rcu_gp_start_locked(void)
 {
 	segment_append(&rcu.wait, &rcu.next);
 	rcu.gp_active = true;
-	__atomic_store_n(&rcu.qs_pending, cpu_online_mask, __ATOMIC_SEQ_CST);
+	/* Before smp_init the boot CPU is not in the mask yet, but runs. */
+	unsigned long cpus = __atomic_load_n(&cpu_online_mask, __ATOMIC_ACQUIRE);
+	__atomic_store_n(&rcu.qs_pending, cpus | (1ul << arch_cpu_id()), __ATOMIC_SEQ_CST);
 }
 
 /* With rcu.lock held: the last CPU reported. Returns true when callbacks

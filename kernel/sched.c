@@ -27,6 +27,7 @@ struct rq {
 	struct task *curr;         /* the running task; written under lock, read by this CPU */
 	struct task *idle;         /* this CPU's idle task; set once */
 	struct task *prev;         /* task being switched away from; under lock */
+	int halted;                /* idle task is in (or entering) hlt; atomic */
 };
 
 static DEFINE_PER_CPU(struct rq, runqueues);
@@ -175,6 +176,22 @@ static bool rq_expire_sleepers(struct rq *rq, u64 now)
 	return woke;
 }
 
+/*
+ * A task was queued on cpu: interrupt it if its idle task halts. A CPU
+ * running a task will look at its queue at its next switch anyway (the
+ * kernel is cooperative, an IPI would not preempt it). The idle task sets
+ * "halted" before its last look at the queue and we look at "halted" after
+ * queueing, each with a full barrier between, so one of us sees the other.
+ */
+static void rq_kick(unsigned cpu)
+{
+	if (cpu == arch_cpu_id())
+		return;
+	smp_mb();
+	if (__atomic_load_n(&per_cpu(runqueues, cpu).halted, __ATOMIC_RELAXED))
+		smp_send_resched(cpu);
+}
+
 bool wake_up_task(struct task *t)
 {
 	unsigned long irq;
@@ -187,10 +204,10 @@ bool wake_up_task(struct task *t)
 		return false;
 	}
 	rq_wake_locked(rq, t);
-	kick = t->on_rq && cpu != arch_cpu_id();
+	kick = t->on_rq;
 	spin_unlock_irqrestore(&rq->lock, irq);
 	if (kick)
-		smp_send_resched(cpu);
+		rq_kick(cpu);
 	return true;
 }
 
@@ -204,8 +221,7 @@ static void sched_finish_migration(struct task *t)
 	t->migrate_to = -1;
 	rq_enqueue(rq, t);
 	spin_unlock_irqrestore(&rq->lock, irq);
-	if (to != arch_cpu_id())
-		smp_send_resched(to);
+	rq_kick(to);
 }
 
 /* First thing a task does after a switch to it (see the top comment). */
@@ -347,8 +363,8 @@ static int task_migrate_other(struct task *t, unsigned cpu)
 		}
 	}
 	sched_unlock_two(from, to, irq);
-	if (!err && cpu != arch_cpu_id())
-		smp_send_resched(cpu);
+	if (!err)
+		rq_kick(cpu);
 	return err;
 }
 
@@ -388,8 +404,10 @@ struct task *kthread_create_on_cpu(int (*fn)(void *arg), void *arg, unsigned cpu
 				   const char *name)
 {
 	/* An online CPU that has not reached its idle loop yet runs the task
-	 * as soon as it does: its run queue exists since sched_init. */
-	if (cpu >= NR_CPUS_MAX || !cpu_is_online(cpu)) {
+	 * as soon as it does: its run queue exists since sched_init. CPU 0
+	 * has its idle task before smp_init marks it online. */
+	if (cpu >= NR_CPUS_MAX ||
+	    (!cpu_is_online(cpu) && !READ_ONCE(per_cpu(runqueues, cpu).idle))) {
 		pr_warn("sched: cannot start %s on cpu %u: cpu offline\n", name, cpu);
 		return NULL;
 	}
@@ -410,8 +428,7 @@ struct task *kthread_create_on_cpu(int (*fn)(void *arg), void *arg, unsigned cpu
 	unsigned long irq = spin_lock_irqsave(&rq->lock);
 	rq_enqueue(rq, t);
 	spin_unlock_irqrestore(&rq->lock, irq);
-	if (cpu != arch_cpu_id())
-		smp_send_resched(cpu);
+	rq_kick(cpu);
 	return t;
 }
 
@@ -431,6 +448,24 @@ int kthread_join(struct task *t)
  * "sti; hlt", so a wakeup IPI cannot slip in between. Until this CPU sees
  * ticks, tasks sleeping with a deadline are polled for instead.
  */
+/*
+ * Waking a halted CPU costs an IPI and, under emulation, up to a
+ * millisecond; a task that blocks briefly (a ping-pong, a mutex hand-off)
+ * is often woken again within microseconds. So spin a little first.
+ */
+#define IDLE_POLL_NS 200000
+
+static bool idle_poll(struct rq *rq)
+{
+	u64 end = arch_time_ns() + IDLE_POLL_NS;
+	while (arch_time_ns() < end) {
+		if (READ_ONCE(rq->runnable.next) != &rq->runnable)
+			return true;
+		arch_cpu_relax();
+	}
+	return false;
+}
+
 static __noreturn void sched_idle_loop(void)
 {
 	unsigned cpu = arch_cpu_id();
@@ -449,7 +484,16 @@ static __noreturn void sched_idle_loop(void)
 			yield();
 			continue;
 		}
-		arch_cpu_idle();
+		arch_irq_enable();
+		if (idle_poll(rq))
+			continue;
+		arch_irq_disable();
+		__atomic_store_n(&rq->halted, 1, __ATOMIC_SEQ_CST);
+		if (READ_ONCE(rq->runnable.next) == &rq->runnable)
+			arch_cpu_idle();
+		else
+			arch_irq_enable();
+		__atomic_store_n(&rq->halted, 0, __ATOMIC_RELAXED);
 	}
 }
 
