@@ -145,3 +145,40 @@ KTEST(sched, task_migrate_moves_current)
 		KT_EXPECT_EQ(t, m.cpus_seen[i], test_nth_cpu(i));
 	KT_EXPECT_EQ(t, task_migrate(current, NR_CPUS_MAX), -EINVAL);
 }
+
+struct blocked_move {
+	struct completion go, waiting;
+	unsigned cpu_after;
+};
+
+static int wait_then_record(void *arg)
+{
+	struct blocked_move *b = arg;
+	complete(&b->waiting);
+	wait_for_completion(&b->go);
+	b->cpu_after = arch_cpu_id();
+	return 0;
+}
+
+/* A blocked task can be moved; it wakes up on its new CPU. */
+KTEST(sched, task_migrate_moves_blocked_task)
+{
+	static struct blocked_move b;
+	unsigned from = test_nth_cpu(1), to = test_nth_cpu(2);
+
+	init_completion(&b.go);
+	init_completion(&b.waiting);
+	b.cpu_after = NR_CPUS_MAX;
+	struct task *tk = kthread_create_on_cpu(wait_then_record, &b, from, "blocked");
+	KT_ASSERT(t, tk != NULL);
+	wait_for_completion(&b.waiting);
+	/* It may not have blocked yet: then it is running and cannot move. */
+	int err;
+	u64 start = arch_time_ns();
+	while ((err = task_migrate(tk, to)) == -EBUSY && arch_time_ns() - start < 5 * TEST_SEC)
+		yield();
+	KT_EXPECT_EQ(t, err, 0);
+	complete(&b.go);
+	kthread_join(tk);
+	KT_EXPECT_EQ(t, b.cpu_after, to);
+}
