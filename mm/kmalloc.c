@@ -118,7 +118,7 @@ static void *kmalloc_large(size_t size, gfp_t gfp)
 	unsigned order = 0;
 	while (order < MAX_ORDER && (PAGE_SIZE << order) < size)
 		order++;
-	if ((PAGE_SIZE << order) < size || order >= MAX_ORDER) {
+	if (order >= MAX_ORDER) {
 		if (!(gfp & __GFP_NOWARN))
 			pr_warn("kmalloc: %lu bytes is more than the largest block (%lu)\n",
 				(unsigned long)size, PAGE_SIZE << (MAX_ORDER - 1));
