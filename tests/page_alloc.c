@@ -63,7 +63,7 @@ static unsigned long chain_free(struct chain_link **chain)
 	return n;
 }
 
-KTEST(page_alloc, init_left_consistent_lists)
+KTEST(page_alloc, lists_consistent_after_boot)
 {
 	KT_EXPECT_EQ(t, page_alloc_verify(), 0);
 	KT_EXPECT(t, nr_total_pages() > PAGE_ALLOC_MIN_PAGES);
