@@ -40,6 +40,7 @@ static bool range_is(unsigned i, phys_addr_t start, phys_addr_t end)
 
 KTEST(page_alloc, init_no_usable_ram_above_1mib_is_enomem)
 {
+	ktest_diag(t, "three 'mm: no usable RAM' errors are expected below");
 	bi_reset();
 	KT_EXPECT_EQ(t, memmap_build(&tm, &tbi, NO_LIMIT), -ENOMEM); /* empty map */
 
@@ -179,6 +180,8 @@ KTEST(page_alloc, init_mem_map_placed_first_fit_above_1mib)
 KTEST(page_alloc, init_too_little_ram_for_mem_map_is_enomem)
 {
 	phys_addr_t pa = 1;
+
+	ktest_diag(t, "two 'mm: ... cannot continue' errors are expected below");
 
 	bi_reset(); /* the page array fits, but leaves fewer than the minimum */
 	bi_mem(MiB, (PAGE_ALLOC_MIN_PAGES - 1) * PAGE_SIZE + PAGE_SIZE, BOOT_MEM_USABLE);
