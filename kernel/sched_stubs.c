@@ -8,9 +8,6 @@
 #include "smp.h"
 #include "timer.h"
 
-__attribute__((weak)) unsigned nr_cpus_online = 1;
-__attribute__((weak)) unsigned long cpu_online_mask = 1;
-
 __attribute__((weak)) void timer_register_tick_hook(tick_hook_fn fn) {}
 __attribute__((weak)) u64 timer_ticks(unsigned cpu) { return 0; }
 __attribute__((weak)) void smp_send_resched(unsigned cpu) {}
