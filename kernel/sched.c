@@ -11,6 +11,8 @@
  */
 #include <asm/context.h>
 #include "errno.h"
+#include "mm/kmalloc.h"
+#include "mm/page_alloc.h"
 #include "panic.h"
 #include "printk.h"
 #include "rcu.h"
@@ -59,40 +61,26 @@ u64 sched_context_switches(void)
 	return stat_read(context_switches);
 }
 
-/*
- * TEMPORARY until mm/page_alloc.c and mm/kmalloc.c are in main: task
- * structs and stacks come from a static pool. Afterwards: kzalloc() and
- * alloc_pages_va(GFP_KERNEL, order of KTHREAD_STACK_SIZE).
- */
-#define TASK_POOL_SIZE 64
-static struct task task_pool[TASK_POOL_SIZE];
-static u8 stack_pool[TASK_POOL_SIZE][KTHREAD_STACK_SIZE] __aligned(16);
-static bool task_pool_used[TASK_POOL_SIZE]; /* under task_pool_lock */
-static DEFINE_SPINLOCK(task_pool_lock);
-
+/* A task is a kmalloc'ed struct task plus a KTHREAD_STACK_SIZE stack of
+ * whole pages; kthread_join gives both back. */
 static struct task *task_alloc(void)
 {
-	struct task *t = NULL;
-	unsigned long irq = spin_lock_irqsave(&task_pool_lock);
-	for (unsigned i = 0; i < TASK_POOL_SIZE; i++) {
-		if (!task_pool_used[i]) {
-			task_pool_used[i] = true;
-			t = &task_pool[i];
-			memset(t, 0, sizeof(*t));
-			t->stack = stack_pool[i];
-			t->stack_size = KTHREAD_STACK_SIZE;
-			break;
-		}
+	struct task *t = kzalloc(sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return NULL;
+	t->stack = alloc_pages_va(GFP_KERNEL, KTHREAD_STACK_ORDER);
+	if (!t->stack) {
+		kfree(t);
+		return NULL;
 	}
-	spin_unlock_irqrestore(&task_pool_lock, irq);
+	t->stack_size = KTHREAD_STACK_SIZE;
 	return t;
 }
 
 static void task_free(struct task *t)
 {
-	unsigned long irq = spin_lock_irqsave(&task_pool_lock);
-	task_pool_used[t - task_pool] = false;
-	spin_unlock_irqrestore(&task_pool_lock, irq);
+	free_pages_va(t->stack, KTHREAD_STACK_ORDER);
+	kfree(t);
 }
 
 /* The lowest word of every kthread stack; a switch checks it, so an

@@ -25,10 +25,12 @@
 #ifndef KERNEL_SCHED_H
 #define KERNEL_SCHED_H
 
+#include <asm/page.h>
 #include "task.h"
 #include "types.h"
 
-#define KTHREAD_STACK_SIZE (16 * 1024)
+#define KTHREAD_STACK_ORDER 2 /* 16 KiB */
+#define KTHREAD_STACK_SIZE (PAGE_SIZE << KTHREAD_STACK_ORDER)
 
 /* Turn the boot context into task "boot" on CPU 0 and start CPU 0's idle
  * task and the RCU thread. Called once by start_kernel before smp_init. */

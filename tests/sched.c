@@ -3,6 +3,7 @@
 #include "kernel/errno.h"
 #include "kernel/ktest.h"
 #include "kernel/sched.h"
+#include "mm/page_alloc.h"
 #include "test_cpus.h"
 
 struct where {
@@ -100,6 +101,7 @@ KTEST(sched, many_threads_join_frees_all)
 {
 	struct task *tasks[MANY_THREADS];
 	unsigned long before = sched_nr_tasks();
+	unsigned long free_before = nr_free_pages();
 
 	for (int round = 0; round < 3; round++) {
 		for (int i = 0; i < MANY_THREADS; i++) {
@@ -112,6 +114,8 @@ KTEST(sched, many_threads_join_frees_all)
 			KT_EXPECT_EQ(t, kthread_join(tasks[i]), i + 1);
 		KT_EXPECT_EQ(t, sched_nr_tasks(), before);
 	}
+	/* Stacks and task structs went back to the page allocator. */
+	KT_EXPECT_EQ(t, nr_free_pages(), free_before);
 }
 
 struct migrate_arg {
