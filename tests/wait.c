@@ -2,6 +2,7 @@
 #include "kernel/completion.h"
 #include "kernel/ktest.h"
 #include "kernel/sched.h"
+#include "kernel/smp.h"
 #include "kernel/wait.h"
 #include "test_cpus.h"
 
@@ -113,4 +114,53 @@ KTEST(wait, wake_up_releases_one_exclusive)
 	}
 	for (int i = 0; i < 4; i++)
 		kthread_join(tasks[i]);
+}
+
+static struct {
+	struct wait_queue_head wq;
+	int flag;          /* atomic */
+	int handler_cpu;
+	int handler_irqs_on;
+	int waiter_ok;
+} wi;
+
+static void ipi_wake(void *arg)
+{
+	wi.handler_cpu = (int)arch_cpu_id();
+	wi.handler_irqs_on = arch_irqs_enabled();
+	__atomic_store_n(&wi.flag, 1, __ATOMIC_RELEASE);
+	wake_up(&wi.wq);
+}
+
+static int ipi_waiter(void *arg)
+{
+	wi.waiter_ok = wait_event_timeout(wi.wq, __atomic_load_n(&wi.flag, __ATOMIC_ACQUIRE),
+					  10 * TEST_SEC);
+	return 0;
+}
+
+/* A cross-CPU call (an IPI handler in the kernel) wakes a task sleeping on
+ * the CPU it interrupts. */
+KTEST(wait, wake_from_cross_cpu_call)
+{
+	unsigned other = test_other_cpu();
+	if (other == arch_cpu_id()) {
+		ktest_skip(t, "needs two CPUs");
+		return;
+	}
+	wait_queue_head_init(&wi.wq, "ipi_wq");
+	wi.flag = 0;
+	wi.waiter_ok = 0;
+	wi.handler_cpu = -1;
+	struct task *tk = kthread_create_on_cpu(ipi_waiter, NULL, other, "ipi_waiter");
+	KT_ASSERT(t, tk != NULL);
+	u64 start = arch_time_ns();
+	while (task_state(tk) != TASK_BLOCKED && arch_time_ns() - start < 5 * TEST_SEC)
+		yield();
+	KT_EXPECT_EQ(t, task_state(tk), TASK_BLOCKED);
+	smp_call_on_cpus(cpu_mask_of(other), ipi_wake, NULL);
+	kthread_join(tk);
+	KT_EXPECT(t, wi.waiter_ok);
+	KT_EXPECT_EQ(t, wi.handler_cpu, other);
+	KT_EXPECT_EQ(t, wi.handler_irqs_on, 0);
 }
