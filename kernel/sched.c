@@ -30,6 +30,7 @@ struct rq {
 	struct task *idle;         /* this CPU's idle task; set once */
 	struct task *prev;         /* task being switched away from; under lock */
 	int halted;                /* idle task is in (or entering) hlt; atomic */
+	u64 nr_switches;           /* context switches on this CPU; under lock */
 };
 
 static DEFINE_PER_CPU(struct rq, runqueues);
@@ -262,6 +263,7 @@ static void __schedule(bool yield)
 	task_check_stack(prev);
 	rq->curr = next;
 	rq->prev = prev;
+	rq->nr_switches++;
 	stat_inc(context_switches);
 	arch_context_switch(&prev->ctx, &next->ctx);
 	sched_finish_switch(irq);
@@ -439,7 +441,10 @@ int kthread_join(struct task *t)
 /*
  * Waking a halted CPU costs an IPI and, under emulation, up to a
  * millisecond; a task that blocks briefly (a ping-pong, a mutex hand-off)
- * is often woken again within microseconds. So spin a little first.
+ * is often woken again within microseconds. So after a task blocked, spin
+ * a little before halting. Not after an interrupt merely woke the idle
+ * task (ticks, cross-CPU calls): emulated CPUs share few host cores, and
+ * spinning there would take time from CPUs with work.
  */
 #define IDLE_POLL_NS 200000
 
@@ -458,6 +463,7 @@ static __noreturn void sched_idle_loop(void)
 {
 	unsigned cpu = arch_cpu_id();
 	struct rq *rq = this_rq();
+	u64 switches_seen = 0;
 
 	for (;;) {
 		rcu_report_qs(cpu);
@@ -472,8 +478,10 @@ static __noreturn void sched_idle_loop(void)
 			yield();
 			continue;
 		}
+		bool task_ran = READ_ONCE(rq->nr_switches) != switches_seen;
+		switches_seen = READ_ONCE(rq->nr_switches);
 		arch_irq_enable();
-		if (idle_poll(rq))
+		if (task_ran && idle_poll(rq))
 			continue;
 		arch_irq_disable();
 		__atomic_store_n(&rq->halted, 1, __ATOMIC_SEQ_CST);
