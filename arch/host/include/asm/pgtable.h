@@ -121,6 +121,13 @@ static inline pte_t pte_clear_soft_dirty(pte_t p) { return __pte(p.soft & ~_HPTE
 /* --- swap entries -------------------------------------------------------- */
 #define MAX_SWAPFILES 32
 #define SWP_OFFSET_MAX ((1ul << 50) - 1)
+/*
+ * The largest offset the swap layer may hand out. On x86-64, type 0 with
+ * offset 2^50-1 encodes (inverted) to 0, which is pte_none: Linux has the
+ * same hole and never reaches it (its swap size limits are far lower).
+ * Same value on every arch, so generic code has one limit.
+ */
+#define SWP_OFFSET_USABLE_MAX (SWP_OFFSET_MAX - 1)
 
 /* Packed differently from x86 as well: offset high, type low. */
 typedef struct { u64 val; } swp_entry_t;
