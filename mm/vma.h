@@ -3,10 +3,10 @@
  * protection (PAGE_PROT_* from <asm/pgtable.h>) and flags. A vma_set keeps
  * them sorted by address and never overlapping.
  *
- * The set is a sorted doubly linked list: lookup and insert are O(n) in
- * the number of VMAs, which stays in the tens for the tests and
- * experiments here; iteration in address order and split are O(1) once
- * the VMA is found. A balanced tree can replace it behind this API.
+ * Each VMA is in two structures at once: an AVL tree keyed by start
+ * (lookup, insert and remove in O(log n)) and a list in address order
+ * (iteration, and the neighbour a split or an insert goes next to, in
+ * O(1)). Both always hold the same VMAs.
  *
  * Locking: the set and every VMA in it belong to the owning mm's mmap
  * lock (mm/mm.h); vma_* functions take no lock themselves.
@@ -25,9 +25,12 @@ struct vma {
 	unsigned prot;         /* PAGE_PROT_* */
 	unsigned flags;        /* VMA_* */
 	struct list_head node; /* in vma_set.list, sorted by start */
+	struct vma *left, *right; /* AVL children in vma_set.root */
+	int height;            /* AVL: 1 + the taller child's height */
 };
 
 struct vma_set {
+	struct vma *root;      /* AVL tree by start */
 	struct list_head list; /* struct vma.node, ascending start */
 	unsigned long count;
 };
@@ -56,6 +59,12 @@ struct vma *vma_find(struct vma_set *set, unsigned long addr);
  * (-ENOMEM; vma unchanged). For a partial munmap.
  */
 struct vma *vma_split(struct vma_set *set, struct vma *vma, unsigned long addr);
+
+/* Check the list order, non-overlap, the AVL balance and heights, and the
+ * count; prints each problem and returns how many it found. */
+int vma_set_verify(struct vma_set *set);
+/* Height of the tree (0 when empty), for tests of the balance. */
+int vma_set_height(const struct vma_set *set);
 
 struct vma *vma_first(struct vma_set *set);
 struct vma *vma_next(struct vma_set *set, struct vma *vma);
