@@ -10,7 +10,9 @@
 
 /* Copy the kernel half (PML4 entries 256..511 of boot_pml4) into a zeroed
  * root, so the kernel stays mapped whichever mm is loaded. Those upper
- * entries point at tables shared by every mm; they are never freed. */
+ * entries point at tables shared by every mm; they are never freed, and
+ * must not change once the first mm exists (arch_direct_map_extend runs
+ * earlier, from page_alloc_init). */
 void arch_mmu_init_root(void *root);
 
 /* Can a PTE forbid execution (EFER.NXE on)? Without it every page is
