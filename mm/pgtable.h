@@ -36,7 +36,10 @@ void pte_unmap_unlock(pte_t *ptep, spinlock_t *ptl);
 /* The PTL of the table holding ptep. */
 spinlock_t *pte_lockptr(const pte_t *ptep);
 
-/* Writes and clears of PTEs, PTL held: they keep the table's pt_used. */
+/* Writes and clears of PTEs, PTL held: they keep the table's pt_used.
+ * set_pte_at() overwrites: to replace a present PTE whose accessed or
+ * dirty bit the MMU may be setting, take it with ptep_get_and_clear()
+ * (an atomic exchange) first, or that bit can be lost. */
 void set_pte_at(struct mm *mm, unsigned long addr, pte_t *ptep, pte_t pte);
 pte_t ptep_get_and_clear(struct mm *mm, unsigned long addr, pte_t *ptep);
 

@@ -7,11 +7,15 @@
  */
 #include "kernel/ktest.h"
 #include "kernel/smp.h"
+#include "kernel/stats.h"
 #include "mm/mm.h"
 #include "mm/page_alloc.h"
 #include "mm/pgtable.h"
 
 #define GiB (1ul << 30)
+
+DECLARE_STAT_COUNTER(mm_zap_present);
+DECLARE_STAT_COUNTER(mm_zap_swap);
 
 static unsigned long drained_free(void)
 {
@@ -256,6 +260,7 @@ KTEST(pgtable, destroy_frees_every_table_and_vma)
 		KT_ASSERT_EQ(t, map_one(mm, a + PAGE_SIZE, swp_entry_to_pte(swp_entry(1, i))), 0);
 	}
 	KT_EXPECT(t, nr_tables(mm) > 40);
+	u64 zap_present = stat_read(mm_zap_present), zap_swap = stat_read(mm_zap_swap);
 	for (unsigned i = 0; i < 10; i++) {
 		struct vma *v = vma_alloc(GiB * (i + 1), GiB * (i + 1) + PMD_SIZE, PAGE_PROT_READ,
 					  VMA_ANON);
@@ -265,6 +270,9 @@ KTEST(pgtable, destroy_frees_every_table_and_vma)
 	KT_EXPECT(t, drained_free() < before);
 	mm_destroy(mm);
 	KT_EXPECT_EQ(t, drained_free(), before);
+	/* Every PTE went through the teardown hook. */
+	KT_EXPECT_EQ(t, stat_read(mm_zap_present) - zap_present, 40);
+	KT_EXPECT_EQ(t, stat_read(mm_zap_swap) - zap_swap, 40);
 }
 
 /* Several CPUs race to populate the same empty region: each level must be
