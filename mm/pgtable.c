@@ -7,6 +7,7 @@
 #include "kernel/errno.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/stats.h"
 #include "mm.h"
 #include "page_alloc.h"
 #include "pgtable.h"
@@ -190,6 +191,19 @@ pte_t ptep_get_and_clear(struct mm *mm, unsigned long addr, pte_t *ptep)
 		table->pt_used--;
 	}
 	return old;
+}
+
+DEFINE_STAT_COUNTER(pgtable_bad_pte);
+
+bool pte_report_if_bad(struct mm *mm, unsigned long addr, pte_t pte)
+{
+	const char *reason = pte_bad_reason(pte);
+	if (!reason)
+		return false;
+	stat_inc(pgtable_bad_pte);
+	pr_err("mm: bad page-table entry at %#lx: %#lx (%s), mm root %#lx\n", addr,
+	       (unsigned long)pte_val(pte), reason, (unsigned long)mm->pgd_phys);
+	return true;
 }
 
 /* --- unmapping ------------------------------------------------------------------- */

@@ -7,7 +7,8 @@
  * page carries its own lock, the PTL (struct page.ptl), which protects
  * that table's 512 entries and its count of non-none entries (pt_used);
  * this holds at every level, the root included. Lock order: a parent
- * table's PTL before its child's.
+ * table's PTL before its child's. PTLs are plain spinlocks: no page
+ * table is touched from interrupt context.
  *
  * Lower levels are allocated on demand: the new table is allocated
  * without locks, then installed under the parent's PTL if the entry is
@@ -57,6 +58,15 @@ pte_t pgtable_read_pte(struct mm *mm, unsigned long addr);
 typedef void (*pte_zap_fn)(struct mm *mm, unsigned long addr, pte_t old, void *arg);
 void pgtable_unmap_range(struct mm *mm, unsigned long start, unsigned long end,
 			 pte_zap_fn zap, void *arg);
+
+/*
+ * The "bad page-table entry" check for code that is about to act on a PTE
+ * (the fault handler, unmap): when pte_bad_reason() finds the content
+ * invalid, print "mm: bad page-table entry" with the address, the value
+ * and the reason, count it (stat pgtable_bad_pte) and return true; the
+ * caller then kills the faulting task instead of following the entry.
+ */
+bool pte_report_if_bad(struct mm *mm, unsigned long addr, pte_t pte);
 
 /* Root table management for mm.c. */
 int pgtable_alloc_root(struct mm *mm);

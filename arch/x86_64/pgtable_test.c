@@ -6,6 +6,9 @@
 #include <asm/mmu.h>
 #include <asm/pgtable.h>
 #include "kernel/ktest.h"
+#include "kernel/stats.h"
+#include "mm/mm.h"
+#include "mm/pgtable.h"
 
 /* Linux's __swp_entry(type, offset), written out independently. */
 static u64 linux_swp_entry(u64 type, u64 offset)
@@ -96,4 +99,19 @@ KTEST(x86pte, bad_entries_are_reported_with_a_reason)
 	KT_EXPECT(t, pte_bad_reason(__pte(0x12345007ul | (1ul << 52))) != NULL);
 	KT_EXPECT(t, pte_bad_reason(__pte(0x12345007ul | (1ul << 62))) != NULL);
 	KT_EXPECT(t, pte_bad_reason(__pte(0x8000000012345067ul)) == NULL);
+}
+
+DECLARE_STAT_COUNTER(pgtable_bad_pte);
+
+KTEST(x86pte, bad_entry_is_reported_and_counted)
+{
+	struct mm *mm = mm_create();
+	KT_ASSERT(t, mm);
+	u64 before = stat_read(pgtable_bad_pte);
+	pte_t good = pte_swp_mkexclusive(swp_entry_to_pte(swp_entry(4, 4096)));
+	KT_EXPECT(t, !pte_report_if_bad(mm, 0x400000, good));
+	KT_EXPECT_EQ(t, stat_read(pgtable_bad_pte), before);
+	KT_EXPECT(t, pte_report_if_bad(mm, 0x400000, __pte(pte_val(good) | 0x80)));
+	KT_EXPECT_EQ(t, stat_read(pgtable_bad_pte), before + 1);
+	mm_destroy(mm);
 }

@@ -5,6 +5,9 @@
  */
 #include <asm/pgtable.h>
 #include "kernel/ktest.h"
+#include "kernel/stats.h"
+#include "mm/mm.h"
+#include "mm/pgtable.h"
 
 KTEST(hostpte, layout_is_not_x86)
 {
@@ -25,4 +28,21 @@ KTEST(hostpte, out_of_range_swap_fields_are_bad)
 	KT_EXPECT(t, pte_bad_reason(__pte(ok | (1ul << 60))) != NULL);
 	KT_EXPECT(t, pte_bad_reason(__pte(ok & ~_HSWP_MARKER)) != NULL);
 	KT_EXPECT(t, pte_bad_reason(__pte(_HPTE_PRESENT | (1ul << 45))) != NULL);
+}
+
+DECLARE_STAT_COUNTER(pgtable_bad_pte);
+
+KTEST(hostpte, bad_entry_is_reported_and_counted)
+{
+	struct mm *mm = mm_create();
+	KT_ASSERT(t, mm);
+	u64 before = stat_read(pgtable_bad_pte);
+	pte_t good = pte_swp_mkexclusive(swp_entry_to_pte(swp_entry(4, 4096)));
+	KT_EXPECT(t, !pte_report_if_bad(mm, 0x400000, good));
+	KT_EXPECT(t, !pte_report_if_bad(mm, 0x400000, pte_empty()));
+	KT_EXPECT_EQ(t, stat_read(pgtable_bad_pte), before);
+	pte_t bad_type = __pte((pte_val(good) & ~_HSWP_TYPE_MASK) | 40);
+	KT_EXPECT(t, pte_report_if_bad(mm, 0x400000, bad_type));
+	KT_EXPECT_EQ(t, stat_read(pgtable_bad_pte), before + 1);
+	mm_destroy(mm);
 }
