@@ -11,6 +11,7 @@ struct trap_frame {
 	u64 rip, cs, rflags, rsp, ss; /* pushed by the CPU */
 };
 
+#define VEC_NMI 2
 #define VEC_PAGE_FAULT 14
 #define VEC_IRQ_BASE 32
 #define VEC_TIMER 0xf0
@@ -24,8 +25,13 @@ typedef void (*irq_handler_t)(struct trap_frame *f, void *arg);
 void idt_init(void);     /* build the table (once) */
 void idt_load(void);     /* load it on this CPU */
 void irq_register(unsigned vector, irq_handler_t fn, void *arg);
+/* The same, acknowledged at the APIC before fn runs (timer and IPIs). */
+void irq_register_eoi_first(unsigned vector, irq_handler_t fn, void *arg);
 void trap_dump_frame(const struct trap_frame *f);
 /* Set by the LAPIC code: acknowledge an interrupt at the local APIC. */
 extern void (*irq_eoi)(void);
+/* Set by the SMP code: takes an NMI it expects (stop on panic) and returns
+ * true; otherwise an NMI is reported as a fatal trap. */
+extern bool (*nmi_hook)(struct trap_frame *f);
 
 #endif
