@@ -7,6 +7,7 @@
 #define KERNEL_IPI_H
 
 #include "compiler.h"
+#include "smp.h"
 #include "types.h"
 
 enum ipi_kind {
@@ -27,6 +28,8 @@ __noreturn void smp_handle_stop_ipi(void);
 /* The arch marks a CPU online once it can take IPIs. */
 void smp_set_cpu_online(unsigned cpu);
 
+/* The hook now registered (NULL if none): lets a test put it back. */
+resched_hook_fn smp_get_resched_hook(void);
 /* Reschedule IPIs this CPU has taken (the tests watch it). */
 u64 smp_resched_ipis_received(unsigned cpu);
 

@@ -159,15 +159,21 @@ void smp_register_resched_hook(resched_hook_fn fn)
 	__atomic_store_n(&resched_hook, fn, __ATOMIC_RELEASE);
 }
 
+resched_hook_fn smp_get_resched_hook(void)
+{
+	return __atomic_load_n(&resched_hook, __ATOMIC_ACQUIRE);
+}
+
 void smp_handle_resched_ipi(void)
 {
 	unsigned cpu = arch_cpu_id();
 	resched_hook_fn fn = __atomic_load_n(&resched_hook, __ATOMIC_ACQUIRE);
 
-	__atomic_store_n(&per_cpu(resched_received, cpu), per_cpu(resched_received, cpu) + 1,
-			 __ATOMIC_RELEASE);
 	if (fn)
 		fn();
+	/* Counted after the hook, so a watcher of the count sees its effects. */
+	__atomic_store_n(&per_cpu(resched_received, cpu), per_cpu(resched_received, cpu) + 1,
+			 __ATOMIC_RELEASE);
 }
 
 u64 smp_resched_ipis_received(unsigned cpu)
