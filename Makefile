@@ -16,7 +16,7 @@ endif
 LD := ld
 
 WARN := -Wall -Wextra -Werror -Wno-unused-parameter
-COMMON_CFLAGS := -std=gnu11 -g -O2 $(WARN) -I. -MMD -MP
+COMMON_CFLAGS := -std=gnu11 -g -O2 $(WARN) -I. -MMD -MP -fno-toplevel-reorder
 
 # --- kernel -----------------------------------------------------------------
 ifeq ($(ARCH),x86_64)
@@ -37,29 +37,41 @@ KERNEL := $(BUILD)/swaplab.elf
 
 all: $(KERNEL) host-build
 
+# Quiet build by default (make V=1 shows the commands).
+ifeq ($(V),1)
+Q :=
+msg = @true
+else
+Q := @
+msg = @printf '  %-6s %s\n' $(1) $(2)
+endif
+
 $(BUILD)/%.c.o: %.c
+	$(call msg,CC,$<)
 	@mkdir -p $(dir $@)
-	$(CC) $(KCFLAGS) -c $< -o $@
+	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
 
 $(BUILD)/%.S.o: %.S
+	$(call msg,AS,$<)
 	@mkdir -p $(dir $@)
-	$(CC) $(KCFLAGS) -D__ASSEMBLY__ -c $< -o $@
+	$(Q)$(CC) $(KCFLAGS) -D__ASSEMBLY__ -c $< -o $@
 
 $(BUILD)/linker.ld: linker.ld
 	@mkdir -p $(dir $@)
-	$(CC) -E -P -x c -DARCH_$(ARCH) -D__ASSEMBLY__ -I. $< -o $@
+	$(Q)$(CC) -E -P -x c -DARCH_$(ARCH) -D__ASSEMBLY__ -I. $< -o $@
 
-LDFLAGS := -nostdlib -z max-page-size=0x1000 --no-warn-rwx-segments
+LDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments
 
 # Two links: the second adds the symbol table that backtraces print. Text
 # addresses do not move between them because the table is read-only data
 # placed after all text.
 $(KERNEL): $(KOBJS) $(BUILD)/linker.ld tools/gen-ksyms.sh
-	$(LD) $(LDFLAGS) -T $(BUILD)/linker.ld -o $@.pass1 $(KOBJS)
-	tools/gen-ksyms.sh $@.pass1 > $(BUILD)/ksyms_table.c
-	$(CC) $(KCFLAGS) -c $(BUILD)/ksyms_table.c -o $(BUILD)/ksyms_table.o
-	$(LD) $(LDFLAGS) -T $(BUILD)/linker.ld -o $@ $(KOBJS) $(BUILD)/ksyms_table.o
-	@rm -f $@.pass1
+	$(call msg,LD,$@)
+	$(Q)$(LD) $(LDFLAGS) -T $(BUILD)/linker.ld -o $@.pass1 $(KOBJS)
+	$(Q)tools/gen-ksyms.sh $@.pass1 > $(BUILD)/ksyms_table.c
+	$(Q)$(CC) $(KCFLAGS) -c $(BUILD)/ksyms_table.c -o $(BUILD)/ksyms_table.o
+	$(Q)$(LD) $(LDFLAGS) -T $(BUILD)/linker.ld -o $@ $(KOBJS) $(BUILD)/ksyms_table.o
+	$(Q)rm -f $@.pass1
 
 -include $(KOBJS:.o=.d)
 
@@ -73,11 +85,13 @@ HOBJS := $(patsubst %,$(HOSTBUILD)/%.o,$(HSRCS))
 HOST_TESTS := $(HOSTBUILD)/swaplab-host-tests
 
 $(HOSTBUILD)/%.c.o: %.c
+	$(call msg,HOSTCC,$<)
 	@mkdir -p $(dir $@)
-	$(CC) $(HCFLAGS) -c $< -o $@
+	$(Q)$(CC) $(HCFLAGS) -c $< -o $@
 
 $(HOST_TESTS): $(HOBJS)
-	$(CC) $(HCFLAGS) -o $@ $(HOBJS)
+	$(call msg,HOSTLD,$@)
+	$(Q)$(CC) $(HCFLAGS) -o $@ $(HOBJS)
 
 -include $(HOBJS:.o=.d)
 
@@ -102,7 +116,7 @@ ISO := $(BUILD)/swaplab.iso
 iso: deps $(ISO)
 
 $(ISO): $(KERNEL) tools/mkiso.sh
-	tools/mkiso.sh $(KERNEL) $@ "$(CMDLINE)"
+	$(Q)tools/mkiso.sh $(KERNEL) $@ "$(CMDLINE)"
 
 test: deps $(KERNEL) $(HOST_TESTS) $(ISO)
 	@tools/test.sh

@@ -12,18 +12,23 @@ const char *cmdline_get(void)
 	return saved_line;
 }
 
-static const struct kparam *kparam_find(const char *key, size_t len)
+struct kparam_table {
+	const struct kparam *begin, *end;
+};
+
+static const struct kparam *kparam_find(const struct kparam_table *tab, const char *key,
+					size_t len)
 {
-	for (const struct kparam *p = __start_kparams; p < __stop_kparams; p++)
+	for (const struct kparam *p = tab->begin; p < tab->end; p++)
 		if (strlen(p->key) == len && strncmp(p->key, key, len) == 0)
 			return p;
 	return NULL;
 }
 
-static void kparam_list_known(void)
+static void kparam_list_known(const struct kparam_table *tab)
 {
 	pr_err("cmdline: known keys:\n");
-	for (const struct kparam *p = __start_kparams; p < __stop_kparams; p++)
+	for (const struct kparam *p = tab->begin; p < tab->end; p++)
 		pr_err("cmdline:   %-24s %s\n", p->key, p->help);
 }
 
@@ -50,7 +55,8 @@ static int kparam_set(const struct kparam *p, const char *val, size_t len)
 		pr_err("cmdline: %s=%.*s: expected 0 or 1\n", p->key, (int)len, val);
 		return -EINVAL;
 	case KPARAM_KIND_STR:
-		/* Points into saved_line, which lives forever; cut at the space. */
+		/* Points into the parse buffer, which outlives the value; cut
+		 * the word at its space. */
 		*(const char **)p->var = val;
 		((char *)val)[len] = '\0';
 		return 0;
@@ -68,17 +74,19 @@ static int kparam_set(const struct kparam *p, const char *val, size_t len)
  * a first word without '=' is that path and is skipped. Every other word
  * must be key=value with a known key.
  */
-int cmdline_parse(const char *line)
+int cmdline_parse_table(const char *line, const struct kparam *begin,
+			const struct kparam *end, char *buf, size_t bufsize)
 {
-	size_t n = strnlen(line, sizeof(saved_line) - 1);
-	char *s = saved_line;
+	const struct kparam_table table = { begin, end }, *tab = &table;
+	size_t n = strnlen(line, bufsize - 1);
+	char *s = buf;
 	bool first = true;
 
 	if (line[n] != '\0') {
-		pr_err("cmdline: longer than %zu bytes\n", sizeof(saved_line) - 1);
+		pr_err("cmdline: longer than %zu bytes\n", bufsize - 1);
 		return -E2BIG;
 	}
-	memcpy(saved_line, line, n + 1);
+	memcpy(buf, line, n + 1);
 	while (*s) {
 		while (*s == ' ')
 			s++;
@@ -96,14 +104,14 @@ int cmdline_parse(const char *line)
 				continue;
 			}
 			pr_err("cmdline: '%.*s' is not key=value\n", (int)wlen, word);
-			kparam_list_known();
+			kparam_list_known(tab);
 			return -EINVAL;
 		}
 		first = false;
-		const struct kparam *p = kparam_find(word, (size_t)(eq - word));
+		const struct kparam *p = kparam_find(tab, word, (size_t)(eq - word));
 		if (!p) {
 			pr_err("cmdline: unknown key '%.*s'\n", (int)(eq - word), word);
-			kparam_list_known();
+			kparam_list_known(tab);
 			return -EINVAL;
 		}
 		int err = kparam_set(p, eq + 1, wlen - (size_t)(eq - word) - 1);
@@ -113,4 +121,10 @@ int cmdline_parse(const char *line)
 			s++; /* a STR value may have cut the word with a NUL */
 	}
 	return 0;
+}
+
+int cmdline_parse(const char *line)
+{
+	return cmdline_parse_table(line, __start_kparams, __stop_kparams, saved_line,
+				   sizeof(saved_line));
 }

@@ -50,8 +50,8 @@ static void out_num(struct outbuf *o, u64 v, unsigned base, bool neg, int width,
 			out_char(o, zero ? '0' : ' ');
 	if (neg && !zero)
 		out_char(o, '-');
-	while (n)
-		out_char(o, tmp[--n]);
+	for (int i = n; i > 0; i--)
+		out_char(o, tmp[i - 1]);
 	if (left)
 		for (; width > n; width--)
 			out_char(o, ' ');

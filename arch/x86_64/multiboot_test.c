@@ -1,0 +1,175 @@
+/*
+ * multiboot_parse() on crafted loader structures: well-formed ones give the
+ * expected bootinfo, malformed ones are refused with -EINVAL (the message
+ * is printed, and start_kernel powers off cleanly in a real boot).
+ */
+#include <asm/page.h>
+#include "boot.h"
+#include "multiboot.h"
+#include "kernel/bootinfo.h"
+#include "kernel/errno.h"
+#include "kernel/ktest.h"
+#include "kernel/printk.h"
+#include "kernel/string.h"
+
+static u8 mb_buf[4096] __aligned(8);
+static struct bootinfo test_bi;
+
+struct mb2_builder {
+	u32 len;
+};
+
+static void *mb2_begin(struct mb2_builder *b)
+{
+	memset(mb_buf, 0, sizeof(mb_buf));
+	b->len = 8;
+	return mb_buf;
+}
+
+static u8 *mb2_tag(struct mb2_builder *b, u32 type, u32 size)
+{
+	u8 *p = mb_buf + b->len;
+	((u32 *)p)[0] = type;
+	((u32 *)p)[1] = size;
+	b->len += ALIGN_UP(size, 8u);
+	return p;
+}
+
+static void mb2_end(struct mb2_builder *b, bool with_end_tag)
+{
+	if (with_end_tag)
+		mb2_tag(b, MB2_TAG_END, 8);
+	((u32 *)mb_buf)[0] = b->len;
+}
+
+static void mb2_add_mmap(struct mb2_builder *b)
+{
+	u8 *t = mb2_tag(b, MB2_TAG_MMAP, 16 + 2 * 24);
+	((u32 *)t)[2] = 24; /* entry size */
+	u64 *e = (u64 *)(t + 16);
+	e[0] = 0; e[1] = 0x9f000; ((u32 *)&e[2])[0] = 1;
+	e[3] = 0x100000; e[4] = 0x7f00000; ((u32 *)&e[5])[0] = 1;
+}
+
+static int parse_quietly(u32 magic)
+{
+	int saved = console_loglevel;
+	console_loglevel = LOG_EMERG; /* the refusals below are expected */
+	memset(&test_bi, 0, sizeof(test_bi));
+	int err = multiboot_parse(magic, virt_to_phys(mb_buf), &test_bi);
+	console_loglevel = saved;
+	return err;
+}
+
+KTEST(multiboot, mb2_well_formed)
+{
+	struct mb2_builder b;
+	mb2_begin(&b);
+	u8 *c = mb2_tag(&b, MB2_TAG_CMDLINE, 8 + 8);
+	memcpy(c + 8, "ktest=x", 8);
+	mb2_add_mmap(&b);
+	u8 *acpi1 = mb2_tag(&b, MB2_TAG_ACPI_OLD, 8 + 20);
+	u8 *acpi2 = mb2_tag(&b, MB2_TAG_ACPI_NEW, 8 + 36);
+	mb2_end(&b, true);
+	KT_ASSERT_EQ(t, parse_quietly(MB2_BOOT_MAGIC), 0);
+	KT_EXPECT(t, strcmp(test_bi.loader, "multiboot2") == 0);
+	KT_EXPECT(t, strcmp(test_bi.cmdline, "ktest=x") == 0);
+	KT_ASSERT_EQ(t, test_bi.nr_mem, 2);
+	KT_EXPECT_EQ(t, test_bi.mem[1].base, 0x100000);
+	KT_EXPECT_EQ(t, test_bi.mem[1].len, 0x7f00000);
+	KT_EXPECT_EQ(t, test_bi.mem[1].type, BOOT_MEM_USABLE);
+	/* ACPI 2.0 RSDP preferred; bootinfo points through the direct map */
+	KT_EXPECT_EQ(t, virt_to_phys(test_bi.rsdp), virt_to_phys(acpi2 + 8));
+	(void)acpi1;
+}
+
+KTEST(multiboot, mb2_without_end_tag_is_refused)
+{
+	struct mb2_builder b;
+	mb2_begin(&b);
+	mb2_add_mmap(&b);
+	mb2_end(&b, false);
+	KT_EXPECT_EQ(t, parse_quietly(MB2_BOOT_MAGIC), -EINVAL);
+}
+
+KTEST(multiboot, mb2_tag_past_end_is_refused)
+{
+	struct mb2_builder b;
+	mb2_begin(&b);
+	mb2_add_mmap(&b);
+	u8 *bad = mb2_tag(&b, MB2_TAG_CMDLINE, 16);
+	mb2_end(&b, true);
+	((u32 *)bad)[1] = 4000; /* claims to run past total_size */
+	KT_EXPECT_EQ(t, parse_quietly(MB2_BOOT_MAGIC), -EINVAL);
+}
+
+KTEST(multiboot, mb2_tag_size_below_header_is_refused)
+{
+	struct mb2_builder b;
+	mb2_begin(&b);
+	u8 *bad = mb2_tag(&b, MB2_TAG_CMDLINE, 8);
+	mb2_add_mmap(&b);
+	mb2_end(&b, true);
+	((u32 *)bad)[1] = 4; /* would loop forever if accepted */
+	KT_EXPECT_EQ(t, parse_quietly(MB2_BOOT_MAGIC), -EINVAL);
+}
+
+KTEST(multiboot, mb2_without_memory_map_is_refused)
+{
+	struct mb2_builder b;
+	mb2_begin(&b);
+	mb2_end(&b, true);
+	KT_EXPECT_EQ(t, parse_quietly(MB2_BOOT_MAGIC), -EINVAL);
+}
+
+KTEST(multiboot, mb2_absurd_total_size_is_refused)
+{
+	struct mb2_builder b;
+	mb2_begin(&b);
+	mb2_add_mmap(&b);
+	mb2_end(&b, true);
+	((u32 *)mb_buf)[0] = 4; /* smaller than the fixed header */
+	KT_EXPECT_EQ(t, parse_quietly(MB2_BOOT_MAGIC), -EINVAL);
+}
+
+KTEST(multiboot, mb1_memory_map_parsed)
+{
+	memset(mb_buf, 0, sizeof(mb_buf));
+	struct mb1_info *mi = (struct mb1_info *)mb_buf;
+	struct mb1_mmap_entry *e = (struct mb1_mmap_entry *)(mb_buf + 512);
+	e[0] = (struct mb1_mmap_entry){ 20, 0, 0x9fc00, 1 };
+	e[1] = (struct mb1_mmap_entry){ 20, 0x100000, 0x1000000, 1 };
+	e[2] = (struct mb1_mmap_entry){ 20, 0xfffc0000, 0x40000, 2 };
+	mi->flags = MB1_INFO_MMAP;
+	mi->mmap_addr = (u32)virt_to_phys(e);
+	mi->mmap_length = 3 * sizeof(*e);
+	KT_ASSERT_EQ(t, parse_quietly(MB1_BOOT_MAGIC), 0);
+	KT_ASSERT_EQ(t, test_bi.nr_mem, 3);
+	KT_EXPECT_EQ(t, test_bi.mem[2].type, BOOT_MEM_RESERVED);
+	KT_EXPECT_EQ(t, test_bi.mem[1].len, 0x1000000);
+}
+
+KTEST(multiboot, mb1_without_memory_map_is_refused)
+{
+	memset(mb_buf, 0, sizeof(mb_buf));
+	((struct mb1_info *)mb_buf)->flags = MB1_INFO_MEM;
+	KT_EXPECT_EQ(t, parse_quietly(MB1_BOOT_MAGIC), -EINVAL);
+}
+
+KTEST(multiboot, mb1_bad_entry_size_is_refused)
+{
+	memset(mb_buf, 0, sizeof(mb_buf));
+	struct mb1_info *mi = (struct mb1_info *)mb_buf;
+	struct mb1_mmap_entry *e = (struct mb1_mmap_entry *)(mb_buf + 512);
+	e[0] = (struct mb1_mmap_entry){ 4, 0, 0x9fc00, 1 };
+	mi->flags = MB1_INFO_MMAP;
+	mi->mmap_addr = (u32)virt_to_phys(e);
+	mi->mmap_length = sizeof(*e);
+	KT_EXPECT_EQ(t, parse_quietly(MB1_BOOT_MAGIC), -EINVAL);
+}
+
+KTEST(multiboot, unknown_loader_magic_is_refused)
+{
+	memset(mb_buf, 0, sizeof(mb_buf));
+	KT_EXPECT_EQ(t, parse_quietly(0x12345678), -EINVAL);
+}
