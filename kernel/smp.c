@@ -30,8 +30,10 @@
 #include "smp.h"
 #include "stats.h"
 
-unsigned nr_cpus_online;      /* atomic; grows during bring-up only */
-unsigned long cpu_online_mask; /* atomic; grows during bring-up only */
+/* The boot CPU (0) is online from the start, so cross-CPU calls made
+ * before smp_init() run on it. Both grow during bring-up only (atomic). */
+unsigned nr_cpus_online = 1;
+unsigned long cpu_online_mask = 1;
 
 static DEFINE_STAT_COUNTER(ipis_sent);
 static DEFINE_STAT_COUNTER(ipi_calls); /* smp_call_on_cpus() invocations */
@@ -61,8 +63,9 @@ static atomic_t cpus_stopped;
 
 void smp_set_cpu_online(unsigned cpu)
 {
-	__atomic_fetch_or(&cpu_online_mask, 1ul << cpu, __ATOMIC_SEQ_CST);
-	__atomic_fetch_add(&nr_cpus_online, 1, __ATOMIC_SEQ_CST);
+	unsigned long old = __atomic_fetch_or(&cpu_online_mask, 1ul << cpu, __ATOMIC_SEQ_CST);
+	if (!(old & (1ul << cpu)))
+		__atomic_fetch_add(&nr_cpus_online, 1, __ATOMIC_SEQ_CST);
 }
 
 static void send_ipi(unsigned cpu, enum ipi_kind kind)
