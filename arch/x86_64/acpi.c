@@ -16,9 +16,10 @@
 #define ACPI_MAP_LIMIT (4ull << 30)
 #define ACPI_MAX_TABLE_LEN (16u << 20)
 
+/* All set once by acpi_init() on the boot CPU before any AP runs, then
+ * read-only: no lock. */
 struct acpi_madt acpi_madt;
 bool acpi_madt_found;
-
 static const struct acpi_rsdp *rsdp_found;
 static const struct acpi_sdt_header *root_table; /* XSDT or RSDT */
 static bool root_is_xsdt;
@@ -203,5 +204,10 @@ int acpi_init(const struct bootinfo *bi)
 		return 0;
 	}
 	acpi_madt_found = acpi_madt_parse(madt, &acpi_madt) == 0;
+	if (acpi_madt_found)
+		pr_info("acpi: MADT: %u CPUs enabled (%u usable entries), %u I/O APICs, "
+			"%u overrides, local APIC at %#lx\n", acpi_madt.nr_enabled,
+			acpi_madt.nr_cpu_entries, acpi_madt.nr_ioapics, acpi_madt.nr_overrides,
+			(unsigned long)acpi_madt.lapic_base);
 	return 0;
 }

@@ -38,9 +38,10 @@
 
 #define CALIBRATE_US 10000
 
+/* Written once by the boot CPU before any AP starts; read-only after. */
 bool lapic_x2apic;
 static volatile u32 *lapic_mmio;  /* xAPIC registers in the direct map */
-static u32 timer_count_per_tick; /* written once by the BSP before APs start */
+static u32 timer_count_per_tick; /* APIC timer counts per tick (bus/16) */
 
 static u32 lapic_read(u32 reg)
 {

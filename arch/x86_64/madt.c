@@ -136,8 +136,5 @@ int acpi_madt_parse(const struct acpi_sdt_header *h, struct acpi_madt *out)
 		}
 		p += p[1];
 	}
-	pr_info("acpi: MADT: %u CPUs enabled (%u usable entries), %u I/O APICs, "
-		"%u overrides, local APIC at %#lx\n", out->nr_enabled, out->nr_cpu_entries,
-		out->nr_ioapics, out->nr_overrides, (unsigned long)out->lapic_base);
 	return 0;
 }

@@ -35,6 +35,9 @@
 
 extern char boot_pml4[];
 
+/* Each AP's boot stack, its own from the trampoline on (cpu 0 has boot.S's).
+ * The trampoline page and cpu_local[cpu].apic_id are written by the boot
+ * CPU before it starts that AP, which is what orders them (no lock). */
 static u8 ap_stacks[NR_CPUS_MAX][AP_STACK_SIZE] __aligned(16);
 
 static const u8 ipi_vectors[] = {
