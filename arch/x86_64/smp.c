@@ -83,7 +83,7 @@ static __noreturn void ap_entry(unsigned cpu)
 
 static struct trampoline_data *trampoline_params(void)
 {
-	u64 off = (u64)((const char *)&trampoline_data - trampoline_start);
+	u64 off = (u64)&trampoline_data - (u64)trampoline_start;
 	return phys_to_virt(TRAMPOLINE_PHYS + off);
 }
 
@@ -136,7 +136,7 @@ static void smp_start_aps(u32 bsp_apic_id)
 	bool bsp_listed = false;
 
 	memcpy(phys_to_virt(TRAMPOLINE_PHYS), trampoline_start,
-	       (size_t)(trampoline_end - trampoline_start));
+	       (size_t)((u64)trampoline_end - (u64)trampoline_start));
 	for (unsigned i = 0; i < acpi_madt.nr_cpus; i++) {
 		u32 apic_id = acpi_madt.cpus[i].apic_id;
 		if (apic_id == bsp_apic_id) {
