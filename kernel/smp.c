@@ -50,12 +50,19 @@ struct call_node {
 struct call_data {
 	smp_call_fn fn;
 	void *arg;
+	unsigned caller;  /* CPU to wake when the last target is done */
 	atomic_t pending; /* targets that have not finished fn yet */
 	struct call_node nodes[NR_CPUS_MAX];
 };
 
+/* Spins before a waiting caller halts (about 100 us on hardware). */
+#define CALL_SPINS_BEFORE_HALT 2000
+
 /* Head of each CPU's queue: pushed by any CPU (CAS), emptied by its owner. */
 static DEFINE_PER_CPU(struct call_node *, call_queue);
+/* Set while this CPU halts in call_wait(): the target that finishes its
+ * call sends a wake-up IPI. Written by its own CPU, read by any (seq_cst). */
+static DEFINE_PER_CPU(int, call_halted);
 static DEFINE_PER_CPU(u64, resched_received); /* written by its own CPU */
 static resched_hook_fn resched_hook;          /* release/acquire */
 static atomic_t stop_requested;
@@ -108,21 +115,42 @@ void smp_handle_call_ipi(void)
 	while (ordered) {
 		struct call_node *n = ordered;
 		struct call_data *d = n->data;
+		unsigned caller = d->caller;
 		ordered = n->next;
 		d->fn(d->arg);
-		/* Last touch of the caller's stack: release our writes to it. */
-		__atomic_sub_fetch(&d->pending.v, 1, __ATOMIC_RELEASE);
+		/* The decrement is the last touch of the caller's stack. */
+		if (__atomic_sub_fetch(&d->pending.v, 1, __ATOMIC_SEQ_CST) == 0 &&
+		    __atomic_load_n(&per_cpu(call_halted, caller), __ATOMIC_SEQ_CST))
+			send_ipi(caller, IPI_CALL); /* an empty queue: just a wake-up */
 	}
 }
 
+/*
+ * Wait for the targets: spin a little (an IPI round trip is a few
+ * microseconds), then halt until an interrupt. Halting matters when CPUs
+ * are virtual and outnumber the host's: a spinning vCPU takes host time
+ * from the very vCPUs it waits for. The halted flag is set before the last
+ * look at pending and the target decrements pending before it reads the
+ * flag (both seq_cst), so one of the two always sees the other: no lost
+ * wake-up. A caller with interrupts off cannot halt; it polls instead.
+ */
 static void call_wait(struct call_data *d)
 {
-	while (__atomic_load_n(&d->pending.v, __ATOMIC_ACQUIRE) != 0) {
-		if (!call_queue_empty(arch_cpu_id())) {
-			unsigned long flags = arch_irq_save();
+	bool may_halt = arch_irqs_enabled();
+
+	for (int spins = 0; __atomic_load_n(&d->pending.v, __ATOMIC_ACQUIRE) != 0; spins++) {
+		unsigned long flags = arch_irq_save();
+		unsigned cpu = arch_cpu_id();
+		if (!call_queue_empty(cpu))
 			smp_handle_call_ipi();
-			arch_irq_restore(flags);
+		if (may_halt && spins >= CALL_SPINS_BEFORE_HALT) {
+			__atomic_store_n(&per_cpu(call_halted, cpu), 1, __ATOMIC_SEQ_CST);
+			if (__atomic_load_n(&d->pending.v, __ATOMIC_SEQ_CST) != 0 &&
+			    call_queue_empty(cpu))
+				arch_cpu_idle(); /* sti; hlt: returns after an interrupt */
+			__atomic_store_n(&per_cpu(call_halted, cpu), 0, __ATOMIC_RELAXED);
 		}
+		arch_irq_restore(flags);
 		arch_cpu_relax();
 	}
 }
@@ -133,6 +161,7 @@ void smp_call_on_cpus(unsigned long mask, smp_call_fn fn, void *arg)
 	unsigned long flags = arch_irq_save(); /* stay on this CPU while queuing */
 	unsigned self = arch_cpu_id(), cpu;
 
+	d.caller = self;
 	stat_inc(ipi_calls);
 	mask &= __atomic_load_n(&cpu_online_mask, __ATOMIC_ACQUIRE);
 	for_each_online_cpu(cpu)
