@@ -12,6 +12,7 @@
 #include "printk.h"
 #include "smp.h"
 #include "stats.h"
+#include "mm/page_alloc.h"
 
 static u64 boot_us;
 static u64 read_boot_us(void) { return boot_us; }
@@ -44,6 +45,7 @@ void kernel_poweroff(int status)
 
 static int default_job(void)
 {
+	page_alloc_dump();
 	return ktest_run("smoke.*");
 }
 
@@ -65,6 +67,8 @@ void start_kernel(struct bootinfo *bi)
 	console_loglevel = (int)loglevel;
 	pr_info("swaplab: command line '%s'\n", bi->cmdline);
 	print_memory_map(bi);
+	if (page_alloc_init(bi) != 0)
+		kernel_poweroff(2);
 	smp_init();
 
 	boot_us = arch_time_ns() / 1000;

@@ -1,8 +1,13 @@
 /*
  * struct page: one per physical page frame, in one array (mem_map) indexed
- * by pfn. The allocator owns the fields while a page is free; the folio
- * layer (mm issue) adds its own meaning while it is allocated.
- * (Placeholder layout: the allocator implementation fills this in.)
+ * by pfn and covering pfn 0..max_pfn-1, holes included. A page that the
+ * allocator never manages (a hole, a reserved range, mem_map itself) has
+ * PG_reserved forever. The allocator owns the fields while a page is free;
+ * whoever allocated it owns them afterwards (kmalloc uses the slab fields).
+ *
+ * Kept small on purpose: 40 bytes now; the folio layer will add mapcount,
+ * mapping and index (and reuse lru for the LRU lists), landing at 64 bytes,
+ * one cache line, about 1.6% of RAM.
  */
 #ifndef MM_PAGE_H
 #define MM_PAGE_H
@@ -10,13 +15,70 @@
 #include <asm/page.h>
 #include "kernel/atomic.h"
 #include "kernel/list.h"
+#include "kernel/panic.h"
 #include "kernel/types.h"
 
-struct page;
+/* Page flags (struct page.flags). */
+#define PG_reserved (1ul << 0)       /* never managed by the allocator */
+#define PG_buddy (1ul << 1)          /* head of a free block on a buddy list */
+#define PG_pcp (1ul << 2)            /* free order-0 page on a per-CPU list */
+#define PG_slab (1ul << 3)           /* kmalloc size-class page */
+#define PG_kmalloc_large (1ul << 4)  /* head of a whole-page kmalloc */
 
-struct page *pfn_to_page(pfn_t pfn);
-pfn_t page_to_pfn(const struct page *page);
-void *page_address(const struct page *page);
-struct page *virt_to_page(const void *va);
+struct page {
+	unsigned long flags;    /* PG_*; PG_buddy under the zone lock, PG_pcp under
+				 * that CPU's pcp lock, otherwise the owner's */
+	atomic_t refcount;      /* 1 while allocated, 0 while free */
+	u8 order;               /* PG_buddy: block order; allocated head: the
+				 * order it was allocated with (free_pages checks it) */
+	u8 slab_class;          /* PG_slab: kmalloc size class (class lock) */
+	u16 slab_inuse;         /* PG_slab: objects handed out (class lock) */
+	struct list_head lru;   /* buddy free list (zone lock), per-CPU list
+				 * (pcp lock) or slab partial list (class lock) */
+	void *slab_freelist;    /* PG_slab: first free object (class lock) */
+	/* The folio layer adds mapcount, mapping, index here (and uses lru). */
+};
+
+_Static_assert(sizeof(struct page) <= 64, "struct page must stay within a cache line");
+
+/* Set once by page_alloc_init(), read-only afterwards. */
+extern struct page *mem_map;
+extern pfn_t max_pfn;
+
+static inline struct page *pfn_to_page(pfn_t pfn)
+{
+	ASSERT(pfn < max_pfn);
+	return &mem_map[pfn];
+}
+
+static inline pfn_t page_to_pfn(const struct page *page)
+{
+	return (pfn_t)(page - mem_map);
+}
+
+static inline phys_addr_t page_to_phys(const struct page *page)
+{
+	return (phys_addr_t)page_to_pfn(page) << PAGE_SHIFT;
+}
+
+static inline void *page_address(const struct page *page)
+{
+	return phys_to_virt(page_to_phys(page));
+}
+
+static inline struct page *phys_to_page(phys_addr_t pa)
+{
+	return pfn_to_page(pa >> PAGE_SHIFT);
+}
+
+static inline struct page *virt_to_page(const void *va)
+{
+	return phys_to_page(virt_to_phys(va));
+}
+
+static inline bool page_is_reserved(const struct page *page)
+{
+	return READ_ONCE(page->flags) & PG_reserved;
+}
 
 #endif

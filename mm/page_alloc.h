@@ -1,8 +1,12 @@
 /*
- * The physical page allocator (API pinned here; implementation in
- * mm/page_alloc.c). A buddy allocator of orders 0..MAX_ORDER-1 over one
- * zone covering all RAM, with per-CPU lists of order-0 pages in front of
- * it, and min/low/high watermarks that reclaim will use.
+ * The physical page allocator. A buddy allocator of orders 0..MAX_ORDER-1
+ * over one zone covering all RAM (mm/page_alloc.c, under the zone lock,
+ * taken with irqsave), with per-CPU lists of order-0 pages in front of it
+ * (mm/pcp.c, each under its own lock), and min/low/high watermarks that
+ * reclaim will use. Any context may allocate with GFP_ATOMIC.
+ *
+ * Lock order: a CPU's pcp lock, then the zone lock. page_alloc_verify()
+ * takes every pcp lock in CPU order, then the zone lock.
  */
 #ifndef MM_PAGE_ALLOC_H
 #define MM_PAGE_ALLOC_H
@@ -42,5 +46,33 @@ const struct watermarks *page_alloc_watermarks(void);
 void page_alloc_drain_all(void);
 /* Print free blocks per order, per-CPU list sizes and watermarks. */
 void page_alloc_dump(void);
+
+/* Turn an order-N allocation into 2^N order-0 allocations, each freed on
+ * its own with free_page() (as Linux's split_page()). */
+void split_page(struct page *page, unsigned order);
+
+/* --- introspection for tests and the dump ------------------------------ */
+unsigned long page_alloc_nr_free_order(unsigned order); /* free blocks of that order */
+unsigned page_alloc_pcp_count(unsigned cpu);
+struct pcp_limits {
+	unsigned batch; /* pages moved to/from the buddy lists at a time */
+	unsigned high;  /* a list longer than this gives a batch back */
+};
+struct pcp_limits page_alloc_pcp_limits(void);
+/* Walk every free list and per-CPU list and check them against the
+ * counters; prints each problem and returns how many it found. Needs a
+ * quiet allocator (no allocations in flight). */
+int page_alloc_verify(void);
+
+/* --- boot-time helpers, exposed so tests can run them on crafted maps -- */
+struct memmap;
+/* At least this many pages must remain after mem_map is placed. */
+#define PAGE_ALLOC_MIN_PAGES 256
+/* Carve the struct page array for pfns 0..npfn-1 from m, below "below";
+ * -ENOMEM (after pr_err) when it does not fit or leaves too little. */
+int page_alloc_place_mem_map(struct memmap *m, pfn_t npfn, phys_addr_t below,
+			     phys_addr_t *pa);
+/* Watermarks Linux-style from the number of managed pages. */
+struct watermarks page_alloc_compute_watermarks(unsigned long managed_pages);
 
 #endif

@@ -26,6 +26,17 @@ static const char *phys_string(u32 addr)
 	return phys_to_virt(addr);
 }
 
+/* QEMU puts multiboot1 strings right after the kernel image, in memory
+ * the map calls usable: keep them out of the page allocator's hands, since
+ * bootinfo points at them for the life of the kernel. */
+static const char *mb1_string(struct bootinfo *bi, u32 addr, const char *what)
+{
+	const char *s = phys_string(addr);
+	if (*s)
+		bootinfo_reserve(bi, addr, addr + strnlen(s, 4096) + 1, what);
+	return s;
+}
+
 static void add_region(struct bootinfo *bi, u64 base, u64 len, u32 type)
 {
 	if (bi->nr_mem == BOOT_MAX_MEM_REGIONS) {
@@ -49,9 +60,9 @@ static int mb1_parse(u64 info_phys, struct bootinfo *bi)
 	bi->loader = "multiboot1";
 	bootinfo_reserve(bi, info_phys, info_phys + sizeof(*mi), "multiboot1 info");
 	if (mi->flags & MB1_INFO_CMDLINE)
-		bi->cmdline = phys_string(mi->cmdline);
+		bi->cmdline = mb1_string(bi, mi->cmdline, "multiboot1 cmdline");
 	if (mi->flags & MB1_INFO_LOADER_NAME)
-		bi->loader_name = phys_string(mi->boot_loader_name);
+		bi->loader_name = mb1_string(bi, mi->boot_loader_name, "multiboot1 loader name");
 	if (mi->flags & MB1_INFO_MODS && mi->mods_count) {
 		if (mi->mods_count > 64 ||
 		    !phys_range_ok(mi->mods_addr, mi->mods_count * sizeof(struct mb1_module))) {

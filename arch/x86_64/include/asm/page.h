@@ -25,4 +25,18 @@ static inline phys_addr_t virt_to_phys(const void *va)
 	return v - PHYS_MAP_BASE;
 }
 
+/*
+ * The direct map. boot.S maps the first 4 GiB; page_alloc_init() calls
+ * arch_direct_map_extend() to map RAM up to "end" as well, with table
+ * pages from its early allocator (zeroed, direct-mapped, below the current
+ * arch_direct_map_end()). The direct map is one PML4 entry: 512 GiB.
+ */
+#define ARCH_DIRECT_MAP_LIMIT (512ul << 30)
+phys_addr_t arch_direct_map_end(void);
+int arch_direct_map_extend(phys_addr_t end, void *(*alloc_table_page)(void));
+
+/* Free-page poisoning hooks for sanitizers: nothing to do in the kernel. */
+static inline void arch_page_poison(void *va, size_t len) { (void)va; (void)len; }
+static inline void arch_page_unpoison(void *va, size_t len) { (void)va; (void)len; }
+
 #endif
