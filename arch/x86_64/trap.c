@@ -29,7 +29,6 @@ static struct {
 } irq_handlers[256];
 
 void (*irq_eoi)(void);
-bool (*nmi_hook)(struct trap_frame *f);
 
 static DEFINE_STAT_COUNTER(page_faults);
 static DEFINE_STAT_COUNTER(interrupts);
@@ -148,8 +147,6 @@ void trap_dispatch(struct trap_frame *f)
 		page_fault(f);
 		return;
 	}
-	if (v == VEC_NMI && nmi_hook && nmi_hook(f))
-		return;
 	if (v < 32)
 		trap_fatal(f, exception_names[v] ? exception_names[v] : "reserved exception");
 	stat_inc(interrupts);

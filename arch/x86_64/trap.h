@@ -11,7 +11,6 @@ struct trap_frame {
 	u64 rip, cs, rflags, rsp, ss; /* pushed by the CPU */
 };
 
-#define VEC_NMI 2
 #define VEC_PAGE_FAULT 14
 #define VEC_IRQ_BASE 32
 #define VEC_TIMER 0xf0
@@ -30,8 +29,5 @@ void irq_register_eoi_first(unsigned vector, irq_handler_t fn, void *arg);
 void trap_dump_frame(const struct trap_frame *f);
 /* Set by the LAPIC code: acknowledge an interrupt at the local APIC. */
 extern void (*irq_eoi)(void);
-/* Set by the SMP code: takes an NMI it expects (stop on panic) and returns
- * true; otherwise an NMI is reported as a fatal trap. */
-extern bool (*nmi_hook)(struct trap_frame *f);
 
 #endif
