@@ -10,6 +10,7 @@
 #include "cmdline.h"
 #include "ktest.h"
 #include "printk.h"
+#include "smp.h"
 #include "stats.h"
 #include "mm/page_alloc.h"
 
@@ -48,6 +49,14 @@ static int default_job(void)
 	return ktest_run("smoke.*");
 }
 
+/* Where every AP ends up after its arch bring-up. Until the scheduler owns
+ * the APs they only take interrupts (ticks, cross-CPU calls). */
+void secondary_cpu_main(unsigned cpu)
+{
+	for (;;)
+		arch_cpu_idle();
+}
+
 void start_kernel(struct bootinfo *bi)
 {
 	pr_info("swaplab (" ARCH_NAME ") booting\n");
@@ -60,6 +69,7 @@ void start_kernel(struct bootinfo *bi)
 	print_memory_map(bi);
 	if (page_alloc_init(bi) != 0)
 		kernel_poweroff(2);
+	smp_init();
 
 	boot_us = arch_time_ns() / 1000;
 	int failed = ktest_glob ? ktest_run(ktest_glob) : default_job();
