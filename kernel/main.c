@@ -11,6 +11,7 @@
 #include "ktest.h"
 #include "printk.h"
 #include "sched.h"
+#include "smp.h"
 #include "stats.h"
 #include "mm/page_alloc.h"
 
@@ -49,6 +50,13 @@ static int default_job(void)
 	return ktest_run("smoke.*");
 }
 
+/* Where every AP ends up after its arch bring-up: its boot context becomes
+ * its idle task, which runs the kernel threads queued on it. */
+void secondary_cpu_main(unsigned cpu)
+{
+	sched_start_secondary(cpu);
+}
+
 void start_kernel(struct bootinfo *bi)
 {
 	pr_info("swaplab (" ARCH_NAME ") booting\n");
@@ -61,8 +69,10 @@ void start_kernel(struct bootinfo *bi)
 	print_memory_map(bi);
 	if (page_alloc_init(bi) != 0)
 		kernel_poweroff(2);
-
+	/* Before smp_init: each AP enters the scheduler as soon as it is up. */
 	sched_init();
+	smp_init();
+
 	boot_us = arch_time_ns() / 1000;
 	int failed = ktest_glob ? ktest_run(ktest_glob) : default_job();
 	kernel_poweroff(failed == 0 ? 0 : 1);

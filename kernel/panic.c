@@ -2,6 +2,7 @@
 #include "panic.h"
 #include "printk.h"
 #include "atomic.h"
+#include "smp.h"
 
 static atomic_t panicking;
 
@@ -13,6 +14,7 @@ void panic(const char *fmt, ...)
 	/* A second CPU panicking at once only stops; one report is readable. */
 	if (atomic_add_return(&panicking, 1) > 1)
 		arch_halt_forever();
+	smp_stop_other_cpus();
 	va_start(ap, fmt);
 	printk(LOG_EMERG, "\nPANIC on cpu %u: ", arch_cpu_id());
 	vprintk(LOG_EMERG, fmt, ap);

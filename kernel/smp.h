@@ -33,6 +33,10 @@ void smp_init(void);
 void smp_send_resched(unsigned cpu);
 typedef void (*resched_hook_fn)(void);
 void smp_register_resched_hook(resched_hook_fn fn);
+/* On panic: stop every other CPU (an IPI that halts it) so the report is
+ * not interleaved; waits briefly for them. Host: nothing to do. */
+void smp_stop_other_cpus(void);
+
 /* Generic C entry of an application processor once its arch bring-up is
  * done (kernel/main.c); never returns. */
 __noreturn void secondary_cpu_main(unsigned cpu);

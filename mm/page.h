@@ -16,6 +16,7 @@
 #include "kernel/atomic.h"
 #include "kernel/list.h"
 #include "kernel/panic.h"
+#include "kernel/spinlock.h"
 #include "kernel/types.h"
 
 /* Page flags (struct page.flags). */
@@ -24,6 +25,7 @@
 #define PG_pcp (1ul << 2)            /* free order-0 page on a per-CPU list */
 #define PG_slab (1ul << 3)           /* kmalloc size-class page */
 #define PG_kmalloc_large (1ul << 4)  /* head of a whole-page kmalloc */
+#define PG_pgtable (1ul << 5)        /* a page-table page (mm/pgtable.c) */
 
 struct page {
 	unsigned long flags;    /* PG_*; PG_buddy under the zone lock, PG_pcp under
@@ -33,9 +35,21 @@ struct page {
 				 * order it was allocated with (free_pages checks it) */
 	u8 slab_class;          /* PG_slab: kmalloc size class (class lock) */
 	u16 slab_inuse;         /* PG_slab: objects handed out (class lock) */
-	struct list_head lru;   /* buddy free list (zone lock), per-CPU list
-				 * (pcp lock) or slab partial list (class lock) */
-	void *slab_freelist;    /* PG_slab: first free object (class lock) */
+	union {
+		struct {
+			struct list_head lru; /* buddy free list (zone lock), per-CPU
+					       * list (pcp lock) or slab partial
+					       * list (class lock) */
+			void *slab_freelist;  /* PG_slab: first free object (class lock) */
+		};
+		/* PG_pgtable: a page-table page is never on a free, slab or LRU
+		 * list, so it reuses those words (mm/pgtable.c). */
+		struct {
+			spinlock_t ptl;  /* the page-table lock (PTL): protects the
+					  * 512 entries of this table and pt_used */
+			u16 pt_used;     /* entries that are not none (ptl) */
+		};
+	};
 	/* The folio layer adds mapcount, mapping, index here (and uses lru). */
 };
 

@@ -115,6 +115,8 @@ static void free_pages_check(struct page *page, unsigned order)
 		panic("mm: free_pages of reserved pfn %#lx", (unsigned long)pfn);
 	if (flags & (PG_slab | PG_kmalloc_large))
 		panic("mm: free_pages of pfn %#lx, which kmalloc owns", (unsigned long)pfn);
+	if (flags & PG_pgtable)
+		panic("mm: free_pages of pfn %#lx, a live page-table page", (unsigned long)pfn);
 	if (page->order != order)
 		panic("mm: pfn %#lx freed with order %u but allocated with order %u",
 		      (unsigned long)pfn, order, page->order);

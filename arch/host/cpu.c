@@ -126,3 +126,8 @@ void smp_call_on_cpus(unsigned long mask, smp_call_fn fn, void *arg)
 }
 
 void smp_init(void) {}
+
+/* No interrupts on the host: a resched IPI has nowhere to go. */
+void smp_send_resched(unsigned cpu) {}
+void smp_register_resched_hook(resched_hook_fn fn) {}
+void smp_stop_other_cpus(void) {}

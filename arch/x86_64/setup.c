@@ -16,7 +16,6 @@
 void serial_init(void);
 void time_record_entry(void);
 void time_calibrate(void);
-void legacy_pic_disable_temp(void);
 
 extern char __image_start[], __bss_end[];
 
@@ -27,7 +26,6 @@ void kmain(u32 magic, u64 info_phys)
 	gdt_init_cpu(0);
 	idt_init();
 	idt_load();
-	legacy_pic_disable_temp();
 	time_calibrate();
 
 	if (multiboot_parse(magic, info_phys, &bootinfo) != 0) {

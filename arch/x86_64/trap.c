@@ -25,6 +25,7 @@ extern const u64 trap_stub_table[256];
 static struct {
 	irq_handler_t fn;
 	void *arg;
+	bool eoi_first;
 } irq_handlers[256];
 
 void (*irq_eoi)(void);
@@ -69,6 +70,19 @@ void irq_register(unsigned vector, irq_handler_t fn, void *arg)
 	ASSERT(vector >= VEC_IRQ_BASE && vector < 256);
 	irq_handlers[vector].arg = arg;
 	__atomic_store_n(&irq_handlers[vector].fn, fn, __ATOMIC_RELEASE);
+}
+
+/*
+ * For interrupts the local APIC raises itself (its timer, IPIs): the EOI is
+ * sent before the handler runs, as Linux does. The handler still runs with
+ * interrupts off, but if it switches to another task (a scheduler tick) or
+ * re-enables interrupts, the in-service bit no longer holds back every
+ * interrupt of the same priority class (0xf0-0xff share one).
+ */
+void irq_register_eoi_first(unsigned vector, irq_handler_t fn, void *arg)
+{
+	irq_handlers[vector].eoi_first = true;
+	irq_register(vector, fn, arg);
 }
 
 void trap_dump_frame(const struct trap_frame *f)
@@ -136,11 +150,14 @@ void trap_dispatch(struct trap_frame *f)
 	if (v < 32)
 		trap_fatal(f, exception_names[v] ? exception_names[v] : "reserved exception");
 	stat_inc(interrupts);
+	bool eoi_first = irq_handlers[v].eoi_first;
+	if (eoi_first && irq_eoi)
+		irq_eoi();
 	if (irq_handlers[v].fn) {
 		irq_handlers[v].fn(f, irq_handlers[v].arg);
 	} else if (v != VEC_SPURIOUS) {
 		pr_warn("trap: unexpected interrupt vector %u on cpu %u\n", v, arch_cpu_id());
 	}
-	if (v != VEC_SPURIOUS && irq_eoi)
+	if (!eoi_first && v != VEC_SPURIOUS && irq_eoi)
 		irq_eoi();
 }

@@ -24,6 +24,8 @@ typedef void (*irq_handler_t)(struct trap_frame *f, void *arg);
 void idt_init(void);     /* build the table (once) */
 void idt_load(void);     /* load it on this CPU */
 void irq_register(unsigned vector, irq_handler_t fn, void *arg);
+/* The same, acknowledged at the APIC before fn runs (timer and IPIs). */
+void irq_register_eoi_first(unsigned vector, irq_handler_t fn, void *arg);
 void trap_dump_frame(const struct trap_frame *f);
 /* Set by the LAPIC code: acknowledge an interrupt at the local APIC. */
 extern void (*irq_eoi)(void);

@@ -24,11 +24,12 @@ check() { # check DESCRIPTION EXPECTED-STATUS MESSAGE-REGEX SMP CMDLINE...
 }
 
 echo "TAP version 13"
-echo "1..6"
+echo "1..7"
 check "unknown command-line key is refused" 2 "unknown key 'nosuchkey'" 1 nosuchkey=1
 check "out-of-range value is refused" 2 "loglevel=99: expected a number in 0..7" 1 loglevel=99
 check "non-numeric value is refused" 2 "loglevel=abc: expected a number" 1 loglevel=abc
 check "word without '=' is refused" 2 "'justaword' is not key=value" 1 ktest=smoke.* justaword
 check "ktest= matching nothing fails the boot" 1 "no test matches 'no.such.test'" 1 ktest=no.such.test
 MEM=2M check "too little RAM for the page array is refused" 2 "mm: only [0-9]+ pages left after the page array" 1
+check "more CPUs than NR_CPUS_MAX are refused" 2 "swaplab supports at most NR_CPUS_MAX = 8" 9 ktest=smoke.*
 exit $((failed > 0))
