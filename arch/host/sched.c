@@ -86,15 +86,19 @@ static void host_cpu_acquire(struct task *t)
 	c->owner = t;
 	c->serving++;
 	pthread_mutex_unlock(&c->lock);
+	t->ctx.held_cpu = cpu;
 	host_cpu_id = cpu;
 	stat_inc(context_switches);
 }
 
+/* t->cpu may already name another CPU (task_migrate of a task that is
+ * blocking): give back the token we hold, the new CPU's comes at acquire. */
 static void host_cpu_release(struct task *t)
 {
-	struct host_cpu *c = &host_cpus[t->cpu];
+	unsigned cpu = t->ctx.held_cpu;
+	struct host_cpu *c = &host_cpus[cpu];
 
-	rcu_note_context_switch(t->cpu);
+	rcu_note_context_switch(cpu);
 	pthread_mutex_lock(&c->lock);
 	ASSERT(c->owner == t);
 	c->owner = NULL;

@@ -12,6 +12,7 @@
 struct arch_context {
 	pthread_t thread;     /* set at creation, joined by kthread_join */
 	pthread_cond_t wake;  /* signalled under host_sched_lock when the task becomes runnable */
+	unsigned held_cpu;    /* CPU whose token the task holds or last held; owner only */
 };
 
 #endif
