@@ -101,6 +101,26 @@ host-build: $(HOST_TESTS)
 host-tests: $(HOST_TESTS)
 	$(HOST_TESTS)
 
+# The same program under ThreadSanitizer (it cannot be combined with ASan):
+# make host-tsan [GLOB=sched.*]. The cooperative host scheduler keeps tasks
+# of one CPU apart, so what TSan reports is a real cross-CPU race.
+TSANBUILD := build/host-tsan
+TSAN_CFLAGS := $(filter-out -fsanitize=address%,$(HCFLAGS)) -fsanitize=thread -Wno-tsan
+TSAN_OBJS := $(patsubst %,$(TSANBUILD)/%.o,$(HSRCS))
+TSAN_TESTS := $(TSANBUILD)/swaplab-host-tests
+
+$(TSANBUILD)/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(TSAN_CFLAGS) -c $< -o $@
+
+$(TSAN_TESTS): $(TSAN_OBJS)
+	$(CC) $(TSAN_CFLAGS) -o $@ $(TSAN_OBJS)
+
+-include $(TSAN_OBJS:.o=.d)
+
+host-tsan: $(TSAN_TESTS)
+	$(TSAN_TESTS) '$(or $(GLOB),*)'
+
 # --- running ----------------------------------------------------------------
 QEMU_VARS = ARCH=$(ARCH) SMP=$(SMP) MEM=$(MEM) MACHINE=$(MACHINE) ACCEL=$(ACCEL)
 
@@ -133,4 +153,4 @@ lint:
 clean:
 	rm -rf build
 
-.PHONY: all run debug iso test bench lint clean deps host-build host-tests
+.PHONY: all run debug iso test bench lint clean deps host-build host-tests host-tsan
