@@ -62,3 +62,44 @@ KTEST(mutex, trylock_fails_when_held)
 	mutex_unlock(&m);
 	KT_EXPECT(t, !mutex_is_locked(&m));
 }
+
+#define FIFO_WAITERS 6
+
+static struct {
+	struct mutex lock;
+	int order[FIFO_WAITERS]; /* under lock */
+	int next;                /* under lock */
+} mf;
+
+static int fifo_waiter(void *arg)
+{
+	mutex_lock(&mf.lock);
+	mf.order[mf.next++] = (int)(long)arg;
+	mutex_unlock(&mf.lock);
+	return 0;
+}
+
+/* Waiters get the mutex in the order they queued, whatever their CPU. */
+KTEST(mutex, waiters_served_in_fifo_order)
+{
+	struct task *tasks[FIFO_WAITERS];
+
+	mutex_init(&mf.lock, "fifo_mutex");
+	mf.next = 0;
+	mutex_lock(&mf.lock);
+	for (int i = 0; i < FIFO_WAITERS; i++) {
+		tasks[i] = kthread_create_on_cpu(fifo_waiter, (void *)(long)i,
+						 test_nth_cpu((unsigned)i), "fifo");
+		KT_ASSERT(t, tasks[i] != NULL);
+		u64 start = arch_time_ns();
+		while (task_state(tasks[i]) != TASK_BLOCKED && arch_time_ns() - start < 5 * TEST_SEC)
+			yield();
+		KT_ASSERT_EQ(t, task_state(tasks[i]), TASK_BLOCKED);
+	}
+	mutex_unlock(&mf.lock);
+	for (int i = 0; i < FIFO_WAITERS; i++)
+		kthread_join(tasks[i]);
+	KT_EXPECT_EQ(t, mf.next, FIFO_WAITERS);
+	for (int i = 0; i < FIFO_WAITERS; i++)
+		KT_EXPECT_EQ(t, mf.order[i], i);
+}

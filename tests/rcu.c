@@ -228,3 +228,40 @@ KTEST(rcu, stress)
 		   (unsigned long)(rcu_completed_grace_periods() - gps));
 	rcu_assign_pointer(global_obj, NULL);
 }
+
+#define BARRIER_CALLBACKS_PER_CPU 50
+
+static struct rcu_head barrier_heads[NR_CPUS_MAX][BARRIER_CALLBACKS_PER_CPU];
+static atomic_t barrier_ran;
+
+static void barrier_cb(struct rcu_head *head)
+{
+	atomic_inc(&barrier_ran);
+}
+
+static int queue_barrier_callbacks(void *arg)
+{
+	unsigned cpu = arch_cpu_id();
+	for (int i = 0; i < BARRIER_CALLBACKS_PER_CPU; i++)
+		call_rcu(&barrier_heads[cpu][i], barrier_cb);
+	return 0;
+}
+
+/* rcu_barrier() returns only after every callback queued before it ran,
+ * whichever CPU queued it. */
+KTEST(rcu, barrier_waits_for_all_callbacks)
+{
+	struct task *tasks[NR_CPUS_MAX];
+	unsigned cpu, n = 0;
+
+	atomic_set(&barrier_ran, 0);
+	for_each_online_cpu(cpu) {
+		tasks[n] = kthread_create_on_cpu(queue_barrier_callbacks, NULL, cpu, "queue_cb");
+		KT_ASSERT(t, tasks[n] != NULL);
+		n++;
+	}
+	for (unsigned i = 0; i < n; i++)
+		kthread_join(tasks[i]);
+	rcu_barrier();
+	KT_EXPECT_EQ(t, atomic_read(&barrier_ran), n * BARRIER_CALLBACKS_PER_CPU);
+}
