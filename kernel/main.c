@@ -14,6 +14,7 @@
 #include "smp.h"
 #include "stats.h"
 #include "mm/page_alloc.h"
+#include "drivers/drivers.h"
 
 static u64 boot_us;
 static u64 read_boot_us(void) { return boot_us; }
@@ -72,6 +73,7 @@ void start_kernel(struct bootinfo *bi)
 	/* Before smp_init: each AP enters the scheduler as soon as it is up. */
 	sched_init();
 	smp_init();
+	drivers_init();
 
 	boot_us = arch_time_ns() / 1000;
 	int failed = ktest_glob ? ktest_run(ktest_glob) : default_job();

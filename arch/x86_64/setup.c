@@ -16,6 +16,7 @@
 void serial_init(void);
 void time_record_entry(void);
 void time_calibrate(void);
+void ioremap_init(void);
 
 extern char __image_start[], __bss_end[];
 
@@ -26,6 +27,8 @@ void kmain(u32 magic, u64 info_phys)
 	gdt_init_cpu(0);
 	idt_init();
 	idt_load();
+	/* Before any page-table root copies the kernel half of boot_pml4. */
+	ioremap_init();
 	time_calibrate();
 
 	if (multiboot_parse(magic, info_phys, &bootinfo) != 0) {

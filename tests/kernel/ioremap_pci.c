@@ -1,0 +1,69 @@
+/* Kernel only: arch_ioremap (4 KiB and 2 MiB paths) and PCI enumeration. */
+#include <asm/io.h>
+#include "drivers/pci.h"
+#include "kernel/ktest.h"
+#include "mm/page_alloc.h"
+
+/* An ioremap alias of RAM must see what the direct map wrote, and the
+ * other way round; the page offset of the physical address is kept. */
+static void check_alias(struct ktest *t, unsigned order)
+{
+	size_t size = PAGE_SIZE << order;
+	u32 *ram = alloc_pages_va(GFP_KERNEL, order);
+	KT_ASSERT(t, ram != NULL);
+	for (size_t i = 0; i < size / 4; i += 1024)
+		ram[i] = 0x5a000000u | (u32)i;
+	ram[size / 4 - 1] = 0xfeedf00d;
+	u8 *io = arch_ioremap(virt_to_phys(ram) + 12, size - 12);
+	KT_ASSERT(t, io != NULL);
+	KT_EXPECT_EQ(t, (unsigned long)io & (PAGE_SIZE - 1), 12);
+	volatile u32 *a = (volatile u32 *)(io - 12);
+	for (size_t i = 0; i < size / 4; i += 1024)
+		KT_EXPECT_EQ(t, readl(&a[i]), 0x5a000000u | (u32)i);
+	KT_EXPECT_EQ(t, readl(&a[size / 4 - 1]), 0xfeedf00d);
+	writel(0x12345678, &a[1]);
+	KT_EXPECT_EQ(t, ((volatile u32 *)ram)[1], 0x12345678);
+	free_pages_va(ram, order);
+}
+
+KTEST(ioremap, small_mapping_aliases_ram)
+{
+	check_alias(t, 1);
+}
+
+KTEST(ioremap, large_aligned_mapping_aliases_ram)
+{
+	check_alias(t, 9); /* 2 MiB aligned: the 2 MiB-page path */
+}
+
+KTEST(pci, host_bridge_is_first_function)
+{
+	KT_ASSERT(t, !list_empty(&pci_devices));
+	struct pci_dev *d = list_first_entry(&pci_devices, struct pci_dev, link);
+	KT_EXPECT_EQ(t, d->bus, 0);
+	KT_EXPECT_EQ(t, d->dev, 0);
+	KT_EXPECT_EQ(t, d->class, 0x06); /* bridge */
+	KT_EXPECT_EQ(t, d->subclass, 0x00); /* host bridge */
+	KT_EXPECT_EQ(t, d->vendor, pci_read16(d, PCI_VENDOR_ID));
+}
+
+/* Sizes are powers of two and bases aligned to them (as the spec makes
+ * them); a 64-bit BAR's upper half is not counted as a BAR of its own. */
+KTEST(pci, bars_are_sized_and_aligned)
+{
+	struct pci_dev *d;
+	unsigned seen = 0;
+	list_for_each_entry(d, &pci_devices, link) {
+		for (unsigned i = 0; i < 6; i++) {
+			struct pci_bar *b = &d->bar[i];
+			if (!b->size)
+				continue;
+			seen++;
+			KT_EXPECT_EQ(t, b->size & (b->size - 1), 0);
+			KT_EXPECT_EQ(t, b->base & (b->size - 1), 0);
+			if (b->is64)
+				KT_EXPECT_EQ(t, d->bar[i + 1].size, 0);
+		}
+	}
+	KT_EXPECT(t, seen > 0);
+}
