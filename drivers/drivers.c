@@ -6,8 +6,12 @@
  */
 #include "drivers.h"
 #include "pci.h"
+#include "ramswap.h"
+#include "virtio_pci.h"
 
 void drivers_init(void)
 {
-	pci_init();
+	if (pci_init() == 0)
+		virtio_pci_probe_all();
+	ramswap_init();
 }

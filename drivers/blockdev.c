@@ -1,0 +1,119 @@
+/*
+ * The block device registry and the checks every request goes through
+ * before a driver sees it (see blockdev.h).
+ */
+#include "blockdev.h"
+#include "kernel/completion.h"
+#include "kernel/errno.h"
+#include "kernel/printk.h"
+#include "kernel/sched.h"
+#include "kernel/spinlock.h"
+#include "kernel/string.h"
+
+LIST_HEAD(blockdev_list);
+static DEFINE_SPINLOCK(blockdev_lock); /* blockdev_list insertions */
+
+int blockdev_register(struct blockdev *bd)
+{
+	unsigned long flags = spin_lock_irqsave(&blockdev_lock);
+	struct blockdev *o;
+	list_for_each_entry(o, &blockdev_list, link) {
+		if (strcmp(o->name, bd->name) == 0) {
+			spin_unlock_irqrestore(&blockdev_lock, flags);
+			pr_err("blockdev: %s already registered\n", bd->name);
+			return -EEXIST;
+		}
+	}
+	list_add_tail(&bd->link, &blockdev_list);
+	spin_unlock_irqrestore(&blockdev_lock, flags);
+	pr_info("blockdev: %s: %lu sectors (%lu MiB), block size %u%s%s%s%s\n", bd->name,
+		(unsigned long)bd->nr_sectors, (unsigned long)(bd->nr_sectors >> 11),
+		bd->block_size, bd->flags & SWP_SYNCHRONOUS_IO ? ", synchronous" : "",
+		bd->flags & SWP_STABLE_WRITES ? ", stable writes" : "",
+		bd->read_only ? ", read-only" : "", bd->polling ? ", polled" : "");
+	return 0;
+}
+
+struct blockdev *blockdev_get(const char *name)
+{
+	struct blockdev *bd;
+	list_for_each_entry(bd, &blockdev_list, link)
+		if (strcmp(bd->name, name) == 0)
+			return bd;
+	return NULL;
+}
+
+struct blockdev *blockdev_find(unsigned flags_set, unsigned flags_clear)
+{
+	struct blockdev *bd;
+	list_for_each_entry(bd, &blockdev_list, link)
+		if ((bd->flags & flags_set) == flags_set && !(bd->flags & flags_clear))
+			return bd;
+	return NULL;
+}
+
+static int blk_check(const struct blockdev *bd, const struct blk_request *rq)
+{
+	if (rq->op == BLK_FLUSH)
+		return rq->nr_pages == 0 ? 0 : -EINVAL;
+	if (rq->op != BLK_READ && rq->op != BLK_WRITE)
+		return -EINVAL;
+	if (rq->nr_pages == 0 || rq->nr_pages > BLK_MAX_PAGES || !rq->pages || !rq->end_io)
+		return -EINVAL;
+	u64 bs_sectors = bd->block_size >> SECTOR_SHIFT;
+	if (bs_sectors > 1 && rq->sector % bs_sectors)
+		return -EINVAL;
+	u64 n = (u64)rq->nr_pages << (12 - SECTOR_SHIFT);
+	if (rq->sector >= bd->nr_sectors || n > bd->nr_sectors - rq->sector)
+		return -ERANGE;
+	if (rq->op == BLK_WRITE && bd->read_only)
+		return -EROFS;
+	return 0;
+}
+
+int blk_submit(struct blockdev *bd, struct blk_request *rq)
+{
+	int err = blk_check(bd, rq);
+	if (!err) {
+		rq->bdev = bd;
+		rq->status = 0;
+		__atomic_fetch_add(&bd->nr_requests, 1, __ATOMIC_RELAXED);
+		err = bd->ops->submit(bd, rq);
+	}
+	if (err)
+		__atomic_fetch_add(&bd->nr_refused, 1, __ATOMIC_RELAXED);
+	return err;
+}
+
+void blk_poll(struct blockdev *bd)
+{
+	if (bd->ops->poll)
+		bd->ops->poll(bd);
+}
+
+static void sync_end_io(struct blk_request *rq)
+{
+	complete(rq->private);
+}
+
+int blk_rw_sync(struct blockdev *bd, enum blk_op op, u64 sector, struct page **pages,
+		unsigned nr_pages)
+{
+	struct completion done;
+	struct blk_request rq = {
+		.op = op, .sector = sector, .nr_pages = nr_pages, .pages = pages,
+		.end_io = sync_end_io, .private = &done,
+	};
+	init_completion(&done);
+	int err = blk_submit(bd, &rq);
+	if (err)
+		return err;
+	if (bd->polling) {
+		while (!completion_done(&done)) {
+			blk_poll(bd);
+			yield();
+		}
+	}
+	wait_for_completion(&done);
+	return rq.status;
+}

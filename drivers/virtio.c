@@ -1,0 +1,73 @@
+/*
+ * The virtio handshake and feature negotiation (see virtio.h), shared by
+ * every transport. Each device type has one driver, known at build time.
+ */
+#include "virtio.h"
+#include "kernel/errno.h"
+#include "kernel/printk.h"
+#include "kernel/string.h"
+
+static const struct virtio_driver *const drivers[] = { &virtio_blk_driver };
+
+/* Features every driver takes when offered: the modern interface and the
+ * ring features implemented in virtio_ring.c. */
+#define VIRTIO_CORE_FEATURES                                                   \
+	((1ull << VIRTIO_F_VERSION_1) | (1ull << VIRTIO_RING_F_INDIRECT_DESC) | \
+	 (1ull << VIRTIO_RING_F_EVENT_IDX))
+
+void virtio_read_config(struct virtio_device *vdev, unsigned off, void *buf, unsigned len)
+{
+	u32 gen;
+	do {
+		gen = vdev->ops->config_generation(vdev);
+		vdev->ops->read_config(vdev, off, buf, len);
+	} while (gen != vdev->ops->config_generation(vdev));
+}
+
+static void add_status(struct virtio_device *vdev, u8 bits)
+{
+	vdev->ops->set_status(vdev, vdev->ops->get_status(vdev) | bits);
+}
+
+static int negotiate(struct virtio_device *vdev, const struct virtio_driver *drv)
+{
+	u64 offered = vdev->ops->get_features(vdev);
+	if (!(offered & (1ull << VIRTIO_F_VERSION_1))) {
+		pr_err("virtio: %s: device does not offer VIRTIO_F_VERSION_1 (legacy only); not supported\n",
+		       vdev->name);
+		return -ENODEV;
+	}
+	vdev->features = offered & (VIRTIO_CORE_FEATURES | drv->features);
+	vdev->ops->set_features(vdev, vdev->features);
+	add_status(vdev, VIRTIO_STATUS_FEATURES_OK);
+	if (!(vdev->ops->get_status(vdev) & VIRTIO_STATUS_FEATURES_OK)) {
+		pr_err("virtio: %s: device refused features %#lx\n", vdev->name,
+		       (unsigned long)vdev->features);
+		return -ENODEV;
+	}
+	return 0;
+}
+
+int virtio_device_add(struct virtio_device *vdev)
+{
+	const struct virtio_driver *drv = NULL;
+	for (unsigned i = 0; i < ARRAY_SIZE(drivers); i++)
+		if (drivers[i]->device_id == vdev->device_id)
+			drv = drivers[i];
+	if (!drv) {
+		pr_info("virtio: %s: no driver for device type %u\n", vdev->name, vdev->device_id);
+		return -ENODEV;
+	}
+	vdev->ops->reset(vdev);
+	add_status(vdev, VIRTIO_STATUS_ACKNOWLEDGE);
+	add_status(vdev, VIRTIO_STATUS_DRIVER);
+	int err = negotiate(vdev, drv);
+	if (!err)
+		err = drv->probe(vdev);
+	if (err) {
+		add_status(vdev, VIRTIO_STATUS_FAILED);
+		return err;
+	}
+	add_status(vdev, VIRTIO_STATUS_DRIVER_OK);
+	return 0;
+}

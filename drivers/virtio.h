@@ -1,0 +1,88 @@
+/*
+ * virtio 1.x core: devices, the status handshake and feature negotiation,
+ * behind a transport interface (virtio-pci modern here; virtio-mmio can
+ * implement the same ops for arm64).
+ *
+ * Handshake (virtio 1.2, 3.1.1): reset; ACKNOWLEDGE; DRIVER; read the
+ * device features, write the subset we accept; FEATURES_OK, read it back
+ * (the device may refuse); set up the queues; DRIVER_OK. Any failure sets
+ * FAILED. We require VIRTIO_F_VERSION_1 (the modern interface) on every
+ * device, transitional ones included.
+ */
+#ifndef DRIVERS_VIRTIO_H
+#define DRIVERS_VIRTIO_H
+
+#include "kernel/types.h"
+
+#define VIRTIO_STATUS_ACKNOWLEDGE 1
+#define VIRTIO_STATUS_DRIVER 2
+#define VIRTIO_STATUS_DRIVER_OK 4
+#define VIRTIO_STATUS_FEATURES_OK 8
+#define VIRTIO_STATUS_NEEDS_RESET 64
+#define VIRTIO_STATUS_FAILED 128
+
+#define VIRTIO_RING_F_INDIRECT_DESC 28
+#define VIRTIO_RING_F_EVENT_IDX 29
+#define VIRTIO_F_VERSION_1 32
+
+#define VIRTIO_ID_BLOCK 2
+
+struct virtio_device;
+struct virtqueue;
+typedef void (*vq_callback_t)(struct virtqueue *vq);
+
+/* What a transport provides. Config space offsets are device-specific. */
+struct virtio_transport_ops {
+	u64 (*get_features)(struct virtio_device *vdev);
+	void (*set_features)(struct virtio_device *vdev, u64 features);
+	u8 (*get_status)(struct virtio_device *vdev);
+	void (*set_status)(struct virtio_device *vdev, u8 status);
+	/* Write 0 to status and wait until the device reads back 0. */
+	void (*reset)(struct virtio_device *vdev);
+	void (*read_config)(struct virtio_device *vdev, unsigned off, void *buf, unsigned len);
+	u32 (*config_generation)(struct virtio_device *vdev);
+	/* Create nvqs queues of at most max_size entries, give them to the
+	 * device and set up their interrupts (none when poll: the driver will
+	 * poll). Called between FEATURES_OK and DRIVER_OK. */
+	int (*find_vqs)(struct virtio_device *vdev, unsigned nvqs, struct virtqueue **vqs,
+			const vq_callback_t *callbacks, unsigned max_size, bool poll);
+	/* Tell the device there are new buffers in vq. */
+	void (*notify)(struct virtqueue *vq);
+	/* How interrupts are delivered now: "msi-x", "intx" or "polling". */
+	const char *(*irq_mode)(struct virtio_device *vdev);
+};
+
+struct virtio_device {
+	char name[16];        /* "virtio0" */
+	u32 device_id;        /* VIRTIO_ID_* */
+	u64 features;         /* negotiated; read-only after the handshake */
+	const struct virtio_transport_ops *ops;
+	void *transport;      /* the transport's state */
+	void *priv;           /* the driver's state */
+};
+
+struct virtio_driver {
+	const char *name;
+	u32 device_id;
+	u64 features;         /* device-specific features the driver understands */
+	/* Called after FEATURES_OK; sets up queues. DRIVER_OK follows when it
+	 * returns 0. */
+	int (*probe)(struct virtio_device *vdev);
+};
+
+static inline bool virtio_has_feature(const struct virtio_device *vdev, unsigned bit)
+{
+	return vdev->features & (1ull << bit);
+}
+
+/* Run the handshake for a device a transport found, with the driver for
+ * its type; -ENODEV when no driver handles it. */
+int virtio_device_add(struct virtio_device *vdev);
+
+/* Read a config field consistently (retries across a generation change). */
+void virtio_read_config(struct virtio_device *vdev, unsigned off, void *buf, unsigned len);
+
+/* The drivers, known at build time. */
+extern const struct virtio_driver virtio_blk_driver;
+
+#endif

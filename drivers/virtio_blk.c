@@ -1,0 +1,310 @@
+/*
+ * virtio-blk (virtio 1.2, 5.2) as a struct blockdev: one request queue,
+ * many requests in flight, completion from the queue's interrupt (or by
+ * polling: virtio_blk.poll=1, or when no interrupt could be set up).
+ *
+ * A blk_request of up to 512 pages becomes one or more device commands:
+ * physically contiguous pages merge into one segment, and a command holds
+ * at most seg_max segments (and segments of at most size_max bytes), so a
+ * request of scattered pages may need several commands; the request
+ * completes when the last of them does, with -EIO if any failed. Each
+ * command is header (type, sector) + data segments + a status byte the
+ * device writes, carried by one indirect descriptor when the device offers
+ * VIRTIO_RING_F_INDIRECT_DESC. Commands that find the ring full wait on a
+ * pending list and go out as completions free space.
+ *
+ * Locking: vblk.lock (irqsave) covers the virtqueue and the pending list.
+ * Completion callbacks run after the lock is dropped, so an end_io may
+ * submit the next request (the stress test keeps 64 in flight that way).
+ */
+#include <asm/page.h>
+#include "blockdev.h"
+#include "virtio.h"
+#include "virtio_ring.h"
+#include "kernel/cmdline.h"
+#include "kernel/errno.h"
+#include "kernel/printk.h"
+#include "kernel/spinlock.h"
+#include "kernel/string.h"
+#include "mm/kmalloc.h"
+#include "mm/page.h"
+
+#define VIRTIO_BLK_F_SIZE_MAX 1
+#define VIRTIO_BLK_F_SEG_MAX 2
+#define VIRTIO_BLK_F_RO 5
+#define VIRTIO_BLK_F_BLK_SIZE 6
+#define VIRTIO_BLK_F_FLUSH 9
+
+#define VIRTIO_BLK_T_IN 0
+#define VIRTIO_BLK_T_OUT 1
+#define VIRTIO_BLK_T_FLUSH 4
+#define VIRTIO_BLK_S_OK 0
+
+#define VBLK_QUEUE_MAX 256
+
+static bool vblk_poll_param;
+KPARAM_BOOL(virtio_blk_poll, "virtio_blk.poll", &vblk_poll_param,
+	    "virtio-blk without interrupts: completions are polled (early boot, tests)");
+
+struct vblk {
+	struct blockdev bd;
+	struct virtio_device *vdev;
+	struct virtqueue *vq;
+	spinlock_t lock;
+	struct list_head pending; /* struct vblk_cmd waiting for ring space; under lock */
+	u32 seg_limit;            /* segments per command */
+	u32 size_max;             /* bytes per segment (0: unlimited) */
+};
+
+struct vblk_cmd {
+	struct {
+		u32 type;
+		u32 reserved;
+		u64 sector;
+	} hdr;
+	u8 status;
+	struct blk_request *rq;
+	struct list_head link;    /* on vblk.pending or a local list */
+	unsigned nbufs;
+	struct vq_buf bufs[];     /* header, data..., status */
+};
+
+static unsigned nr_vblk;
+
+/* Try to put pending commands on the ring; under vb->lock. */
+static void vblk_flush_pending(struct vblk *vb)
+{
+	while (!list_empty(&vb->pending)) {
+		struct vblk_cmd *c = list_first_entry(&vb->pending, struct vblk_cmd, link);
+		if (virtqueue_add(vb->vq, c->bufs, c->nbufs, c) != 0)
+			break; /* full (or no memory for a table): retried at the next completion */
+		list_del(&c->link);
+	}
+	virtqueue_kick(vb->vq);
+}
+
+static void vblk_finish(struct vblk *vb, struct vblk_cmd *c)
+{
+	struct blk_request *rq = c->rq;
+	if (c->status != VIRTIO_BLK_S_OK) {
+		int zero = 0;
+		__atomic_compare_exchange_n(&rq->drv_status, &zero, -EIO, false, __ATOMIC_ACQ_REL,
+					    __ATOMIC_RELAXED);
+	}
+	kfree(c);
+	if (__atomic_sub_fetch(&rq->drv_pending, 1, __ATOMIC_ACQ_REL) == 0) {
+		rq->status = __atomic_load_n(&rq->drv_status, __ATOMIC_ACQUIRE);
+		if (rq->status)
+			__atomic_fetch_add(&vb->bd.nr_errors, 1, __ATOMIC_RELAXED);
+		rq->end_io(rq);
+	}
+}
+
+/* Reap completions, refill the ring; callbacks after the lock. */
+static void vblk_process(struct vblk *vb)
+{
+	LIST_HEAD(done);
+	unsigned long flags = spin_lock_irqsave(&vb->lock);
+	do {
+		struct vblk_cmd *c;
+		while ((c = virtqueue_get_buf(vb->vq, NULL)))
+			list_add_tail(&c->link, &done);
+	} while (!virtqueue_enable_cb(vb->vq));
+	vblk_flush_pending(vb);
+	spin_unlock_irqrestore(&vb->lock, flags);
+	while (!list_empty(&done)) {
+		struct vblk_cmd *c = list_first_entry(&done, struct vblk_cmd, link);
+		list_del(&c->link);
+		vblk_finish(vb, c);
+	}
+}
+
+static void vblk_vq_callback(struct virtqueue *vq)
+{
+	struct vblk *vb = vq->vdev->priv;
+	__atomic_fetch_add(&vb->bd.nr_irqs, 1, __ATOMIC_RELAXED);
+	vblk_process(vb);
+}
+
+static void vblk_poll(struct blockdev *bd)
+{
+	vblk_process(bd->priv);
+}
+
+static struct vblk_cmd *cmd_alloc(struct blk_request *rq, unsigned nsegs, u32 type, u64 sector)
+{
+	struct vblk_cmd *c = kmalloc(sizeof(*c) + (nsegs + 2) * sizeof(struct vq_buf), GFP_ATOMIC);
+	if (!c)
+		return NULL;
+	c->hdr.type = type;
+	c->hdr.reserved = 0;
+	c->hdr.sector = sector;
+	c->status = 0xff; /* a device that never writes it reads as a failure */
+	c->rq = rq;
+	c->nbufs = 1;
+	c->bufs[0] = (struct vq_buf){ virt_to_phys(&c->hdr), sizeof(c->hdr), false };
+	return c;
+}
+
+static void cmd_close(struct vblk_cmd *c)
+{
+	c->bufs[c->nbufs++] = (struct vq_buf){ virt_to_phys(&c->status), 1, true };
+}
+
+/* Segments of pages [first, end) starting a command there: how many pages
+ * fit in one command. */
+static unsigned chunk_pages(struct vblk *vb, struct blk_request *rq, unsigned first,
+			    unsigned *nsegs)
+{
+	unsigned segs = 0, i = first;
+	phys_addr_t next = 0;
+	u32 seg_len = 0;
+	for (; i < rq->nr_pages; i++) {
+		phys_addr_t pa = page_to_phys(rq->pages[i]);
+		bool merge = segs && pa == next && (!vb->size_max || seg_len + PAGE_SIZE <= vb->size_max);
+		if (!merge) {
+			if (segs == vb->seg_limit)
+				break;
+			segs++;
+			seg_len = 0;
+		}
+		seg_len += PAGE_SIZE;
+		next = pa + PAGE_SIZE;
+	}
+	*nsegs = segs;
+	return i - first;
+}
+
+static void cmd_add_pages(struct vblk *vb, struct vblk_cmd *c, struct blk_request *rq,
+			  unsigned first, unsigned n)
+{
+	bool dev_writes = rq->op == BLK_READ;
+	for (unsigned i = first; i < first + n; i++) {
+		phys_addr_t pa = page_to_phys(rq->pages[i]);
+		struct vq_buf *last = &c->bufs[c->nbufs - 1];
+		if (c->nbufs > 1 && last->addr + last->len == pa &&
+		    (!vb->size_max || last->len + PAGE_SIZE <= vb->size_max))
+			last->len += PAGE_SIZE;
+		else
+			c->bufs[c->nbufs++] = (struct vq_buf){ pa, PAGE_SIZE, dev_writes };
+	}
+}
+
+static void free_cmds(struct list_head *l)
+{
+	while (!list_empty(l)) {
+		struct vblk_cmd *c = list_first_entry(l, struct vblk_cmd, link);
+		list_del(&c->link);
+		kfree(c);
+	}
+}
+
+static int build_cmds(struct vblk *vb, struct blk_request *rq, struct list_head *out)
+{
+	if (rq->op == BLK_FLUSH) {
+		struct vblk_cmd *c = cmd_alloc(rq, 0, VIRTIO_BLK_T_FLUSH, 0);
+		if (!c)
+			return -ENOMEM;
+		cmd_close(c);
+		list_add_tail(&c->link, out);
+		return 1;
+	}
+	int count = 0;
+	u32 type = rq->op == BLK_READ ? VIRTIO_BLK_T_IN : VIRTIO_BLK_T_OUT;
+	for (unsigned first = 0; first < rq->nr_pages;) {
+		unsigned nsegs, n = chunk_pages(vb, rq, first, &nsegs);
+		struct vblk_cmd *c = cmd_alloc(rq, nsegs, type, rq->sector + (u64)first * 8);
+		if (!c) {
+			free_cmds(out);
+			return -ENOMEM;
+		}
+		cmd_add_pages(vb, c, rq, first, n);
+		cmd_close(c);
+		list_add_tail(&c->link, out);
+		count++;
+		first += n;
+	}
+	return count;
+}
+
+static int vblk_submit(struct blockdev *bd, struct blk_request *rq)
+{
+	struct vblk *vb = bd->priv;
+	if (rq->op == BLK_FLUSH && !bd->can_flush) {
+		rq->status = 0;
+		rq->end_io(rq);
+		return 0;
+	}
+	LIST_HEAD(cmds);
+	int n = build_cmds(vb, rq, &cmds);
+	if (n < 0)
+		return n;
+	rq->drv_status = 0;
+	__atomic_store_n(&rq->drv_pending, n, __ATOMIC_RELEASE);
+	unsigned long flags = spin_lock_irqsave(&vb->lock);
+	while (!list_empty(&cmds))
+		list_move_tail(cmds.next, &vb->pending);
+	vblk_flush_pending(vb);
+	spin_unlock_irqrestore(&vb->lock, flags);
+	return 0;
+}
+
+static const struct blockdev_ops vblk_ops = {
+	.submit = vblk_submit,
+	.poll = vblk_poll,
+};
+
+static u32 config_u32(struct virtio_device *vdev, unsigned feature, unsigned off, u32 dflt)
+{
+	u32 v = dflt;
+	if (virtio_has_feature(vdev, feature))
+		virtio_read_config(vdev, off, &v, 4);
+	return v;
+}
+
+static int vblk_probe(struct virtio_device *vdev)
+{
+	struct vblk *vb = kzalloc(sizeof(*vb), GFP_KERNEL);
+	if (!vb)
+		return -ENOMEM;
+	vb->vdev = vdev;
+	vdev->priv = vb;
+	spin_lock_init(&vb->lock, "vblk");
+	list_init(&vb->pending);
+	vq_callback_t cb = vblk_vq_callback;
+	int err = vdev->ops->find_vqs(vdev, 1, &vb->vq, &cb, VBLK_QUEUE_MAX, vblk_poll_param);
+	if (err) {
+		pr_err("virtio-blk: %s: cannot set up the request queue (%d)\n", vdev->name, err);
+		return err;
+	}
+	u64 capacity;
+	virtio_read_config(vdev, 0, &capacity, 8);
+	u32 seg_max = config_u32(vdev, VIRTIO_BLK_F_SEG_MAX, 12, 1);
+	vb->size_max = config_u32(vdev, VIRTIO_BLK_F_SIZE_MAX, 8, 0);
+	u32 limit = vb->vq->use_indirect ? BLK_MAX_PAGES : vb->vq->num - 2;
+	vb->seg_limit = seg_max == 0 ? 1 : seg_max < limit ? seg_max : limit;
+	struct blockdev *bd = &vb->bd;
+	snprintk(bd->name, sizeof(bd->name), "vd%c", 'a' + nr_vblk++);
+	bd->nr_sectors = capacity;
+	bd->block_size = config_u32(vdev, VIRTIO_BLK_F_BLK_SIZE, 20, SECTOR_SIZE);
+	bd->read_only = virtio_has_feature(vdev, VIRTIO_BLK_F_RO);
+	bd->can_flush = virtio_has_feature(vdev, VIRTIO_BLK_F_FLUSH);
+	bd->polling = !strcmp(vdev->ops->irq_mode(vdev), "polling");
+	bd->ops = &vblk_ops;
+	bd->priv = vb;
+	pr_info("virtio-blk: %s on %s: queue %u, seg_max %u, size_max %u, %s%s%s, %s\n", bd->name,
+		vdev->name, vb->vq->num, seg_max, vb->size_max,
+		vb->vq->use_indirect ? "indirect" : "direct",
+		vb->vq->use_event_idx ? ", event-idx" : "", bd->can_flush ? ", flush" : "",
+		vdev->ops->irq_mode(vdev));
+	return blockdev_register(bd);
+}
+
+const struct virtio_driver virtio_blk_driver = {
+	.name = "virtio-blk",
+	.device_id = VIRTIO_ID_BLOCK,
+	.features = (1ull << VIRTIO_BLK_F_SIZE_MAX) | (1ull << VIRTIO_BLK_F_SEG_MAX) |
+		    (1ull << VIRTIO_BLK_F_RO) | (1ull << VIRTIO_BLK_F_BLK_SIZE) |
+		    (1ull << VIRTIO_BLK_F_FLUSH),
+	.probe = vblk_probe,
+};

@@ -1,0 +1,208 @@
+/*
+ * Split virtqueue implementation. Layout: one zeroed block holding the
+ * descriptor table (16-byte aligned), then the available ring (2-byte),
+ * then the used ring (4-byte aligned), as the modern interface allows
+ * (legacy devices wanted the used ring page-aligned; we never drive one).
+ *
+ * Free descriptors are chained through .next from free_head. With indirect
+ * descriptors every request uses one ring descriptor, whose table comes
+ * from kmalloc (physically contiguous: size classes never cross a page,
+ * larger blocks are whole pages).
+ *
+ * Ordering: descriptors and the ring slot are written before avail->idx
+ * (wmb); avail->idx is written before we read the device's avail_event or
+ * flags (mb, a store then a load); used->idx is read before the used
+ * entries it covers (rmb).
+ */
+#include <asm/io.h>
+#include <asm/page.h>
+#include "virtio_ring.h"
+#include "kernel/errno.h"
+#include "kernel/string.h"
+#include "mm/kmalloc.h"
+#include "mm/page_alloc.h"
+
+static size_t vring_bytes(unsigned num, size_t *avail_off, size_t *used_off)
+{
+	*avail_off = 16ul * num;
+	*used_off = ALIGN_UP(*avail_off + 6 + 2ul * num, 4ul);
+	return *used_off + 6 + 8ul * num;
+}
+
+static unsigned order_for(size_t bytes)
+{
+	unsigned order = 0;
+	while ((PAGE_SIZE << order) < bytes)
+		order++;
+	return order;
+}
+
+struct virtqueue *vring_create(struct virtio_device *vdev, unsigned index, unsigned num,
+			       vq_callback_t callback)
+{
+	size_t avail_off, used_off;
+	size_t bytes = vring_bytes(num, &avail_off, &used_off);
+	struct virtqueue *vq = kzalloc(sizeof(*vq), GFP_KERNEL);
+	u8 *mem = alloc_pages_va(GFP_KERNEL | __GFP_ZERO, order_for(bytes));
+	void **tokens = kzalloc(num * sizeof(void *), GFP_KERNEL);
+	struct vring_desc **ind = kzalloc(num * sizeof(void *), GFP_KERNEL);
+	if (!vq || !mem || !tokens || !ind) {
+		kfree(vq);
+		kfree(tokens);
+		kfree(ind);
+		if (mem)
+			free_pages_va(mem, order_for(bytes));
+		return NULL;
+	}
+	vq->vdev = vdev;
+	vq->index = index;
+	vq->num = num;
+	vq->desc = (struct vring_desc *)mem;
+	vq->avail = (struct vring_avail *)(mem + avail_off);
+	vq->used = (struct vring_used *)(mem + used_off);
+	vq->callback = callback;
+	vq->tokens = tokens;
+	vq->indirect = ind;
+	vq->use_indirect = virtio_has_feature(vdev, VIRTIO_RING_F_INDIRECT_DESC);
+	vq->use_event_idx = virtio_has_feature(vdev, VIRTIO_RING_F_EVENT_IDX);
+	for (unsigned i = 0; i + 1 < num; i++)
+		vq->desc[i].next = i + 1;
+	vq->num_free = num;
+	vq->free_head = 0;
+	return vq;
+}
+
+/* The event-index words after each ring (virtio 1.2, 2.7.6 / 2.7.8). */
+static volatile u16 *used_event(struct virtqueue *vq)
+{
+	return &vq->avail->ring[vq->num];
+}
+
+static volatile u16 *avail_event(struct virtqueue *vq)
+{
+	return (volatile u16 *)((u8 *)vq->used + 4 + 8ul * vq->num);
+}
+
+static void fill(struct vring_desc *d, const struct vq_buf *b, bool more, u16 next)
+{
+	d->addr = b->addr;
+	d->len = b->len;
+	d->flags = (b->device_writes ? VRING_DESC_F_WRITE : 0) | (more ? VRING_DESC_F_NEXT : 0);
+	d->next = more ? next : 0;
+}
+
+int virtqueue_add(struct virtqueue *vq, const struct vq_buf *bufs, unsigned n, void *token)
+{
+	bool indirect = vq->use_indirect && n > 1;
+	unsigned need = indirect ? 1 : n;
+	if (n == 0 || (!indirect && n > vq->num))
+		return -EINVAL;
+	if (vq->num_free < need)
+		return -ENOSPC;
+	u16 head = vq->free_head;
+	if (indirect) {
+		struct vring_desc *t = kmalloc(n * sizeof(*t), GFP_ATOMIC);
+		if (!t)
+			return -ENOMEM;
+		for (unsigned i = 0; i < n; i++)
+			fill(&t[i], &bufs[i], i + 1 < n, i + 1);
+		struct vring_desc *d = &vq->desc[head];
+		vq->free_head = d->next;
+		d->addr = virt_to_phys(t);
+		d->len = n * sizeof(*t);
+		d->flags = VRING_DESC_F_INDIRECT;
+		vq->indirect[head] = t;
+	} else {
+		u16 i = head, last = head;
+		for (unsigned k = 0; k < n; k++) {
+			u16 next = vq->desc[i].next;
+			fill(&vq->desc[i], &bufs[k], k + 1 < n, next);
+			last = i;
+			i = next;
+		}
+		vq->free_head = vq->desc[last].next;
+		vq->desc[last].next = 0;
+		vq->indirect[head] = NULL;
+	}
+	vq->num_free -= need;
+	vq->tokens[head] = token;
+	vq->avail->ring[vq->avail_idx & (vq->num - 1)] = head;
+	vq->avail_idx++;
+	return 0;
+}
+
+void virtqueue_kick(struct virtqueue *vq)
+{
+	u16 old = vq->kicked_avail_idx, new_idx = vq->avail_idx;
+	if (old == new_idx)
+		return;
+	wmb();
+	__atomic_store_n(&vq->avail->idx, new_idx, __ATOMIC_RELEASE);
+	mb();
+	vq->kicked_avail_idx = new_idx;
+	bool notify;
+	if (vq->use_event_idx) {
+		u16 event = *avail_event(vq);
+		notify = vring_need_event(event, new_idx, old);
+	} else {
+		notify = !(*(volatile u16 *)&vq->used->flags & VRING_USED_F_NO_NOTIFY);
+	}
+	if (notify) {
+		vq->nr_notify++;
+		vq->vdev->ops->notify(vq);
+	}
+}
+
+static void free_chain(struct virtqueue *vq, u16 head)
+{
+	unsigned count = 1;
+	u16 i = head;
+	if (vq->indirect[head]) {
+		kfree(vq->indirect[head]);
+		vq->indirect[head] = NULL;
+	} else {
+		while (vq->desc[i].flags & VRING_DESC_F_NEXT) {
+			i = vq->desc[i].next;
+			count++;
+		}
+	}
+	vq->desc[i].next = vq->free_head;
+	vq->free_head = head;
+	vq->num_free += count;
+}
+
+void *virtqueue_get_buf(struct virtqueue *vq, u32 *len)
+{
+	u16 used_idx = __atomic_load_n(&vq->used->idx, __ATOMIC_ACQUIRE);
+	if (used_idx == vq->last_used_idx)
+		return NULL;
+	rmb();
+	struct vring_used_elem *e = &vq->used->ring[vq->last_used_idx & (vq->num - 1)];
+	u16 head = (u16)e->id;
+	if (len)
+		*len = e->len;
+	vq->last_used_idx++;
+	if (head >= vq->num || !vq->tokens[head])
+		return NULL; /* a device bug; the driver reports lost requests */
+	void *token = vq->tokens[head];
+	vq->tokens[head] = NULL;
+	free_chain(vq, head);
+	return token;
+}
+
+bool virtqueue_enable_cb(struct virtqueue *vq)
+{
+	if (vq->use_event_idx)
+		*used_event(vq) = vq->last_used_idx;
+	else
+		*(volatile u16 *)&vq->avail->flags = 0;
+	mb();
+	return __atomic_load_n(&vq->used->idx, __ATOMIC_ACQUIRE) == vq->last_used_idx;
+}
+
+void vring_interrupt(struct virtqueue *vq)
+{
+	vq->nr_interrupts++;
+	if (vq->callback)
+		vq->callback(vq);
+}

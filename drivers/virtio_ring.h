@@ -1,0 +1,101 @@
+/*
+ * Split virtqueues (virtio 1.2, 2.7): a descriptor table, the driver's
+ * "available" ring and the device's "used" ring, in memory both sides
+ * share. With VIRTIO_RING_F_INDIRECT_DESC a request of many buffers takes
+ * one ring descriptor pointing at a table of its own; with
+ * VIRTIO_RING_F_EVENT_IDX each side says at which index it wants to hear
+ * from the other (used_event / avail_event), which suppresses most
+ * notifications and interrupts when many requests are in flight.
+ *
+ * A virtqueue has no lock of its own: its driver serializes every call on
+ * one queue (virtio-blk holds its spinlock, irqsave).
+ */
+#ifndef DRIVERS_VIRTIO_RING_H
+#define DRIVERS_VIRTIO_RING_H
+
+#include "virtio.h"
+#include "kernel/types.h"
+
+#define VRING_DESC_F_NEXT 1
+#define VRING_DESC_F_WRITE 2
+#define VRING_DESC_F_INDIRECT 4
+#define VRING_USED_F_NO_NOTIFY 1
+#define VRING_AVAIL_F_NO_INTERRUPT 1
+
+struct vring_desc {
+	u64 addr;
+	u32 len;
+	u16 flags;
+	u16 next;
+};
+
+struct vring_avail {
+	u16 flags;
+	u16 idx;
+	u16 ring[]; /* num entries, then used_event */
+};
+
+struct vring_used_elem {
+	u32 id;
+	u32 len;
+};
+
+struct vring_used {
+	u16 flags;
+	u16 idx;
+	struct vring_used_elem ring[]; /* num entries, then avail_event */
+};
+
+/* One buffer of a request: device-readable, or device-writable. */
+struct vq_buf {
+	phys_addr_t addr;
+	u32 len;
+	bool device_writes;
+};
+
+struct virtqueue {
+	struct virtio_device *vdev;
+	unsigned index;
+	unsigned num;               /* ring entries, a power of two */
+	struct vring_desc *desc;
+	struct vring_avail *avail;
+	struct vring_used *used;
+	vq_callback_t callback;
+	void *notify_addr;          /* the transport's */
+	bool use_indirect, use_event_idx;
+	/* All below: under the driver's lock. */
+	unsigned num_free;
+	u16 free_head;
+	u16 avail_idx;              /* our copy of avail->idx */
+	u16 last_used_idx;
+	u16 kicked_avail_idx;       /* avail_idx at the last notification */
+	void **tokens;              /* per head descriptor: the driver's token */
+	struct vring_desc **indirect; /* per head: its indirect table, or NULL */
+	u64 nr_notify, nr_interrupts;
+};
+
+/* Allocate and zero a queue of num entries (a power of two). */
+struct virtqueue *vring_create(struct virtio_device *vdev, unsigned index, unsigned num,
+			       vq_callback_t callback);
+/* Add a request of n buffers (readable ones first), with token to return
+ * from virtqueue_get_buf. -ENOSPC when the ring is full (retry after
+ * completions), -ENOMEM when no indirect table could be allocated. */
+int virtqueue_add(struct virtqueue *vq, const struct vq_buf *bufs, unsigned n, void *token);
+/* Publish what was added and notify the device if it wants to hear. */
+void virtqueue_kick(struct virtqueue *vq);
+/* The next completed request's token (and bytes written), or NULL. */
+void *virtqueue_get_buf(struct virtqueue *vq, u32 *len);
+/* Ask for an interrupt at the next completion; false when completions
+ * arrived meanwhile (call virtqueue_get_buf again). */
+bool virtqueue_enable_cb(struct virtqueue *vq);
+/* Interrupt (or poll) entry: runs vq->callback. */
+void vring_interrupt(struct virtqueue *vq);
+
+/* True when an index moving from old to new_idx passed event (virtio
+ * spec 2.7.7.2, vring_need_event). */
+static inline bool vring_need_event(u16 event, u16 new_idx, u16 old)
+{
+	return (u16)(new_idx - event - 1) < (u16)(new_idx - old);
+}
+
+#endif

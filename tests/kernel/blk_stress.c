@@ -1,0 +1,302 @@
+/*
+ * Kernel only: block devices under load. Streams of random requests
+ * (4 KiB..2 MiB, log-uniform sizes, sometimes at a sector that is not
+ * page-aligned, sometimes from scattered pages) each write a pattern that
+ * encodes the device byte offset and a generation, read it back into a
+ * poisoned buffer and verify every byte. Each stream owns a slice of the
+ * device past the first page (the swap header stays intact), so requests
+ * in flight never overlap and every read has one right answer.
+ *
+ * Command line: blktest.requests=N (written-and-read-back requests per
+ * device, default 2000; make stress uses 20000), blktest.inflight=N
+ * (default 64), blktest.need_disk=1 (fail rather than skip without vda),
+ * blktest.bad_read= / blktest.bad_write= (sectors where QEMU's blkdebug
+ * injects EIO; the error test runs only when they are given).
+ */
+#include <asm/page.h>
+#include "drivers/blockdev.h"
+#include "kernel/cmdline.h"
+#include "kernel/ktest.h"
+#include "kernel/printk.h"
+#include "kernel/sched.h"
+#include "kernel/spinlock.h"
+#include "kernel/string.h"
+#include "kernel/wait.h"
+#include "mm/kmalloc.h"
+#include "mm/page_alloc.h"
+#include "../test_cpus.h"
+
+static u64 nr_requests = 2000, nr_inflight = 64, bad_read, bad_write;
+static bool need_disk;
+KPARAM_U64(blktest_requests, "blktest.requests", &nr_requests, 1, 1000000,
+	   "block stress test: requests written and read back per device");
+KPARAM_U64(blktest_inflight, "blktest.inflight", &nr_inflight, 1, 256,
+	   "block stress test: requests in flight");
+KPARAM_BOOL(blktest_need_disk, "blktest.need_disk", &need_disk,
+	    "block tests fail (instead of skipping) when no virtio disk is attached");
+KPARAM_U64(blktest_bad_read, "blktest.bad_read", &bad_read, 0, ~0ull,
+	   "sector where blkdebug fails reads (error test; 0: not run)");
+KPARAM_U64(blktest_bad_write, "blktest.bad_write", &bad_write, 0, ~0ull,
+	   "sector where blkdebug fails writes (error test; 0: not run)");
+
+struct stress;
+
+struct stream {
+	struct stress *st;
+	unsigned id;
+	u64 slot_first, slot_pages; /* device pages owned by this stream */
+	struct page *base;          /* 2 MiB buffer */
+	struct page **pages;
+	struct blk_request rq;
+	u64 rng;
+	u32 gen;
+	bool reading;
+	struct list_head link;      /* on stress.done */
+};
+
+struct stress {
+	struct blockdev *bd;
+	spinlock_t lock;
+	struct list_head done;      /* finished streams; under lock */
+	struct wait_queue_head wq;
+	u64 started, verified, io_errors, bad_words;
+	u64 bytes;
+};
+
+static u64 rnd(u64 *s)
+{
+	u64 x = *s;
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return *s = x;
+}
+
+static u64 pattern(u64 dev_byte, u32 gen)
+{
+	return dev_byte ^ ((u64)gen * 0x9e3779b97f4a7c15ull);
+}
+
+static void stream_end_io(struct blk_request *rq)
+{
+	struct stream *s = rq->private;
+	unsigned long flags = spin_lock_irqsave(&s->st->lock);
+	list_add_tail(&s->link, &s->st->done);
+	spin_unlock_irqrestore(&s->st->lock, flags);
+	wake_up(&s->st->wq);
+}
+
+/* Pick size, place and page order of the next request; fill the pattern. */
+static void stream_prepare(struct stream *s)
+{
+	unsigned order = rnd(&s->rng) % 10;
+	unsigned nr = (1u << order) + rnd(&s->rng) % (1u << order);
+	if (nr > BLK_MAX_PAGES)
+		nr = BLK_MAX_PAGES;
+	if (nr > s->slot_pages - 1)
+		nr = s->slot_pages - 1;
+	u64 off = rnd(&s->rng) % (s->slot_pages - nr);
+	unsigned sub = (rnd(&s->rng) & 3) == 0 ? rnd(&s->rng) % 8 : 0;
+	unsigned stride = (rnd(&s->rng) & 1) ? 1 : (2 * (rnd(&s->rng) % 200) + 1);
+	unsigned start = rnd(&s->rng) % BLK_MAX_PAGES;
+	for (unsigned i = 0; i < nr; i++)
+		s->pages[i] = s->base + (start + i * stride) % BLK_MAX_PAGES;
+	s->gen++;
+	s->rq = (struct blk_request){
+		.op = BLK_WRITE, .sector = (s->slot_first + off) * 8 + sub, .nr_pages = nr,
+		.pages = s->pages, .end_io = stream_end_io, .private = s,
+	};
+	for (unsigned i = 0; i < nr; i++) {
+		u64 *w = page_address(s->pages[i]);
+		u64 dev = (s->rq.sector << SECTOR_SHIFT) + (u64)i * PAGE_SIZE;
+		for (unsigned k = 0; k < PAGE_SIZE / 8; k++)
+			w[k] = pattern(dev + 8 * k, s->gen);
+	}
+	s->reading = false;
+}
+
+static unsigned stream_verify(struct stream *s)
+{
+	unsigned bad = 0;
+	for (unsigned i = 0; i < s->rq.nr_pages; i++) {
+		const u64 *w = page_address(s->pages[i]);
+		u64 dev = (s->rq.sector << SECTOR_SHIFT) + (u64)i * PAGE_SIZE;
+		for (unsigned k = 0; k < PAGE_SIZE / 8; k++)
+			bad += w[k] != pattern(dev + 8 * k, s->gen);
+	}
+	return bad;
+}
+
+static int stream_submit(struct ktest *t, struct stream *s)
+{
+	int err = blk_submit(s->st->bd, &s->rq);
+	if (err)
+		ktest_fail(t, "stream %u: blk_submit refused a valid request: %d", s->id, err);
+	return err;
+}
+
+/* A stream finished an I/O: check it, then read back or start the next.
+ * Returns false when the stream is done. */
+static bool stream_step(struct ktest *t, struct stress *st, struct stream *s)
+{
+	if (s->rq.status) {
+		st->io_errors++;
+		ktest_fail(t, "stream %u: %s of %u pages at sector %lu failed: %d", s->id,
+			   s->reading ? "read" : "write", s->rq.nr_pages,
+			   (unsigned long)s->rq.sector, s->rq.status);
+		return false;
+	}
+	st->bytes += (u64)s->rq.nr_pages * PAGE_SIZE;
+	if (!s->reading) {
+		for (unsigned i = 0; i < s->rq.nr_pages; i++)
+			memset(page_address(s->pages[i]), 0x5a, PAGE_SIZE);
+		s->reading = true;
+		s->rq.op = BLK_READ;
+		return stream_submit(t, s) == 0;
+	}
+	unsigned bad = stream_verify(s);
+	if (bad) {
+		st->bad_words += bad;
+		ktest_fail(t, "stream %u: %u of %u words wrong after reading back %u pages at sector %lu",
+			   s->id, bad, s->rq.nr_pages * 512, s->rq.nr_pages, (unsigned long)s->rq.sector);
+	}
+	st->verified++;
+	if (st->started >= nr_requests)
+		return false;
+	st->started++;
+	stream_prepare(s);
+	return stream_submit(t, s) == 0;
+}
+
+static struct stream *next_done(struct stress *st)
+{
+	struct stream *s = NULL;
+	unsigned long flags = spin_lock_irqsave(&st->lock);
+	if (!list_empty(&st->done)) {
+		s = list_first_entry(&st->done, struct stream, link);
+		list_del(&s->link);
+	}
+	spin_unlock_irqrestore(&st->lock, flags);
+	return s;
+}
+
+static bool any_done(struct stress *st)
+{
+	unsigned long flags = spin_lock_irqsave(&st->lock);
+	bool r = !list_empty(&st->done);
+	spin_unlock_irqrestore(&st->lock, flags);
+	return r;
+}
+
+/* Wait for a finished stream; false after 30 s without any (a hang). */
+static bool wait_done(struct stress *st)
+{
+	u64 start = arch_time_ns();
+	while (!any_done(st)) {
+		if (arch_time_ns() - start > 30 * TEST_SEC)
+			return false;
+		if (st->bd->polling) {
+			blk_poll(st->bd);
+			yield();
+		} else {
+			wait_event_timeout(st->wq, any_done(st), TEST_SEC);
+		}
+	}
+	return true;
+}
+
+static void free_streams(struct stream *ss, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		if (ss[i].base)
+			free_pages(ss[i].base, 9);
+		kfree(ss[i].pages);
+	}
+	kfree(ss);
+}
+
+static void run_stress(struct ktest *t, struct blockdev *bd)
+{
+	struct stress st = { .bd = bd };
+	spin_lock_init(&st.lock, "blkstress");
+	list_init(&st.done);
+	wait_queue_head_init(&st.wq, "blkstress");
+	unsigned n = (unsigned)nr_inflight;
+	u64 dev_pages = blockdev_pages(bd);
+	KT_ASSERT(t, dev_pages > 1 + 2 * n);
+	struct stream *ss = kzalloc(n * sizeof(*ss), GFP_KERNEL);
+	KT_ASSERT(t, ss != NULL);
+	for (unsigned i = 0; i < n; i++) {
+		struct stream *s = &ss[i];
+		s->st = &st;
+		s->id = i;
+		s->slot_pages = (dev_pages - 1) / n;
+		s->slot_first = 1 + i * s->slot_pages;
+		s->rng = 0x2545f4914f6cdd1dull * (i + 1);
+		s->base = alloc_pages(GFP_KERNEL, 9);
+		s->pages = kmalloc(BLK_MAX_PAGES * sizeof(struct page *), GFP_KERNEL);
+		if (!s->base || !s->pages) {
+			free_streams(ss, n);
+			KT_ASSERT(t, !"memory for the stream buffers");
+		}
+	}
+	u64 errors_before = bd->nr_errors, irqs_before = bd->nr_irqs, t0 = arch_time_ns();
+	unsigned active = 0;
+	for (unsigned i = 0; i < n && st.started < nr_requests; i++) {
+		st.started++;
+		stream_prepare(&ss[i]);
+		if (stream_submit(t, &ss[i]) == 0)
+			active++;
+	}
+	while (active) {
+		if (!wait_done(&st)) {
+			ktest_fail(t, "%s: no completion for 30 s with %u requests in flight", bd->name,
+				   active);
+			return; /* buffers may still be in the device's hands: leak them */
+		}
+		struct stream *s;
+		while ((s = next_done(&st)))
+			if (!stream_step(t, &st, s))
+				active--;
+	}
+	u64 ms = (arch_time_ns() - t0) / 1000000 + 1;
+	ktest_diag(t, "%s: %lu requests of 4 KiB..2 MiB written and verified, %u in flight, %lu MiB moved in %lu ms",
+		   bd->name, (unsigned long)st.verified, n, (unsigned long)(st.bytes >> 20),
+		   (unsigned long)ms);
+	KT_EXPECT_EQ(t, st.verified, nr_requests);
+	KT_EXPECT_EQ(t, st.bad_words, 0);
+	KT_EXPECT_EQ(t, st.io_errors, 0);
+	KT_EXPECT_EQ(t, bd->nr_errors, errors_before);
+	/* An interrupt-driven device really completed through interrupts. */
+	if (!bd->polling && !(bd->flags & SWP_SYNCHRONOUS_IO))
+		KT_EXPECT(t, bd->nr_irqs > irqs_before);
+	free_streams(ss, n);
+}
+
+/* The disk tests use vda; without one they skip, unless told it must be there. */
+static struct blockdev *test_disk(struct ktest *t)
+{
+	struct blockdev *bd = blockdev_get("vda");
+	if (!bd && need_disk)
+		ktest_fail(t, "no virtio disk vda (blktest.need_disk=1)");
+	else if (!bd)
+		ktest_skip(t, "no virtio disk attached");
+	return bd;
+}
+
+KTEST(blk, stress_virtio_random_requests_verified)
+{
+	struct blockdev *bd = test_disk(t);
+	if (bd)
+		run_stress(t, bd);
+}
+
+KTEST(blk, stress_ramswap_random_requests_verified)
+{
+	struct blockdev *bd = blockdev_get("ramswap0");
+	if (!bd) {
+		ktest_skip(t, "no ramswap0 (boot with ramswap.size=)");
+		return;
+	}
+	run_stress(t, bd);
+}
