@@ -113,15 +113,13 @@ int virtqueue_add(struct virtqueue *vq, const struct vq_buf *bufs, unsigned n, v
 		d->flags = VRING_DESC_F_INDIRECT;
 		vq->indirect[head] = t;
 	} else {
-		u16 i = head, last = head;
+		u16 i = head;
 		for (unsigned k = 0; k < n; k++) {
 			u16 next = vq->desc[i].next;
 			fill(&vq->desc[i], &bufs[k], k + 1 < n, next);
-			last = i;
 			i = next;
 		}
-		vq->free_head = vq->desc[last].next;
-		vq->desc[last].next = 0;
+		vq->free_head = i; /* fill() cleared the last .next: use the saved one */
 		vq->indirect[head] = NULL;
 	}
 	vq->num_free -= need;
