@@ -78,8 +78,10 @@ $(KERNEL): $(KOBJS) $(BUILD)/linker.ld tools/gen-ksyms.sh
 # --- host build: mm/ and kernel/ over arch/host, under ASan + UBSan --------
 HOST_EXCLUDE := kernel/main.c kernel/ksyms.c kernel/smp.c kernel/sched.c \
 	$(HOST_EXCLUDE_EXTRA)
+# Drivers with no hardware underneath also run on the host.
+HOST_DRIVERS := drivers/blockdev.c drivers/ramswap.c drivers/swap_header.c drivers/swapdev.c
 HSRCS := $(filter-out $(HOST_EXCLUDE),$(wildcard kernel/*.c mm/*.c tests/*.c \
-	tests/host/*.c arch/host/*.c))
+	tests/host/*.c arch/host/*.c) $(HOST_DRIVERS))
 HCFLAGS := $(COMMON_CFLAGS) -O1 -DSWAPLAB_HOST -Iarch/host/include -pthread \
 	-fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 HOBJS := $(patsubst %,$(HOSTBUILD)/%.o,$(HSRCS))

@@ -7,6 +7,7 @@
 #include "drivers.h"
 #include "pci.h"
 #include "ramswap.h"
+#include "swapdev.h"
 #include "virtio_pci.h"
 
 void drivers_init(void)
@@ -14,4 +15,5 @@ void drivers_init(void)
 	if (pci_init() == 0)
 		virtio_pci_probe_all();
 	ramswap_init();
+	swapdev_init();
 }

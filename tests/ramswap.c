@@ -1,0 +1,99 @@
+/* ramswap and the blockdev checks, on a small private device. */
+#include "drivers/blockdev.h"
+#include "drivers/ramswap.h"
+#include "kernel/errno.h"
+#include "kernel/ktest.h"
+#include "kernel/string.h"
+#include "mm/page_alloc.h"
+
+/* One 4 MiB device for all cases (devices are never freed). */
+static struct blockdev *test_dev(void)
+{
+	struct blockdev *bd = blockdev_get("ramswap-test");
+	return bd ? bd : ramswap_create("ramswap-test", 4ul << 20);
+}
+
+static int called;
+static void count_end_io(struct blk_request *rq) { called++; }
+
+KTEST(ramswap, is_synchronous_with_stable_writes)
+{
+	struct blockdev *bd = test_dev();
+	KT_ASSERT(t, bd != NULL);
+	KT_EXPECT_EQ(t, bd->flags & (SWP_SYNCHRONOUS_IO | SWP_STABLE_WRITES),
+		     SWP_SYNCHRONOUS_IO | SWP_STABLE_WRITES);
+	KT_EXPECT_EQ(t, bd->nr_sectors, 8192);
+	struct page *pg = alloc_page(GFP_KERNEL);
+	KT_ASSERT(t, pg != NULL);
+	called = 0;
+	struct blk_request rq = { .op = BLK_READ, .sector = 8, .nr_pages = 1, .pages = &pg,
+				  .end_io = count_end_io };
+	KT_EXPECT_EQ(t, blk_submit(bd, &rq), 0);
+	KT_EXPECT_EQ(t, called, 1); /* completed inside the call */
+	KT_EXPECT_EQ(t, rq.status, 0);
+	free_page(pg);
+}
+
+/* Data written at a sector that is not page-aligned, straddling the
+ * 2 MiB storage block boundary, reads back identically. */
+KTEST(ramswap, unaligned_write_across_blocks_reads_back)
+{
+	struct blockdev *bd = test_dev();
+	KT_ASSERT(t, bd != NULL);
+	struct page *w[3], *r[3];
+	for (unsigned i = 0; i < 3; i++) {
+		w[i] = alloc_page(GFP_KERNEL);
+		r[i] = alloc_page(GFP_KERNEL | __GFP_ZERO);
+		KT_ASSERT(t, w[i] && r[i]);
+		u8 *p = page_address(w[i]);
+		for (unsigned k = 0; k < PAGE_SIZE; k++)
+			p[k] = (u8)(k * 7 + i * 31 + 1);
+	}
+	u64 sector = (2ul << 20) / SECTOR_SIZE - 11; /* ends 1.5 pages past the boundary */
+	KT_EXPECT_EQ(t, blk_rw_sync(bd, BLK_WRITE, sector, w, 3), 0);
+	KT_EXPECT_EQ(t, blk_rw_sync(bd, BLK_READ, sector, r, 3), 0);
+	for (unsigned i = 0; i < 3; i++) {
+		KT_EXPECT(t, memcmp(page_address(w[i]), page_address(r[i]), PAGE_SIZE) == 0);
+		free_page(w[i]);
+		free_page(r[i]);
+	}
+}
+
+KTEST(ramswap, bad_requests_refused_before_the_device)
+{
+	struct blockdev *bd = test_dev();
+	KT_ASSERT(t, bd != NULL);
+	struct page *pg = alloc_page(GFP_KERNEL);
+	KT_ASSERT(t, pg != NULL);
+	u64 before = bd->nr_requests;
+	called = 0;
+	struct blk_request rq = { .op = BLK_WRITE, .sector = bd->nr_sectors - 7, .nr_pages = 1,
+				  .pages = &pg, .end_io = count_end_io };
+	KT_EXPECT_EQ(t, blk_submit(bd, &rq), -ERANGE);   /* 1 sector past the end */
+	rq.sector = bd->nr_sectors;
+	KT_EXPECT_EQ(t, blk_submit(bd, &rq), -ERANGE);
+	rq.sector = ~0ull - 3;                            /* overflowing end */
+	KT_EXPECT_EQ(t, blk_submit(bd, &rq), -ERANGE);
+	rq.sector = 0;
+	rq.nr_pages = 0;
+	KT_EXPECT_EQ(t, blk_submit(bd, &rq), -EINVAL);
+	rq.nr_pages = BLK_MAX_PAGES + 1;
+	KT_EXPECT_EQ(t, blk_submit(bd, &rq), -EINVAL);
+	KT_EXPECT_EQ(t, called, 0);
+	KT_EXPECT_EQ(t, bd->nr_requests, before);
+	rq.nr_pages = 1;
+	rq.sector = bd->nr_sectors - 8;                   /* the last page: fine */
+	KT_EXPECT_EQ(t, blk_submit(bd, &rq), 0);
+	KT_EXPECT_EQ(t, called, 1);
+	free_page(pg);
+}
+
+KTEST(ramswap, registry_finds_by_name_and_refuses_duplicates)
+{
+	struct blockdev *bd = test_dev();
+	KT_ASSERT(t, bd != NULL);
+	KT_EXPECT(t, blockdev_get("ramswap-test") == bd);
+	KT_EXPECT(t, blockdev_get("no-such-device") == NULL);
+	static struct blockdev dup = { .name = "ramswap-test" };
+	KT_EXPECT_EQ(t, blockdev_register(&dup), -EEXIST);
+}
