@@ -273,8 +273,12 @@ static void run_stress(struct ktest *t, struct blockdev *bd)
 	free_streams(ss, n);
 }
 
+u64 blktest_bad_read_sector(void) { return bad_read; }
+u64 blktest_bad_write_sector(void) { return bad_write; }
+struct blockdev *blktest_disk(struct ktest *t);
+
 /* The disk tests use vda; without one they skip, unless told it must be there. */
-static struct blockdev *test_disk(struct ktest *t)
+struct blockdev *blktest_disk(struct ktest *t)
 {
 	struct blockdev *bd = blockdev_get("vda");
 	if (!bd && need_disk)
@@ -286,7 +290,7 @@ static struct blockdev *test_disk(struct ktest *t)
 
 KTEST(blk, stress_virtio_random_requests_verified)
 {
-	struct blockdev *bd = test_disk(t);
+	struct blockdev *bd = blktest_disk(t);
 	if (bd)
 		run_stress(t, bd);
 }
