@@ -1,11 +1,17 @@
 # swaplab: make run | test | iso | debug | bench | stress | host-tests | lint
-# Variables: ARCH (x86_64), SMP, MEM, MACHINE (pc|q35), ACCEL (kvm|tcg), CMDLINE.
+# Variables: ARCH (x86_64), SMP, MEM, MACHINE (pc|q35), ACCEL (kvm|tcg), CMDLINE,
+# SWAP (the swap image attached as virtio disk vda; default build/swap.img,
+# made by mkswap when missing), RAMSWAP (size of ramswap0 for bench/stress).
 ARCH ?= x86_64
 SMP ?= 4
 MEM ?= 512M
 MACHINE ?= q35
 ACCEL ?=
 CMDLINE ?=
+SWAP ?= build/swap.img
+SWAP_SIZE ?= 256M
+MKSWAP := $(firstword $(wildcard /usr/sbin/mkswap /sbin/mkswap) mkswap)
+RAMSWAP ?= 160M
 BUILD := build/$(ARCH)
 HOSTBUILD := build/host
 
@@ -129,11 +135,21 @@ QEMU_VARS = ARCH=$(ARCH) SMP=$(SMP) MEM=$(MEM) MACHINE=$(MACHINE) ACCEL=$(ACCEL)
 deps:
 	@tools/deps.sh
 
-run: deps $(KERNEL)
-	@$(QEMU_VARS) tools/qemu-run.sh --kernel $(KERNEL) -- $(CMDLINE)
+# The default swap image: a sparse file with a real mkswap header. A
+# SWAP=path given by the user is used as it is (never created or changed
+# here; the kernel refuses it if it has no valid header).
+build/swap.img:
+	@mkdir -p build
+	$(Q)truncate -s $(SWAP_SIZE) $@.tmp && chmod 600 $@.tmp && $(MKSWAP) -L swaplab $@.tmp >/dev/null 2>&1 && mv $@.tmp $@
+	@echo "  MKSWAP $@ ($(SWAP_SIZE))"
 
-debug: deps $(KERNEL)
-	@$(QEMU_VARS) tools/qemu-run.sh --debug --kernel $(KERNEL) -- $(CMDLINE)
+swap-image: $(SWAP)
+
+run: deps $(KERNEL) swap-image
+	@$(QEMU_VARS) tools/qemu-run.sh --kernel $(KERNEL) --disk $(SWAP) -- $(CMDLINE)
+
+debug: deps $(KERNEL) swap-image
+	@$(QEMU_VARS) tools/qemu-run.sh --debug --kernel $(KERNEL) --disk $(SWAP) -- $(CMDLINE)
 
 ISO := $(BUILD)/swaplab.iso
 iso: deps $(ISO)
@@ -144,8 +160,14 @@ $(ISO): $(KERNEL) tools/mkiso.sh
 test: deps $(KERNEL) $(HOST_TESTS) $(ISO)
 	@tools/test.sh
 
-bench: deps $(KERNEL)
-	@$(QEMU_VARS) tools/qemu-run.sh --kernel $(KERNEL) -- ktest=bench.* $(CMDLINE)
+bench: deps $(KERNEL) swap-image
+	@$(QEMU_VARS) tools/qemu-run.sh --kernel $(KERNEL) --disk $(SWAP) -- ktest=bench.* \
+		ramswap.size=$(RAMSWAP) $(CMDLINE)
+
+# The full block stress (20,000 requests per device and configuration);
+# make test runs the same tests with 2,000.
+stress: deps $(KERNEL)
+	@tools/stress.sh
 
 lint:
 	clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h') || true
@@ -155,4 +177,5 @@ lint:
 clean:
 	rm -rf build
 
-.PHONY: all run debug iso test bench lint clean deps host-build host-tests host-tsan
+.PHONY: all run debug iso test bench stress lint clean deps host-build host-tests host-tsan \
+	swap-image

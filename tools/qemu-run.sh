@@ -1,6 +1,11 @@
 #!/bin/bash
 # Boot swaplab in QEMU and return its verdict.
-#   qemu-run.sh [--debug] [--iso ISO | --kernel ELF] [--timeout S] [--uefi] -- CMDLINE...
+#   qemu-run.sh [--debug] [--iso ISO | --kernel ELF] [--timeout S] [--uefi]
+#               [--disk IMG] [--disk-blkdebug CONF IMG] [--disk-props PROPS] -- CMDLINE...
+# --disk attaches a raw image as a virtio-blk PCI disk (vda, vdb, ... in
+# order); --disk-blkdebug does the same through QEMU's blkdebug driver with
+# the error-injection rules in CONF; --disk-props adds device properties
+# (e.g. disable-legacy=on, event_idx=off) to the disks that follow.
 # Environment: ARCH SMP MEM MACHINE ACCEL QEMU_EXTRA.
 # Exit status: 0 when the kernel powered off with success, 1 on a test
 # failure or panic, 2 on a boot-time configuration error, 124 on timeout.
@@ -11,9 +16,21 @@ MEM=${MEM:-512M}
 MACHINE=${MACHINE:-q35}
 ACCEL=${ACCEL:-}
 TIMEOUT=${TIMEOUT:-300}
-kernel="" iso="" debug=0 uefi=0
+kernel="" iso="" debug=0 uefi=0 disk_props="" ndisks=0
+disk_args=()
+add_disk() { # add_disk DRIVE-OPTIONS
+	local id=vd$ndisks
+	disk_args+=(-drive "if=none,id=$id,format=raw,cache=writeback,$1"
+		-device "virtio-blk-pci,drive=$id${disk_props:+,$disk_props}")
+	ndisks=$((ndisks + 1))
+}
 while [ $# -gt 0 ]; do
 	case "$1" in
+	--disk) [ -e "$2" ] || { echo "qemu-run: no disk image '$2'" >&2; exit 2; }
+		add_disk "file=$2"; shift 2 ;;
+	--disk-blkdebug) [ -e "$3" ] || { echo "qemu-run: no disk image '$3'" >&2; exit 2; }
+		add_disk "file.driver=blkdebug,file.config=$2,file.image.filename=$3"; shift 3 ;;
+	--disk-props) disk_props=$2; shift 2 ;;
 	--kernel) kernel=$2; shift 2 ;;
 	--iso) iso=$2; shift 2 ;;
 	--timeout) TIMEOUT=$2; shift 2 ;;
@@ -53,10 +70,14 @@ if [ -n "$iso" ]; then
 else
 	args+=(-kernel "$kernel" -append "$cmdline")
 fi
+args+=("${disk_args[@]}")
 # shellcheck disable=SC2206
 args+=(${QEMU_EXTRA:-})
 
 echo "qemu-run: $ARCH $MACHINE smp=$SMP mem=$MEM accel=$ACCEL${cmdline:+ cmdline='$cmdline'}" >&2
+if [ $ndisks -gt 0 ]; then
+	echo "qemu-run: disks: ${disk_args[*]}" >&2
+fi
 if [ $debug = 1 ]; then
 	echo "qemu-run: halted with a gdb stub on :1234. In another terminal:" >&2
 	echo "    gdb -ex 'target remote :1234' -ex 'symbol-file ${kernel:-build/$ARCH/swaplab.elf}' -ex 'hbreak start_kernel' -ex continue" >&2

@@ -31,6 +31,25 @@ if [ -e /usr/share/OVMF/OVMF_CODE.fd ]; then
 	mk 21-iso-uefi "MACHINE=q35 SMP=2 TIMEOUT=300 tools/boot-test.sh iso-uefi --uefi --iso build/$ARCH/test.iso"
 fi
 cp tests/boot/bad-input.t "$t/30-bad-input.t"
+cp tests/boot/swap-images.t "$t/31-swap-images.t"
+
+# Block devices: the stress test (2,000 requests per device here; make
+# stress runs 20,000) on virtio-blk on q35 and pc, MSI-X and INTx, modern
+# and transitional devices, direct descriptors without event index, and
+# polling; ramswap; blkdebug-injected errors.
+blkargs=$(tools/blk-images.sh build/blk-test) || exit 1
+img=build/blk-test/swap.img
+blk() { # blk NAME MACHINE SMP QEMU-RUN-DISK-ARGS -- CMDLINE...
+	local name=$1 machine=$2 smp=$3
+	shift 3
+	mk "40-blk-$name" "MACHINE=$machine SMP=$smp MEM=512M TIMEOUT=600 tools/boot-test.sh blk-$name --kernel $kernel $* blktest.need_disk=1"
+}
+blk q35-msix-modern q35 4 --disk-props disable-legacy=on --disk $img -- "'ktest=blk.*'" ramswap.size=160M
+blk q35-intx q35 2 --disk $img -- "'ktest=blk.stress_virtio*'" pci.msix=0
+blk pc-msix pc 2 --disk $img -- "'ktest=blk.stress_virtio*'"
+blk pc-intx-direct pc 1 --disk-props event_idx=off,indirect_desc=off --disk $img -- "'ktest=blk.stress_virtio*'" pci.msix=0
+blk q35-poll q35 2 --disk $img -- "'ktest=blk.stress_virtio*'" virtio_blk.poll=1 blktest.requests=500
+blk errors q35 2 --disk-blkdebug build/blk-test/blkdebug.conf $img -- "'ktest=blk_errors.*'" $blkargs
 
 prove -v "$t"/*.t
 rc=$?
