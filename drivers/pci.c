@@ -242,7 +242,51 @@ int pci_msix_set(struct pci_dev *d, unsigned entry, unsigned cpu, unsigned vecto
 	return 0;
 }
 
-int pci_intx_enable(struct pci_dev *d, unsigned cpu, unsigned vector)
+/*
+ * Shared INTx lines: one vector per GSI, with the handlers of every device
+ * on it. Set up at boot by drivers on the boot CPU; a handler is added
+ * before its device can interrupt, and entries are never removed.
+ */
+#define INTX_MAX_LINES 8
+#define INTX_MAX_SHARED 8
+
+static struct intx_line {
+	u32 gsi;
+	unsigned vector;
+	unsigned nr;
+	struct { void (*fn)(void *); void *arg; } h[INTX_MAX_SHARED];
+} intx_lines[INTX_MAX_LINES];
+static unsigned nr_intx_lines;
+
+static void intx_dispatch(void *arg)
+{
+	struct intx_line *l = arg;
+	unsigned nr = __atomic_load_n(&l->nr, __ATOMIC_ACQUIRE);
+	for (unsigned i = 0; i < nr; i++)
+		l->h[i].fn(l->h[i].arg);
+}
+
+static struct intx_line *intx_line_for(const struct arch_irq_line *line)
+{
+	for (unsigned i = 0; i < nr_intx_lines; i++)
+		if (intx_lines[i].gsi == line->gsi)
+			return &intx_lines[i];
+	if (nr_intx_lines == INTX_MAX_LINES)
+		return NULL;
+	int vec = arch_irq_alloc_vector();
+	if (vec < 0)
+		return NULL;
+	struct intx_line *l = &intx_lines[nr_intx_lines];
+	l->gsi = line->gsi;
+	l->vector = vec;
+	arch_irq_set_handler(vec, intx_dispatch, l);
+	if (arch_irq_route(line, 0, vec) != 0)
+		return NULL;
+	nr_intx_lines++;
+	return l;
+}
+
+int pci_intx_request(struct pci_dev *d, void (*fn)(void *arg), void *arg)
 {
 	if (d->irq_pin == 0 || d->irq_pin > 4) {
 		pr_err("pci: %02x:%02x.%u has no interrupt pin\n", d->bus, d->dev, d->fn);
@@ -254,12 +298,19 @@ int pci_intx_enable(struct pci_dev *d, unsigned cpu, unsigned vector)
 		return -ENODEV;
 	}
 	struct arch_irq_line line = arch_isa_irq_line(d->irq_line, true);
-	int err = arch_irq_route(&line, cpu, vector);
-	if (err)
-		return err;
-	pr_info("pci: %02x:%02x.%u INT%c -> line %u -> GSI %u (%s, active %s) -> vector %#x\n",
+	struct intx_line *l = intx_line_for(&line);
+	if (!l || l->nr == INTX_MAX_SHARED) {
+		pr_err("pci: %02x:%02x.%u: no vector or handler slot for GSI %u\n", d->bus, d->dev,
+		       d->fn, line.gsi);
+		return -ENOSPC;
+	}
+	l->h[l->nr].fn = fn;
+	l->h[l->nr].arg = arg;
+	__atomic_store_n(&l->nr, l->nr + 1, __ATOMIC_RELEASE);
+	pr_info("pci: %02x:%02x.%u INT%c -> line %u -> GSI %u (%s, active %s) -> vector %#x%s\n",
 		d->bus, d->dev, d->fn, 'A' + d->irq_pin - 1, d->irq_line, line.gsi,
-		line.level ? "level" : "edge", line.active_low ? "low" : "high", vector);
+		line.level ? "level" : "edge", line.active_low ? "low" : "high", l->vector,
+		l->nr > 1 ? " (shared)" : "");
 	pci_write16(d, PCI_COMMAND, pci_read16(d, PCI_COMMAND) & ~PCI_COMMAND_INTX_DISABLE);
 	return 0;
 }

@@ -86,8 +86,11 @@ int pci_msix_enable(struct pci_dev *d);
 /* Point entry at vector on cpu and unmask it. */
 int pci_msix_set(struct pci_dev *d, unsigned entry, unsigned cpu, unsigned vector);
 void pci_msix_mask(struct pci_dev *d, unsigned entry, bool masked);
-/* INTx: route the device's pin through the IO-APIC to vector on cpu and
- * clear the INTx disable bit. -ENODEV when the pin cannot be routed. */
-int pci_intx_enable(struct pci_dev *d, unsigned cpu, unsigned vector);
+/* INTx: call fn(arg) on each interrupt of the device's pin, routed
+ * through the IO-APIC to CPU 0, and clear the INTx disable bit. Lines are
+ * shared: devices on the same GSI share one vector and every handler of
+ * that GSI runs (each must check its device). -ENODEV when the pin cannot
+ * be routed, -ENOSPC when out of vectors or handler slots. */
+int pci_intx_request(struct pci_dev *d, void (*fn)(void *arg), void *arg);
 
 #endif

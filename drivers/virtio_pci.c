@@ -209,11 +209,7 @@ static bool setup_msix(struct virtio_pci *vp)
 
 static bool setup_intx(struct virtio_pci *vp)
 {
-	int vec = arch_irq_alloc_vector();
-	if (vec < 0)
-		return false;
-	arch_irq_set_handler(vec, vp_intx_interrupt, vp);
-	return pci_intx_enable(vp->pci, 0, vec) == 0;
+	return pci_intx_request(vp->pci, vp_intx_interrupt, vp) == 0;
 }
 
 static int vp_find_vqs(struct virtio_device *v, unsigned nvqs, struct virtqueue **vqs,

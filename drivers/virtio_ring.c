@@ -94,16 +94,24 @@ static void fill(struct vring_desc *d, const struct vq_buf *b, bool more, u16 ne
 int virtqueue_add(struct virtqueue *vq, const struct vq_buf *bufs, unsigned n, void *token)
 {
 	bool indirect = vq->use_indirect && n > 1;
+	struct vring_desc *t = NULL;
+	if (indirect) {
+		/* Without memory for the table, a chain still works when the
+		 * ring has room: no request waits for memory that nothing frees. */
+		t = kmalloc(n * sizeof(*t), GFP_ATOMIC | __GFP_NOWARN);
+		if (!t && n > vq->num_free)
+			return n > vq->num ? -ENOMEM : -ENOSPC;
+		indirect = t != NULL;
+	}
 	unsigned need = indirect ? 1 : n;
 	if (n == 0 || (!indirect && n > vq->num))
 		return -EINVAL;
-	if (vq->num_free < need)
+	if (vq->num_free < need) {
+		kfree(t);
 		return -ENOSPC;
+	}
 	u16 head = vq->free_head;
 	if (indirect) {
-		struct vring_desc *t = kmalloc(n * sizeof(*t), GFP_ATOMIC);
-		if (!t)
-			return -ENOMEM;
 		for (unsigned i = 0; i < n; i++)
 			fill(&t[i], &bufs[i], i + 1 < n, i + 1);
 		struct vring_desc *d = &vq->desc[head];

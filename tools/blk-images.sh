@@ -1,6 +1,6 @@
 #!/bin/bash
 # Images for the block tests, in DIR (default build/blk-test): swap.img
-# (256 MiB, util-linux mkswap) and blkdebug.conf, which fails reads that
+# (256 MiB, util-linux mkswap), blank1.img, blank2.img and blkdebug.conf, which fails reads that
 # touch sector BAD_READ and writes that touch BAD_WRITE with EIO.
 # Prints the kernel command-line words the error test needs.
 set -eu
@@ -13,6 +13,12 @@ rm -f "$dir/swap.img"
 truncate -s 256M "$dir/swap.img"
 chmod 600 "$dir/swap.img"
 "$mkswap" -L swaplab-test "$dir/swap.img" >/dev/null 2>&1
+# Two small blank disks, attached before swap.img so that it shares an
+# INTx line with one of them.
+for i in 1 2; do
+	rm -f "$dir/blank$i.img"
+	truncate -s 16M "$dir/blank$i.img"
+done
 cat > "$dir/blkdebug.conf" <<EOF2
 # Every read touching sector $BAD_READ and every write touching
 # sector $BAD_WRITE fails with EIO (errno 5).

@@ -33,7 +33,8 @@ fi
 cp tests/boot/bad-input.t "$t/30-bad-input.t"
 cp tests/boot/swap-images.t "$t/31-swap-images.t"
 
-# Block devices: the stress test (2,000 requests per device here; make
+# Block devices (the first boot runs every suite, bench included, with a
+# disk, ramswap and the ivshmem device attached): the stress test (2,000 requests per device here; make
 # stress runs 20,000) on virtio-blk on q35 and pc, MSI-X and INTx, modern
 # and transitional devices, direct descriptors without event index, and
 # polling; ramswap; blkdebug-injected errors.
@@ -42,10 +43,14 @@ img=build/blk-test/swap.img
 blk() { # blk NAME MACHINE SMP QEMU-RUN-DISK-ARGS -- CMDLINE...
 	local name=$1 machine=$2 smp=$3
 	shift 3
-	mk "40-blk-$name" "MACHINE=$machine SMP=$smp MEM=512M TIMEOUT=600 tools/boot-test.sh blk-$name --kernel $kernel $* blktest.need_disk=1"
+	mk "40-blk-$name" "${BLK_ENV:-} MACHINE=$machine SMP=$smp MEM=512M TIMEOUT=600 tools/boot-test.sh blk-$name --kernel $kernel $* blktest.need_disk=1"
 }
-blk q35-msix-modern q35 4 --disk-props disable-legacy=on --disk $img -- "'ktest=blk.*'" ramswap.size=160M
-blk q35-intx q35 2 --disk $img -- "'ktest=blk.stress_virtio*'" pci.msix=0
+# Also an ivshmem device whose 1 GiB 64-bit BAR SeaBIOS must place above
+# 4 GiB (pci.bar_above_4g_mapped_and_usable).
+BLK_ENV="QEMU_EXTRA='-object memory-backend-ram,id=ivm,size=1G -device ivshmem-plain,memdev=ivm'" \
+	blk q35-msix-modern q35 4 --disk-props disable-legacy=on --disk $img -- "'ktest=*'" ramswap.size=160M blkbench.ms=100
+# vdc shares its INTx line with vdb (the blank disks come first).
+blk q35-intx-shared q35 2 --disk build/blk-test/blank1.img --disk build/blk-test/blank2.img --disk $img -- "'ktest=blk.stress_virtio*'" pci.msix=0 blktest.disk=vdc swap=vdc
 blk pc-msix pc 2 --disk $img -- "'ktest=blk.stress_virtio*'"
 blk pc-intx-direct pc 1 --disk-props event_idx=off,indirect_desc=off --disk $img -- "'ktest=blk.stress_virtio*'" pci.msix=0
 blk q35-poll q35 2 --disk $img -- "'ktest=blk.stress_virtio*'" virtio_blk.poll=1 blktest.requests=500

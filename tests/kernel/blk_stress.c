@@ -7,7 +7,7 @@
  * device past the first page (the swap header stays intact), so requests
  * in flight never overlap and every read has one right answer.
  *
- * Command line: blktest.requests=N (written-and-read-back requests per
+ * Command line: blktest.disk=NAME (default vda), blktest.requests=N (written-and-read-back requests per
  * device, default 2000; make stress uses 20000), blktest.inflight=N
  * (default 64), blktest.need_disk=1 (fail rather than skip without vda),
  * blktest.bad_read= / blktest.bad_write= (sectors where QEMU's blkdebug
@@ -28,6 +28,9 @@
 
 static u64 nr_requests = 2000, nr_inflight = 64, bad_read, bad_write;
 static bool need_disk;
+static const char *disk_name;
+KPARAM_STR(blktest_disk, "blktest.disk", &disk_name,
+	   "virtio disk the block tests use (default vda)");
 KPARAM_U64(blktest_requests, "blktest.requests", &nr_requests, 1, 1000000,
 	   "block stress test: requests written and read back per device");
 KPARAM_U64(blktest_inflight, "blktest.inflight", &nr_inflight, 1, 256,
@@ -277,12 +280,14 @@ u64 blktest_bad_read_sector(void) { return bad_read; }
 u64 blktest_bad_write_sector(void) { return bad_write; }
 struct blockdev *blktest_disk(struct ktest *t);
 
-/* The disk tests use vda; without one they skip, unless told it must be there. */
+/* The disk tests use vda (or blktest.disk); without it they skip, unless
+ * told it must be there. */
 struct blockdev *blktest_disk(struct ktest *t)
 {
-	struct blockdev *bd = blockdev_get("vda");
+	const char *name = disk_name ? disk_name : "vda";
+	struct blockdev *bd = blockdev_get(name);
 	if (!bd && need_disk)
-		ktest_fail(t, "no virtio disk vda (blktest.need_disk=1)");
+		ktest_fail(t, "no virtio disk %s (blktest.need_disk=1)", name);
 	else if (!bd)
 		ktest_skip(t, "no virtio disk attached");
 	return bd;
