@@ -309,3 +309,19 @@ KTEST(blk, stress_ramswap_random_requests_verified)
 	}
 	run_stress(t, bd);
 }
+
+/* FLUSH reaches the device (QEMU offers VIRTIO_BLK_F_FLUSH) and completes
+ * without error; on ramswap it is a no-op that still completes. */
+KTEST(blk, flush_completes)
+{
+	struct blockdev *bd = blktest_disk(t);
+	if (!bd)
+		return;
+	KT_EXPECT(t, bd->can_flush);
+	u64 before = bd->nr_requests;
+	KT_EXPECT_EQ(t, blk_rw_sync(bd, BLK_FLUSH, 0, NULL, 0), 0);
+	KT_EXPECT_EQ(t, bd->nr_requests, before + 1);
+	struct blockdev *rs = blockdev_get("ramswap0");
+	if (rs)
+		KT_EXPECT_EQ(t, blk_rw_sync(rs, BLK_FLUSH, 0, NULL, 0), 0);
+}
