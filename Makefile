@@ -85,7 +85,8 @@ $(KERNEL): $(KOBJS) $(BUILD)/linker.ld tools/gen-ksyms.sh
 HOST_EXCLUDE := kernel/main.c kernel/ksyms.c kernel/smp.c kernel/sched.c \
 	$(HOST_EXCLUDE_EXTRA)
 # Drivers with no hardware underneath also run on the host.
-HOST_DRIVERS := drivers/blockdev.c drivers/ramswap.c drivers/swap_header.c drivers/swapdev.c
+HOST_DRIVERS := drivers/blockdev.c drivers/ramswap.c drivers/swap_header.c drivers/swapdev.c \
+	drivers/virtio_ring.c
 HSRCS := $(filter-out $(HOST_EXCLUDE),$(wildcard kernel/*.c mm/*.c tests/*.c \
 	tests/host/*.c arch/host/*.c) $(HOST_DRIVERS))
 HCFLAGS := $(COMMON_CFLAGS) -O1 -DSWAPLAB_HOST -Iarch/host/include -pthread \

@@ -83,6 +83,17 @@ static volatile u16 *avail_event(struct virtqueue *vq)
 	return (volatile u16 *)((u8 *)vq->used + 4 + 8ul * vq->num);
 }
 
+void vring_destroy(struct virtqueue *vq)
+{
+	size_t avail_off, used_off;
+	for (unsigned i = 0; i < vq->num; i++)
+		kfree(vq->indirect[i]);
+	free_pages_va(vq->desc, order_for(vring_bytes(vq->num, &avail_off, &used_off)));
+	kfree(vq->tokens);
+	kfree(vq->indirect);
+	kfree(vq);
+}
+
 static void fill(struct vring_desc *d, const struct vq_buf *b, bool more, u16 next)
 {
 	d->addr = b->addr;

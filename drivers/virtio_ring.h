@@ -77,6 +77,9 @@ struct virtqueue {
 /* Allocate and zero a queue of num entries (a power of two). */
 struct virtqueue *vring_create(struct virtio_device *vdev, unsigned index, unsigned num,
 			       vq_callback_t callback);
+/* Free a queue the device no longer uses (after a reset, or never given
+ * to it), with any indirect tables still attached. */
+void vring_destroy(struct virtqueue *vq);
 /* Add a request of n buffers (readable ones first), with token to return
  * from virtqueue_get_buf. -ENOSPC when the ring is full (retry after
  * completions), -ENOMEM when no indirect table could be allocated. */
