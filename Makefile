@@ -144,7 +144,8 @@ build/swap.img:
 	$(Q)truncate -s $(SWAP_SIZE) $@.tmp && chmod 600 $@.tmp && $(MKSWAP) -L swaplab $@.tmp >/dev/null 2>&1 && mv $@.tmp $@
 	@echo "  MKSWAP $@ ($(SWAP_SIZE))"
 
-swap-image: $(SWAP)
+swap-image: $(if $(filter build/swap.img,$(SWAP)),build/swap.img)
+	@test -e "$(SWAP)" || { echo "SWAP=$(SWAP): no such image (make one with mkswap, or leave SWAP unset)" >&2; exit 2; }
 
 run: deps $(KERNEL) swap-image
 	@$(QEMU_VARS) tools/qemu-run.sh --kernel $(KERNEL) --disk $(SWAP) -- $(CMDLINE)
