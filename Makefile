@@ -76,7 +76,7 @@ $(KERNEL): $(KOBJS) $(BUILD)/linker.ld tools/gen-ksyms.sh
 -include $(KOBJS:.o=.d)
 
 # --- host build: mm/ and kernel/ over arch/host, under ASan + UBSan --------
-HOST_EXCLUDE := kernel/main.c kernel/ksyms.c kernel/smp.c kernel/sched.c \
+HOST_EXCLUDE := kernel/main.c kernel/ksyms.c kernel/debug_crash.c kernel/smp.c kernel/sched.c \
 	$(HOST_EXCLUDE_EXTRA)
 HSRCS := $(filter-out $(HOST_EXCLUDE),$(wildcard kernel/*.c mm/*.c tests/*.c \
 	tests/host/*.c arch/host/*.c))

@@ -15,6 +15,8 @@
 #include "stats.h"
 #include "mm/page_alloc.h"
 
+void debug_crash_if_asked(void);
+
 static u64 boot_us;
 static u64 read_boot_us(void) { return boot_us; }
 DEFINE_STAT_FN(boot_us, read_boot_us);
@@ -73,6 +75,7 @@ void start_kernel(struct bootinfo *bi)
 	sched_init();
 	smp_init();
 
+	debug_crash_if_asked();
 	boot_us = arch_time_ns() / 1000;
 	int failed = ktest_glob ? ktest_run(ktest_glob) : default_job();
 	kernel_poweroff(failed == 0 ? 0 : 1);
