@@ -145,10 +145,18 @@ test: deps $(KERNEL) $(HOST_TESTS) $(ISO)
 bench: deps $(KERNEL)
 	@$(QEMU_VARS) tools/qemu-run.sh --kernel $(KERNEL) -- ktest=bench.* $(CMDLINE)
 
+# clang-format reports files that differ from .clang-format (not yet
+# enforced: the tree has not had a formatting pass); cppcheck must be clean.
+# comparePointers: the linker-section walks (__start_x .. __stop_x) compare
+# symbols cppcheck thinks are unrelated.
 lint:
-	clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h') || true
-	cppcheck --quiet --enable=warning,performance --std=c11 -I. -Iarch/$(ARCH)/include \
-		--suppress=missingIncludeSystem kernel mm drivers arch/$(ARCH)
+	@n=0; for f in $$(git ls-files '*.c' '*.h'); do \
+		if clang-format --dry-run "$$f" 2>&1 | grep -q warning; then \
+			echo "format: $$f"; n=$$((n+1)); fi; \
+	done; echo "lint: $$n files differ from .clang-format"
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance --std=c11 -I. \
+		-Iarch/$(ARCH)/include -DARCH_$(ARCH) --suppress=missingIncludeSystem \
+		--suppress=comparePointers kernel mm drivers arch/$(ARCH)
 
 clean:
 	rm -rf build
