@@ -10,6 +10,7 @@
 #include "cmdline.h"
 #include "ktest.h"
 #include "printk.h"
+#include "race.h"
 #include "sched.h"
 #include "smp.h"
 #include "stats.h"
@@ -42,6 +43,7 @@ static void print_memory_map(const struct bootinfo *bi)
 void kernel_poweroff(int status)
 {
 	stats_print();
+	race_print_stats();
 	pr_info("swaplab: powering off (%s)\n", status == 0 ? "success" : "failure");
 	arch_poweroff(status);
 }
