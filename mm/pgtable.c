@@ -223,9 +223,10 @@ static void unmap_pte_range(struct mm *mm, pte_t *ptep, unsigned long addr, unsi
 		if (pte_none(ptep_get(ptep)))
 			continue;
 		pte_t old = ptep_get_and_clear(mm, addr, ptep);
-		mm_tlb_flush_page(mm, addr);
 		if (zap)
 			zap(mm, addr, old, arg);
+		else
+			mm_tlb_flush_page(mm, addr);
 	}
 	spin_unlock(ptl);
 }
