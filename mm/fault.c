@@ -121,12 +121,11 @@ static int do_anonymous_fault(struct mm *mm, struct vma *vma, unsigned long addr
  * May the page be written in place although its PTE is write-protected?
  * Yes when it is anon-exclusive (seed 001). Otherwise when the references
  * prove nobody else holds it: a small folio whose only reference is this
- * PTE's; a large folio with no references but its mappings, all of them
- * in this mm (only_this_mm, checked by the caller before taking the PTL:
- * with the mmap lock held no other mm can start mapping it) and this page
- * mapped once. PTL held.
+ * PTE's; a large folio whose references are all mappings (plus the one
+ * the caller took for the check), all of them in this mm (rmap_checked,
+ * see wp_folio_only_in_mm) and with this page mapped once. PTL held.
  */
-static bool wp_can_reuse(struct folio *folio, struct page *page, bool only_this_mm)
+static bool wp_can_reuse(struct folio *folio, struct page *page, struct folio *rmap_checked)
 {
 	if (page_anon_exclusive(page))
 		return true;
@@ -134,8 +133,58 @@ static bool wp_can_reuse(struct folio *folio, struct page *page, bool only_this_
 		return false;
 	if (!folio_test_large(folio))
 		return folio_ref_count(folio) == 1;
-	return only_this_mm && page_mapcount(page) == 1 &&
-	       folio_ref_count(folio) == folio_mapcount(folio);
+	return rmap_checked == folio && page_mapcount(page) == 1 &&
+	       folio_ref_count(folio) == folio_mapcount(folio) + 1;
+}
+
+struct rmap_mm_check {
+	struct mm *mm;
+	bool other;
+};
+
+static bool rmap_note_other_mm(struct folio *folio, struct page *page, struct mm *mm,
+			       unsigned long addr, void *arg)
+{
+	struct rmap_mm_check *c = arg;
+	if (mm == c->mm)
+		return true;
+	c->other = true;
+	return false;
+}
+
+/*
+ * For a write fault on a write-protected page of a large folio: is every
+ * mapping of the folio in mm? Linux answers with per-folio mm ids; here
+ * an rmap walk, done before the PTL is taken (rmap takes anon_vma lock ->
+ * PTL). The answer stays true while we hold mm's mmap lock: another mm
+ * can only start mapping the folio by forking an mm that maps it. Returns
+ * the folio checked, with a reference the caller drops, or NULL.
+ */
+static struct folio *wp_folio_only_in_mm(struct mm *mm, unsigned long addr)
+{
+	spinlock_t *ptl;
+	pte_t *ptep = pte_offset_map_lock(mm, addr, &ptl);
+	if (!ptep)
+		return NULL;
+	pte_t pte = ptep_get(ptep);
+	struct folio *folio = NULL;
+	if (pte_present(pte) && !pte_write(pte)) {
+		folio = page_folio(pfn_to_page(pte_pfn(pte)));
+		if (folio_test_large(folio) && folio_test_anon(folio))
+			folio_get(folio);
+		else
+			folio = NULL;
+	}
+	pte_unmap_unlock(ptep, ptl);
+	if (!folio)
+		return NULL;
+	struct rmap_mm_check c = { mm, false };
+	rmap_walk(folio, rmap_note_other_mm, &c);
+	if (c.other) {
+		folio_put(folio);
+		return NULL;
+	}
+	return folio;
 }
 
 /*
@@ -176,12 +225,12 @@ static int wp_copy(struct mm *mm, struct vma *vma, unsigned long addr, pte_t *pt
 }
 
 static int do_wp_fault(struct mm *mm, struct vma *vma, unsigned long addr, pte_t *ptep,
-		       spinlock_t *ptl, pte_t orig, bool only_this_mm)
+		       spinlock_t *ptl, pte_t orig, struct folio *rmap_checked)
 {
 	struct page *page = pfn_to_page(pte_pfn(orig));
 	struct folio *folio = page_folio(page);
 
-	if (wp_can_reuse(folio, page, only_this_mm)) {
+	if (wp_can_reuse(folio, page, rmap_checked)) {
 		page_set_anon_exclusive(page);
 		/* Read-only to writable: the MMU cannot be setting dirty
 		 * meanwhile, and a stale read-only TLB entry elsewhere only
@@ -195,6 +244,9 @@ static int do_wp_fault(struct mm *mm, struct vma *vma, unsigned long addr, pte_t
 	}
 	return wp_copy(mm, vma, addr, ptep, ptl, orig, folio, page);
 }
+
+static int mm_fault_locked(struct mm *mm, struct vma *vma, unsigned long addr, bool write,
+			   struct folio *checked);
 
 static bool vma_allows(struct vma *vma, unsigned flags)
 {
@@ -215,7 +267,16 @@ int mm_fault(struct mm *mm, unsigned long addr, unsigned flags)
 		return -EFAULT;
 	}
 	addr = ALIGN_DOWN(addr, PAGE_SIZE);
-	bool only_this_mm = write && vma->anon_vma && anon_vma_only_in_mm(vma->anon_vma, mm);
+	struct folio *checked = write ? wp_folio_only_in_mm(mm, addr) : NULL;
+	int err = mm_fault_locked(mm, vma, addr, write, checked);
+	if (checked)
+		folio_put(checked);
+	return err;
+}
+
+static int mm_fault_locked(struct mm *mm, struct vma *vma, unsigned long addr, bool write,
+			   struct folio *checked)
+{
 	spinlock_t *ptl;
 	pte_t *ptep = pte_alloc_map_lock(mm, addr, &ptl);
 	if (!ptep)
@@ -236,7 +297,7 @@ int mm_fault(struct mm *mm, unsigned long addr, unsigned flags)
 		return -EIO;
 	}
 	if (write && !pte_write(pte))
-		return do_wp_fault(mm, vma, addr, ptep, ptl, pte, only_this_mm);
+		return do_wp_fault(mm, vma, addr, ptep, ptl, pte, checked);
 	/* Already allowed: another CPU resolved it, or a stale TLB entry. */
 	pte_unmap_unlock(ptep, ptl);
 	if (mm_is_active_here(mm))

@@ -79,6 +79,13 @@ int mm_mmap(struct mm *mm, unsigned long start, unsigned long len, unsigned prot
  */
 int mm_munmap(struct mm *mm, unsigned long start, unsigned long len);
 /*
+ * Write-protect the present PTEs of [start, start + len), keeping their
+ * anon-exclusive state: what mprotect(PROT_READ) and back, or soft-dirty
+ * tracking, leave behind. The next write faults and reuses exclusive
+ * pages without a copy. 0 or -EINVAL.
+ */
+int mm_wrprotect(struct mm *mm, unsigned long start, unsigned long len);
+/*
  * fork: a new mm with a copy of every VMA and PTE of mm. Present anon
  * pages become write-protected in both and lose anon-exclusive; swap PTEs
  * get their swap count duplicated and lose the exclusive bit in both

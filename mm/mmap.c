@@ -88,3 +88,28 @@ int mm_munmap(struct mm *mm, unsigned long start, unsigned long len)
 	up_write(&mm->mmap_lock);
 	return 0;
 }
+
+int mm_wrprotect(struct mm *mm, unsigned long start, unsigned long len)
+{
+	if (!mm_range_valid(start, len))
+		return -EINVAL;
+	struct mmu_gather tlb;
+	down_write(&mm->mmap_lock);
+	tlb_gather_mmu(&tlb, mm);
+	for (unsigned long addr = start; addr < start + len; addr += PAGE_SIZE) {
+		spinlock_t *ptl;
+		pte_t *ptep = pte_offset_map_lock(mm, addr, &ptl);
+		if (!ptep)
+			continue;
+		pte_t pte = ptep_get(ptep);
+		if (pte_present(pte) && pte_write(pte)) {
+			pte = pte_wrprotect(ptep_get_and_clear(mm, addr, ptep));
+			set_pte_at(mm, addr, ptep, pte);
+			tlb_gather_add_page(&tlb, addr);
+		}
+		pte_unmap_unlock(ptep, ptl);
+	}
+	tlb_finish_mmu(&tlb);
+	up_write(&mm->mmap_lock);
+	return 0;
+}

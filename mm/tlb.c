@@ -29,6 +29,15 @@ static void tlb_flush_local(const struct tlb_flush_req *r)
 		arch_tlb_flush_page(r->addrs[i]);
 }
 
+/* No libgcc in the kernel: count the bits by hand. */
+static unsigned mask_weight(unsigned long mask)
+{
+	unsigned n = 0;
+	for (; mask; mask &= mask - 1)
+		n++;
+	return n;
+}
+
 static void tlb_flush_ipi(void *arg)
 {
 	tlb_flush_local(arg);
@@ -51,7 +60,7 @@ void tlb_shootdown(struct mm *mm, const unsigned long *addrs, unsigned n, bool a
 	if (!mask)
 		return;
 	stat_inc(tlb_shootdowns);
-	stat_add(tlb_shootdown_ipis, __builtin_popcountl(mask));
+	stat_add(tlb_shootdown_ipis, mask_weight(mask));
 	smp_call_on_cpus(mask, tlb_flush_ipi, &req);
 }
 
