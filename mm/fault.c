@@ -318,6 +318,13 @@ int mm_handle_page_fault(unsigned long addr, unsigned flags, unsigned long ip)
 	up_read(&mm->mmap_lock);
 	if (!err)
 		return 0;
+	mm_fault_kill_current(addr, flags, ip, err);
+}
+
+__noreturn void mm_fault_kill_current(unsigned long addr, unsigned flags, unsigned long ip,
+				      int err)
+{
+	struct task *t = current;
 	stat_inc(fault_task_kills);
 	pr_err("mm: killing task %s (id %lu): unresolved %s fault at %#lx, ip %#lx, error %d\n",
 	       t->name, (unsigned long)t->id, flags & FAULT_FLAG_WRITE ? "write" : "read", addr,

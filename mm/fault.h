@@ -10,6 +10,7 @@
 #ifndef MM_FAULT_H
 #define MM_FAULT_H
 
+#include "kernel/compiler.h"
 #include "kernel/types.h"
 
 #define FAULT_FLAG_WRITE (1u << 0)
@@ -28,5 +29,11 @@ int mm_handle_page_fault(unsigned long addr, unsigned flags, unsigned long ip);
  * -EIO (a bad PTE, reported; or a swap PTE, whose swap-in is not there yet).
  */
 int mm_fault(struct mm *mm, unsigned long addr, unsigned flags);
+
+/* Report an unresolved fault of the current task and end it with status
+ * err (what kthread_join returns). No lock may be held. The software
+ * access path's callers use it too, so host tests kill tasks the same way. */
+__noreturn void mm_fault_kill_current(unsigned long addr, unsigned flags, unsigned long ip,
+				      int err);
 
 #endif

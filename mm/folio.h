@@ -21,6 +21,7 @@
 #ifndef MM_FOLIO_H
 #define MM_FOLIO_H
 
+#include <asm/pgtable.h>
 #include "gfp.h"
 #include "page.h"
 
@@ -104,6 +105,17 @@ FOLIO_FLAG_FNS(lru, PG_lru)
 static inline bool page_anon_exclusive(const struct page *p) { return page_flag_test(p, PG_anon_exclusive); }
 static inline void page_set_anon_exclusive(struct page *p) { page_flag_set(p, PG_anon_exclusive); }
 static inline void page_clear_anon_exclusive(struct page *p) { page_flag_clear(p, PG_anon_exclusive); }
+
+/* The anon folio a present PTE maps, or NULL when it maps something else
+ * (a page some code mapped by hand, a pfn outside RAM). */
+static inline struct folio *pte_anon_folio(pte_t pte)
+{
+	pfn_t pfn = pte_pfn(pte);
+	if (pfn >= max_pfn)
+		return NULL;
+	struct folio *folio = page_folio(pfn_to_page(pfn));
+	return folio_test_anon(folio) ? folio : NULL;
+}
 
 /* --- references and map counts -------------------------------------------- */
 static inline int folio_ref_count(const struct folio *f) { return atomic_read(&f->page.refcount); }

@@ -32,8 +32,10 @@ static pte_t fork_copy_pte(struct mm *dst, struct mm *src, unsigned long addr, p
 	pte_t pte = ptep_get(sptep);
 
 	if (pte_present(pte)) {
+		struct folio *folio = pte_anon_folio(pte);
+		if (!folio)
+			return pte; /* not anon memory: shared as it is */
 		struct page *page = pfn_to_page(pte_pfn(pte));
-		struct folio *folio = page_folio(page);
 		folio_get(folio);
 		folio_mapcount_add(folio, page, 1, 1);
 		page_clear_anon_exclusive(page);

@@ -63,9 +63,18 @@ void mm_zap_pte(struct mm *mm, unsigned long addr, pte_t old, void *arg)
 
 	if (pte_present(old)) {
 		stat_inc(mm_zap_present);
+		struct folio *folio = pte_anon_folio(old);
+		if (!folio) {
+			/* Not ours (a test's own page, a made-up pfn): the
+			 * mapper keeps it; only the TLB needs to know. */
+			if (tlb)
+				tlb_gather_add_page(tlb, addr);
+			else
+				mm_tlb_flush_page(mm, addr);
+			return;
+		}
 		ASSERT(tlb);
 		struct page *page = pfn_to_page(pte_pfn(old));
-		struct folio *folio = page_folio(page);
 		page_clear_anon_exclusive(page);
 		folio_mapcount_add(folio, page, 1, -1);
 		atomic_long_dec(&mm->rss_anon);

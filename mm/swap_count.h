@@ -18,7 +18,8 @@ void swap_put(swp_entry_t entry);
 int swap_count(swp_entry_t entry);
 
 /* --- the fake table (tests) --------------------------------------------- */
-/* Entries of type 0 with offsets below this are tracked. */
+/* Entries of type 0 with offsets below this are tracked; swap_put of
+ * any other entry is ignored, swap_dup of one fails. */
 #define SWAP_FAKE_SLOTS 1024
 /* Set the count of entry (0 frees it): 0, or -EINVAL when not tracked. */
 int swap_count_fake_set(swp_entry_t entry, int count);

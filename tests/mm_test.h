@@ -12,6 +12,7 @@
 #include "kernel/errno.h"
 #include "kernel/sched.h"
 #include "kernel/stats.h"
+#include "mm/fault.h"
 #include "mm/folio.h"
 #include "mm/mm.h"
 #include "mm/page_alloc.h"
@@ -44,7 +45,7 @@ static inline u64 mmt_read(struct mm *mm, unsigned long addr)
 #endif
 	int err = mm_read_u64(mm, addr, &v);
 	if (err && mmt_in_task_of(mm))
-		task_exit(err);
+		mm_fault_kill_current(addr, 0, 0, err);
 	return v;
 }
 
@@ -58,7 +59,7 @@ static inline void mmt_write(struct mm *mm, unsigned long addr, u64 v)
 #endif
 	int err = mm_write_u64(mm, addr, v);
 	if (err && mmt_in_task_of(mm))
-		task_exit(err);
+		mm_fault_kill_current(addr, FAULT_FLAG_WRITE, 0, err);
 }
 
 /* Run fn(arg) in a new task inside mm on cpu; its exit status. */
