@@ -35,12 +35,12 @@ struct folio *folio_alloc(gfp_t gfp, unsigned order)
 	head->mapping = NULL;
 	list_init(&head->folio_lru);
 	if (order) {
-		head->flags |= PG_head;
+		page_flag_set(head, PG_head);
 		for (unsigned long i = 1; i < 1ul << order; i++) {
 			struct page *p = head + i;
 			page_folio_fields_reset(p);
 			p->head = head;
-			p->flags = PG_tail;
+			page_flags_store(p, PG_tail);
 		}
 	}
 	atomic_long_inc(&folios_live);
@@ -59,12 +59,12 @@ static void folio_free(struct folio *folio)
 	ASSERT(!folio_test_locked(folio));
 	for (unsigned long i = 1; i < 1ul << order; i++) {
 		ASSERT_EQ(page_mapcount(head + i), 0);
-		head[i].flags = 0;
+		page_flags_store(&head[i], 0);
 		head[i].index = 0;
 	}
 	if (folio_test_anon(folio) && head->mapping)
 		anon_vma_put(head->mapping);
-	head->flags = 0;
+	page_flags_store(head, 0);
 	head->mapping = NULL;
 	atomic_long_dec(&folios_live);
 	free_pages(head, order);

@@ -33,7 +33,7 @@ struct folio {
 
 static inline struct folio *page_folio(struct page *page)
 {
-	if (READ_ONCE(page->flags) & PG_tail)
+	if (page_flags(page) & PG_tail)
 		page = page->head;
 	return (struct folio *)page;
 }
@@ -45,7 +45,7 @@ static inline struct page *folio_page(struct folio *folio, unsigned long n)
 
 static inline unsigned folio_order(const struct folio *folio)
 {
-	return (READ_ONCE(folio->page.flags) & PG_head) ? folio->page.order : 0;
+	return (page_flags(&folio->page) & PG_head) ? page_order(&folio->page) : 0;
 }
 
 static inline unsigned long folio_nr_pages(const struct folio *folio)
@@ -72,14 +72,6 @@ static inline void *folio_address(const struct folio *folio)
 static inline bool page_flag_test(const struct page *p, unsigned long f)
 {
 	return __atomic_load_n(&p->flags, __ATOMIC_ACQUIRE) & f;
-}
-static inline void page_flag_set(struct page *p, unsigned long f)
-{
-	__atomic_fetch_or(&p->flags, f, __ATOMIC_SEQ_CST);
-}
-static inline void page_flag_clear(struct page *p, unsigned long f)
-{
-	__atomic_fetch_and(&p->flags, ~f, __ATOMIC_SEQ_CST);
 }
 /* True when the flag was already set. */
 static inline bool page_flag_test_and_set(struct page *p, unsigned long f)

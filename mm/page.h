@@ -120,9 +120,41 @@ static inline struct page *virt_to_page(const void *va)
 	return phys_to_page(virt_to_phys(va));
 }
 
+/*
+ * Page flags and the order are read without locks by checks that look at
+ * other pages (free_pages_check's pfn_in_free_block, kfree, page_folio),
+ * so every access is atomic (relaxed): no torn value, and no data race for
+ * ThreadSanitizer. Changes of single bits are atomic read-modify-writes,
+ * since the folio lock bit is set without any other lock.
+ */
+static inline unsigned long page_flags(const struct page *p)
+{
+	return __atomic_load_n(&p->flags, __ATOMIC_RELAXED);
+}
+static inline void page_flags_store(struct page *p, unsigned long v)
+{
+	__atomic_store_n(&p->flags, v, __ATOMIC_RELAXED);
+}
+static inline void page_flag_set(struct page *p, unsigned long f)
+{
+	__atomic_fetch_or(&p->flags, f, __ATOMIC_SEQ_CST);
+}
+static inline void page_flag_clear(struct page *p, unsigned long f)
+{
+	__atomic_fetch_and(&p->flags, ~f, __ATOMIC_SEQ_CST);
+}
+static inline unsigned page_order(const struct page *p)
+{
+	return __atomic_load_n(&p->order, __ATOMIC_RELAXED);
+}
+static inline void page_order_store(struct page *p, unsigned order)
+{
+	__atomic_store_n(&p->order, (u8)order, __ATOMIC_RELAXED);
+}
+
 static inline bool page_is_reserved(const struct page *page)
 {
-	return READ_ONCE(page->flags) & PG_reserved;
+	return page_flags(page) & PG_reserved;
 }
 
 #endif
