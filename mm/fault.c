@@ -179,8 +179,9 @@ static struct folio *wp_folio_only_in_mm(struct mm *mm, unsigned long addr)
 	if (!folio)
 		return NULL;
 	struct rmap_mm_check c = { mm, false };
-	rmap_walk(folio, rmap_note_other_mm, &c);
-	if (c.other) {
+	struct rmap_walk_control rwc = { .fn = rmap_note_other_mm, .arg = &c, .held = mm };
+	rmap_walk(folio, &rwc);
+	if (c.other || rwc.skipped) {
 		folio_put(folio);
 		return NULL;
 	}

@@ -96,12 +96,17 @@ void mm_destroy(struct mm *mm)
 
 	ASSERT_EQ(__atomic_load_n(&mm->cpu_mask, __ATOMIC_SEQ_CST), 0);
 	ASSERT(!mm_is_active_here(mm));
+	/* No task uses it, but rmap walks of other mms can still reach it
+	 * through the anon_vmas: the write lock keeps them out (they
+	 * trylock) until its VMAs are unlinked. */
+	down_write(&mm->mmap_lock);
+	for_each_vma(&mm->vmas, v)
+		anon_vma_detach(v);
 	tlb_gather_mmu(&tlb, mm);
 	pgtable_unmap_range(mm, 0, MM_USER_END, mm_zap_pte, &tlb);
 	tlb_finish_mmu(&tlb);
-	for_each_vma(&mm->vmas, v)
-		anon_vma_detach(v);
 	vma_set_destroy(&mm->vmas);
+	up_write(&mm->mmap_lock);
 	pgtable_free_root(mm);
 	kfree(mm);
 }

@@ -78,9 +78,10 @@ int mm_munmap(struct mm *mm, unsigned long start, unsigned long len)
 	while (v && v->start < end) {
 		struct vma *next = vma_next(&mm->vmas, v);
 		ASSERT(v->start >= start && v->end <= end);
+		/* Unlinked from the rmap before its tables can go. */
+		anon_vma_detach(v);
 		pgtable_unmap_range(mm, v->start, v->end, mm_zap_pte, &tlb);
 		vma_remove(&mm->vmas, v);
-		anon_vma_detach(v);
 		vma_free(v);
 		v = next;
 	}

@@ -83,30 +83,48 @@ void folio_add_new_anon_rmap(struct folio *folio, struct vma *vma, unsigned long
 		page_set_anon_exclusive(folio_page(folio, i));
 }
 
-unsigned rmap_walk(struct folio *folio, rmap_one_fn fn, void *arg)
+static unsigned rmap_walk_vma(struct folio *folio, struct vma *v, struct rmap_walk_control *rwc,
+			      bool *stop)
 {
-	struct anon_vma *av = folio->page.mapping;
 	unsigned long nr = folio_nr_pages(folio);
 	unsigned visited = 0;
+
+	for (unsigned long i = 0; i < nr && !*stop; i++) {
+		unsigned long addr = (folio->page.index + i) << PAGE_SHIFT;
+		if (addr < v->start || addr >= v->end)
+			continue;
+		pte_t pte = pgtable_read_pte(v->mm, addr);
+		if (!pte_present(pte) || pte_pfn(pte) != folio_pfn(folio) + i)
+			continue;
+		visited++;
+		*stop = !rwc->fn(folio, folio_page(folio, i), v->mm, addr, rwc->arg);
+	}
+	return visited;
+}
+
+unsigned rmap_walk(struct folio *folio, struct rmap_walk_control *rwc)
+{
+	struct anon_vma *av = folio->page.mapping;
+	unsigned visited = 0;
+	bool stop = false;
 	struct vma *v;
 
+	rwc->skipped = 0;
 	if (!av || !folio_test_anon(folio))
 		return 0;
 	spin_lock(&av->lock);
 	list_for_each_entry(v, &av->vmas, anon_vma_link) {
-		for (unsigned long i = 0; i < nr; i++) {
-			unsigned long addr = (folio->page.index + i) << PAGE_SHIFT;
-			if (addr < v->start || addr >= v->end)
-				continue;
-			pte_t pte = pgtable_read_pte(v->mm, addr);
-			if (!pte_present(pte) || pte_pfn(pte) != folio_pfn(folio) + i)
-				continue;
-			visited++;
-			if (!fn(folio, folio_page(folio, i), v->mm, addr, arg))
-				goto out;
+		bool held = v->mm == rwc->held;
+		if (!held && !down_read_trylock(&v->mm->mmap_lock)) {
+			rwc->skipped++;
+			continue;
 		}
+		visited += rmap_walk_vma(folio, v, rwc, &stop);
+		if (!held)
+			up_read(&v->mm->mmap_lock);
+		if (stop)
+			break;
 	}
-out:
 	spin_unlock(&av->lock);
 	return visited;
 }

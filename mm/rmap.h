@@ -13,7 +13,7 @@
  * Locking: anon_vma->lock (a spinlock) protects the VMA list; VMAs are
  * linked and unlinked under it with their mm's mmap lock held for write.
  * rmap_walk holds it while calling back, so a VMA (and its mm) seen by
- * the callback stays alive; the callback takes PTLs (anon_vma -> PTL).
+ * the callback stays alive; the walk takes PTLs (anon_vma -> PTL).
  */
 #ifndef MM_RMAP_H
 #define MM_RMAP_H
@@ -48,12 +48,26 @@ void folio_add_new_anon_rmap(struct folio *folio, struct vma *vma, unsigned long
 
 /*
  * Call fn(folio, page, mm, addr, arg) for every PTE that maps a page of
- * the anon folio, with no locks but the anon_vma's held (fn takes the
- * PTL itself). fn returns false to stop the walk. Returns the number of
- * mappings visited.
+ * the anon folio; fn returns false to stop the walk. The walk holds the
+ * anon_vma lock (fn must not sleep) and, for each VMA, its mm's mmap lock
+ * for read taken with a trylock (the order is mmap lock -> anon_vma lock,
+ * so waiting is not allowed): another mm's munmap or teardown, which free
+ * page tables under the write lock, cannot run under the walker. A VMA
+ * whose mm is busy is skipped and counted in rwc->skipped: the caller
+ * decides (a copy instead of a reuse, a retry of try_to_unmap). The mm in
+ * rwc->held is one whose mmap lock the caller already holds. Returns the
+ * number of mappings visited.
  */
 typedef bool (*rmap_one_fn)(struct folio *folio, struct page *page, struct mm *mm,
 			    unsigned long addr, void *arg);
-unsigned rmap_walk(struct folio *folio, rmap_one_fn fn, void *arg);
+
+struct rmap_walk_control {
+	rmap_one_fn fn;
+	void *arg;
+	struct mm *held;  /* mmap lock already held by the caller, or NULL */
+	unsigned skipped; /* out: VMAs not walked (their mm was busy) */
+};
+
+unsigned rmap_walk(struct folio *folio, struct rmap_walk_control *rwc);
 
 #endif

@@ -342,17 +342,25 @@ MM_COW_BOTH(rmap_walk_finds_every_mm_mapping_the_folio)
 	struct folio *f = mmt_folio_at(mm, mmt_addr(0, 0));
 	unsigned long nr = folio_nr_pages(f);
 	struct rmap_count c = { mm, child, 0, 0 };
-	KT_EXPECT_EQ(t, rmap_walk(f, rmap_count_one, &c), 2 * nr);
+	struct rmap_walk_control rwc = { .fn = rmap_count_one, .arg = &c };
+	KT_EXPECT_EQ(t, rmap_walk(f, &rwc), 2 * nr);
+	KT_EXPECT_EQ(t, rwc.skipped, 0);
 	KT_EXPECT_EQ(t, c.in_a, nr);
 	KT_EXPECT_EQ(t, c.in_b, nr);
 	/* After the child copies page 0, it no longer maps that page. */
 	KT_EXPECT_EQ(t, mmt_write_range(child, 0, 0, 1, 2), 0);
 	c = (struct rmap_count){ mm, child, 0, 0 };
-	KT_EXPECT_EQ(t, rmap_walk(f, rmap_count_one, &c), 2 * nr - 1);
+	KT_EXPECT_EQ(t, rmap_walk(f, &rwc), 2 * nr - 1);
 	KT_EXPECT_EQ(t, c.in_b, nr - 1);
 	mm_put(child);
 	c = (struct rmap_count){ mm, child, 0, 0 };
-	KT_EXPECT_EQ(t, rmap_walk(f, rmap_count_one, &c), nr);
+	KT_EXPECT_EQ(t, rmap_walk(f, &rwc), nr);
+	/* An mm whose mmap lock is held for write is skipped, not walked. */
+	down_write(&mm->mmap_lock);
+	c = (struct rmap_count){ mm, child, 0, 0 };
+	KT_EXPECT_EQ(t, rmap_walk(f, &rwc), 0);
+	KT_EXPECT_EQ(t, rwc.skipped, 1);
+	up_write(&mm->mmap_lock);
 	mm_put(mm);
 	mmt_end(t, &b);
 }

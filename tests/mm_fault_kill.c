@@ -13,6 +13,7 @@
 
 #define KREGION 0x50000000ul
 #define KPAGES 64ul
+#define BAD_PAGE 40ul /* outside the folio the first fault maps, at any order */
 #define RW (PAGE_PROT_READ | PAGE_PROT_WRITE | PAGE_PROT_USER)
 
 struct kill_job {
@@ -59,6 +60,7 @@ static void install_pte(struct mm *mm, unsigned long addr, pte_t pte)
 	spinlock_t *ptl;
 	pte_t *ptep = pte_alloc_map_lock(mm, addr, &ptl);
 	ASSERT(ptep);
+	ASSERT(pte_none(ptep_get(ptep))); /* never over a mapped page */
 	set_pte_at(mm, addr, ptep, pte);
 	pte_unmap_unlock(ptep, ptl);
 }
@@ -73,13 +75,13 @@ KTEST(mm_kill, bad_swap_pte_kills_only_the_faulting_task)
 	KT_EXPECT_EQ(t, mmt_access_in_task(mm, KREGION, true, NULL), 0);
 	pte_t bad = bad_swap_pte();
 	KT_ASSERT(t, !pte_none(bad));
-	install_pte(mm, KREGION + 5 * PAGE_SIZE, bad);
+	install_pte(mm, KREGION + BAD_PAGE * PAGE_SIZE, bad);
 	u64 reports = mmt_stat("pgtable_bad_pte"), kills = mmt_stat("fault_task_kills");
-	KT_EXPECT_EQ(t, mmt_access_in_task(mm, KREGION + 5 * PAGE_SIZE, false, NULL), -EIO);
+	KT_EXPECT_EQ(t, mmt_access_in_task(mm, KREGION + BAD_PAGE * PAGE_SIZE, false, NULL), -EIO);
 	KT_EXPECT_EQ(t, mmt_stat("pgtable_bad_pte") - reports, 1);
 	KT_EXPECT_EQ(t, mmt_stat("fault_task_kills") - kills, 1);
 	/* The PTE is left for inspection; the mm and its other pages work. */
-	KT_EXPECT(t, pte_same(mmt_pte(mm, KREGION + 5 * PAGE_SIZE), bad));
+	KT_EXPECT(t, pte_same(mmt_pte(mm, KREGION + BAD_PAGE * PAGE_SIZE), bad));
 	u64 seen = 0;
 	KT_EXPECT_EQ(t, mmt_access_in_task(mm, KREGION + 8, false, &seen), 0);
 	KT_EXPECT_EQ(t, seen, 0);
