@@ -24,7 +24,7 @@ check() { # check DESCRIPTION EXPECTED-STATUS MESSAGE-REGEX SMP CMDLINE...
 }
 
 echo "TAP version 13"
-echo "1..7"
+echo "1..9"
 check "unknown command-line key is refused" 2 "unknown key 'nosuchkey'" 1 nosuchkey=1
 check "out-of-range value is refused" 2 "loglevel=99: expected a number in 0..7" 1 loglevel=99
 check "non-numeric value is refused" 2 "loglevel=abc: expected a number" 1 loglevel=abc
@@ -32,4 +32,6 @@ check "word without '=' is refused" 2 "'justaword' is not key=value" 1 ktest=smo
 check "ktest= matching nothing fails the boot" 1 "no test matches 'no.such.test'" 1 ktest=no.such.test
 MEM=2M check "too little RAM for the page array is refused" 2 "mm: only [0-9]+ pages left after the page array" 1
 check "more CPUs than NR_CPUS_MAX are refused" 2 "swaplab supports at most NR_CPUS_MAX = 8" 9 ktest=smoke.*
+check "an mTHP order above 9 is refused" 2 "mthp=10: bad value" 1 mthp=10
+check "mthp= orders run the mm tests" 0 "ok [0-9]+ mm_cow" 2 "ktest=mm_cow.*" mthp=0,2,4,9
 exit $((failed > 0))
