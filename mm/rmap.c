@@ -53,21 +53,6 @@ void anon_vma_detach(struct vma *vma)
 	anon_vma_put(av);
 }
 
-bool anon_vma_only_in_mm(struct anon_vma *av, struct mm *mm)
-{
-	struct vma *v;
-	bool only = true;
-	spin_lock(&av->lock);
-	list_for_each_entry(v, &av->vmas, anon_vma_link) {
-		if (v->mm != mm) {
-			only = false;
-			break;
-		}
-	}
-	spin_unlock(&av->lock);
-	return only;
-}
-
 /* The folio holds a reference on its anon_vma until it is freed: an
  * rmap walk must find the structure even after every VMA went away. That
  * reference is dropped when the folio is freed (mm/folio.c). */

@@ -39,10 +39,6 @@ void anon_vma_put(struct anon_vma *av);
 /* Link vma into av (taking a reference) / unlink it (dropping it). */
 void anon_vma_attach(struct vma *vma, struct anon_vma *av);
 void anon_vma_detach(struct vma *vma);
-/* Are all VMAs of av in mm? (Then no other mm can map its folios while
- * the caller holds mm's mmap lock.) */
-bool anon_vma_only_in_mm(struct anon_vma *av, struct mm *mm);
-
 /* A new anon folio mapped first at addr in vma: anon, exclusive pages. */
 void folio_add_new_anon_rmap(struct folio *folio, struct vma *vma, unsigned long addr);
 
