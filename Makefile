@@ -82,7 +82,7 @@ $(KERNEL): $(KOBJS) $(BUILD)/linker.ld tools/gen-ksyms.sh
 -include $(KOBJS:.o=.d)
 
 # --- host build: mm/ and kernel/ over arch/host, under ASan + UBSan --------
-HOST_EXCLUDE := kernel/main.c kernel/ksyms.c kernel/smp.c kernel/sched.c \
+HOST_EXCLUDE := kernel/main.c kernel/ksyms.c kernel/debug_crash.c kernel/smp.c kernel/sched.c \
 	$(HOST_EXCLUDE_EXTRA)
 # Drivers with no hardware underneath also run on the host.
 HOST_DRIVERS := drivers/blockdev.c drivers/ramswap.c drivers/swap_header.c drivers/swapdev.c \
@@ -171,10 +171,18 @@ bench: deps $(KERNEL) swap-image
 stress: deps $(KERNEL)
 	@tools/stress.sh
 
+# clang-format reports files that differ from .clang-format (not yet
+# enforced: the tree has not had a formatting pass); cppcheck must be clean.
+# comparePointers: the linker-section walks (__start_x .. __stop_x) compare
+# symbols cppcheck thinks are unrelated.
 lint:
-	clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h') || true
-	cppcheck --quiet --enable=warning,performance --std=c11 -I. -Iarch/$(ARCH)/include \
-		--suppress=missingIncludeSystem kernel mm drivers arch/$(ARCH)
+	@n=0; for f in $$(git ls-files '*.c' '*.h'); do \
+		if clang-format --dry-run "$$f" 2>&1 | grep -q warning; then \
+			echo "format: $$f"; n=$$((n+1)); fi; \
+	done; echo "lint: $$n files differ from .clang-format"
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance --std=c11 -I. \
+		-Iarch/$(ARCH)/include -DARCH_$(ARCH) --suppress=missingIncludeSystem \
+		--suppress=comparePointers kernel mm drivers arch/$(ARCH)
 
 clean:
 	rm -rf build

@@ -10,11 +10,14 @@
 #include "cmdline.h"
 #include "ktest.h"
 #include "printk.h"
+#include "race.h"
 #include "sched.h"
 #include "smp.h"
 #include "stats.h"
 #include "mm/page_alloc.h"
 #include "drivers/drivers.h"
+
+void debug_crash_if_asked(void);
 
 static u64 boot_us;
 static u64 read_boot_us(void) { return boot_us; }
@@ -41,6 +44,7 @@ static void print_memory_map(const struct bootinfo *bi)
 void kernel_poweroff(int status)
 {
 	stats_print();
+	race_print_stats();
 	pr_info("swaplab: powering off (%s)\n", status == 0 ? "success" : "failure");
 	arch_poweroff(status);
 }
@@ -75,6 +79,7 @@ void start_kernel(struct bootinfo *bi)
 	smp_init();
 	drivers_init();
 
+	debug_crash_if_asked();
 	boot_us = arch_time_ns() / 1000;
 	int failed = ktest_glob ? ktest_run(ktest_glob) : default_job();
 	kernel_poweroff(failed == 0 ? 0 : 1);

@@ -22,6 +22,7 @@ void panic(const char *fmt, ...)
 	printk(LOG_EMERG, "\n");
 	arch_dump_regs_here();
 	arch_backtrace(arch_frame_pointer());
-	printk(LOG_EMERG, "Bail out! kernel panic\n");
+	/* At the start of a line, so TAP consumers stop here. */
+	console_write("Bail out! kernel panic\n", 23);
 	arch_poweroff(1);
 }

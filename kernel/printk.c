@@ -174,7 +174,7 @@ void vprintk(int level, const char *fmt, va_list ap)
 
 	if (level > console_loglevel)
 		return;
-	if (level <= LOG_ERR)
+	if (level <= LOG_ERR && level > LOG_EMERG)
 		off = (size_t)snprintk(buf, sizeof(buf), "ERROR: ");
 	else if (level == LOG_WARN)
 		off = (size_t)snprintk(buf, sizeof(buf), "WARNING: ");

@@ -12,6 +12,7 @@
 #include <asm/context.h>
 #include "errno.h"
 #include "mm/kmalloc.h"
+#include "mm/mm.h"
 #include "mm/page_alloc.h"
 #include "panic.h"
 #include "printk.h"
@@ -265,6 +266,7 @@ static void __schedule(bool yield)
 	rq->prev = prev;
 	rq->nr_switches++;
 	stat_inc(context_switches);
+	mm_switch_to(next->mm);
 	arch_context_switch(&prev->ctx, &next->ctx);
 	sched_finish_switch(irq);
 }
@@ -372,7 +374,7 @@ int task_migrate(struct task *t, unsigned cpu)
 	return 0;
 }
 
-static __noreturn void task_exit(int code)
+__noreturn void task_exit(int code)
 {
 	struct task *me = current;
 	me->exit_code = code;
@@ -393,6 +395,12 @@ static void task_entry(void *arg)
 struct task *kthread_create_on_cpu(int (*fn)(void *arg), void *arg, unsigned cpu,
 				   const char *name)
 {
+	return kthread_create_in_mm(fn, arg, cpu, name, NULL);
+}
+
+struct task *kthread_create_in_mm(int (*fn)(void *arg), void *arg, unsigned cpu,
+				  const char *name, struct mm *mm)
+{
 	/* An online CPU that has not reached its idle loop yet runs the task
 	 * as soon as it does: its run queue exists since sched_init. CPU 0
 	 * has its idle task before smp_init marks it online. */
@@ -410,6 +418,9 @@ struct task *kthread_create_on_cpu(int (*fn)(void *arg), void *arg, unsigned cpu
 	t->fn = fn;
 	t->arg = arg;
 	t->joinable = true;
+	t->mm = mm;
+	if (mm)
+		mm_get(mm);
 	*(u64 *)t->stack = STACK_CANARY;
 	arch_context_init(&t->ctx, (u8 *)t->stack + t->stack_size, task_entry, t);
 	atomic_long_inc(&nr_tasks);
@@ -427,6 +438,9 @@ int kthread_join(struct task *t)
 	ASSERT(t->joinable && t != current);
 	wait_for_completion(&t->exited);
 	int code = t->exit_code;
+	/* Its CPU switched away from it (and from its mm) before "exited". */
+	if (t->mm)
+		mm_put(t->mm);
 	task_free(t);
 	atomic_long_dec(&nr_tasks);
 	return code;

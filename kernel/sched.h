@@ -43,8 +43,16 @@ __noreturn void sched_start_secondary(unsigned cpu);
  * cpu is offline or memory runs out. The creator must kthread_join it. */
 struct task *kthread_create_on_cpu(int (*fn)(void *arg), void *arg, unsigned cpu,
 				   const char *name);
-/* Wait for t to finish, free it and return fn's return value. */
+/* The same, running inside mm (which gains a reference until the join):
+ * the scheduler loads mm's root whenever the task runs. */
+struct task *kthread_create_in_mm(int (*fn)(void *arg), void *arg, unsigned cpu,
+				  const char *name, struct mm *mm);
+/* Wait for t to finish, free it (dropping its mm reference) and return
+ * fn's return value, or the error status the task was killed with. */
 int kthread_join(struct task *t);
+/* End the current task with status code (what kthread_join returns). Used
+ * when a fault kills the task: the caller holds no lock. */
+__noreturn void task_exit(int code);
 
 struct task *sched_current(void);
 #define current (sched_current())

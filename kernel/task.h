@@ -18,6 +18,8 @@
 #include "list.h"
 #include "types.h"
 
+struct mm;
+
 enum task_state {
 	TASK_RUNNING, /* running, or runnable on its CPU's run queue */
 	TASK_BLOCKED, /* waiting for wake_up_task() (or its deadline) */
@@ -45,6 +47,12 @@ struct task {
 	int exit_code;             /* fn's return value, valid once exited */
 	struct completion exited;  /* completed once the task can be freed */
 	bool joinable;             /* created by kthread_create_on_cpu */
+	/* The address space the task runs in: a counted reference taken at
+	 * creation and dropped by kthread_join, NULL for a plain kernel
+	 * thread (which runs on the kernel root). Set once. A ring-3 task
+	 * will have one too; kernel threads started in an mm touch its user
+	 * half directly, so their faults are real page faults. */
+	struct mm *mm;
 };
 
 static inline int task_state(const struct task *t)

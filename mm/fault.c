@@ -1,15 +1,334 @@
 /*
- * Page-fault handling. Address spaces, anonymous faults and swap-in arrive
- * with the mm issue; until then no fault can be resolved, so every fault is
- * reported back to the arch handler, which prints it and panics.
+ * Page-fault handling: anonymous faults (base pages and mTHP folios),
+ * write faults on write-protected anon pages (reuse or copy), and the
+ * policy for faults that cannot be resolved (kill the task).
  */
+#include <asm/mmu.h>
 #include "fault.h"
+#include "folio.h"
 #include "kernel/errno.h"
+#include "kernel/printk.h"
+#include "kernel/sched.h"
+#include "kernel/stats.h"
+#include "kernel/string.h"
+#include "mm.h"
+#include "mthp.h"
+#include "page_alloc.h"
+#include "pgtable.h"
+#include "rmap.h"
+
+DEFINE_STAT_COUNTER(fault_anon);
+DEFINE_STAT_COUNTER(fault_anon_mthp);   /* anon faults that mapped a large folio */
+DEFINE_STAT_COUNTER(mthp_fallback);     /* an allowed order that did not fit or failed */
+DEFINE_STAT_COUNTER(cow_reuse);
+DEFINE_STAT_COUNTER(cow_copy);
+DEFINE_STAT_COUNTER(fault_spurious);
+DEFINE_STAT_COUNTER(fault_segv);
+DEFINE_STAT_COUNTER(fault_task_kills);
+
+static pte_t mk_anon_pte(struct vma *vma, pfn_t pfn, bool write)
+{
+	pte_t pte = pte_mkyoung(pfn_pte(pfn, arch_vm_get_page_prot(vma->prot)));
+	if (!(vma->prot & PAGE_PROT_WRITE))
+		return pte_wrprotect(pte);
+	return write ? pte_mkdirty(pte) : pte;
+}
+
+/* Are the nr PTEs from ptep on all none? (PTL held.) */
+static bool ptes_none(pte_t *ptep, unsigned long nr)
+{
+	for (unsigned long i = 0; i < nr; i++)
+		if (!pte_none(ptep_get(ptep + i)))
+			return false;
+	return true;
+}
+
+/*
+ * The largest allowed order whose aligned range fits in the VMA and has
+ * no PTE yet. Looked at without the PTL: the answer is only a hint,
+ * rechecked under the PTL once the folio is allocated. The aligned range
+ * of any order <= 9 lies inside one page table.
+ */
+static unsigned anon_fault_pick_order(struct vma *vma, pte_t *ptep, unsigned long addr,
+				      unsigned long orders)
+{
+	for (int order = FOLIO_MAX_ORDER; order > 0; order--) {
+		if (!(orders & (1ul << order)))
+			continue;
+		unsigned long size = PAGE_SIZE << order;
+		unsigned long start = ALIGN_DOWN(addr, size);
+		if (start < vma->start || start + size > vma->end ||
+		    !ptes_none(ptep - pte_index(addr) + pte_index(start), 1ul << order)) {
+			stat_inc(mthp_fallback);
+			continue;
+		}
+		return (unsigned)order;
+	}
+	return 0;
+}
+
+/*
+ * A fault on a none PTE of an anon VMA: a zeroed folio of the largest
+ * order that fits (mTHP), falling back to smaller ones when allocation
+ * fails or a racing fault filled part of the range. The new folio is
+ * exclusive: one reference and one map count per PTE.
+ */
+static int do_anonymous_fault(struct mm *mm, struct vma *vma, unsigned long addr, pte_t *ptep0,
+			      bool write)
+{
+	unsigned long orders = mthp_allowed_orders();
+
+	for (;;) {
+		unsigned order = anon_fault_pick_order(vma, ptep0, addr, orders);
+		unsigned long nr = 1ul << order;
+		unsigned long start = ALIGN_DOWN(addr, PAGE_SIZE << order);
+		struct folio *folio = folio_alloc(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN, order);
+		if (!folio) {
+			if (!order)
+				return -ENOMEM;
+			stat_inc(mthp_fallback);
+			orders &= ~(1ul << order);
+			continue;
+		}
+		spinlock_t *ptl;
+		pte_t *ptep = pte_offset_map_lock(mm, start, &ptl);
+		ASSERT(ptep); /* the table exists: the caller allocated it */
+		if (!ptes_none(ptep, nr)) {
+			pte_unmap_unlock(ptep, ptl);
+			folio_put(folio);
+			if (!order)
+				return 0; /* a racing fault mapped it: retry the access */
+			stat_inc(mthp_fallback);
+			orders &= ~(1ul << order);
+			continue;
+		}
+		folio_add_new_anon_rmap(folio, vma, start);
+		folio_ref_add(folio, (int)nr - 1);
+		folio_mapcount_add(folio, &folio->page, (unsigned)nr, 1);
+		for (unsigned long i = 0; i < nr; i++)
+			set_pte_at(mm, start + i * PAGE_SIZE, ptep + i,
+				   mk_anon_pte(vma, folio_pfn(folio) + i, write));
+		atomic_long_add(&mm->rss_anon, (long)nr);
+		pte_unmap_unlock(ptep, ptl);
+		stat_inc(fault_anon);
+		if (order)
+			stat_inc(fault_anon_mthp);
+		return 0;
+	}
+}
+
+/*
+ * May the page be written in place although its PTE is write-protected?
+ * Yes when it is anon-exclusive (seed 001). Otherwise when the references
+ * prove nobody else holds it: a small folio whose only reference is this
+ * PTE's; a large folio whose references are all mappings (plus the one
+ * the caller took for the check), all of them in this mm (rmap_checked,
+ * see wp_folio_only_in_mm) and with this page mapped once. PTL held.
+ */
+static bool wp_can_reuse(struct folio *folio, struct page *page, struct folio *rmap_checked)
+{
+	if (page_anon_exclusive(page))
+		return true;
+	if (!folio_test_anon(folio) || folio_test_swapcache(folio))
+		return false;
+	if (!folio_test_large(folio))
+		return folio_ref_count(folio) == 1;
+	return rmap_checked == folio && page_mapcount(page) == 1 &&
+	       folio_ref_count(folio) == folio_mapcount(folio) + 1;
+}
+
+struct rmap_mm_check {
+	struct mm *mm;
+	bool other;
+};
+
+static bool rmap_note_other_mm(struct folio *folio, struct page *page, struct mm *mm,
+			       unsigned long addr, void *arg)
+{
+	struct rmap_mm_check *c = arg;
+	if (mm == c->mm)
+		return true;
+	c->other = true;
+	return false;
+}
+
+/*
+ * For a write fault on a write-protected page of a large folio: is every
+ * mapping of the folio in mm? Linux answers with per-folio mm ids; here
+ * an rmap walk, done before the PTL is taken (rmap takes anon_vma lock ->
+ * PTL). The answer stays true while we hold mm's mmap lock: another mm
+ * can only start mapping the folio by forking an mm that maps it. Returns
+ * the folio checked, with a reference the caller drops, or NULL.
+ */
+static struct folio *wp_folio_only_in_mm(struct mm *mm, unsigned long addr)
+{
+	spinlock_t *ptl;
+	pte_t *ptep = pte_offset_map_lock(mm, addr, &ptl);
+	if (!ptep)
+		return NULL;
+	pte_t pte = ptep_get(ptep);
+	struct folio *folio = NULL;
+	if (pte_present(pte) && !pte_write(pte)) {
+		folio = page_folio(pfn_to_page(pte_pfn(pte)));
+		if (folio_test_large(folio) && folio_test_anon(folio))
+			folio_get(folio);
+		else
+			folio = NULL;
+	}
+	pte_unmap_unlock(ptep, ptl);
+	if (!folio)
+		return NULL;
+	struct rmap_mm_check c = { mm, false };
+	struct rmap_walk_control rwc = { .fn = rmap_note_other_mm, .arg = &c, .held = mm };
+	rmap_walk(folio, &rwc);
+	if (c.other || rwc.skipped) {
+		folio_put(folio);
+		return NULL;
+	}
+	return folio;
+}
+
+/*
+ * Copy on write: a new exclusive page with the old contents replaces the
+ * shared one. Break before make: the old PTE is cleared and flushed from
+ * every CPU before the new one is set, so no CPU keeps reading the old
+ * page after another wrote the new one.
+ */
+static int wp_copy(struct mm *mm, struct vma *vma, unsigned long addr, pte_t *ptep,
+		   spinlock_t *ptl, pte_t orig, struct folio *old_folio, struct page *old_page)
+{
+	folio_get(old_folio); /* keeps the page while we copy without the PTL */
+	pte_unmap_unlock(ptep, ptl);
+	struct folio *new = folio_alloc(GFP_KERNEL, 0);
+	if (!new) {
+		folio_put(old_folio);
+		return -ENOMEM;
+	}
+	memcpy(folio_address(new), page_address(old_page), PAGE_SIZE);
+	spin_lock(ptl);
+	if (!pte_same(ptep_get(ptep), orig)) {
+		pte_unmap_unlock(ptep, ptl);
+		folio_put(new);
+		folio_put(old_folio);
+		return 0; /* changed under us: retry */
+	}
+	ptep_get_and_clear(mm, addr, ptep);
+	mm_tlb_flush_page(mm, addr);
+	folio_add_new_anon_rmap(new, vma, addr);
+	folio_mapcount_add(new, &new->page, 1, 1);
+	set_pte_at(mm, addr, ptep, mk_anon_pte(vma, folio_pfn(new), true));
+	folio_mapcount_add(old_folio, old_page, 1, -1);
+	folio_put(old_folio); /* the old PTE's reference */
+	pte_unmap_unlock(ptep, ptl);
+	folio_put(old_folio);
+	stat_inc(cow_copy);
+	return 0;
+}
+
+static int do_wp_fault(struct mm *mm, struct vma *vma, unsigned long addr, pte_t *ptep,
+		       spinlock_t *ptl, pte_t orig, struct folio *rmap_checked)
+{
+	struct page *page = pfn_to_page(pte_pfn(orig));
+	struct folio *folio = page_folio(page);
+
+	if (wp_can_reuse(folio, page, rmap_checked)) {
+		page_set_anon_exclusive(page);
+		/* Read-only to writable: the MMU cannot be setting dirty
+		 * meanwhile, and a stale read-only TLB entry elsewhere only
+		 * causes a spurious fault. */
+		set_pte_at(mm, addr, ptep, pte_mkwrite(pte_mkdirty(pte_mkyoung(orig))));
+		pte_unmap_unlock(ptep, ptl);
+		if (mm_is_active_here(mm))
+			arch_tlb_flush_page(addr);
+		stat_inc(cow_reuse);
+		return 0;
+	}
+	return wp_copy(mm, vma, addr, ptep, ptl, orig, folio, page);
+}
+
+static int mm_fault_locked(struct mm *mm, struct vma *vma, unsigned long addr, bool write,
+			   struct folio *checked);
+
+static bool vma_allows(struct vma *vma, unsigned flags)
+{
+	if ((flags & FAULT_FLAG_WRITE) && !(vma->prot & PAGE_PROT_WRITE))
+		return false;
+	if ((flags & FAULT_FLAG_INSTRUCTION) && !(vma->prot & PAGE_PROT_EXEC))
+		return false;
+	return vma->prot & (PAGE_PROT_READ | PAGE_PROT_WRITE | PAGE_PROT_EXEC);
+}
+
+int mm_fault(struct mm *mm, unsigned long addr, unsigned flags)
+{
+	bool write = flags & FAULT_FLAG_WRITE;
+	struct vma *vma = vma_lookup(&mm->vmas, addr);
+
+	if (!vma || !vma_allows(vma, flags)) {
+		stat_inc(fault_segv);
+		return -EFAULT;
+	}
+	addr = ALIGN_DOWN(addr, PAGE_SIZE);
+	struct folio *checked = write ? wp_folio_only_in_mm(mm, addr) : NULL;
+	int err = mm_fault_locked(mm, vma, addr, write, checked);
+	if (checked)
+		folio_put(checked);
+	return err;
+}
+
+static int mm_fault_locked(struct mm *mm, struct vma *vma, unsigned long addr, bool write,
+			   struct folio *checked)
+{
+	spinlock_t *ptl;
+	pte_t *ptep = pte_alloc_map_lock(mm, addr, &ptl);
+	if (!ptep)
+		return -ENOMEM;
+	pte_t pte = ptep_get(ptep);
+	if (pte_report_if_bad(mm, addr, pte)) {
+		pte_unmap_unlock(ptep, ptl);
+		return -EIO;
+	}
+	if (pte_none(pte)) {
+		pte_unmap_unlock(ptep, ptl);
+		return do_anonymous_fault(mm, vma, addr, ptep, write);
+	}
+	if (!pte_present(pte)) {
+		pte_unmap_unlock(ptep, ptl);
+		pr_err("mm: fault on swap PTE %#lx at %#lx: swap-in is not implemented\n",
+		       (unsigned long)pte_val(pte), addr);
+		return -EIO;
+	}
+	if (write && !pte_write(pte))
+		return do_wp_fault(mm, vma, addr, ptep, ptl, pte, checked);
+	/* Already allowed: another CPU resolved it, or a stale TLB entry. */
+	pte_unmap_unlock(ptep, ptl);
+	if (mm_is_active_here(mm))
+		arch_tlb_flush_page(addr);
+	stat_inc(fault_spurious);
+	return 0;
+}
 
 int mm_handle_page_fault(unsigned long addr, unsigned flags, unsigned long ip)
 {
-	(void)addr;
-	(void)flags;
-	(void)ip;
-	return -EFAULT;
+	struct task *t = current;
+	struct mm *mm = t ? t->mm : NULL;
+
+	if (!mm || addr >= MM_USER_END)
+		return -EFAULT;
+	down_read(&mm->mmap_lock);
+	int err = mm_fault(mm, addr, flags);
+	up_read(&mm->mmap_lock);
+	if (!err)
+		return 0;
+	mm_fault_kill_current(addr, flags, ip, err);
+}
+
+__noreturn void mm_fault_kill_current(unsigned long addr, unsigned flags, unsigned long ip,
+				      int err)
+{
+	struct task *t = current;
+	stat_inc(fault_task_kills);
+	pr_err("mm: killing task %s (id %lu): unresolved %s fault at %#lx, ip %#lx, error %d\n",
+	       t->name, (unsigned long)t->id, flags & FAULT_FLAG_WRITE ? "write" : "read", addr,
+	       ip, err);
+	task_exit(err);
 }

@@ -1,11 +1,16 @@
 /*
- * The generic page-fault entry: the arch trap handler decodes its error
- * code into FAULT_FLAG_* and calls mm_handle_page_fault(). A return of 0
- * means the fault was resolved and the access can be retried.
+ * Page faults. The arch trap handler decodes its error code into
+ * FAULT_FLAG_* and calls mm_handle_page_fault(), which finds the mm of the
+ * current task and resolves the fault with mm_fault(). A return of 0 means
+ * the access can be retried; -EFAULT means the fault is not in a user mm
+ * at all (a kernel bug: the arch handler panics). A fault in a user mm
+ * that cannot be resolved (no VMA, wrong protection, a bad PTE) kills only
+ * the faulting task and never returns.
  */
 #ifndef MM_FAULT_H
 #define MM_FAULT_H
 
+#include "kernel/compiler.h"
 #include "kernel/types.h"
 
 #define FAULT_FLAG_WRITE (1u << 0)
@@ -14,6 +19,21 @@
 #define FAULT_FLAG_INSTRUCTION (1u << 3)
 #define FAULT_FLAG_RESERVED_BIT (1u << 4)
 
+struct mm;
+
 int mm_handle_page_fault(unsigned long addr, unsigned flags, unsigned long ip);
+
+/*
+ * Resolve a fault at addr in mm, mmap lock held for read. 0 (retry the
+ * access), -EFAULT (no VMA or the protection forbids it), -ENOMEM, or
+ * -EIO (a bad PTE, reported; or a swap PTE, whose swap-in is not there yet).
+ */
+int mm_fault(struct mm *mm, unsigned long addr, unsigned flags);
+
+/* Report an unresolved fault of the current task and end it with status
+ * err (what kthread_join returns). No lock may be held. The software
+ * access path's callers use it too, so host tests kill tasks the same way. */
+__noreturn void mm_fault_kill_current(unsigned long addr, unsigned flags, unsigned long ip,
+				      int err);
 
 #endif

@@ -61,7 +61,7 @@ static void slab_init(struct page *page, unsigned c)
 	char *base = page_address(page);
 	struct free_object *head = NULL;
 
-	page->flags |= PG_slab;
+	page_flag_set(page, PG_slab);
 	page->slab_class = (u8)c;
 	page->slab_inuse = 0;
 	for (unsigned off = PAGE_SIZE; off >= size; off -= size) {
@@ -127,7 +127,7 @@ static void *kmalloc_large(size_t size, gfp_t gfp)
 	struct page *page = alloc_pages(gfp, order);
 	if (!page)
 		return NULL;
-	page->flags |= PG_kmalloc_large;
+	page_flag_set(page, PG_kmalloc_large);
 	return page_address(page);
 }
 
@@ -153,7 +153,7 @@ static void kfree_small(struct page *page, void *p)
 	if (off & (cls->size - 1))
 		panic("kmalloc: kfree(%p): not the start of a %u-byte object", p, cls->size);
 	unsigned long flags = spin_lock_irqsave(&cls->lock);
-	if (!(page->flags & PG_slab) || obj->marker == free_marker(obj))
+	if (!(page_flags(page) & PG_slab) || obj->marker == free_marker(obj))
 		panic("kmalloc: kfree(%p): double free (%u-byte object)", p, cls->size);
 	bool was_full = !page->slab_freelist;
 	obj->next = page->slab_freelist;
@@ -165,7 +165,7 @@ static void kfree_small(struct page *page, void *p)
 	bool empty = page->slab_inuse == 0;
 	if (empty) {
 		list_del(&page->lru);
-		page->flags &= ~PG_slab;
+		page_flag_clear(page, PG_slab);
 		page->slab_freelist = NULL;
 		cls->nr_pages--;
 	}
@@ -184,12 +184,12 @@ void kfree(const void *cp)
 	if (pfn >= max_pfn)
 		panic("kmalloc: kfree(%p): not a kmalloc pointer (outside RAM)", p);
 	struct page *page = pfn_to_page(pfn);
-	unsigned long pflags = READ_ONCE(page->flags);
+	unsigned long pflags = page_flags(page);
 	if (pflags & PG_slab) {
 		kfree_small(page, p);
 	} else if ((pflags & PG_kmalloc_large) && p == page_address(page)) {
-		page->flags &= ~PG_kmalloc_large;
-		free_pages(page, page->order);
+		page_flag_clear(page, PG_kmalloc_large);
+		free_pages(page, page_order(page));
 	} else {
 		panic("kmalloc: kfree(%p): not a kmalloc pointer (pfn %#lx flags %#lx)", p,
 		      (unsigned long)pfn, pflags);

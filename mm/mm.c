@@ -1,16 +1,27 @@
 /*
- * Address spaces: creation, teardown, activation, TLB invalidation. See
- * mm/mm.h.
+ * Address spaces: creation, references, teardown, and which CPU has which
+ * mm loaded (see mm/mm.h).
  */
 #include <asm/mmu.h>
+#include "folio.h"
 #include "kernel/panic.h"
+#include "kernel/percpu.h"
+#include "kernel/smp.h"
+#include "kernel/printk.h"
 #include "kernel/stats.h"
 #include "kmalloc.h"
 #include "mm.h"
 #include "pgtable.h"
+#include "rmap.h"
+#include "swap_count.h"
+#include "tlb.h"
 
 DEFINE_STAT_COUNTER(mm_zap_present);
 DEFINE_STAT_COUNTER(mm_zap_swap);
+
+/* The mm whose root this CPU has loaded (NULL: the kernel root); written
+ * only by this CPU with interrupts off. */
+static DEFINE_PER_CPU(struct mm *, loaded_mm);
 
 struct mm *mm_create(void)
 {
@@ -19,6 +30,8 @@ struct mm *mm_create(void)
 		return NULL;
 	atomic_long_set(&mm->nr_pgtables, 0);
 	vma_set_init(&mm->vmas);
+	init_rwsem(&mm->mmap_lock, "mmap_lock");
+	atomic_set(&mm->users, 1);
 	if (pgtable_alloc_root(mm) < 0) {
 		kfree(mm);
 		return NULL;
@@ -26,30 +39,100 @@ struct mm *mm_create(void)
 	return mm;
 }
 
+void mm_get(struct mm *mm)
+{
+	atomic_inc(&mm->users);
+}
+
+void mm_put(struct mm *mm)
+{
+	if (atomic_dec_and_test(&mm->users))
+		mm_destroy(mm);
+}
+
 /*
- * The unmap hook. The fault/unmap work replaces the body: a present anon
- * PTE drops its folio's map count and reference, a swap PTE its swap
- * count (through the swap-count interface). Until then the pages belong
- * to whoever mapped them, and only the counters say what was torn down.
+ * The unmap hook. A present PTE gives up its page's map count now and
+ * its folio reference after the TLB flush of the batch (arg, a struct
+ * mmu_gather): until then another CPU may still reach the page through a
+ * stale TLB entry. A swap PTE gives back its swap count; a bad one is
+ * reported and left alone (its count cannot be trusted).
  */
 void mm_zap_pte(struct mm *mm, unsigned long addr, pte_t old, void *arg)
 {
-	(void)mm;
-	(void)addr;
-	(void)arg;
-	if (pte_present(old))
+	struct mmu_gather *tlb = arg;
+
+	if (pte_present(old)) {
 		stat_inc(mm_zap_present);
-	else
-		stat_inc(mm_zap_swap);
+		struct folio *folio = pte_anon_folio(old);
+		if (!folio) {
+			/* Not ours (a test's own page, a made-up pfn): the
+			 * mapper keeps it; only the TLB needs to know. */
+			if (tlb)
+				tlb_gather_add_page(tlb, addr);
+			else
+				mm_tlb_flush_page(mm, addr);
+			return;
+		}
+		ASSERT(tlb);
+		struct page *page = pfn_to_page(pte_pfn(old));
+		page_clear_anon_exclusive(page);
+		folio_mapcount_add(folio, page, 1, -1);
+		atomic_long_dec(&mm->rss_anon);
+		tlb_gather_add_page(tlb, addr);
+		tlb_gather_defer_put(tlb, folio);
+		return;
+	}
+	stat_inc(mm_zap_swap);
+	if (pte_report_if_bad(mm, addr, old))
+		return;
+	atomic_long_dec(&mm->rss_swap);
+	swap_put(pte_to_swp_entry(old));
 }
 
 void mm_destroy(struct mm *mm)
 {
+	struct mmu_gather tlb;
+	struct vma *v;
+
+	ASSERT_EQ(__atomic_load_n(&mm->cpu_mask, __ATOMIC_SEQ_CST), 0);
 	ASSERT(!mm_is_active_here(mm));
-	pgtable_unmap_range(mm, 0, MM_USER_END, mm_zap_pte, NULL);
+	/* No task uses it, but rmap walks of other mms can still reach it
+	 * through the anon_vmas: the write lock keeps them out (they
+	 * trylock) until its VMAs are unlinked. */
+	down_write(&mm->mmap_lock);
+	for_each_vma(&mm->vmas, v)
+		anon_vma_detach(v);
+	tlb_gather_mmu(&tlb, mm);
+	pgtable_unmap_range(mm, 0, MM_USER_END, mm_zap_pte, &tlb);
+	tlb_finish_mmu(&tlb);
 	vma_set_destroy(&mm->vmas);
+	up_write(&mm->mmap_lock);
 	pgtable_free_root(mm);
 	kfree(mm);
+}
+
+void mm_switch_to(struct mm *next)
+{
+	unsigned cpu = arch_cpu_id();
+	struct mm *prev = per_cpu(loaded_mm, cpu);
+
+	if (prev == next)
+		return;
+	if (next) {
+		/* Bit first, root second: see the comment in mm.h. */
+		__atomic_fetch_or(&next->cpu_mask, cpu_mask_of(cpu), __ATOMIC_SEQ_CST);
+		arch_mmu_activate(next->pgd_phys);
+	} else {
+		arch_mmu_activate(arch_mmu_kernel_root());
+	}
+	if (prev)
+		__atomic_fetch_and(&prev->cpu_mask, ~cpu_mask_of(cpu), __ATOMIC_SEQ_CST);
+	per_cpu(loaded_mm, cpu) = next;
+}
+
+struct mm *mm_loaded_here(void)
+{
+	return per_cpu(loaded_mm, arch_cpu_id());
 }
 
 void mm_activate(struct mm *mm)
@@ -60,16 +143,4 @@ void mm_activate(struct mm *mm)
 bool mm_is_active_here(const struct mm *mm)
 {
 	return arch_mmu_current_root() == mm->pgd_phys;
-}
-
-void mm_tlb_flush_page(struct mm *mm, unsigned long addr)
-{
-	if (mm_is_active_here(mm))
-		arch_tlb_flush_page(addr);
-}
-
-void mm_tlb_flush_all(struct mm *mm)
-{
-	if (mm_is_active_here(mm))
-		arch_tlb_flush_all();
 }

@@ -1,8 +1,9 @@
 /*
  * struct mm: an address space. Its page-table root (mm/pgtable.h), its
- * VMAs (mm/vma.h) and counters. In the kernel the root shares the kernel
- * half with every other mm (arch_mmu_init_root), so switching between
- * mms (mm_activate, i.e. CR3) only changes the user half.
+ * VMAs (mm/vma.h), its mmap lock, a reference count and the set of CPUs
+ * that have it loaded. In the kernel the root shares the kernel half with
+ * every other mm (arch_mmu_init_root), so switching between mms (CR3)
+ * only changes the user half.
  *
  * The user range, in one place: generic code maps user memory only in
  * [MM_USER_START, MM_USER_END). MM_USER_END is the end of the canonical
@@ -10,27 +11,44 @@
  * 64 KiB stay unmapped so that NULL-pointer accesses fault (as Linux's
  * mmap_min_addr).
  *
- * Locking: the VMA set and the right to free page-table pages belong to
- * the mm's mmap lock, which arrives with the scheduler (a sleeping rwlock);
- * until then, one thread uses an mm at a time. Page-table entries are
- * under their table's PTL (mm/pgtable.h).
+ * Tasks run inside an mm (task->mm, a counted reference; NULL for plain
+ * kernel threads). The scheduler calls mm_switch_to() on every context
+ * switch: it loads the next task's root when it differs and keeps
+ * cpu_mask, the CPUs whose TLB may hold this mm's entries, which TLB
+ * shootdown (mm/tlb.h) interrupts. A CPU sets its bit before loading the
+ * root and clears it after loading another, so a shootdown that reads the
+ * mask after changing a PTE reaches every CPU that may cache the old one.
+ *
+ * Locking: mmap_lock (a rwsem) protects the VMA set and the right to free
+ * page-table pages: faults hold it for read, mm_mmap/munmap/fork/teardown
+ * for write. Page-table entries are under their table's PTL (mm/pgtable.h).
+ * Lock order: mmap_lock -> anon_vma lock -> PTL (parent table first) ->
+ * folio flags (atomic).
  */
 #ifndef MM_MM_H
 #define MM_MM_H
 
 #include <asm/pgtable.h>
 #include "kernel/atomic.h"
+#include "kernel/rwsem.h"
 #include "kernel/types.h"
 #include "vma.h"
 
 #define MM_USER_START 0x10000ul
 #define MM_USER_END ARCH_USER_ADDR_END
 
+struct task;
+
 struct mm {
 	pgd_t *pgd;               /* root table, direct-map address (set at create) */
 	phys_addr_t pgd_phys;     /* the same, for arch_mmu_activate (set at create) */
 	atomic_long_t nr_pgtables; /* page-table pages, root included (atomic) */
-	struct vma_set vmas;      /* mmap lock */
+	struct vma_set vmas;      /* mmap_lock */
+	struct rw_semaphore mmap_lock;
+	atomic_t users;           /* references: tasks running in it, creators (atomic) */
+	unsigned long cpu_mask;   /* CPUs that have pgd loaded (atomic bit ops) */
+	atomic_long_t rss_anon;   /* PTEs mapping anonymous pages (atomic) */
+	atomic_long_t rss_swap;   /* swap PTEs (atomic) */
 };
 
 static inline bool mm_user_range_ok(unsigned long start, unsigned long end)
@@ -38,25 +56,71 @@ static inline bool mm_user_range_ok(unsigned long start, unsigned long end)
 	return start >= MM_USER_START && start < end && end <= MM_USER_END;
 }
 
-/* A new, empty address space (root allocated, kernel half shared); NULL
- * when out of memory. */
+/* A new, empty address space (root allocated, kernel half shared), with
+ * one reference; NULL when out of memory. */
 struct mm *mm_create(void);
 /* Unmap everything (through mm_zap_pte), free every VMA, every page-table
- * page and the mm. The mm must not be loaded on any CPU. */
+ * page and the mm. The mm must not be loaded on any CPU. mm_put() calls
+ * it when the last reference goes. */
 void mm_destroy(struct mm *mm);
+void mm_get(struct mm *mm);
+void mm_put(struct mm *mm);
 
-/* The teardown hook for one PTE, called under its PTL with the entry
- * already cleared. Until the fault/unmap work lands it releases nothing:
- * pages stay with whoever mapped them; it only counts what it saw. */
+/*
+ * Map anonymous memory at [start, start + len) with prot (PAGE_PROT_*):
+ * a new VMA, populated on fault. 0, -EINVAL (range unaligned or outside
+ * the user half), -EEXIST (overlap) or -ENOMEM.
+ */
+int mm_mmap(struct mm *mm, unsigned long start, unsigned long len, unsigned prot);
+/*
+ * Unmap [start, start + len): VMAs are split at the ends, PTEs zapped
+ * (map counts, references, swap counts dropped), page-table pages left
+ * empty freed, TLBs flushed. 0 or -EINVAL / -ENOMEM (split failed).
+ */
+int mm_munmap(struct mm *mm, unsigned long start, unsigned long len);
+/*
+ * Write-protect the present PTEs of [start, start + len), keeping their
+ * anon-exclusive state: what mprotect(PROT_READ) and back, or soft-dirty
+ * tracking, leave behind. The next write faults and reuses exclusive
+ * pages without a copy. 0 or -EINVAL.
+ */
+int mm_wrprotect(struct mm *mm, unsigned long start, unsigned long len);
+/*
+ * fork: a new mm with a copy of every VMA and PTE of mm. Present anon
+ * pages become write-protected in both and lose anon-exclusive; swap PTEs
+ * get their swap count duplicated and lose the exclusive bit in both
+ * (seed 001). NULL when out of memory.
+ */
+struct mm *mm_fork(struct mm *mm);
+
+/* The zap hook for pgtable_unmap_range (arg: a struct mmu_gather). */
 void mm_zap_pte(struct mm *mm, unsigned long addr, pte_t old, void *arg);
 
-/* Load mm's root on this CPU. */
+/* Scheduler hook: make next (NULL: the kernel root) the mm loaded on this
+ * CPU. Called with interrupts off on the switching CPU. */
+void mm_switch_to(struct mm *next);
+/* The mm whose root this CPU has loaded through mm_switch_to(), or NULL. */
+struct mm *mm_loaded_here(void);
+
+/* Load mm's root on this CPU, bypassing the tracking (tests of the MMU). */
 void mm_activate(struct mm *mm);
 bool mm_is_active_here(const struct mm *mm);
 
-/* TLB invalidation after changing mm's entries: local only for now; the
- * shootdown to other CPUs that have mm loaded (IPI) is added here. */
+/* TLB invalidation after changing mm's entries, on every CPU that has it
+ * loaded (mm/tlb.c). */
 void mm_tlb_flush_page(struct mm *mm, unsigned long addr);
 void mm_tlb_flush_all(struct mm *mm);
+
+/*
+ * The software access path: what a load (write false) or store by a task
+ * running in mm does, for code without an MMU (the host build) or for an
+ * mm not loaded here. Walks the tables, calls the fault handler when the
+ * access is not allowed, and retries. 0, or the fault's error.
+ */
+int mm_access(struct mm *mm, unsigned long addr, bool write);
+/* mm_access plus the 8-byte load or store itself, done under the PTL so
+ * the page cannot change under it (addr 8-byte aligned). */
+int mm_read_u64(struct mm *mm, unsigned long addr, u64 *val);
+int mm_write_u64(struct mm *mm, unsigned long addr, u64 val);
 
 #endif

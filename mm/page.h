@@ -5,9 +5,9 @@
  * PG_reserved forever. The allocator owns the fields while a page is free;
  * whoever allocated it owns them afterwards (kmalloc uses the slab fields).
  *
- * Kept small on purpose: 40 bytes now; the folio layer will add mapcount,
- * mapping and index (and reuse lru for the LRU lists), landing at 64 bytes,
- * one cache line, about 1.6% of RAM.
+ * Kept small on purpose: 56 bytes with the folio fields (mapcount,
+ * mapping, index; lru is reused for the LRU lists), within one cache
+ * line, about 1.4% of RAM.
  */
 #ifndef MM_PAGE_H
 #define MM_PAGE_H
@@ -26,6 +26,21 @@
 #define PG_slab (1ul << 3)           /* kmalloc size-class page */
 #define PG_kmalloc_large (1ul << 4)  /* head of a whole-page kmalloc */
 #define PG_pgtable (1ul << 5)        /* a page-table page (mm/pgtable.c) */
+/* Folio flags (mm/folio.h), on the head page, changed with atomic bit
+ * operations because the lock bit is taken without any other lock. */
+#define PG_locked (1ul << 8)
+#define PG_uptodate (1ul << 9)
+#define PG_dirty (1ul << 10)
+#define PG_writeback (1ul << 11)
+#define PG_swapcache (1ul << 12)
+#define PG_anon (1ul << 13)
+#define PG_lru (1ul << 14)
+#define PG_head (1ul << 15)          /* first page of a folio of order > 0 */
+#define PG_tail (1ul << 16)          /* other pages of such a folio */
+/* Per page, not per folio: seed 001's PageAnonExclusive. Set while this
+ * page is mapped by exactly one PTE of one mm that may write it without
+ * a copy; under the PTL of that mapping. */
+#define PG_anon_exclusive (1ul << 17)
 
 struct page {
 	unsigned long flags;    /* PG_*; PG_buddy under the zone lock, PG_pcp under
@@ -44,13 +59,28 @@ struct page {
 		};
 		/* PG_pgtable: a page-table page is never on a free, slab or LRU
 		 * list, so it reuses those words (mm/pgtable.c). */
+		/* A folio's head page (mm/folio.h): the LRU link and the
+		 * anon_vma the folio belongs to. */
+		struct {
+			struct list_head folio_lru; /* same words as lru */
+			void *mapping;   /* anon folio: its struct anon_vma (set
+					  * once at creation, until freed) */
+		};
 		struct {
 			spinlock_t ptl;  /* the page-table lock (PTL): protects the
 					  * 512 entries of this table and pt_used */
 			u16 pt_used;     /* entries that are not none (ptl) */
 		};
 	};
-	/* The folio layer adds mapcount, mapping, index here (and uses lru). */
+	/* Folio fields (mm/folio.h). */
+	atomic_t mapcount;       /* PTEs mapping this page (atomic) */
+	atomic_t large_mapcount; /* head of a large folio: PTEs mapping any page
+				  * of it, the sum of the pages' mapcounts (atomic) */
+	union {
+		unsigned long index; /* head: virtual page number of the first
+				      * page where it was first mapped */
+		struct page *head;   /* PG_tail: the folio's head page */
+	};
 };
 
 _Static_assert(sizeof(struct page) <= 64, "struct page must stay within a cache line");
@@ -90,9 +120,41 @@ static inline struct page *virt_to_page(const void *va)
 	return phys_to_page(virt_to_phys(va));
 }
 
+/*
+ * Page flags and the order are read without locks by checks that look at
+ * other pages (free_pages_check's pfn_in_free_block, kfree, page_folio),
+ * so every access is atomic (relaxed): no torn value, and no data race for
+ * ThreadSanitizer. Changes of single bits are atomic read-modify-writes,
+ * since the folio lock bit is set without any other lock.
+ */
+static inline unsigned long page_flags(const struct page *p)
+{
+	return __atomic_load_n(&p->flags, __ATOMIC_RELAXED);
+}
+static inline void page_flags_store(struct page *p, unsigned long v)
+{
+	__atomic_store_n(&p->flags, v, __ATOMIC_RELAXED);
+}
+static inline void page_flag_set(struct page *p, unsigned long f)
+{
+	__atomic_fetch_or(&p->flags, f, __ATOMIC_SEQ_CST);
+}
+static inline void page_flag_clear(struct page *p, unsigned long f)
+{
+	__atomic_fetch_and(&p->flags, ~f, __ATOMIC_SEQ_CST);
+}
+static inline unsigned page_order(const struct page *p)
+{
+	return __atomic_load_n(&p->order, __ATOMIC_RELAXED);
+}
+static inline void page_order_store(struct page *p, unsigned order)
+{
+	__atomic_store_n(&p->order, (u8)order, __ATOMIC_RELAXED);
+}
+
 static inline bool page_is_reserved(const struct page *page)
 {
-	return READ_ONCE(page->flags) & PG_reserved;
+	return page_flags(page) & PG_reserved;
 }
 
 #endif

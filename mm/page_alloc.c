@@ -30,8 +30,8 @@ DEFINE_STAT_COUNTER(page_alloc_failures);
 
 static void free_area_add(struct page *page, unsigned order)
 {
-	page->flags = PG_buddy;
-	page->order = (u8)order;
+	page_flags_store(page, PG_buddy);
+	page_order_store(page, order);
 	list_add(&page->lru, &zone.free_area[order].free_list);
 	zone.free_area[order].nr_free++;
 }
@@ -39,7 +39,7 @@ static void free_area_add(struct page *page, unsigned order)
 static void free_area_del(struct page *page, unsigned order)
 {
 	list_del(&page->lru);
-	page->flags &= ~PG_buddy;
+	page_flag_clear(page, PG_buddy);
 	zone.free_area[order].nr_free--;
 }
 
@@ -74,7 +74,7 @@ void buddy_give(pfn_t pfn, unsigned order)
 		if (buddy_pfn >= max_pfn)
 			break;
 		struct page *buddy = &mem_map[buddy_pfn];
-		if (!(buddy->flags & PG_buddy) || buddy->order != order)
+		if (!(page_flags(buddy) & PG_buddy) || page_order(buddy) != order)
 			break;
 		free_area_del(buddy, order);
 		pfn &= ~(1ul << order);
@@ -94,7 +94,7 @@ static bool pfn_in_free_block(pfn_t pfn)
 {
 	for (unsigned o = 0; o < MAX_ORDER; o++) {
 		const struct page *head = &mem_map[pfn & ~((1ul << o) - 1)];
-		if ((READ_ONCE(head->flags) & PG_buddy) && READ_ONCE(head->order) >= o)
+		if ((page_flags(head) & PG_buddy) && page_order(head) >= o)
 			return true;
 	}
 	return false;
@@ -108,7 +108,7 @@ static void free_pages_check(struct page *page, unsigned order)
 	if (order >= MAX_ORDER || pfn >= max_pfn || (pfn & ((1ul << order) - 1)))
 		panic("mm: free_pages of pfn %#lx order %u: not a valid block",
 		      (unsigned long)pfn, order);
-	unsigned long flags = READ_ONCE(page->flags);
+	unsigned long flags = page_flags(page);
 	if (flags & (PG_buddy | PG_pcp) || pfn_in_free_block(pfn))
 		panic("mm: double free of pfn %#lx (order %u)", (unsigned long)pfn, order);
 	if (flags & PG_reserved)
@@ -117,9 +117,9 @@ static void free_pages_check(struct page *page, unsigned order)
 		panic("mm: free_pages of pfn %#lx, which kmalloc owns", (unsigned long)pfn);
 	if (flags & PG_pgtable)
 		panic("mm: free_pages of pfn %#lx, a live page-table page", (unsigned long)pfn);
-	if (page->order != order)
+	if (page_order(page) != order)
 		panic("mm: pfn %#lx freed with order %u but allocated with order %u",
-		      (unsigned long)pfn, order, page->order);
+		      (unsigned long)pfn, order, page_order(page));
 }
 
 /* Take 2^order pages from the counter unless that crosses the watermark
@@ -164,9 +164,9 @@ static void alloc_failed(gfp_t gfp, unsigned order)
 
 static void prep_new_page(struct page *page, unsigned order, gfp_t gfp)
 {
-	ASSERT_EQ(page->flags & (PG_reserved | PG_buddy | PG_pcp), 0);
-	page->flags = 0;
-	page->order = (u8)order;
+	ASSERT_EQ(page_flags(page) & (PG_reserved | PG_buddy | PG_pcp), 0);
+	page_flags_store(page, 0);
+	page_order_store(page, order);
 	atomic_set(&page->refcount, 1);
 	arch_page_unpoison(page_address(page), PAGE_SIZE << order);
 	if (gfp & __GFP_ZERO)
@@ -198,7 +198,7 @@ struct page *alloc_pages(gfp_t gfp, unsigned order)
 void free_pages(struct page *page, unsigned order)
 {
 	free_pages_check(page, order);
-	page->flags = 0;
+	page_flags_store(page, 0);
 	atomic_set(&page->refcount, 0);
 	arch_page_poison(page_address(page), PAGE_SIZE << order);
 	if (order == 0) {
@@ -224,7 +224,7 @@ void free_pages_va(void *va, unsigned order)
 
 void split_page(struct page *page, unsigned order)
 {
-	ASSERT_EQ(page->order, order);
+	ASSERT_EQ(page_order(page), order);
 	for (unsigned long i = 0; i < (1ul << order); i++) {
 		page[i].order = 0;
 		atomic_set(&page[i].refcount, 1);

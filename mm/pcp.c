@@ -51,7 +51,7 @@ static void pcp_refill(struct per_cpu_pages *p)
 		struct page *page = buddy_take(0);
 		if (!page)
 			break;
-		page->flags = PG_pcp;
+		page_flags_store(page, PG_pcp);
 		list_add_tail(&page->lru, &p->list);
 		p->count++;
 	}
@@ -67,7 +67,7 @@ static void pcp_drain_locked(struct per_cpu_pages *p, unsigned n)
 		struct page *page = list_entry(p->list.prev, struct page, lru);
 		list_del(&page->lru);
 		p->count--;
-		page->flags = 0;
+		page_flags_store(page, 0);
 		buddy_give(page_to_pfn(page), 0);
 	}
 	spin_unlock(&zone.lock);
@@ -87,7 +87,7 @@ struct page *pcp_alloc(void)
 		page = list_first_entry(&p->list, struct page, lru);
 		list_del(&page->lru);
 		p->count--;
-		page->flags = 0;
+		page_flags_store(page, 0);
 	}
 	spin_unlock(&p->lock);
 	arch_irq_restore(flags);
@@ -100,7 +100,7 @@ void pcp_free(struct page *page)
 	struct per_cpu_pages *p = &this_cpu(pcp);
 
 	spin_lock(&p->lock);
-	page->flags = PG_pcp;
+	page_flags_store(page, PG_pcp);
 	list_add(&page->lru, &p->list);
 	p->count++;
 	if (p->count > pcp_high)
@@ -153,9 +153,9 @@ int pcp_verify_locked(unsigned cpu, unsigned long *pages)
 	struct page *page;
 
 	list_for_each_entry(page, &p->list, lru) {
-		if (page->flags != PG_pcp) {
+		if (page_flags(page) != PG_pcp) {
 			pr_err("mm: verify: pfn %#lx on cpu%u's list has flags %#lx\n",
-			       (unsigned long)page_to_pfn(page), cpu, page->flags);
+			       (unsigned long)page_to_pfn(page), cpu, page_flags(page));
 			bad++;
 		}
 		n++;

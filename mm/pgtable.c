@@ -19,7 +19,7 @@ static struct page *pgtable_page_alloc(struct mm *mm)
 	struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO);
 	if (!page)
 		return NULL;
-	page->flags |= PG_pgtable;
+	page_flag_set(page, PG_pgtable);
 	spin_lock_init(&page->ptl, "ptl");
 	page->pt_used = 0;
 	atomic_long_inc(&mm->nr_pgtables);
@@ -28,10 +28,10 @@ static struct page *pgtable_page_alloc(struct mm *mm)
 
 static void pgtable_page_free(struct mm *mm, struct page *page)
 {
-	ASSERT(page->flags & PG_pgtable);
+	ASSERT(page_flags(page) & PG_pgtable);
 	ASSERT_EQ(page->pt_used, 0);
 	ASSERT(!spin_is_locked(&page->ptl));
-	page->flags &= ~PG_pgtable;
+	page_flag_clear(page, PG_pgtable);
 	atomic_long_dec(&mm->nr_pgtables);
 	free_page(page);
 }
@@ -223,9 +223,10 @@ static void unmap_pte_range(struct mm *mm, pte_t *ptep, unsigned long addr, unsi
 		if (pte_none(ptep_get(ptep)))
 			continue;
 		pte_t old = ptep_get_and_clear(mm, addr, ptep);
-		mm_tlb_flush_page(mm, addr);
 		if (zap)
 			zap(mm, addr, old, arg);
+		else
+			mm_tlb_flush_page(mm, addr);
 	}
 	spin_unlock(ptl);
 }

@@ -51,9 +51,11 @@ pte_t pgtable_read_pte(struct mm *mm, unsigned long addr);
 /*
  * Clear every PTE in [start, end) and free the page-table pages left
  * empty. For each PTE that was not none, zap(mm, addr, old, arg) runs
- * under the PTL, after the entry is cleared and the local TLB entry
- * flushed: that is where the unmap work (map counts, references, swap
- * counts) plugs in. zap may be NULL. start and end are page aligned.
+ * under the PTL, after the entry is cleared: that is where the unmap work
+ * (map counts, references, swap counts) and the TLB flush plug in (mm_zap_pte
+ * batches them in a struct mmu_gather). With zap NULL each entry is
+ * flushed at once. Freed table pages are flushed from every CPU that has
+ * mm loaded before they go back. start and end are page aligned.
  */
 typedef void (*pte_zap_fn)(struct mm *mm, unsigned long addr, pte_t old, void *arg);
 void pgtable_unmap_range(struct mm *mm, unsigned long start, unsigned long end,

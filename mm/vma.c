@@ -140,6 +140,7 @@ struct vma *vma_alloc(unsigned long start, unsigned long end, unsigned prot, uns
 	v->prot = prot;
 	v->flags = flags;
 	list_init(&v->node);
+	list_init(&v->anon_vma_link);
 	return v;
 }
 

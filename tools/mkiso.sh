@@ -6,7 +6,12 @@ kernel=$1 out=$2 cmdline=$3
 dir=$(dirname "$out")/iso-root.$$
 rm -rf "$dir"
 mkdir -p "$dir/boot/grub"
-cp "$kernel" "$dir/boot/swaplab.elf"
+# GRUB's multiboot2 loader also loads every non-allocated ELF section
+# (debug info included) into memory; under OVMF that large extra read has
+# failed ("failure reading sector ... from cd0"). The ISO carries the kernel
+# without debug info: gdb uses build/ARCH/swaplab.elf, and backtraces use
+# the kernel's own symbol table, which is allocated data.
+objcopy --strip-debug "$kernel" "$dir/boot/swaplab.elf"
 cat > "$dir/boot/grub/grub.cfg" <<CFG
 serial --unit=0 --speed=115200
 terminal_output serial

@@ -32,6 +32,7 @@
 #include "kernel/rcu.h"
 #include "kernel/sched.h"
 #include "kernel/stats.h"
+#include "mm/mm.h"
 
 struct host_cpu {
 	pthread_mutex_t lock;
@@ -88,6 +89,7 @@ static void host_cpu_acquire(struct task *t)
 	pthread_mutex_unlock(&c->lock);
 	t->ctx.held_cpu = cpu;
 	host_cpu_id = cpu;
+	mm_switch_to(t->mm);
 	stat_inc(context_switches);
 }
 
@@ -206,6 +208,25 @@ static void task_init(struct task *t, const char *name, unsigned cpu)
 	pthread_condattr_destroy(&attr);
 }
 
+/* The end of a task: its CPU leaves its mm (as the kernel's switch away
+ * would) before kthread_join can drop the mm. */
+static void host_task_finish(struct task *t, int code)
+{
+	t->exit_code = code;
+	mm_switch_to(NULL);
+	set_current_state(TASK_DEAD);
+	host_cpu_release(t);
+	complete_all(&t->exited);
+}
+
+__noreturn void task_exit(int code)
+{
+	struct task *me = current;
+	ASSERT(me->joinable);
+	host_task_finish(me, code);
+	pthread_exit(NULL);
+}
+
 static void *host_task_main(void *arg)
 {
 	struct task *t = arg;
@@ -213,15 +234,18 @@ static void *host_task_main(void *arg)
 	host_current = t;
 	host_irq_flag = 1;
 	host_cpu_acquire(t);
-	t->exit_code = t->fn(t->arg);
-	set_current_state(TASK_DEAD);
-	host_cpu_release(t);
-	complete_all(&t->exited);
+	host_task_finish(t, t->fn(t->arg));
 	return NULL;
 }
 
 struct task *kthread_create_on_cpu(int (*fn)(void *arg), void *arg, unsigned cpu,
 				   const char *name)
+{
+	return kthread_create_in_mm(fn, arg, cpu, name, NULL);
+}
+
+struct task *kthread_create_in_mm(int (*fn)(void *arg), void *arg, unsigned cpu,
+				  const char *name, struct mm *mm)
 {
 	if (cpu >= NR_CPUS_MAX || !cpu_is_online(cpu)) {
 		pr_warn("sched: cannot start %s on cpu %u: cpu offline\n", name, cpu);
@@ -234,6 +258,9 @@ struct task *kthread_create_on_cpu(int (*fn)(void *arg), void *arg, unsigned cpu
 	t->fn = fn;
 	t->arg = arg;
 	t->joinable = true;
+	t->mm = mm;
+	if (mm)
+		mm_get(mm);
 	atomic_long_inc(&nr_tasks);
 	if (pthread_create(&t->ctx.thread, NULL, host_task_main, t) != 0) {
 		perror("host: pthread_create");
@@ -248,6 +275,8 @@ int kthread_join(struct task *t)
 	wait_for_completion(&t->exited);
 	pthread_join(t->ctx.thread, NULL);
 	int code = t->exit_code;
+	if (t->mm)
+		mm_put(t->mm);
 	pthread_cond_destroy(&t->ctx.wake);
 	free(t);
 	atomic_long_dec(&nr_tasks);

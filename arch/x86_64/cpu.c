@@ -20,28 +20,82 @@ void time_record_entry(void)
 }
 
 #define PIT_HZ 1193182
-#define PIT_CAL_MS 10
+#define PIT_CAL_TICKS (PIT_HZ / 200) /* 5 ms per run */
+#define PIT_CAL_RUNS 3
 
-void time_calibrate(void)
+struct pit_sample {
+	u64 tsc;   /* TSC at the moment the count was read */
+	u16 count; /* PIT channel 2 count */
+};
+
+static u16 pit_read_count(void)
 {
-	u32 ticks = PIT_HZ * PIT_CAL_MS / 1000;
+	outb(0x43, 0x80); /* latch channel 2 */
+	u8 lo = inb(0x42);
+	u8 hi = inb(0x42);
+	return (u16)(lo | hi << 8);
+}
 
+/*
+ * Read the PIT count bracketed by two TSC reads, several times, and keep
+ * the tightest bracket. Under a hypervisor our vCPU can be descheduled at
+ * any instruction (UEFI leaves the other vCPUs spinning, so with more
+ * vCPUs than host cores it happens often); a wide bracket shows it, and a
+ * tight one pins the count to a TSC value within a few microseconds.
+ */
+static struct pit_sample pit_sample(void)
+{
+	struct pit_sample best = { 0, 0 };
+	u64 best_width = ~0ull;
+	for (int i = 0; i < 8; i++) {
+		u64 a = rdtsc();
+		u16 c = pit_read_count();
+		u64 b = rdtsc();
+		if (b - a < best_width) {
+			best_width = b - a;
+			best = (struct pit_sample){ a + (b - a) / 2, c };
+		}
+	}
+	return best;
+}
+
+/* TSC ticks per microsecond over one PIT interval, or 0 on failure. */
+static u64 time_measure_once(void)
+{
 	outb(0x61, (u8)((inb(0x61) & ~0x02) | 0x01)); /* gate on, speaker off */
 	outb(0x43, 0xb0);                             /* ch2, lo/hi, mode 0 */
-	outb(0x42, (u8)ticks);
-	outb(0x42, (u8)(ticks >> 8));
-	u64 start = rdtsc();
+	outb(0x42, 0xff);
+	outb(0x42, 0xff);
+	struct pit_sample start = pit_sample();
 	u64 spins = 0;
-	while (!(inb(0x61) & 0x20) && ++spins < 100000000ull)
-		;
-	u64 end = rdtsc();
-	if (spins >= 100000000ull || end <= start) {
+	while ((u16)(start.count - pit_read_count()) < PIT_CAL_TICKS)
+		if (++spins > 10000000ull)
+			return 0;
+	struct pit_sample end = pit_sample();
+	u64 pit_ticks = (u16)(start.count - end.count);
+	if (end.tsc <= start.tsc || pit_ticks == 0)
+		return 0;
+	return (end.tsc - start.tsc) * PIT_HZ / (pit_ticks * 1000000ull);
+}
+
+/* The median of a few runs, so one disturbed run cannot skew the clock. */
+void time_calibrate(void)
+{
+	u64 r[PIT_CAL_RUNS];
+	for (int i = 0; i < PIT_CAL_RUNS; i++) {
+		r[i] = time_measure_once();
+		for (int j = i; j > 0 && r[j] < r[j - 1]; j--) {
+			u64 tmp = r[j];
+			r[j] = r[j - 1];
+			r[j - 1] = tmp;
+		}
+	}
+	u64 median = r[PIT_CAL_RUNS / 2];
+	if (!median) {
 		pr_warn("time: PIT calibration failed; assuming a 1 GHz TSC\n");
 		return;
 	}
-	tsc_per_us = (end - start) / (PIT_CAL_MS * 1000);
-	if (!tsc_per_us)
-		tsc_per_us = 1;
+	tsc_per_us = median;
 }
 
 u64 arch_time_ns(void)

@@ -6,6 +6,7 @@
 #include <asm/page.h>
 #include <asm/pgtable.h>
 #include "io.h"
+#include "kernel/smp.h"
 
 #define MSR_EFER 0xC0000080
 #define EFER_NXE (1ul << 11)
@@ -44,4 +45,22 @@ void arch_mmu_init_root(void *root)
 phys_addr_t arch_mmu_kernel_root(void)
 {
 	return virt_to_phys(boot_pml4);
+}
+
+static void flush_tlb_here(void *unused)
+{
+	(void)unused;
+	arch_tlb_flush_all();
+}
+
+/*
+ * boot.S maps the first 4 GiB at virtual address 0 as well, because the
+ * switch to long mode and every AP's trampoline run there. Once every CPU
+ * is up nothing may use it: a kernel NULL or physical-address dereference
+ * must fault, not silently read low memory. Called at the end of smp_init.
+ */
+void arch_mmu_drop_identity_map(void)
+{
+	boot_pml4[0] = 0;
+	smp_call_on_cpus(cpu_online_mask, flush_tlb_here, NULL);
 }

@@ -27,6 +27,8 @@
 #include "kernel/smp.h"
 #include "kernel/string.h"
 
+void arch_mmu_drop_identity_map(void);
+
 #define AP_STACK_SIZE 16384
 #define AP_START_TIMEOUT_MS 1000
 #define MSR_EFER 0xC0000080
@@ -185,5 +187,6 @@ void smp_init(void)
 	if (have_madt)
 		smp_start_aps(cpu_local[0].apic_id);
 	arch_irq_enable();
+	arch_mmu_drop_identity_map();
 	pr_info("smp: %u CPUs online (%s)\n", nr_cpus_online, lapic_mode_name());
 }

@@ -99,11 +99,16 @@ void trap_dump_frame(const struct trap_frame *f)
 	       f->r14, f->r15, read_cr2(), read_cr3());
 }
 
+const char *ksym_lookup(unsigned long addr, unsigned long *offset);
+
 static __noreturn void trap_fatal(struct trap_frame *f, const char *what)
 {
+	unsigned long off;
+	const char *sym = ksym_lookup(f->rip, &off);
+
 	arch_irq_disable();
-	printk(LOG_EMERG, "\ntrap: %s (vector %lu, error code %#lx) at rip %#lx on cpu %u\n",
-	       what, f->vector, f->error_code, f->rip, arch_cpu_id());
+	printk(LOG_EMERG, "\ntrap: %s (vector %lu, error code %#lx) at rip %#lx (%s+%#lx) on cpu %u\n",
+	       what, f->vector, f->error_code, f->rip, sym, off, arch_cpu_id());
 	trap_dump_frame(f);
 	arch_backtrace(f->rbp);
 	panic("unhandled %s at rip %#lx", what, f->rip);

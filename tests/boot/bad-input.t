@@ -14,7 +14,7 @@ check() { # check DESCRIPTION EXPECTED-STATUS MESSAGE-REGEX SMP CMDLINE...
 	out=$(SMP=$smp MACHINE=q35 TIMEOUT=60 tools/qemu-run.sh --kernel "$kernel" -- "$@" 2>&1)
 	rc=$?
 	out=${out//$'\r'/}
-	if [ "$rc" = "$want" ] && grep -qE "$regex" <<<"$out"; then
+	if [ "$rc" = "$want" ] && grep -qzP "$regex" <<<"$out"; then
 		echo "ok $n - $desc (status $rc)"
 	else
 		failed=$((failed + 1))
@@ -24,7 +24,7 @@ check() { # check DESCRIPTION EXPECTED-STATUS MESSAGE-REGEX SMP CMDLINE...
 }
 
 echo "TAP version 13"
-echo "1..7"
+echo "1..13"
 check "unknown command-line key is refused" 2 "unknown key 'nosuchkey'" 1 nosuchkey=1
 check "out-of-range value is refused" 2 "loglevel=99: expected a number in 0..7" 1 loglevel=99
 check "non-numeric value is refused" 2 "loglevel=abc: expected a number" 1 loglevel=abc
@@ -32,4 +32,13 @@ check "word without '=' is refused" 2 "'justaword' is not key=value" 1 ktest=smo
 check "ktest= matching nothing fails the boot" 1 "no test matches 'no.such.test'" 1 ktest=no.such.test
 MEM=2M check "too little RAM for the page array is refused" 2 "mm: only [0-9]+ pages left after the page array" 1
 check "more CPUs than NR_CPUS_MAX are refused" 2 "swaplab supports at most NR_CPUS_MAX = 8" 9 ktest=smoke.*
+
+# Failure reports: a panic, a fault and an invalid instruction each print
+# the reason, registers and a symbolic backtrace, then power off failing.
+check "panic prints registers and a symbolic backtrace" 1 "(?s)PANIC on cpu 0: debug.crash=panic.*rsp [0-9a-f]{16}.*debug_crash_now\+0x.*Bail out" 1 debug.crash=panic
+check "kernel page fault reports address, error code and rip" 1 "(?s)page fault at address 0x10 \(read not-present\), error code 0x0, rip 0xffffffff8.*\\(debug_crash_now\\+0x.*cr2 0000000000000010" 1 debug.crash=fault
+check "invalid opcode reports vector 6 and rip" 1 "trap: invalid opcode \(vector 6, error code 0x0\) at rip 0xffffffff8" 1 debug.crash=ud
+check "failed assertion prints both values" 1 "assertion failed at kernel/debug_crash.c:[0-9]+: crash_kind == CRASH_NONE \(0x4 != 0x0\)" 1 debug.crash=assert
+check "an mTHP order above 9 is refused" 2 "mthp=10: bad value" 1 mthp=10
+check "mthp= orders run the mm tests" 0 "ok [0-9]+ mm_cow" 2 "ktest=mm_cow.*" mthp=0,2,4,9
 exit $((failed > 0))

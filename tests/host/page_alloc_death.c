@@ -4,43 +4,10 @@
  * and the test passes when the child panicked (status 1) with the
  * expected message. The child's console output goes to a pipe.
  */
-#include <stdio.h>
-#include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 #include "kernel/ktest.h"
+#include "death.h"
 #include "mm/kmalloc.h"
 #include "mm/page_alloc.h"
-
-static void expect_panic(struct ktest *t, void (*fn)(void), const char *message)
-{
-	int fds[2];
-	char out[8192];
-	size_t len = 0;
-	ssize_t n;
-
-	fflush(stdout);
-	KT_ASSERT(t, pipe(fds) == 0);
-	pid_t pid = fork();
-	KT_ASSERT(t, pid >= 0);
-	if (pid == 0) {
-		close(fds[0]);
-		dup2(fds[1], STDOUT_FILENO);
-		dup2(fds[1], STDERR_FILENO);
-		fn();
-		_exit(0); /* no panic: the test fails */
-	}
-	close(fds[1]);
-	while (len < sizeof(out) - 1 && (n = read(fds[0], out + len, sizeof(out) - 1 - len)) > 0)
-		len += (size_t)n;
-	out[len] = '\0';
-	close(fds[0]);
-	int status = 0;
-	waitpid(pid, &status, 0);
-	KT_EXPECT(t, WIFEXITED(status) && WEXITSTATUS(status) == 1);
-	if (!KT_EXPECT(t, strstr(out, message) != NULL))
-		ktest_diag(t, "child said: %.300s", out);
-}
 
 static void double_free_order0(void)
 {
@@ -102,21 +69,21 @@ static void free_pages_of_kmalloc_page(void)
 
 KTEST(page_alloc, death_double_free_is_caught)
 {
-	expect_panic(t, double_free_order0, "mm: double free of pfn");
-	expect_panic(t, double_free_order3, "mm: double free of pfn");
-	expect_panic(t, free_inside_free_block, "mm: double free of pfn");
+	expect_panic_in_child(t, double_free_order0, "mm: double free of pfn");
+	expect_panic_in_child(t, double_free_order3, "mm: double free of pfn");
+	expect_panic_in_child(t, free_inside_free_block, "mm: double free of pfn");
 }
 
 KTEST(page_alloc, death_bad_free_is_caught)
 {
-	expect_panic(t, free_with_wrong_order, "allocated with order 2");
-	expect_panic(t, free_reserved_page, "mm: free_pages of reserved pfn 0");
-	expect_panic(t, free_pages_of_kmalloc_page, "which kmalloc owns");
+	expect_panic_in_child(t, free_with_wrong_order, "allocated with order 2");
+	expect_panic_in_child(t, free_reserved_page, "mm: free_pages of reserved pfn 0");
+	expect_panic_in_child(t, free_pages_of_kmalloc_page, "which kmalloc owns");
 }
 
 KTEST(kmalloc, death_bad_kfree_is_caught)
 {
-	expect_panic(t, kfree_twice, "double free (128-byte object)");
-	expect_panic(t, kfree_middle_of_object, "not the start of a 256-byte object");
-	expect_panic(t, kfree_page_allocator_page, "not a kmalloc pointer");
+	expect_panic_in_child(t, kfree_twice, "double free (128-byte object)");
+	expect_panic_in_child(t, kfree_middle_of_object, "not the start of a 256-byte object");
+	expect_panic_in_child(t, kfree_page_allocator_page, "not a kmalloc pointer");
 }

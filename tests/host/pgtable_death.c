@@ -2,44 +2,11 @@
  * pgtable.death_* (host only): misuse of the walker that must panic, each
  * in a forked child (as tests/host/page_alloc_death.c does).
  */
-#include <stdio.h>
-#include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 #include "kernel/ktest.h"
+#include "death.h"
 #include "mm/mm.h"
 #include "mm/page_alloc.h"
 #include "mm/pgtable.h"
-
-static void expect_panic(struct ktest *t, void (*fn)(void), const char *message)
-{
-	int fds[2];
-	char out[8192];
-	size_t len = 0;
-	ssize_t n;
-
-	fflush(stdout);
-	KT_ASSERT(t, pipe(fds) == 0);
-	pid_t pid = fork();
-	KT_ASSERT(t, pid >= 0);
-	if (pid == 0) {
-		close(fds[0]);
-		dup2(fds[1], STDOUT_FILENO);
-		dup2(fds[1], STDERR_FILENO);
-		fn();
-		_exit(0); /* no panic: the test fails */
-	}
-	close(fds[1]);
-	while (len < sizeof(out) - 1 && (n = read(fds[0], out + len, sizeof(out) - 1 - len)) > 0)
-		len += (size_t)n;
-	out[len] = '\0';
-	close(fds[0]);
-	int status = 0;
-	waitpid(pid, &status, 0);
-	KT_EXPECT(t, WIFEXITED(status) && WEXITSTATUS(status) == 1);
-	if (!KT_EXPECT(t, strstr(out, message) != NULL))
-		ktest_diag(t, "child said: %.300s", out);
-}
 
 static pte_t *some_pte(struct mm **mmp)
 {
@@ -74,15 +41,15 @@ static void destroy_active_mm(void)
 
 KTEST(pgtable, death_free_page_of_a_live_table)
 {
-	expect_panic(t, free_live_table, "a live page-table page");
+	expect_panic_in_child(t, free_live_table, "a live page-table page");
 }
 
 KTEST(pgtable, death_set_pte_without_the_ptl)
 {
-	expect_panic(t, set_pte_without_ptl, "spin_held_by_me");
+	expect_panic_in_child(t, set_pte_without_ptl, "spin_held_by_me");
 }
 
 KTEST(pgtable, death_destroy_of_an_active_mm)
 {
-	expect_panic(t, destroy_active_mm, "mm_is_active_here");
+	expect_panic_in_child(t, destroy_active_mm, "mm_is_active_here");
 }

@@ -1,0 +1,162 @@
+/*
+ * Folios (see folio.h): allocation, the last reference, map counts, and
+ * the sleeping folio lock over hashed wait queues.
+ */
+#include "folio.h"
+#include "kernel/panic.h"
+#include "kernel/sched.h"
+#include "kernel/stats.h"
+#include "kernel/wait.h"
+#include "page_alloc.h"
+#include "rmap.h"
+
+static atomic_long_t folios_live;
+DEFINE_STAT_COUNTER(folio_allocs);
+
+long folio_nr_live(void)
+{
+	return atomic_long_read(&folios_live);
+}
+
+static void page_folio_fields_reset(struct page *p)
+{
+	atomic_set(&p->mapcount, 0);
+	atomic_set(&p->large_mapcount, 0);
+	p->index = 0;
+}
+
+struct folio *folio_alloc(gfp_t gfp, unsigned order)
+{
+	ASSERT(order <= FOLIO_MAX_ORDER);
+	struct page *head = alloc_pages(gfp, order);
+	if (!head)
+		return NULL;
+	page_folio_fields_reset(head);
+	head->mapping = NULL;
+	list_init(&head->folio_lru);
+	if (order) {
+		page_flag_set(head, PG_head);
+		for (unsigned long i = 1; i < 1ul << order; i++) {
+			struct page *p = head + i;
+			page_folio_fields_reset(p);
+			p->head = head;
+			page_flags_store(p, PG_tail);
+		}
+	}
+	atomic_long_inc(&folios_live);
+	stat_inc(folio_allocs);
+	return (struct folio *)head;
+}
+
+/* Give the pages back: the allocator wants clean tails and a head with
+ * only the flags it knows (free_pages resets the head's). */
+static void folio_free(struct folio *folio)
+{
+	unsigned order = folio_order(folio);
+	struct page *head = &folio->page;
+
+	ASSERT_EQ(folio_mapcount(folio), 0);
+	ASSERT(!folio_test_locked(folio));
+	for (unsigned long i = 1; i < 1ul << order; i++) {
+		ASSERT_EQ(page_mapcount(head + i), 0);
+		page_flags_store(&head[i], 0);
+		head[i].index = 0;
+	}
+	if (folio_test_anon(folio) && head->mapping)
+		anon_vma_put(head->mapping);
+	page_flags_store(head, 0);
+	head->mapping = NULL;
+	atomic_long_dec(&folios_live);
+	free_pages(head, order);
+}
+
+void folio_put_refs(struct folio *folio, int n)
+{
+	int left = atomic_add_return(&folio->page.refcount, -n);
+	ASSERT(left >= 0);
+	if (left == 0) {
+		/* free_pages wants the allocation reference back. */
+		atomic_set(&folio->page.refcount, 1);
+		folio_free(folio);
+	}
+}
+
+void folio_put(struct folio *folio)
+{
+	folio_put_refs(folio, 1);
+}
+
+void folio_mapcount_add(struct folio *folio, struct page *page, unsigned nr, int delta)
+{
+	for (unsigned i = 0; i < nr; i++) {
+		int v = atomic_add_return(&page[i].mapcount, delta);
+		ASSERT(v >= 0);
+	}
+	if (folio_test_large(folio)) {
+		int v = atomic_add_return(&folio->page.large_mapcount, delta * (int)nr);
+		ASSERT(v >= 0);
+	}
+}
+
+/* --- the folio lock ------------------------------------------------------------ */
+
+#define FOLIO_WAIT_TABLE_BITS 6
+static struct wait_queue_head folio_wait_table[1 << FOLIO_WAIT_TABLE_BITS];
+static bool folio_wait_table_ready;
+static DEFINE_SPINLOCK(folio_wait_table_init_lock);
+
+static struct wait_queue_head *folio_waitqueue(struct folio *folio)
+{
+	if (!smp_load_acquire(&folio_wait_table_ready)) {
+		spin_lock(&folio_wait_table_init_lock);
+		if (!folio_wait_table_ready) {
+			for (unsigned i = 0; i < 1u << FOLIO_WAIT_TABLE_BITS; i++)
+				wait_queue_head_init(&folio_wait_table[i], "folio_wait");
+			smp_store_release(&folio_wait_table_ready, true);
+		}
+		spin_unlock(&folio_wait_table_init_lock);
+	}
+	unsigned long h = (unsigned long)folio / sizeof(struct page);
+	h = (h * 0x9e3779b97f4a7c15ul) >> (64 - FOLIO_WAIT_TABLE_BITS);
+	return &folio_wait_table[h];
+}
+
+bool folio_trylock(struct folio *folio)
+{
+	return !page_flag_test_and_set(&folio->page, PG_locked);
+}
+
+void folio_lock(struct folio *folio)
+{
+	if (folio_trylock(folio))
+		return;
+	wait_event(*folio_waitqueue(folio), folio_trylock(folio));
+}
+
+/* The bit is cleared before the queue is looked at, and waiters queue
+ * themselves before testing it (wait_event), so a waiter either sees the
+ * bit clear or is on the queue when we wake it. */
+void folio_unlock(struct folio *folio)
+{
+	ASSERT(folio_test_locked(folio));
+	page_flag_clear(&folio->page, PG_locked);
+	smp_mb();
+	wake_up_all(folio_waitqueue(folio));
+}
+
+void folio_wait_locked(struct folio *folio)
+{
+	wait_event(*folio_waitqueue(folio), !folio_test_locked(folio));
+}
+
+void folio_end_writeback(struct folio *folio)
+{
+	folio_clear_writeback(folio);
+	smp_mb();
+	wake_up_all(folio_waitqueue(folio));
+}
+
+void folio_wait_writeback(struct folio *folio)
+{
+	wait_event(*folio_waitqueue(folio), !folio_test_writeback(folio));
+}

@@ -1,0 +1,69 @@
+/*
+ * Reverse mapping of anonymous memory: from a folio to every (mm, address)
+ * that maps it, as needed by try_to_unmap in the swap path.
+ *
+ * An anon_vma is shared by a VMA and every VMA forked from it (and by the
+ * pieces a split makes), across mms: a simplified Linux anon_vma where the
+ * whole fork tree shares the root's. An anon folio points at the anon_vma
+ * of the VMA it was first mapped in (folio->page.mapping) and records its
+ * virtual page number (folio->page.index); since VMAs never move, page n
+ * of the folio can only be mapped at (index + n) << PAGE_SHIFT in one of
+ * the anon_vma's VMAs.
+ *
+ * Locking: anon_vma->lock (a spinlock) protects the VMA list; VMAs are
+ * linked and unlinked under it with their mm's mmap lock held for write.
+ * rmap_walk holds it while calling back, so a VMA (and its mm) seen by
+ * the callback stays alive; the walk takes PTLs (anon_vma -> PTL).
+ */
+#ifndef MM_RMAP_H
+#define MM_RMAP_H
+
+#include <asm/pgtable.h>
+#include "kernel/atomic.h"
+#include "kernel/list.h"
+#include "kernel/spinlock.h"
+#include "folio.h"
+
+struct mm;
+struct vma;
+
+struct anon_vma {
+	spinlock_t lock;
+	struct list_head vmas; /* struct vma.anon_vma_link; under lock */
+	atomic_t refcount;     /* VMAs linked + folios pointing at it (atomic) */
+};
+
+struct anon_vma *anon_vma_alloc(void);
+void anon_vma_get(struct anon_vma *av);
+void anon_vma_put(struct anon_vma *av);
+/* Link vma into av (taking a reference) / unlink it (dropping it). */
+void anon_vma_attach(struct vma *vma, struct anon_vma *av);
+void anon_vma_detach(struct vma *vma);
+/* A new anon folio mapped first at addr in vma: anon, exclusive pages. */
+void folio_add_new_anon_rmap(struct folio *folio, struct vma *vma, unsigned long addr);
+
+/*
+ * Call fn(folio, page, mm, addr, arg) for every PTE that maps a page of
+ * the anon folio; fn returns false to stop the walk. The walk holds the
+ * anon_vma lock (fn must not sleep) and, for each VMA, its mm's mmap lock
+ * for read taken with a trylock (the order is mmap lock -> anon_vma lock,
+ * so waiting is not allowed): another mm's munmap or teardown, which free
+ * page tables under the write lock, cannot run under the walker. A VMA
+ * whose mm is busy is skipped and counted in rwc->skipped: the caller
+ * decides (a copy instead of a reuse, a retry of try_to_unmap). The mm in
+ * rwc->held is one whose mmap lock the caller already holds. Returns the
+ * number of mappings visited.
+ */
+typedef bool (*rmap_one_fn)(struct folio *folio, struct page *page, struct mm *mm,
+			    unsigned long addr, void *arg);
+
+struct rmap_walk_control {
+	rmap_one_fn fn;
+	void *arg;
+	struct mm *held;  /* mmap lock already held by the caller, or NULL */
+	unsigned skipped; /* out: VMAs not walked (their mm was busy) */
+};
+
+unsigned rmap_walk(struct folio *folio, struct rmap_walk_control *rwc);
+
+#endif

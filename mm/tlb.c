@@ -1,0 +1,116 @@
+/*
+ * TLB shootdown and the mmu_gather batch (see tlb.h).
+ */
+#include <asm/mmu.h>
+#include "folio.h"
+#include "kernel/smp.h"
+#include "kernel/stats.h"
+#include "mm.h"
+#include "tlb.h"
+
+DEFINE_STAT_COUNTER(tlb_shootdown_ipis);
+DEFINE_STAT_COUNTER(tlb_shootdowns);
+DEFINE_STAT_COUNTER(tlb_local_flushes);
+
+struct tlb_flush_req {
+	const unsigned long *addrs;
+	unsigned n;
+	bool all;
+};
+
+static void tlb_flush_local(const struct tlb_flush_req *r)
+{
+	stat_inc(tlb_local_flushes);
+	if (r->all) {
+		arch_tlb_flush_all();
+		return;
+	}
+	for (unsigned i = 0; i < r->n; i++)
+		arch_tlb_flush_page(r->addrs[i]);
+}
+
+/* No libgcc in the kernel: count the bits by hand. */
+static unsigned mask_weight(unsigned long mask)
+{
+	unsigned n = 0;
+	for (; mask; mask &= mask - 1)
+		n++;
+	return n;
+}
+
+static void tlb_flush_ipi(void *arg)
+{
+	tlb_flush_local(arg);
+}
+
+void tlb_shootdown(struct mm *mm, const unsigned long *addrs, unsigned n, bool all)
+{
+	struct tlb_flush_req req = { addrs, n, all || n > TLB_FLUSH_ALL_THRESHOLD };
+	unsigned me = arch_cpu_id();
+
+	if (!req.all && n == 0)
+		return;
+	/* Pairs with mm_switch_to(): the PTE change is visible before we
+	 * read which CPUs to interrupt. */
+	smp_mb();
+	unsigned long mask = __atomic_load_n(&mm->cpu_mask, __ATOMIC_SEQ_CST);
+	if ((mask & cpu_mask_of(me)) || mm_is_active_here(mm))
+		tlb_flush_local(&req);
+	mask &= ~cpu_mask_of(me);
+	if (!mask)
+		return;
+	stat_inc(tlb_shootdowns);
+	stat_add(tlb_shootdown_ipis, mask_weight(mask));
+	smp_call_on_cpus(mask, tlb_flush_ipi, &req);
+}
+
+void mm_tlb_flush_page(struct mm *mm, unsigned long addr)
+{
+	tlb_shootdown(mm, &addr, 1, false);
+}
+
+void mm_tlb_flush_all(struct mm *mm)
+{
+	tlb_shootdown(mm, NULL, 0, true);
+}
+
+void tlb_gather_mmu(struct mmu_gather *tlb, struct mm *mm)
+{
+	tlb->mm = mm;
+	tlb->nr_addrs = 0;
+	tlb->flush_all = false;
+	tlb->nr_folios = 0;
+}
+
+void tlb_gather_add_page(struct mmu_gather *tlb, unsigned long addr)
+{
+	if (tlb->flush_all)
+		return;
+	if (tlb->nr_addrs == TLB_FLUSH_ALL_THRESHOLD) {
+		tlb->flush_all = true;
+		return;
+	}
+	tlb->addrs[tlb->nr_addrs++] = addr;
+}
+
+void tlb_flush_mmu(struct mmu_gather *tlb)
+{
+	tlb_shootdown(tlb->mm, tlb->addrs, tlb->nr_addrs, tlb->flush_all);
+	tlb->nr_addrs = 0;
+	tlb->flush_all = false;
+	for (unsigned i = 0; i < tlb->nr_folios; i++)
+		folio_put(tlb->folios[i]);
+	tlb->nr_folios = 0;
+}
+
+void tlb_gather_defer_put(struct mmu_gather *tlb, struct folio *folio)
+{
+	if (tlb->nr_folios == TLB_GATHER_FOLIOS)
+		tlb_flush_mmu(tlb);
+	tlb->folios[tlb->nr_folios++] = folio;
+}
+
+void tlb_finish_mmu(struct mmu_gather *tlb)
+{
+	tlb_flush_mmu(tlb);
+}
