@@ -29,16 +29,6 @@ static u64 ramswap_size;
 KPARAM_U64(ramswap_size, "ramswap.size", &ramswap_size, 0, 1ull << 40,
 	   "size of the RAM swap device ramswap0 (e.g. 64M; 0: none)");
 
-/* Sectors and pages are 8-byte aligned: copy words, not bytes (the
- * generic memcpy is a byte loop, slow under emulation). */
-static void copy_words(void *dst, const void *src, size_t n)
-{
-	u64 *d = dst;
-	const u64 *s = src;
-	for (size_t i = 0; i < n / 8; i++)
-		d[i] = s[i];
-}
-
 static void copy_page(struct ramswap *rs, u64 off, void *buf, bool to_dev)
 {
 	u8 *b = buf;
@@ -48,9 +38,9 @@ static void copy_page(struct ramswap *rs, u64 off, void *buf, bool to_dev)
 		size_t n = PAGE_SIZE - done < in_block ? PAGE_SIZE - done : in_block;
 		u8 *dev = rs->blocks[pos / RAMSWAP_BLOCK] + pos % RAMSWAP_BLOCK;
 		if (to_dev)
-			copy_words(dev, b + done, n);
+			memcpy(dev, b + done, n);
 		else
-			copy_words(b + done, dev, n);
+			memcpy(b + done, dev, n);
 		done += n;
 	}
 }

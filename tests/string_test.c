@@ -47,3 +47,39 @@ KTEST(string, mem_functions)
 	KT_EXPECT(t, strncmp("swap_in", "swap_out", 5) == 0);
 	KT_EXPECT(t, strcmp("a", "b") < 0);
 }
+
+/* Aligned and unaligned copies and fills at every small offset and length. */
+KTEST(string, word_paths_match_byte_semantics)
+{
+	static u8 src[96] __aligned(8), dst[96] __aligned(8);
+	for (unsigned i = 0; i < sizeof(src); i++)
+		src[i] = (u8)(i * 7 + 1);
+	for (unsigned off = 0; off < 9; off++)
+		for (unsigned len = 0; len < 40; len++) {
+			memset(dst, 0xee, sizeof(dst));
+			memcpy(dst + off, src + off, len);
+			for (unsigned i = 0; i < sizeof(dst); i++) {
+				u8 want = (i >= off && i < off + len) ? src[i] : 0xee;
+				if (dst[i] != want) {
+					ktest_fail(t, "memcpy off %u len %u: byte %u is %u, want %u", off,
+						   len, i, dst[i], want);
+					return;
+				}
+			}
+			memset(dst + off, 0x5a, len);
+			for (unsigned i = off; i < off + len; i++)
+				if (dst[i] != 0x5a) {
+					ktest_fail(t, "memset off %u len %u: byte %u", off, len, i);
+					return;
+				}
+		}
+	/* overlapping moves both ways */
+	for (unsigned i = 0; i < sizeof(dst); i++)
+		dst[i] = (u8)i;
+	memmove(dst + 8, dst, 64);
+	for (unsigned i = 0; i < 64; i++)
+		KT_ASSERT_EQ(t, dst[8 + i], i);
+	memmove(dst, dst + 8, 64);
+	for (unsigned i = 0; i < 64; i++)
+		KT_ASSERT_EQ(t, dst[i], i);
+}
