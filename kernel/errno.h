@@ -17,6 +17,7 @@
 #define EROFS 30
 #define ERANGE 34
 #define ENOSYS 38
+#define EOVERFLOW 75
 #define ETIMEDOUT 110
 
 const char *errno_name(int err);

@@ -23,8 +23,11 @@ void stats_print(void)
 {
 	char buf[128];
 	for (const struct kstat *s = __start_kstats; s < __stop_kstats; s++) {
-		int n = snprintk(buf, sizeof(buf), "# stat %s %lu\n", s->name,
-				 (unsigned long)kstat_value(s));
+		u64 v = kstat_value(s);
+		int n = s->centi ? snprintk(buf, sizeof(buf), "# stat %s %lu.%02lu\n", s->name,
+					    (unsigned long)(v / 100), (unsigned long)(v % 100))
+				 : snprintk(buf, sizeof(buf), "# stat %s %lu\n", s->name,
+					    (unsigned long)v);
 		console_write(buf, MIN((size_t)n, sizeof(buf) - 1));
 	}
 }

@@ -14,16 +14,21 @@ struct kstat {
 	const char *name;
 	atomic_long_t *counter;
 	u64 (*read)(void);
+	bool centi; /* read() returns hundredths: printed with two decimals */
 };
 
 #define DEFINE_STAT_COUNTER(id)                                                 \
 	atomic_long_t stat_##id;                                                \
 	static const struct kstat kstat_##id __used __section("kstats")        \
-		__aligned(8) = { #id, &stat_##id, NULL }
+		__aligned(8) = { #id, &stat_##id, NULL, false }
 #define DECLARE_STAT_COUNTER(id) extern atomic_long_t stat_##id
 #define DEFINE_STAT_FN(id, fn)                                                  \
 	static const struct kstat kstat_##id __used __section("kstats")        \
-		__aligned(8) = { #id, NULL, fn }
+		__aligned(8) = { #id, NULL, fn, false }
+/* A computed stat in hundredths, printed as "8.06". */
+#define DEFINE_STAT_FN_CENTI(id, fn)                                            \
+	static const struct kstat kstat_##id __used __section("kstats")        \
+		__aligned(8) = { #id, NULL, fn, true }
 
 #define stat_inc(id) atomic_long_inc(&stat_##id)
 #define stat_add(id, n) atomic_long_add(&stat_##id, (long)(n))

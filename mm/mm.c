@@ -13,7 +13,7 @@
 #include "mm.h"
 #include "pgtable.h"
 #include "rmap.h"
-#include "swap_count.h"
+#include "swap.h"
 #include "tlb.h"
 
 DEFINE_STAT_COUNTER(mm_zap_present);

@@ -5,9 +5,9 @@
  * PG_reserved forever. The allocator owns the fields while a page is free;
  * whoever allocated it owns them afterwards (kmalloc uses the slab fields).
  *
- * Kept small on purpose: 56 bytes with the folio fields (mapcount,
- * mapping, index; lru is reused for the LRU lists), within one cache
- * line, about 1.4% of RAM.
+ * Kept small on purpose: 64 bytes with the folio fields (mapcount,
+ * mapping, index, swap; lru is reused for the LRU lists), one cache
+ * line, about 1.6% of RAM.
  */
 #ifndef MM_PAGE_H
 #define MM_PAGE_H
@@ -16,6 +16,7 @@
 #include "kernel/atomic.h"
 #include "kernel/list.h"
 #include "kernel/panic.h"
+#include "kernel/rcu.h"
 #include "kernel/spinlock.h"
 #include "kernel/types.h"
 
@@ -71,6 +72,13 @@ struct page {
 					  * 512 entries of this table and pt_used */
 			u16 pt_used;     /* entries that are not none (ptl) */
 		};
+		/* The first page of a cluster's swap table (mm/swap_table.c):
+		 * the head for its RCU-deferred free, and the side table of
+		 * counts too large for a table word (the cluster lock). */
+		struct {
+			struct rcu_head swap_table_rcu;
+			u32 *swap_table_ext;
+		};
 	};
 	/* Folio fields (mm/folio.h). */
 	atomic_t mapcount;       /* PTEs mapping this page (atomic) */
@@ -81,6 +89,8 @@ struct page {
 				      * page where it was first mapped */
 		struct page *head;   /* PG_tail: the folio's head page */
 	};
+	u64 swap;                /* PG_swapcache head: the swp_entry_t value of its
+				  * first slot (under the folio lock) */
 };
 
 _Static_assert(sizeof(struct page) <= 64, "struct page must stay within a cache line");

@@ -8,8 +8,10 @@
 #include "kernel/ktest.h"
 #include "mm/mthp.h"
 #include "mm/rmap.h"
-#include "mm/swap_count.h"
+#include "mm/swap.h"
+#include "kernel/printk.h"
 #include "mm_test.h"
+#include "swap_test.h"
 #include "test_cpus.h"
 
 #define REGION 0x40000000ul /* 1 GiB: aligned for every folio order */
@@ -378,16 +380,22 @@ static void install_swap_pte(struct mm *mm, unsigned long addr, pte_t pte)
 
 MM_COW_BOTH(fork_with_swap_ptes_clears_exclusive_in_parent_and_dups_counts)
 {
+	struct blockdev *bd = swapt_device("swt-cow", 2ul << 20);
+	KT_ASSERT(t, bd);
 	struct mmt_baseline b;
 	mmt_begin(&b);
-	unsigned long in_use = swap_count_fake_in_use();
+	int saved = console_loglevel;
+	console_loglevel = LOG_ERR;
+	int type = swapt_on(bd, NULL, 0, 0);
+	console_loglevel = saved;
+	KT_ASSERT(t, type >= 0);
 	struct mm *mm = mmt_mm(t, NPAGES);
 	KT_ASSERT(t, mm);
 	KT_EXPECT_EQ(t, mmt_write_range(mm, 0, 0, 16, 1), 0); /* some present pages too */
+	swp_entry_t e[4];
 	for (unsigned k = 0; k < 4; k++) {
-		swp_entry_t e = swp_entry(0, 100 + k + (mthp ? 10 : 0));
-		KT_ASSERT_EQ(t, swap_count_fake_set(e, 1), 0);
-		pte_t pte = swp_entry_to_pte(e);
+		KT_ASSERT_EQ(t, swap_alloc(0, &e[k]), 0); /* count 1: this swap PTE */
+		pte_t pte = swp_entry_to_pte(e[k]);
 		if (k % 2 == 0)
 			pte = pte_swp_mkexclusive(pte);
 		install_swap_pte(mm, mmt_addr(32 + k, 0), pte);
@@ -395,24 +403,25 @@ MM_COW_BOTH(fork_with_swap_ptes_clears_exclusive_in_parent_and_dups_counts)
 	struct mm *child = mm_fork(mm);
 	KT_ASSERT(t, child);
 	for (unsigned k = 0; k < 4; k++) {
-		swp_entry_t e = swp_entry(0, 100 + k + (mthp ? 10 : 0));
 		pte_t p = mmt_pte(mm, mmt_addr(32 + k, 0)), c = mmt_pte(child, mmt_addr(32 + k, 0));
 		KT_EXPECT(t, pte_is_swap(p) && pte_is_swap(c));
-		KT_EXPECT(t, swp_entry_same(pte_to_swp_entry(p), e));
-		KT_EXPECT(t, swp_entry_same(pte_to_swp_entry(c), e));
+		KT_EXPECT(t, swp_entry_same(pte_to_swp_entry(p), e[k]));
+		KT_EXPECT(t, swp_entry_same(pte_to_swp_entry(c), e[k]));
 		KT_EXPECT(t, !pte_swp_exclusive(p)); /* seed 001 */
 		KT_EXPECT(t, !pte_swp_exclusive(c));
-		KT_EXPECT_EQ(t, swap_count(e), 2);
+		KT_EXPECT_EQ(t, swap_count(e[k]), 2);
 	}
 	KT_EXPECT_EQ(t, atomic_long_read(&child->rss_swap), 4);
 	KT_EXPECT_EQ(t, mmt_check_range(child, test_nth_cpu(1), 0, 16, 1), 0);
 	mm_put(child);
 	for (unsigned k = 0; k < 4; k++)
-		KT_EXPECT_EQ(t, swap_count(swp_entry(0, 100 + k + (mthp ? 10 : 0))), 1);
+		KT_EXPECT_EQ(t, swap_count(e[k]), 1);
 	KT_EXPECT_EQ(t, mm_munmap(mm, mmt_addr(32, 0), PAGE_SIZE), 0);
-	KT_EXPECT_EQ(t, swap_count(swp_entry(0, 100 + (mthp ? 10 : 0))), 0);
+	KT_EXPECT_EQ(t, swap_count(e[0]), 0);
+	KT_EXPECT(t, !swap_entry_valid(e[0]));
 	mm_put(mm);
-	KT_EXPECT_EQ(t, swap_count_fake_in_use(), in_use);
+	KT_EXPECT_EQ(t, atomic_long_read(&swapt_info(type)->inuse), 0);
+	KT_EXPECT_EQ(t, swapoff((unsigned)type), 0);
 	mmt_end(t, &b);
 }
 

@@ -7,7 +7,7 @@
 #include "kernel/ktest.h"
 #include "kernel/smp.h"
 #include "mm/fault.h"
-#include "mm/swap_count.h"
+#include "mm/swap.h"
 #include "mm_test.h"
 #include "test_cpus.h"
 

@@ -1,0 +1,109 @@
+/*
+ * Swap space: the API the rest of mm uses. Swap devices are switched on
+ * with swapon (mm/swapfile.c); their slots are handed out by the cluster
+ * allocator (mm/swap_alloc.c) and every slot's state lives in its
+ * cluster's swap table (mm/swap_table.h): free, swapped out with a count,
+ * or in the swap cache (mm/swap_cache.c). Counts: mm/swap_count.c.
+ *
+ * A swp_entry_t names a slot: its type is the device's index (0..31), its
+ * offset the page on the device. Entries handed out for a folio of order
+ * k are 2^k contiguous slots, naturally aligned, in one cluster.
+ *
+ * Locking (docs/ARCHITECTURE.md has the order): a CPU's swap_pcp lock,
+ * then a cluster's lock, then the device's lock. Counts and the swap cache
+ * change under the cluster lock; swap_cache_get reads under RCU only.
+ */
+#ifndef MM_SWAP_H
+#define MM_SWAP_H
+
+#include <asm/pgtable.h>
+#include "kernel/types.h"
+
+struct blockdev;
+struct folio;
+struct swap_area_info;
+
+#define SWAP_NR_ORDERS 10 /* folio orders 0..9 */
+
+/* --- devices (swapfile.c) ------------------------------------------------ */
+/* Use bd as swap with the header already checked into *area. prio: higher
+ * is used first. Returns the type (0..MAX_SWAPFILES-1) or -EBUSY (already
+ * on), -ENOSPC (32 devices on), -EINVAL (a device too small for one slot,
+ * or cluster_slots too small for it), -ENOMEM. */
+int swapon(struct blockdev *bd, const struct swap_area_info *area, int prio);
+/* Read bd's header (swapdev_open) and swapon it: the same returns, plus
+ * the header refusals of swapdev_open. */
+int swapon_blockdev(struct blockdev *bd, int prio);
+/* Switch a device off. Every slot must be free (swap-in of what is left
+ * is the swap path's job): -EBUSY otherwise, device still on; -EINVAL for
+ * a type that is not on. Frees the clusters and all tables. */
+int swapoff(unsigned type);
+/* Device of a type that is on, NULL otherwise. */
+struct blockdev *swap_type_blockdev(unsigned type);
+/* Slots of the device (including the header slot and bad pages). */
+u64 swap_type_nr_slots(unsigned type);
+
+/* --- allocation (swap_alloc.c) -------------------------------------------- */
+/* Give the locked folio 2^order contiguous, aligned slots and put it in the
+ * swap cache on them (count 0 each; references taken). 0, or -ENOSPC when
+ * no device has a free run of that order (counted as swap_alloc_order_fail:
+ * split the folio and try smaller), -ENOMEM when a table cannot be had. */
+int folio_alloc_swap(struct folio *folio);
+/* 2^order slots each swapped out with count 1, for callers without a folio
+ * (tests, experiments). Same errors. */
+int swap_alloc(unsigned order, swp_entry_t *entry);
+
+/* --- counts (swap_count.c) -------------------------------------------------- */
+/* One more swap PTE holds entry (fork): 0, -ENOENT (free slot, bad entry),
+ * -ENOMEM (no memory for the side table). */
+int swap_dup(swp_entry_t entry);
+/* One swap PTE fewer for each of nr slots from entry (unmap, swap-in). A
+ * slot whose count reaches 0 and that is not cached is freed. 0, or
+ * -EINVAL after reporting a bad entry (no device, out of range, a slot
+ * that was already free): counted as swap_bad_entry, nothing changed for
+ * that slot. */
+int swap_free_nr(swp_entry_t entry, unsigned nr);
+static inline int swap_put(swp_entry_t entry) { return swap_free_nr(entry, 1); }
+/* Swap PTEs holding entry (0 when free or bad). */
+unsigned long swap_count(swp_entry_t entry);
+/* Is entry a slot of a device that is on, and in use? */
+bool swap_entry_valid(swp_entry_t entry);
+
+/* --- the swap cache (swap_cache.c) ------------------------------------------ */
+/* The folio cached for entry, with a reference taken, or NULL. Lock-free
+ * (RCU); the caller locks the folio and rechecks folio_swap_entry. */
+struct folio *swap_cache_get(swp_entry_t entry);
+/* Put the locked folio in the cache on its 2^order slots from entry, each
+ * of which must be swapped out (count >= 1) and not cached. 0, -EEXIST
+ * (a slot is cached already: the racer that got there first reads),
+ * -ENOENT (a slot is free or bad), -EINVAL (entry not aligned to the
+ * order). Nothing changes on failure. */
+int swap_cache_add(struct folio *folio, swp_entry_t entry);
+/* Take the locked folio out of the cache: each slot keeps its count, and
+ * a slot whose count is 0 is freed. Drops the cache's references. */
+void swap_cache_del(struct folio *folio);
+/* Put new (locked, same order, not cached) in old's place (locked, cached). */
+void swap_cache_replace(struct folio *old, struct folio *new_folio);
+/* The first slot of a cached folio. */
+swp_entry_t folio_swap_entry(const struct folio *folio);
+
+/* --- swapoff support -------------------------------------------------------- */
+/* The first offset >= from of type that is in use (swapped out or cached),
+ * or -ENOENT. */
+s64 swap_next_used(unsigned type, u64 from);
+
+/* --- accounting and reports (swap_check.c, swap_stats.c) --------------------- */
+/* Check every device: each cluster on exactly one list or owned by one
+ * CPU, list flags right, counts equal to the tables' contents, tables
+ * present exactly where needed. Prints each problem; returns how many.
+ * Needs no allocation in flight on the device... it takes every lock. */
+int swap_check(void);
+/* Print the per-device report (slots per order, clusters per list, table
+ * bytes, metadata per slot). */
+void swap_report(void);
+/* Metadata bytes (headers + tables + side tables) per in-use slot and per
+ * free slot, in hundredths, over every device that is on (0 if none). */
+u64 swap_meta_centi_per_used_slot(void);
+u64 swap_meta_centi_per_free_slot(void);
+
+#endif

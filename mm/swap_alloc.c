@@ -1,0 +1,384 @@
+/*
+ * The cluster swap allocator (Linux's late-2025 design, mm/swapfile.c
+ * there): folio_alloc_swap() hands out 2^order contiguous, naturally
+ * aligned slots from one cluster.
+ *
+ * Each CPU keeps a current cluster per order and device and allocates
+ * from it holding only its own swap_pcp lock and the cluster's lock; the
+ * device lock (si->lock) is taken only to move clusters between lists.
+ * When the current cluster has no room, a new one is isolated: from
+ * nonfull[order], else the free list (its table allocated then, seed
+ * 002), else frag[order]. As a last resort any partly used cluster of
+ * another order with a suitable free range serves (counted as
+ * swap_alloc_steal). When no run of the order exists anywhere, the caller
+ * gets -ENOSPC and swap_alloc_order_fail rises, so reclaim can split the
+ * folio. Devices are tried by priority, highest first.
+ *
+ * Lock order: swap_pcp lock (irqs off), cluster lock, si->lock. Taking
+ * a cluster off a list goes the other way (si->lock, then the cluster), so
+ * it only trylocks the cluster and skips a busy one.
+ */
+#include "folio.h"
+#include "kernel/errno.h"
+#include "kernel/panic.h"
+#include "kernel/percpu.h"
+#include "kernel/printk.h"
+#include "kernel/race.h"
+#include "kernel/stats.h"
+#include "swap_cluster.h"
+#include "swap_table.h"
+
+DEFINE_STAT_COUNTER(swap_alloc_ok);
+DEFINE_STAT_COUNTER(swap_alloc_order_fail);
+DEFINE_STAT_COUNTER(swap_alloc_steal);
+DEFINE_STAT_COUNTER(swap_alloc_slots);
+
+DEFINE_PER_CPU(spinlock_t, swap_pcp_locks);
+
+spinlock_t *swap_pcp_lock(unsigned cpu)
+{
+	return &per_cpu(swap_pcp_locks, cpu);
+}
+
+static bool cluster_is_full(const struct swap_cluster *ci)
+{
+	return ci->count + ci->nr_bad >= swap_cluster_slots;
+}
+
+static bool run_is_free(struct swap_info *si, struct swap_cluster *ci, unsigned off,
+			unsigned nr)
+{
+	u64 first = swap_cluster_first(si, ci);
+	for (unsigned i = 0; i < nr; i++) {
+		if (!swp_tb_is_free(swap_table_get(ci->table, off + i)))
+			return false;
+		if (ci->nr_bad && swap_slot_is_bad(si, first + off + i))
+			return false;
+	}
+	return true;
+}
+
+/* The first naturally aligned run of 2^order usable free slots of ci,
+ * looking from hint and wrapping around; -1 when there is none. */
+static int cluster_find_run(struct swap_info *si, struct swap_cluster *ci, unsigned order,
+			    unsigned hint)
+{
+	unsigned nr = 1u << order, n = swap_cluster_slots;
+	if (!ci->table || ci->count + ci->nr_bad + nr > n)
+		return -1;
+	hint = (hint % n) & ~(nr - 1);
+	for (unsigned k = 0; k < n; k += nr) {
+		unsigned off = (hint + k) % n;
+		if (run_is_free(si, ci, off, nr))
+			return (int)off;
+	}
+	return -1;
+}
+
+/* Fill the run: cached for folio (count 0), or swapped out with count 1. */
+static void cluster_take_run(struct swap_info *si, struct swap_cluster *ci, unsigned off,
+			     unsigned order, struct folio *folio)
+{
+	unsigned nr = 1u << order;
+	for (unsigned i = 0; i < nr; i++) {
+		u64 tb = folio ? swp_tb_mk_folio(folio_pfn(folio) + i, 0) : swp_tb_mk_count(1, 0);
+		swap_table_set(ci->table, off + i, tb);
+	}
+	ci->count += nr;
+	atomic_long_add(&si->inuse, nr);
+	stat_add(swap_alloc_slots, nr);
+}
+
+/* Put ci (on no list) on the list its contents call for. si->lock held. */
+static void cluster_relist(struct swap_info *si, struct swap_cluster *ci, bool fragmented)
+{
+	if (ci->count == 0) {
+		ci->state = CLUSTER_FREE;
+		list_add_tail(&ci->list, &si->free_clusters);
+		swap_cluster_free_table(si, ci);
+	} else if (cluster_is_full(ci)) {
+		ci->state = CLUSTER_FULL;
+		list_add_tail(&ci->list, &si->full_clusters);
+	} else if (fragmented) {
+		ci->state = CLUSTER_FRAG;
+		list_add_tail(&ci->list, &si->frag[ci->order]);
+	} else {
+		ci->state = CLUSTER_NONFULL;
+		list_add_tail(&ci->list, &si->nonfull[ci->order]);
+	}
+}
+
+static void cluster_release(struct swap_info *si, struct swap_cluster *ci, bool fragmented)
+{
+	spin_lock(&si->lock);
+	cluster_relist(si, ci, fragmented);
+	spin_unlock(&si->lock);
+}
+
+void swap_cluster_release(struct swap_info *si, struct swap_cluster *ci)
+{
+	cluster_release(si, ci, false);
+}
+
+void swap_cluster_slots_freed(struct swap_info *si, struct swap_cluster *ci)
+{
+	switch (ci->state) {
+	case CLUSTER_PERCPU:
+	case CLUSTER_ISOLATED:
+	case CLUSTER_TABLE_ALLOC:
+		return; /* its owner lists it when done */
+	case CLUSTER_NONFULL:
+		if (ci->count)
+			return;
+		break;
+	default:
+		break;
+	}
+	spin_lock(&si->lock);
+	list_del(&ci->list);
+	cluster_relist(si, ci, false);
+	spin_unlock(&si->lock);
+}
+
+/* Take the first cluster of list that is not busy off it: returned locked
+ * and ISOLATED, or NULL. */
+static struct swap_cluster *isolate_from(struct swap_info *si, struct list_head *list)
+{
+	struct swap_cluster *ci;
+	spin_lock(&si->lock);
+	list_for_each_entry(ci, list, list) {
+		if (!spin_trylock(&ci->lock))
+			continue;
+		list_del(&ci->list);
+		ci->state = CLUSTER_ISOLATED;
+		spin_unlock(&si->lock);
+		return ci;
+	}
+	spin_unlock(&si->lock);
+	return NULL;
+}
+
+static struct swap_cluster *isolate_cluster(struct swap_info *si, unsigned order)
+{
+	struct swap_cluster *ci = isolate_from(si, &si->nonfull[order]);
+	if (!ci)
+		ci = isolate_from(si, &si->free_clusters);
+	if (!ci)
+		ci = isolate_from(si, &si->frag[order]);
+	return ci;
+}
+
+/*
+ * Last resort: a free range of the order inside a partly used cluster of
+ * another order (after random frees, an order-0 cluster may hold aligned
+ * free runs). The cluster keeps its list and its order. si->lock is held
+ * across the walk, so clusters only trylock.
+ */
+static int steal_run(struct swap_info *si, unsigned order, struct folio *folio, u64 *offset)
+{
+	unsigned cpu = arch_cpu_id();
+	for (unsigned o = 0; o < SWAP_NR_ORDERS; o++) {
+		u32 idx = si->pcp_cluster[cpu][o];
+		if (o == order || !idx)
+			continue;
+		struct swap_cluster *ci = &si->clusters[idx - 1];
+		spin_lock(&ci->lock);
+		int off = cluster_find_run(si, ci, order, 0);
+		if (off >= 0) {
+			cluster_take_run(si, ci, (unsigned)off, order, folio);
+			spin_unlock(&ci->lock);
+			*offset = swap_cluster_first(si, ci) + (unsigned)off;
+			return 0;
+		}
+		spin_unlock(&ci->lock);
+	}
+	spin_lock(&si->lock);
+	for (unsigned o = 0; o < SWAP_NR_ORDERS * 2; o++) {
+		struct list_head *list = o < SWAP_NR_ORDERS ? &si->nonfull[o]
+							    : &si->frag[o - SWAP_NR_ORDERS];
+		struct swap_cluster *ci;
+		list_for_each_entry(ci, list, list) {
+			if (!spin_trylock(&ci->lock))
+				continue;
+			int off = cluster_find_run(si, ci, order, 0);
+			if (off >= 0) {
+				cluster_take_run(si, ci, (unsigned)off, order, folio);
+				if (cluster_is_full(ci)) {
+					list_del(&ci->list);
+					cluster_relist(si, ci, false);
+				}
+				spin_unlock(&ci->lock);
+				spin_unlock(&si->lock);
+				*offset = swap_cluster_first(si, ci) + (unsigned)off;
+				return 0;
+			}
+			spin_unlock(&ci->lock);
+		}
+	}
+	spin_unlock(&si->lock);
+	return -ENOSPC;
+}
+
+/* Try this CPU's current cluster of the order. 0 when it served; else it
+ * is given up (its list decided by its contents) and -ENOSPC. */
+static int alloc_from_current(struct swap_info *si, unsigned cpu, unsigned order,
+			      struct folio *folio, u64 *offset)
+{
+	u32 idx = si->pcp_cluster[cpu][order];
+	if (!idx)
+		return -ENOSPC;
+	struct swap_cluster *ci = &si->clusters[idx - 1];
+	spin_lock(&ci->lock);
+	ASSERT(ci->state == CLUSTER_PERCPU);
+	int off = cluster_find_run(si, ci, order, si->pcp_next[cpu][order]);
+	if (off >= 0) {
+		cluster_take_run(si, ci, (unsigned)off, order, folio);
+		si->pcp_next[cpu][order] = (u16)((unsigned)off + (1u << order));
+		*offset = swap_cluster_first(si, ci) + (unsigned)off;
+		if (cluster_is_full(ci)) {
+			si->pcp_cluster[cpu][order] = 0;
+			cluster_release(si, ci, false);
+		}
+		spin_unlock(&ci->lock);
+		return 0;
+	}
+	si->pcp_cluster[cpu][order] = 0;
+	cluster_release(si, ci, true);
+	spin_unlock(&ci->lock);
+	return -ENOSPC;
+}
+
+/* Allocate on one device; *offset gets the first slot. */
+static int swap_alloc_on(struct swap_info *si, unsigned order, struct folio *folio, u64 *offset)
+{
+	unsigned long irq = spin_lock_irqsave(swap_pcp_lock(arch_cpu_id()));
+	int ret = -ENOSPC;
+	/* Each cluster can be taken, found fragmented and passed on a few
+	 * times at most; the budget makes a pathological pass finite. */
+	for (unsigned budget = 3 * si->nr_clusters + 3; budget; budget--) {
+		unsigned cpu = arch_cpu_id();
+		if (alloc_from_current(si, cpu, order, folio, offset) == 0) {
+			ret = 0;
+			break;
+		}
+		struct swap_cluster *ci = isolate_cluster(si, order);
+		if (!ci)
+			break;
+		if (!ci->table) {
+			ci->order = (u8)order;
+			int err = swap_cluster_alloc_table(si, ci, order, &irq);
+			if (err == -EAGAIN)
+				continue; /* seed002_bug: ci is lost; use the current cluster */
+			if (err) {
+				ret = err;
+				break;
+			}
+			cpu = arch_cpu_id(); /* we may have slept and moved */
+		}
+		if (ci->count == 0)
+			ci->order = (u8)order;
+		int off = cluster_find_run(si, ci, order, 0);
+		if (off < 0) {
+			cluster_release(si, ci, true);
+			spin_unlock(&ci->lock);
+			continue;
+		}
+		cluster_take_run(si, ci, (unsigned)off, order, folio);
+		*offset = swap_cluster_first(si, ci) + (unsigned)off;
+		if (!cluster_is_full(ci) && ci->order == order && !si->pcp_cluster[cpu][order]) {
+			ci->state = CLUSTER_PERCPU;
+			si->pcp_cluster[cpu][order] = swap_cluster_index(si, ci) + 1;
+			si->pcp_next[cpu][order] = (u16)((unsigned)off + (1u << order));
+		} else {
+			cluster_release(si, ci, false);
+		}
+		spin_unlock(&ci->lock);
+		ret = 0;
+		break;
+	}
+	if (ret == -ENOSPC && steal_run(si, order, folio, offset) == 0) {
+		stat_inc(swap_alloc_steal);
+		ret = 0;
+	}
+	spin_unlock_irqrestore(swap_pcp_lock(arch_cpu_id()), irq);
+	return ret;
+}
+
+void swap_pcp_drain(struct swap_info *si)
+{
+	unsigned cpu;
+	for (cpu = 0; cpu < NR_CPUS_MAX; cpu++) {
+		unsigned long irq = spin_lock_irqsave(swap_pcp_lock(cpu));
+		for (unsigned o = 0; o < SWAP_NR_ORDERS; o++) {
+			u32 idx = si->pcp_cluster[cpu][o];
+			if (!idx)
+				continue;
+			struct swap_cluster *ci = &si->clusters[idx - 1];
+			si->pcp_cluster[cpu][o] = 0;
+			spin_lock(&ci->lock);
+			cluster_release(si, ci, false);
+			spin_unlock(&ci->lock);
+		}
+		spin_unlock_irqrestore(swap_pcp_lock(cpu), irq);
+	}
+}
+
+/*
+ * Over the devices by priority. Each device tried is pinned by its
+ * alloc_users count, which swapoff waits to fall to zero, so the snapshot
+ * stays valid without holding swap_lock while allocating (which may sleep).
+ */
+static int swap_alloc_slots(unsigned order, struct folio *folio, swp_entry_t *entry)
+{
+	if (order >= SWAP_NR_ORDERS || (1u << order) > swap_cluster_slots)
+		return -EINVAL;
+	struct swap_info *devs[MAX_SWAPFILES];
+	unsigned n = 0;
+	unsigned long irq = spin_lock_irqsave(&swap_lock);
+	struct swap_info *si;
+	list_for_each_entry(si, &swap_avail, avail) {
+		atomic_inc(&si->alloc_users);
+		devs[n++] = si;
+	}
+	spin_unlock_irqrestore(&swap_lock, irq);
+
+	int ret = -ENOSPC;
+	for (unsigned i = 0; i < n; i++) {
+		u64 offset;
+		if (ret != 0 && (devs[i]->flags & SWP_WRITEOK)) {
+			int err = swap_alloc_on(devs[i], order, folio, &offset);
+			if (err == 0) {
+				*entry = swp_entry(devs[i]->type, offset);
+				ret = 0;
+			} else if (ret == -ENOSPC) {
+				ret = err; /* -ENOMEM says more than -ENOSPC */
+			}
+		}
+		atomic_dec(&devs[i]->alloc_users);
+	}
+	if (ret == 0)
+		stat_inc(swap_alloc_ok);
+	else if (ret == -ENOSPC)
+		stat_inc(swap_alloc_order_fail);
+	return ret;
+}
+
+int swap_alloc(unsigned order, swp_entry_t *entry)
+{
+	return swap_alloc_slots(order, NULL, entry);
+}
+
+int folio_alloc_swap(struct folio *folio)
+{
+	ASSERT(folio_test_locked(folio));
+	ASSERT(!folio_test_swapcache(folio));
+	swp_entry_t entry;
+	int err = swap_alloc_slots(folio_order(folio), folio, &entry);
+	if (err)
+		return err;
+	folio->page.swap = entry.val;
+	folio_ref_add(folio, (int)folio_nr_pages(folio)); /* the cache's, one per page */
+	folio_set_swapcache(folio);
+	race_point("swap:after-alloc");
+	return 0;
+}

@@ -1,0 +1,183 @@
+/*
+ * The swap cache: a folio whose data belongs to swap slots is found from
+ * the slots, through their table words (mm/swap_table.h), not through a
+ * separate index. Every swap-in goes through it (seed 000): whoever puts
+ * a folio in first reads the data; everyone else finds that folio, takes
+ * its lock and waits for the read.
+ *
+ * Changes happen under the cluster lock with the folio locked. Lookups
+ * take no lock: under RCU they load the word, take a reference on the
+ * folio it names if the folio is still alive, and check the word again.
+ * A cluster's table freed meanwhile is seen as NULL or as all free (seed
+ * 002), which reads as a miss.
+ *
+ * The cache holds one folio reference per page while it holds the folio.
+ */
+#include "folio.h"
+#include "kernel/errno.h"
+#include "kernel/panic.h"
+#include "kernel/race.h"
+#include "kernel/rcu.h"
+#include "kernel/stats.h"
+#include "swap_cluster.h"
+#include "swap_table.h"
+
+DEFINE_STAT_COUNTER(swap_cache_adds);
+DEFINE_STAT_COUNTER(swap_cache_dels);
+DEFINE_STAT_COUNTER(swap_cache_lookup_hits);
+DEFINE_STAT_COUNTER(swap_cache_lookup_misses);
+
+swp_entry_t folio_swap_entry(const struct folio *folio)
+{
+	return (swp_entry_t){ folio->page.swap };
+}
+
+/* A reference on folio unless it is being freed (refcount 0). */
+static bool folio_try_get(struct folio *folio)
+{
+	int v = atomic_read(&folio->page.refcount);
+	do {
+		if (v <= 0)
+			return false;
+	} while (!__atomic_compare_exchange_n(&folio->page.refcount.v, &v, v + 1, false,
+					      __ATOMIC_ACQUIRE, __ATOMIC_RELAXED));
+	return true;
+}
+
+struct folio *swap_cache_get(swp_entry_t entry)
+{
+	struct folio *found = NULL;
+	rcu_read_lock();
+	struct swap_info *si = swap_entry_info(entry);
+	if (!si)
+		goto out;
+	u64 offset = swp_offset(entry);
+	struct swap_cluster *ci = swap_offset_cluster(si, offset);
+	u64 *table = rcu_dereference(ci->table);
+	unsigned off = offset % swap_cluster_slots;
+	if (!table)
+		goto out;
+	race_point("swap:cache-get-table");
+	u64 tb = swap_table_get(table, off);
+	if (!swp_tb_is_folio(tb))
+		goto out;
+	struct folio *folio = page_folio(pfn_to_page(swp_tb_pfn(tb)));
+	if (!folio_try_get(folio))
+		goto out;
+	/* Still the same slot's folio? (It may have left the cache and been
+	 * freed and reused between the load and the reference.) */
+	if (swap_table_get(table, off) != tb || !folio_test_swapcache(folio)) {
+		folio_put(folio);
+		goto out;
+	}
+	found = folio;
+out:
+	rcu_read_unlock();
+	if (found)
+		stat_inc(swap_cache_lookup_hits);
+	else
+		stat_inc(swap_cache_lookup_misses);
+	return found;
+}
+
+int swap_cache_add(struct folio *folio, swp_entry_t entry)
+{
+	ASSERT(folio_test_locked(folio));
+	ASSERT(!folio_test_swapcache(folio));
+	unsigned nr = (unsigned)folio_nr_pages(folio);
+	struct swap_info *si = swap_entry_info(entry);
+	u64 offset = swp_offset(entry);
+	if (!si || offset + nr > si->nr_slots)
+		return -ENOENT;
+	if ((offset & (nr - 1)) || nr > swap_cluster_slots)
+		return -EINVAL;
+	struct swap_cluster *ci = swap_offset_cluster(si, offset);
+	unsigned first = offset % swap_cluster_slots;
+	int err = 0;
+	unsigned long irq = swap_cluster_lock(ci);
+	for (unsigned i = 0; i < nr && !err; i++) {
+		u64 tb = ci->table ? swap_table_get(ci->table, first + i) : 0;
+		if (swp_tb_is_free(tb))
+			err = -ENOENT;
+		else if (swp_tb_is_folio(tb))
+			err = -EEXIST;
+	}
+	if (!err) {
+		for (unsigned i = 0; i < nr; i++) {
+			u64 tb = swap_table_get(ci->table, first + i);
+			swap_table_set(ci->table, first + i,
+				       swp_tb_mk_folio(folio_pfn(folio) + i, swp_tb_count(tb)));
+		}
+		folio->page.swap = entry.val;
+		folio_ref_add(folio, (int)nr);
+		folio_set_swapcache(folio);
+		stat_inc(swap_cache_adds);
+	}
+	swap_cluster_unlock(ci, irq);
+	if (!err)
+		race_point("swap:cache-added");
+	return err;
+}
+
+void swap_cache_del(struct folio *folio)
+{
+	ASSERT(folio_test_locked(folio));
+	ASSERT(folio_test_swapcache(folio));
+	swp_entry_t entry = folio_swap_entry(folio);
+	unsigned nr = (unsigned)folio_nr_pages(folio);
+	struct swap_info *si = swap_entry_info(entry);
+	ASSERT(si);
+	u64 offset = swp_offset(entry);
+	struct swap_cluster *ci = swap_offset_cluster(si, offset);
+	unsigned first = offset % swap_cluster_slots, freed = 0;
+	unsigned long irq = swap_cluster_lock(ci);
+	for (unsigned i = 0; i < nr; i++) {
+		u64 tb = swap_table_get(ci->table, first + i);
+		ASSERT(swp_tb_is_folio(tb) && swp_tb_pfn(tb) == folio_pfn(folio) + i);
+		if (swp_tb_count(tb)) {
+			/* Back to swapped out; an extended count stays in the side table. */
+			swap_table_set(ci->table, first + i, swp_tb_mk_count(swp_tb_count(tb), 0));
+		} else {
+			swap_table_set(ci->table, first + i, 0);
+			freed++;
+		}
+	}
+	folio_clear_swapcache(folio);
+	folio->page.swap = 0;
+	if (freed) {
+		ci->count -= freed;
+		atomic_long_add(&si->inuse, -(long)freed);
+		swap_cluster_slots_freed(si, ci);
+	}
+	swap_cluster_unlock(ci, irq);
+	stat_inc(swap_cache_dels);
+	folio_put_refs(folio, (int)nr);
+}
+
+void swap_cache_replace(struct folio *old, struct folio *new_folio)
+{
+	ASSERT(folio_test_locked(old) && folio_test_locked(new_folio));
+	ASSERT(folio_test_swapcache(old) && !folio_test_swapcache(new_folio));
+	unsigned nr = (unsigned)folio_nr_pages(old);
+	ASSERT(folio_nr_pages(new_folio) == nr);
+	swp_entry_t entry = folio_swap_entry(old);
+	struct swap_info *si = swap_entry_info(entry);
+	ASSERT(si);
+	u64 offset = swp_offset(entry);
+	struct swap_cluster *ci = swap_offset_cluster(si, offset);
+	unsigned first = offset % swap_cluster_slots;
+	folio_ref_add(new_folio, (int)nr);
+	new_folio->page.swap = entry.val;
+	folio_set_swapcache(new_folio);
+	unsigned long irq = swap_cluster_lock(ci);
+	for (unsigned i = 0; i < nr; i++) {
+		u64 tb = swap_table_get(ci->table, first + i);
+		ASSERT(swp_tb_is_folio(tb) && swp_tb_pfn(tb) == folio_pfn(old) + i);
+		swap_table_set(ci->table, first + i,
+			       swp_tb_mk_folio(folio_pfn(new_folio) + i, swp_tb_count(tb)));
+	}
+	swap_cluster_unlock(ci, irq);
+	folio_clear_swapcache(old);
+	old->page.swap = 0;
+	folio_put_refs(old, (int)nr);
+}

@@ -1,0 +1,163 @@
+/*
+ * Swap counts: how many swap PTEs hold each slot, kept in the slot's own
+ * table word (and in the cluster's side table when the word is too
+ * small). fork duplicates (swap_dup), unmap and swap-in drop
+ * (swap_free_nr). A slot whose count reaches 0 is freed unless the swap
+ * cache still holds it; then swap_cache_del frees it.
+ *
+ * A swap PTE that names no device, a slot past the device's end or a free
+ * slot is a bad swap entry: reported with its value, counted as
+ * swap_bad_entry, and nothing changes (the caller decides what happens to
+ * its task).
+ */
+#include "kernel/errno.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
+#include "kernel/stats.h"
+#include "swap_cluster.h"
+#include "swap_table.h"
+
+DEFINE_STAT_COUNTER(swap_bad_entry);
+DEFINE_STAT_COUNTER(swap_dups);
+DEFINE_STAT_COUNTER(swap_slots_freed);
+
+#define SWAP_BAD_REPORTS 20 /* messages; the counter keeps counting */
+
+static int swap_report_bad(swp_entry_t entry, const char *why)
+{
+	if (stat_read(swap_bad_entry) < SWAP_BAD_REPORTS)
+		pr_warn("swap: bad swap entry type %u offset %#lx: %s\n", swp_type(entry),
+			(unsigned long)swp_offset(entry), why);
+	stat_inc(swap_bad_entry);
+	return -EINVAL;
+}
+
+int swap_dup(swp_entry_t entry)
+{
+	struct swap_info *si = swap_entry_info(entry);
+	if (!si)
+		return -ENOENT;
+	u64 offset = swp_offset(entry);
+	struct swap_cluster *ci = swap_offset_cluster(si, offset);
+	unsigned off = offset % swap_cluster_slots;
+	unsigned long irq = swap_cluster_lock(ci);
+	int err = -ENOENT;
+	u64 tb = ci->table ? swap_table_get(ci->table, off) : 0;
+	if (!swp_tb_is_free(tb)) {
+		unsigned long count = swap_cluster_count_of(ci, off, tb);
+		u64 ntb = swap_cluster_set_count(si, ci, off, tb, count + 1, &err);
+		if (!err) {
+			swap_table_set(ci->table, off, ntb);
+			stat_inc(swap_dups);
+		}
+	}
+	swap_cluster_unlock(ci, irq);
+	return err;
+}
+
+/* Drop one count from each of nr slots of one cluster, from off. */
+static int swap_cluster_put(struct swap_info *si, struct swap_cluster *ci, unsigned off,
+			    unsigned nr)
+{
+	int ret = 0;
+	unsigned freed = 0;
+	u64 first = swap_cluster_first(si, ci);
+	unsigned long irq = swap_cluster_lock(ci);
+	for (unsigned i = 0; i < nr; i++, off++) {
+		swp_entry_t e = swp_entry(si->type, first + off);
+		u64 tb = ci->table ? swap_table_get(ci->table, off) : 0;
+		unsigned long count = swap_cluster_count_of(ci, off, tb);
+		if (count == 0) {
+			ret = swap_report_bad(e, swp_tb_is_free(tb) ? "the slot is free"
+								   : "no swap PTE holds it");
+			continue;
+		}
+		if (count == 1 && swp_tb_is_count(tb)) {
+			swap_table_set(ci->table, off, 0);
+			freed++;
+			continue;
+		}
+		int err;
+		u64 ntb = swap_cluster_set_count(si, ci, off, tb, count - 1, &err);
+		ASSERT(!err); /* a smaller count never needs memory */
+		swap_table_set(ci->table, off, ntb);
+	}
+	if (freed) {
+		ci->count -= freed;
+		atomic_long_add(&si->inuse, -(long)freed);
+		stat_add(swap_slots_freed, freed);
+		swap_cluster_slots_freed(si, ci);
+	}
+	swap_cluster_unlock(ci, irq);
+	return ret;
+}
+
+int swap_free_nr(swp_entry_t entry, unsigned nr)
+{
+	struct swap_info *si = swap_entry_info(entry);
+	u64 offset = swp_offset(entry);
+	if (!si)
+		return swap_report_bad(entry, "no swap device of that type is on, or past its end");
+	if (offset + nr > si->nr_slots)
+		return swap_report_bad(entry, "the range runs past the device's end");
+	int ret = 0;
+	while (nr) {
+		unsigned off = offset % swap_cluster_slots;
+		unsigned n = MIN(nr, swap_cluster_slots - off);
+		int err = swap_cluster_put(si, swap_offset_cluster(si, offset), off, n);
+		if (err)
+			ret = err;
+		offset += n;
+		nr -= n;
+	}
+	return ret;
+}
+
+unsigned long swap_count(swp_entry_t entry)
+{
+	struct swap_info *si = swap_entry_info(entry);
+	if (!si)
+		return 0;
+	u64 offset = swp_offset(entry);
+	struct swap_cluster *ci = swap_offset_cluster(si, offset);
+	unsigned off = offset % swap_cluster_slots;
+	unsigned long irq = swap_cluster_lock(ci);
+	u64 tb = ci->table ? swap_table_get(ci->table, off) : 0;
+	unsigned long count = swap_cluster_count_of(ci, off, tb);
+	swap_cluster_unlock(ci, irq);
+	return count;
+}
+
+bool swap_entry_valid(swp_entry_t entry)
+{
+	struct swap_info *si = swap_entry_info(entry);
+	if (!si)
+		return false;
+	u64 offset = swp_offset(entry);
+	struct swap_cluster *ci = swap_offset_cluster(si, offset);
+	unsigned long irq = swap_cluster_lock(ci);
+	bool used = ci->table && !swp_tb_is_free(swap_table_get(ci->table, offset % swap_cluster_slots));
+	swap_cluster_unlock(ci, irq);
+	return used;
+}
+
+s64 swap_next_used(unsigned type, u64 from)
+{
+	struct swap_info *si = swap_entry_info(swp_entry(type, 0));
+	if (!si)
+		return -ENOENT;
+	for (u64 offset = from; offset < si->nr_slots;) {
+		struct swap_cluster *ci = swap_offset_cluster(si, offset);
+		unsigned off = offset % swap_cluster_slots;
+		unsigned long irq = swap_cluster_lock(ci);
+		for (; ci->table && ci->count && off < swap_cluster_slots; off++) {
+			if (!swp_tb_is_free(swap_table_get(ci->table, off))) {
+				swap_cluster_unlock(ci, irq);
+				return (s64)(swap_cluster_first(si, ci) + off);
+			}
+		}
+		swap_cluster_unlock(ci, irq);
+		offset = swap_cluster_first(si, ci) + swap_cluster_slots;
+	}
+	return -ENOENT;
+}
