@@ -119,11 +119,13 @@ TSAN_OBJS := $(patsubst %,$(TSANBUILD)/%.o,$(HSRCS))
 TSAN_TESTS := $(TSANBUILD)/swaplab-host-tests
 
 $(TSANBUILD)/%.c.o: %.c
+	$(call msg,TSANCC,$<)
 	@mkdir -p $(dir $@)
-	$(CC) $(TSAN_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(TSAN_CFLAGS) -c $< -o $@
 
 $(TSAN_TESTS): $(TSAN_OBJS)
-	$(CC) $(TSAN_CFLAGS) -o $@ $(TSAN_OBJS)
+	$(call msg,TSANLD,$@)
+	$(Q)$(CC) $(TSAN_CFLAGS) -o $@ $(TSAN_OBJS)
 
 -include $(TSAN_OBJS:.o=.d)
 
@@ -159,7 +161,7 @@ iso: deps $(ISO)
 $(ISO): $(KERNEL) tools/mkiso.sh
 	$(Q)tools/mkiso.sh $(KERNEL) $@ "$(CMDLINE)"
 
-test: deps $(KERNEL) $(HOST_TESTS) $(ISO)
+test: deps $(KERNEL) $(HOST_TESTS) $(TSAN_TESTS) $(ISO)
 	@tools/test.sh
 
 bench: deps $(KERNEL) swap-image

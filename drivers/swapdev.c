@@ -11,6 +11,7 @@
 #include "mm/kmalloc.h"
 #include "mm/page.h"
 #include "mm/page_alloc.h"
+#include "mm/swap.h"
 
 static const char *swap_name;
 static bool swap_format;
@@ -96,5 +97,6 @@ void swapdev_init(void)
 		return;
 	}
 	static struct swap_area_info info;
-	swapdev_open(bd, swap_format, &info);
+	if (swapdev_open(bd, swap_format, &info) == 0)
+		swapon(bd, &info, 0);
 }

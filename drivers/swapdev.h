@@ -17,7 +17,8 @@
  * written), -EIO (page 0 unreadable), -ENOSPC (device smaller than two
  * pages). Messages say which, prefixed "swap: NAME:". */
 int swapdev_open(struct blockdev *bd, bool allow_format, struct swap_area_info *info);
-/* The boot-time check of the device named by swap= (or vda). */
+/* The boot-time check of the device named by swap= (or vda), which is
+ * then switched on as swap (type 0, priority 0). */
 void swapdev_init(void);
 
 #endif

@@ -15,6 +15,7 @@
 #include "smp.h"
 #include "stats.h"
 #include "mm/page_alloc.h"
+#include "mm/swap.h"
 #include "drivers/drivers.h"
 
 void debug_crash_if_asked(void);
@@ -82,5 +83,7 @@ void start_kernel(struct bootinfo *bi)
 	debug_crash_if_asked();
 	boot_us = arch_time_ns() / 1000;
 	int failed = ktest_glob ? ktest_run(ktest_glob) : default_job();
+	if (swap_boot_end() != 0)
+		failed++;
 	kernel_poweroff(failed == 0 ? 0 : 1);
 }

@@ -101,6 +101,9 @@ int swap_check(void);
 /* Print the per-device report (slots per order, clusters per list, table
  * bytes, metadata per slot). */
 void swap_report(void);
+/* End of the boot: swap.report=1 prints swap_report(), swap.check=1 runs
+ * swap_check(); returns the check's problems (0 when not asked). */
+int swap_boot_end(void);
 /* Metadata bytes (headers + tables + side tables) per in-use slot and per
  * free slot, in hundredths, over every device that is on (0 if none). */
 u64 swap_meta_centi_per_used_slot(void);

@@ -8,9 +8,9 @@
  * device lock (si->lock) is taken only to move clusters between lists.
  * When the current cluster has no room, a new one is isolated: from
  * nonfull[order], else the free list (its table allocated then, seed
- * 002), else frag[order]. As a last resort any partly used cluster of
- * another order with a suitable free range serves (counted as
- * swap_alloc_steal). When no run of the order exists anywhere, the caller
+ * 002), else frag[order]. As a last resort a suitable free range in a
+ * cluster of another order, or in another CPU's current cluster, serves
+ * (counted as swap_alloc_steal). When no run of the order exists anywhere, the caller
  * gets -ENOSPC and swap_alloc_order_fail rises, so reclaim can split the
  * folio. Devices are tried by priority, highest first.
  *
@@ -168,30 +168,46 @@ static struct swap_cluster *isolate_cluster(struct swap_info *si, unsigned order
 	return ci;
 }
 
-/*
- * Last resort: a free range of the order inside a partly used cluster of
- * another order (after random frees, an order-0 cluster may hold aligned
- * free runs). The cluster keeps its list and its order. si->lock is held
- * across the walk, so clusters only trylock.
- */
-static int steal_run(struct swap_info *si, unsigned order, struct folio *folio, u64 *offset)
+/* A run of the order in one of cpu's current clusters (other orders when
+ * cpu is this CPU). Takes that CPU's swap_pcp lock; interrupts are off. */
+static int steal_from_current(struct swap_info *si, unsigned cpu, unsigned order,
+			      struct folio *folio, u64 *offset)
 {
-	unsigned cpu = arch_cpu_id();
+	int ret = -ENOSPC;
+	spin_lock(swap_pcp_lock(cpu));
 	for (unsigned o = 0; o < SWAP_NR_ORDERS; o++) {
 		u32 idx = si->pcp_cluster[cpu][o];
-		if (o == order || !idx)
+		if ((o == order && cpu == arch_cpu_id()) || !idx)
 			continue;
 		struct swap_cluster *ci = &si->clusters[idx - 1];
 		spin_lock(&ci->lock);
 		int off = cluster_find_run(si, ci, order, 0);
 		if (off >= 0) {
 			cluster_take_run(si, ci, (unsigned)off, order, folio);
-			spin_unlock(&ci->lock);
 			*offset = swap_cluster_first(si, ci) + (unsigned)off;
-			return 0;
+			ret = 0;
 		}
 		spin_unlock(&ci->lock);
+		if (ret == 0)
+			break;
 	}
+	spin_unlock(swap_pcp_lock(cpu));
+	return ret;
+}
+
+/*
+ * Last resort: a free range of the order inside a partly used cluster
+ * that serves another order (after random frees, an order-0 cluster may
+ * hold aligned free runs), or inside another CPU's current cluster. The
+ * cluster keeps its list, its owner and its order. Called with no swap
+ * lock held and interrupts off; takes one CPU's swap_pcp lock at a time,
+ * and only tries cluster locks while si->lock is held.
+ */
+static int steal_run(struct swap_info *si, unsigned order, struct folio *folio, u64 *offset)
+{
+	unsigned me = arch_cpu_id();
+	if (steal_from_current(si, me, order, folio, offset) == 0)
+		return 0;
 	spin_lock(&si->lock);
 	for (unsigned o = 0; o < SWAP_NR_ORDERS * 2; o++) {
 		struct list_head *list = o < SWAP_NR_ORDERS ? &si->nonfull[o]
@@ -216,6 +232,9 @@ static int steal_run(struct swap_info *si, unsigned order, struct folio *folio, 
 		}
 	}
 	spin_unlock(&si->lock);
+	for (unsigned cpu = 0; cpu < NR_CPUS_MAX; cpu++)
+		if (cpu != me && steal_from_current(si, cpu, order, folio, offset) == 0)
+			return 0;
 	return -ENOSPC;
 }
 
@@ -296,11 +315,12 @@ static int swap_alloc_on(struct swap_info *si, unsigned order, struct folio *fol
 		ret = 0;
 		break;
 	}
+	spin_unlock(swap_pcp_lock(arch_cpu_id()));
 	if (ret == -ENOSPC && steal_run(si, order, folio, offset) == 0) {
 		stat_inc(swap_alloc_steal);
 		ret = 0;
 	}
-	spin_unlock_irqrestore(swap_pcp_lock(arch_cpu_id()), irq);
+	arch_irq_restore(irq);
 	return ret;
 }
 

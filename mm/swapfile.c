@@ -13,6 +13,7 @@
  *                          when it is empty again (default, seed 002)
  *   swap.check=1           run swap_check() at every swapoff and at the
  *                          end of the boot; a failure fails the boot
+ *   swap.report=1          print swap_report() at the end of the boot
  */
 #include "drivers/blockdev.h"
 #include "drivers/swapdev.h"
@@ -34,6 +35,7 @@ LIST_HEAD(swap_avail);
 unsigned swap_cluster_slots = 512;
 static bool table_alloc_static;
 bool swap_check_on_request;
+static bool swap_report_on_request;
 
 static int parse_cluster_slots(const char *val, size_t len)
 {
@@ -65,6 +67,19 @@ KPARAM_FN(swap_table_alloc, "swap.table_alloc", parse_table_alloc,
 	  "static (every cluster's table at swapon) or dynamic (on first use, freed when empty; default)");
 KPARAM_BOOL(swap_check, "swap.check", &swap_check_on_request,
 	    "check the swap accounting at every swapoff and at the end of the boot");
+KPARAM_BOOL(swap_report, "swap.report", &swap_report_on_request,
+	    "print the swap devices' slots, clusters and metadata at the end of the boot");
+
+int swap_boot_end(void)
+{
+	if (swap_report_on_request)
+		swap_report();
+	if (!swap_check_on_request)
+		return 0;
+	int problems = swap_check();
+	pr_info("swap: accounting check at the end of the boot: %d problems\n", problems);
+	return problems;
+}
 
 /* Test helpers change the mode between swapons. */
 void swap_set_table_alloc_static(bool on)

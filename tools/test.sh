@@ -19,12 +19,17 @@ mk() { # mk NAME COMMAND...
 }
 
 mk 00-host "$host '*' 2>&1 | tee build/test-logs/host.log; exit \${PIPESTATUS[0]}"
+# The concurrent swap-table tests again under ThreadSanitizer.
+mk 01-host-tsan "build/host-tsan/swaplab-host-tests 'swap_table_smp.*' 2>&1 | tee build/test-logs/host-tsan.log; exit \${PIPESTATUS[0]}"
 for machine in q35 pc; do
 	for smp in 1 4; do
 		mk "10-kernel-$machine-smp$smp" \
 			"MACHINE=$machine SMP=$smp MEM=512M TIMEOUT=600 tools/boot-test.sh kernel-$machine-smp$smp --kernel $kernel -- ktest=* ${CMDLINE:-}"
 	done
 done
+# The swap table on 8 CPUs, with the accounting check at the end of the boot.
+mk 11-kernel-q35-smp8-swap \
+	"MACHINE=q35 SMP=8 MEM=512M TIMEOUT=600 tools/boot-test.sh kernel-q35-smp8-swap --kernel $kernel -- 'ktest=swap_table*' swap.check=1 swap.report=1 ${CMDLINE:-}"
 tools/mkiso.sh "$kernel" "build/$ARCH/test.iso" 'ktest=*' >/dev/null || exit 1
 mk 20-iso-bios "MACHINE=pc SMP=2 TIMEOUT=300 tools/boot-test.sh iso-bios --iso build/$ARCH/test.iso"
 if [ -e /usr/share/OVMF/OVMF_CODE.fd ]; then
