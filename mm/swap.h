@@ -52,6 +52,8 @@ int folio_alloc_swap(struct folio *folio);
 /* 2^order slots each swapped out with count 1, for callers without a folio
  * (tests, experiments). Same errors. */
 int swap_alloc(unsigned order, swp_entry_t *entry);
+/* The same on one device only (-ENOSPC as well when type is not on). */
+int swap_alloc_type(unsigned type, unsigned order, swp_entry_t *entry);
 
 /* --- counts (swap_count.c) -------------------------------------------------- */
 /* One more swap PTE holds entry (fork): 0, -ENOENT (free slot, bad entry),

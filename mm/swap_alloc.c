@@ -268,7 +268,7 @@ static int alloc_from_current(struct swap_info *si, unsigned cpu, unsigned order
 }
 
 /* Allocate on one device; *offset gets the first slot. */
-static int swap_alloc_on(struct swap_info *si, unsigned order, struct folio *folio, u64 *offset)
+static int swap_alloc_from(struct swap_info *si, unsigned order, struct folio *folio, u64 *offset)
 {
 	unsigned long irq = spin_lock_irqsave(swap_pcp_lock(arch_cpu_id()));
 	int ret = -ENOSPC;
@@ -348,7 +348,7 @@ void swap_pcp_drain(struct swap_info *si)
  * alloc_users count, which swapoff waits to fall to zero, so the snapshot
  * stays valid without holding swap_lock while allocating (which may sleep).
  */
-static int swap_alloc_slots(unsigned order, struct folio *folio, swp_entry_t *entry)
+static int swap_alloc_slots(int type, unsigned order, struct folio *folio, swp_entry_t *entry)
 {
 	if (order >= SWAP_NR_ORDERS || (1u << order) > swap_cluster_slots)
 		return -EINVAL;
@@ -357,6 +357,8 @@ static int swap_alloc_slots(unsigned order, struct folio *folio, swp_entry_t *en
 	unsigned long irq = spin_lock_irqsave(&swap_lock);
 	struct swap_info *si;
 	list_for_each_entry(si, &swap_avail, avail) {
+		if (type >= 0 && si->type != (unsigned)type)
+			continue;
 		atomic_inc(&si->alloc_users);
 		devs[n++] = si;
 	}
@@ -366,7 +368,7 @@ static int swap_alloc_slots(unsigned order, struct folio *folio, swp_entry_t *en
 	for (unsigned i = 0; i < n; i++) {
 		u64 offset;
 		if (ret != 0 && (devs[i]->flags & SWP_WRITEOK)) {
-			int err = swap_alloc_on(devs[i], order, folio, &offset);
+			int err = swap_alloc_from(devs[i], order, folio, &offset);
 			if (err == 0) {
 				*entry = swp_entry(devs[i]->type, offset);
 				ret = 0;
@@ -385,7 +387,12 @@ static int swap_alloc_slots(unsigned order, struct folio *folio, swp_entry_t *en
 
 int swap_alloc(unsigned order, swp_entry_t *entry)
 {
-	return swap_alloc_slots(order, NULL, entry);
+	return swap_alloc_slots(-1, order, NULL, entry);
+}
+
+int swap_alloc_type(unsigned type, unsigned order, swp_entry_t *entry)
+{
+	return swap_alloc_slots((int)type, order, NULL, entry);
 }
 
 int folio_alloc_swap(struct folio *folio)
@@ -393,7 +400,7 @@ int folio_alloc_swap(struct folio *folio)
 	ASSERT(folio_test_locked(folio));
 	ASSERT(!folio_test_swapcache(folio));
 	swp_entry_t entry;
-	int err = swap_alloc_slots(folio_order(folio), folio, &entry);
+	int err = swap_alloc_slots(-1, folio_order(folio), folio, &entry);
 	if (err)
 		return err;
 	folio->page.swap = entry.val;

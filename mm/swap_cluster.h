@@ -155,6 +155,9 @@ unsigned long swap_cluster_count_of(struct swap_cluster *ci, unsigned off, u64 t
 u64 swap_cluster_set_count(struct swap_info *si, struct swap_cluster *ci, unsigned off, u64 tb,
 			   unsigned long count, int *err);
 
+/* Metadata per used and per free slot of one device, in hundredths. */
+void swap_meta_centi(struct swap_info *si, u64 *per_used, u64 *per_free);
+
 /* --- test hooks ----------------------------------------------------------------- */
 struct swap_test_hooks {
 	int fail_atomic_table_allocs;  /* make this many atomic table allocations fail */

@@ -5,6 +5,10 @@
  * (swap_free_nr). A slot whose count reaches 0 is freed unless the swap
  * cache still holds it; then swap_cache_del frees it.
  *
+ * Each function looks the device up inside an RCU read section: swapoff
+ * frees a device's clusters only after a grace period, so a caller with a
+ * stale entry reads a device that is still whole (or is told it is gone).
+ *
  * A swap PTE that names no device, a slot past the device's end or a free
  * slot is a bad swap entry: reported with its value, counted as
  * swap_bad_entry, and nothing changes (the caller decides what happens to
@@ -13,6 +17,7 @@
 #include "kernel/errno.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/rcu.h"
 #include "kernel/stats.h"
 #include "swap_cluster.h"
 #include "swap_table.h"
@@ -32,7 +37,7 @@ static int swap_report_bad(swp_entry_t entry, const char *why)
 	return -EINVAL;
 }
 
-int swap_dup(swp_entry_t entry)
+static int __swap_dup(swp_entry_t entry)
 {
 	struct swap_info *si = swap_entry_info(entry);
 	if (!si)
@@ -52,6 +57,14 @@ int swap_dup(swp_entry_t entry)
 		}
 	}
 	swap_cluster_unlock(ci, irq);
+	return err;
+}
+
+int swap_dup(swp_entry_t entry)
+{
+	rcu_read_lock();
+	int err = __swap_dup(entry);
+	rcu_read_unlock();
 	return err;
 }
 
@@ -92,7 +105,7 @@ static int swap_cluster_put(struct swap_info *si, struct swap_cluster *ci, unsig
 	return ret;
 }
 
-int swap_free_nr(swp_entry_t entry, unsigned nr)
+static int __swap_free_nr(swp_entry_t entry, unsigned nr)
 {
 	struct swap_info *si = swap_entry_info(entry);
 	u64 offset = swp_offset(entry);
@@ -113,7 +126,15 @@ int swap_free_nr(swp_entry_t entry, unsigned nr)
 	return ret;
 }
 
-unsigned long swap_count(swp_entry_t entry)
+int swap_free_nr(swp_entry_t entry, unsigned nr)
+{
+	rcu_read_lock();
+	int err = __swap_free_nr(entry, nr);
+	rcu_read_unlock();
+	return err;
+}
+
+static unsigned long __swap_count(swp_entry_t entry)
 {
 	struct swap_info *si = swap_entry_info(entry);
 	if (!si)
@@ -128,7 +149,15 @@ unsigned long swap_count(swp_entry_t entry)
 	return count;
 }
 
-bool swap_entry_valid(swp_entry_t entry)
+unsigned long swap_count(swp_entry_t entry)
+{
+	rcu_read_lock();
+	unsigned long n = __swap_count(entry);
+	rcu_read_unlock();
+	return n;
+}
+
+static bool __swap_entry_valid(swp_entry_t entry)
 {
 	struct swap_info *si = swap_entry_info(entry);
 	if (!si)
@@ -141,7 +170,15 @@ bool swap_entry_valid(swp_entry_t entry)
 	return used;
 }
 
-s64 swap_next_used(unsigned type, u64 from)
+bool swap_entry_valid(swp_entry_t entry)
+{
+	rcu_read_lock();
+	bool valid = __swap_entry_valid(entry);
+	rcu_read_unlock();
+	return valid;
+}
+
+static s64 __swap_next_used(unsigned type, u64 from)
 {
 	struct swap_info *si = swap_entry_info(swp_entry(type, 0));
 	if (!si)
@@ -160,4 +197,12 @@ s64 swap_next_used(unsigned type, u64 from)
 		offset = swap_cluster_first(si, ci) + swap_cluster_slots;
 	}
 	return -ENOENT;
+}
+
+s64 swap_next_used(unsigned type, u64 from)
+{
+	rcu_read_lock();
+	s64 off = __swap_next_used(type, from);
+	rcu_read_unlock();
+	return off;
 }

@@ -63,23 +63,39 @@ static u64 centi(u64 a, u64 b)
 	return b ? (a * 100 + b / 2) / b : 0;
 }
 
+static u64 totals_centi_per_free_slot(const struct swap_totals *t)
+{
+	u64 free = t->usable - t->used;
+	return centi(t->header_bytes, t->usable) + (free ? centi(t->empty_table_bytes, free) : 0);
+}
+
+/* One rounding over the sum, not two. */
+static u64 totals_centi_per_used_slot(const struct swap_totals *t)
+{
+	if (!t->used)
+		return 0;
+	return (t->header_bytes * 100 * t->used + t->used_table_bytes * 100 * t->usable +
+		t->usable * t->used / 2) / (t->usable * t->used);
+}
+
 u64 swap_meta_centi_per_free_slot(void)
 {
 	struct swap_totals t;
-	if (!swap_totals(&t))
-		return 0;
-	u64 free = t.usable - t.used;
-	return centi(t.header_bytes, t.usable) + (free ? centi(t.empty_table_bytes, free) : 0);
+	return swap_totals(&t) ? totals_centi_per_free_slot(&t) : 0;
 }
 
 u64 swap_meta_centi_per_used_slot(void)
 {
 	struct swap_totals t;
-	if (!swap_totals(&t) || !t.used)
-		return 0;
-	/* One rounding over the sum, not two. */
-	return (t.header_bytes * 100 * t.used + t.used_table_bytes * 100 * t.usable +
-		t.usable * t.used / 2) / (t.usable * t.used);
+	return swap_totals(&t) ? totals_centi_per_used_slot(&t) : 0;
+}
+
+void swap_meta_centi(struct swap_info *si, u64 *per_used, u64 *per_free)
+{
+	struct swap_totals t = { 0 };
+	swap_totals_add(si, &t);
+	*per_used = totals_centi_per_used_slot(&t);
+	*per_free = totals_centi_per_free_slot(&t);
 }
 DEFINE_STAT_FN_CENTI(swap_meta_bytes_per_used_slot, swap_meta_centi_per_used_slot);
 DEFINE_STAT_FN_CENTI(swap_meta_bytes_per_free_slot, swap_meta_centi_per_free_slot);
@@ -134,20 +150,14 @@ static void swap_report_device(struct swap_info *si)
 			pr_info("swap: %s:   order %u: %lu clusters, %lu slots used, %lu free\n",
 				si->name, o, nclusters, used, free);
 	}
-	u64 free = t.usable - t.used;
-	pr_info("swap: %s: metadata: headers %lu B, tables %lu B (+%ld B in RCU grace), side tables %ld B; "
+	u64 per_used = totals_centi_per_used_slot(&t), per_free = totals_centi_per_free_slot(&t);
+	pr_info("swap: %s: metadata: headers %lu B, tables %lu B (+%ld B in RCU grace, all devices), side tables %ld B; "
 		"per used slot %lu.%02lu B, per free slot %lu.%02lu B\n",
 		si->name, (unsigned long)t.header_bytes,
 		(unsigned long)(t.used_table_bytes + t.empty_table_bytes), swap_table_bytes_in_rcu(),
-		atomic_long_read(&si->ext_bytes),
-		(unsigned long)(t.used ? (centi(t.header_bytes, t.usable) +
-					  centi(t.used_table_bytes, t.used)) / 100 : 0),
-		(unsigned long)(t.used ? (centi(t.header_bytes, t.usable) +
-					  centi(t.used_table_bytes, t.used)) % 100 : 0),
-		(unsigned long)((centi(t.header_bytes, t.usable) +
-				 (free ? centi(t.empty_table_bytes, free) : 0)) / 100),
-		(unsigned long)((centi(t.header_bytes, t.usable) +
-				 (free ? centi(t.empty_table_bytes, free) : 0)) % 100));
+		atomic_long_read(&si->ext_bytes), (unsigned long)(per_used / 100),
+		(unsigned long)(per_used % 100), (unsigned long)(per_free / 100),
+		(unsigned long)(per_free % 100));
 }
 
 void swap_report(void)

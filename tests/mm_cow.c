@@ -386,7 +386,7 @@ MM_COW_BOTH(fork_with_swap_ptes_clears_exclusive_in_parent_and_dups_counts)
 	mmt_begin(&b);
 	int saved = console_loglevel;
 	console_loglevel = LOG_ERR;
-	int type = swapt_on(bd, NULL, 0, 0);
+	int type = swapt_on(bd, NULL, 0, SWAPT_PRIO);
 	console_loglevel = saved;
 	KT_ASSERT(t, type >= 0);
 	struct mm *mm = mmt_mm(t, NPAGES);
@@ -394,7 +394,7 @@ MM_COW_BOTH(fork_with_swap_ptes_clears_exclusive_in_parent_and_dups_counts)
 	KT_EXPECT_EQ(t, mmt_write_range(mm, 0, 0, 16, 1), 0); /* some present pages too */
 	swp_entry_t e[4];
 	for (unsigned k = 0; k < 4; k++) {
-		KT_ASSERT_EQ(t, swap_alloc(0, &e[k]), 0); /* count 1: this swap PTE */
+		KT_ASSERT_EQ(t, swap_alloc_type((unsigned)type, 0, &e[k]), 0); /* count 1: this swap PTE */
 		pte_t pte = swp_entry_to_pte(e[k]);
 		if (k % 2 == 0)
 			pte = pte_swp_mkexclusive(pte);

@@ -41,7 +41,7 @@ static int quiet(void)
 static void fill_and_free(struct ktest *t, struct blockdev *bd, unsigned order)
 {
 	unsigned long base = swapt_settled_free();
-	int type = swapt_on(bd, NULL, 0, 0);
+	int type = swapt_on(bd, NULL, 0, SWAPT_PRIO);
 	KT_ASSERT(t, type >= 0);
 	struct swap_info *si = swapt_info(type);
 	unsigned nr = 1u << order;
@@ -51,11 +51,12 @@ static void fill_and_free(struct ktest *t, struct blockdev *bd, unsigned order)
 	KT_ASSERT(t, e && used);
 	u64 fails = stat_of("swap_alloc_order_fail"), n = 0;
 	int err;
-	while (n < max_runs && (err = swap_alloc(order, &e[n])) == 0) {
+	while (n < max_runs && (err = swap_alloc_type((unsigned)type, order, &e[n])) == 0) {
 		u64 off = swp_offset(e[n]);
-		KT_EXPECT_EQ(t, swp_type(e[n]), (unsigned)type);
 		KT_EXPECT_EQ(t, off % nr, 0);
-		KT_EXPECT(t, off + nr <= si->nr_slots);
+		if (!KT_EXPECT_EQ(t, swp_type(e[n]), (unsigned)type) ||
+		    !KT_EXPECT(t, off + nr <= si->nr_slots))
+			break; /* not ours: stop before the map below is overrun */
 		for (unsigned i = 0; i < nr; i++) {
 			KT_EXPECT(t, !swap_slot_is_bad(si, off + i));
 			KT_EXPECT_EQ(t, used[off + i]++, 0);
@@ -63,7 +64,7 @@ static void fill_and_free(struct ktest *t, struct blockdev *bd, unsigned order)
 		}
 		n++;
 	}
-	KT_EXPECT_EQ(t, swap_alloc(order, &e[0]) == -ENOSPC || n == max_runs, true);
+	KT_EXPECT_EQ(t, swap_alloc_type((unsigned)type, order, &e[0]) == -ENOSPC || n == max_runs, true);
 	KT_EXPECT(t, stat_of("swap_alloc_order_fail") > fails);
 	u64 want = (si->nr_clusters * (u64)(swap_cluster_slots / nr)) - 1; /* run with slot 0 */
 	KT_EXPECT_EQ(t, n, want);
@@ -108,14 +109,14 @@ KTEST(swap_table, alloc_order4_after_fragmentation)
 	KT_ASSERT(t, bd);
 	int saved = quiet();
 	unsigned long base = swapt_settled_free();
-	int type = swapt_on(bd, NULL, 0, 0);
+	int type = swapt_on(bd, NULL, 0, SWAPT_PRIO);
 	KT_ASSERT(t, type >= 0);
 	struct swap_info *si = swapt_info(type);
 	u64 slots = si->nr_slots;
 	u8 *held = kzalloc(slots, GFP_KERNEL);
 	KT_ASSERT(t, held);
 	swp_entry_t e;
-	while (swap_alloc(0, &e) == 0)
+	while (swap_alloc_type((unsigned)type, 0, &e) == 0)
 		held[swp_offset(e)] = 1;
 	KT_EXPECT_EQ(t, atomic_long_read(&si->inuse), (long)slots - 1);
 	u64 seed = 0x5eed5eedull;
@@ -132,12 +133,12 @@ KTEST(swap_table, alloc_order4_after_fragmentation)
 	long inuse = atomic_long_read(&si->inuse);
 	KT_EXPECT_EQ(t, swap_check(), 0);
 	u64 fails = stat_of("swap_alloc_order_fail");
-	KT_EXPECT_EQ(t, swap_alloc(4, &e), -ENOSPC);
+	KT_EXPECT_EQ(t, swap_alloc_type((unsigned)type, 4, &e), -ENOSPC);
 	KT_EXPECT_EQ(t, stat_of("swap_alloc_order_fail"), fails + 1);
 	KT_EXPECT_EQ(t, atomic_long_read(&si->inuse), inuse);
 	KT_EXPECT_EQ(t, swap_check(), 0);
 	/* Order 0 still works (the device is far from full). */
-	KT_ASSERT_EQ(t, swap_alloc(0, &e), 0);
+	KT_ASSERT_EQ(t, swap_alloc_type((unsigned)type, 0, &e), 0);
 	held[swp_offset(e)] = 1;
 
 	u64 block = 77; /* free block 77 entirely */
@@ -148,7 +149,7 @@ KTEST(swap_table, alloc_order4_after_fragmentation)
 		}
 	}
 	u64 steals = stat_of("swap_alloc_steal");
-	KT_ASSERT_EQ(t, swap_alloc(4, &e), 0);
+	KT_ASSERT_EQ(t, swap_alloc_type((unsigned)type, 4, &e), 0);
 	KT_EXPECT_EQ(t, swp_offset(e), block * 16);
 	KT_EXPECT_EQ(t, stat_of("swap_alloc_steal"), steals + 1);
 	KT_EXPECT_EQ(t, swap_check(), 0);
@@ -171,12 +172,12 @@ KTEST(swap_table, count_overflows_the_word_and_comes_back)
 	KT_ASSERT(t, bd);
 	int saved = quiet();
 	unsigned long base = swapt_settled_free();
-	int type = swapt_on(bd, NULL, 0, 0);
+	int type = swapt_on(bd, NULL, 0, SWAPT_PRIO);
 	KT_ASSERT(t, type >= 0);
 	struct swap_info *si = swapt_info(type);
 	swp_entry_t e, other;
-	KT_ASSERT_EQ(t, swap_alloc(0, &e), 0);
-	KT_ASSERT_EQ(t, swap_alloc(0, &other), 0);
+	KT_ASSERT_EQ(t, swap_alloc_type((unsigned)type, 0, &e), 0);
+	KT_ASSERT_EQ(t, swap_alloc_type((unsigned)type, 0, &other), 0);
 	const unsigned n = 1000;
 	for (unsigned i = 0; i < n; i++)
 		KT_ASSERT_EQ(t, swap_dup(e), 0);
@@ -212,13 +213,13 @@ KTEST(swap_table, header_slot_and_bad_pages_never_handed_out)
 	int saved = quiet();
 	unsigned long base = swapt_settled_free();
 	static const u32 bad[] = { 1000, 5, 511, 512, 4095 };
-	int type = swapt_on(bd, bad, 5, 0);
+	int type = swapt_on(bd, bad, 5, SWAPT_PRIO);
 	KT_ASSERT(t, type >= 0);
 	struct swap_info *si = swapt_info(type);
 	KT_EXPECT_EQ(t, si->nr_usable, si->nr_slots - 6);
 	swp_entry_t e;
 	u64 n = 0;
-	while (swap_alloc(0, &e) == 0) {
+	while (swap_alloc_type((unsigned)type, 0, &e) == 0) {
 		u64 off = swp_offset(e);
 		KT_EXPECT(t, off != 0 && off != 5 && off != 511 && off != 512 && off != 1000 &&
 			     off != 4095);
@@ -226,14 +227,14 @@ KTEST(swap_table, header_slot_and_bad_pages_never_handed_out)
 	}
 	KT_EXPECT_EQ(t, n, si->nr_usable);
 	KT_EXPECT_EQ(t, swap_check(), 0);
-	KT_EXPECT_EQ(t, swap_alloc(1, &e), -ENOSPC);
+	KT_EXPECT_EQ(t, swap_alloc_type((unsigned)type, 1, &e), -ENOSPC);
 	for (u64 off = 1; off < si->nr_slots; off++)
 		if (!swap_slot_is_bad(si, off))
 			KT_EXPECT_EQ(t, swap_put(swp_entry(type, off)), 0);
 	KT_EXPECT_EQ(t, atomic_long_read(&si->inuse), 0);
 	/* Order 9 runs: cluster 0 (slot 0, 5, 511) and 1 (512, 1000) are out. */
 	unsigned runs = 0;
-	while (swap_alloc(9, &e) == 0) {
+	while (swap_alloc_type((unsigned)type, 9, &e) == 0) {
 		KT_EXPECT(t, swp_offset(e) >= 1024 && swp_offset(e) != 3584);
 		runs++;
 	}
@@ -254,7 +255,7 @@ KTEST(swap_table, devices_used_by_priority)
 	KT_ASSERT(t, lo && hi);
 	int saved = quiet();
 	unsigned long base = swapt_settled_free();
-	int tlo = swapt_on(lo, NULL, 0, 5), thi = swapt_on(hi, NULL, 0, 10);
+	int tlo = swapt_on(lo, NULL, 0, SWAPT_PRIO + 5), thi = swapt_on(hi, NULL, 0, SWAPT_PRIO + 10);
 	KT_ASSERT(t, tlo >= 0 && thi >= 0);
 	KT_EXPECT_EQ(t, swapon_blockdev(hi, 1), -EBUSY);
 	swp_entry_t e;
@@ -283,11 +284,11 @@ KTEST(swap_table, bad_entries_are_reported_and_counted)
 	struct blockdev *bd = swapt_device("swt-small", SMALL_BYTES);
 	KT_ASSERT(t, bd);
 	int saved = quiet();
-	int type = swapt_on(bd, NULL, 0, 0);
+	int type = swapt_on(bd, NULL, 0, SWAPT_PRIO);
 	KT_ASSERT(t, type >= 0);
 	u64 bad = stat_of("swap_bad_entry");
 	swp_entry_t e;
-	KT_ASSERT_EQ(t, swap_alloc(0, &e), 0);
+	KT_ASSERT_EQ(t, swap_alloc_type((unsigned)type, 0, &e), 0);
 	swp_entry_t free_slot = swp_entry(type, swp_offset(e) + 1);
 	KT_EXPECT_EQ(t, swap_put(free_slot), -EINVAL);
 	KT_EXPECT_EQ(t, swap_dup(free_slot), -ENOENT);
@@ -308,11 +309,11 @@ KTEST(swap_table, check_catches_a_lost_cluster)
 	struct blockdev *bd = swapt_device("swt-small", SMALL_BYTES);
 	KT_ASSERT(t, bd);
 	int saved = quiet();
-	int type = swapt_on(bd, NULL, 0, 0);
+	int type = swapt_on(bd, NULL, 0, SWAPT_PRIO);
 	KT_ASSERT(t, type >= 0);
 	struct swap_info *si = swapt_info(type);
 	swp_entry_t e;
-	KT_ASSERT_EQ(t, swap_alloc(0, &e), 0);
+	KT_ASSERT_EQ(t, swap_alloc_type((unsigned)type, 0, &e), 0);
 	KT_EXPECT_EQ(t, swap_check(), 0);
 	console_loglevel = LOG_EMERG; /* the problems are expected */
 	swap_test_lose_cluster(si, 5); /* a free one */
@@ -344,11 +345,11 @@ KTEST(swap_table, swap_cache_add_get_del_on_the_table)
 	KT_ASSERT(t, bd);
 	int saved = quiet();
 	unsigned long base = swapt_settled_free();
-	int type = swapt_on(bd, NULL, 0, 0);
+	int type = swapt_on(bd, NULL, 0, SWAPT_PRIO);
 	KT_ASSERT(t, type >= 0);
 	struct swap_info *si = swapt_info(type);
 	swp_entry_t e;
-	KT_ASSERT_EQ(t, swap_alloc(2, &e), 0);
+	KT_ASSERT_EQ(t, swap_alloc_type((unsigned)type, 2, &e), 0);
 	struct folio *f = folio_alloc(GFP_KERNEL, 2), *g = folio_alloc(GFP_KERNEL, 2);
 	KT_ASSERT(t, f && g);
 	KT_EXPECT(t, swap_cache_get(e) == NULL);
@@ -404,7 +405,7 @@ KTEST(swap_table, folio_alloc_swap_caches_the_folio)
 	KT_ASSERT(t, bd);
 	int saved = quiet();
 	unsigned long base = swapt_settled_free();
-	int type = swapt_on(bd, NULL, 0, 0);
+	int type = swapt_on(bd, NULL, 0, SWAPT_PRIO);
 	KT_ASSERT(t, type >= 0);
 	struct folio *f = folio_alloc(GFP_KERNEL, 3);
 	KT_ASSERT(t, f);
@@ -436,13 +437,16 @@ KTEST(swap_table, folio_alloc_swap_caches_the_folio)
  * most 8.1 bytes per used slot, 0.1 per free slot); and static tables,
  * which cost 8 bytes per slot whether used or not, for contrast.
  */
-static void meta_point(struct ktest *t, const char *what, bool used_target)
+static void meta_point(struct ktest *t, struct swap_info *si, const char *what, bool used_target)
 {
-	u64 used = swap_meta_centi_per_used_slot(), free = swap_meta_centi_per_free_slot();
+	u64 used, free;
+	swap_meta_centi(si, &used, &free);
 	ktest_diag(t, "%s: swap_meta_bytes_per_used_slot %lu.%02lu swap_meta_bytes_per_free_slot %lu.%02lu",
 		   what, (unsigned long)(used / 100), (unsigned long)(used % 100),
 		   (unsigned long)(free / 100), (unsigned long)(free % 100));
 	KT_EXPECT(t, free <= 10);
+	if (!used_target)
+		KT_EXPECT_EQ(t, used, 0);
 	if (used_target)
 		KT_EXPECT(t, used > 800 && used <= 810);
 }
@@ -453,20 +457,19 @@ KTEST(swap_table, metadata_bytes_per_slot_empty_half_full)
 	KT_ASSERT(t, bd);
 	int saved = quiet();
 	unsigned long base = swapt_settled_free();
-	int type = swapt_on(bd, NULL, 0, 0);
+	int type = swapt_on(bd, NULL, 0, SWAPT_PRIO);
 	KT_ASSERT(t, type >= 0);
 	struct swap_info *si = swapt_info(type);
-	meta_point(t, "empty", false);
-	KT_EXPECT_EQ(t, swap_meta_centi_per_used_slot(), 0);
+	meta_point(t, si, "empty", false);
 	swp_entry_t e;
 	u64 n = 0;
-	while (n < si->nr_usable / 2 && swap_alloc(0, &e) == 0)
+	while (n < si->nr_usable / 2 && swap_alloc_type((unsigned)type, 0, &e) == 0)
 		n++;
-	meta_point(t, "half", true);
-	while (swap_alloc(0, &e) == 0)
+	meta_point(t, si, "half", true);
+	while (swap_alloc_type((unsigned)type, 0, &e) == 0)
 		n++;
 	KT_EXPECT_EQ(t, n, si->nr_usable);
-	meta_point(t, "full", true);
+	meta_point(t, si, "full", true);
 	swap_report();
 	for (u64 off = 1; off < si->nr_slots; off++)
 		swap_put(swp_entry(type, off));
@@ -474,17 +477,18 @@ KTEST(swap_table, metadata_bytes_per_slot_empty_half_full)
 
 	/* Static tables: every cluster's table from swapon on. */
 	swap_set_table_alloc_static(true);
-	type = swapt_on(bd, NULL, 0, 0);
+	type = swapt_on(bd, NULL, 0, SWAPT_PRIO);
 	swap_set_table_alloc_static(false);
 	KT_ASSERT(t, type >= 0);
 	si = swapt_info(type);
 	KT_EXPECT_EQ(t, atomic_long_read(&si->table_bytes),
 		     si->nr_clusters * (long)(PAGE_SIZE << swap_table_order()));
-	u64 free = swap_meta_centi_per_free_slot();
+	u64 used, free;
+	swap_meta_centi(si, &used, &free);
 	ktest_diag(t, "static, empty: swap_meta_bytes_per_free_slot %lu.%02lu",
 		   (unsigned long)(free / 100), (unsigned long)(free % 100));
 	KT_EXPECT(t, free > 800);
-	KT_ASSERT_EQ(t, swap_alloc(0, &e), 0);
+	KT_ASSERT_EQ(t, swap_alloc_type((unsigned)type, 0, &e), 0);
 	KT_EXPECT_EQ(t, swap_put(e), 0);
 	swap_pcp_drain(si); /* an empty cluster keeps its static table */
 	KT_EXPECT_EQ(t, atomic_long_read(&si->table_bytes),
@@ -503,20 +507,78 @@ KTEST(swap_table, cluster_slots_parameter)
 	int saved = quiet();
 	unsigned long base = swapt_settled_free();
 	KT_EXPECT_EQ(t, swap_set_cluster_slots(100), -EINVAL);
-	KT_ASSERT_EQ(t, swap_set_cluster_slots(64), 0);
-	int type = swapt_on(bd, NULL, 0, 0);
+	int err = swap_set_cluster_slots(64);
+	if (err == -EBUSY) { /* the size is global: the boot's device is on */
+		console_loglevel = saved;
+		ktest_skip(t, "another swap device is on");
+		return;
+	}
+	KT_ASSERT_EQ(t, err, 0);
+	int type = swapt_on(bd, NULL, 0, SWAPT_PRIO);
 	KT_EXPECT_EQ(t, swap_set_cluster_slots(128), -EBUSY);
 	KT_ASSERT(t, type >= 0);
 	struct swap_info *si = swapt_info(type);
 	KT_EXPECT_EQ(t, si->nr_clusters, 4096 / 64);
 	swp_entry_t e;
-	KT_EXPECT_EQ(t, swap_alloc(7, &e), -EINVAL);
-	KT_ASSERT_EQ(t, swap_alloc(6, &e), 0);
+	KT_EXPECT_EQ(t, swap_alloc_type((unsigned)type, 7, &e), -EINVAL);
+	KT_ASSERT_EQ(t, swap_alloc_type((unsigned)type, 6, &e), 0);
 	KT_EXPECT_EQ(t, swp_offset(e) % 64, 0);
 	KT_EXPECT_EQ(t, swap_check(), 0);
 	KT_EXPECT_EQ(t, swap_free_nr(e, 64), 0);
 	KT_EXPECT_EQ(t, swapoff((unsigned)type), 0);
 	KT_EXPECT_EQ(t, swap_set_cluster_slots(512), 0);
+	console_loglevel = saved;
+	KT_EXPECT_EQ(t, swapt_settled_free(), base);
+}
+
+/* swapoff's walk: every used slot (swapped out or cached), in order. */
+KTEST(swap_table, next_used_walks_every_used_slot)
+{
+	struct blockdev *bd = swapt_device("swt-small", SMALL_BYTES);
+	KT_ASSERT(t, bd);
+	int saved = quiet();
+	unsigned long base = swapt_settled_free();
+	int type = swapt_on(bd, NULL, 0, SWAPT_PRIO);
+	KT_ASSERT(t, type >= 0);
+	KT_EXPECT_EQ(t, swap_next_used((unsigned)type, 0), -ENOENT);
+	swp_entry_t e[40];
+	for (unsigned i = 0; i < 40; i++)
+		KT_ASSERT_EQ(t, swap_alloc_type((unsigned)type, 0, &e[i]), 0);
+	for (unsigned i = 0; i < 40; i++) /* keep every third */
+		if (i % 3)
+			KT_EXPECT_EQ(t, swap_put(e[i]), 0);
+	struct folio *f = folio_alloc(GFP_KERNEL, 4);
+	KT_ASSERT(t, f);
+	folio_lock(f);
+	KT_ASSERT_EQ(t, folio_alloc_swap(f), 0); /* 16 cached slots, count 0 */
+	unsigned found = 0, cached = 0;
+	s64 prev = -1;
+	for (s64 off = swap_next_used((unsigned)type, 0); off >= 0;
+	     off = swap_next_used((unsigned)type, (u64)off + 1)) {
+		KT_EXPECT(t, off > prev);
+		prev = off;
+		swp_entry_t x = swp_entry((unsigned)type, (u64)off);
+		KT_EXPECT(t, swap_entry_valid(x));
+		struct folio *got = swap_cache_get(x);
+		if (got) {
+			KT_EXPECT(t, got == f);
+			folio_put(got);
+			cached++;
+		} else {
+			KT_EXPECT_EQ(t, swap_count(x), 1);
+		}
+		found++;
+	}
+	KT_EXPECT_EQ(t, found, 14 + 16);
+	KT_EXPECT_EQ(t, cached, 16);
+	KT_EXPECT_EQ(t, swap_next_used((unsigned)type + 1, 0), -ENOENT);
+	swap_cache_del(f);
+	folio_unlock(f);
+	folio_put(f);
+	for (unsigned i = 0; i < 40; i += 3)
+		KT_EXPECT_EQ(t, swap_put(e[i]), 0);
+	KT_EXPECT_EQ(t, swap_next_used((unsigned)type, 0), -ENOENT);
+	KT_EXPECT_EQ(t, swapoff((unsigned)type), 0);
 	console_loglevel = saved;
 	KT_EXPECT_EQ(t, swapt_settled_free(), base);
 }

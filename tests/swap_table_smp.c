@@ -70,7 +70,7 @@ static int smp_worker_fn(void *arg)
 		}
 		unsigned order = (unsigned)(swapt_rand(&w->seed) % 5);
 		swp_entry_t e;
-		int err = swap_alloc(order, &e);
+		int err = swap_alloc_type(w->type, order, &e);
 		if (err == -ENOSPC) {
 			w->enospc++;
 			continue;
@@ -107,7 +107,7 @@ KTEST(swap_table_smp, cpus_allocate_and_free_concurrently_check_every_round)
 	int saved = console_loglevel;
 	console_loglevel = LOG_ERR;
 	unsigned long base = swapt_settled_free();
-	int type = swapt_on(bd, NULL, 0, 0);
+	int type = swapt_on(bd, NULL, 0, SWAPT_PRIO);
 	KT_ASSERT(t, type >= 0);
 	struct swap_info *si = swapt_info(type);
 	unsigned ncpu = MIN(nr_cpus_online, (unsigned)NR_CPUS_MAX);
@@ -183,7 +183,7 @@ KTEST(swap_table_smp, lookup_races_the_free_of_its_table)
 	int saved = console_loglevel;
 	console_loglevel = LOG_ERR;
 	unsigned long base = swapt_settled_free();
-	int type = swapt_on(bd, NULL, 0, 0);
+	int type = swapt_on(bd, NULL, 0, SWAPT_PRIO);
 	KT_ASSERT(t, type >= 0);
 	struct swap_info *si = swapt_info(type);
 	struct folio *f = folio_alloc(GFP_KERNEL, 0);
@@ -246,6 +246,7 @@ static void seed002_migrate(void)
 }
 
 struct seed002_arg {
+	unsigned type;
 	swp_entry_t e;
 	int err;
 	unsigned cpu_after;
@@ -254,7 +255,7 @@ struct seed002_arg {
 static int seed002_alloc(void *p)
 {
 	struct seed002_arg *a = p;
-	a->err = swap_alloc(0, &a->e);
+	a->err = swap_alloc_type(a->type, 0, &a->e);
 	a->cpu_after = arch_cpu_id();
 	return 0;
 }
@@ -268,11 +269,11 @@ static int run_alloc_on(unsigned cpu, struct seed002_arg *a)
 static void seed002_case(struct ktest *t, struct blockdev *bd, bool bug)
 {
 	unsigned long base = swapt_settled_free();
-	int type = swapt_on(bd, NULL, 0, 0);
+	int type = swapt_on(bd, NULL, 0, SWAPT_PRIO);
 	KT_ASSERT(t, type >= 0);
 	struct swap_info *si = swapt_info(type);
 	unsigned a_cpu = arch_cpu_id(), b_cpu = test_other_cpu();
-	struct seed002_arg on_b = { { 0 }, -1, 0 }, on_a = { { 0 }, -1, 0 };
+	struct seed002_arg on_b = { (unsigned)type, { 0 }, -1, 0 }, on_a = { (unsigned)type, { 0 }, -1, 0 };
 	KT_ASSERT_EQ(t, run_alloc_on(b_cpu, &on_b), 0);
 	KT_ASSERT_EQ(t, on_b.err, 0);
 	KT_EXPECT(t, si->pcp_cluster[b_cpu][0] != 0);

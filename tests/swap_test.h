@@ -16,6 +16,10 @@
 #include "mm/swap.h"
 #include "mm/swap_cluster.h"
 
+/* Test devices go before the boot's swap device (priority 0), so that
+ * folio_alloc_swap, which takes any device, uses them. */
+#define SWAPT_PRIO 100
+
 static inline struct blockdev *swapt_device(const char *name, u64 bytes)
 {
 	struct blockdev *bd = blockdev_get(name);
