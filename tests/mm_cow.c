@@ -380,15 +380,13 @@ static void install_swap_pte(struct mm *mm, unsigned long addr, pte_t pte)
 
 MM_COW_BOTH(fork_with_swap_ptes_clears_exclusive_in_parent_and_dups_counts)
 {
-	struct blockdev *bd = swapt_device("swt-cow", 2ul << 20);
-	KT_ASSERT(t, bd);
+	KT_ASSERT(t, swapt_device("swt-cow", 2ul << 20)); /* RAM devices stay: before the baseline */
 	struct mmt_baseline b;
 	mmt_begin(&b);
-	int saved = console_loglevel;
-	console_loglevel = LOG_ERR;
-	int type = swapt_on(bd, NULL, 0, SWAPT_PRIO);
-	console_loglevel = saved;
-	KT_ASSERT(t, type >= 0);
+	struct swapt s;
+	if (!swapt_begin(t, &s, "swt-cow", 2ul << 20, NULL, 0, SWAPT_PRIO))
+		return;
+	int type = s.type;
 	struct mm *mm = mmt_mm(t, NPAGES);
 	KT_ASSERT(t, mm);
 	KT_EXPECT_EQ(t, mmt_write_range(mm, 0, 0, 16, 1), 0); /* some present pages too */
@@ -420,8 +418,8 @@ MM_COW_BOTH(fork_with_swap_ptes_clears_exclusive_in_parent_and_dups_counts)
 	KT_EXPECT_EQ(t, swap_count(e[0]), 0);
 	KT_EXPECT(t, !swap_entry_valid(e[0]));
 	mm_put(mm);
-	KT_EXPECT_EQ(t, atomic_long_read(&swapt_info(type)->inuse), 0);
-	KT_EXPECT_EQ(t, swapoff((unsigned)type), 0);
+	KT_EXPECT_EQ(t, atomic_long_read(&s.si->inuse), 0);
+	swapt_end(t, &s);
 	mmt_end(t, &b);
 }
 

@@ -23,14 +23,6 @@ static u64 stat_of(const char *name)
 	return v;
 }
 
-/* Quiet swap messages for tests that make many of them on purpose. */
-static int quiet(void)
-{
-	int saved = console_loglevel;
-	console_loglevel = LOG_ERR;
-	return saved;
-}
-
 /*
  * Allocate runs of one order until the device says -ENOSPC: every run is
  * aligned, inside the device, never a hole, never handed out twice, and
@@ -38,12 +30,13 @@ static int quiet(void)
  * runs, but cluster 0 loses the run holding slot 0). Then free them all:
  * every table comes back.
  */
-static void fill_and_free(struct ktest *t, struct blockdev *bd, unsigned order)
+static void fill_and_free(struct ktest *t, unsigned order)
 {
-	unsigned long base = swapt_settled_free();
-	int type = swapt_on(bd, NULL, 0, SWAPT_PRIO);
-	KT_ASSERT(t, type >= 0);
-	struct swap_info *si = swapt_info(type);
+	struct swapt s;
+	if (!swapt_begin(t, &s, "swt-small", SMALL_BYTES, NULL, 0, SWAPT_PRIO))
+		return;
+	int type = s.type;
+	struct swap_info *si = s.si;
 	unsigned nr = 1u << order;
 	u64 max_runs = si->nr_slots / nr;
 	swp_entry_t *e = kmalloc(max_runs * sizeof(*e), GFP_KERNEL);
@@ -81,20 +74,15 @@ static void fill_and_free(struct ktest *t, struct blockdev *bd, unsigned order)
 	KT_EXPECT_EQ(t, swap_check(), 0);
 	swap_pcp_drain(si);
 	KT_EXPECT_EQ(t, atomic_long_read(&si->table_bytes), 0);
-	KT_EXPECT_EQ(t, swapoff((unsigned)type), 0);
 	kfree(e);
 	kfree(used);
-	KT_EXPECT_EQ(t, swapt_settled_free(), base);
+	swapt_end(t, &s);
 }
 
 KTEST(swap_table, alloc_every_order_until_full_then_free_all)
 {
-	struct blockdev *bd = swapt_device("swt-small", SMALL_BYTES);
-	KT_ASSERT(t, bd);
-	int saved = quiet();
 	for (unsigned order = 0; order < SWAP_NR_ORDERS && !t->failures; order++)
-		fill_and_free(t, bd, order);
-	console_loglevel = saved;
+		fill_and_free(t, order);
 }
 
 /*
@@ -105,13 +93,11 @@ KTEST(swap_table, alloc_every_order_until_full_then_free_all)
  */
 KTEST(swap_table, alloc_order4_after_fragmentation)
 {
-	struct blockdev *bd = swapt_device("swt-small", SMALL_BYTES);
-	KT_ASSERT(t, bd);
-	int saved = quiet();
-	unsigned long base = swapt_settled_free();
-	int type = swapt_on(bd, NULL, 0, SWAPT_PRIO);
-	KT_ASSERT(t, type >= 0);
-	struct swap_info *si = swapt_info(type);
+	struct swapt s;
+	if (!swapt_begin(t, &s, "swt-small", SMALL_BYTES, NULL, 0, SWAPT_PRIO))
+		return;
+	int type = s.type;
+	struct swap_info *si = s.si;
 	u64 slots = si->nr_slots;
 	u8 *held = kzalloc(slots, GFP_KERNEL);
 	KT_ASSERT(t, held);
@@ -159,22 +145,18 @@ KTEST(swap_table, alloc_order4_after_fragmentation)
 			KT_EXPECT_EQ(t, swap_put(swp_entry(type, off)), 0);
 	KT_EXPECT_EQ(t, atomic_long_read(&si->inuse), 0);
 	KT_EXPECT_EQ(t, swap_check(), 0);
-	KT_EXPECT_EQ(t, swapoff((unsigned)type), 0);
 	kfree(held);
-	console_loglevel = saved;
-	KT_EXPECT_EQ(t, swapt_settled_free(), base);
+	swapt_end(t, &s);
 }
 
 /* A count past the word's 254 moves to the side table and back. */
 KTEST(swap_table, count_overflows_the_word_and_comes_back)
 {
-	struct blockdev *bd = swapt_device("swt-small", SMALL_BYTES);
-	KT_ASSERT(t, bd);
-	int saved = quiet();
-	unsigned long base = swapt_settled_free();
-	int type = swapt_on(bd, NULL, 0, SWAPT_PRIO);
-	KT_ASSERT(t, type >= 0);
-	struct swap_info *si = swapt_info(type);
+	struct swapt s;
+	if (!swapt_begin(t, &s, "swt-small", SMALL_BYTES, NULL, 0, SWAPT_PRIO))
+		return;
+	int type = s.type;
+	struct swap_info *si = s.si;
 	swp_entry_t e, other;
 	KT_ASSERT_EQ(t, swap_alloc_type((unsigned)type, 0, &e), 0);
 	KT_ASSERT_EQ(t, swap_alloc_type((unsigned)type, 0, &other), 0);
@@ -200,22 +182,18 @@ KTEST(swap_table, count_overflows_the_word_and_comes_back)
 	KT_EXPECT_EQ(t, swap_count(e), 0);
 	KT_EXPECT(t, !swap_entry_valid(e));
 	KT_EXPECT_EQ(t, swap_put(other), 0);
-	KT_EXPECT_EQ(t, swapoff((unsigned)type), 0);
-	console_loglevel = saved;
-	KT_EXPECT_EQ(t, swapt_settled_free(), base);
+	swapt_end(t, &s);
 }
 
 /* Slot 0 and the header's bad pages are never handed out. */
 KTEST(swap_table, header_slot_and_bad_pages_never_handed_out)
 {
-	struct blockdev *bd = swapt_device("swt-small", SMALL_BYTES);
-	KT_ASSERT(t, bd);
-	int saved = quiet();
-	unsigned long base = swapt_settled_free();
 	static const u32 bad[] = { 1000, 5, 511, 512, 4095 };
-	int type = swapt_on(bd, bad, 5, SWAPT_PRIO);
-	KT_ASSERT(t, type >= 0);
-	struct swap_info *si = swapt_info(type);
+	struct swapt s;
+	if (!swapt_begin(t, &s, "swt-small", SMALL_BYTES, bad, 5, SWAPT_PRIO))
+		return;
+	int type = s.type;
+	struct swap_info *si = s.si;
 	KT_EXPECT_EQ(t, si->nr_usable, si->nr_slots - 6);
 	swp_entry_t e;
 	u64 n = 0;
@@ -242,21 +220,19 @@ KTEST(swap_table, header_slot_and_bad_pages_never_handed_out)
 	KT_EXPECT_EQ(t, swap_check(), 0);
 	for (unsigned c = 2; c < si->nr_clusters - 1; c++)
 		KT_EXPECT_EQ(t, swap_free_nr(swp_entry(type, c * 512ul), 512), 0);
-	KT_EXPECT_EQ(t, swapoff((unsigned)type), 0);
-	console_loglevel = saved;
-	KT_EXPECT_EQ(t, swapt_settled_free(), base);
+	swapt_end(t, &s);
 }
 
 /* Higher priority first; a lower one when the first is full. */
 KTEST(swap_table, devices_used_by_priority)
 {
-	struct blockdev *lo = swapt_device("swt-small", SMALL_BYTES);
 	struct blockdev *hi = swapt_device("swt-tiny", 2ul << 20); /* 512 slots */
-	KT_ASSERT(t, lo && hi);
-	int saved = quiet();
-	unsigned long base = swapt_settled_free();
-	int tlo = swapt_on(lo, NULL, 0, SWAPT_PRIO + 5), thi = swapt_on(hi, NULL, 0, SWAPT_PRIO + 10);
-	KT_ASSERT(t, tlo >= 0 && thi >= 0);
+	KT_ASSERT(t, hi);
+	struct swapt s; /* the lower-priority device */
+	if (!swapt_begin(t, &s, "swt-small", SMALL_BYTES, NULL, 0, SWAPT_PRIO + 5))
+		return;
+	int tlo = s.type, thi = swapt_on(hi, NULL, 0, SWAPT_PRIO + 10);
+	KT_ASSERT(t, thi >= 0);
 	KT_EXPECT_EQ(t, swapon_blockdev(hi, 1), -EBUSY);
 	swp_entry_t e;
 	for (unsigned i = 0; i < 511; i++) {
@@ -273,19 +249,17 @@ KTEST(swap_table, devices_used_by_priority)
 		KT_EXPECT_EQ(t, swap_put(swp_entry(thi, off)), 0);
 	KT_EXPECT_EQ(t, swapoff((unsigned)thi), 0);
 	KT_EXPECT_EQ(t, swapoff((unsigned)thi), -EINVAL);
-	KT_EXPECT_EQ(t, swapoff((unsigned)tlo), 0);
-	console_loglevel = saved;
-	KT_EXPECT_EQ(t, swapt_settled_free(), base);
+	KT_EXPECT(t, swap_type_blockdev((unsigned)tlo) != NULL);
+	swapt_end(t, &s);
 }
 
 /* Entries that name nothing are reported, counted, and change nothing. */
 KTEST(swap_table, bad_entries_are_reported_and_counted)
 {
-	struct blockdev *bd = swapt_device("swt-small", SMALL_BYTES);
-	KT_ASSERT(t, bd);
-	int saved = quiet();
-	int type = swapt_on(bd, NULL, 0, SWAPT_PRIO);
-	KT_ASSERT(t, type >= 0);
+	struct swapt s;
+	if (!swapt_begin(t, &s, "swt-small", SMALL_BYTES, NULL, 0, SWAPT_PRIO))
+		return;
+	int type = s.type;
 	u64 bad = stat_of("swap_bad_entry");
 	swp_entry_t e;
 	KT_ASSERT_EQ(t, swap_alloc_type((unsigned)type, 0, &e), 0);
@@ -298,22 +272,18 @@ KTEST(swap_table, bad_entries_are_reported_and_counted)
 	KT_EXPECT_EQ(t, stat_of("swap_bad_entry"), bad + 3);
 	KT_EXPECT_EQ(t, swap_put(e), 0);
 	KT_EXPECT_EQ(t, swap_put(e), -EINVAL); /* a double free is a bad entry too */
-	KT_EXPECT_EQ(t, swap_check(), 0);
-	KT_EXPECT_EQ(t, swapoff((unsigned)type), 0);
-	console_loglevel = saved;
+	swapt_end(t, &s);
 }
 
 /* The check finds a cluster taken off its list and forgotten. */
 KTEST(swap_table, check_catches_a_lost_cluster)
 {
-	struct blockdev *bd = swapt_device("swt-small", SMALL_BYTES);
-	KT_ASSERT(t, bd);
-	int saved = quiet();
-	int type = swapt_on(bd, NULL, 0, SWAPT_PRIO);
-	KT_ASSERT(t, type >= 0);
-	struct swap_info *si = swapt_info(type);
+	struct swapt s;
+	if (!swapt_begin(t, &s, "swt-small", SMALL_BYTES, NULL, 0, SWAPT_PRIO))
+		return;
+	struct swap_info *si = s.si;
 	swp_entry_t e;
-	KT_ASSERT_EQ(t, swap_alloc_type((unsigned)type, 0, &e), 0);
+	KT_ASSERT_EQ(t, swap_alloc_type((unsigned)s.type, 0, &e), 0);
 	KT_EXPECT_EQ(t, swap_check(), 0);
 	console_loglevel = LOG_EMERG; /* the problems are expected */
 	swap_test_lose_cluster(si, 5); /* a free one */
@@ -334,20 +304,17 @@ KTEST(swap_table, check_catches_a_lost_cluster)
 	swap_cluster_unlock(ci, irq);
 	KT_EXPECT_EQ(t, swap_check(), 0);
 	KT_EXPECT_EQ(t, swap_put(e), 0);
-	KT_EXPECT_EQ(t, swapoff((unsigned)type), 0);
-	console_loglevel = saved;
+	swapt_end(t, &s);
 }
 
 /* The swap cache on the table: add, find, refuse a second folio, delete. */
 KTEST(swap_table, swap_cache_add_get_del_on_the_table)
 {
-	struct blockdev *bd = swapt_device("swt-small", SMALL_BYTES);
-	KT_ASSERT(t, bd);
-	int saved = quiet();
-	unsigned long base = swapt_settled_free();
-	int type = swapt_on(bd, NULL, 0, SWAPT_PRIO);
-	KT_ASSERT(t, type >= 0);
-	struct swap_info *si = swapt_info(type);
+	struct swapt s;
+	if (!swapt_begin(t, &s, "swt-small", SMALL_BYTES, NULL, 0, SWAPT_PRIO))
+		return;
+	int type = s.type;
+	struct swap_info *si = s.si;
 	swp_entry_t e;
 	KT_ASSERT_EQ(t, swap_alloc_type((unsigned)type, 2, &e), 0);
 	struct folio *f = folio_alloc(GFP_KERNEL, 2), *g = folio_alloc(GFP_KERNEL, 2);
@@ -393,20 +360,16 @@ KTEST(swap_table, swap_cache_add_get_del_on_the_table)
 	folio_unlock(g);
 	folio_put(f);
 	folio_put(g);
-	KT_EXPECT_EQ(t, swapoff((unsigned)type), 0);
-	console_loglevel = saved;
-	KT_EXPECT_EQ(t, swapt_settled_free(), base);
+	swapt_end(t, &s);
 }
 
 /* folio_alloc_swap puts the folio in the cache on fresh slots (count 0). */
 KTEST(swap_table, folio_alloc_swap_caches_the_folio)
 {
-	struct blockdev *bd = swapt_device("swt-small", SMALL_BYTES);
-	KT_ASSERT(t, bd);
-	int saved = quiet();
-	unsigned long base = swapt_settled_free();
-	int type = swapt_on(bd, NULL, 0, SWAPT_PRIO);
-	KT_ASSERT(t, type >= 0);
+	struct swapt s;
+	if (!swapt_begin(t, &s, "swt-small", SMALL_BYTES, NULL, 0, SWAPT_PRIO))
+		return;
+	int type = s.type;
 	struct folio *f = folio_alloc(GFP_KERNEL, 3);
 	KT_ASSERT(t, f);
 	folio_lock(f);
@@ -422,14 +385,12 @@ KTEST(swap_table, folio_alloc_swap_caches_the_folio)
 	KT_EXPECT_EQ(t, swap_dup(e), 0); /* a swap PTE now holds slot 0 of it */
 	KT_EXPECT_EQ(t, swap_check(), 0);
 	swap_cache_del(f);
-	KT_EXPECT_EQ(t, atomic_long_read(&swapt_info(type)->inuse), 1);
+	KT_EXPECT_EQ(t, atomic_long_read(&s.si->inuse), 1);
 	KT_EXPECT_EQ(t, swap_put(e), 0);
-	KT_EXPECT_EQ(t, atomic_long_read(&swapt_info(type)->inuse), 0);
+	KT_EXPECT_EQ(t, atomic_long_read(&s.si->inuse), 0);
 	folio_unlock(f);
 	folio_put(f);
-	KT_EXPECT_EQ(t, swapoff((unsigned)type), 0);
-	console_loglevel = saved;
-	KT_EXPECT_EQ(t, swapt_settled_free(), base);
+	swapt_end(t, &s);
 }
 
 /*
@@ -453,13 +414,11 @@ static void meta_point(struct ktest *t, struct swap_info *si, const char *what, 
 
 KTEST(swap_table, metadata_bytes_per_slot_empty_half_full)
 {
-	struct blockdev *bd = swapt_device("swt-big", BIG_BYTES);
-	KT_ASSERT(t, bd);
-	int saved = quiet();
-	unsigned long base = swapt_settled_free();
-	int type = swapt_on(bd, NULL, 0, SWAPT_PRIO);
-	KT_ASSERT(t, type >= 0);
-	struct swap_info *si = swapt_info(type);
+	struct swapt s;
+	if (!swapt_begin(t, &s, "swt-big", BIG_BYTES, NULL, 0, SWAPT_PRIO))
+		return;
+	int type = s.type;
+	struct swap_info *si = s.si;
 	meta_point(t, si, "empty", false);
 	swp_entry_t e;
 	u64 n = 0;
@@ -473,14 +432,22 @@ KTEST(swap_table, metadata_bytes_per_slot_empty_half_full)
 	swap_report();
 	for (u64 off = 1; off < si->nr_slots; off++)
 		swap_put(swp_entry(type, off));
-	KT_EXPECT_EQ(t, swapoff((unsigned)type), 0);
+	swapt_end(t, &s);
+}
 
-	/* Static tables: every cluster's table from swapon on. */
+/* Static tables (swap.table_alloc=static): every cluster's table from
+ * swapon on, kept when the cluster empties; 8 bytes per free slot too. */
+KTEST(swap_table, static_tables_cost_every_slot)
+{
+	struct swapt s;
 	swap_set_table_alloc_static(true);
-	type = swapt_on(bd, NULL, 0, SWAPT_PRIO);
+	bool on = swapt_begin(t, &s, "swt-big", BIG_BYTES, NULL, 0, SWAPT_PRIO);
 	swap_set_table_alloc_static(false);
-	KT_ASSERT(t, type >= 0);
-	si = swapt_info(type);
+	if (!on)
+		return;
+	int type = s.type;
+	struct swap_info *si = s.si;
+	swp_entry_t e;
 	KT_EXPECT_EQ(t, atomic_long_read(&si->table_bytes),
 		     si->nr_clusters * (long)(PAGE_SIZE << swap_table_order()));
 	u64 used, free;
@@ -493,31 +460,27 @@ KTEST(swap_table, metadata_bytes_per_slot_empty_half_full)
 	swap_pcp_drain(si); /* an empty cluster keeps its static table */
 	KT_EXPECT_EQ(t, atomic_long_read(&si->table_bytes),
 		     si->nr_clusters * (long)(PAGE_SIZE << swap_table_order()));
-	KT_EXPECT_EQ(t, swap_check(), 0);
-	KT_EXPECT_EQ(t, swapoff((unsigned)type), 0);
-	console_loglevel = saved;
-	KT_EXPECT_EQ(t, swapt_settled_free(), base);
+	swapt_end(t, &s);
 }
 
 /* Smaller clusters: orders above log2(slots) are refused, the rest work. */
 KTEST(swap_table, cluster_slots_parameter)
 {
-	struct blockdev *bd = swapt_device("swt-small", SMALL_BYTES);
-	KT_ASSERT(t, bd);
-	int saved = quiet();
-	unsigned long base = swapt_settled_free();
 	KT_EXPECT_EQ(t, swap_set_cluster_slots(100), -EINVAL);
 	int err = swap_set_cluster_slots(64);
 	if (err == -EBUSY) { /* the size is global: the boot's device is on */
-		console_loglevel = saved;
 		ktest_skip(t, "another swap device is on");
 		return;
 	}
 	KT_ASSERT_EQ(t, err, 0);
-	int type = swapt_on(bd, NULL, 0, SWAPT_PRIO);
+	struct swapt s;
+	if (!swapt_begin(t, &s, "swt-small", SMALL_BYTES, NULL, 0, SWAPT_PRIO)) {
+		swap_set_cluster_slots(512);
+		return;
+	}
+	int type = s.type;
+	struct swap_info *si = s.si;
 	KT_EXPECT_EQ(t, swap_set_cluster_slots(128), -EBUSY);
-	KT_ASSERT(t, type >= 0);
-	struct swap_info *si = swapt_info(type);
 	KT_EXPECT_EQ(t, si->nr_clusters, 4096 / 64);
 	swp_entry_t e;
 	KT_EXPECT_EQ(t, swap_alloc_type((unsigned)type, 7, &e), -EINVAL);
@@ -525,21 +488,17 @@ KTEST(swap_table, cluster_slots_parameter)
 	KT_EXPECT_EQ(t, swp_offset(e) % 64, 0);
 	KT_EXPECT_EQ(t, swap_check(), 0);
 	KT_EXPECT_EQ(t, swap_free_nr(e, 64), 0);
-	KT_EXPECT_EQ(t, swapoff((unsigned)type), 0);
+	swapt_end(t, &s);
 	KT_EXPECT_EQ(t, swap_set_cluster_slots(512), 0);
-	console_loglevel = saved;
-	KT_EXPECT_EQ(t, swapt_settled_free(), base);
 }
 
 /* swapoff's walk: every used slot (swapped out or cached), in order. */
 KTEST(swap_table, next_used_walks_every_used_slot)
 {
-	struct blockdev *bd = swapt_device("swt-small", SMALL_BYTES);
-	KT_ASSERT(t, bd);
-	int saved = quiet();
-	unsigned long base = swapt_settled_free();
-	int type = swapt_on(bd, NULL, 0, SWAPT_PRIO);
-	KT_ASSERT(t, type >= 0);
+	struct swapt s;
+	if (!swapt_begin(t, &s, "swt-small", SMALL_BYTES, NULL, 0, SWAPT_PRIO))
+		return;
+	int type = s.type;
 	KT_EXPECT_EQ(t, swap_next_used((unsigned)type, 0), -ENOENT);
 	swp_entry_t e[40];
 	for (unsigned i = 0; i < 40; i++)
@@ -578,7 +537,5 @@ KTEST(swap_table, next_used_walks_every_used_slot)
 	for (unsigned i = 0; i < 40; i += 3)
 		KT_EXPECT_EQ(t, swap_put(e[i]), 0);
 	KT_EXPECT_EQ(t, swap_next_used((unsigned)type, 0), -ENOENT);
-	KT_EXPECT_EQ(t, swapoff((unsigned)type), 0);
-	console_loglevel = saved;
-	KT_EXPECT_EQ(t, swapt_settled_free(), base);
+	swapt_end(t, &s);
 }

@@ -102,14 +102,11 @@ KTEST(swap_table_smp, cpus_allocate_and_free_concurrently_check_every_round)
 		ktest_skip(t, "needs 2 or more CPUs");
 		return;
 	}
-	struct blockdev *bd = swapt_device("swt-smp", SMP_BYTES);
-	KT_ASSERT(t, bd);
-	int saved = console_loglevel;
-	console_loglevel = LOG_ERR;
-	unsigned long base = swapt_settled_free();
-	int type = swapt_on(bd, NULL, 0, SWAPT_PRIO);
-	KT_ASSERT(t, type >= 0);
-	struct swap_info *si = swapt_info(type);
+	struct swapt s;
+	if (!swapt_begin(t, &s, "swt-smp", SMP_BYTES, NULL, 0, SWAPT_PRIO))
+		return;
+	int type = s.type;
+	struct swap_info *si = s.si;
 	unsigned ncpu = MIN(nr_cpus_online, (unsigned)NR_CPUS_MAX);
 	u8 *owner = kzalloc(si->nr_slots, GFP_KERNEL);
 	KT_ASSERT(t, owner);
@@ -146,9 +143,7 @@ KTEST(swap_table_smp, cpus_allocate_and_free_concurrently_check_every_round)
 		   ncpu, allocs, enospc, checks, (unsigned long)stat_of("swap_alloc_steal"));
 	KT_EXPECT(t, allocs > 0);
 	kfree(owner);
-	KT_EXPECT_EQ(t, swapoff((unsigned)type), 0);
-	console_loglevel = saved;
-	KT_EXPECT_EQ(t, swapt_settled_free(), base);
+	swapt_end(t, &s);
 }
 
 /*
@@ -178,14 +173,10 @@ KTEST(swap_table_smp, lookup_races_the_free_of_its_table)
 		ktest_skip(t, "needs 2 or more CPUs");
 		return;
 	}
-	struct blockdev *bd = swapt_device("swt-smp", SMP_BYTES);
-	KT_ASSERT(t, bd);
-	int saved = console_loglevel;
-	console_loglevel = LOG_ERR;
-	unsigned long base = swapt_settled_free();
-	int type = swapt_on(bd, NULL, 0, SWAPT_PRIO);
-	KT_ASSERT(t, type >= 0);
-	struct swap_info *si = swapt_info(type);
+	struct swapt s;
+	if (!swapt_begin(t, &s, "swt-smp", SMP_BYTES, NULL, 0, SWAPT_PRIO))
+		return;
+	struct swap_info *si = s.si;
 	struct folio *f = folio_alloc(GFP_KERNEL, 0);
 	KT_ASSERT(t, f);
 	folio_lock(f);
@@ -224,10 +215,7 @@ KTEST(swap_table_smp, lookup_races_the_free_of_its_table)
 	ktest_diag(t, "reader held the table across its free; lookup missed; table freed after the grace period");
 	folio_unlock(f);
 	folio_put(f);
-	KT_EXPECT_EQ(t, swap_check(), 0);
-	KT_EXPECT_EQ(t, swapoff((unsigned)type), 0);
-	console_loglevel = saved;
-	KT_EXPECT_EQ(t, swapt_settled_free(), base);
+	swapt_end(t, &s);
 }
 
 /*
@@ -266,12 +254,13 @@ static int run_alloc_on(unsigned cpu, struct seed002_arg *a)
 	return task ? kthread_join(task) : -ENOMEM;
 }
 
-static void seed002_case(struct ktest *t, struct blockdev *bd, bool bug)
+static void seed002_case(struct ktest *t, bool bug)
 {
-	unsigned long base = swapt_settled_free();
-	int type = swapt_on(bd, NULL, 0, SWAPT_PRIO);
-	KT_ASSERT(t, type >= 0);
-	struct swap_info *si = swapt_info(type);
+	struct swapt s;
+	if (!swapt_begin(t, &s, "swt-smp", SMP_BYTES, NULL, 0, SWAPT_PRIO))
+		return;
+	int type = s.type;
+	struct swap_info *si = s.si;
 	unsigned a_cpu = arch_cpu_id(), b_cpu = test_other_cpu();
 	struct seed002_arg on_b = { (unsigned)type, { 0 }, -1, 0 }, on_a = { (unsigned)type, { 0 }, -1, 0 };
 	KT_ASSERT_EQ(t, run_alloc_on(b_cpu, &on_b), 0);
@@ -289,11 +278,10 @@ static void seed002_case(struct ktest *t, struct blockdev *bd, bool bug)
 	KT_EXPECT_EQ(t, on_a.cpu_after, b_cpu);
 	KT_EXPECT_EQ(t, stat_of("swap_table_alloc_sleeps"), sleeps + 1);
 
-	int saved = console_loglevel;
 	if (bug)
 		console_loglevel = LOG_EMERG; /* the check's complaints are the point */
 	int problems = swap_check();
-	console_loglevel = saved;
+	console_loglevel = LOG_ERR;
 	ktest_diag(t, "%s: allocation slept on CPU %u, woke on CPU %u; accounting check: %d problems",
 		   bug ? "seed 002 v3 (bug on)" : "fixed design", a_cpu, on_a.cpu_after, problems);
 	if (bug) {
@@ -306,11 +294,9 @@ static void seed002_case(struct ktest *t, struct blockdev *bd, bool bug)
 		KT_EXPECT(t, swp_offset(on_a.e) / swap_cluster_slots !=
 			     swp_offset(on_b.e) / swap_cluster_slots);
 	}
-	KT_EXPECT_EQ(t, swap_check(), 0);
 	KT_EXPECT_EQ(t, swap_put(on_a.e), 0);
 	KT_EXPECT_EQ(t, swap_put(on_b.e), 0);
-	KT_EXPECT_EQ(t, swapoff((unsigned)type), 0);
-	KT_EXPECT_EQ(t, swapt_settled_free(), base);
+	swapt_end(t, &s);
 }
 
 KTEST(swap_table_smp, seed002_sleeping_table_alloc_keeps_its_cluster)
@@ -319,12 +305,7 @@ KTEST(swap_table_smp, seed002_sleeping_table_alloc_keeps_its_cluster)
 		ktest_skip(t, "needs 2 or more CPUs");
 		return;
 	}
-	struct blockdev *bd = swapt_device("swt-smp", SMP_BYTES);
-	KT_ASSERT(t, bd);
-	int saved = console_loglevel;
-	console_loglevel = LOG_ERR;
-	seed002_case(t, bd, false);
-	console_loglevel = saved;
+	seed002_case(t, false);
 }
 
 KTEST(swap_table_smp, seed002_v3_bug_loses_a_cluster_and_the_check_catches_it)
@@ -333,10 +314,5 @@ KTEST(swap_table_smp, seed002_v3_bug_loses_a_cluster_and_the_check_catches_it)
 		ktest_skip(t, "needs 2 or more CPUs");
 		return;
 	}
-	struct blockdev *bd = swapt_device("swt-smp", SMP_BYTES);
-	KT_ASSERT(t, bd);
-	int saved = console_loglevel;
-	console_loglevel = LOG_ERR;
-	seed002_case(t, bd, true);
-	console_loglevel = saved;
+	seed002_case(t, true);
 }

@@ -10,6 +10,8 @@
 #include "drivers/ramswap.h"
 #include "drivers/swap_header.h"
 #include "kernel/errno.h"
+#include "kernel/ktest.h"
+#include "kernel/printk.h"
 #include "kernel/rcu.h"
 #include "kernel/string.h"
 #include "mm/page_alloc.h"
@@ -61,6 +63,42 @@ static inline unsigned long swapt_settled_free(void)
 	rcu_barrier();
 	page_alloc_drain_all();
 	return nr_free_pages();
+}
+
+/* One test's device: switched on by swapt_begin, off by swapt_end, which
+ * also checks the accounting and that every page came back. */
+struct swapt {
+	int type;
+	struct swap_info *si;
+	unsigned long base; /* free pages before swapon */
+	int loglevel;       /* the console's, restored by swapt_end */
+};
+
+/* Quiet console (tests make swap messages on purpose), a free-page
+ * baseline, a freshly formatted device name of bytes switched on. False,
+ * with the test failed and the console restored, when that fails. */
+static inline bool swapt_begin(struct ktest *t, struct swapt *s, const char *name, u64 bytes,
+			       const u32 *bad, unsigned nbad, int prio)
+{
+	s->loglevel = console_loglevel;
+	console_loglevel = LOG_ERR;
+	struct blockdev *bd = swapt_device(name, bytes);
+	s->base = swapt_settled_free();
+	s->type = bd ? swapt_on(bd, bad, nbad, prio) : -ENOMEM;
+	if (!KT_EXPECT(t, s->type >= 0)) {
+		console_loglevel = s->loglevel;
+		return false;
+	}
+	s->si = swapt_info(s->type);
+	return true;
+}
+
+static inline void swapt_end(struct ktest *t, struct swapt *s)
+{
+	KT_EXPECT_EQ(t, swap_check(), 0);
+	KT_EXPECT_EQ(t, swapoff((unsigned)s->type), 0);
+	console_loglevel = s->loglevel;
+	KT_EXPECT_EQ(t, swapt_settled_free(), s->base);
 }
 
 /* A small deterministic PRNG for the tests (xorshift64). */
