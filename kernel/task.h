@@ -53,6 +53,8 @@ struct task {
 	 * will have one too; kernel threads started in an mm touch its user
 	 * half directly, so their faults are real page faults. */
 	struct mm *mm;
+	bool in_reclaim;           /* reclaiming: no direct reclaim from its
+				    * own allocations (mm/vmscan.c); owner only */
 };
 
 static inline int task_state(const struct task *t)

@@ -11,11 +11,13 @@
 #include "kernel/sched.h"
 #include "kernel/stats.h"
 #include "kernel/string.h"
+#include "lru.h"
 #include "mm.h"
 #include "mthp.h"
 #include "page_alloc.h"
 #include "pgtable.h"
 #include "rmap.h"
+#include "swap_in.h"
 
 DEFINE_STAT_COUNTER(fault_anon);
 DEFINE_STAT_COUNTER(fault_anon_mthp);   /* anon faults that mapped a large folio */
@@ -25,6 +27,7 @@ DEFINE_STAT_COUNTER(cow_copy);
 DEFINE_STAT_COUNTER(fault_spurious);
 DEFINE_STAT_COUNTER(fault_segv);
 DEFINE_STAT_COUNTER(fault_task_kills);
+DEFINE_STAT_COUNTER(oom_kills);
 
 static pte_t mk_anon_pte(struct vma *vma, pfn_t pfn, bool write)
 {
@@ -82,7 +85,7 @@ static int do_anonymous_fault(struct mm *mm, struct vma *vma, unsigned long addr
 		unsigned order = anon_fault_pick_order(vma, ptep0, addr, orders);
 		unsigned long nr = 1ul << order;
 		unsigned long start = ALIGN_DOWN(addr, PAGE_SIZE << order);
-		struct folio *folio = folio_alloc(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN, order);
+		struct folio *folio = folio_alloc(GFP_USER | __GFP_ZERO | __GFP_NOWARN, order);
 		if (!folio) {
 			if (!order)
 				return -ENOMEM;
@@ -110,6 +113,7 @@ static int do_anonymous_fault(struct mm *mm, struct vma *vma, unsigned long addr
 				   mk_anon_pte(vma, folio_pfn(folio) + i, write));
 		atomic_long_add(&mm->rss_anon, (long)nr);
 		pte_unmap_unlock(ptep, ptl);
+		lru_add(folio, true);
 		stat_inc(fault_anon);
 		if (order)
 			stat_inc(fault_anon_mthp);
@@ -199,7 +203,7 @@ static int wp_copy(struct mm *mm, struct vma *vma, unsigned long addr, pte_t *pt
 {
 	folio_get(old_folio); /* keeps the page while we copy without the PTL */
 	pte_unmap_unlock(ptep, ptl);
-	struct folio *new = folio_alloc(GFP_KERNEL, 0);
+	struct folio *new = folio_alloc(GFP_USER, 0);
 	if (!new) {
 		folio_put(old_folio);
 		return -ENOMEM;
@@ -220,6 +224,7 @@ static int wp_copy(struct mm *mm, struct vma *vma, unsigned long addr, pte_t *pt
 	folio_mapcount_add(old_folio, old_page, 1, -1);
 	folio_put(old_folio); /* the old PTE's reference */
 	pte_unmap_unlock(ptep, ptl);
+	lru_add(new, true);
 	folio_put(old_folio);
 	stat_inc(cow_copy);
 	return 0;
@@ -293,9 +298,7 @@ static int mm_fault_locked(struct mm *mm, struct vma *vma, unsigned long addr, b
 	}
 	if (!pte_present(pte)) {
 		pte_unmap_unlock(ptep, ptl);
-		pr_err("mm: fault on swap PTE %#lx at %#lx: swap-in is not implemented\n",
-		       (unsigned long)pte_val(pte), addr);
-		return -EIO;
+		return do_swap_page(mm, vma, addr, pte, write);
 	}
 	if (write && !pte_write(pte))
 		return do_wp_fault(mm, vma, addr, ptep, ptl, pte, checked);
@@ -327,6 +330,14 @@ __noreturn void mm_fault_kill_current(unsigned long addr, unsigned flags, unsign
 {
 	struct task *t = current;
 	stat_inc(fault_task_kills);
+	if (err == -ENOMEM) {
+		stat_inc(oom_kills);
+		pr_err("mm: out of memory: killing task %s (id %lu) at %#lx: %lu pages free "
+		       "(min %lu), nothing left to reclaim (swap full or absent)\n",
+		       t->name, (unsigned long)t->id, addr, nr_free_pages(),
+		       page_alloc_watermarks()->min);
+		task_exit(err);
+	}
 	pr_err("mm: killing task %s (id %lu): unresolved %s fault at %#lx, ip %#lx, error %d\n",
 	       t->name, (unsigned long)t->id, flags & FAULT_FLAG_WRITE ? "write" : "read", addr,
 	       ip, err);

@@ -7,6 +7,7 @@
 #include "kernel/sched.h"
 #include "kernel/stats.h"
 #include "kernel/wait.h"
+#include "lru.h"
 #include "page_alloc.h"
 #include "rmap.h"
 
@@ -16,6 +17,11 @@ DEFINE_STAT_COUNTER(folio_allocs);
 long folio_nr_live(void)
 {
 	return atomic_long_read(&folios_live);
+}
+
+void folio_account_split(unsigned long more)
+{
+	atomic_long_add(&folios_live, (long)more);
 }
 
 static void page_folio_fields_reset(struct page *p)
@@ -57,6 +63,9 @@ static void folio_free(struct folio *folio)
 
 	ASSERT_EQ(folio_mapcount(folio), 0);
 	ASSERT(!folio_test_locked(folio));
+	ASSERT(!folio_test_swapcache(folio));
+	ASSERT(!folio_test_writeback(folio));
+	lru_del_on_free(folio);
 	for (unsigned long i = 1; i < 1ul << order; i++) {
 		ASSERT_EQ(page_mapcount(head + i), 0);
 		page_flags_store(&head[i], 0);

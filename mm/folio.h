@@ -91,6 +91,7 @@ FOLIO_FLAG_FNS(writeback, PG_writeback)
 FOLIO_FLAG_FNS(swapcache, PG_swapcache)
 FOLIO_FLAG_FNS(anon, PG_anon)
 FOLIO_FLAG_FNS(lru, PG_lru)
+FOLIO_FLAG_FNS(active, PG_active)
 #undef FOLIO_FLAG_FNS
 
 /* seed 001: per page; changed under the PTL of the one mapping. */
@@ -146,5 +147,7 @@ void folio_wait_writeback(struct folio *folio);
 
 /* Folios allocated and not yet freed (leak checks in tests). */
 long folio_nr_live(void);
+/* A split made this many more folios (mm/split.c). */
+void folio_account_split(unsigned long more);
 
 #endif

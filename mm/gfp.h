@@ -1,5 +1,5 @@
 /*
- * Allocation flags. GFP_KERNEL may sleep and (once reclaim exists) reclaim;
+ * Allocation flags. GFP_KERNEL may sleep; GFP_USER also reclaims;
  * GFP_ATOMIC never sleeps and may dip below the min watermark, for
  * interrupt handlers and code holding spinlocks.
  */
@@ -12,7 +12,11 @@ typedef unsigned gfp_t;
 #define __GFP_ZERO (1u << 1)    /* zero the memory */
 #define __GFP_NOWARN (1u << 2)  /* failure is expected: do not log it */
 
+#define __GFP_RECLAIM (1u << 3) /* may sleep to reclaim memory (mm/vmscan.c) first */
 #define GFP_KERNEL 0u
+/* Memory for user pages (faults, swap-in): reclaim when short. Only for
+ * callers that hold no spinlock. */
+#define GFP_USER __GFP_RECLAIM
 #define GFP_ATOMIC __GFP_ATOMIC
 
 #endif

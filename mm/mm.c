@@ -86,7 +86,11 @@ void mm_zap_pte(struct mm *mm, unsigned long addr, pte_t old, void *arg)
 	if (pte_report_if_bad(mm, addr, old))
 		return;
 	atomic_long_dec(&mm->rss_swap);
-	swap_put(pte_to_swp_entry(old));
+	swp_entry_t e = pte_to_swp_entry(old);
+	/* The last swap PTE gone: a folio left in the swap cache for it has
+	 * nothing to wait for (Linux's free_swap_and_cache). */
+	if (swap_put(e) == 0 && swap_count(e) == 0 && swap_cache_peek(e))
+		swap_cache_try_free(e);
 }
 
 void mm_destroy(struct mm *mm)

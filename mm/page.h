@@ -42,6 +42,7 @@
  * page is mapped by exactly one PTE of one mm that may write it without
  * a copy; under the PTL of that mapping. */
 #define PG_anon_exclusive (1ul << 17)
+#define PG_active (1ul << 18)        /* on the active LRU list (with PG_lru; lru_lock) */
 
 struct page {
 	unsigned long flags;    /* PG_*; PG_buddy under the zone lock, PG_pcp under

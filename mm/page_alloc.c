@@ -12,6 +12,7 @@
  * the counter below min, GFP_ATOMIC may use half of the reserve below it.
  */
 #include "page_alloc_internal.h"
+#include "vmscan.h"
 #include "memmap.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
@@ -173,9 +174,29 @@ static void prep_new_page(struct page *page, unsigned order, gfp_t gfp)
 		memset(page_address(page), 0, PAGE_SIZE << order);
 }
 
+/* Below the low watermark: wake the background reclaimer, and reclaim
+ * here first when the caller allows it. An allocation that may reclaim
+ * and still finds nothing tries reclaim a few more times before it fails. */
+#define RECLAIM_RETRIES 8
+
+static bool reserve_or_reclaim(gfp_t gfp, unsigned order)
+{
+	if (nr_free_pages() < zone.wm.low) {
+		reclaim_wake_kswapd();
+		if (gfp & __GFP_RECLAIM)
+			reclaim_direct(order);
+	}
+	for (int i = 0; !free_pages_reserve(gfp, order); i++) {
+		if (!(gfp & __GFP_RECLAIM) || i == RECLAIM_RETRIES)
+			return false;
+		reclaim_direct(order);
+	}
+	return true;
+}
+
 struct page *alloc_pages(gfp_t gfp, unsigned order)
 {
-	if (order >= MAX_ORDER || !mem_map || !free_pages_reserve(gfp, order)) {
+	if (order >= MAX_ORDER || !mem_map || !reserve_or_reclaim(gfp, order)) {
 		alloc_failed(gfp, order);
 		return NULL;
 	}

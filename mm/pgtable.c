@@ -146,6 +146,11 @@ pte_t *pte_offset_map_lock(struct mm *mm, unsigned long addr, spinlock_t **ptlp)
 	return ptep;
 }
 
+pte_t *pte_offset_map(struct mm *mm, unsigned long addr)
+{
+	return pte_walk(mm, addr, false);
+}
+
 void pte_unmap_unlock(pte_t *ptep, spinlock_t *ptl)
 {
 	(void)ptep;

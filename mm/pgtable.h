@@ -34,6 +34,10 @@ pte_t *pte_alloc_map_lock(struct mm *mm, unsigned long addr, spinlock_t **ptlp);
 /* The same without allocating: NULL when a level is missing. */
 pte_t *pte_offset_map_lock(struct mm *mm, unsigned long addr, spinlock_t **ptlp);
 void pte_unmap_unlock(pte_t *ptep, spinlock_t *ptl);
+/* The PTE pointer without the PTL (NULL when a level is missing): only for
+ * a look that is checked again under the lock, or a design switch that
+ * reproduces not doing so (ttu.sync=0). */
+pte_t *pte_offset_map(struct mm *mm, unsigned long addr);
 /* The PTL of the table holding ptep. */
 spinlock_t *pte_lockptr(const pte_t *ptep);
 

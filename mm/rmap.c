@@ -1,11 +1,16 @@
 /*
  * Reverse mapping of anonymous folios (see rmap.h).
  */
+#include "kernel/cmdline.h"
 #include "kernel/panic.h"
+#include "kernel/race.h"
+#include "kernel/stats.h"
 #include "kmalloc.h"
 #include "mm.h"
 #include "pgtable.h"
 #include "rmap.h"
+#include "swap.h"
+#include "tlb.h"
 
 struct anon_vma *anon_vma_alloc(void)
 {
@@ -112,4 +117,163 @@ unsigned rmap_walk(struct folio *folio, struct rmap_walk_control *rwc)
 	}
 	spin_unlock(&av->lock);
 	return visited;
+}
+
+unsigned rmap_walk_vmas(struct folio *folio, rmap_vma_fn fn, void *arg, unsigned *skipped)
+{
+	struct anon_vma *av = folio->page.mapping;
+	unsigned long first = folio->page.index << PAGE_SHIFT;
+	unsigned long end = first + (folio_nr_pages(folio) << PAGE_SHIFT);
+	unsigned visited = 0;
+	struct vma *v;
+
+	*skipped = 0;
+	if (!av || !folio_test_anon(folio))
+		return 0;
+	spin_lock(&av->lock);
+	list_for_each_entry(v, &av->vmas, anon_vma_link) {
+		if (v->end <= first || v->start >= end)
+			continue;
+		if (!down_read_trylock(&v->mm->mmap_lock)) {
+			(*skipped)++;
+			continue;
+		}
+		visited++;
+		bool go_on = fn(folio, v, arg);
+		up_read(&v->mm->mmap_lock);
+		if (!go_on)
+			break;
+	}
+	spin_unlock(&av->lock);
+	return visited;
+}
+
+/* --- try_to_unmap ------------------------------------------------------------ */
+
+bool ttu_sync = true;
+KPARAM_BOOL(ttu_sync, "ttu.sync", &ttu_sync,
+	    "reclaim's unmap takes the PTL before the first PTE of a large folio (TTU_SYNC, seed 004; default 1)");
+
+DEFINE_STAT_COUNTER(ttu_ptes_unmapped);
+DEFINE_STAT_COUNTER(ttu_failed);
+
+struct ttu_walk {
+	swp_entry_t entry; /* slot of the folio's first page */
+	bool failed;
+};
+
+/* One PTE of the folio becomes a swap PTE (PTL held). False when no swap
+ * count could be taken: the PTE is left as it was. */
+static bool ttu_one_pte(struct folio *folio, struct mm *mm, unsigned long addr, pte_t *ptep,
+			unsigned long idx, swp_entry_t first, struct mmu_gather *tlb)
+{
+	struct page *page = folio_page(folio, idx);
+	swp_entry_t e = swp_entry(swp_type(first), swp_offset(first) + idx);
+	if (swap_dup(e) < 0)
+		return false;
+	pte_t old = ptep_get_and_clear(mm, addr, ptep);
+	if (pte_dirty(old))
+		folio_set_dirty(folio);
+	pte_t swp = swp_entry_to_pte(e);
+	if (page_anon_exclusive(page))
+		swp = pte_swp_mkexclusive(swp); /* seed 001: the bit remembers it */
+	if (pte_soft_dirty(old))
+		swp = pte_swp_mksoft_dirty(swp);
+	page_clear_anon_exclusive(page);
+	set_pte_at(mm, addr, ptep, swp);
+	folio_mapcount_add(folio, page, 1, -1);
+	atomic_long_dec(&mm->rss_anon);
+	atomic_long_inc(&mm->rss_swap);
+	tlb_gather_add_page(tlb, addr);
+	tlb_gather_defer_put(tlb, folio);
+	stat_inc(ttu_ptes_unmapped);
+	return true;
+}
+
+static bool ttu_maps(pte_t pte, struct folio *folio, unsigned long idx)
+{
+	return pte_present(pte) && pte_pfn(pte) == folio_pfn(folio) + idx;
+}
+
+static bool ttu_vma(struct folio *folio, struct vma *v, void *arg)
+{
+	struct ttu_walk *w = arg;
+	struct mm *mm = v->mm;
+	unsigned long first = folio->page.index << PAGE_SHIFT;
+	unsigned long start = MAX(first, v->start);
+	unsigned long end = MIN(first + (folio_nr_pages(folio) << PAGE_SHIFT), v->end);
+
+	if (!ttu_sync) {
+		/* The walk before seed 004's fix: skip PTEs that are not
+		 * present without taking the lock, lock at the first that is. */
+		pte_t *p = pte_offset_map(mm, start);
+		while (start < end && p &&
+		       !ttu_maps(ptep_get(p), folio, (start - first) >> PAGE_SHIFT)) {
+			start += PAGE_SIZE;
+			p++;
+		}
+		race_point("ttu:after-lockless-scan");
+		if (!p || start >= end)
+			return true;
+	}
+	spinlock_t *ptl;
+	pte_t *ptep = pte_offset_map_lock(mm, start, &ptl);
+	if (!ptep)
+		return true; /* no table: nothing of the folio is mapped here */
+	race_point("ttu:ptl-taken");
+	struct mmu_gather tlb;
+	tlb_gather_mmu(&tlb, mm);
+	for (unsigned long addr = start; addr < end; addr += PAGE_SIZE, ptep++) {
+		unsigned long idx = (addr - first) >> PAGE_SHIFT;
+		if (!ttu_maps(ptep_get(ptep), folio, idx))
+			continue;
+		if (!ttu_one_pte(folio, mm, addr, ptep, idx, w->entry, &tlb)) {
+			w->failed = true;
+			break;
+		}
+	}
+	pte_unmap_unlock(ptep, ptl);
+	tlb_finish_mmu(&tlb);
+	return !w->failed;
+}
+
+bool try_to_unmap(struct folio *folio)
+{
+	ASSERT(folio_test_locked(folio) && folio_test_swapcache(folio));
+	struct ttu_walk w = { folio_swap_entry(folio), false };
+	unsigned skipped;
+	rmap_walk_vmas(folio, ttu_vma, &w, &skipped);
+	bool unmapped = !folio_mapped(folio);
+	if (!unmapped)
+		stat_inc(ttu_failed);
+	return unmapped;
+}
+
+/* --- accessed bits --------------------------------------------------------------- */
+
+static bool referenced_one(struct folio *folio, struct page *page, struct mm *mm,
+			   unsigned long addr, void *arg)
+{
+	unsigned *young = arg;
+	spinlock_t *ptl;
+	pte_t *ptep = pte_offset_map_lock(mm, addr, &ptl);
+	if (!ptep)
+		return true;
+	pte_t pte = ptep_get(ptep);
+	if (pte_present(pte) && pte_pfn(pte) == page_to_pfn(page) && pte_young(pte)) {
+		/* Exchange, so a dirty bit the MMU sets meanwhile is kept. */
+		pte = ptep_get_and_clear(mm, addr, ptep);
+		set_pte_at(mm, addr, ptep, pte_mkold(pte));
+		(*young)++;
+	}
+	pte_unmap_unlock(ptep, ptl);
+	return true;
+}
+
+unsigned folio_referenced(struct folio *folio)
+{
+	unsigned young = 0;
+	struct rmap_walk_control rwc = { .fn = referenced_one, .arg = &young };
+	rmap_walk(folio, &rwc);
+	return young;
 }

@@ -66,4 +66,31 @@ struct rmap_walk_control {
 
 unsigned rmap_walk(struct folio *folio, struct rmap_walk_control *rwc);
 
+/*
+ * The same walk one VMA at a time: fn(folio, vma, arg) for every VMA of
+ * the anon_vma that overlaps the folio's range, with the anon_vma lock and
+ * the VMA's mm's mmap lock (read, trylock; busy mms are skipped and
+ * counted) held. fn returns false to stop.
+ */
+typedef bool (*rmap_vma_fn)(struct folio *folio, struct vma *vma, void *arg);
+unsigned rmap_walk_vmas(struct folio *folio, rmap_vma_fn fn, void *arg, unsigned *skipped);
+
+/*
+ * Reclaim's unmap (mm/vmscan.c): every PTE mapping the locked anon folio,
+ * which is in the swap cache, becomes a swap PTE for its slot (taking a
+ * swap count), exclusive when the page was anon-exclusive, soft-dirty when
+ * the PTE was; dirty PTEs make the folio dirty; TLBs are flushed before
+ * it returns. Per VMA the PTL is taken before the first PTE of the folio
+ * is looked at (TTU_SYNC, seed 004), so a concurrent break-before-make
+ * cannot make the walk skip a PTE: in each mm the folio is unmapped
+ * whole or, if anything fails, not at all further. ttu.sync=0 switches to
+ * the walk seed 004 fixed (find the first present PTE without the lock).
+ * Returns true when the folio is no longer mapped anywhere.
+ */
+bool try_to_unmap(struct folio *folio);
+/* PTEs mapping the folio that had their accessed bit set (now cleared). */
+unsigned folio_referenced(struct folio *folio);
+/* The ttu.sync switch (seed 004); tests flip it. */
+extern bool ttu_sync;
+
 #endif

@@ -70,6 +70,9 @@ static inline int swap_put(swp_entry_t entry) { return swap_free_nr(entry, 1); }
 unsigned long swap_count(swp_entry_t entry);
 /* Is entry a slot of a device that is on, and in use? */
 bool swap_entry_valid(swp_entry_t entry);
+/* Report a bad swap entry (a swap PTE naming no device, a slot past the
+ * end, a free slot): message, swap_bad_entry counted. Returns -EINVAL. */
+int swap_report_bad_entry(swp_entry_t entry, const char *why);
 
 /* --- the swap cache (swap_cache.c) ------------------------------------------ */
 /* The folio cached for entry, with a reference taken, or NULL. Lock-free
@@ -88,6 +91,15 @@ void swap_cache_del(struct folio *folio);
 void swap_cache_replace(struct folio *old, struct folio *new_folio);
 /* The first slot of a cached folio. */
 swp_entry_t folio_swap_entry(const struct folio *folio);
+/* Is a folio cached for entry? (A lock-free look, a hint.) */
+bool swap_cache_peek(swp_entry_t entry);
+/* The slots of the locked folio no longer held by any swap PTE: take it
+ * out of the cache (unless under writeback). True when it left. */
+bool folio_free_swap(struct folio *folio);
+/* After the last swap PTE of entry went (zap): a cached folio nobody maps
+ * any more is taken out of the cache, if its lock can be had without
+ * waiting (the caller may hold a PTL). */
+void swap_cache_try_free(swp_entry_t entry);
 
 /* --- swapoff support -------------------------------------------------------- */
 /* The first offset >= from of type that is in use (swapped out or cached),

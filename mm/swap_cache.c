@@ -181,3 +181,45 @@ void swap_cache_replace(struct folio *old, struct folio *new_folio)
 	old->page.swap = 0;
 	folio_put_refs(old, (int)nr);
 }
+
+bool swap_cache_peek(swp_entry_t entry)
+{
+	bool cached = false;
+	rcu_read_lock();
+	struct swap_info *si = swap_entry_info(entry);
+	if (si) {
+		struct swap_cluster *ci = swap_offset_cluster(si, swp_offset(entry));
+		u64 *table = rcu_dereference(ci->table);
+		cached = table &&
+			 swp_tb_is_folio(swap_table_get(table, swp_offset(entry) % swap_cluster_slots));
+	}
+	rcu_read_unlock();
+	return cached;
+}
+
+bool folio_free_swap(struct folio *folio)
+{
+	ASSERT(folio_test_locked(folio));
+	if (!folio_test_swapcache(folio) || folio_test_writeback(folio))
+		return false;
+	swp_entry_t e = folio_swap_entry(folio);
+	for (unsigned long i = 0; i < folio_nr_pages(folio); i++)
+		if (swap_count(swp_entry(swp_type(e), swp_offset(e) + i)))
+			return false;
+	swap_cache_del(folio);
+	return true;
+}
+
+void swap_cache_try_free(swp_entry_t entry)
+{
+	struct folio *folio = swap_cache_get(entry);
+	if (!folio)
+		return;
+	if (folio_trylock(folio)) {
+		if (!folio_mapped(folio) && folio_swap_entry(folio).val <= entry.val &&
+		    entry.val < folio_swap_entry(folio).val + folio_nr_pages(folio))
+			folio_free_swap(folio);
+		folio_unlock(folio);
+	}
+	folio_put(folio);
+}

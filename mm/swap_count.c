@@ -28,7 +28,7 @@ DEFINE_STAT_COUNTER(swap_slots_freed);
 
 #define SWAP_BAD_REPORTS 20 /* messages; the counter keeps counting */
 
-static int swap_report_bad(swp_entry_t entry, const char *why)
+int swap_report_bad_entry(swp_entry_t entry, const char *why)
 {
 	if (stat_read(swap_bad_entry) < SWAP_BAD_REPORTS)
 		pr_warn("swap: bad swap entry type %u offset %#lx: %s\n", swp_type(entry),
@@ -81,7 +81,7 @@ static int swap_cluster_put(struct swap_info *si, struct swap_cluster *ci, unsig
 		u64 tb = ci->table ? swap_table_get(ci->table, off) : 0;
 		unsigned long count = swap_cluster_count_of(ci, off, tb);
 		if (count == 0) {
-			ret = swap_report_bad(e, swp_tb_is_free(tb) ? "the slot is free"
+			ret = swap_report_bad_entry(e, swp_tb_is_free(tb) ? "the slot is free"
 								   : "no swap PTE holds it");
 			continue;
 		}
@@ -110,9 +110,9 @@ static int __swap_free_nr(swp_entry_t entry, unsigned nr)
 	struct swap_info *si = swap_entry_info(entry);
 	u64 offset = swp_offset(entry);
 	if (!si)
-		return swap_report_bad(entry, "no swap device of that type is on, or past its end");
+		return swap_report_bad_entry(entry, "no swap device of that type is on, or past its end");
 	if (offset + nr > si->nr_slots)
-		return swap_report_bad(entry, "the range runs past the device's end");
+		return swap_report_bad_entry(entry, "the range runs past the device's end");
 	int ret = 0;
 	while (nr) {
 		unsigned off = offset % swap_cluster_slots;

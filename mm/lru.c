@@ -1,0 +1,133 @@
+/*
+ * The anon LRU lists (see lru.h).
+ */
+#include "folio.h"
+#include "kernel/panic.h"
+#include "kernel/spinlock.h"
+#include "kernel/stats.h"
+#include "lru.h"
+
+static DEFINE_SPINLOCK(lru_lock);
+static LIST_HEAD(lru_active);   /* lru_lock */
+static LIST_HEAD(lru_inactive); /* lru_lock */
+static unsigned long lru_pages[2]; /* [active] (lru_lock) */
+
+DEFINE_STAT_COUNTER(lru_deactivated);
+
+static struct list_head *lru_list(bool active)
+{
+	return active ? &lru_active : &lru_inactive;
+}
+
+/* lru_lock held. */
+static void lru_link(struct folio *folio, bool active)
+{
+	ASSERT(!folio_test_lru(folio));
+	list_add(&folio->page.folio_lru, lru_list(active));
+	lru_pages[active] += folio_nr_pages(folio);
+	if (active)
+		folio_set_active(folio);
+	else
+		folio_clear_active(folio);
+	folio_set_lru(folio);
+}
+
+static void lru_unlink(struct folio *folio)
+{
+	bool active = folio_test_active(folio);
+	list_del(&folio->page.folio_lru);
+	lru_pages[active] -= folio_nr_pages(folio);
+	folio_clear_lru(folio);
+}
+
+void lru_add(struct folio *folio, bool active)
+{
+	unsigned long irq = spin_lock_irqsave(&lru_lock);
+	lru_link(folio, active);
+	spin_unlock_irqrestore(&lru_lock, irq);
+}
+
+static bool folio_try_get_ref(struct folio *folio)
+{
+	int v = atomic_read(&folio->page.refcount);
+	do {
+		if (v <= 0)
+			return false;
+	} while (!__atomic_compare_exchange_n(&folio->page.refcount.v, &v, v + 1, false,
+					      __ATOMIC_ACQUIRE, __ATOMIC_RELAXED));
+	return true;
+}
+
+/* Move folios from the active tail to the inactive head until the
+ * inactive list holds at least as many pages (lru_lock held). Their
+ * accessed bits decide on the inactive list whether they come back. */
+static void lru_refill_inactive(unsigned long want)
+{
+	while (lru_pages[0] < lru_pages[1] && want && !list_empty(&lru_active)) {
+		struct folio *f = (struct folio *)list_last_entry(&lru_active, struct page, folio_lru);
+		lru_unlink(f);
+		lru_link(f, false);
+		want--;
+		stat_inc(lru_deactivated);
+	}
+}
+
+unsigned long lru_isolate(unsigned long nr, struct list_head *list)
+{
+	unsigned long taken = 0, scanned = 0;
+	unsigned long irq = spin_lock_irqsave(&lru_lock);
+	lru_refill_inactive(nr * 2);
+	if (list_empty(&lru_inactive))
+		lru_refill_inactive(~0ul);
+	while (taken < nr && scanned++ < nr * 4 && !list_empty(&lru_inactive)) {
+		struct folio *f = (struct folio *)list_last_entry(&lru_inactive, struct page, folio_lru);
+		if (!folio_try_get_ref(f)) {
+			/* Its last reference is going: folio_free takes it off. */
+			list_move(&f->page.folio_lru, &lru_inactive);
+			continue;
+		}
+		lru_unlink(f);
+		list_add_tail(&f->page.folio_lru, list);
+		taken++;
+	}
+	spin_unlock_irqrestore(&lru_lock, irq);
+	return taken;
+}
+
+bool lru_isolate_folio(struct folio *folio)
+{
+	bool taken = false;
+	if (!folio_test_lru(folio))
+		return false;
+	unsigned long irq = spin_lock_irqsave(&lru_lock);
+	if (folio_test_lru(folio) && folio_try_get_ref(folio)) {
+		lru_unlink(folio);
+		taken = true;
+	}
+	spin_unlock_irqrestore(&lru_lock, irq);
+	return taken;
+}
+
+void lru_putback(struct folio *folio, bool active)
+{
+	unsigned long irq = spin_lock_irqsave(&lru_lock);
+	lru_link(folio, active); /* at the head: scanned last */
+	spin_unlock_irqrestore(&lru_lock, irq);
+	folio_put(folio);
+}
+
+void lru_del_on_free(struct folio *folio)
+{
+	if (!folio_test_lru(folio))
+		return;
+	unsigned long irq = spin_lock_irqsave(&lru_lock);
+	if (folio_test_lru(folio))
+		lru_unlink(folio);
+	spin_unlock_irqrestore(&lru_lock, irq);
+	folio_clear_active(folio);
+}
+
+unsigned long lru_nr_pages(bool active)
+{
+	return __atomic_load_n(&lru_pages[active], __ATOMIC_RELAXED);
+}

@@ -1,0 +1,180 @@
+/*
+ * Swap I/O (see page_io.h).
+ */
+#include "drivers/blockdev.h"
+#include "folio.h"
+#include "kernel/errno.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
+#include "kernel/race.h"
+#include "kernel/stats.h"
+#include "kmalloc.h"
+#include "page_io.h"
+#include "swap.h"
+
+DEFINE_STAT_COUNTER(pswpin);   /* pages read from swap */
+DEFINE_STAT_COUNTER(pswpout);  /* pages written to swap */
+DEFINE_STAT_COUNTER(swap_read_errors);
+DEFINE_STAT_COUNTER(swap_write_errors);
+DEFINE_STAT_COUNTER(swap_freed_at_write_end);
+
+#define SWAP_IO_ERROR_REPORTS 20
+
+struct swap_io {
+	struct blk_request rq;
+	struct folio *folio;
+	struct page *pages[];
+};
+
+static u64 swap_sector(swp_entry_t entry)
+{
+	return swp_offset(entry) << (PAGE_SHIFT - SECTOR_SHIFT);
+}
+
+static struct swap_io *swap_io_alloc(struct folio *folio, enum blk_op op, blk_end_io_fn end_io)
+{
+	unsigned nr = (unsigned)folio_nr_pages(folio);
+	/* Reclaim runs when memory is short: dip into the reserve. */
+	struct swap_io *io = kmalloc(sizeof(*io) + nr * sizeof(struct page *),
+				     GFP_ATOMIC | __GFP_NOWARN);
+	if (!io)
+		return NULL;
+	for (unsigned i = 0; i < nr; i++)
+		io->pages[i] = folio_page(folio, i);
+	io->folio = folio;
+	io->rq = (struct blk_request){
+		.op = op, .sector = swap_sector(folio_swap_entry(folio)), .nr_pages = nr,
+		.pages = io->pages, .end_io = end_io, .private = io,
+	};
+	return io;
+}
+
+static void swap_io_error(const char *what, struct folio *folio, int status)
+{
+	swp_entry_t e = folio_swap_entry(folio);
+	struct blockdev *bd = swap_type_blockdev(swp_type(e));
+	static atomic_long_t reports;
+	if (atomic_long_add_return(&reports, 1) <= SWAP_IO_ERROR_REPORTS)
+		pr_err("swap: %s error %d on %s, slots %lu..%lu (sector %lu)\n", what, status,
+		       bd ? bd->name : "?", (unsigned long)swp_offset(e),
+		       (unsigned long)(swp_offset(e) + folio_nr_pages(folio) - 1),
+		       (unsigned long)swap_sector(e));
+}
+
+static void swap_read_done(struct folio *folio, int status)
+{
+	if (status) {
+		swap_io_error("read", folio, status);
+		stat_inc(swap_read_errors);
+	} else {
+		folio_set_uptodate(folio);
+		stat_add(pswpin, folio_nr_pages(folio));
+	}
+	folio_unlock(folio);
+}
+
+static void swap_read_end_io(struct blk_request *rq)
+{
+	struct swap_io *io = rq->private;
+	swap_read_done(io->folio, rq->status);
+	kfree(io);
+}
+
+int swap_read_folio(struct folio *folio)
+{
+	ASSERT(folio_test_locked(folio) && folio_test_swapcache(folio));
+	struct blockdev *bd = swap_type_blockdev(swp_type(folio_swap_entry(folio)));
+	if (!bd)
+		return -ENODEV;
+	race_point("swapin:before-read");
+	struct swap_io *io = swap_io_alloc(folio, BLK_READ, swap_read_end_io);
+	if (!io)
+		return -ENOMEM;
+	if (bd->polling) {
+		int err = blk_rw_sync(bd, BLK_READ, io->rq.sector, io->pages, io->rq.nr_pages);
+		kfree(io);
+		if (err == -EINVAL || err == -ERANGE)
+			return err;
+		swap_read_done(folio, err);
+		return 0;
+	}
+	int err = blk_submit(bd, &io->rq);
+	if (err)
+		kfree(io);
+	return err;
+}
+
+bool folio_free_swap_clean(struct folio *folio)
+{
+	ASSERT(folio_test_locked(folio));
+	unsigned long nr = folio_nr_pages(folio);
+	/* The cache's references plus the caller's: nobody else may be
+	 * about to map it (a racing swap-in holds a reference). */
+	if (!folio_test_swapcache(folio) || folio_test_writeback(folio) ||
+	    folio_test_dirty(folio) || folio_mapped(folio) ||
+	    folio_ref_count(folio) != (int)nr + 1)
+		return false;
+	swap_cache_del(folio);
+	return true;
+}
+
+static void swap_write_done(struct folio *folio, int status, bool may_free)
+{
+	if (status) {
+		swap_io_error("write", folio, status);
+		stat_inc(swap_write_errors);
+		folio_set_dirty(folio); /* keep the data: written again later */
+	} else {
+		stat_add(pswpout, folio_nr_pages(folio));
+	}
+	folio_end_writeback(folio);
+	race_point("swapout:write-done");
+	if (!may_free || status || !folio_trylock(folio))
+		return; /* the submitter, or the next reclaim pass, frees it */
+	folio_get(folio);
+	if (folio_free_swap_clean(folio))
+		stat_inc(swap_freed_at_write_end);
+	folio_unlock(folio);
+	folio_put(folio);
+}
+
+static void swap_write_end_io(struct blk_request *rq)
+{
+	struct swap_io *io = rq->private;
+	struct folio *folio = io->folio;
+	int status = rq->status;
+	kfree(io);
+	swap_write_done(folio, status, true);
+}
+
+int swap_writepage(struct folio *folio)
+{
+	ASSERT(folio_test_locked(folio) && folio_test_swapcache(folio));
+	ASSERT(!folio_test_writeback(folio));
+	struct blockdev *bd = swap_type_blockdev(swp_type(folio_swap_entry(folio)));
+	if (!bd)
+		return -ENODEV;
+	struct swap_io *io = swap_io_alloc(folio, BLK_WRITE, swap_write_end_io);
+	if (!io)
+		return -ENOMEM;
+	folio_clear_dirty(folio);
+	folio_set_writeback(folio);
+	race_point("swapout:before-write");
+	int err;
+	if (bd->polling) {
+		err = blk_rw_sync(bd, BLK_WRITE, io->rq.sector, io->pages, io->rq.nr_pages);
+		kfree(io);
+		if (err != -EINVAL && err != -ERANGE && err != -EROFS) {
+			swap_write_done(folio, err, false);
+			return 0;
+		}
+	} else {
+		err = blk_submit(bd, &io->rq);
+		if (!err)
+			return 0;
+		kfree(io);
+	}
+	folio_set_dirty(folio);
+	folio_end_writeback(folio);
+	return err;
+}

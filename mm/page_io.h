@@ -1,0 +1,37 @@
+/*
+ * Swap I/O: a folio's pages to or from the slots of its swap entry, in one
+ * block request (the slots of a folio are contiguous on one device).
+ *
+ * Reads: the folio is locked, in the swap cache and not uptodate; the
+ * completion marks it uptodate (or not, on an I/O error) and unlocks it,
+ * which wakes every task waiting to map it (seed 000: the folio lock is
+ * the waiting point).
+ *
+ * Writes: the folio is locked, in the swap cache and unmapped; writeback
+ * is set for the duration. On an I/O error the folio is marked dirty again
+ * and kept, to be written later (no data is lost). On success, when the
+ * folio is still unmapped, clean and held by nobody but the cache, the
+ * completion takes it out of the cache and frees it.
+ *
+ * Completions may run in interrupt context (virtio-blk) or inside the
+ * submit call (ramswap, SWP_SYNCHRONOUS_IO). A device without interrupts
+ * (virtio_blk.poll=1) is driven synchronously here.
+ */
+#ifndef MM_PAGE_IO_H
+#define MM_PAGE_IO_H
+
+struct folio;
+
+/* 0 when the read was started (the folio unlocks when it ends), or a
+ * negative error with the folio still locked. */
+int swap_read_folio(struct folio *folio);
+/* 0 when the write was started; the folio stays locked for the caller,
+ * which may find it already written (synchronous devices). A negative
+ * error leaves the folio locked, dirty, not under writeback. */
+int swap_writepage(struct folio *folio);
+/* The freeing a write completion does, for a caller holding the folio
+ * lock and one reference of its own: true when the folio left the cache
+ * (the caller's reference is then the last but for others'). */
+bool folio_free_swap_clean(struct folio *folio);
+
+#endif

@@ -1,0 +1,376 @@
+/*
+ * Swap-in: a fault on a swap PTE (Linux's do_swap_page).
+ *
+ * The swap cache is the one synchronization point, for every device,
+ * synchronous ones included (seed 000: never bypass it). The fault looks
+ * the entry up; on a miss it allocates a folio, puts it in the cache (the
+ * first to succeed reads; a racer's swap_cache_add fails with -EEXIST and
+ * it takes the winner's folio instead) and starts the read, which unlocks
+ * the folio when it ends. Everyone then takes the folio lock, which is
+ * where a racer waits: there is no retry loop and no sleep-and-retry.
+ *
+ * Under the PTL the fault checks that the PTEs are unchanged, decides
+ * exclusivity from the swap PTE's bit (seed 001), dropped when the folio
+ * is still being written to a SWP_STABLE_WRITES device, maps the pages,
+ * drops their swap counts, and takes the folio out of the cache when no
+ * swap PTE holds its slots any more.
+ *
+ * Large folios: the fault picks the largest allowed order whose aligned
+ * range of PTEs holds contiguous entries of one device with the same
+ * exclusive bit, none of them cached. A large folio found in the cache
+ * that this mm can only partly map (seed 000's second process) is mapped
+ * page by page when it is already anon; when it is not (its reader has not
+ * mapped it yet and cannot have: its range changed), it is taken out of
+ * the cache and the fault returns to refault at order 0.
+ */
+#include <asm/mmu.h>
+#include "drivers/blockdev.h"
+#include "fault.h"
+#include "folio.h"
+#include "kernel/errno.h"
+#include "kernel/printk.h"
+#include "kernel/race.h"
+#include "kernel/stats.h"
+#include "lru.h"
+#include "mm.h"
+#include "mthp.h"
+#include "page_alloc.h"
+#include "page_io.h"
+#include "pgtable.h"
+#include "rmap.h"
+#include "swap.h"
+#include "swap_in.h"
+
+DEFINE_STAT_COUNTER(swapin_faults);
+DEFINE_STAT_COUNTER(swapin_cache_hits);
+DEFINE_STAT_COUNTER(swapin_cache_misses);
+DEFINE_STAT_COUNTER(swapin_mthp);          /* large folios read */
+DEFINE_STAT_COUNTER(swapin_mthp_fallback); /* an allowed order that did not fit */
+DEFINE_STAT_COUNTER(swapin_partial_maps);  /* large cached folio mapped page by page */
+DEFINE_STAT_COUNTER(swapin_refaults);      /* faults that returned to refault */
+DEFINE_STAT_COUNTER(swapin_exclusive);     /* pages mapped exclusive */
+DEFINE_STAT_COUNTER(swapin_shared);        /* pages mapped shared */
+DEFINE_STAT_COUNTER(swapin_stable_writeback); /* exclusivity dropped (seed 001) */
+DEFINE_STAT_COUNTER(swapin_read_kills);
+
+/* seed 001's review: the test hook that inverts the SWP_STABLE_WRITES
+ * condition, so a scenario can show what the wrong way round does. */
+bool swapin_test_invert_stable_writes;
+
+/* A swap PTE with the bits that may differ between pages of one folio
+ * (soft-dirty) cleared. */
+static pte_t swp_pte_key(pte_t pte)
+{
+	return pte_swp_clear_soft_dirty(pte);
+}
+
+/* Do the nr PTEs from ptep name entries first.. first+nr-1 with orig's
+ * exclusive bit? (PTL held.) */
+static bool swap_ptes_match(pte_t *ptep, unsigned long nr, swp_entry_t first, bool exclusive)
+{
+	for (unsigned long i = 0; i < nr; i++) {
+		pte_t want = swp_entry_to_pte(swp_entry(swp_type(first), swp_offset(first) + i));
+		if (exclusive)
+			want = pte_swp_mkexclusive(want);
+		if (!pte_same(swp_pte_key(ptep_get(ptep + i)), want))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The largest allowed order whose aligned range lies in the VMA, inside
+ * one page table, with entries that are contiguous, aligned, of one
+ * device, of one exclusivity, and none cached. PTL held; a hint the
+ * swap-cache insertion makes true or refutes.
+ */
+static unsigned swapin_pick_order(struct vma *vma, unsigned long addr, pte_t *ptep, pte_t orig)
+{
+	unsigned long orders = mthp_allowed_orders();
+	swp_entry_t entry = pte_to_swp_entry(orig);
+	for (int order = FOLIO_MAX_ORDER; order > 0; order--) {
+		if (!(orders & (1ul << order)))
+			continue;
+		unsigned long nr = 1ul << order, size = PAGE_SIZE << order;
+		unsigned long start = ALIGN_DOWN(addr, size);
+		unsigned long idx = (addr - start) >> PAGE_SHIFT;
+		if (start < vma->start || start + size > vma->end ||
+		    (swp_offset(entry) & (nr - 1)) != idx) {
+			stat_inc(swapin_mthp_fallback);
+			continue;
+		}
+		swp_entry_t first = swp_entry(swp_type(entry), swp_offset(entry) - idx);
+		if (!swap_ptes_match(ptep - idx, nr, first, pte_swp_exclusive(orig))) {
+			stat_inc(swapin_mthp_fallback);
+			continue;
+		}
+		bool cached = false;
+		for (unsigned long i = 0; i < nr && !cached; i++)
+			cached = swap_cache_peek(swp_entry(swp_type(first), swp_offset(first) + i));
+		if (cached) {
+			stat_inc(swapin_mthp_fallback);
+			continue;
+		}
+		return (unsigned)order;
+	}
+	return 0;
+}
+
+/*
+ * A miss: allocate a folio for the entries, put it in the swap cache and
+ * start the read. Returns the folio with a reference (it unlocks when the
+ * read ends), the folio a racer put in the cache first, or NULL with
+ * *err: 0 to refault (the entries changed), -ENOMEM, -EIO.
+ */
+static struct folio *swapin_read(struct mm *mm, struct vma *vma, unsigned long addr, pte_t orig,
+				 int *err)
+{
+	swp_entry_t entry = pte_to_swp_entry(orig);
+	spinlock_t *ptl;
+	pte_t *ptep = pte_offset_map_lock(mm, addr, &ptl);
+	if (!ptep) {
+		*err = 0;
+		return NULL;
+	}
+	unsigned order = pte_same(ptep_get(ptep), orig) ? swapin_pick_order(vma, addr, ptep, orig) : 0;
+	pte_unmap_unlock(ptep, ptl);
+
+	for (;;) {
+		unsigned long nr = 1ul << order;
+		swp_entry_t first = swp_entry(swp_type(entry), ALIGN_DOWN(swp_offset(entry), nr));
+		struct folio *folio = folio_alloc(GFP_USER | __GFP_NOWARN, order);
+		if (!folio && order) {
+			stat_inc(swapin_mthp_fallback);
+			order = 0;
+			continue;
+		}
+		if (!folio) {
+			*err = -ENOMEM;
+			return NULL;
+		}
+		folio_lock(folio); /* new: nobody else can hold it */
+		int ret = swap_cache_add(folio, first);
+		if (ret) {
+			folio_unlock(folio);
+			folio_put(folio);
+			if (order) { /* part of the range is cached or gone */
+				stat_inc(swapin_mthp_fallback);
+				order = 0;
+				continue;
+			}
+			/* -EEXIST: a racer's folio is in the cache: use it. */
+			struct folio *other = ret == -EEXIST ? swap_cache_get(entry) : NULL;
+			*err = 0;
+			return other;
+		}
+		race_point("swapin:after-cache-add");
+		if (order)
+			stat_inc(swapin_mthp);
+		ret = swap_read_folio(folio);
+		if (ret) {
+			swap_cache_del(folio);
+			folio_unlock(folio);
+			folio_put(folio);
+			*err = ret == -ENOMEM ? -ENOMEM : -EIO;
+			return NULL;
+		}
+		return folio;
+	}
+}
+
+/* Map pages [from, from + n) of folio at va_first + from pages. PTL held. */
+static void swapin_map(struct mm *mm, struct vma *vma, struct folio *folio, unsigned long va_first,
+		       pte_t *ptep_first, unsigned long from, unsigned long n, bool exclusive,
+		       bool write)
+{
+	for (unsigned long i = from; i < from + n; i++) {
+		unsigned long va = va_first + i * PAGE_SIZE;
+		pte_t old = ptep_get(ptep_first + i);
+		struct page *page = folio_page(folio, i);
+		pte_t pte = pte_mkyoung(pfn_pte(folio_pfn(folio) + i, arch_vm_get_page_prot(vma->prot)));
+		if (!(vma->prot & PAGE_PROT_WRITE) || !exclusive || !write)
+			pte = pte_wrprotect(pte);
+		else
+			pte = pte_mkdirty(pte);
+		if (pte_swp_soft_dirty(old))
+			pte = pte_mksoft_dirty(pte);
+		if (exclusive)
+			page_set_anon_exclusive(page);
+		else
+			page_clear_anon_exclusive(page);
+		set_pte_at(mm, va, ptep_first + i, pte);
+	}
+	folio_ref_add(folio, (int)n);
+	folio_mapcount_add(folio, folio_page(folio, from), (unsigned)n, 1);
+	atomic_long_add(&mm->rss_anon, (long)n);
+	atomic_long_add(&mm->rss_swap, -(long)n);
+	if (exclusive)
+		stat_add(swapin_exclusive, n);
+	else
+		stat_add(swapin_shared, n);
+}
+
+/* Does the device want pages left alone while they are written? */
+static bool swap_stable_writes(swp_entry_t entry)
+{
+	struct blockdev *bd = swap_type_blockdev(swp_type(entry));
+	return bd && (bd->flags & SWP_STABLE_WRITES);
+}
+
+/*
+ * The folio is locked, in the cache, uptodate, and holds entry. Map what
+ * this mm can map of it. 0 (done, or refault), or -errno.
+ */
+static int swapin_map_folio(struct mm *mm, struct vma *vma, unsigned long addr, pte_t orig,
+			    struct folio *folio, bool write)
+{
+	swp_entry_t entry = pte_to_swp_entry(orig), first = folio_swap_entry(folio);
+	unsigned long nr = folio_nr_pages(folio);
+	unsigned long idx = swp_offset(entry) - swp_offset(first);
+	unsigned long va_first = addr - idx * PAGE_SIZE;
+	bool exclusive = pte_swp_exclusive(orig);
+
+	/* Can this mm map the whole folio? Its range must lie in the VMA and
+	 * in the page table of addr, with the folio's entries in order. */
+	bool whole = nr == 1 || (va_first >= vma->start && va_first + nr * PAGE_SIZE <= vma->end &&
+				 pte_index(va_first) + nr <= PTRS_PER_TABLE && pte_index(addr) >= idx);
+	spinlock_t *ptl;
+	pte_t *ptep = pte_offset_map_lock(mm, addr, &ptl);
+	if (!ptep)
+		return 0;
+	if (!pte_same(ptep_get(ptep), orig)) {
+		pte_unmap_unlock(ptep, ptl);
+		stat_inc(swapin_refaults);
+		return 0; /* someone else resolved it, or the mm changed */
+	}
+	pte_t *ptep_first = ptep - idx;
+	if (whole && nr > 1)
+		whole = swap_ptes_match(ptep_first, nr, first, exclusive);
+	if (!whole && !folio_test_anon(folio)) {
+		/* seed 000: a large folio read for another range that this mm
+		 * maps only in part, and that no one has mapped yet: give it
+		 * up and refault at order 0. */
+		pte_unmap_unlock(ptep, ptl);
+		if (!folio_test_dirty(folio))
+			swap_cache_del(folio);
+		stat_inc(swapin_refaults);
+		return 0;
+	}
+	/* seed 001: a page still being written to a device that needs stable
+	 * pages must not be written through an exclusive mapping meanwhile. */
+	bool stable = swap_stable_writes(entry) && folio_test_writeback(folio);
+	if (swapin_test_invert_stable_writes)
+		stable = !stable && swap_stable_writes(entry);
+	if (exclusive && stable) {
+		exclusive = false;
+		stat_inc(swapin_stable_writeback);
+	}
+	bool new_anon = !folio_test_anon(folio);
+	if (new_anon)
+		folio_add_new_anon_rmap(folio, vma, va_first);
+	unsigned long from = whole ? 0 : idx, n = whole ? nr : 1;
+	if (!whole)
+		stat_inc(swapin_partial_maps);
+	swapin_map(mm, vma, folio, va_first, ptep_first, from, n, exclusive, write);
+	swap_free_nr(swp_entry(swp_type(first), swp_offset(first) + from), (unsigned)n);
+	pte_unmap_unlock(ptep, ptl);
+	if (new_anon)
+		lru_add(folio, true);
+	/* No swap PTE holds the slots any more: the cache lets go. */
+	folio_free_swap(folio);
+	return 0;
+}
+
+/* Latency of swap-in faults, in microseconds: a log2 histogram, for the
+ * p50 and p99 stats (the upper bound of the bucket holding them). */
+#define SWAPIN_LAT_BUCKETS 32
+static atomic_long_t swapin_lat[SWAPIN_LAT_BUCKETS];
+
+static void swapin_lat_record(u64 ns)
+{
+	u64 us = ns / 1000;
+	unsigned b = 0;
+	while (b + 1 < SWAPIN_LAT_BUCKETS && (1ull << b) <= us)
+		b++;
+	atomic_long_inc(&swapin_lat[b]);
+}
+
+u64 swapin_latency_percentile_us(unsigned pct)
+{
+	u64 total = 0, seen = 0;
+	for (unsigned b = 0; b < SWAPIN_LAT_BUCKETS; b++)
+		total += (u64)atomic_long_read(&swapin_lat[b]);
+	if (!total)
+		return 0;
+	for (unsigned b = 0; b < SWAPIN_LAT_BUCKETS; b++) {
+		seen += (u64)atomic_long_read(&swapin_lat[b]);
+		if (seen * 100 >= total * pct)
+			return 1ull << b;
+	}
+	return 1ull << (SWAPIN_LAT_BUCKETS - 1);
+}
+
+static u64 read_p50(void) { return swapin_latency_percentile_us(50); }
+static u64 read_p99(void) { return swapin_latency_percentile_us(99); }
+DEFINE_STAT_FN(swapin_latency_p50_us, read_p50);
+DEFINE_STAT_FN(swapin_latency_p99_us, read_p99);
+
+void swapin_latency_reset(void)
+{
+	for (unsigned b = 0; b < SWAPIN_LAT_BUCKETS; b++)
+		atomic_long_set(&swapin_lat[b], 0);
+}
+
+int do_swap_page(struct mm *mm, struct vma *vma, unsigned long addr, pte_t orig, bool write)
+{
+	swp_entry_t entry = pte_to_swp_entry(orig);
+	u64 t0 = arch_time_ns();
+	stat_inc(swapin_faults);
+	if (!swap_entry_valid(entry)) {
+		swap_report_bad_entry(entry, swap_type_blockdev(swp_type(entry))
+						     ? "the slot is free"
+						     : "no swap device of that type is on");
+		pr_err("mm: bad swap entry in the PTE %#lx at %#lx\n", (unsigned long)pte_val(orig),
+		       addr);
+		return -EIO;
+	}
+	struct folio *folio = swap_cache_get(entry);
+	if (folio) {
+		stat_inc(swapin_cache_hits);
+	} else {
+		stat_inc(swapin_cache_misses);
+		int err;
+		folio = swapin_read(mm, vma, addr, orig, &err);
+		if (!folio) {
+			if (err == -EIO)
+				stat_inc(swapin_read_kills);
+			else if (!err)
+				stat_inc(swapin_refaults);
+			return err;
+		}
+	}
+	folio_lock(folio); /* the waiting point: the read unlocks it */
+	race_point("swapin:folio-locked");
+	int err = 0;
+	swp_entry_t first = folio_swap_entry(folio);
+	if (!folio_test_swapcache(folio) || swp_type(first) != swp_type(entry) ||
+	    swp_offset(entry) < swp_offset(first) ||
+	    swp_offset(entry) >= swp_offset(first) + folio_nr_pages(folio)) {
+		stat_inc(swapin_refaults); /* it left the cache: the PTE changed */
+	} else if (!folio_test_uptodate(folio)) {
+		/* The read failed: nothing stale stays in the cache (the data
+		 * is still on the device for the next try). */
+		if (!folio_mapped(folio))
+			swap_cache_del(folio);
+		pr_err("mm: swap-in at %#lx failed: read error on swap entry type %u offset %#lx\n",
+		       addr, swp_type(entry), (unsigned long)swp_offset(entry));
+		stat_inc(swapin_read_kills);
+		err = -EIO;
+	} else {
+		err = swapin_map_folio(mm, vma, addr, orig, folio, write);
+	}
+	folio_unlock(folio);
+	folio_put(folio);
+	swapin_lat_record(arch_time_ns() - t0);
+	return err;
+}

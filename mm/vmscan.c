@@ -1,0 +1,242 @@
+/*
+ * Reclaim: anonymous memory leaves for the swap devices.
+ *
+ * Folios come from the tail of the inactive LRU list (lru.h), or from a
+ * range of an address space (mm_pageout, like MADV_PAGEOUT). Each one:
+ * lock it; keep it if its PTEs were accessed since the last look
+ * (referenced: back to the active list); give it swap slots of its order
+ * and put it in the swap cache (folio_alloc_swap; when no run of that
+ * order is left, split it and go on with the pieces); unmap it everywhere,
+ * whole or not at all (try_to_unmap, TTU_SYNC); write it (asynchronously
+ * on virtio-blk: the completion frees it; synchronously on ramswap); and,
+ * once it is written, unmapped and held by nobody else, take it out of
+ * the swap cache, which frees it.
+ *
+ * Reclaim runs in the allocating task when free pages fall below the low
+ * watermark (direct reclaim, for GFP_USER allocations), in a background
+ * thread (kswapd) woken at the same point that works until the high
+ * watermark is reached, and on request for a range. When no swap space is
+ * left, anon folios are skipped (swap_full) and the allocation that still
+ * cannot be satisfied fails: the fault reports out of memory and kills its
+ * task.
+ */
+#include "folio.h"
+#include "kernel/errno.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
+#include "kernel/race.h"
+#include "kernel/sched.h"
+#include "kernel/stats.h"
+#include "kernel/wait.h"
+#include "lru.h"
+#include "mm.h"
+#include "page_alloc.h"
+#include "page_io.h"
+#include "pgtable.h"
+#include "rmap.h"
+#include "split.h"
+#include "swap.h"
+#include "vmscan.h"
+
+DEFINE_STAT_COUNTER(reclaim_scanned);
+DEFINE_STAT_COUNTER(reclaim_freed);      /* pages */
+DEFINE_STAT_COUNTER(reclaim_activated);
+DEFINE_STAT_COUNTER(reclaim_no_swap);    /* folios kept: no swap space */
+DEFINE_STAT_COUNTER(swapout_folios);
+DEFINE_STAT_COUNTER(swapout_mthp);       /* large folios given slots of their order */
+DEFINE_STAT_COUNTER(swapout_mthp_split); /* large folios split: no slots of their order */
+DEFINE_STAT_COUNTER(reclaim_direct_runs);
+DEFINE_STAT_COUNTER(kswapd_runs);
+
+enum reclaim_result { RECLAIM_FREED, RECLAIM_KEEP, RECLAIM_ACTIVATE, RECLAIM_SPLIT };
+
+/*
+ * Try to free one isolated folio (the caller's reference). RECLAIM_SPLIT:
+ * the folio was split and every piece, the first included, is on more
+ * with a reference of its own.
+ */
+static enum reclaim_result reclaim_folio(struct folio *folio, bool ignore_refs,
+					 struct list_head *more)
+{
+	if (!folio_trylock(folio))
+		return RECLAIM_KEEP;
+	enum reclaim_result res = RECLAIM_KEEP;
+	if (folio_test_writeback(folio) || !folio_test_anon(folio))
+		goto out;
+	if (!ignore_refs && folio_referenced(folio)) {
+		res = RECLAIM_ACTIVATE;
+		goto out;
+	}
+	if (!folio_test_swapcache(folio)) {
+		int err = folio_alloc_swap(folio);
+		if (err == -ENOSPC && folio_test_large(folio)) {
+			if (folio_split(folio, more) == 0) {
+				stat_inc(swapout_mthp_split);
+				folio_unlock(folio);
+				list_add(&folio->page.folio_lru, more);
+				return RECLAIM_SPLIT;
+			}
+			goto out;
+		}
+		if (err) {
+			stat_inc(reclaim_no_swap);
+			goto out;
+		}
+		folio_set_dirty(folio); /* no copy on the device yet */
+		stat_inc(swapout_folios);
+		if (folio_test_large(folio))
+			stat_inc(swapout_mthp);
+	}
+	race_point("swapout:before-unmap");
+	if (folio_mapped(folio) && !try_to_unmap(folio)) {
+		res = RECLAIM_ACTIVATE;
+		goto out;
+	}
+	if (folio_test_dirty(folio)) {
+		if (swap_writepage(folio) || folio_test_writeback(folio))
+			goto out; /* failed (kept dirty), or the completion frees it */
+	}
+	if (folio_free_swap_clean(folio))
+		res = RECLAIM_FREED;
+out:
+	folio_unlock(folio);
+	return res;
+}
+
+/* Reclaim every folio on list (each with a reference); returns pages freed. */
+static unsigned long reclaim_list(struct list_head *list, bool ignore_refs)
+{
+	unsigned long freed = 0;
+	while (!list_empty(list)) {
+		struct folio *folio = (struct folio *)list_first_entry(list, struct page, folio_lru);
+		list_del(&folio->page.folio_lru);
+		unsigned long nr = folio_nr_pages(folio);
+		stat_inc(reclaim_scanned);
+		switch (reclaim_folio(folio, ignore_refs, list)) {
+		case RECLAIM_FREED:
+			freed += nr;
+			folio_put(folio);
+			break;
+		case RECLAIM_ACTIVATE:
+			stat_inc(reclaim_activated);
+			lru_putback(folio, true);
+			break;
+		case RECLAIM_KEEP:
+			lru_putback(folio, false);
+			break;
+		case RECLAIM_SPLIT:
+			break;
+		}
+	}
+	stat_add(reclaim_freed, freed);
+	return freed;
+}
+
+#define RECLAIM_BATCH 32
+
+unsigned long reclaim_pages(unsigned long nr_pages)
+{
+	unsigned long freed = 0, isolated = 0;
+	unsigned long budget = 4 * (lru_nr_pages(true) + lru_nr_pages(false)) + RECLAIM_BATCH;
+	while (freed < nr_pages && isolated < budget) {
+		LIST_HEAD(list);
+		unsigned long n = lru_isolate(RECLAIM_BATCH, &list);
+		if (!n)
+			break;
+		isolated += n;
+		freed += reclaim_list(&list, false);
+	}
+	return freed;
+}
+
+/* --- a range, on request (MADV_PAGEOUT) ---------------------------------------- */
+
+int mm_pageout(struct mm *mm, unsigned long start, unsigned long len, unsigned long *freed)
+{
+	if (!mm_user_range_ok(start, start + len) || (start | len) & (PAGE_SIZE - 1))
+		return -EINVAL;
+	LIST_HEAD(list);
+	down_read(&mm->mmap_lock);
+	for (unsigned long addr = start; addr < start + len; addr += PAGE_SIZE) {
+		spinlock_t *ptl;
+		pte_t *ptep = pte_offset_map_lock(mm, addr, &ptl);
+		if (!ptep)
+			continue;
+		pte_t pte = ptep_get(ptep);
+		struct folio *folio = pte_present(pte) ? pte_anon_folio(pte) : NULL;
+		if (folio && lru_isolate_folio(folio))
+			list_add_tail(&folio->page.folio_lru, &list);
+		pte_unmap_unlock(ptep, ptl);
+	}
+	up_read(&mm->mmap_lock);
+	unsigned long n = reclaim_list(&list, true);
+	if (freed)
+		*freed = n;
+	return 0;
+}
+
+/* --- when memory runs short ------------------------------------------------------- */
+
+static struct task *kswapd_task;
+static DECLARE_WAIT_QUEUE_HEAD(kswapd_wait);
+static bool kswapd_stop;
+
+static bool below(unsigned long wm)
+{
+	return nr_free_pages() < wm;
+}
+
+void reclaim_direct(unsigned order)
+{
+	const struct watermarks *wm = page_alloc_watermarks();
+	if (!below(wm->low + (1ul << order)) || (current && current->in_reclaim))
+		return;
+	stat_inc(reclaim_direct_runs);
+	if (current)
+		current->in_reclaim = true;
+	reclaim_pages(RECLAIM_BATCH + (1ul << order));
+	if (current)
+		current->in_reclaim = false;
+}
+
+void reclaim_wake_kswapd(void)
+{
+	if (kswapd_task && below(page_alloc_watermarks()->low))
+		wake_up_all(&kswapd_wait);
+}
+
+static int kswapd(void *arg)
+{
+	current->in_reclaim = true;
+	for (;;) {
+		wait_event(kswapd_wait, kswapd_stop || below(page_alloc_watermarks()->low));
+		if (kswapd_stop)
+			return 0;
+		stat_inc(kswapd_runs);
+		while (below(page_alloc_watermarks()->high) && !kswapd_stop)
+			if (!reclaim_pages(RECLAIM_BATCH)) {
+				/* Nothing more to free now (swap full, all busy). */
+				yield();
+				break;
+			}
+	}
+}
+
+int kswapd_start(void)
+{
+	if (kswapd_task)
+		return 0;
+	kswapd_stop = false;
+	kswapd_task = kthread_create_on_cpu(kswapd, NULL, 0, "kswapd");
+	return kswapd_task ? 0 : -ENOMEM;
+}
+
+void kswapd_stop_and_join(void)
+{
+	if (!kswapd_task)
+		return;
+	kswapd_stop = true;
+	wake_up_all(&kswapd_wait);
+	kthread_join(kswapd_task);
+	kswapd_task = NULL;
+}

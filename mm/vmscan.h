@@ -1,0 +1,26 @@
+/*
+ * Reclaim (mm/vmscan.c): free pages by swapping anonymous folios out.
+ */
+#ifndef MM_VMSCAN_H
+#define MM_VMSCAN_H
+
+#include "kernel/types.h"
+
+struct mm;
+
+/* Scan the LRU and free up to about nr_pages; returns pages freed. */
+unsigned long reclaim_pages(unsigned long nr_pages);
+/* Reclaim every anon folio mapped in [start, start + len) of mm, accessed
+ * or not (MADV_PAGEOUT). 0 or -EINVAL; *freed (may be NULL) gets the pages
+ * freed now (writes still in flight free theirs at completion). */
+int mm_pageout(struct mm *mm, unsigned long start, unsigned long len, unsigned long *freed);
+/* From alloc_pages: direct reclaim for a __GFP_RECLAIM allocation when
+ * free pages are below the low watermark; wake the background thread. */
+void reclaim_direct(unsigned order);
+void reclaim_wake_kswapd(void);
+/* The background reclaimer (one, on CPU 0): started by swapon at boot,
+ * or by tests; stop joins it. */
+int kswapd_start(void);
+void kswapd_stop_and_join(void);
+
+#endif
