@@ -20,6 +20,13 @@ DEFINE_STAT_COUNTER(swap_freed_at_write_end);
 
 #define SWAP_IO_ERROR_REPORTS 20
 
+static atomic_long_t swap_io_in_flight;
+
+long swap_io_pending(void)
+{
+	return atomic_long_read(&swap_io_in_flight);
+}
+
 struct swap_io {
 	struct blk_request rq;
 	struct folio *folio;
@@ -78,6 +85,7 @@ static void swap_read_end_io(struct blk_request *rq)
 	struct swap_io *io = rq->private;
 	swap_read_done(io->folio, rq->status);
 	kfree(io);
+	atomic_long_dec(&swap_io_in_flight);
 }
 
 int swap_read_folio(struct folio *folio)
@@ -98,9 +106,12 @@ int swap_read_folio(struct folio *folio)
 		swap_read_done(folio, err);
 		return 0;
 	}
+	atomic_long_inc(&swap_io_in_flight);
 	int err = blk_submit(bd, &io->rq);
-	if (err)
+	if (err) {
+		atomic_long_dec(&swap_io_in_flight);
 		kfree(io);
+	}
 	return err;
 }
 
@@ -134,6 +145,8 @@ static void swap_write_done(struct folio *folio, int status, bool may_free)
 	folio_get(folio);
 	if (folio_free_swap_clean(folio))
 		stat_inc(swap_freed_at_write_end);
+	else
+		folio_free_swap(folio); /* swapped back in meanwhile, slots unused */
 	folio_unlock(folio);
 	folio_put(folio);
 }
@@ -145,6 +158,7 @@ static void swap_write_end_io(struct blk_request *rq)
 	int status = rq->status;
 	kfree(io);
 	swap_write_done(folio, status, true);
+	atomic_long_dec(&swap_io_in_flight);
 }
 
 int swap_writepage(struct folio *folio)
@@ -169,9 +183,11 @@ int swap_writepage(struct folio *folio)
 			return 0;
 		}
 	} else {
+		atomic_long_inc(&swap_io_in_flight);
 		err = blk_submit(bd, &io->rq);
 		if (!err)
 			return 0;
+		atomic_long_dec(&swap_io_in_flight);
 		kfree(io);
 	}
 	folio_set_dirty(folio);

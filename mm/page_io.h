@@ -33,5 +33,7 @@ int swap_writepage(struct folio *folio);
  * lock and one reference of its own: true when the folio left the cache
  * (the caller's reference is then the last but for others'). */
 bool folio_free_swap_clean(struct folio *folio);
+/* Reads and writes submitted and not yet completed. */
+long swap_io_pending(void);
 
 #endif

@@ -6,6 +6,7 @@
 #include "kernel/smp.h"
 #include "kernel/stats.h"
 #include "mm.h"
+#include "swap.h"
 #include "tlb.h"
 
 DEFINE_STAT_COUNTER(tlb_shootdown_ipis);
@@ -93,13 +94,25 @@ void tlb_gather_add_page(struct mmu_gather *tlb, unsigned long addr)
 	tlb->addrs[tlb->nr_addrs++] = addr;
 }
 
+/* Linux's free_swap_cache: when the last mapping of a swap-cache folio
+ * goes and no swap PTE holds its slots either, the cache lets it go now
+ * rather than at the next reclaim. Only a trylock: a PTL may be held. */
+static void tlb_put_folio(struct folio *folio)
+{
+	if (folio_test_swapcache(folio) && !folio_mapped(folio) && folio_trylock(folio)) {
+		folio_free_swap(folio);
+		folio_unlock(folio);
+	}
+	folio_put(folio);
+}
+
 void tlb_flush_mmu(struct mmu_gather *tlb)
 {
 	tlb_shootdown(tlb->mm, tlb->addrs, tlb->nr_addrs, tlb->flush_all);
 	tlb->nr_addrs = 0;
 	tlb->flush_all = false;
 	for (unsigned i = 0; i < tlb->nr_folios; i++)
-		folio_put(tlb->folios[i]);
+		tlb_put_folio(tlb->folios[i]);
 	tlb->nr_folios = 0;
 }
 

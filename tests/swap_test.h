@@ -101,6 +101,34 @@ static inline void swapt_end(struct ktest *t, struct swapt *s)
 	KT_EXPECT_EQ(t, swapt_settled_free(), s->base);
 }
 
+/* Other devices off for a test that needs its device to be the only one
+ * (a full device must stay full), and back on after. They must be empty. */
+struct swapt_others {
+	unsigned n;
+	struct blockdev *bd[MAX_SWAPFILES];
+	int prio[MAX_SWAPFILES];
+};
+
+static inline void swapt_others_off(struct ktest *t, struct swapt_others *o, int keep)
+{
+	o->n = 0;
+	for (unsigned type = 0; type < MAX_SWAPFILES; type++) {
+		struct blockdev *bd = swap_type_blockdev(type);
+		if (!bd || (int)type == keep)
+			continue;
+		o->bd[o->n] = bd;
+		o->prio[o->n] = swap_info[type].prio;
+		if (KT_EXPECT_EQ(t, swapoff(type), 0))
+			o->n++;
+	}
+}
+
+static inline void swapt_others_on(struct ktest *t, struct swapt_others *o)
+{
+	for (unsigned i = 0; i < o->n; i++)
+		KT_EXPECT(t, swapon_blockdev(o->bd[i], o->prio[i]) >= 0);
+}
+
 /* A small deterministic PRNG for the tests (xorshift64). */
 static inline u64 swapt_rand(u64 *s)
 {

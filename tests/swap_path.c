@@ -1,0 +1,167 @@
+/*
+ * Swap-out and swap-in (issue 6), on a synchronous RAM device (host and
+ * kernel) and, in the kernel, on virtio-blk when the boot's swap disk is
+ * on (tests/kernel/swap_virtio.c): pageout of a range, faults that bring
+ * it back, exclusivity without copies, fork sharing with copies on either
+ * side, mTHP swap-out and swap-in, the split when no run of the order is
+ * left, a full device, munmap of swapped memory. Each case ends with every
+ * page, folio, slot and table returned.
+ */
+#include "kernel/ktest.h"
+#include "kernel/printk.h"
+#include "kernel/sched.h"
+#include "mm/mthp.h"
+#include "mm/rmap.h"
+#include "mm/swap.h"
+#include "mm/vmscan.h"
+#include "mm_test.h"
+#include "swap_path_test.h"
+#include "swap_test.h"
+#include "test_cpus.h"
+
+#define IO_BYTES (16ul << 20)
+#define NP 64ul
+
+KTEST(swap_path, pageout_then_fault_back_base)
+{
+	swapp_pageout_then_fault_back(t, "swt-io", IO_BYTES, 0);
+}
+
+KTEST(swap_path, pageout_then_fault_back_mthp)
+{
+	swapp_pageout_then_fault_back(t, "swt-io", IO_BYTES, 4);
+}
+
+KTEST(swap_path, fork_shares_swap_each_side_copies_base)
+{
+	swapp_fork_shares_swap(t, "swt-io", IO_BYTES, 0);
+}
+
+KTEST(swap_path, fork_shares_swap_each_side_copies_mthp)
+{
+	swapp_fork_shares_swap(t, "swt-io", IO_BYTES, 4);
+}
+
+/* A device too small for the range: what fits goes, the rest stays in
+ * memory (counted as reclaim_no_swap), and every byte reads back. */
+KTEST(swap_path, full_device_keeps_the_rest_in_memory)
+{
+	struct swapp_env e;
+	if (!swapp_begin(t, &e, "swt-tiny", 2ul << 20, 0)) /* 511 slots */
+		return;
+	struct swapt_others others;
+	swapt_others_off(t, &others, e.s.type);
+	const unsigned long n = 600;
+	struct mm *mm = swapp_mm(t, n);
+	KT_ASSERT(t, mm);
+	KT_EXPECT_EQ(t, swapp_write(mm, 0, n, 7), 0);
+	u64 no_swap = mmt_stat("reclaim_no_swap");
+	unsigned long freed = 0;
+	KT_EXPECT_EQ(t, mm_pageout(mm, SWAPP_REGION, n * PAGE_SIZE, &freed), 0);
+	KT_EXPECT_EQ(t, freed, 511);
+	KT_EXPECT_EQ(t, atomic_long_read(&mm->rss_swap), 511);
+	KT_EXPECT_EQ(t, mmt_stat("reclaim_no_swap"), no_swap + n - 511);
+	KT_EXPECT_EQ(t, swapp_check(mm, 0, n, 7), 0);
+	KT_EXPECT_EQ(t, atomic_long_read(&mm->rss_swap), 0);
+	mm_put(mm);
+	swapt_others_on(t, &others);
+	swapp_end(t, &e);
+}
+
+/*
+ * No run of 16 slots is left (every other slot is taken): a 16-page folio
+ * is split and its pages go out one by one, and come back right.
+ */
+KTEST(swap_path, mthp_split_when_no_run_of_its_order)
+{
+	struct swapp_env e;
+	if (!swapp_begin(t, &e, "swt-tiny", 2ul << 20, 4))
+		return;
+	struct swapt_others others;
+	swapt_others_off(t, &others, e.s.type);
+	swp_entry_t all[512];
+	unsigned nall = 0, nheld = 0;
+	while (nall < 512 && swap_alloc_type((unsigned)e.s.type, 0, &all[nall]) == 0)
+		nall++;
+	KT_EXPECT_EQ(t, nall, 511);
+	swp_entry_t *held = all;
+	for (unsigned i = 0; i < nall; i++) {
+		if (swp_offset(all[i]) % 2 == 0)
+			held[nheld++] = all[i]; /* keep the even slots */
+		else
+			swap_put(all[i]);
+	}
+	struct mm *mm = swapp_mm(t, 16);
+	KT_ASSERT(t, mm);
+	KT_EXPECT_EQ(t, swapp_write(mm, 0, 16, 9), 0);
+	KT_EXPECT_EQ(t, folio_order(mmt_folio_at(mm, SWAPP_REGION)), 4);
+	u64 splits = mmt_stat("swapout_mthp_split"), fails = mmt_stat("swap_alloc_order_fail");
+	unsigned long freed = 0;
+	KT_EXPECT_EQ(t, mm_pageout(mm, SWAPP_REGION, 16 * PAGE_SIZE, &freed), 0);
+	KT_EXPECT_EQ(t, freed, 16);
+	KT_EXPECT_EQ(t, mmt_stat("swapout_mthp_split"), splits + 1);
+	KT_EXPECT(t, mmt_stat("swap_alloc_order_fail") > fails);
+	for (unsigned long i = 0; i < 16; i++)
+		KT_EXPECT(t, pte_is_swap(mmt_pte(mm, SWAPP_REGION + i * PAGE_SIZE)));
+	KT_EXPECT_EQ(t, swapp_check(mm, 0, 16, 9), 0);
+	mm_put(mm);
+	for (unsigned i = 0; i < nheld; i++)
+		swap_put(held[i]);
+	swapt_others_on(t, &others);
+	swapp_end(t, &e);
+}
+
+/* munmap of swapped-out memory gives back its slots at once. */
+KTEST(swap_path, munmap_of_swapped_memory_frees_its_slots)
+{
+	struct swapp_env e;
+	if (!swapp_begin(t, &e, "swt-io", IO_BYTES, 0))
+		return;
+	struct mm *mm = swapp_mm(t, NP);
+	KT_ASSERT(t, mm);
+	KT_EXPECT_EQ(t, swapp_write(mm, 0, NP, 3), 0);
+	KT_EXPECT_EQ(t, mm_pageout(mm, SWAPP_REGION, NP * PAGE_SIZE, NULL), 0);
+	KT_EXPECT_EQ(t, atomic_long_read(&e.s.si->inuse), NP);
+	/* Half of them back in, then everything unmapped. */
+	KT_EXPECT_EQ(t, swapp_check(mm, 0, NP / 2, 3), 0);
+	KT_EXPECT_EQ(t, mm_munmap(mm, SWAPP_REGION, NP * PAGE_SIZE), 0);
+	KT_EXPECT_EQ(t, atomic_long_read(&e.s.si->inuse), 0);
+	mm_put(mm);
+	swapp_end(t, &e);
+}
+
+/* Two CPUs fault the same shared swap entry: one read, one folio. */
+static int read_one(void *arg)
+{
+	struct mm *mm = arg;
+	return mmt_read(mm, SWAPP_REGION) != swapp_value(5, 0, 0);
+}
+
+KTEST(swap_path, two_cpus_fault_one_entry_one_read)
+{
+	if (nr_cpus_online < 2) {
+		ktest_skip(t, "needs 2 or more CPUs");
+		return;
+	}
+	struct swapp_env e;
+	if (!swapp_begin(t, &e, "swt-io", IO_BYTES, 0))
+		return;
+	struct mm *mm = swapp_mm(t, 1);
+	KT_ASSERT(t, mm);
+	KT_EXPECT_EQ(t, swapp_write(mm, 0, 1, 5), 0);
+	struct mm *child = mm_fork(mm);
+	KT_ASSERT(t, child);
+	KT_EXPECT_EQ(t, mm_pageout(mm, SWAPP_REGION, PAGE_SIZE, NULL), 0);
+	KT_EXPECT(t, pte_is_swap(mmt_pte(child, SWAPP_REGION)));
+	u64 reads = mmt_stat("pswpin");
+	struct task *a = kthread_create_in_mm(read_one, mm, test_nth_cpu(0), "reader", mm);
+	struct task *b = kthread_create_in_mm(read_one, child, test_nth_cpu(1), "reader", child);
+	KT_ASSERT(t, a && b);
+	KT_EXPECT_EQ(t, kthread_join(a), 0);
+	KT_EXPECT_EQ(t, kthread_join(b), 0);
+	KT_EXPECT_EQ(t, mmt_stat("pswpin"), reads + 1);
+	KT_EXPECT(t, mmt_folio_at(mm, SWAPP_REGION) == mmt_folio_at(child, SWAPP_REGION));
+	mm_put(child);
+	mm_put(mm);
+	swapp_end(t, &e);
+}

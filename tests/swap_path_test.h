@@ -1,0 +1,246 @@
+/*
+ * Shared by the swap-path tests (tests/swap_path.c on a RAM device, and
+ * tests/kernel/swap_virtio.c on the boot's virtio-blk swap disk): an
+ * address space with a pattern in it, and the cases that run on either
+ * device.
+ */
+#ifndef TESTS_SWAP_PATH_TEST_H
+#define TESTS_SWAP_PATH_TEST_H
+
+#include "drivers/blockdev.h"
+#include "kernel/ktest.h"
+#include "kernel/sched.h"
+#include "mm/mthp.h"
+#include "mm/page_io.h"
+#include "mm/swap.h"
+#include "mm/vmscan.h"
+#include "mm_test.h"
+#include "swap_test.h"
+#include "test_cpus.h"
+
+#define SWAPP_REGION 0x40000000ul
+#define SWAPP_RW (PAGE_PROT_READ | PAGE_PROT_WRITE | PAGE_PROT_USER)
+
+static inline u64 swapp_value(u64 tag, unsigned long page, unsigned word)
+{
+	return (tag << 40) ^ (page << 12) ^ ((u64)word << 3) ^ 0x5a;
+}
+
+/* Three words per page: first, middle, last. */
+static inline unsigned long swapp_addr(unsigned long page, unsigned word)
+{
+	static const unsigned long off[3] = { 0, 2048, PAGE_SIZE - 8 };
+	return SWAPP_REGION + page * PAGE_SIZE + off[word];
+}
+
+struct swapp_job {
+	struct mm *mm;
+	unsigned long first, n;
+	u64 tag;
+};
+
+static inline int swapp_job_write(void *arg)
+{
+	struct swapp_job *j = arg;
+	for (unsigned long p = j->first; p < j->first + j->n; p++)
+		for (unsigned w = 0; w < 3; w++)
+			mmt_write(j->mm, swapp_addr(p, w), swapp_value(j->tag, p, w));
+	return 0;
+}
+
+/* Exit status: words that differ. */
+static inline int swapp_job_check(void *arg)
+{
+	struct swapp_job *j = arg;
+	int bad = 0;
+	for (unsigned long p = j->first; p < j->first + j->n; p++)
+		for (unsigned w = 0; w < 3; w++)
+			bad += mmt_read(j->mm, swapp_addr(p, w)) != swapp_value(j->tag, p, w);
+	return bad;
+}
+
+static inline int swapp_write(struct mm *mm, unsigned long first, unsigned long n, u64 tag)
+{
+	struct swapp_job j = { mm, first, n, tag };
+	return mmt_run(mm, test_nth_cpu(0), swapp_job_write, &j);
+}
+
+static inline int swapp_check(struct mm *mm, unsigned long first, unsigned long n, u64 tag)
+{
+	struct swapp_job j = { mm, first, n, tag };
+	return mmt_run(mm, test_nth_cpu(1), swapp_job_check, &j);
+}
+
+static inline struct mm *swapp_mm(struct ktest *t, unsigned long npages)
+{
+	struct mm *mm = mm_create();
+	if (mm && mm_mmap(mm, SWAPP_REGION, npages * PAGE_SIZE, SWAPP_RW) != 0) {
+		mm_put(mm);
+		mm = NULL;
+	}
+	KT_EXPECT(t, mm != NULL);
+	return mm;
+}
+
+/* A case's surroundings: its device (a RAM device of its own, or the
+ * boot's swap disk when name is NULL), mTHP orders, folio baseline. */
+struct swapp_env {
+	struct swapt s;
+	bool own_device;
+	bool synchronous;
+	unsigned long old_orders;
+	long folios;
+};
+
+static inline int swapp_find_type(const char *bdname)
+{
+	for (unsigned type = 0; type < MAX_SWAPFILES; type++) {
+		struct blockdev *bd = swap_type_blockdev(type);
+		if (bd && strcmp(bd->name, bdname) == 0)
+			return (int)type;
+	}
+	return -ENOENT;
+}
+
+static inline bool swapp_begin(struct ktest *t, struct swapp_env *e, const char *name, u64 bytes,
+			       unsigned mthp_order)
+{
+	e->own_device = name != NULL;
+	if (name) {
+		if (!swapt_begin(t, &e->s, name, bytes, NULL, 0, SWAPT_PRIO))
+			return false;
+	} else {
+		e->s.type = swapp_find_type("vda");
+		if (e->s.type < 0) {
+			ktest_skip(t, "no virtio-blk swap disk on (boot with a disk attached)");
+			return false;
+		}
+		e->s.si = swapt_info(e->s.type);
+		e->s.loglevel = console_loglevel;
+		swap_pcp_drain(e->s.si);
+		e->s.base = swapt_settled_free();
+	}
+	e->synchronous = swap_type_blockdev((unsigned)e->s.type)->flags & SWP_SYNCHRONOUS_IO;
+	e->old_orders = mthp_set_orders(1ul | (1ul << mthp_order));
+	e->folios = folio_nr_live();
+	return true;
+}
+
+/* Wait (up to 5 s) until the device's writes in flight are done: every
+ * folio of the test is then written, and freed unless someone holds it. */
+static inline void swapp_settle(void)
+{
+	u64 t0 = arch_time_ns();
+	while (swap_io_pending() && arch_time_ns() - t0 < 5 * TEST_SEC)
+		yield();
+}
+
+static inline void swapp_end(struct ktest *t, struct swapp_env *e)
+{
+	mthp_set_orders(e->old_orders);
+	swapp_settle();
+	KT_EXPECT_EQ(t, atomic_long_read(&e->s.si->inuse), 0);
+	KT_EXPECT_EQ(t, folio_nr_live(), e->folios);
+	if (e->own_device) {
+		swapt_end(t, &e->s);
+	} else {
+		/* Current clusters keep their tables even when emptied. */
+		swap_pcp_drain(e->s.si);
+		KT_EXPECT_EQ(t, swap_check(), 0);
+		KT_EXPECT_EQ(t, swapt_settled_free(), e->s.base);
+	}
+}
+
+/*
+ * Write a pattern, page the range out, read it back, write it again.
+ * Exclusive pages come back exclusive (swapin_exclusive) and are written
+ * without a copy (cow_copy unchanged; the read-mapped ones are reused).
+ */
+static inline void swapp_pageout_then_fault_back(struct ktest *t, const char *dev, u64 bytes,
+						 unsigned order)
+{
+	const unsigned long n = 64;
+	struct swapp_env e;
+	if (!swapp_begin(t, &e, dev, bytes, order))
+		return;
+	struct mm *mm = swapp_mm(t, n);
+	KT_ASSERT(t, mm);
+	KT_EXPECT_EQ(t, swapp_write(mm, 0, n, 1), 0);
+	KT_EXPECT_EQ(t, folio_order(mmt_folio_at(mm, SWAPP_REGION)), order);
+	u64 out = mmt_stat("pswpout"), in = mmt_stat("pswpin"), mthp_out = mmt_stat("swapout_mthp");
+	u64 excl = mmt_stat("swapin_exclusive"), mthp_in = mmt_stat("swapin_mthp");
+	unsigned long freed = 0;
+	KT_EXPECT_EQ(t, mm_pageout(mm, SWAPP_REGION, n * PAGE_SIZE, &freed), 0);
+	swapp_settle();
+	KT_EXPECT_EQ(t, mmt_stat("pswpout"), out + n);
+	if (e.synchronous)
+		KT_EXPECT_EQ(t, freed, n);
+	KT_EXPECT_EQ(t, atomic_long_read(&mm->rss_anon), 0);
+	KT_EXPECT_EQ(t, atomic_long_read(&mm->rss_swap), n);
+	KT_EXPECT_EQ(t, atomic_long_read(&e.s.si->inuse), n);
+	if (order)
+		KT_EXPECT_EQ(t, mmt_stat("swapout_mthp"), mthp_out + n / (1ul << order));
+	for (unsigned long p = 0; p < n; p++) {
+		pte_t pte = mmt_pte(mm, SWAPP_REGION + p * PAGE_SIZE);
+		KT_EXPECT(t, pte_is_swap(pte) && pte_swp_exclusive(pte)); /* seed 001 */
+	}
+	KT_EXPECT_EQ(t, swapp_check(mm, 0, n, 1), 0);
+	KT_EXPECT_EQ(t, mmt_stat("swapin_exclusive"), excl + n);
+	if (e.synchronous) {
+		KT_EXPECT_EQ(t, mmt_stat("pswpin"), in + n);
+		if (order)
+			KT_EXPECT_EQ(t, mmt_stat("swapin_mthp"), mthp_in + n / (1ul << order));
+	}
+	KT_EXPECT_EQ(t, atomic_long_read(&mm->rss_swap), 0);
+	KT_EXPECT_EQ(t, atomic_long_read(&e.s.si->inuse), 0); /* the cache let go */
+	u64 copies = mmt_stat("cow_copy"), reuses = mmt_stat("cow_reuse");
+	KT_EXPECT_EQ(t, swapp_write(mm, 0, n, 2), 0);
+	KT_EXPECT_EQ(t, mmt_stat("cow_copy"), copies);
+	KT_EXPECT_EQ(t, mmt_stat("cow_reuse"), reuses + n);
+	KT_EXPECT_EQ(t, swapp_check(mm, 0, n, 2), 0);
+	mm_put(mm);
+	swapp_end(t, &e);
+}
+
+/*
+ * fork shares the pages; paging the parent's range out unmaps them from
+ * both (non-exclusive swap PTEs). The child's writes after swap-in copy
+ * (cow_copy + n); the parent still reads its data, then writes its own.
+ */
+static inline void swapp_fork_shares_swap(struct ktest *t, const char *dev, u64 bytes,
+					  unsigned order)
+{
+	const unsigned long n = 64;
+	struct swapp_env e;
+	if (!swapp_begin(t, &e, dev, bytes, order))
+		return;
+	struct mm *mm = swapp_mm(t, n);
+	KT_ASSERT(t, mm);
+	KT_EXPECT_EQ(t, swapp_write(mm, 0, n, 1), 0);
+	struct mm *child = mm_fork(mm);
+	KT_ASSERT(t, child);
+	KT_EXPECT_EQ(t, mm_pageout(mm, SWAPP_REGION, n * PAGE_SIZE, NULL), 0);
+	swapp_settle();
+	for (unsigned long p = 0; p < n; p++) {
+		pte_t a = mmt_pte(mm, SWAPP_REGION + p * PAGE_SIZE);
+		pte_t b = mmt_pte(child, SWAPP_REGION + p * PAGE_SIZE);
+		KT_EXPECT(t, pte_is_swap(a) && pte_is_swap(b));
+		KT_EXPECT(t, !pte_swp_exclusive(a) && !pte_swp_exclusive(b));
+		KT_EXPECT(t, pte_same(a, b));
+	}
+	KT_EXPECT_EQ(t, atomic_long_read(&e.s.si->inuse), n);
+	u64 copies = mmt_stat("cow_copy"), shared = mmt_stat("swapin_shared");
+	KT_EXPECT_EQ(t, swapp_write(child, 0, n, 2), 0);
+	KT_EXPECT_EQ(t, mmt_stat("cow_copy"), copies + n);
+	KT_EXPECT_EQ(t, mmt_stat("swapin_shared"), shared + n);
+	KT_EXPECT_EQ(t, swapp_check(mm, 0, n, 1), 0);
+	KT_EXPECT_EQ(t, swapp_check(child, 0, n, 2), 0);
+	KT_EXPECT_EQ(t, swapp_write(mm, 0, n, 3), 0);
+	KT_EXPECT_EQ(t, swapp_check(mm, 0, n, 3), 0);
+	KT_EXPECT_EQ(t, swapp_check(child, 0, n, 2), 0);
+	mm_put(child);
+	mm_put(mm);
+	swapp_end(t, &e);
+}
+
+#endif
