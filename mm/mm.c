@@ -23,6 +23,31 @@ DEFINE_STAT_COUNTER(mm_zap_swap);
  * only by this CPU with interrupts off. */
 static DEFINE_PER_CPU(struct mm *, loaded_mm);
 
+static DEFINE_SPINLOCK(mm_list_lock);
+static LIST_HEAD(mm_list); /* mm_list_lock */
+
+struct mm *mm_list_next(struct mm *prev)
+{
+	struct mm *next = NULL;
+	spin_lock(&mm_list_lock);
+	struct list_head *pos = prev ? prev->mm_link.next : mm_list.next;
+	for (; pos != &mm_list; pos = pos->next) {
+		struct mm *mm = list_entry(pos, struct mm, mm_link);
+		int users = atomic_read(&mm->users);
+		/* A reference unless the last one is already gone. */
+		while (users > 0 && !atomic_cmpxchg(&mm->users, users, users + 1))
+			users = atomic_read(&mm->users);
+		if (users > 0) {
+			next = mm;
+			break;
+		}
+	}
+	spin_unlock(&mm_list_lock);
+	if (prev)
+		mm_put(prev);
+	return next;
+}
+
 struct mm *mm_create(void)
 {
 	struct mm *mm = kzalloc(sizeof(*mm), GFP_KERNEL);
@@ -36,6 +61,9 @@ struct mm *mm_create(void)
 		kfree(mm);
 		return NULL;
 	}
+	spin_lock(&mm_list_lock);
+	list_add_tail(&mm->mm_link, &mm_list);
+	spin_unlock(&mm_list_lock);
 	return mm;
 }
 
@@ -100,6 +128,9 @@ void mm_destroy(struct mm *mm)
 
 	ASSERT_EQ(__atomic_load_n(&mm->cpu_mask, __ATOMIC_SEQ_CST), 0);
 	ASSERT(!mm_is_active_here(mm));
+	spin_lock(&mm_list_lock);
+	list_del(&mm->mm_link);
+	spin_unlock(&mm_list_lock);
 	/* No task uses it, but rmap walks of other mms can still reach it
 	 * through the anon_vmas: the write lock keeps them out (they
 	 * trylock) until its VMAs are unlinked. */

@@ -49,12 +49,20 @@ struct mm {
 	unsigned long cpu_mask;   /* CPUs that have pgd loaded (atomic bit ops) */
 	atomic_long_t rss_anon;   /* PTEs mapping anonymous pages (atomic) */
 	atomic_long_t rss_swap;   /* swap PTEs (atomic) */
+	struct list_head mm_link; /* on mm_list (mm_list_lock) */
 };
+
+/* Every mm, for walks that must visit all address spaces (swapoff). */
+struct mm *mm_list_next(struct mm *prev);
 
 static inline bool mm_user_range_ok(unsigned long start, unsigned long end)
 {
 	return start >= MM_USER_START && start < end && end <= MM_USER_END;
 }
+
+/* mm_list_next: the mm after prev (NULL: the first) with a reference
+ * taken, or NULL at the end; drops prev's reference. An mm being torn
+ * down is skipped. */
 
 /* A new, empty address space (root allocated, kernel half shared), with
  * one reference; NULL when out of memory. */

@@ -34,10 +34,14 @@ int swapon(struct blockdev *bd, const struct swap_area_info *area, int prio);
 /* Read bd's header (swapdev_open) and swapon it: the same returns, plus
  * the header refusals of swapdev_open. */
 int swapon_blockdev(struct blockdev *bd, int prio);
-/* Switch a device off. Every slot must be free (swap-in of what is left
- * is the swap path's job): -EBUSY otherwise, device still on; -EINVAL for
- * a type that is not on. Frees the clusters and all tables. */
+/* Switch a device off: bring every entry back into memory (swap_unuse,
+ * mm/swapoff.c: every mm's swap PTEs of the device are faulted in, keeping
+ * their exclusivity), then free the clusters and all tables. -ENOMEM or
+ * -EIO when something could not be brought back, -EBUSY when slots are
+ * held by nothing it can bring back (swap_alloc'd): the device stays on.
+ * -EINVAL for a type that is not on. */
 int swapoff(unsigned type);
+int swap_unuse(unsigned type);
 /* Device of a type that is on, NULL otherwise. */
 struct blockdev *swap_type_blockdev(unsigned type);
 /* Slots of the device (including the header slot and bad pages). */

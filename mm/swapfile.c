@@ -212,6 +212,24 @@ static int swap_info_build(struct swap_info *si, const struct swap_area_info *ar
 	return si->nr_usable ? 0 : -EINVAL;
 }
 
+/* Put si on swap_avail, before the first device of lower priority, and
+ * let allocations use it. */
+static void swap_avail_add(struct swap_info *si)
+{
+	unsigned long irq = spin_lock_irqsave(&swap_lock);
+	struct list_head *pos = &swap_avail;
+	struct swap_info *other;
+	list_for_each_entry(other, &swap_avail, avail) {
+		if (other->prio < si->prio) {
+			pos = &other->avail;
+			break;
+		}
+	}
+	list_add_tail(&si->avail, pos);
+	__atomic_store_n(&si->flags, SWP_USED | SWP_WRITEOK, __ATOMIC_RELEASE);
+	spin_unlock_irqrestore(&swap_lock, irq);
+}
+
 int swapon(struct blockdev *bd, const struct swap_area_info *area, int prio)
 {
 	unsigned long irq = spin_lock_irqsave(&swap_lock);
@@ -256,18 +274,7 @@ int swapon(struct blockdev *bd, const struct swap_area_info *area, int prio)
 		return err;
 	}
 
-	irq = spin_lock_irqsave(&swap_lock);
-	struct list_head *pos = &swap_avail;
-	struct swap_info *other;
-	list_for_each_entry(other, &swap_avail, avail) {
-		if (other->prio < prio) {
-			pos = &other->avail;
-			break;
-		}
-	}
-	list_add_tail(&si->avail, pos); /* before the first of lower priority */
-	__atomic_store_n(&si->flags, SWP_USED | SWP_WRITEOK, __ATOMIC_RELEASE);
-	spin_unlock_irqrestore(&swap_lock, irq);
+	swap_avail_add(si);
 	pr_info("swap: %s: on as type %u, priority %d: %lu slots (%lu usable), %u clusters of %u, %s tables\n",
 		bd->name, type, prio, (unsigned long)si->nr_slots, (unsigned long)si->nr_usable,
 		si->nr_clusters, swap_cluster_slots, si->static_tables ? "static" : "dynamic");
@@ -304,25 +311,21 @@ int swapoff(unsigned type)
 	/* Allocators that picked the device before: let them finish. */
 	while (atomic_read(&si->alloc_users))
 		yield();
+	int err = swap_unuse(type);
+	if (err || atomic_long_read(&si->inuse)) {
+		if (err)
+			pr_warn("swap: %s: swapoff failed: %s; the device stays on\n", si->name,
+				err == -ENOMEM ? "not enough memory to bring everything back"
+					       : "a read failed");
+		else
+			pr_warn("swap: %s: swapoff refused: %ld slots are held by nothing it can "
+				"bring back; the device stays on\n", si->name,
+				atomic_long_read(&si->inuse));
+		swap_avail_add(si);
+		return err ? err : -EBUSY;
+	}
 	if (swap_check_on_request && swap_check() != 0)
 		panic("swap: %s: accounting check failed at swapoff (swap.check=1)", si->name);
-	if (atomic_long_read(&si->inuse)) {
-		pr_warn("swap: %s: swapoff refused: %ld slots still in use\n", si->name,
-			atomic_long_read(&si->inuse));
-		irq = spin_lock_irqsave(&swap_lock);
-		struct list_head *pos = &swap_avail;
-		struct swap_info *other;
-		list_for_each_entry(other, &swap_avail, avail) {
-			if (other->prio < si->prio) {
-				pos = &other->avail;
-				break;
-			}
-		}
-		list_add_tail(&si->avail, pos);
-		si->flags |= SWP_WRITEOK;
-		spin_unlock_irqrestore(&swap_lock, irq);
-		return -EBUSY;
-	}
 	swap_pcp_drain(si);
 	irq = spin_lock_irqsave(&swap_lock);
 	__atomic_store_n(&si->flags, SWP_SETUP, __ATOMIC_RELEASE); /* still claimed */

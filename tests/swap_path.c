@@ -165,3 +165,116 @@ KTEST(swap_path, two_cpus_fault_one_entry_one_read)
 	mm_put(mm);
 	swapp_end(t, &e);
 }
+
+/*
+ * swapoff with live mappings in two forked mms: everything comes back, and
+ * seed 001's exclusivity is honoured: pages only one mm held exclusively
+ * come back exclusive (written without a copy), shared ones come back
+ * shared in both.
+ */
+KTEST(swap_path, swapoff_brings_back_forked_mms_keeping_exclusivity)
+{
+	struct swapp_env e;
+	if (!swapp_begin(t, &e, "swt-io", IO_BYTES, 0))
+		return;
+	const unsigned long n = 32;
+	struct mm *a = swapp_mm(t, n);
+	KT_ASSERT(t, a);
+	KT_EXPECT_EQ(t, swapp_write(a, 0, n, 1), 0);
+	struct mm *b = mm_fork(a);
+	KT_ASSERT(t, b);
+	KT_EXPECT_EQ(t, swapp_write(a, n / 2, n / 2, 2), 0); /* a's own copies: exclusive */
+	KT_EXPECT_EQ(t, mm_pageout(a, SWAPP_REGION, n * PAGE_SIZE, NULL), 0);
+	KT_EXPECT_EQ(t, mm_pageout(b, SWAPP_REGION, n * PAGE_SIZE, NULL), 0);
+	for (unsigned long p = 0; p < n; p++) {
+		pte_t pa = mmt_pte(a, SWAPP_REGION + p * PAGE_SIZE);
+		pte_t pb = mmt_pte(b, SWAPP_REGION + p * PAGE_SIZE);
+		KT_EXPECT(t, pte_is_swap(pa) && pte_is_swap(pb));
+		KT_EXPECT_EQ(t, pte_swp_exclusive(pa), p >= n / 2);
+		KT_EXPECT(t, !pte_swp_exclusive(pb));
+	}
+	struct blockdev *bd = swap_type_blockdev((unsigned)e.s.type);
+	u64 in = mmt_stat("swapoff_pages_in");
+	KT_ASSERT_EQ(t, swapoff((unsigned)e.s.type), 0);
+	KT_EXPECT(t, swap_type_blockdev((unsigned)e.s.type) == NULL);
+	KT_EXPECT(t, mmt_stat("swapoff_pages_in") > in);
+	for (unsigned long p = 0; p < n; p++) {
+		pte_t pa = mmt_pte(a, SWAPP_REGION + p * PAGE_SIZE);
+		pte_t pb = mmt_pte(b, SWAPP_REGION + p * PAGE_SIZE);
+		KT_ASSERT(t, pte_present(pa) && pte_present(pb));
+		KT_EXPECT_EQ(t, page_anon_exclusive(pfn_to_page(pte_pfn(pa))), p >= n / 2);
+		KT_EXPECT(t, !page_anon_exclusive(pfn_to_page(pte_pfn(pb))));
+		KT_EXPECT_EQ(t, pte_pfn(pa) == pte_pfn(pb), p < n / 2);
+	}
+	KT_EXPECT_EQ(t, atomic_long_read(&a->rss_swap) + atomic_long_read(&b->rss_swap), 0);
+	KT_EXPECT_EQ(t, swapp_check(a, 0, n / 2, 1), 0);
+	KT_EXPECT_EQ(t, swapp_check(a, n / 2, n / 2, 2), 0);
+	KT_EXPECT_EQ(t, swapp_check(b, 0, n, 1), 0);
+	u64 copies = mmt_stat("cow_copy");
+	KT_EXPECT_EQ(t, swapp_write(a, n / 2, n / 2, 3), 0); /* exclusive: no copy */
+	KT_EXPECT_EQ(t, mmt_stat("cow_copy"), copies);
+	KT_EXPECT_EQ(t, swapp_write(b, 0, n / 2, 4), 0);      /* shared with a: copies */
+	KT_EXPECT_EQ(t, mmt_stat("cow_copy"), copies + n / 2);
+	KT_EXPECT_EQ(t, swapp_check(a, 0, n / 2, 1), 0);
+	KT_EXPECT_EQ(t, swapp_check(b, 0, n / 2, 4), 0);
+	mm_put(b);
+	mm_put(a);
+	/* Back on, for swapp_end's checks (and its swapoff). */
+	e.s.type = swapt_on(bd, NULL, 0, SWAPT_PRIO);
+	KT_ASSERT(t, e.s.type >= 0);
+	e.s.si = swapt_info(e.s.type);
+	swapp_end(t, &e);
+}
+
+/* Memory held by the test, page by page, until allocations fail. */
+static unsigned long eat_memory(struct list_head *held, unsigned long leave)
+{
+	unsigned long n = 0;
+	while (nr_free_pages() > page_alloc_watermarks()->min + leave) {
+		struct page *p = alloc_page(GFP_KERNEL | __GFP_NOWARN);
+		if (!p)
+			break;
+		list_add(&p->lru, held);
+		n++;
+	}
+	return n;
+}
+
+static void give_back(struct list_head *held)
+{
+	while (!list_empty(held)) {
+		struct page *p = list_first_entry(held, struct page, lru);
+		list_del(&p->lru);
+		free_page(p);
+	}
+}
+
+/* swapoff without the memory to bring everything back: -ENOMEM, the device
+ * stays on, and the data is all there once memory is back. */
+KTEST(swap_path, swapoff_fails_cleanly_when_memory_is_short)
+{
+	struct swapp_env e;
+	if (!swapp_begin(t, &e, "swt-io", IO_BYTES, 0))
+		return;
+	struct swapt_others others;
+	swapt_others_off(t, &others, e.s.type);
+	const unsigned long n = 256;
+	struct mm *mm = swapp_mm(t, n);
+	KT_ASSERT(t, mm);
+	KT_EXPECT_EQ(t, swapp_write(mm, 0, n, 6), 0);
+	KT_EXPECT_EQ(t, mm_pageout(mm, SWAPP_REGION, n * PAGE_SIZE, NULL), 0);
+	LIST_HEAD(held);
+	eat_memory(&held, 0);
+	int saved = console_loglevel;
+	console_loglevel = LOG_EMERG;
+	int err = swapoff((unsigned)e.s.type);
+	console_loglevel = saved;
+	KT_EXPECT_EQ(t, err, -ENOMEM);
+	KT_EXPECT(t, swap_type_blockdev((unsigned)e.s.type) != NULL);
+	KT_EXPECT(t, atomic_long_read(&mm->rss_swap) > 0);
+	give_back(&held);
+	KT_EXPECT_EQ(t, swapp_check(mm, 0, n, 6), 0);
+	mm_put(mm);
+	swapt_others_on(t, &others);
+	swapp_end(t, &e);
+}

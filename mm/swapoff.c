@@ -1,0 +1,112 @@
+/*
+ * swapoff's unuse: bring every entry of a device back into memory.
+ *
+ * The device takes no new allocations (SWP_WRITEOK is clear). Every mm is
+ * walked (mm_list_next); each swap PTE of the device is faulted in through
+ * the swap-in path (do_swap_page), which keeps exclusivity from the PTE's
+ * bit as seed 001's unuse_pte does. Then folios left in the swap cache
+ * with no swap PTE are let go. Reclaim may meanwhile unmap folios that are
+ * still in this device's cache (they keep their slots), so the walk runs
+ * again while that makes progress.
+ *
+ * When memory is too short to bring a page back, the walk stops with
+ * -ENOMEM: swapoff puts the device back in service (what was brought in
+ * stays in, the rest stays on the device) and reports it.
+ */
+#include "folio.h"
+#include "kernel/errno.h"
+#include "kernel/printk.h"
+#include "kernel/sched.h"
+#include "kernel/stats.h"
+#include "mm.h"
+#include "pgtable.h"
+#include "swap.h"
+#include "swap_in.h"
+
+DEFINE_STAT_COUNTER(swapoff_pages_in);
+
+/* Fault in the device's swap PTEs of one VMA (mmap lock held for read). */
+static int unuse_vma(struct mm *mm, struct vma *vma, unsigned type)
+{
+	for (unsigned long addr = vma->start; addr < vma->end;) {
+		spinlock_t *ptl;
+		pte_t *ptep = pte_offset_map_lock(mm, addr, &ptl);
+		if (!ptep) { /* no table: skip to the next one */
+			addr = ALIGN_DOWN(addr, PAGE_SIZE * PTRS_PER_TABLE) + PAGE_SIZE * PTRS_PER_TABLE;
+			continue;
+		}
+		pte_t pte = ptep_get(ptep);
+		pte_unmap_unlock(ptep, ptl);
+		if (pte_is_swap(pte) && !pte_bad_reason(pte) &&
+		    swp_type(pte_to_swp_entry(pte)) == type) {
+			int err = do_swap_page(mm, vma, addr, pte, false);
+			if (err)
+				return err;
+			stat_inc(swapoff_pages_in);
+			if (pte_same(pgtable_read_pte(mm, addr), pte))
+				continue; /* not resolved (a racer changed it): look again */
+		}
+		addr += PAGE_SIZE;
+	}
+	return 0;
+}
+
+static int unuse_mm(struct mm *mm, unsigned type)
+{
+	int err = 0;
+	struct vma *v;
+	down_read(&mm->mmap_lock);
+	for_each_vma(&mm->vmas, v) {
+		err = unuse_vma(mm, v, type);
+		if (err)
+			break;
+	}
+	up_read(&mm->mmap_lock);
+	return err;
+}
+
+/* Folios in the cache whose slots no swap PTE holds any more. */
+static void unuse_cache(unsigned type)
+{
+	for (s64 off = swap_next_used(type, 0); off >= 0; off = swap_next_used(type, (u64)off + 1)) {
+		swp_entry_t e = swp_entry(type, (u64)off);
+		struct folio *folio = swap_cache_get(e);
+		if (!folio)
+			continue;
+		folio_lock(folio);
+		folio_wait_writeback(folio);
+		if (folio_test_swapcache(folio) && swp_type(folio_swap_entry(folio)) == type)
+			folio_free_swap(folio);
+		folio_unlock(folio);
+		folio_put(folio);
+		yield();
+	}
+}
+
+static long device_inuse(unsigned type)
+{
+	long n = 0;
+	for (s64 off = swap_next_used(type, 0); off >= 0; off = swap_next_used(type, (u64)off + 1))
+		n++;
+	return n;
+}
+
+int swap_unuse(unsigned type)
+{
+	long left = device_inuse(type);
+	for (int pass = 0; left && pass < 8; pass++) {
+		for (struct mm *mm = mm_list_next(NULL); mm; mm = mm_list_next(mm)) {
+			int err = unuse_mm(mm, type);
+			if (err) {
+				mm_put(mm);
+				return err;
+			}
+		}
+		unuse_cache(type);
+		long now = device_inuse(type);
+		if (now >= left && pass > 0)
+			break; /* no progress: what is left is held by no PTE */
+		left = now;
+	}
+	return 0;
+}
