@@ -104,6 +104,10 @@ bool folio_free_swap(struct folio *folio);
  * any more is taken out of the cache, if its lock can be had without
  * waiting (the caller may hold a PTL). */
 void swap_cache_try_free(swp_entry_t entry);
+/* Drop the folio cached for entry if it is written, unmapped and held by
+ * nobody else (what the next reclaim pass would do); true when it went.
+ * Sleeps on the folio lock. */
+bool swap_cache_drop_clean(swp_entry_t entry);
 
 /* --- swapoff support -------------------------------------------------------- */
 /* The first offset >= from of type that is in use (swapped out or cached),

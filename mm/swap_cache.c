@@ -19,6 +19,7 @@
 #include "kernel/race.h"
 #include "kernel/rcu.h"
 #include "kernel/stats.h"
+#include "page_io.h"
 #include "swap_cluster.h"
 #include "swap_table.h"
 
@@ -222,4 +223,18 @@ void swap_cache_try_free(swp_entry_t entry)
 		folio_unlock(folio);
 	}
 	folio_put(folio);
+}
+
+bool swap_cache_drop_clean(swp_entry_t entry)
+{
+	struct folio *folio = swap_cache_get(entry);
+	if (!folio)
+		return false;
+	folio_lock(folio);
+	bool dropped = folio_swap_entry(folio).val <= entry.val &&
+		       entry.val < folio_swap_entry(folio).val + folio_nr_pages(folio) &&
+		       folio_free_swap_clean(folio);
+	folio_unlock(folio);
+	folio_put(folio);
+	return dropped;
 }

@@ -59,7 +59,7 @@ blk q35-intx-shared q35 2 --disk build/blk-test/blank1.img --disk build/blk-test
 blk pc-msix pc 2 --disk $img -- "'ktest=blk.stress_virtio*'"
 blk pc-intx-direct pc 1 --disk-props event_idx=off,indirect_desc=off --disk $img -- "'ktest=blk.stress_virtio*'" pci.msix=0
 blk q35-poll q35 2 --disk $img -- "'ktest=blk.stress_virtio*'" virtio_blk.poll=1 blktest.requests=500
-blk errors q35 2 --disk-blkdebug build/blk-test/blkdebug.conf $img -- "'ktest=blk_errors.*'" $blkargs
+blk errors q35 2 --disk-blkdebug build/blk-test/blkdebug.conf $img -- "'ktest=*_errors.*'" $blkargs
 
 prove -v "$t"/*.t
 rc=$?
