@@ -30,7 +30,7 @@ check "out-of-range value is refused" 2 "loglevel=99: expected a number in 0..7"
 check "non-numeric value is refused" 2 "loglevel=abc: expected a number" 1 loglevel=abc
 check "word without '=' is refused" 2 "'justaword' is not key=value" 1 ktest=smoke.* justaword
 check "ktest= matching nothing fails the boot" 1 "no test matches 'no.such.test'" 1 ktest=no.such.test
-MEM=2M check "too little RAM for the page array is refused" 2 "mm: only [0-9]+ pages left after the page array" 1
+MEM=3M check "too little RAM for the page array is refused" 2 "mm: only [0-9]+ pages left after the page array" 1
 check "more CPUs than NR_CPUS_MAX are refused" 2 "swaplab supports at most NR_CPUS_MAX = 8" 9 ktest=smoke.*
 
 # Failure reports: a panic, a fault and an invalid instruction each print
