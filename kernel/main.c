@@ -16,6 +16,7 @@
 #include "stats.h"
 #include "mm/page_alloc.h"
 #include "mm/swap.h"
+#include "mm/vmscan.h"
 #include "drivers/drivers.h"
 
 void debug_crash_if_asked(void);
@@ -78,6 +79,8 @@ void start_kernel(struct bootinfo *bi)
 	/* Before smp_init: each AP enters the scheduler as soon as it is up. */
 	sched_init();
 	smp_init();
+	if (kswapd_start())
+		pr_warn("mm: no memory for kswapd; reclaim runs in allocating tasks only\n");
 	drivers_init();
 
 	debug_crash_if_asked();

@@ -177,6 +177,8 @@ int mm_pageout(struct mm *mm, unsigned long start, unsigned long len, unsigned l
 
 /* --- when memory runs short ------------------------------------------------------- */
 
+#define KSWAPD_BACKOFF_NS (20 * 1000 * 1000ull)
+
 static struct task *kswapd_task;
 static DECLARE_WAIT_QUEUE_HEAD(kswapd_wait);
 static bool kswapd_stop;
@@ -213,12 +215,14 @@ static int kswapd(void *arg)
 		if (kswapd_stop)
 			return 0;
 		stat_inc(kswapd_runs);
-		while (below(page_alloc_watermarks()->high) && !kswapd_stop)
+		while (below(page_alloc_watermarks()->high) && !kswapd_stop) {
 			if (!reclaim_pages(RECLAIM_BATCH)) {
-				/* Nothing more to free now (swap full, all busy). */
-				yield();
+				/* Nothing to free now (swap full, all busy): back
+				 * off rather than spin while memory stays short. */
+				wait_event_timeout(kswapd_wait, kswapd_stop, KSWAPD_BACKOFF_NS);
 				break;
 			}
+		}
 	}
 }
 

@@ -18,8 +18,8 @@ int mm_pageout(struct mm *mm, unsigned long start, unsigned long len, unsigned l
  * free pages are below the low watermark; wake the background thread. */
 void reclaim_direct(unsigned order);
 void reclaim_wake_kswapd(void);
-/* The background reclaimer (one, on CPU 0): started by swapon at boot,
- * or by tests; stop joins it. */
+/* The background reclaimer (one, on CPU 0): started at boot (the host
+ * test program runs without it); stop joins it. */
 int kswapd_start(void);
 void kswapd_stop_and_join(void);
 

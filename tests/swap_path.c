@@ -226,29 +226,6 @@ KTEST(swap_path, swapoff_brings_back_forked_mms_keeping_exclusivity)
 	swapp_end(t, &e);
 }
 
-/* Memory held by the test, page by page, until allocations fail. */
-static unsigned long eat_memory(struct list_head *held, unsigned long leave)
-{
-	unsigned long n = 0;
-	while (nr_free_pages() > page_alloc_watermarks()->min + leave) {
-		struct page *p = alloc_page(GFP_KERNEL | __GFP_NOWARN);
-		if (!p)
-			break;
-		list_add(&p->lru, held);
-		n++;
-	}
-	return n;
-}
-
-static void give_back(struct list_head *held)
-{
-	while (!list_empty(held)) {
-		struct page *p = list_first_entry(held, struct page, lru);
-		list_del(&p->lru);
-		free_page(p);
-	}
-}
-
 /* swapoff without the memory to bring everything back: -ENOMEM, the device
  * stays on, and the data is all there once memory is back. */
 KTEST(swap_path, swapoff_fails_cleanly_when_memory_is_short)
@@ -264,7 +241,7 @@ KTEST(swap_path, swapoff_fails_cleanly_when_memory_is_short)
 	KT_EXPECT_EQ(t, swapp_write(mm, 0, n, 6), 0);
 	KT_EXPECT_EQ(t, mm_pageout(mm, SWAPP_REGION, n * PAGE_SIZE, NULL), 0);
 	LIST_HEAD(held);
-	eat_memory(&held, 0);
+	swapp_eat_memory(&held, 0);
 	int saved = console_loglevel;
 	console_loglevel = LOG_EMERG;
 	int err = swapoff((unsigned)e.s.type);
@@ -272,7 +249,7 @@ KTEST(swap_path, swapoff_fails_cleanly_when_memory_is_short)
 	KT_EXPECT_EQ(t, err, -ENOMEM);
 	KT_EXPECT(t, swap_type_blockdev((unsigned)e.s.type) != NULL);
 	KT_EXPECT(t, atomic_long_read(&mm->rss_swap) > 0);
-	give_back(&held);
+	swapp_give_back(&held);
 	KT_EXPECT_EQ(t, swapp_check(mm, 0, n, 6), 0);
 	mm_put(mm);
 	swapt_others_on(t, &others);

@@ -151,6 +151,30 @@ static inline void swapp_end(struct ktest *t, struct swapp_env *e)
 	}
 }
 
+/* Memory held by a test, page by page, until free pages are down to the
+ * min watermark plus leave (or allocations fail). */
+static inline unsigned long swapp_eat_memory(struct list_head *held, unsigned long leave)
+{
+	unsigned long n = 0;
+	while (nr_free_pages() > page_alloc_watermarks()->min + leave) {
+		struct page *p = alloc_page(GFP_KERNEL | __GFP_NOWARN);
+		if (!p)
+			break;
+		list_add(&p->lru, held);
+		n++;
+	}
+	return n;
+}
+
+static inline void swapp_give_back(struct list_head *held)
+{
+	while (!list_empty(held)) {
+		struct page *p = list_first_entry(held, struct page, lru);
+		list_del(&p->lru);
+		free_page(p);
+	}
+}
+
 /*
  * Write a pattern, page the range out, read it back, write it again.
  * Exclusive pages come back exclusive (swapin_exclusive) and are written

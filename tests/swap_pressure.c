@@ -1,0 +1,64 @@
+/*
+ * Reclaim under real memory pressure: the test holds all memory but a
+ * little, and a task writes four times that. With enough swap, reclaim in
+ * the faulting task (direct) and in kswapd swaps its pages out and every
+ * byte reads back; with a swap device too small, the task ends with a
+ * clean out-of-memory report, and the kernel carries on.
+ */
+#include "kernel/printk.h"
+#include "swap_path_test.h"
+
+#define LEAVE 1024ul /* pages left free above the min watermark */
+
+KTEST(swap_pressure, reclaim_swaps_out_and_every_byte_reads_back)
+{
+	struct swapp_env e;
+	if (!swapp_begin(t, &e, "swt-press", 32ul << 20, 0))
+		return;
+	struct swapt_others others;
+	swapt_others_off(t, &others, e.s.type);
+	const unsigned long n = 4 * LEAVE;
+	struct mm *mm = swapp_mm(t, n);
+	KT_ASSERT(t, mm);
+	u64 direct = mmt_stat("reclaim_direct_runs"), out = mmt_stat("pswpout");
+	LIST_HEAD(held);
+	swapp_eat_memory(&held, LEAVE);
+	KT_EXPECT_EQ(t, swapp_write(mm, 0, n, 11), 0);
+	KT_EXPECT_EQ(t, swapp_check(mm, 0, n, 11), 0);
+	KT_EXPECT(t, mmt_stat("reclaim_direct_runs") > direct);
+	KT_EXPECT(t, mmt_stat("pswpout") >= out + n - LEAVE);
+	ktest_diag(t, "%lu pages written with %lu free: %lu swapped out, %lu read back, %lu direct reclaims",
+		   n, LEAVE, (unsigned long)(mmt_stat("pswpout") - out),
+		   (unsigned long)mmt_stat("pswpin"),
+		   (unsigned long)(mmt_stat("reclaim_direct_runs") - direct));
+	swapp_give_back(&held);
+	mm_put(mm);
+	swapt_others_on(t, &others);
+	swapp_end(t, &e);
+}
+
+KTEST(swap_pressure, too_small_swap_ends_in_a_clean_oom_kill)
+{
+	struct swapp_env e;
+	if (!swapp_begin(t, &e, "swt-tiny", 2ul << 20, 0)) /* 511 slots */
+		return;
+	struct swapt_others others;
+	swapt_others_off(t, &others, e.s.type);
+	const unsigned long n = 4 * LEAVE;
+	struct mm *mm = swapp_mm(t, n);
+	KT_ASSERT(t, mm);
+	u64 ooms = mmt_stat("oom_kills");
+	LIST_HEAD(held);
+	swapp_eat_memory(&held, LEAVE);
+	int saved = console_loglevel;
+	console_loglevel = LOG_EMERG; /* the report is expected */
+	int err = swapp_write(mm, 0, n, 12);
+	console_loglevel = saved;
+	KT_EXPECT_EQ(t, err, -ENOMEM);
+	KT_EXPECT_EQ(t, mmt_stat("oom_kills"), ooms + 1);
+	KT_EXPECT_EQ(t, atomic_long_read(&e.s.si->inuse), 511); /* swap is full */
+	swapp_give_back(&held);
+	mm_put(mm);
+	swapt_others_on(t, &others);
+	swapp_end(t, &e);
+}
