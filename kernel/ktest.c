@@ -71,11 +71,24 @@ void ktest_skip(struct ktest *t, const char *reason)
 	t->skip_reason = reason;
 }
 
+/* glob may list alternatives separated by commas ("smoke.*,demo.*"). */
 static bool ktest_matches(const struct ktest_case *tc, const char *glob)
 {
-	char full[128];
+	char full[128], one[128];
 	snprintk(full, sizeof(full), "%s.%s", tc->suite, tc->name);
-	return glob_match(glob, full) || glob_match(glob, tc->suite);
+	while (*glob) {
+		size_t n = 0;
+		while (glob[n] && glob[n] != ',')
+			n++;
+		if (n < sizeof(one)) {
+			memcpy(one, glob, n);
+			one[n] = 0;
+			if (glob_match(one, full) || glob_match(one, tc->suite))
+				return true;
+		}
+		glob += n + (glob[n] == ',');
+	}
+	return false;
 }
 
 /* The linker keeps registration order; a suite's cases may come from

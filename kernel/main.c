@@ -51,10 +51,11 @@ void kernel_poweroff(int status)
 	arch_poweroff(status);
 }
 
+/* make run: the self-check, then the swap demo (tests/kernel/demo.c). */
 static int default_job(void)
 {
 	page_alloc_dump();
-	return ktest_run("smoke.*");
+	return ktest_run("smoke.*,demo.*");
 }
 
 /* Where every AP ends up after its arch bring-up: its boot context becomes

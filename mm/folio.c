@@ -84,8 +84,9 @@ void folio_put_refs(struct folio *folio, int n)
 	int left = atomic_add_return(&folio->page.refcount, -n);
 	ASSERT(left >= 0);
 	if (left == 0) {
-		/* free_pages wants the allocation reference back. */
-		atomic_set(&folio->page.refcount, 1);
+		/* The count stays 0 until the pages are free: lookups that
+		 * take references with folio_try_get (the LRU, the swap
+		 * cache) back off instead of reviving a dying folio. */
 		folio_free(folio);
 	}
 }

@@ -114,6 +114,18 @@ static inline struct folio *pte_anon_folio(pte_t pte)
 static inline int folio_ref_count(const struct folio *f) { return atomic_read(&f->page.refcount); }
 static inline void folio_ref_add(struct folio *f, int n) { atomic_add_return(&f->page.refcount, n); }
 static inline void folio_get(struct folio *f) { folio_ref_add(f, 1); }
+/* A reference unless the count is 0 (the folio is being freed): for
+ * lookups that find folios without holding one (the LRU, the swap cache). */
+static inline bool folio_try_get(struct folio *f)
+{
+	int v = atomic_read(&f->page.refcount);
+	do {
+		if (v <= 0)
+			return false;
+	} while (!__atomic_compare_exchange_n(&f->page.refcount.v, &v, v + 1, false,
+					      __ATOMIC_ACQUIRE, __ATOMIC_RELAXED));
+	return true;
+}
 /* Drop a reference; the last one frees the folio. */
 void folio_put(struct folio *folio);
 void folio_put_refs(struct folio *folio, int n);

@@ -47,17 +47,6 @@ void lru_add(struct folio *folio, bool active)
 	spin_unlock_irqrestore(&lru_lock, irq);
 }
 
-static bool folio_try_get_ref(struct folio *folio)
-{
-	int v = atomic_read(&folio->page.refcount);
-	do {
-		if (v <= 0)
-			return false;
-	} while (!__atomic_compare_exchange_n(&folio->page.refcount.v, &v, v + 1, false,
-					      __ATOMIC_ACQUIRE, __ATOMIC_RELAXED));
-	return true;
-}
-
 /* Move folios from the active tail to the inactive head until the
  * inactive list holds at least as many pages (lru_lock held). Their
  * accessed bits decide on the inactive list whether they come back. */
@@ -81,7 +70,7 @@ unsigned long lru_isolate(unsigned long nr, struct list_head *list)
 		lru_refill_inactive(~0ul);
 	while (taken < nr && scanned++ < nr * 4 && !list_empty(&lru_inactive)) {
 		struct folio *f = (struct folio *)list_last_entry(&lru_inactive, struct page, folio_lru);
-		if (!folio_try_get_ref(f)) {
+		if (!folio_try_get(f)) {
 			/* Its last reference is going: folio_free takes it off. */
 			list_move(&f->page.folio_lru, &lru_inactive);
 			continue;
@@ -100,7 +89,7 @@ bool lru_isolate_folio(struct folio *folio)
 	if (!folio_test_lru(folio))
 		return false;
 	unsigned long irq = spin_lock_irqsave(&lru_lock);
-	if (folio_test_lru(folio) && folio_try_get_ref(folio)) {
+	if (folio_test_lru(folio) && folio_try_get(folio)) {
 		lru_unlink(folio);
 		taken = true;
 	}

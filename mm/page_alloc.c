@@ -176,9 +176,8 @@ static void prep_new_page(struct page *page, unsigned order, gfp_t gfp)
 
 /* Below the low watermark: wake the background reclaimer, and reclaim
  * here first when the caller allows it. An allocation that may reclaim
- * and still finds nothing tries reclaim a few more times before it fails. */
-#define RECLAIM_RETRIES 8
-
+ * and still finds nothing goes on reclaiming while that can help
+ * (mm/vmscan.c decides) before it fails. */
 static bool reserve_or_reclaim(gfp_t gfp, unsigned order)
 {
 	if (nr_free_pages() < zone.wm.low) {
@@ -186,10 +185,10 @@ static bool reserve_or_reclaim(gfp_t gfp, unsigned order)
 		if (gfp & __GFP_RECLAIM)
 			reclaim_direct(order);
 	}
-	for (int i = 0; !free_pages_reserve(gfp, order); i++) {
-		if (!(gfp & __GFP_RECLAIM) || i == RECLAIM_RETRIES)
+	struct reclaim_retry_state st = { 0 };
+	while (!free_pages_reserve(gfp, order)) {
+		if (!(gfp & __GFP_RECLAIM) || !reclaim_retry(order, &st))
 			return false;
-		reclaim_direct(order);
 	}
 	return true;
 }

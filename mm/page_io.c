@@ -8,6 +8,7 @@
 #include "kernel/printk.h"
 #include "kernel/race.h"
 #include "kernel/stats.h"
+#include "kernel/wait.h"
 #include "kmalloc.h"
 #include "page_io.h"
 #include "swap.h"
@@ -21,10 +22,28 @@ DEFINE_STAT_COUNTER(swap_freed_at_write_end);
 #define SWAP_IO_ERROR_REPORTS 20
 
 static atomic_long_t swap_io_in_flight;
+static DECLARE_WAIT_QUEUE_HEAD(swap_io_wait);
 
 long swap_io_pending(void)
 {
 	return atomic_long_read(&swap_io_in_flight);
+}
+
+/* An I/O ended: wake reclaimers waiting for memory to come free. */
+static void swap_io_done(void)
+{
+	atomic_long_dec(&swap_io_in_flight);
+	if (wait_queue_active(&swap_io_wait))
+		wake_up_all(&swap_io_wait);
+}
+
+bool swap_io_wait_some(u64 timeout_ns)
+{
+	long before = swap_io_pending();
+	if (!before)
+		return false;
+	wait_event_timeout(swap_io_wait, swap_io_pending() < before, timeout_ns);
+	return true;
 }
 
 struct swap_io {
@@ -85,7 +104,7 @@ static void swap_read_end_io(struct blk_request *rq)
 	struct swap_io *io = rq->private;
 	swap_read_done(io->folio, rq->status);
 	kfree(io);
-	atomic_long_dec(&swap_io_in_flight);
+	swap_io_done();
 }
 
 int swap_read_folio(struct folio *folio)
@@ -158,7 +177,7 @@ static void swap_write_end_io(struct blk_request *rq)
 	int status = rq->status;
 	kfree(io);
 	swap_write_done(folio, status, true);
-	atomic_long_dec(&swap_io_in_flight);
+	swap_io_done();
 }
 
 int swap_writepage(struct folio *folio)

@@ -35,5 +35,9 @@ int swap_writepage(struct folio *folio);
 bool folio_free_swap_clean(struct folio *folio);
 /* Reads and writes submitted and not yet completed. */
 long swap_io_pending(void);
+/* Sleep until one of them completes or timeout_ns passes; false at once
+ * when none is in flight. */
+#include "kernel/types.h"
+bool swap_io_wait_some(u64 timeout_ns);
 
 #endif

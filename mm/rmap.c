@@ -160,13 +160,16 @@ DEFINE_STAT_COUNTER(ttu_failed);
 struct ttu_walk {
 	swp_entry_t entry; /* slot of the folio's first page */
 	bool failed;
+	struct ttu_batch *batch;
+	unsigned deferred_puts; /* the PTEs' references, dropped after the flush */
 };
 
 /* One PTE of the folio becomes a swap PTE (PTL held). False when no swap
  * count could be taken: the PTE is left as it was. */
 static bool ttu_one_pte(struct folio *folio, struct mm *mm, unsigned long addr, pte_t *ptep,
-			unsigned long idx, swp_entry_t first, struct mmu_gather *tlb)
+			unsigned long idx, struct ttu_walk *w, struct mmu_gather *tlb)
 {
+	swp_entry_t first = w->entry;
 	struct page *page = folio_page(folio, idx);
 	swp_entry_t e = swp_entry(swp_type(first), swp_offset(first) + idx);
 	if (swap_dup(e) < 0)
@@ -184,10 +187,36 @@ static bool ttu_one_pte(struct folio *folio, struct mm *mm, unsigned long addr, 
 	folio_mapcount_add(folio, page, 1, -1);
 	atomic_long_dec(&mm->rss_anon);
 	atomic_long_inc(&mm->rss_swap);
-	tlb_gather_add_page(tlb, addr);
-	tlb_gather_defer_put(tlb, folio);
+	if (w->batch) {
+		w->deferred_puts++;
+	} else {
+		tlb_gather_add_page(tlb, addr);
+		tlb_gather_defer_put(tlb, folio);
+	}
 	stat_inc(ttu_ptes_unmapped);
 	return true;
+}
+
+/* Note mm for the batch's flush; false (flush now instead) when full. */
+static bool ttu_batch_add(struct ttu_batch *batch, struct mm *mm)
+{
+	for (unsigned i = 0; i < batch->nr_mms; i++)
+		if (batch->mms[i] == mm)
+			return true;
+	if (batch->nr_mms == TTU_BATCH_MMS)
+		return false;
+	mm_get(mm);
+	batch->mms[batch->nr_mms++] = mm;
+	return true;
+}
+
+void ttu_batch_flush(struct ttu_batch *batch)
+{
+	for (unsigned i = 0; i < batch->nr_mms; i++) {
+		tlb_shootdown(batch->mms[i], NULL, 0, true);
+		mm_put(batch->mms[i]);
+	}
+	batch->nr_mms = 0;
 }
 
 static bool ttu_maps(pte_t pte, struct folio *folio, unsigned long idx)
@@ -223,26 +252,34 @@ static bool ttu_vma(struct folio *folio, struct vma *v, void *arg)
 	race_point("ttu:ptl-taken");
 	struct mmu_gather tlb;
 	tlb_gather_mmu(&tlb, mm);
+	unsigned deferred = w->deferred_puts;
 	for (unsigned long addr = start; addr < end; addr += PAGE_SIZE, ptep++) {
 		unsigned long idx = (addr - first) >> PAGE_SHIFT;
 		if (!ttu_maps(ptep_get(ptep), folio, idx))
 			continue;
-		if (!ttu_one_pte(folio, mm, addr, ptep, idx, w->entry, &tlb)) {
+		if (!ttu_one_pte(folio, mm, addr, ptep, idx, w, &tlb)) {
 			w->failed = true;
 			break;
 		}
 	}
 	pte_unmap_unlock(ptep, ptl);
+	if (w->batch && w->deferred_puts != deferred && !ttu_batch_add(w->batch, mm))
+		tlb_shootdown(mm, NULL, 0, true); /* the batch is full: this mm now */
 	tlb_finish_mmu(&tlb);
 	return !w->failed;
 }
 
-bool try_to_unmap(struct folio *folio)
+bool try_to_unmap(struct folio *folio, struct ttu_batch *batch)
 {
 	ASSERT(folio_test_locked(folio) && folio_test_swapcache(folio));
-	struct ttu_walk w = { folio_swap_entry(folio), false };
+	struct ttu_walk w = { folio_swap_entry(folio), false, batch, 0 };
 	unsigned skipped;
 	rmap_walk_vmas(folio, ttu_vma, &w, &skipped);
+	if (w.deferred_puts) {
+		/* The caller holds a reference: these cannot be the last. */
+		ASSERT(folio_ref_count(folio) > (int)w.deferred_puts);
+		atomic_add_return(&folio->page.refcount, -(int)w.deferred_puts);
+	}
 	bool unmapped = !folio_mapped(folio);
 	if (!unmapped)
 		stat_inc(ttu_failed);

@@ -87,7 +87,20 @@ unsigned rmap_walk_vmas(struct folio *folio, rmap_vma_fn fn, void *arg, unsigned
  * the walk seed 004 fixed (find the first present PTE without the lock).
  * Returns true when the folio is no longer mapped anywhere.
  */
-bool try_to_unmap(struct folio *folio);
+/*
+ * With a batch, TLB flushes and the PTEs' folio references wait for
+ * ttu_batch_flush(), so reclaim sends one shootdown per mm for a whole
+ * list of folios (Linux's TTU_BATCH_FLUSH) instead of one per folio. The
+ * caller must flush before it writes any of the folios (a stale writable
+ * TLB entry could change a page under writeback) or lets one go.
+ */
+#define TTU_BATCH_MMS 16
+struct ttu_batch {
+	unsigned nr_mms;
+	struct mm *mms[TTU_BATCH_MMS]; /* a reference each; flush them all */
+};
+bool try_to_unmap(struct folio *folio, struct ttu_batch *batch);
+void ttu_batch_flush(struct ttu_batch *batch);
 /* PTEs mapping the folio that had their accessed bit set (now cleared). */
 unsigned folio_referenced(struct folio *folio);
 /* The ttu.sync switch (seed 004); tests flip it. */

@@ -33,18 +33,6 @@ swp_entry_t folio_swap_entry(const struct folio *folio)
 	return (swp_entry_t){ folio->page.swap };
 }
 
-/* A reference on folio unless it is being freed (refcount 0). */
-static bool folio_try_get(struct folio *folio)
-{
-	int v = atomic_read(&folio->page.refcount);
-	do {
-		if (v <= 0)
-			return false;
-	} while (!__atomic_compare_exchange_n(&folio->page.refcount.v, &v, v + 1, false,
-					      __ATOMIC_ACQUIRE, __ATOMIC_RELAXED));
-	return true;
-}
-
 struct folio *swap_cache_get(swp_entry_t entry)
 {
 	struct folio *found = NULL;

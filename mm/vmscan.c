@@ -48,15 +48,17 @@ DEFINE_STAT_COUNTER(swapout_mthp_split); /* large folios split: no slots of thei
 DEFINE_STAT_COUNTER(reclaim_direct_runs);
 DEFINE_STAT_COUNTER(kswapd_runs);
 
-enum reclaim_result { RECLAIM_FREED, RECLAIM_KEEP, RECLAIM_ACTIVATE, RECLAIM_SPLIT };
+enum reclaim_result { RECLAIM_FREED, RECLAIM_KEEP, RECLAIM_ACTIVATE, RECLAIM_SPLIT, RECLAIM_UNMAPPED };
 
 /*
- * Try to free one isolated folio (the caller's reference). RECLAIM_SPLIT:
- * the folio was split and every piece, the first included, is on more
- * with a reference of its own.
+ * First half for one isolated folio (the caller's reference): give it
+ * swap slots and unmap it. RECLAIM_UNMAPPED: it is locked, in the swap
+ * cache, unmapped, its TLB flush pending in batch; reclaim_write_or_free
+ * finishes it after the flush. RECLAIM_SPLIT: it was split and every
+ * piece, the first included, is on more with a reference of its own.
  */
-static enum reclaim_result reclaim_folio(struct folio *folio, bool ignore_refs,
-					 struct list_head *more)
+static enum reclaim_result reclaim_unmap(struct folio *folio, bool ignore_refs,
+					 struct list_head *more, struct ttu_batch *batch)
 {
 	if (!folio_trylock(folio))
 		return RECLAIM_KEEP;
@@ -88,10 +90,21 @@ static enum reclaim_result reclaim_folio(struct folio *folio, bool ignore_refs,
 			stat_inc(swapout_mthp);
 	}
 	race_point("swapout:before-unmap");
-	if (folio_mapped(folio) && !try_to_unmap(folio)) {
+	if (folio_mapped(folio) && !try_to_unmap(folio, batch)) {
 		res = RECLAIM_ACTIVATE;
 		goto out;
 	}
+	return RECLAIM_UNMAPPED;
+out:
+	folio_unlock(folio);
+	return res;
+}
+
+/* Second half, after the TLB flush: write the folio if it is dirty, free
+ * it if it is written and held by nobody else. Unlocks it. */
+static enum reclaim_result reclaim_write_or_free(struct folio *folio)
+{
+	enum reclaim_result res = RECLAIM_KEEP;
 	if (folio_test_dirty(folio)) {
 		if (swap_writepage(folio) || folio_test_writeback(folio))
 			goto out; /* failed (kept dirty), or the completion frees it */
@@ -103,30 +116,49 @@ out:
 	return res;
 }
 
-/* Reclaim every folio on list (each with a reference); returns pages freed. */
+static unsigned long reclaim_finish(struct folio *folio, enum reclaim_result res)
+{
+	switch (res) {
+	case RECLAIM_FREED: {
+		unsigned long nr = folio_nr_pages(folio);
+		folio_put(folio);
+		return nr;
+	}
+	case RECLAIM_ACTIVATE:
+		stat_inc(reclaim_activated);
+		lru_putback(folio, true);
+		break;
+	case RECLAIM_KEEP:
+		lru_putback(folio, false);
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+/* Reclaim every folio on list (each with a reference); returns pages
+ * freed. All are unmapped first, then one TLB flush per mm, then written. */
 static unsigned long reclaim_list(struct list_head *list, bool ignore_refs)
 {
 	unsigned long freed = 0;
+	LIST_HEAD(unmapped);
+	struct ttu_batch batch = { 0 };
 	while (!list_empty(list)) {
 		struct folio *folio = (struct folio *)list_first_entry(list, struct page, folio_lru);
 		list_del(&folio->page.folio_lru);
-		unsigned long nr = folio_nr_pages(folio);
 		stat_inc(reclaim_scanned);
-		switch (reclaim_folio(folio, ignore_refs, list)) {
-		case RECLAIM_FREED:
-			freed += nr;
-			folio_put(folio);
-			break;
-		case RECLAIM_ACTIVATE:
-			stat_inc(reclaim_activated);
-			lru_putback(folio, true);
-			break;
-		case RECLAIM_KEEP:
-			lru_putback(folio, false);
-			break;
-		case RECLAIM_SPLIT:
-			break;
-		}
+		enum reclaim_result res = reclaim_unmap(folio, ignore_refs, list, &batch);
+		if (res == RECLAIM_UNMAPPED)
+			list_add_tail(&folio->page.folio_lru, &unmapped);
+		else
+			freed += reclaim_finish(folio, res);
+	}
+	ttu_batch_flush(&batch);
+	while (!list_empty(&unmapped)) {
+		struct folio *folio = (struct folio *)list_first_entry(&unmapped, struct page, folio_lru);
+		list_del(&folio->page.folio_lru);
+		freed += reclaim_finish(folio, reclaim_write_or_free(folio));
 	}
 	stat_add(reclaim_freed, freed);
 	return freed;
@@ -137,7 +169,10 @@ static unsigned long reclaim_list(struct list_head *list, bool ignore_refs)
 unsigned long reclaim_pages(unsigned long nr_pages)
 {
 	unsigned long freed = 0, isolated = 0;
-	unsigned long budget = 4 * (lru_nr_pages(true) + lru_nr_pages(false)) + RECLAIM_BATCH;
+	/* Look at a few folios for each one wanted: folios under writeback
+	 * or just used are passed over, and scanning the whole list for
+	 * them would cost more than waiting for the writes. */
+	unsigned long budget = 8 * nr_pages + 4 * RECLAIM_BATCH;
 	while (freed < nr_pages && isolated < budget) {
 		LIST_HEAD(list);
 		unsigned long n = lru_isolate(RECLAIM_BATCH, &list);
@@ -199,6 +234,35 @@ void reclaim_direct(unsigned order)
 	reclaim_pages(RECLAIM_BATCH + (1ul << order));
 	if (current)
 		current->in_reclaim = false;
+}
+
+#define RECLAIM_RETRIES 8
+#define RECLAIM_IO_WAITS 500             /* at most ~5 s of waiting for writes */
+#define RECLAIM_IO_WAIT_NS (10 * 1000 * 1000ull)
+
+/*
+ * An allocation that may reclaim found no memory. Reclaim; when nothing
+ * could be freed but swap writes are in flight, wait for one to end (their
+ * completions free folios) rather than give up: out of memory is declared
+ * only when reclaim makes no progress and nothing is in flight.
+ */
+bool reclaim_retry(unsigned order, struct reclaim_retry_state *st)
+{
+	if (current && current->in_reclaim)
+		return false;
+	stat_inc(reclaim_direct_runs);
+	if (current)
+		current->in_reclaim = true;
+	unsigned long freed = reclaim_pages(RECLAIM_BATCH + (1ul << order));
+	if (current)
+		current->in_reclaim = false;
+	if (freed)
+		return ++st->tries < RECLAIM_RETRIES * 64;
+	if (st->io_waits < RECLAIM_IO_WAITS && swap_io_wait_some(RECLAIM_IO_WAIT_NS)) {
+		st->io_waits++;
+		return true;
+	}
+	return ++st->no_progress < RECLAIM_RETRIES;
 }
 
 void reclaim_wake_kswapd(void)

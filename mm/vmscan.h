@@ -18,6 +18,12 @@ int mm_pageout(struct mm *mm, unsigned long start, unsigned long len, unsigned l
  * free pages are below the low watermark; wake the background thread. */
 void reclaim_direct(unsigned order);
 void reclaim_wake_kswapd(void);
+/* An allocation with __GFP_RECLAIM failed: reclaim (or wait for writes in
+ * flight) and say whether trying again can help. */
+struct reclaim_retry_state {
+	unsigned tries, io_waits, no_progress;
+};
+bool reclaim_retry(unsigned order, struct reclaim_retry_state *st);
 /* The background reclaimer (one, on CPU 0): started at boot (the host
  * test program runs without it); stop joins it. */
 int kswapd_start(void);
