@@ -165,8 +165,7 @@ test: deps $(KERNEL) $(HOST_TESTS) $(TSAN_TESTS) $(ISO)
 	@tools/test.sh
 
 bench: deps $(KERNEL) swap-image
-	@$(QEMU_VARS) tools/qemu-run.sh --kernel $(KERNEL) --disk $(SWAP) -- ktest=bench.* \
-		ramswap.size=$(RAMSWAP) $(CMDLINE)
+	@ARCH=$(ARCH) ACCEL=$(ACCEL) SWAP=$(SWAP) RAMSWAP=$(RAMSWAP) CMDLINE='$(CMDLINE)' tools/bench.sh
 
 # The full block stress (20,000 requests per device and configuration);
 # make test runs the same tests with 2,000.

@@ -166,13 +166,31 @@ static unsigned long reclaim_list(struct list_head *list, bool ignore_refs)
 
 #define RECLAIM_BATCH 32
 
+/*
+ * Look at a few folios for each one wanted at priority 0: folios under
+ * writeback or just used are passed over, and scanning the whole list for
+ * them costs more than waiting for the writes. Each priority step doubles
+ * the look, up to the whole LRU twice (every accessed bit cleared, then
+ * seen again): a caller that got nothing escalates before it gives up.
+ */
+#define RECLAIM_MAX_PRIO 12
+
+static unsigned long reclaim_budget(unsigned long nr_pages, unsigned prio)
+{
+	unsigned long all = 2 * (lru_nr_pages(true) + lru_nr_pages(false)) + RECLAIM_BATCH;
+	unsigned long budget = (8 * nr_pages + 4 * RECLAIM_BATCH) << MIN(prio, RECLAIM_MAX_PRIO);
+	return MIN(budget, MAX(all, 8 * nr_pages + 4 * RECLAIM_BATCH));
+}
+
 unsigned long reclaim_pages(unsigned long nr_pages)
 {
+	return reclaim_pages_prio(nr_pages, 0);
+}
+
+unsigned long reclaim_pages_prio(unsigned long nr_pages, unsigned prio)
+{
 	unsigned long freed = 0, isolated = 0;
-	/* Look at a few folios for each one wanted: folios under writeback
-	 * or just used are passed over, and scanning the whole list for
-	 * them would cost more than waiting for the writes. */
-	unsigned long budget = 8 * nr_pages + 4 * RECLAIM_BATCH;
+	unsigned long budget = reclaim_budget(nr_pages, prio);
 	while (freed < nr_pages && isolated < budget) {
 		LIST_HEAD(list);
 		unsigned long n = lru_isolate(RECLAIM_BATCH, &list);
@@ -253,13 +271,18 @@ bool reclaim_retry(unsigned order, struct reclaim_retry_state *st)
 	stat_inc(reclaim_direct_runs);
 	if (current)
 		current->in_reclaim = true;
-	unsigned long freed = reclaim_pages(RECLAIM_BATCH + (1ul << order));
+	unsigned long freed = reclaim_pages_prio(RECLAIM_BATCH + (1ul << order), st->prio);
 	if (current)
 		current->in_reclaim = false;
 	if (freed)
 		return ++st->tries < RECLAIM_RETRIES * 64;
 	if (st->io_waits < RECLAIM_IO_WAITS && swap_io_wait_some(RECLAIM_IO_WAIT_NS)) {
 		st->io_waits++;
+		return true;
+	}
+	/* Nothing freed, nothing in flight: look harder before giving up. */
+	if (st->prio < RECLAIM_MAX_PRIO) {
+		st->prio += 2;
 		return true;
 	}
 	return ++st->no_progress < RECLAIM_RETRIES;
@@ -279,13 +302,20 @@ static int kswapd(void *arg)
 		if (kswapd_stop)
 			return 0;
 		stat_inc(kswapd_runs);
+		unsigned prio = 0;
 		while (below(page_alloc_watermarks()->high) && !kswapd_stop) {
-			if (!reclaim_pages(RECLAIM_BATCH)) {
-				/* Nothing to free now (swap full, all busy): back
-				 * off rather than spin while memory stays short. */
-				wait_event_timeout(kswapd_wait, kswapd_stop, KSWAPD_BACKOFF_NS);
-				break;
+			if (reclaim_pages_prio(RECLAIM_BATCH, prio)) {
+				prio = 0;
+				continue;
 			}
+			if (prio < RECLAIM_MAX_PRIO) {
+				prio += 2; /* nothing freed: look harder first */
+				continue;
+			}
+			/* Nothing to free now (swap full, all busy): back off
+			 * rather than spin while memory stays short. */
+			wait_event_timeout(kswapd_wait, kswapd_stop, KSWAPD_BACKOFF_NS);
+			break;
 		}
 	}
 }

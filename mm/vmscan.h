@@ -10,6 +10,9 @@ struct mm;
 
 /* Scan the LRU and free up to about nr_pages; returns pages freed. */
 unsigned long reclaim_pages(unsigned long nr_pages);
+/* The same looking harder: each priority step doubles the folios looked
+ * at, up to the whole LRU twice. */
+unsigned long reclaim_pages_prio(unsigned long nr_pages, unsigned prio);
 /* Reclaim every anon folio mapped in [start, start + len) of mm, accessed
  * or not (MADV_PAGEOUT). 0 or -EINVAL; *freed (may be NULL) gets the pages
  * freed now (writes still in flight free theirs at completion). */
@@ -21,7 +24,7 @@ void reclaim_wake_kswapd(void);
 /* An allocation with __GFP_RECLAIM failed: reclaim (or wait for writes in
  * flight) and say whether trying again can help. */
 struct reclaim_retry_state {
-	unsigned tries, io_waits, no_progress;
+	unsigned tries, io_waits, no_progress, prio;
 };
 bool reclaim_retry(unsigned order, struct reclaim_retry_state *st);
 /* The background reclaimer (one, on CPU 0): started at boot (the host

@@ -1,12 +1,15 @@
 #!/bin/bash
 # Boot swaplab in QEMU and return its verdict.
 #   qemu-run.sh [--debug] [--iso ISO | --kernel ELF] [--timeout S] [--uefi]
-#               [--disk IMG] [--disk-blkdebug CONF IMG] [--disk-props PROPS] -- CMDLINE...
+#               [--disk-cache MODE] [--disk IMG] [--disk-blkdebug CONF IMG]
+#               [--disk-props PROPS] -- CMDLINE...
 # --disk attaches a raw image as a virtio-blk PCI disk (vda, vdb, ... in
 # order); --disk-blkdebug does the same through QEMU's blkdebug driver with
 # the error-injection rules in CONF; --disk-props adds device properties
-# (e.g. disable-legacy=on, event_idx=off) to the disks that follow.
-# Environment: ARCH SMP MEM MACHINE ACCEL QEMU_EXTRA.
+# (e.g. disable-legacy=on, event_idx=off) to the disks that follow;
+# --disk-cache sets QEMU's cache mode of the disks that follow (default
+# writeback; the swap benchmark uses unsafe, as its Linux reference did).
+# Environment: ARCH SMP MEM MACHINE ACCEL CPU (TCG's -cpu, default max) QEMU_EXTRA.
 # Exit status: 0 when the kernel powered off with success, 1 on a test
 # failure or panic, 2 on a boot-time configuration error, 124 on timeout.
 set -u
@@ -16,11 +19,11 @@ MEM=${MEM:-512M}
 MACHINE=${MACHINE:-q35}
 ACCEL=${ACCEL:-}
 TIMEOUT=${TIMEOUT:-300}
-kernel="" iso="" debug=0 uefi=0 disk_props="" ndisks=0
+kernel="" iso="" debug=0 uefi=0 disk_props="" ndisks=0 disk_cache=writeback
 disk_args=()
 add_disk() { # add_disk DRIVE-OPTIONS
 	local id=vd$ndisks
-	disk_args+=(-drive "if=none,id=$id,format=raw,cache=writeback,$1"
+	disk_args+=(-drive "if=none,id=$id,format=raw,cache=$disk_cache,$1"
 		-device "virtio-blk-pci,drive=$id${disk_props:+,$disk_props}")
 	ndisks=$((ndisks + 1))
 }
@@ -31,6 +34,7 @@ while [ $# -gt 0 ]; do
 	--disk-blkdebug) [ -e "$3" ] || { echo "qemu-run: no disk image '$3'" >&2; exit 2; }
 		add_disk "file.driver=blkdebug,file.config=$2,file.image.filename=$3"; shift 3 ;;
 	--disk-props) disk_props=$2; shift 2 ;;
+	--disk-cache) disk_cache=$2; shift 2 ;;
 	--kernel) kernel=$2; shift 2 ;;
 	--iso) iso=$2; shift 2 ;;
 	--timeout) TIMEOUT=$2; shift 2 ;;
@@ -52,7 +56,7 @@ if [ -z "$ACCEL" ]; then
 fi
 case "$ACCEL" in
 kvm) accel_args=(-accel kvm -cpu host) ;;
-tcg) accel_args=(-accel tcg -cpu max) ;;
+tcg) accel_args=(-accel tcg -cpu "${CPU:-max}") ;;
 *) echo "qemu-run: ACCEL must be kvm or tcg, not '$ACCEL'" >&2; exit 2 ;;
 esac
 
@@ -74,7 +78,7 @@ args+=("${disk_args[@]}")
 # shellcheck disable=SC2206
 args+=(${QEMU_EXTRA:-})
 
-echo "qemu-run: $ARCH $MACHINE smp=$SMP mem=$MEM accel=$ACCEL${cmdline:+ cmdline='$cmdline'}" >&2
+echo "qemu-run: $ARCH $MACHINE smp=$SMP mem=$MEM accel=$ACCEL cpu=${accel_args[3]}${cmdline:+ cmdline='$cmdline'}" >&2
 if [ $ndisks -gt 0 ]; then
 	echo "qemu-run: disks: ${disk_args[*]}" >&2
 fi

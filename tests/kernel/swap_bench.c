@@ -1,0 +1,187 @@
+/*
+ * Kernel only: the swap benchmark of make bench, in a configuration a
+ * Linux guest can be measured in too (tools/bench.sh: QEMU -m 256M -smp 2,
+ * machine pc, CPU qemu64, a 1 GiB mkswap image as virtio-blk with
+ * cache=unsafe). One task writes a pattern over a region larger than RAM
+ * (the write pass, swapping out), reads every page back in order, then in
+ * random order, verifying each page. The first touch of every page is
+ * timed. Per pass it prints MiB/s, the first-touch latency mean, p50 and
+ * p99 in microseconds, and the pages swapped out and in.
+ *
+ * Cases: virtio-blk (vda) and ramswap0, at order 0 and with mTHP order 4.
+ * The region is swapbench.mib (make bench: 512 on virtio-blk; a RAM device
+ * holds its data in guest RAM, so its boot gets a smaller region). Without
+ * it the cases skip: they are not for make test's boots.
+ */
+#include "drivers/blockdev.h"
+#include "kernel/cmdline.h"
+#include "kernel/printk.h"
+#include "mm/kmalloc.h"
+#include "mm/page_alloc.h"
+#include "mm/swap_in.h"
+#include "tests/swap_path_test.h"
+
+static u64 bench_mib;
+KPARAM_U64(swapbench_mib, "swapbench.mib", &bench_mib, 0, 65536,
+	   "swap benchmark: MiB of anonymous memory written and read back (0: skip it)");
+
+struct swap_bench {
+	unsigned long npages;
+	u32 *lat_us;     /* first-touch latency of each page, this pass */
+	u32 *order;      /* page visiting order, this pass */
+	unsigned long bad;
+	u64 pass_ns;
+};
+
+static u64 bench_word(unsigned long page, unsigned w)
+{
+	return (page << 20) ^ ((u64)w << 3) ^ 0x5bd1e9955bd1e995ull;
+}
+
+static u64 bench_rand(u64 *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+/* One pass over the pages in b->order: write or read-and-verify. */
+static void bench_pass(struct swap_bench *b, bool write)
+{
+	u64 start = arch_time_ns();
+	for (unsigned long k = 0; k < b->npages; k++) {
+		unsigned long p = b->order[k];
+		volatile u64 *w = (volatile u64 *)(SWAPP_REGION + p * PAGE_SIZE);
+		u64 t0 = arch_time_ns();
+		if (write)
+			w[0] = bench_word(p, 0);
+		else
+			b->bad += w[0] != bench_word(p, 0);
+		u64 dt = (arch_time_ns() - t0) / 1000;
+		b->lat_us[k] = dt > 0xffffffffull ? 0xffffffffu : (u32)dt;
+		for (unsigned i = 1; i < PAGE_SIZE / 8; i++) {
+			if (write)
+				w[i] = bench_word(p, i);
+			else
+				b->bad += w[i] != bench_word(p, i);
+		}
+		if (k % 256 == 0)
+			yield();
+	}
+	b->pass_ns = arch_time_ns() - start;
+}
+
+static int bench_write(void *arg)
+{
+	bench_pass(arg, true);
+	return 0;
+}
+
+static int bench_read(void *arg)
+{
+	bench_pass(arg, false);
+	return 0;
+}
+
+/* Heapsort (no libc here): small, O(n log n), in place. */
+static void sift_down(u32 *a, unsigned long i, unsigned long n)
+{
+	for (;;) {
+		unsigned long c = 2 * i + 1;
+		if (c >= n)
+			return;
+		if (c + 1 < n && a[c + 1] > a[c])
+			c++;
+		if (a[i] >= a[c])
+			return;
+		u32 t = a[i];
+		a[i] = a[c];
+		a[c] = t;
+		i = c;
+	}
+}
+
+static void sort_u32(u32 *a, unsigned long n)
+{
+	for (unsigned long i = n / 2; i-- > 0;)
+		sift_down(a, i, n);
+	for (unsigned long end = n; end-- > 1;) {
+		u32 t = a[0];
+		a[0] = a[end];
+		a[end] = t;
+		sift_down(a, 0, end);
+	}
+}
+
+static void bench_report(struct swap_bench *b, const char *dev, unsigned order, const char *pass,
+			 u64 out, u64 in)
+{
+	u64 sum = 0;
+	for (unsigned long k = 0; k < b->npages; k++)
+		sum += b->lat_us[k];
+	sort_u32(b->lat_us, b->npages);
+	u64 bytes = (u64)b->npages * PAGE_SIZE;
+	u64 pass_us = b->pass_ns / 1000 ? b->pass_ns / 1000 : 1;
+	u64 centi_mib_s = (bytes >> 10) * 100 * 1000000 / pass_us / 1024;
+	pr_info("bench: swap %-8s order %u %-11s %4lu MiB in %5lu ms: %5lu.%02lu MiB/s; first touch mean %lu us, p50 %u us, p99 %u us; pswpout %lu pswpin %lu\n",
+		dev, order, pass, (unsigned long)(bytes >> 20), (unsigned long)(b->pass_ns / 1000000),
+		(unsigned long)(centi_mib_s / 100), (unsigned long)(centi_mib_s % 100),
+		(unsigned long)(sum / b->npages), b->lat_us[b->npages / 2],
+		b->lat_us[b->npages * 99 / 100], (unsigned long)out, (unsigned long)in);
+}
+
+static void swap_bench_run(struct ktest *t, const char *dev, unsigned order)
+{
+	struct blockdev *bd = blockdev_get(dev);
+	int type = swapp_find_type(dev);
+	if (!bench_mib) {
+		ktest_skip(t, "swapbench.mib= not given (make bench runs it)");
+		return;
+	}
+	if (!bd || type < 0) {
+		ktest_skip(t, "device not attached or not on as swap");
+		return;
+	}
+	struct swapt_others others; /* only this device takes the pages */
+	swapt_others_off(t, &others, type);
+	unsigned long old = mthp_set_orders(1ul | (1ul << order));
+	struct swap_bench b = { (unsigned long)(bench_mib << 20) / PAGE_SIZE, NULL, NULL, 0, 0 };
+	b.lat_us = kmalloc(b.npages * sizeof(u32), GFP_KERNEL);
+	b.order = kmalloc(b.npages * sizeof(u32), GFP_KERNEL);
+	struct mm *mm = swapp_mm(t, b.npages);
+	if (!KT_EXPECT(t, b.lat_us && b.order && mm))
+		goto out;
+	static const char *const passes[] = { "write", "seq read", "random read" };
+	u64 seed = 0x2545f4914f6cdd1dull;
+	for (unsigned pass = 0; pass < 3; pass++) {
+		for (unsigned long k = 0; k < b.npages; k++)
+			b.order[k] = (u32)k;
+		if (pass == 2) {
+			for (unsigned long k = b.npages - 1; k > 0; k--) {
+				unsigned long j = bench_rand(&seed) % (k + 1);
+				u32 x = b.order[k];
+				b.order[k] = b.order[j];
+				b.order[j] = x;
+			}
+		}
+		u64 out = mmt_stat("pswpout"), in = mmt_stat("pswpin");
+		KT_EXPECT_EQ(t, mmt_run(mm, test_nth_cpu(0), pass ? bench_read : bench_write, &b), 0);
+		swapp_settle();
+		bench_report(&b, dev, order, passes[pass], mmt_stat("pswpout") - out,
+			     mmt_stat("pswpin") - in);
+	}
+	KT_EXPECT_EQ(t, b.bad, 0);
+out:
+	if (mm)
+		mm_put(mm);
+	kfree(b.lat_us);
+	kfree(b.order);
+	mthp_set_orders(old);
+	swapt_others_on(t, &others);
+}
+
+KTEST(bench_swap, virtio_order0) { swap_bench_run(t, "vda", 0); }
+KTEST(bench_swap, virtio_order4) { swap_bench_run(t, "vda", 4); }
+KTEST(bench_swap, ramswap_order0) { swap_bench_run(t, "ramswap0", 0); }
+KTEST(bench_swap, ramswap_order4) { swap_bench_run(t, "ramswap0", 4); }
