@@ -4,6 +4,7 @@
  * link's nm output) of every text symbol, sorted by address.
  */
 #include "compiler.h"
+#include "ksyms.h"
 #include "types.h"
 
 struct ksym {

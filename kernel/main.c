@@ -8,6 +8,7 @@
 #include <asm/cpu.h>
 #include "main.h"
 #include "cmdline.h"
+#include "hung_task.h"
 #include "ktest.h"
 #include "printk.h"
 #include "race.h"
@@ -80,6 +81,8 @@ void start_kernel(struct bootinfo *bi)
 	/* Before smp_init: each AP enters the scheduler as soon as it is up. */
 	sched_init();
 	smp_init();
+	if (hung_task_start())
+		pr_warn("hung: no memory for the hung-task watchdog\n");
 	if (kswapd_start())
 		pr_warn("mm: no memory for kswapd; reclaim runs in allocating tasks only\n");
 	drivers_init();

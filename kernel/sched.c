@@ -40,8 +40,14 @@ static struct task idle_tasks[NR_CPUS_MAX];
 static atomic_long_t nr_tasks;
 static atomic_long_t next_task_id;
 static bool sched_ready;
+/* Every task, for diagnostics only: two list operations per task life,
+ * never on the switch path. Taken with irqsave like the rq locks that may
+ * nest inside it (sched_task_snapshot). */
+static DEFINE_SPINLOCK(sched_tasks_lock);
+static LIST_HEAD(sched_tasks); /* struct task.task_link; under sched_tasks_lock */
 
 DEFINE_STAT_COUNTER(context_switches);
+DEFINE_STAT_COUNTER(progress_switches);
 
 static struct rq *this_rq(void)
 {
@@ -61,6 +67,40 @@ unsigned long sched_nr_tasks(void)
 u64 sched_context_switches(void)
 {
 	return stat_read(context_switches);
+}
+
+u64 sched_progress_switches(void)
+{
+	return stat_read(progress_switches);
+}
+
+void sched_mark_current_watchdog(void)
+{
+	WRITE_ONCE(current->watchdog, true);
+}
+
+static void sched_tasks_add(struct task *t)
+{
+	unsigned long irq = spin_lock_irqsave(&sched_tasks_lock);
+	list_add_tail(&t->task_link, &sched_tasks);
+	spin_unlock_irqrestore(&sched_tasks_lock, irq);
+}
+
+static void sched_tasks_del(struct task *t)
+{
+	unsigned long irq = spin_lock_irqsave(&sched_tasks_lock);
+	list_del(&t->task_link);
+	spin_unlock_irqrestore(&sched_tasks_lock, irq);
+}
+
+void sched_for_each_task(void (*fn)(struct task *t, void *arg), void *arg)
+{
+	struct task *t;
+	unsigned long irq = spin_lock_irqsave(&sched_tasks_lock);
+
+	list_for_each_entry(t, &sched_tasks, task_link)
+		fn(t, arg);
+	spin_unlock_irqrestore(&sched_tasks_lock, irq);
 }
 
 /* A task is a kmalloc'ed struct task plus a KTHREAD_STACK_SIZE stack of
@@ -208,7 +248,8 @@ static void sched_finish_migration(struct task *t)
 
 	unsigned long irq = spin_lock_irqsave(&rq->lock);
 	WRITE_ONCE(t->cpu, to);
-	t->migrate_to = -1;
+	/* After cpu: sched_task_snapshot reads them in the other order. */
+	smp_store_release(&t->migrate_to, -1);
 	rq_enqueue(rq, t);
 	spin_unlock_irqrestore(&rq->lock, irq);
 	rq_kick(to);
@@ -266,6 +307,8 @@ static void __schedule(bool yield)
 	rq->prev = prev;
 	rq->nr_switches++;
 	stat_inc(context_switches);
+	if (next != rq->idle && !READ_ONCE(next->watchdog))
+		stat_inc(progress_switches);
 	mm_switch_to(next->mm);
 	arch_context_switch(&prev->ctx, &next->ctx);
 	sched_finish_switch(irq);
@@ -424,6 +467,7 @@ struct task *kthread_create_in_mm(int (*fn)(void *arg), void *arg, unsigned cpu,
 	*(u64 *)t->stack = STACK_CANARY;
 	arch_context_init(&t->ctx, (u8 *)t->stack + t->stack_size, task_entry, t);
 	atomic_long_inc(&nr_tasks);
+	sched_tasks_add(t);
 
 	struct rq *rq = &per_cpu(runqueues, cpu);
 	unsigned long irq = spin_lock_irqsave(&rq->lock);
@@ -441,9 +485,47 @@ int kthread_join(struct task *t)
 	/* Its CPU switched away from it (and from its mm) before "exited". */
 	if (t->mm)
 		mm_put(t->mm);
+	sched_tasks_del(t);
 	task_free(t);
 	atomic_long_dec(&nr_tasks);
 	return code;
+}
+
+/* Where a switched-out task resumes, then its callers: its saved frame
+ * walked inside its own stack only, so a bad frame pointer ends the trace
+ * instead of faulting. */
+static unsigned task_stack_trace(struct task *t, unsigned long *pcs, unsigned max)
+{
+	struct arch_saved_frame f = arch_context_saved_frame(&t->ctx, t->stack, t->stack_size);
+	unsigned long lo = (unsigned long)t->stack;
+
+	if (!f.pc || !max)
+		return 0;
+	pcs[0] = f.pc;
+	return 1 + arch_stack_walk(f.fp, lo, lo + t->stack_size, pcs + 1, max - 1);
+}
+
+/*
+ * Under its run-queue lock a task that is not that queue's curr stays
+ * switched out: a switch to it needs the lock, and so does moving it
+ * (task_migrate_other). The exception is a task migrating itself: once off
+ * its stack it is queued on the new CPU under that CPU's lock only
+ * (sched_finish_migration writes cpu, then releases migrate_to = -1). Such
+ * a task counts as on a CPU: its stack may be live again.
+ */
+void sched_task_snapshot(struct task *t, struct task_snapshot *s)
+{
+	unsigned long irq;
+	struct rq *rq = task_rq_lock(t, &irq);
+	unsigned cpu = t->cpu;
+
+	s->state = task_state(t);
+	s->cpu = cpu;
+	s->idle = t == rq->idle;
+	s->on_cpu = rq->curr == t || smp_load_acquire(&t->migrate_to) >= 0 ||
+		    READ_ONCE(t->cpu) != cpu;
+	s->nr_pcs = s->on_cpu ? 0 : task_stack_trace(t, s->pcs, TASK_SNAPSHOT_DEPTH);
+	spin_unlock_irqrestore(&rq->lock, irq);
 }
 
 /*
@@ -548,7 +630,11 @@ void sched_init(void)
 
 	struct rq *rq = &per_cpu(runqueues, 0);
 	task_init(&boot_task, "boot", 0);
+	arch_context_boot_stack(&boot_task.stack, &boot_task.stack_size);
+	if (boot_task.stack)
+		*(u64 *)boot_task.stack = STACK_CANARY;
 	rq->curr = &boot_task;
+	sched_tasks_add(&boot_task);
 
 	struct task *idle = &idle_tasks[0];
 	task_init(idle, "idle0", 0);
@@ -557,6 +643,7 @@ void sched_init(void)
 	*(u64 *)idle->stack = STACK_CANARY;
 	arch_context_init(&idle->ctx, idle0_stack + sizeof(idle0_stack), idle_entry, NULL);
 	rq->idle = idle;
+	sched_tasks_add(idle);
 
 	timer_register_tick_hook(sched_tick);
 	smp_register_resched_hook(sched_resched_ipi);
@@ -578,6 +665,7 @@ void sched_start_secondary(unsigned cpu)
 	rq->curr = idle;
 	rq->idle = idle;
 	spin_unlock_irqrestore(&rq->lock, irq);
+	sched_tasks_add(idle);
 	arch_irq_enable();
 	sched_idle_loop();
 }

@@ -87,4 +87,41 @@ unsigned long sched_nr_tasks(void);
 /* Context switches so far on all CPUs. */
 u64 sched_context_switches(void);
 
+/*
+ * Diagnostics, for the hung-task watchdog (kernel/hung_task.c); kernel
+ * only, arch/host/sched.c has no run queues to look into.
+ *
+ * Progress is a switch to a task that is neither an idle task nor a
+ * watchdog: when the count stands still every CPU idles (or one task runs
+ * without ever blocking). A watchdog marks itself so its own wake-ups do
+ * not count.
+ */
+u64 sched_progress_switches(void);
+void sched_mark_current_watchdog(void);
+
+/*
+ * Every task is on one list from creation to kthread_join (the boot and
+ * idle tasks for good). sched_for_each_task() calls fn on each with the
+ * list's spinlock held and interrupts off: fn must not sleep, and no task
+ * it is given can be freed before it returns. fn may take a run-queue lock
+ * (the order is task list -> run queue): sched_task_snapshot() does.
+ */
+void sched_for_each_task(void (*fn)(struct task *t, void *arg), void *arg);
+
+#define TASK_SNAPSHOT_DEPTH 16
+
+struct task_snapshot {
+	int state;       /* enum task_state */
+	unsigned cpu;
+	bool on_cpu;     /* running (or moving to another CPU): no trace */
+	bool idle;       /* a CPU's idle task */
+	unsigned nr_pcs; /* entries in pcs */
+	/* Where the task resumes, then its callers' return addresses. */
+	unsigned long pcs[TASK_SNAPSHOT_DEPTH];
+};
+
+/* What t is doing now, with the stack trace of a task that is switched
+ * out; t must be kept from being freed (sched_for_each_task). */
+void sched_task_snapshot(struct task *t, struct task_snapshot *s);
+
 #endif

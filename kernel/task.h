@@ -8,7 +8,8 @@
  * Locking: state is written by the task itself and by wakers; both do so
  * with atomic stores, wakers under the run-queue lock of task->cpu (kernel)
  * or host_sched_lock (host). cpu changes only under the run-queue locks
- * (task_migrate). The list links belong to the run queue of task->cpu.
+ * (task_migrate). run_link and sleep_link belong to the run queue of
+ * task->cpu; task_link to the scheduler's list of every task.
  */
 #ifndef KERNEL_TASK_H
 #define KERNEL_TASK_H
@@ -33,7 +34,8 @@ struct task {
 	u64 id;                    /* unique, for messages */
 	int state;                 /* enum task_state; atomic (see above) */
 	unsigned cpu;              /* CPU it runs on; under the rq locks */
-	int migrate_to;            /* pending self-migration target or -1; owner only */
+	int migrate_to;            /* pending self-migration target or -1; set by the
+				    * owner, reset by sched_finish_migration (release) */
 	bool on_rq;                /* on rq->runnable; under rq lock */
 	bool sleeping_timed;       /* on rq->sleepers; under rq lock */
 	u64 deadline_ns;           /* wake-up time while on rq->sleepers; under rq lock */
@@ -55,6 +57,10 @@ struct task {
 	struct mm *mm;
 	bool in_reclaim;           /* reclaiming: no direct reclaim from its
 				    * own allocations (mm/vmscan.c); owner only */
+	struct list_head task_link; /* every task, for diagnostics; under
+				     * sched_tasks_lock (kernel/sched.c only) */
+	bool watchdog;             /* its runs are not progress (kernel/hung_task.c);
+				    * set once by itself, read by its CPU's switches */
 };
 
 static inline int task_state(const struct task *t)

@@ -83,6 +83,17 @@ void arch_backtrace(unsigned long fp)
 	fprintf(stderr, "  (host: see the sanitizer's or gdb's backtrace)\n");
 }
 
+/* Host tasks are pthreads: their stacks are not ours to walk. */
+unsigned arch_stack_walk(unsigned long fp, unsigned long lo, unsigned long hi,
+			 unsigned long *pcs, unsigned max)
+{
+	return 0;
+}
+
+void arch_backtrace_print(int level, const unsigned long *pcs, unsigned n)
+{
+}
+
 void host_set_cpus(unsigned n)
 {
 	nr_cpus_online = n;

@@ -188,6 +188,6 @@ boot_pml4:	.skip 4096
 boot_pdpt_low:	.skip 4096
 boot_pdpt_kernel: .skip 4096
 boot_pd:	.skip 4096 * 4
-	.global boot_stack_top
+	.global boot_stack, boot_stack_top
 boot_stack:	.skip 16384
 boot_stack_top:

@@ -9,6 +9,7 @@
 #include <asm/cpu.h>
 #include <asm/page.h>
 #include "io.h"
+#include "kernel/ksyms.h"
 #include "kernel/printk.h"
 
 static u64 tsc_at_entry;
@@ -149,30 +150,68 @@ void arch_dump_regs_here(void)
 	       read_cr2(), cr3, cr4);
 }
 
-const char *ksym_lookup(unsigned long addr, unsigned long *offset);
-
 static bool is_kernel_text(unsigned long addr)
 {
 	extern char __image_start[], __image_end[];
 	return addr >= (unsigned long)__image_start && addr < (unsigned long)__image_end;
 }
 
-static bool is_kernel_stack_addr(unsigned long addr)
+#define BACKTRACE_DEPTH 32
+
+/*
+ * One step up an rbp chain (the tree is built with frame pointers): the
+ * frame at *fp holds the caller's rbp and the return address. The frame
+ * must lie inside [lo, hi), so a walk over another thread's stack never
+ * reads outside it, whatever garbage its words hold. False at the end of
+ * the chain: rbp 0 (the first frame of every thread), a frame outside the
+ * bounds or misaligned, a return address outside kernel text.
+ */
+static bool frame_step(unsigned long *fp, unsigned long lo, unsigned long hi,
+		       unsigned long *ret)
 {
-	return addr >= PHYS_MAP_BASE && (addr & 7) == 0;
+	unsigned long f = *fp;
+	if (!f || f < lo || f >= hi || hi - f < 2 * sizeof(long) || (f & 7))
+		return false;
+	const unsigned long *frame = (const unsigned long *)f;
+	if (!is_kernel_text(frame[1]))
+		return false;
+	*ret = frame[1];
+	*fp = frame[0];
+	return true;
 }
 
-/* Walk the rbp chain (the tree is built with frame pointers). */
+static void backtrace_line(int level, unsigned long ret)
+{
+	unsigned long off = 0;
+	const char *name = ksym_lookup(ret, &off);
+	printk(level, "    [<%016lx>] %s+%#lx\n", ret, name, off);
+}
+
+/* Printed as it walks: a panic on an almost full stack has no room for an
+ * array of addresses. Any address of the direct map or the image may hold
+ * a frame (the trap and IST stacks too). */
 void arch_backtrace(unsigned long fp)
 {
+	unsigned long ret;
+
 	printk(LOG_EMERG, "  backtrace:\n");
-	for (int depth = 0; depth < 32 && fp && is_kernel_stack_addr(fp); depth++) {
-		unsigned long ret = ((unsigned long *)fp)[1];
-		unsigned long off = 0;
-		if (!is_kernel_text(ret))
-			break;
-		const char *name = ksym_lookup(ret, &off);
-		printk(LOG_EMERG, "    [<%016lx>] %s+%#lx\n", ret, name, off);
-		fp = ((unsigned long *)fp)[0];
-	}
+	for (int depth = 0; depth < BACKTRACE_DEPTH && frame_step(&fp, PHYS_MAP_BASE, ~0ul, &ret);
+	     depth++)
+		backtrace_line(LOG_EMERG, ret);
+}
+
+unsigned arch_stack_walk(unsigned long fp, unsigned long lo, unsigned long hi,
+			 unsigned long *pcs, unsigned max)
+{
+	unsigned n = 0;
+	while (n < max && frame_step(&fp, lo, hi, &pcs[n]))
+		n++;
+	return n;
+}
+
+void arch_backtrace_print(int level, const unsigned long *pcs, unsigned n)
+{
+	printk(level, "  backtrace:\n");
+	for (unsigned i = 0; i < n; i++)
+		backtrace_line(level, pcs[i]);
 }

@@ -7,6 +7,7 @@
 #include "gdt.h"
 #include "io.h"
 #include "trap.h"
+#include "kernel/ksyms.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/stats.h"
@@ -98,8 +99,6 @@ void trap_dump_frame(const struct trap_frame *f)
 	printk(LOG_EMERG, "  r13 %016lx r14 %016lx r15 %016lx cr2 %016lx cr3 %016lx\n", f->r13,
 	       f->r14, f->r15, read_cr2(), read_cr3());
 }
-
-const char *ksym_lookup(unsigned long addr, unsigned long *offset);
 
 static __noreturn void trap_fatal(struct trap_frame *f, const char *what)
 {

@@ -15,4 +15,24 @@ struct arch_context {
 	unsigned held_cpu;    /* CPU whose token the task holds or last held; owner only */
 };
 
+/* The interface of arch/x86_64's context.h for diagnostics. A pthread's
+ * registers are not ours to read, so there is no saved frame to report. */
+struct arch_saved_frame {
+	unsigned long fp;
+	unsigned long pc;
+};
+
+static inline struct arch_saved_frame arch_context_saved_frame(const struct arch_context *ctx,
+							       const void *stack,
+							       size_t stack_size)
+{
+	return (struct arch_saved_frame){ 0, 0 };
+}
+
+static inline void arch_context_boot_stack(void **stack, size_t *stack_size)
+{
+	*stack = NULL;
+	*stack_size = 0;
+}
+
 #endif

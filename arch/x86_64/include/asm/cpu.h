@@ -55,6 +55,13 @@ __noreturn void arch_poweroff(int status);
 __noreturn void arch_halt_forever(void);
 void arch_dump_regs_here(void);
 void arch_backtrace(unsigned long fp);
+/* Up to max return addresses of the frame-pointer chain that starts at fp,
+ * following frames only while they lie inside [lo, hi) (another thread's
+ * stack); returns how many were stored. */
+unsigned arch_stack_walk(unsigned long fp, unsigned long lo, unsigned long hi,
+			 unsigned long *pcs, unsigned max);
+/* "  backtrace:" and one symbolic line per address, at level. */
+void arch_backtrace_print(int level, const unsigned long *pcs, unsigned n);
 unsigned long arch_frame_pointer(void);
 
 #endif

@@ -1,0 +1,203 @@
+/*
+ * The hung-task watchdog (see hung_task.h).
+ *
+ * The kernel is cooperative, so a deadlock does not spin: two tasks each
+ * waiting for a folio lock the other holds, a completion nobody will
+ * complete, a writer waiting on an rwsem its own task holds for reading
+ * all leave every task blocked and every CPU in hlt. Nothing crashes and
+ * nothing prints; the host's timeout ends QEMU with no clue where the tasks
+ * stopped. This thread notices the silence and prints every task with the
+ * place it waits: a symbolic backtrace from the frame it was switched out
+ * with (sched_task_snapshot).
+ *
+ * Progress is the scheduler's count of switches to tasks other than the
+ * idle tasks and this one (sched_progress_switches). We wake every second
+ * (more often under short test thresholds) and report when the count has
+ * not moved for the threshold while some task is blocked; then not again
+ * until it moves. A task that runs without ever switching (a long
+ * computation, or a spin on something a blocked task holds) does not move
+ * the count either: on another CPU it is listed as running next to the
+ * blocked tasks; on our CPU it delays our wake-up, which we count as
+ * progress (a computation and a spin look alike from here).
+ */
+#include <asm/cpu.h>
+#include "cmdline.h"
+#include "errno.h"
+#include "hung_task.h"
+#include "percpu.h"
+#include "printk.h"
+#include "sched.h"
+#include "stats.h"
+#include "wait.h"
+
+#define HUNG_NS_PER_SEC 1000000000ull
+#define HUNG_PERIOD_NS HUNG_NS_PER_SEC
+#define HUNG_MIN_PERIOD_NS (10 * 1000 * 1000ull)
+/* How much later than asked a wake-up may come on an idle CPU (ticks are
+ * 10 ms; an emulated CPU may wait for a host core) before we take it as a
+ * sign that a task held our CPU. */
+#define HUNG_LATE_SLACK_NS (100 * 1000 * 1000ull)
+
+static u64 hung_secs = 20;
+KPARAM_U64(debug_hung, "debug.hung", &hung_secs, 0, 86400,
+	   "report blocked tasks after this many seconds without progress (0: never)");
+
+static u64 hung_threshold_ns;			  /* 0 = off; atomic */
+static DECLARE_WAIT_QUEUE_HEAD(hung_watchdog_wq); /* the watchdog: threshold changed */
+static DECLARE_WAIT_QUEUE_HEAD(hung_report_wq);	  /* hung_task_wait_for_report() */
+
+DEFINE_STAT_COUNTER(hung_task_reports);
+DEFINE_STAT_COUNTER(hung_task_backtraces);
+
+/* The watchdog's view of progress; its own stack, owner only. */
+struct hung_watch {
+	u64 switches;  /* sched_progress_switches() when it last moved */
+	u64 since_ns;  /* when that was */
+	bool reported; /* this stall has been reported */
+};
+
+/* One report's pass over the task list. */
+struct hung_report {
+	unsigned blocked;	   /* blocked tasks other than us */
+	unsigned backtraces;	   /* tasks printed with a backtrace */
+	struct task_snapshot snap; /* the task being printed */
+};
+
+static u64 hung_threshold(void)
+{
+	return __atomic_load_n(&hung_threshold_ns, __ATOMIC_ACQUIRE);
+}
+
+static u64 hung_period(u64 threshold)
+{
+	u64 period = threshold / 2 < HUNG_PERIOD_NS ? threshold / 2 : HUNG_PERIOD_NS;
+	return period < HUNG_MIN_PERIOD_NS ? HUNG_MIN_PERIOD_NS : period;
+}
+
+static void hung_watch_restart(struct hung_watch *w)
+{
+	w->switches = sched_progress_switches();
+	w->since_ns = arch_time_ns();
+	w->reported = false;
+}
+
+static const char *hung_state_name(const struct task_snapshot *s)
+{
+	if (s->on_cpu)
+		return "running (no backtrace)";
+	switch (s->state) {
+	case TASK_BLOCKED:
+		return "blocked";
+	case TASK_DEAD:
+		return "dead, not joined";
+	default:
+		return "runnable";
+	}
+}
+
+static void hung_count_blocked(struct task *t, void *arg)
+{
+	struct hung_report *r = arg;
+
+	if (t != current && task_state(t) == TASK_BLOCKED)
+		r->blocked++;
+}
+
+/* Under the task-list lock; the snapshot dropped t's run-queue lock, so
+ * printing holds up no CPU's scheduling. Idle tasks are left out. */
+static void hung_print_task(struct task *t, void *arg)
+{
+	struct hung_report *r = arg;
+	struct task_snapshot *s = &r->snap;
+
+	if (t == current)
+		return;
+	sched_task_snapshot(t, s);
+	if (s->idle)
+		return;
+	pr_err("hung:   %s (id %lu) cpu %u %s\n", t->name, (unsigned long)t->id, s->cpu,
+	       hung_state_name(s));
+	if (!s->nr_pcs)
+		return;
+	arch_backtrace_print(LOG_ERR, s->pcs, s->nr_pcs);
+	r->backtraces++;
+}
+
+/* Print the report; false (nothing printed) when no task is blocked. */
+static bool hung_report(u64 stalled_ns)
+{
+	struct hung_report r;
+	u64 tenths = stalled_ns / (HUNG_NS_PER_SEC / 10);
+
+	r.blocked = r.backtraces = 0;
+	sched_for_each_task(hung_count_blocked, &r);
+	if (!r.blocked)
+		return false;
+	pr_err("hung: no task has run for %lu.%lu s; tasks:\n", (unsigned long)(tenths / 10),
+	       (unsigned long)(tenths % 10));
+	sched_for_each_task(hung_print_task, &r);
+	stat_add(hung_task_backtraces, r.backtraces);
+	stat_inc(hung_task_reports);
+	wake_up_all(&hung_report_wq);
+	return true;
+}
+
+/* One look, after a sleep of one period; late: it lasted much longer. */
+static void hung_check(struct hung_watch *w, u64 threshold, bool late)
+{
+	u64 now = arch_time_ns();
+
+	if (late || sched_progress_switches() != w->switches) {
+		hung_watch_restart(w);
+		return;
+	}
+	if (w->reported || now - w->since_ns < threshold)
+		return;
+	w->reported = hung_report(now - w->since_ns);
+}
+
+static int hung_watchdog(void *arg)
+{
+	struct hung_watch w;
+
+	sched_mark_current_watchdog();
+	hung_watch_restart(&w);
+	for (;;) {
+		u64 threshold = hung_threshold();
+		if (!threshold) {
+			wait_event(hung_watchdog_wq, hung_threshold() != 0);
+			hung_watch_restart(&w);
+			continue;
+		}
+		u64 period = hung_period(threshold), start = arch_time_ns();
+		if (wait_event_timeout(hung_watchdog_wq, hung_threshold() != threshold, period))
+			continue;
+		hung_check(&w, threshold, arch_time_ns() - start > 2 * period + HUNG_LATE_SLACK_NS);
+	}
+	return 0;
+}
+
+/* The last online CPU: CPU 0 runs the boot task, rcu and kswapd, and a
+ * long computation there would delay us for nothing. Never joined. */
+int hung_task_start(void)
+{
+	unsigned last = 0;
+
+	__atomic_store_n(&hung_threshold_ns, hung_secs * HUNG_NS_PER_SEC, __ATOMIC_RELEASE);
+	for (unsigned cpu = 0; cpu < NR_CPUS_MAX; cpu++)
+		if (cpu_is_online(cpu))
+			last = cpu;
+	return kthread_create_on_cpu(hung_watchdog, NULL, last, "hung_task") ? 0 : -ENOMEM;
+}
+
+u64 hung_task_set_threshold_ns(u64 ns)
+{
+	u64 old = __atomic_exchange_n(&hung_threshold_ns, ns, __ATOMIC_ACQ_REL);
+	wake_up_all(&hung_watchdog_wq);
+	return old;
+}
+
+bool hung_task_wait_for_report(u64 seen, u64 timeout_ns)
+{
+	return wait_event_timeout(hung_report_wq, stat_read(hung_task_reports) > seen, timeout_ns);
+}

@@ -1,0 +1,163 @@
+/*
+ * Kernel only: the hung-task watchdog. Tasks blocked on a completion that
+ * nobody completes are the simplest deadlock: every CPU idles. The
+ * watchdog must report it (with a threshold shortened from seconds to
+ * 200 ms), and a blocked task's snapshot must walk its stack from where it
+ * was switched out down to its thread function.
+ */
+#include "kernel/completion.h"
+#include "kernel/hung_task.h"
+#include "kernel/ksyms.h"
+#include "kernel/ktest.h"
+#include "kernel/printk.h"
+#include "kernel/sched.h"
+#include "kernel/stats.h"
+#include "kernel/string.h"
+#include "../test_cpus.h"
+
+#define HUNG_TEST_THRESHOLD_NS (200 * TEST_MS)
+#define HUNG_TEST_WAITERS 2
+
+static int hung_waiter(void *arg)
+{
+	wait_for_completion(arg);
+	return 0;
+}
+
+/* Start a waiter on the n-th CPU after ours. */
+static struct task *hung_start_waiter(struct completion *gate, unsigned n)
+{
+	char name[TASK_NAME_LEN];
+
+	snprintk(name, sizeof(name), "hung-waiter%u", n);
+	return kthread_create_on_cpu(hung_waiter, gate, test_nth_cpu(arch_cpu_id() + 1 + n), name);
+}
+
+/* Let the waiters through and join them; how many returned 0. */
+static unsigned hung_release_waiters(struct completion *gate, struct task **w, unsigned n)
+{
+	unsigned ok = 0;
+
+	complete_all(gate);
+	for (unsigned i = 0; i < n; i++)
+		if (w[i] && kthread_join(w[i]) == 0)
+			ok++;
+	return ok;
+}
+
+static u64 hung_stat(const char *name)
+{
+	u64 v = 0;
+	stats_get(name, &v);
+	return v;
+}
+
+/*
+ * The test task sleeps in hung_task_wait_for_report, woken only by the
+ * report or its timeout, so from the moment the waiters block nothing runs
+ * but the watchdog: a report within a few periods, listing the waiters
+ * (and the test task) with their backtraces. Without a report the wait
+ * times out and the test fails.
+ */
+KTEST(hung_task, reports_blocked_tasks_when_nothing_runs)
+{
+	DECLARE_COMPLETION(gate);
+	struct task *w[HUNG_TEST_WAITERS];
+	u64 reports = hung_stat("hung_task_reports");
+	u64 backtraces = hung_stat("hung_task_backtraces");
+
+	u64 old = hung_task_set_threshold_ns(HUNG_TEST_THRESHOLD_NS);
+	/* Before the waiters: their first runs are the last progress. */
+	u64 start = arch_time_ns();
+	for (unsigned i = 0; i < HUNG_TEST_WAITERS; i++)
+		w[i] = hung_start_waiter(&gate, i);
+	bool reported = hung_task_wait_for_report(reports, 5 * TEST_SEC);
+	u64 waited = arch_time_ns() - start;
+	unsigned joined = hung_release_waiters(&gate, w, HUNG_TEST_WAITERS);
+	hung_task_set_threshold_ns(old);
+
+	KT_EXPECT_EQ(t, joined, HUNG_TEST_WAITERS);
+	KT_ASSERT(t, reported);
+	ktest_diag(t, "report after %lu ms", (unsigned long)(waited / TEST_MS));
+	KT_EXPECT(t, waited >= HUNG_TEST_THRESHOLD_NS);
+	KT_EXPECT(t, hung_stat("hung_task_reports") > reports);
+	/* The two waiters at least; the test task and kswapd too. */
+	KT_EXPECT(t, hung_stat("hung_task_backtraces") >= backtraces + HUNG_TEST_WAITERS);
+}
+
+static bool hung_trace_has(const struct task_snapshot *s, const char *sym)
+{
+	for (unsigned i = 0; i < s->nr_pcs; i++) {
+		unsigned long off;
+		if (strcmp(ksym_lookup(s->pcs[i], &off), sym) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Wait (yielding) until w is blocked and off its CPU; false after 5 s. */
+static bool hung_snapshot_when_blocked(struct task *w, struct task_snapshot *s)
+{
+	u64 start = arch_time_ns();
+
+	do {
+		sched_task_snapshot(w, s);
+		if (!s->on_cpu && s->state == TASK_BLOCKED)
+			return true;
+		yield();
+	} while (arch_time_ns() - start < 5 * TEST_SEC);
+	return false;
+}
+
+KTEST(hung_task, blocked_task_backtrace_reaches_its_function)
+{
+	DECLARE_COMPLETION(gate);
+	struct task_snapshot s;
+	struct task *w = hung_start_waiter(&gate, 0);
+	KT_ASSERT(t, w != NULL);
+
+	bool blocked = hung_snapshot_when_blocked(w, &s);
+	unsigned joined = hung_release_waiters(&gate, &w, 1);
+	KT_EXPECT_EQ(t, joined, 1);
+	KT_ASSERT(t, blocked);
+	KT_EXPECT(t, !s.idle);
+	KT_EXPECT(t, s.nr_pcs >= 3);
+	KT_EXPECT(t, hung_trace_has(&s, "wait_for_completion"));
+	KT_EXPECT(t, hung_trace_has(&s, "hung_waiter"));
+
+	/* The task running this test is on its CPU: no trace of a live stack. */
+	sched_task_snapshot(current, &s);
+	KT_EXPECT(t, s.on_cpu);
+	KT_EXPECT_EQ(t, s.nr_pcs, 0);
+}
+
+/*
+ * The report walks stacks it does not own, so the walk must stop at any
+ * frame pointer outside the stack (or too close to its end to hold a
+ * frame) and at most after max frames however the frames loop.
+ */
+KTEST(hung_task, stack_walk_stays_inside_the_stack)
+{
+	unsigned long stack[32], pcs[8];
+	unsigned long lo = (unsigned long)stack, hi = (unsigned long)(stack + 32);
+	unsigned long text = (unsigned long)hung_waiter;
+
+	stack[4] = (unsigned long)&stack[8]; /* frame: caller's fp, return address */
+	stack[5] = text;
+	stack[8] = 0xffff8000deadbee0ul; /* outside the stack */
+	stack[9] = text + 1;
+	KT_EXPECT_EQ(t, arch_stack_walk((unsigned long)&stack[4], lo, hi, pcs, 8), 2);
+	KT_EXPECT_EQ(t, pcs[0], text);
+	KT_EXPECT_EQ(t, pcs[1], text + 1);
+
+	stack[12] = (unsigned long)&stack[12]; /* a frame that is its own caller */
+	stack[13] = text;
+	KT_EXPECT_EQ(t, arch_stack_walk((unsigned long)&stack[12], lo, hi, pcs, 8), 8);
+
+	stack[31] = text; /* the last word: no room for a whole frame */
+	KT_EXPECT_EQ(t, arch_stack_walk((unsigned long)&stack[31], lo, hi, pcs, 8), 0);
+	stack[20] = (unsigned long)&stack[24];
+	stack[21] = 0x1000; /* not kernel text: the chain ends */
+	KT_EXPECT_EQ(t, arch_stack_walk((unsigned long)&stack[20], lo, hi, pcs, 8), 0);
+	KT_EXPECT_EQ(t, arch_stack_walk(lo - 16, lo, hi, pcs, 8), 0);
+}
