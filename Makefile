@@ -4,12 +4,12 @@
 # made by mkswap when missing), RAMSWAP (size of ramswap0 for bench/stress).
 ARCH ?= x86_64
 SMP ?= 4
-MEM ?= 512M
+MEM ?= 64M
 MACHINE ?= q35
 ACCEL ?=
 CMDLINE ?=
 SWAP ?= build/swap.img
-SWAP_SIZE ?= 256M
+SWAP_SIZE ?= 512M
 MKSWAP := $(firstword $(wildcard /usr/sbin/mkswap /sbin/mkswap) mkswap)
 RAMSWAP ?= 160M
 BUILD := build/$(ARCH)

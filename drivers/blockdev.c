@@ -117,3 +117,15 @@ int blk_rw_sync(struct blockdev *bd, enum blk_op op, u64 sector, struct page **p
 	wait_for_completion(&done);
 	return rq.status;
 }
+
+void blockdev_report_all(void)
+{
+	struct blockdev *bd;
+	list_for_each_entry(bd, &blockdev_list, link) {
+		pr_err("blockdev: %s: %lu requests, %lu errors, %lu refused, %lu interrupts\n",
+		       bd->name, (unsigned long)bd->nr_requests, (unsigned long)bd->nr_errors,
+		       (unsigned long)bd->nr_refused, (unsigned long)bd->nr_irqs);
+		if (bd->ops->report)
+			bd->ops->report(bd);
+	}
+}

@@ -59,6 +59,8 @@ struct blockdev_ops {
 	/* Complete what the device finished, without interrupts (may be NULL
 	 * for synchronous devices). Any context. */
 	void (*poll)(struct blockdev *bd);
+	/* Print the driver's state for a hang report (may be NULL). */
+	void (*report)(struct blockdev *bd);
 };
 
 struct blockdev {
@@ -91,6 +93,8 @@ extern struct list_head blockdev_list;
  * the device sees anything. */
 int blk_submit(struct blockdev *bd, struct blk_request *rq);
 void blk_poll(struct blockdev *bd);
+/* Every device's counters and driver state, for the hung-task report. */
+void blockdev_report_all(void);
 /* Submit and wait (sleeps; polls when the device has no interrupt).
  * Returns the request's status or blk_submit's refusal. */
 int blk_rw_sync(struct blockdev *bd, enum blk_op op, u64 sector, struct page **pages,

@@ -249,9 +249,31 @@ static int vblk_submit(struct blockdev *bd, struct blk_request *rq)
 	return 0;
 }
 
+/* What a hang report needs: commands on the ring and waiting for it, and
+ * where the driver and the device are in the ring. */
+static void vblk_report(struct blockdev *bd)
+{
+	struct vblk *vb = bd->priv;
+	struct virtqueue *vq = vb->vq;
+	unsigned long flags = spin_lock_irqsave(&vb->lock);
+	unsigned pending = 0;
+	struct list_head *pos;
+	list_for_each(pos, &vb->pending)
+		pending++;
+	pr_err("virtio-blk: %s: ring %u free of %u, %u commands waiting for room; avail %u (kicked %u, "
+	       "published %u, device wants a notify past %u), used %u (seen %u); %lu notifies, "
+	       "%lu interrupts\n",
+	       bd->name, vq->num_free, vq->num, pending, vq->avail_idx, vq->kicked_avail_idx,
+	       __atomic_load_n(&vq->avail->idx, __ATOMIC_ACQUIRE), virtqueue_avail_event(vq),
+	       __atomic_load_n(&vq->used->idx, __ATOMIC_ACQUIRE), vq->last_used_idx,
+	       (unsigned long)vq->nr_notify, (unsigned long)vq->nr_interrupts);
+	spin_unlock_irqrestore(&vb->lock, flags);
+}
+
 static const struct blockdev_ops vblk_ops = {
 	.submit = vblk_submit,
 	.poll = vblk_poll,
+	.report = vblk_report,
 };
 
 static u32 config_u32(struct virtio_device *vdev, unsigned feature, unsigned off, u32 dflt)

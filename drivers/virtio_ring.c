@@ -83,6 +83,11 @@ static volatile u16 *avail_event(struct virtqueue *vq)
 	return (volatile u16 *)((u8 *)vq->used + 4 + 8ul * vq->num);
 }
 
+u16 virtqueue_avail_event(struct virtqueue *vq)
+{
+	return vq->use_event_idx ? *avail_event(vq) : 0;
+}
+
 void vring_destroy(struct virtqueue *vq)
 {
 	size_t avail_off, used_off;
@@ -157,10 +162,24 @@ void virtqueue_kick(struct virtqueue *vq)
 	__atomic_store_n(&vq->avail->idx, new_idx, __ATOMIC_RELEASE);
 	mb();
 	vq->kicked_avail_idx = new_idx;
+	/*
+	 * With the event index the device says past which avail index it
+	 * wants to be told (avail_event), and the spec lets us stay silent
+	 * otherwise. We notify anyway: under swap load on QEMU 7.2 (TCG)
+	 * the device was seen to stop at an old avail index for good (its
+	 * shadow_avail_idx stuck, avail_event not moving) while we had
+	 * published more and stayed silent as allowed (QEMU has had such
+	 * double-check bugs, e.g. its pull request 267). A notification
+	 * costs one write to the notify register per kick; a kick covers
+	 * every request added since the last one. The skipped count says how
+	 * often the event index would have spared it.
+	 */
 	bool notify;
 	if (vq->use_event_idx) {
 		u16 event = *avail_event(vq);
-		notify = vring_need_event(event, new_idx, old);
+		if (!vring_need_event(event, new_idx, old))
+			vq->nr_notify_unneeded++;
+		notify = true;
 	} else {
 		notify = !(*(volatile u16 *)&vq->used->flags & VRING_USED_F_NO_NOTIFY);
 	}

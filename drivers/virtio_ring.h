@@ -72,6 +72,7 @@ struct virtqueue {
 	void **tokens;              /* per head descriptor: the driver's token */
 	struct vring_desc **indirect; /* per head: its indirect table, or NULL */
 	u64 nr_notify, nr_interrupts;
+	u64 nr_notify_unneeded;     /* notifies the event index said were not needed */
 };
 
 /* Allocate and zero a queue of num entries (a power of two). */
@@ -86,6 +87,9 @@ void vring_destroy(struct virtqueue *vq);
 int virtqueue_add(struct virtqueue *vq, const struct vq_buf *bufs, unsigned n, void *token);
 /* Publish what was added and notify the device if it wants to hear. */
 void virtqueue_kick(struct virtqueue *vq);
+/* The avail index past which the device asked to be notified (event idx;
+ * 0 without), for reports. */
+u16 virtqueue_avail_event(struct virtqueue *vq);
 /* The next completed request's token (and bytes written), or NULL. */
 void *virtqueue_get_buf(struct virtqueue *vq, u32 *len);
 /* Ask for an interrupt at the next completion; false when completions

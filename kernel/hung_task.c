@@ -28,6 +28,7 @@
 #include "printk.h"
 #include "sched.h"
 #include "stats.h"
+#include "drivers/blockdev.h"
 #include "wait.h"
 
 #define HUNG_NS_PER_SEC 1000000000ull
@@ -136,6 +137,11 @@ static bool hung_report(u64 stalled_ns)
 	pr_err("hung: no task has run for %lu.%lu s; tasks:\n", (unsigned long)(tenths / 10),
 	       (unsigned long)(tenths % 10));
 	sched_for_each_task(hung_print_task, &r);
+	/* The counters often say what everyone waits for (I/O in flight,
+	 * free pages, ...). */
+	pr_err("hung: counters now:\n");
+	stats_print();
+	blockdev_report_all();
 	stat_add(hung_task_backtraces, r.backtraces);
 	stat_inc(hung_task_reports);
 	wake_up_all(&hung_report_wq);

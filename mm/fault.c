@@ -11,7 +11,10 @@
 #include "kernel/sched.h"
 #include "kernel/stats.h"
 #include "kernel/string.h"
+#include "drivers/blockdev.h"
 #include "lru.h"
+#include "page_io.h"
+#include "swap.h"
 #include "mm.h"
 #include "mthp.h"
 #include "page_alloc.h"
@@ -325,6 +328,16 @@ int mm_handle_page_fault(unsigned long addr, unsigned flags, unsigned long ip)
 	mm_fault_kill_current(addr, flags, ip, err);
 }
 
+/* What memory is doing when a task is killed for want of it: swap use, I/O
+ * in flight, the LRU. */
+static void mm_oom_report(void)
+{
+	pr_err("mm: out of memory: %ld swap I/Os in flight, LRU %lu active + %lu inactive pages\n",
+	       swap_io_pending(), lru_nr_pages(true), lru_nr_pages(false));
+	swap_report();
+	blockdev_report_all();
+}
+
 __noreturn void mm_fault_kill_current(unsigned long addr, unsigned flags, unsigned long ip,
 				      int err)
 {
@@ -336,6 +349,7 @@ __noreturn void mm_fault_kill_current(unsigned long addr, unsigned flags, unsign
 		       "(min %lu), nothing left to reclaim (swap full or absent)\n",
 		       t->name, (unsigned long)t->id, addr, nr_free_pages(),
 		       page_alloc_watermarks()->min);
+		mm_oom_report();
 		task_exit(err);
 	}
 	pr_err("mm: killing task %s (id %lu): unresolved %s fault at %#lx, ip %#lx, error %d\n",

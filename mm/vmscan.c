@@ -22,6 +22,7 @@
  */
 #include "folio.h"
 #include "kernel/errno.h"
+#include "kernel/mutex.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/race.h"
@@ -241,41 +242,71 @@ static bool below(unsigned long wm)
 	return nr_free_pages() < wm;
 }
 
+/*
+ * One direct reclaimer at a time: tasks that find it busy sleep until it is
+ * done and then look at the free pages again. Several CPUs reclaiming the
+ * same LRU at once mostly fight over its locks (and, on emulated CPUs that
+ * share host cores, spin on locks whose holder is not running); a
+ * sleeping waiter leaves its CPU to the one doing the work. (Linux
+ * throttles direct reclaimers similarly.)
+ */
+static DEFINE_MUTEX(reclaim_direct_mutex);
+DEFINE_STAT_COUNTER(reclaim_direct_waits);
+
+#define RECLAIM_WAITED (~0ul)
+
+/* Pages freed, or RECLAIM_WAITED when another task was reclaiming. */
+static unsigned long reclaim_direct_pages(unsigned long nr, unsigned prio)
+{
+	if (!mutex_trylock(&reclaim_direct_mutex)) {
+		stat_inc(reclaim_direct_waits);
+		mutex_lock(&reclaim_direct_mutex);
+		mutex_unlock(&reclaim_direct_mutex);
+		return RECLAIM_WAITED; /* someone reclaimed meanwhile: look again */
+	}
+	stat_inc(reclaim_direct_runs);
+	if (current)
+		current->in_reclaim = true;
+	unsigned long freed = reclaim_pages_prio(nr, prio);
+	if (current)
+		current->in_reclaim = false;
+	mutex_unlock(&reclaim_direct_mutex);
+	return freed;
+}
+
 void reclaim_direct(unsigned order)
 {
 	const struct watermarks *wm = page_alloc_watermarks();
 	if (!below(wm->low + (1ul << order)) || (current && current->in_reclaim))
 		return;
-	stat_inc(reclaim_direct_runs);
-	if (current)
-		current->in_reclaim = true;
-	reclaim_pages(RECLAIM_BATCH + (1ul << order));
-	if (current)
-		current->in_reclaim = false;
+	reclaim_direct_pages(RECLAIM_BATCH + (1ul << order), 0);
 }
 
-#define RECLAIM_RETRIES 8
+#define RECLAIM_RETRIES 16               /* rounds without progress before OOM */
 #define RECLAIM_IO_WAITS 500             /* at most ~5 s of waiting for writes */
 #define RECLAIM_IO_WAIT_NS (10 * 1000 * 1000ull)
+#define RECLAIM_MAX_ROUNDS 100000        /* a bound, should progress never stick */
 
 /*
  * An allocation that may reclaim found no memory. Reclaim; when nothing
  * could be freed but swap writes are in flight, wait for one to end (their
  * completions free folios) rather than give up: out of memory is declared
- * only when reclaim makes no progress and nothing is in flight.
+ * only after RECLAIM_RETRIES rounds in a row that freed nothing, at the
+ * highest scan priority, with nothing in flight (Linux's
+ * should_reclaim_retry). Progress starts the count again.
  */
 bool reclaim_retry(unsigned order, struct reclaim_retry_state *st)
 {
-	if (current && current->in_reclaim)
+	if ((current && current->in_reclaim) || ++st->tries > RECLAIM_MAX_ROUNDS)
 		return false;
-	stat_inc(reclaim_direct_runs);
-	if (current)
-		current->in_reclaim = true;
-	unsigned long freed = reclaim_pages_prio(RECLAIM_BATCH + (1ul << order), st->prio);
-	if (current)
-		current->in_reclaim = false;
-	if (freed)
-		return ++st->tries < RECLAIM_RETRIES * 64;
+	unsigned long freed = reclaim_direct_pages(RECLAIM_BATCH + (1ul << order), st->prio);
+	if (freed == RECLAIM_WAITED)
+		return true;
+	if (freed) {
+		st->no_progress = 0;
+		st->prio = 0;
+		return true;
+	}
 	if (st->io_waits < RECLAIM_IO_WAITS && swap_io_wait_some(RECLAIM_IO_WAIT_NS)) {
 		st->io_waits++;
 		return true;

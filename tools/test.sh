@@ -30,6 +30,21 @@ done
 # The swap table on 8 CPUs, with the accounting check at the end of the boot.
 mk 11-kernel-q35-smp8-swap \
 	"MACHINE=q35 SMP=8 MEM=512M TIMEOUT=600 tools/boot-test.sh kernel-q35-smp8-swap --kernel $kernel -- 'ktest=swap_table*' swap.check=1 swap.report=1 ${CMDLINE:-}"
+# The make-run demo (tests/kernel/demo.c): 64 MiB of RAM, a 512 MiB swap
+# disk, on 1 and 4 CPUs, base pages and mTHP order 4.
+demo=build/blk-test/demo.img
+if [ ! -e $demo ]; then
+	mkdir -p build/blk-test
+	truncate -s 512M $demo.tmp && chmod 600 $demo.tmp &&
+		"$(command -v mkswap || echo /sbin/mkswap)" -L swaplab-demo $demo.tmp >/dev/null 2>&1 &&
+		mv $demo.tmp $demo || exit 1
+fi
+for smp in 1 4; do
+	for mthp in 0 0,4; do
+		mk "12-demo-smp$smp-mthp${mthp/,/-}" \
+			"MACHINE=q35 SMP=$smp MEM=64M TIMEOUT=600 tools/boot-test.sh demo-smp$smp-mthp${mthp/,/-} --kernel $kernel --disk $demo -- 'ktest=demo.*' mthp=$mthp swap.check=1 ${CMDLINE:-}"
+	done
+done
 tools/mkiso.sh "$kernel" "build/$ARCH/test.iso" 'ktest=*' >/dev/null || exit 1
 mk 20-iso-bios "MACHINE=pc SMP=2 TIMEOUT=300 tools/boot-test.sh iso-bios --iso build/$ARCH/test.iso"
 if [ -e /usr/share/OVMF/OVMF_CODE.fd ]; then
