@@ -42,7 +42,7 @@ fi
 for smp in 1 4; do
 	for mthp in 0 0,4; do
 		mk "12-demo-smp$smp-mthp${mthp/,/-}" \
-			"MACHINE=q35 SMP=$smp MEM=64M TIMEOUT=600 tools/boot-test.sh demo-smp$smp-mthp${mthp/,/-} --kernel $kernel --disk $demo -- 'ktest=demo.*' mthp=$mthp swap.check=1 ${CMDLINE:-}"
+			"MACHINE=q35 SMP=$smp MEM=64M TIMEOUT=240 tools/boot-test.sh demo-smp$smp-mthp${mthp/,/-} --kernel $kernel --disk $demo -- 'ktest=demo.*' mthp=$mthp swap.check=1 ${CMDLINE:-}"
 	done
 done
 tools/mkiso.sh "$kernel" "build/$ARCH/test.iso" 'ktest=*' >/dev/null || exit 1
