@@ -110,7 +110,9 @@ static struct task *task_alloc(void)
 	struct task *t = kzalloc(sizeof(*t), GFP_KERNEL);
 	if (!t)
 		return NULL;
-	t->stack = alloc_pages_va(GFP_KERNEL, KTHREAD_STACK_ORDER);
+	/* A thread may be started while memory is short (a test's worker in
+	 * the swap demo): reclaim for its stack rather than fail. */
+	t->stack = alloc_pages_va(GFP_USER, KTHREAD_STACK_ORDER);
 	if (!t->stack) {
 		kfree(t);
 		return NULL;

@@ -195,21 +195,29 @@ static bool reserve_or_reclaim(gfp_t gfp, unsigned order)
 
 struct page *alloc_pages(gfp_t gfp, unsigned order)
 {
-	if (order >= MAX_ORDER || !mem_map || !reserve_or_reclaim(gfp, order)) {
-		alloc_failed(gfp, order);
-		return NULL;
-	}
-	struct page *page = take_block(order);
-	if (!page) {
-		/* The counter says the pages exist: they sit on other CPUs'
-		 * lists, or keep a larger block from forming. */
-		page_alloc_drain_all();
+	struct reclaim_retry_state st = { 0 };
+	struct page *page = NULL;
+	while (!page) {
+		if (order >= MAX_ORDER || !mem_map || !reserve_or_reclaim(gfp, order)) {
+			alloc_failed(gfp, order);
+			return NULL;
+		}
 		page = take_block(order);
-	}
-	if (!page) {
+		if (!page) {
+			/* The counter says the pages exist: they sit on other
+			 * CPUs' lists, or keep a larger block from forming. */
+			page_alloc_drain_all();
+			page = take_block(order);
+		}
+		if (page)
+			break;
 		atomic_long_add(&zone.free_pages, 1l << order);
-		alloc_failed(gfp, order);
-		return NULL;
+		/* Free pages, but no block of the order: reclaim frees more,
+		 * whose buddies may merge. */
+		if (!(gfp & __GFP_RECLAIM) || !reclaim_retry(order, &st)) {
+			alloc_failed(gfp, order);
+			return NULL;
+		}
 	}
 	prep_new_page(page, order, gfp);
 	return page;
