@@ -255,3 +255,43 @@ KTEST(swap_path, swapoff_fails_cleanly_when_memory_is_short)
 	swapt_others_on(t, &others);
 	swapp_end(t, &e);
 }
+
+/* A swap PTE naming a free slot (or a device that is not on) is a bad swap
+ * entry: the task touching it is killed, the count rises, nothing else. */
+static int touch_page0(void *arg)
+{
+	struct mm *mm = arg;
+	return (int)(mmt_read(mm, SWAPP_REGION) & 0);
+}
+
+KTEST(swap_path, bad_swap_entry_kills_only_the_task)
+{
+	struct swapp_env e;
+	if (!swapp_begin(t, &e, "swt-io", IO_BYTES, 0))
+		return;
+	struct mm *mm = swapp_mm(t, 2);
+	KT_ASSERT(t, mm);
+	KT_EXPECT_EQ(t, swapp_write(mm, 1, 1, 4), 0); /* page 1: real data */
+	swp_entry_t x;
+	KT_ASSERT_EQ(t, swap_alloc_type((unsigned)e.s.type, 0, &x), 0);
+	KT_EXPECT_EQ(t, swap_put(x), 0); /* x is a free slot now */
+	spinlock_t *ptl;
+	pte_t *ptep = pte_alloc_map_lock(mm, SWAPP_REGION, &ptl);
+	KT_ASSERT(t, ptep);
+	set_pte_at(mm, SWAPP_REGION, ptep, swp_entry_to_pte(x));
+	pte_unmap_unlock(ptep, ptl);
+	u64 bad = mmt_stat("swap_bad_entry"), kills = mmt_stat("fault_task_kills");
+	int saved = console_loglevel;
+	console_loglevel = LOG_EMERG;
+	KT_EXPECT_EQ(t, mmt_run(mm, test_nth_cpu(1), touch_page0, mm), -EIO);
+	console_loglevel = saved;
+	KT_EXPECT_EQ(t, mmt_stat("swap_bad_entry"), bad + 1);
+	KT_EXPECT_EQ(t, mmt_stat("fault_task_kills"), kills + 1);
+	KT_EXPECT_EQ(t, swapp_check(mm, 1, 1, 4), 0); /* the rest of the mm is fine */
+	/* Clear it by hand: zapping it would report it again. */
+	ptep = pte_offset_map_lock(mm, SWAPP_REGION, &ptl);
+	ptep_get_and_clear(mm, SWAPP_REGION, ptep);
+	pte_unmap_unlock(ptep, ptl);
+	mm_put(mm);
+	swapp_end(t, &e);
+}
