@@ -203,6 +203,11 @@ unsigned long reclaim_pages_prio(unsigned long nr_pages, unsigned prio)
 	return freed;
 }
 
+unsigned long reclaim_folio_list(struct list_head *list)
+{
+	return reclaim_list(list, true);
+}
+
 /* --- a range, on request (MADV_PAGEOUT) ---------------------------------------- */
 
 int mm_pageout(struct mm *mm, unsigned long start, unsigned long len, unsigned long *freed)

@@ -17,6 +17,10 @@ unsigned long reclaim_pages_prio(unsigned long nr_pages, unsigned prio);
  * or not (MADV_PAGEOUT). 0 or -EINVAL; *freed (may be NULL) gets the pages
  * freed now (writes still in flight free theirs at completion). */
 int mm_pageout(struct mm *mm, unsigned long start, unsigned long len, unsigned long *freed);
+/* Reclaim the folios on list (each isolated from the LRU with a
+ * reference, e.g. by lru_isolate_folio), accessed or not; pages freed. */
+#include "kernel/list.h"
+unsigned long reclaim_folio_list(struct list_head *list);
 /* From alloc_pages: direct reclaim for a __GFP_RECLAIM allocation when
  * free pages are below the low watermark; wake the background thread. */
 void reclaim_direct(unsigned order);

@@ -1,0 +1,117 @@
+/*
+ * Seed 004 ("mm: vmscan: TTU_SYNC for large folios"): reclaim unmaps a
+ * large folio while another CPU does a break-before-make on its first PTE
+ * (the PTE is briefly none, under the PTL). With TTU_SYNC (ttu.sync=1,
+ * the default) the unmap takes the PTL before it looks at the first PTE,
+ * so it waits for the PTE to come back and unmaps the whole folio. Without
+ * it (ttu.sync=0) the unmap skips the none PTE without the lock, starts at
+ * the second one, and leaves the folio half swap entries, half present.
+ *
+ * The interleaving is forced with race points: the CPU doing the
+ * break-before-make holds the PTL with the first PTE cleared until reclaim
+ * has reached the point where it looks for the first PTE (the lockless
+ * scan without TTU_SYNC; just before the unmap with it), then restores it.
+ */
+#include "kernel/race.h"
+#include "mm/lru.h"
+#include "mm/rmap.h"
+#include "swap_path_test.h"
+
+#define FOLIO_PAGES 16
+
+static int bbm_first_pte(void *arg)
+{
+	struct mm *mm = arg;
+	spinlock_t *ptl;
+	pte_t *ptep = pte_offset_map_lock(mm, SWAPP_REGION, &ptl);
+	if (!ptep)
+		return -ENOENT;
+	pte_t old = ptep_get_and_clear(mm, SWAPP_REGION, ptep);
+	mm_tlb_flush_page(mm, SWAPP_REGION);
+	race_point("seed004:bbm-window"); /* held until reclaim looked */
+	set_pte_at(mm, SWAPP_REGION, ptep, old);
+	pte_unmap_unlock(ptep, ptl);
+	return 0;
+}
+
+struct seed004_result {
+	unsigned swap_ptes, present_ptes;
+};
+
+static void seed004_run(struct ktest *t, bool sync, struct seed004_result *r)
+{
+	struct swapp_env e;
+	if (!swapp_begin(t, &e, "swt-io", 16ul << 20, 4))
+		return;
+	struct mm *mm = swapp_mm(t, FOLIO_PAGES);
+	KT_ASSERT(t, mm);
+	KT_EXPECT_EQ(t, swapp_write(mm, 0, FOLIO_PAGES, 4), 0);
+	KT_ASSERT_EQ(t, folio_order(mmt_folio_at(mm, SWAPP_REGION)), 4);
+
+	bool old_sync = ttu_sync;
+	ttu_sync = sync;
+	unsigned bbm_cpu = test_nth_cpu(1);
+	struct race_arming how = RACE_ARMING_DEFAULT;
+	how.wait_for = sync ? "swapout:before-unmap" : "ttu:after-lockless-scan";
+	how.cpu = (int)bbm_cpu;
+	how.times = 1;
+	KT_ASSERT_EQ(t, race_arm("seed004:bbm-window", &how), 0);
+	struct race_arming count = RACE_ARMING_DEFAULT;
+	KT_ASSERT_EQ(t, race_arm(how.wait_for, &count), 0);
+	u64 timeouts = race_wait_timeouts(), failed = mmt_stat("ttu_failed");
+
+	/* Take the folio off the LRU first: finding it walks the page table,
+	 * whose lock the break-before-make will hold. */
+	LIST_HEAD(list);
+	struct folio *folio = mmt_folio_at(mm, SWAPP_REGION);
+	KT_ASSERT(t, folio && lru_isolate_folio(folio));
+	list_add_tail(&folio->page.folio_lru, &list);
+	struct task *bbm = kthread_create_on_cpu(bbm_first_pte, mm, bbm_cpu, "bbm");
+	KT_ASSERT(t, bbm);
+	/* Reclaim once the first PTE is cleared (the window is open). */
+	while (race_hits("seed004:bbm-window") == 0)
+		yield();
+	reclaim_folio_list(&list);
+	KT_EXPECT_EQ(t, kthread_join(bbm), 0);
+	KT_EXPECT_EQ(t, race_wait_timeouts(), timeouts); /* the forced order happened */
+	race_disarm_all();
+	ttu_sync = old_sync;
+
+	r->swap_ptes = r->present_ptes = 0;
+	for (unsigned long p = 0; p < FOLIO_PAGES; p++) {
+		pte_t pte = mmt_pte(mm, SWAPP_REGION + p * PAGE_SIZE);
+		r->swap_ptes += pte_is_swap(pte);
+		r->present_ptes += pte_present(pte);
+	}
+	ktest_diag(t, "ttu.sync=%d: after reclaim %u swap PTEs, %u present; ttu_failed +%lu",
+		   sync, r->swap_ptes, r->present_ptes,
+		   (unsigned long)(mmt_stat("ttu_failed") - failed));
+	KT_EXPECT_EQ(t, r->swap_ptes + r->present_ptes, FOLIO_PAGES);
+	KT_EXPECT_EQ(t, swapp_check(mm, 0, FOLIO_PAGES, 4), 0); /* data intact either way */
+	mm_put(mm);
+	swapp_end(t, &e);
+}
+
+KTEST(seed004, ttu_sync_whole_folio)
+{
+	if (nr_cpus_online < 2) {
+		ktest_skip(t, "needs 2 or more CPUs");
+		return;
+	}
+	struct seed004_result r = { 0, 0 };
+	seed004_run(t, true, &r);
+	KT_EXPECT_EQ(t, r.swap_ptes, FOLIO_PAGES); /* entirely unmapped */
+}
+
+/* The design before the fix: the test passes when the breakage shows. */
+KTEST(seed004, without_ttu_sync_folio_left_half_mapped)
+{
+	if (nr_cpus_online < 2) {
+		ktest_skip(t, "needs 2 or more CPUs");
+		return;
+	}
+	struct seed004_result r = { 0, 0 };
+	seed004_run(t, false, &r);
+	KT_EXPECT_EQ(t, r.present_ptes, 1);              /* the PTE it skipped */
+	KT_EXPECT_EQ(t, r.swap_ptes, FOLIO_PAGES - 1);   /* half swap entries */
+}
