@@ -173,6 +173,7 @@ static void swap_write_done(struct folio *folio, int status, bool may_free)
 static void swap_write_end_io(struct blk_request *rq)
 {
 	struct swap_io *io = rq->private;
+	race_point("swapout:write-end-io"); /* the folio still under writeback */
 	struct folio *folio = io->folio;
 	int status = rq->status;
 	kfree(io);

@@ -52,6 +52,9 @@ DEFINE_STAT_COUNTER(swapin_exclusive);     /* pages mapped exclusive */
 DEFINE_STAT_COUNTER(swapin_shared);        /* pages mapped shared */
 DEFINE_STAT_COUNTER(swapin_stable_writeback); /* exclusivity dropped (seed 001) */
 DEFINE_STAT_COUNTER(swapin_read_kills);
+/* seed 001: pages mapped writable while still being written to swap (a
+ * write may then change the data under the device's feet). */
+DEFINE_STAT_COUNTER(swapin_writable_under_writeback);
 
 /* seed 001's review: the test hook that inverts the SWP_STABLE_WRITES
  * condition, so a scenario can show what the wrong way round does. */
@@ -188,10 +191,13 @@ static void swapin_map(struct mm *mm, struct vma *vma, struct folio *folio, unsi
 		pte_t old = ptep_get(ptep_first + i);
 		struct page *page = folio_page(folio, i);
 		pte_t pte = pte_mkyoung(pfn_pte(folio_pfn(folio) + i, arch_vm_get_page_prot(vma->prot)));
-		if (!(vma->prot & PAGE_PROT_WRITE) || !exclusive || !write)
+		if (!(vma->prot & PAGE_PROT_WRITE) || !exclusive || !write) {
 			pte = pte_wrprotect(pte);
-		else
+		} else {
 			pte = pte_mkdirty(pte);
+			if (folio_test_writeback(folio))
+				stat_inc(swapin_writable_under_writeback);
+		}
 		if (pte_swp_soft_dirty(old))
 			pte = pte_mksoft_dirty(pte);
 		if (exclusive)

@@ -1,0 +1,108 @@
+/*
+ * Seed 001 ("mm/swap: remember PG_anon_exclusive via a swp pte bit"), on
+ * the boot's virtio-blk swap disk (writes complete asynchronously): a page
+ * of one mm is exclusive, a forked mm shares the others. The exclusive page
+ * is paged out; while its write is still in flight (the completion is held
+ * at swapout:write-end-io) its task writes it again. The device is marked
+ * SWP_STABLE_WRITES for the test: swap-in must then drop exclusivity, so
+ * the write copies instead of changing the page under writeback. With the
+ * condition inverted (the review's concern, swapin_test_invert_stable_writes)
+ * the page is mapped writable and the write lands in the page being
+ * written: the test of the broken design passes when that shows.
+ */
+#include "drivers/blockdev.h"
+#include "kernel/race.h"
+#include "mm/swap_in.h"
+#include "tests/swap_path_test.h"
+
+struct seed001_job {
+	struct mm *mm;
+};
+
+/* Started before the page-out: waits until the write's completion has
+ * begun (and is held), then writes the page. */
+static int write_page1(void *arg)
+{
+	struct seed001_job *j = arg;
+	race_point("seed001:go");
+	mmt_write(j->mm, swapp_addr(1, 0), swapp_value(9, 1, 0));
+	race_point("seed001:written");
+	return 0;
+}
+
+static void seed001_run(struct ktest *t, bool inverted, u64 *writable, u64 *copies)
+{
+	struct swapp_env e;
+	if (!swapp_begin(t, &e, NULL, 0, 0))
+		return;
+	if (nr_cpus_online < 2) {
+		ktest_skip(t, "needs 2 or more CPUs");
+		swapp_end(t, &e);
+		return;
+	}
+	struct blockdev *bd = swap_type_blockdev((unsigned)e.s.type);
+	unsigned saved_flags = bd->flags;
+	bd->flags |= SWP_STABLE_WRITES;
+	struct mm *a = swapp_mm(t, 2);
+	KT_ASSERT(t, a);
+	KT_EXPECT_EQ(t, swapp_write(a, 0, 2, 1), 0);
+	struct mm *b = mm_fork(a);
+	KT_ASSERT(t, b);
+	KT_EXPECT_EQ(t, swapp_write(a, 1, 1, 2), 0); /* a's own copy of page 1: exclusive */
+
+	struct race_arming hold = RACE_ARMING_DEFAULT;
+	hold.wait_for = "seed001:written";
+	hold.times = 1;
+	KT_ASSERT_EQ(t, race_arm("swapout:write-end-io", &hold), 0);
+	struct race_arming count = RACE_ARMING_DEFAULT;
+	KT_ASSERT_EQ(t, race_arm("seed001:written", &count), 0);
+	struct race_arming go = RACE_ARMING_DEFAULT;
+	go.wait_for = "swapout:write-end-io";
+	go.times = 1;
+	go.timeout_us = 20 * 1000 * 1000;
+	KT_ASSERT_EQ(t, race_arm("seed001:go", &go), 0);
+	u64 timeouts = race_wait_timeouts();
+	u64 w0 = mmt_stat("swapin_writable_under_writeback"), c0 = mmt_stat("cow_copy");
+	swapin_test_invert_stable_writes = inverted;
+	/* The writer first (interrupts go to CPU 0, which the held completion
+	 * occupies), then the page-out: its completion is held until the
+	 * writer, released by it, has written the page. */
+	struct seed001_job j = { a };
+	struct task *writer = kthread_create_in_mm(write_page1, &j, test_other_cpu(), "writer", a);
+	KT_ASSERT(t, writer);
+	KT_EXPECT_EQ(t, mm_pageout(a, swapp_addr(1, 0), PAGE_SIZE, NULL), 0);
+	KT_EXPECT_EQ(t, kthread_join(writer), 0);
+	swapp_settle();
+	swapin_test_invert_stable_writes = false;
+	KT_EXPECT_EQ(t, race_wait_timeouts(), timeouts);
+	race_disarm_all();
+	*writable = mmt_stat("swapin_writable_under_writeback") - w0;
+	*copies = mmt_stat("cow_copy") - c0;
+	ktest_diag(t, "%s: mapped writable under writeback %lu, COW copies %lu",
+		   inverted ? "inverted stable-writes check" : "stable-writes rule",
+		   (unsigned long)*writable, (unsigned long)*copies);
+	/* Isolation holds either way: each mm reads its own data. */
+	KT_EXPECT_EQ(t, mmt_read(a, swapp_addr(1, 0)), swapp_value(9, 1, 0));
+	KT_EXPECT_EQ(t, swapp_check(b, 0, 2, 1), 0);
+	mm_put(b);
+	mm_put(a);
+	bd->flags = saved_flags;
+	swapp_end(t, &e);
+}
+
+KTEST(seed001, stable_writes_drop_exclusivity_under_writeback)
+{
+	u64 writable = 0, copies = 0;
+	seed001_run(t, false, &writable, &copies);
+	KT_EXPECT_EQ(t, writable, 0);
+	KT_EXPECT(t, copies >= 1); /* the write copied the page */
+}
+
+/* The broken design: passes when the write reaches the page under writeback. */
+KTEST(seed001, inverted_check_writes_a_page_under_writeback)
+{
+	u64 writable = 0, copies = 0;
+	seed001_run(t, true, &writable, &copies);
+	KT_EXPECT_EQ(t, writable, 1);
+	KT_EXPECT_EQ(t, copies, 0);
+}
