@@ -30,37 +30,42 @@ static int write_page1(void *arg)
 	return 0;
 }
 
-static void seed001_run(struct ktest *t, bool inverted, u64 *writable, u64 *copies)
+/* False when the case cannot run here (skipped, or failed setting up). */
+static bool seed001_run(struct ktest *t, bool inverted, u64 *writable, u64 *copies)
 {
-	struct swapp_env e;
-	if (!swapp_begin(t, &e, NULL, 0, 0))
-		return;
 	if (nr_cpus_online < 2) {
 		ktest_skip(t, "needs 2 or more CPUs");
-		swapp_end(t, &e);
-		return;
+		return false;
 	}
+	struct swapp_env e;
+	if (!swapp_begin(t, &e, NULL, 0, 0))
+		return false;
 	struct blockdev *bd = swap_type_blockdev((unsigned)e.s.type);
 	unsigned saved_flags = bd->flags;
 	bd->flags |= SWP_STABLE_WRITES;
 	struct mm *a = swapp_mm(t, 2);
-	KT_ASSERT(t, a);
+	if (!a)
+		return false;
 	KT_EXPECT_EQ(t, swapp_write(a, 0, 2, 1), 0);
 	struct mm *b = mm_fork(a);
-	KT_ASSERT(t, b);
+	if (!KT_EXPECT(t, b != NULL))
+		return false;
 	KT_EXPECT_EQ(t, swapp_write(a, 1, 1, 2), 0); /* a's own copy of page 1: exclusive */
 
 	struct race_arming hold = RACE_ARMING_DEFAULT;
 	hold.wait_for = "seed001:written";
 	hold.times = 1;
-	KT_ASSERT_EQ(t, race_arm("swapout:write-end-io", &hold), 0);
+	if (!KT_EXPECT_EQ(t, race_arm("swapout:write-end-io", &hold), 0))
+		return false;
 	struct race_arming count = RACE_ARMING_DEFAULT;
-	KT_ASSERT_EQ(t, race_arm("seed001:written", &count), 0);
+	if (!KT_EXPECT_EQ(t, race_arm("seed001:written", &count), 0))
+		return false;
 	struct race_arming go = RACE_ARMING_DEFAULT;
 	go.wait_for = "swapout:write-end-io";
 	go.times = 1;
 	go.timeout_us = 20 * 1000 * 1000;
-	KT_ASSERT_EQ(t, race_arm("seed001:go", &go), 0);
+	if (!KT_EXPECT_EQ(t, race_arm("seed001:go", &go), 0))
+		return false;
 	u64 timeouts = race_wait_timeouts();
 	u64 w0 = mmt_stat("swapin_writable_under_writeback"), c0 = mmt_stat("cow_copy");
 	swapin_test_invert_stable_writes = inverted;
@@ -69,7 +74,8 @@ static void seed001_run(struct ktest *t, bool inverted, u64 *writable, u64 *copi
 	 * writer, released by it, has written the page. */
 	struct seed001_job j = { a };
 	struct task *writer = kthread_create_in_mm(write_page1, &j, test_other_cpu(), "writer", a);
-	KT_ASSERT(t, writer);
+	if (!KT_EXPECT(t, writer != NULL))
+		return false;
 	KT_EXPECT_EQ(t, mm_pageout(a, swapp_addr(1, 0), PAGE_SIZE, NULL), 0);
 	KT_EXPECT_EQ(t, kthread_join(writer), 0);
 	swapp_settle();
@@ -88,12 +94,14 @@ static void seed001_run(struct ktest *t, bool inverted, u64 *writable, u64 *copi
 	mm_put(a);
 	bd->flags = saved_flags;
 	swapp_end(t, &e);
+	return true;
 }
 
 KTEST(seed001, stable_writes_drop_exclusivity_under_writeback)
 {
 	u64 writable = 0, copies = 0;
-	seed001_run(t, false, &writable, &copies);
+	if (!seed001_run(t, false, &writable, &copies))
+		return;
 	KT_EXPECT_EQ(t, writable, 0);
 	KT_EXPECT(t, copies >= 1); /* the write copied the page */
 }
@@ -102,7 +110,8 @@ KTEST(seed001, stable_writes_drop_exclusivity_under_writeback)
 KTEST(seed001, inverted_check_writes_a_page_under_writeback)
 {
 	u64 writable = 0, copies = 0;
-	seed001_run(t, true, &writable, &copies);
+	if (!seed001_run(t, true, &writable, &copies))
+		return;
 	KT_EXPECT_EQ(t, writable, 1);
 	KT_EXPECT_EQ(t, copies, 0);
 }
