@@ -343,6 +343,7 @@ int do_swap_page(struct mm *mm, struct vma *vma, unsigned long addr, pte_t orig,
 	struct folio *folio = swap_cache_get(entry);
 	if (folio) {
 		stat_inc(swapin_cache_hits);
+		race_point("swapin:cache-hit");
 	} else {
 		stat_inc(swapin_cache_misses);
 		int err;
@@ -355,6 +356,7 @@ int do_swap_page(struct mm *mm, struct vma *vma, unsigned long addr, pte_t orig,
 			return err;
 		}
 	}
+	race_point("swapin:before-lock");
 	folio_lock(folio); /* the waiting point: the read unlocks it */
 	race_point("swapin:folio-locked");
 	int err = 0;
