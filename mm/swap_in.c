@@ -27,8 +27,10 @@
 #include "drivers/blockdev.h"
 #include "fault.h"
 #include "folio.h"
+#include "kernel/cmdline.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
+#include "kernel/sched.h"
 #include "kernel/race.h"
 #include "kernel/stats.h"
 #include "lru.h"
@@ -52,6 +54,7 @@ DEFINE_STAT_COUNTER(swapin_exclusive);     /* pages mapped exclusive */
 DEFINE_STAT_COUNTER(swapin_shared);        /* pages mapped shared */
 DEFINE_STAT_COUNTER(swapin_stable_writeback); /* exclusivity dropped (seed 001) */
 DEFINE_STAT_COUNTER(swapin_read_kills);
+DECLARE_STAT_COUNTER(pswpin); /* mm/page_io.c; the bypass path reads too */
 /* seed 001: pages mapped writable while still being written to swap (a
  * write may then change the data under the device's feet). */
 DEFINE_STAT_COUNTER(swapin_writable_under_writeback);
@@ -59,6 +62,55 @@ DEFINE_STAT_COUNTER(swapin_writable_under_writeback);
 /* seed 001's review: the test hook that inverts the SWP_STABLE_WRITES
  * condition, so a scenario can show what the wrong way round does. */
 bool swapin_test_invert_stable_writes;
+
+/*
+ * swap.bypass_sync_cache=1: the design before 2025 (seed 003, and what
+ * seed 000 removed). On a SWP_SYNCHRONOUS_IO device an entry held by one
+ * swap PTE is read straight into a private folio, skipping the swap cache.
+ * Two faults on the same entry would then both read it and both map it, so
+ * the fault pins the slot first (SWAP_HAS_CACHE as a lock, seed 003's fix):
+ * a racer that finds the pin sleeps a little and refaults, which is the
+ * repeated faulting seed 000 set out to remove.
+ */
+bool swap_bypass_sync_cache;
+KPARAM_BOOL(swap_bypass, "swap.bypass_sync_cache", &swap_bypass_sync_cache,
+	    "synchronous devices skip the swap cache on swap-in, pinning the slot (seed 003; default 0)");
+DEFINE_STAT_COUNTER(swapin_bypass);        /* swap-ins that skipped the cache */
+DEFINE_STAT_COUNTER(swapin_bypass_retries); /* racers that found the pin and refaulted */
+
+#define BYPASS_PINS 64
+static DEFINE_SPINLOCK(bypass_lock);
+static u64 bypass_pinned[BYPASS_PINS]; /* entry values, 0 = free (bypass_lock) */
+
+/* swapcache_prepare: 0, or -EEXIST when another fault holds the pin. */
+static int bypass_pin(swp_entry_t entry)
+{
+	int err = -EBUSY;
+	unsigned long irq = spin_lock_irqsave(&bypass_lock);
+	for (unsigned i = 0; i < BYPASS_PINS; i++)
+		if (bypass_pinned[i] == entry.val + 1) {
+			err = -EEXIST;
+			goto out;
+		}
+	for (unsigned i = 0; i < BYPASS_PINS; i++)
+		if (!bypass_pinned[i]) {
+			bypass_pinned[i] = entry.val + 1;
+			err = 0;
+			break;
+		}
+out:
+	spin_unlock_irqrestore(&bypass_lock, irq);
+	return err;
+}
+
+static void bypass_unpin(swp_entry_t entry)
+{
+	unsigned long irq = spin_lock_irqsave(&bypass_lock);
+	for (unsigned i = 0; i < BYPASS_PINS; i++)
+		if (bypass_pinned[i] == entry.val + 1)
+			bypass_pinned[i] = 0;
+	spin_unlock_irqrestore(&bypass_lock, irq);
+}
 
 /* A swap PTE with the bits that may differ between pages of one folio
  * (soft-dirty) cleared. */
@@ -327,6 +379,66 @@ void swapin_latency_reset(void)
 		atomic_long_set(&swapin_lat[b], 0);
 }
 
+static bool swap_synchronous(swp_entry_t entry)
+{
+	struct blockdev *bd = swap_type_blockdev(swp_type(entry));
+	return bd && (bd->flags & SWP_SYNCHRONOUS_IO);
+}
+
+/* The bypass path (swap.bypass_sync_cache=1): read the page into a folio
+ * of our own, map it if the PTE did not change, free the slot. */
+static int swapin_bypass(struct mm *mm, struct vma *vma, unsigned long addr, pte_t orig,
+			 bool write)
+{
+	swp_entry_t entry = pte_to_swp_entry(orig);
+	if (bypass_pin(entry)) {
+		/* Seed 003's fix: someone else is reading it; sleep a little
+		 * and refault (Linux: schedule_timeout_uninterruptible(1)). */
+		stat_inc(swapin_bypass_retries);
+		race_point("swapin:bypass-pinned");
+		set_current_state(TASK_BLOCKED);
+		schedule_timeout(1000 * 1000);
+		return 0;
+	}
+	stat_inc(swapin_bypass);
+	int err = -ENOMEM;
+	struct folio *folio = folio_alloc(GFP_USER, 0);
+	if (!folio)
+		goto out;
+	race_point("swapin:bypass-read");
+	struct page *page = &folio->page;
+	err = blk_rw_sync(swap_type_blockdev(swp_type(entry)), BLK_READ,
+			  swp_offset(entry) << (PAGE_SHIFT - SECTOR_SHIFT), &page, 1);
+	if (err) {
+		folio_put(folio);
+		err = -EIO;
+		goto out;
+	}
+	stat_inc(pswpin);
+	spinlock_t *ptl;
+	pte_t *ptep = pte_offset_map_lock(mm, addr, &ptl);
+	if (!ptep || !pte_same(ptep_get(ptep), orig)) {
+		if (ptep)
+			pte_unmap_unlock(ptep, ptl);
+		folio_put(folio);
+		stat_inc(swapin_refaults);
+		err = 0;
+		goto out;
+	}
+	bool exclusive = pte_swp_exclusive(orig);
+	folio_add_new_anon_rmap(folio, vma, addr);
+	folio_set_uptodate(folio);
+	swapin_map(mm, vma, folio, addr, ptep, 0, 1, exclusive, write);
+	folio_put(folio); /* swapin_map took the PTE's reference */
+	swap_free_nr(entry, 1);
+	pte_unmap_unlock(ptep, ptl);
+	lru_add(folio, true);
+	err = 0;
+out:
+	bypass_unpin(entry);
+	return err;
+}
+
 int do_swap_page(struct mm *mm, struct vma *vma, unsigned long addr, pte_t orig, bool write)
 {
 	swp_entry_t entry = pte_to_swp_entry(orig);
@@ -339,6 +451,12 @@ int do_swap_page(struct mm *mm, struct vma *vma, unsigned long addr, pte_t orig,
 		pr_err("mm: bad swap entry in the PTE %#lx at %#lx\n", (unsigned long)pte_val(orig),
 		       addr);
 		return -EIO;
+	}
+	if (swap_bypass_sync_cache && swap_synchronous(entry) && swap_count(entry) == 1 &&
+	    !swap_cache_peek(entry)) {
+		int err = swapin_bypass(mm, vma, addr, orig, write);
+		swapin_lat_record(arch_time_ns() - t0);
+		return err;
 	}
 	struct folio *folio = swap_cache_get(entry);
 	if (folio) {

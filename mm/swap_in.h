@@ -20,5 +20,7 @@ u64 swapin_latency_percentile_us(unsigned pct);
 void swapin_latency_reset(void);
 /* Test hook (seed 001's review): invert the SWP_STABLE_WRITES check. */
 extern bool swapin_test_invert_stable_writes;
+/* swap.bypass_sync_cache (seed 003): synchronous devices skip the cache. */
+extern bool swap_bypass_sync_cache;
 
 #endif

@@ -1,0 +1,115 @@
+/*
+ * Seed 003 ("mm/swap: fix race when skipping swapcache"): two CPUs fault
+ * the same swap entry of a synchronous device (two threads of one mm).
+ *
+ * Default design (seed 000: never bypass the swap cache): the first puts
+ * its folio in the cache and reads; the second finds it there and waits on
+ * the folio lock. One read, one folio, no repeated fault, the slot freed.
+ *
+ * swap.bypass_sync_cache=1 (the design before 2025): the first pins the
+ * slot (SWAP_HAS_CACHE as a lock, seed 003's fix) and reads into a private
+ * folio; the second finds the pin, sleeps and faults again until the first
+ * is done: the repeated faults the thread describes (and that seed 000
+ * removed). The test of the old design passes when they show.
+ */
+#include "kernel/race.h"
+#include "mm/swap_in.h"
+#include "swap_path_test.h"
+
+struct seed003_job {
+	struct mm *mm;
+	int bad;
+};
+
+static int seed003_read(void *arg)
+{
+	struct seed003_job *j = arg;
+	j->bad = mmt_read(j->mm, swapp_addr(0, 0)) != swapp_value(3, 0, 0);
+	return 0;
+}
+
+struct seed003_counts {
+	u64 reads, hits, retries, faults;
+};
+
+static bool seed003_run(struct ktest *t, bool bypass, struct seed003_counts *d)
+{
+	if (nr_cpus_online < 2) {
+		ktest_skip(t, "needs 2 or more CPUs");
+		return false;
+	}
+	struct swapp_env e;
+	if (!swapp_begin(t, &e, "swt-io", 16ul << 20, 0))
+		return false;
+	struct mm *mm = swapp_mm(t, 1);
+	if (!mm)
+		return false;
+	KT_EXPECT_EQ(t, swapp_write(mm, 0, 1, 3), 0);
+	KT_EXPECT_EQ(t, mm_pageout(mm, SWAPP_REGION, PAGE_SIZE, NULL), 0);
+	KT_EXPECT(t, pte_is_swap(mmt_pte(mm, SWAPP_REGION)));
+
+	/* A (on another CPU: it spins in its race point) goes first and is
+	 * held where the second fault must find it; then B faults. */
+	const char *hold = bypass ? "swapin:bypass-read" : "swapin:after-cache-add";
+	const char *until = bypass ? "swapin:bypass-pinned" : "swapin:cache-hit";
+	struct race_arming how = RACE_ARMING_DEFAULT;
+	how.wait_for = until;
+	how.cpu = (int)test_other_cpu();
+	how.times = 1;
+	struct race_arming count = RACE_ARMING_DEFAULT;
+	if (!KT_EXPECT_EQ(t, race_arm(until, &count), 0) ||
+	    !KT_EXPECT_EQ(t, race_arm(hold, &how), 0))
+		return false;
+	u64 timeouts = race_wait_timeouts();
+	struct seed003_counts before = { mmt_stat("pswpin"), mmt_stat("swapin_cache_hits"),
+					 mmt_stat("swapin_bypass_retries"),
+					 mmt_stat("swapin_faults") };
+	swap_bypass_sync_cache = bypass;
+	struct seed003_job ja = { mm, 0 }, jb = { mm, 0 };
+	struct task *a = kthread_create_in_mm(seed003_read, &ja, test_other_cpu(), "A", mm);
+	if (!KT_EXPECT(t, a != NULL))
+		return false;
+	while (race_hits(hold) == 0)
+		yield();
+	struct task *b = kthread_create_in_mm(seed003_read, &jb, arch_cpu_id(), "B", mm);
+	KT_EXPECT(t, b != NULL);
+	KT_EXPECT_EQ(t, kthread_join(a), 0);
+	if (b)
+		KT_EXPECT_EQ(t, kthread_join(b), 0);
+	swap_bypass_sync_cache = false;
+	race_disarm_all();
+	KT_EXPECT_EQ(t, race_wait_timeouts(), timeouts); /* the forced order happened */
+	d->reads = mmt_stat("pswpin") - before.reads;
+	d->hits = mmt_stat("swapin_cache_hits") - before.hits;
+	d->retries = mmt_stat("swapin_bypass_retries") - before.retries;
+	d->faults = mmt_stat("swapin_faults") - before.faults;
+	ktest_diag(t, "%s: %lu read, %lu cache hit, %lu pinned retries, %lu swap-in faults for one entry",
+		   bypass ? "swap.bypass_sync_cache=1" : "swap cache always", (unsigned long)d->reads,
+		   (unsigned long)d->hits, (unsigned long)d->retries, (unsigned long)d->faults);
+	KT_EXPECT_EQ(t, ja.bad + jb.bad, 0);
+	KT_EXPECT_EQ(t, atomic_long_read(&e.s.si->inuse), 0); /* the slot freed, once */
+	mm_put(mm);
+	swapp_end(t, &e);
+	return true;
+}
+
+KTEST(seed003, swap_cache_one_read_no_repeated_fault)
+{
+	struct seed003_counts d;
+	if (!seed003_run(t, false, &d))
+		return;
+	KT_EXPECT_EQ(t, d.reads, 1);
+	KT_EXPECT_EQ(t, d.hits, 1);   /* the second fault found the folio */
+	KT_EXPECT_EQ(t, d.faults, 2); /* one fault each, no retry */
+}
+
+/* The old design: passes when the repeated faults show. */
+KTEST(seed003, bypass_sync_cache_repeats_faults)
+{
+	struct seed003_counts d;
+	if (!seed003_run(t, true, &d))
+		return;
+	KT_EXPECT_EQ(t, d.reads, 1);
+	KT_EXPECT(t, d.retries >= 1); /* B found the pin, slept and faulted again */
+	KT_EXPECT_EQ(t, d.hits, 0);   /* nothing went through the cache */
+}
