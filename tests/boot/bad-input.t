@@ -24,7 +24,7 @@ check() { # check DESCRIPTION EXPECTED-STATUS MESSAGE-REGEX SMP CMDLINE...
 }
 
 echo "TAP version 13"
-echo "1..13"
+echo "1..15"
 check "unknown command-line key is refused" 2 "unknown key 'nosuchkey'" 1 nosuchkey=1
 check "out-of-range value is refused" 2 "loglevel=99: expected a number in 0..7" 1 loglevel=99
 check "non-numeric value is refused" 2 "loglevel=abc: expected a number" 1 loglevel=abc
@@ -40,5 +40,7 @@ check "kernel page fault reports address, error code and rip" 1 "(?s)page fault 
 check "invalid opcode reports vector 6 and rip" 1 "trap: invalid opcode \(vector 6, error code 0x0\) at rip 0xffffffff8" 1 debug.crash=ud
 check "failed assertion prints both values" 1 "assertion failed at kernel/debug_crash.c:[0-9]+: crash_kind == CRASH_NONE \(0x4 != 0x0\)" 1 debug.crash=assert
 check "an mTHP order above 9 is refused" 2 "mthp=10: bad value" 1 mthp=10
+check "a swap cluster size that is not a power of two is refused" 2 "swap.cluster_slots=100: must be a power of two from 64 to 4096" 1 swap.cluster_slots=100
+check "an unknown swap table mode is refused" 2 "swap.table_alloc=sometimes" 1 swap.table_alloc=sometimes
 check "mthp= orders run the mm tests" 0 "ok [0-9]+ mm_cow" 2 "ktest=mm_cow.*" mthp=0,2,4,9
 exit $((failed > 0))
