@@ -268,11 +268,11 @@ static void swapin_map(struct mm *mm, struct vma *vma, struct folio *folio, unsi
 		stat_add(swapin_shared, n);
 }
 
-/* Does the device want pages left alone while they are written? */
-static bool swap_stable_writes(swp_entry_t entry)
+/* Does entry's device have flag (SWP_STABLE_WRITES, SWP_SYNCHRONOUS_IO)? */
+static bool swap_device_has(swp_entry_t entry, unsigned flag)
 {
 	struct blockdev *bd = swap_type_blockdev(swp_type(entry));
-	return bd && (bd->flags & SWP_STABLE_WRITES);
+	return bd && (bd->flags & flag);
 }
 
 /*
@@ -316,9 +316,9 @@ static int swapin_map_folio(struct mm *mm, struct vma *vma, unsigned long addr, 
 	}
 	/* seed 001: a page still being written to a device that needs stable
 	 * pages must not be written through an exclusive mapping meanwhile. */
-	bool stable = swap_stable_writes(entry) && folio_test_writeback(folio);
+	bool stable = swap_device_has(entry, SWP_STABLE_WRITES) && folio_test_writeback(folio);
 	if (swapin_test_invert_stable_writes)
-		stable = !stable && swap_stable_writes(entry);
+		stable = !stable && swap_device_has(entry, SWP_STABLE_WRITES);
 	if (exclusive && stable) {
 		exclusive = false;
 		stat_inc(swapin_stable_writeback);
@@ -377,12 +377,6 @@ void swapin_latency_reset(void)
 {
 	for (unsigned b = 0; b < SWAPIN_LAT_BUCKETS; b++)
 		atomic_long_set(&swapin_lat[b], 0);
-}
-
-static bool swap_synchronous(swp_entry_t entry)
-{
-	struct blockdev *bd = swap_type_blockdev(swp_type(entry));
-	return bd && (bd->flags & SWP_SYNCHRONOUS_IO);
 }
 
 /* The bypass path (swap.bypass_sync_cache=1): read the page into a folio
@@ -452,8 +446,8 @@ int do_swap_page(struct mm *mm, struct vma *vma, unsigned long addr, pte_t orig,
 		       addr);
 		return -EIO;
 	}
-	if (swap_bypass_sync_cache && swap_synchronous(entry) && swap_count(entry) == 1 &&
-	    !swap_cache_peek(entry)) {
+	if (swap_bypass_sync_cache && swap_device_has(entry, SWP_SYNCHRONOUS_IO) &&
+	    swap_count(entry) == 1 && !swap_cache_peek(entry)) {
 		int err = swapin_bypass(mm, vma, addr, orig, write);
 		swapin_lat_record(arch_time_ns() - t0);
 		return err;
