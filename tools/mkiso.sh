@@ -6,12 +6,15 @@ kernel=$1 out=$2 cmdline=$3
 dir=$(dirname "$out")/iso-root.$$
 rm -rf "$dir"
 mkdir -p "$dir/boot/grub"
-# GRUB's multiboot2 loader also loads every non-allocated ELF section
-# (debug info included) into memory; under OVMF that large extra read has
-# failed ("failure reading sector ... from cd0"). The ISO carries the kernel
-# without debug info: gdb uses build/ARCH/swaplab.elf, and backtraces use
+# GRUB's multiboot2 loader also reads every non-allocated ELF section
+# (.symtab, .strtab, debug info) into memory. Under OVMF that read fails
+# ("failure reading sector ... from cd0"): seen when .symtab began exactly
+# on a 2 KiB boundary of the file, so it came and went with the kernel's
+# size (likely GRUB 2.06 reading whole sectors straight into a buffer the
+# firmware's SATA driver finds misaligned). The ISO therefore carries only
+# the loadable segment: gdb uses build/ARCH/swaplab.elf, and backtraces use
 # the kernel's own symbol table, which is allocated data.
-objcopy --strip-debug "$kernel" "$dir/boot/swaplab.elf"
+objcopy --strip-all "$kernel" "$dir/boot/swaplab.elf"
 cat > "$dir/boot/grub/grub.cfg" <<CFG
 serial --unit=0 --speed=115200
 terminal_output serial
