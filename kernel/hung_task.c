@@ -124,6 +124,28 @@ static void hung_print_task(struct task *t, void *arg)
 	r->backtraces++;
 }
 
+/* Every task (with a backtrace where it is switched out), every counter,
+ * every block device's ring: the counters often say what everyone waits
+ * for (I/O in flight, free pages, ...). */
+static void hung_print_state(struct hung_report *r)
+{
+	sched_for_each_task(hung_print_task, r);
+	sched_print_cpus(LOG_ERR);
+	pr_err("hung: counters now:\n");
+	stats_print();
+	blockdev_report_all();
+	stat_add(hung_task_backtraces, r->backtraces);
+}
+
+void hung_task_dump(const char *why)
+{
+	struct hung_report r;
+
+	r.blocked = r.backtraces = 0;
+	pr_err("hung: %s; tasks:\n", why);
+	hung_print_state(&r);
+}
+
 /* Print the report; false (nothing printed) when no task is blocked. */
 static bool hung_report(u64 stalled_ns)
 {
@@ -136,13 +158,7 @@ static bool hung_report(u64 stalled_ns)
 		return false;
 	pr_err("hung: no task has run for %lu.%lu s; tasks:\n", (unsigned long)(tenths / 10),
 	       (unsigned long)(tenths % 10));
-	sched_for_each_task(hung_print_task, &r);
-	/* The counters often say what everyone waits for (I/O in flight,
-	 * free pages, ...). */
-	pr_err("hung: counters now:\n");
-	stats_print();
-	blockdev_report_all();
-	stat_add(hung_task_backtraces, r.backtraces);
+	hung_print_state(&r);
 	stat_inc(hung_task_reports);
 	wake_up_all(&hung_report_wq);
 	return true;

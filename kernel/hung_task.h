@@ -21,4 +21,9 @@ u64 hung_task_set_threshold_ns(u64 ns);
  * in between (which would be progress); false after timeout_ns. */
 bool hung_task_wait_for_report(u64 seen, u64 timeout_ns);
 
+/* Print the report now, headed by why: for a test that sees its tasks stop
+ * making progress while they keep running (a livelock), which the
+ * watchdog cannot tell from work. */
+void hung_task_dump(const char *why);
+
 #endif

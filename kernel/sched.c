@@ -671,3 +671,27 @@ void sched_start_secondary(unsigned cpu)
 	arch_irq_enable();
 	sched_idle_loop();
 }
+
+/* Diagnostics: per CPU, its running task, how many wait in its queue, its
+ * switches and timer ticks (a CPU whose switch count stands still while
+ * tasks wait is stuck, with interrupts off if its ticks stand still too).
+ * Read without the locks: a report may be printed while a CPU is stuck. */
+void sched_print_cpus(int level)
+{
+	unsigned cpu;
+
+	for_each_online_cpu(cpu) {
+		struct rq *rq = &per_cpu(runqueues, cpu);
+		struct task *curr = READ_ONCE(rq->curr);
+		unsigned waiting = 0;
+		struct list_head *pos;
+		for (pos = READ_ONCE(rq->runnable.next); pos != &rq->runnable && waiting < 1000;
+		     pos = READ_ONCE(pos->next))
+			waiting++;
+		printk(level, "sched: cpu %u runs %s (id %lu), %u waiting, %lu switches, %lu ticks%s\n",
+		       cpu, curr ? curr->name : "?", curr ? (unsigned long)curr->id : 0ul, waiting,
+		       (unsigned long)READ_ONCE(rq->nr_switches), (unsigned long)timer_ticks(cpu),
+		       READ_ONCE(rq->halted) ? ", halted" : "");
+	}
+}
+

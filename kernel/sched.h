@@ -106,6 +106,9 @@ void sched_mark_current_watchdog(void);
  * it is given can be freed before it returns. fn may take a run-queue lock
  * (the order is task list -> run queue): sched_task_snapshot() does.
  */
+/* Print each online CPU's running task, queue length, switches and ticks
+ * (for hang reports). */
+void sched_print_cpus(int level);
 void sched_for_each_task(void (*fn)(struct task *t, void *arg), void *arg);
 
 #define TASK_SNAPSHOT_DEPTH 16

@@ -88,7 +88,7 @@ static int do_anonymous_fault(struct mm *mm, struct vma *vma, unsigned long addr
 		unsigned order = anon_fault_pick_order(vma, ptep0, addr, orders);
 		unsigned long nr = 1ul << order;
 		unsigned long start = ALIGN_DOWN(addr, PAGE_SIZE << order);
-		struct folio *folio = folio_alloc(GFP_USER | __GFP_ZERO | __GFP_NOWARN, order);
+		struct folio *folio = folio_alloc(gfp_user_folio(order) | __GFP_ZERO | __GFP_NOWARN, order);
 		if (!folio) {
 			if (!order)
 				return -ENOMEM;

@@ -17,6 +17,14 @@ typedef unsigned gfp_t;
 /* Memory for user pages (faults, swap-in): reclaim when short. Only for
  * callers that hold no spinlock. */
 #define GFP_USER __GFP_RECLAIM
+/* A large folio for a fault or a swap-in, which falls back to order 0 when
+ * this fails: no direct reclaim (Linux's GFP_TRANSHUGE_LIGHT). Reclaim
+ * frees scattered base pages; looping on it for a block of an order that
+ * fragmentation keeps from forming livelocked the stress test. */
+static inline gfp_t gfp_user_folio(unsigned order)
+{
+	return order ? __GFP_NOWARN : GFP_USER;
+}
 #define GFP_ATOMIC __GFP_ATOMIC
 
 #endif

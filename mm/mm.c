@@ -33,11 +33,7 @@ struct mm *mm_list_next(struct mm *prev)
 	struct list_head *pos = prev ? prev->mm_link.next : mm_list.next;
 	for (; pos != &mm_list; pos = pos->next) {
 		struct mm *mm = list_entry(pos, struct mm, mm_link);
-		int users = atomic_read(&mm->users);
-		/* A reference unless the last one is already gone. */
-		while (users > 0 && !atomic_cmpxchg(&mm->users, users, users + 1))
-			users = atomic_read(&mm->users);
-		if (users > 0) {
+		if (mm_get_not_zero(mm)) {
 			next = mm;
 			break;
 		}
@@ -70,6 +66,14 @@ struct mm *mm_create(void)
 void mm_get(struct mm *mm)
 {
 	atomic_inc(&mm->users);
+}
+
+bool mm_get_not_zero(struct mm *mm)
+{
+	int users = atomic_read(&mm->users);
+	while (users > 0 && !atomic_cmpxchg(&mm->users, users, users + 1))
+		users = atomic_read(&mm->users);
+	return users > 0;
 }
 
 void mm_put(struct mm *mm)

@@ -72,6 +72,9 @@ struct mm *mm_create(void);
  * it when the last reference goes. */
 void mm_destroy(struct mm *mm);
 void mm_get(struct mm *mm);
+/* A reference unless the last one is already gone (mm_destroy is then
+ * under way): for those who reach an mm through rmap or the mm list. */
+bool mm_get_not_zero(struct mm *mm);
 void mm_put(struct mm *mm);
 
 /*

@@ -197,15 +197,16 @@ static bool ttu_one_pte(struct folio *folio, struct mm *mm, unsigned long addr, 
 	return true;
 }
 
-/* Note mm for the batch's flush; false (flush now instead) when full. */
+/* Note mm for the batch's flush; false (flush now instead) when full or
+ * when mm is on its way out: the walk reached it through an anon_vma while
+ * its last user was gone, and a reference taken now would free it twice. */
 static bool ttu_batch_add(struct ttu_batch *batch, struct mm *mm)
 {
 	for (unsigned i = 0; i < batch->nr_mms; i++)
 		if (batch->mms[i] == mm)
 			return true;
-	if (batch->nr_mms == TTU_BATCH_MMS)
+	if (batch->nr_mms == TTU_BATCH_MMS || !mm_get_not_zero(mm))
 		return false;
-	mm_get(mm);
 	batch->mms[batch->nr_mms++] = mm;
 	return true;
 }

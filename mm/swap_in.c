@@ -193,7 +193,7 @@ static struct folio *swapin_read(struct mm *mm, struct vma *vma, unsigned long a
 	for (;;) {
 		unsigned long nr = 1ul << order;
 		swp_entry_t first = swp_entry(swp_type(entry), ALIGN_DOWN(swp_offset(entry), nr));
-		struct folio *folio = folio_alloc(GFP_USER | __GFP_NOWARN, order);
+		struct folio *folio = folio_alloc(gfp_user_folio(order) | __GFP_NOWARN, order);
 		if (!folio && order) {
 			stat_inc(swapin_mthp_fallback);
 			order = 0;

@@ -254,6 +254,12 @@ static bool below(unsigned long wm)
  * share host cores, spin on locks whose holder is not running); a
  * sleeping waiter leaves its CPU to the one doing the work. (Linux
  * throttles direct reclaimers similarly.)
+ *
+ * A waiter that gets the mutex and still finds memory short reclaims
+ * itself rather than giving the mutex up at once: the mutex hands itself
+ * from one waiter to the next, so waiters that only passed it on would
+ * keep it busy forever with nobody reclaiming (the stress test's livelock:
+ * four tasks and swapoff handing it round thousands of times a second).
  */
 static DEFINE_MUTEX(reclaim_direct_mutex);
 DEFINE_STAT_COUNTER(reclaim_direct_waits);
@@ -266,8 +272,10 @@ static unsigned long reclaim_direct_pages(unsigned long nr, unsigned prio)
 	if (!mutex_trylock(&reclaim_direct_mutex)) {
 		stat_inc(reclaim_direct_waits);
 		mutex_lock(&reclaim_direct_mutex);
-		mutex_unlock(&reclaim_direct_mutex);
-		return RECLAIM_WAITED; /* someone reclaimed meanwhile: look again */
+		if (!below(page_alloc_watermarks()->low + nr)) {
+			mutex_unlock(&reclaim_direct_mutex);
+			return RECLAIM_WAITED; /* someone reclaimed meanwhile: look again */
+		}
 	}
 	stat_inc(reclaim_direct_runs);
 	if (current)
