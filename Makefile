@@ -1,5 +1,6 @@
-# swaplab: make run | test | iso | debug | bench | stress | host-tests | lint
+# swaplab: make run | test | iso | debug | bench | stress | races | host-tests | lint
 # Variables: ARCH (x86_64), SMP, MEM, MACHINE (pc|q35), ACCEL (kvm|tcg), CMDLINE,
+# DURATION (seconds of make stress's swap stress test, default 600),
 # SWAP (the swap image attached as virtio disk vda; default build/swap.img,
 # made by mkswap when missing), RAMSWAP (size of ramswap0 for bench/stress).
 ARCH ?= x86_64
@@ -23,6 +24,13 @@ LD := ld
 
 WARN := -Wall -Wextra -Werror -Wno-unused-parameter
 COMMON_CFLAGS := -std=gnu11 -g -O2 $(WARN) -I. -MMD -MP -fno-toplevel-reorder
+# Test hooks: switches that put a known bug back so that a seed scenario
+# can show what it does (mm/swap_in.h). Built in by default, as are the
+# tests; make TEST_HOOKS=0 leaves them out (their scenarios then skip).
+TEST_HOOKS ?= 1
+ifeq ($(TEST_HOOKS),1)
+COMMON_CFLAGS += -DCONFIG_TEST_HOOKS
+endif
 
 # --- kernel -----------------------------------------------------------------
 ifeq ($(ARCH),x86_64)
@@ -168,10 +176,17 @@ test: deps $(KERNEL) $(HOST_TESTS) $(TSAN_TESTS) $(ISO)
 bench: deps $(KERNEL) swap-image
 	@ARCH=$(ARCH) ACCEL=$(ACCEL) SWAP=$(SWAP) RAMSWAP=$(RAMSWAP) CMDLINE='$(CMDLINE)' tools/bench.sh
 
-# The full block stress (20,000 requests per device and configuration);
-# make test runs the same tests with 2,000.
+# The swap stress test for DURATION seconds (default 600) with mTHP on and
+# again with base pages, then the full block stress (20,000 requests per
+# device and configuration). make test runs 60 s and 2,000 requests.
+DURATION ?= 600
 stress: deps $(KERNEL)
-	@tools/stress.sh
+	@ARCH=$(ARCH) DURATION=$(DURATION) tools/stress.sh
+
+# Every seed scenario and its broken-design twin, RUNS boots in a row.
+RUNS ?= 10
+races: deps $(KERNEL)
+	@ARCH=$(ARCH) RUNS=$(RUNS) tools/races.sh
 
 # clang-format reports files that differ from .clang-format (not yet
 # enforced: the tree has not had a formatting pass); cppcheck must be clean.
@@ -189,5 +204,5 @@ lint:
 clean:
 	rm -rf build
 
-.PHONY: all run debug iso test bench stress lint clean deps host-build host-tests host-tsan \
+.PHONY: all run debug iso test bench stress races lint clean deps host-build host-tests host-tsan \
 	swap-image

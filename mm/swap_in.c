@@ -59,9 +59,10 @@ DECLARE_STAT_COUNTER(pswpin); /* mm/page_io.c; the bypass path reads too */
  * write may then change the data under the device's feet). */
 DEFINE_STAT_COUNTER(swapin_writable_under_writeback);
 
-/* seed 001's review: the test hook that inverts the SWP_STABLE_WRITES
- * condition, so a scenario can show what the wrong way round does. */
-bool swapin_test_invert_stable_writes;
+#ifdef CONFIG_TEST_HOOKS
+bool swapin_test_invert_stable_writes; /* swap_in.h */
+bool swapin_test_keep_partial_folio;
+#endif
 
 /*
  * swap.bypass_sync_cache=1: the design before 2025 (seed 003, and what
@@ -309,7 +310,8 @@ static int swapin_map_folio(struct mm *mm, struct vma *vma, unsigned long addr, 
 		 * maps only in part, and that no one has mapped yet: give it
 		 * up and refault at order 0. */
 		pte_unmap_unlock(ptep, ptl);
-		if (!folio_test_dirty(folio))
+		race_point("swapin:partial-refault");
+		if (!swapin_test_keep_partial_folio && !folio_test_dirty(folio))
 			swap_cache_del(folio);
 		stat_inc(swapin_refaults);
 		return 0;

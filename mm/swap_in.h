@@ -18,8 +18,20 @@ int do_swap_page(struct mm *mm, struct vma *vma, unsigned long addr, pte_t orig,
  * bound of a power-of-two bucket), and a reset for benchmarks. */
 u64 swapin_latency_percentile_us(unsigned pct);
 void swapin_latency_reset(void);
-/* Test hook (seed 001's review): invert the SWP_STABLE_WRITES check. */
+#ifdef CONFIG_TEST_HOOKS
+/* Test hooks, compiled in with TEST_HOOKS=1 (the default build). Each puts
+ * a design's known bug back for a scenario test to show:
+ * seed 001's review: invert the SWP_STABLE_WRITES check; */
 extern bool swapin_test_invert_stable_writes;
+/* seed 000: a fault that can map only part of a large folio nobody has
+ * mapped yet leaves it in the cache and refaults (instead of giving it up
+ * and refaulting at order 0): it faults again and again until the folio's
+ * reader maps it. */
+extern bool swapin_test_keep_partial_folio;
+#else
+#define swapin_test_invert_stable_writes false
+#define swapin_test_keep_partial_folio false
+#endif
 /* swap.bypass_sync_cache (seed 003): synchronous devices skip the cache. */
 extern bool swap_bypass_sync_cache;
 

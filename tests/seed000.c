@@ -9,8 +9,15 @@
  * order 0; P, taking the lock after it, finds the folio gone and refaults
  * too. Both finish, no livelock, both read their data; the repeated
  * faults are reported. Forced with race points on a RAM device.
+ *
+ * The broken design (test hook swapin_test_keep_partial_folio, built in
+ * with TEST_HOOKS=1): C leaves the folio in the cache and refaults, finds
+ * it again, and again, for as long as P has not mapped it: with P held
+ * (the thread's "p1 on a small core") C faults 50 times and more, a
+ * livelock that ends only when P runs. Its test passes when that shows.
  */
 #include "kernel/race.h"
+#include "mm/swap_in.h"
 #include "swap_path_test.h"
 
 #define NPAGES 16
@@ -29,69 +36,138 @@ static int seed000_read(void *arg)
 	return 0;
 }
 
-KTEST(seed000, partly_mapped_large_folio_falls_back_without_livelock)
+/* P on one CPU, held where the scenario needs it; C on this one; for the
+ * broken design a releaser on a third lets P go after C's 50th refault. */
+#define SEED000_HELD_REFAULTS 50
+
+static int seed000_release(void *arg)
 {
-	if (nr_cpus_online < 2) {
-		ktest_skip(t, "needs 2 or more CPUs");
-		return;
+	(void)arg;
+	while (race_hits("swapin:partial-refault") < SEED000_HELD_REFAULTS)
+		yield();
+	race_point("seed000:release");
+	return 0;
+}
+
+static void seed000_keep_partial(bool on)
+{
+#ifdef CONFIG_TEST_HOOKS
+	swapin_test_keep_partial_folio = on;
+#else
+	ASSERT(!on);
+#endif
+}
+
+/* Repeated faults (refaults) of the scenario; ~0 when it could not run. */
+static u64 seed000_run(struct ktest *t, bool broken)
+{
+	if (nr_cpus_online < (broken ? 3u : 2u)) {
+		ktest_skip(t, broken ? "needs 3 or more CPUs" : "needs 2 or more CPUs");
+		return ~0ull;
 	}
 	struct swapp_env e;
 	if (!swapp_begin(t, &e, "swt-io", 16ul << 20, 4))
-		return;
+		return ~0ull;
 	struct mm *p = swapp_mm(t, NPAGES);
-	KT_ASSERT(t, p);
+	if (!p)
+		return ~0ull;
 	KT_EXPECT_EQ(t, swapp_write(p, 0, NPAGES, 5), 0);
-	KT_ASSERT_EQ(t, folio_order(mmt_folio_at(p, SWAPP_REGION)), 4);
+	if (!KT_EXPECT_EQ(t, folio_order(mmt_folio_at(p, SWAPP_REGION)), 4))
+		return ~0ull;
 	struct mm *c = mm_fork(p);
-	KT_ASSERT(t, c);
+	if (!KT_EXPECT(t, c != NULL))
+		return ~0ull;
 	KT_EXPECT_EQ(t, mm_munmap(c, SWAPP_REGION, PAGE_SIZE), 0); /* C maps 15 of 16 */
 	KT_EXPECT_EQ(t, mm_pageout(p, SWAPP_REGION, NPAGES * PAGE_SIZE, NULL), 0);
 	KT_EXPECT(t, pte_is_swap(mmt_pte(p, SWAPP_REGION)));
 	KT_EXPECT(t, pte_is_swap(mmt_pte(c, SWAPP_REGION + 5 * PAGE_SIZE)));
 
 	/* P spins in its race points: not on this thread's CPU, which must
-	 * go on to start C. */
-	unsigned cpu_p = test_other_cpu(), cpu_c = arch_cpu_id();
+	 * go on to start C (and not on the releaser's). */
+	unsigned cpu_c = arch_cpu_id(), cpu_p = test_other_cpu(), cpu_r = cpu_c;
+	for (unsigned i = 0; i < nr_cpus_online; i++)
+		if (test_nth_cpu(i) != cpu_c && test_nth_cpu(i) != cpu_p)
+			cpu_r = test_nth_cpu(i);
 	/* P: after putting its folio in the cache, wait for C's lookup to
-	 * find it; after the read, wait for C to hold the folio lock. */
+	 * find it; after the read, wait for C to hold the folio lock (the
+	 * broken design: for C's 50th refault). */
 	struct race_arming a = RACE_ARMING_DEFAULT;
 	a.wait_for = "swapin:cache-hit";
 	a.cpu = (int)cpu_p;
 	a.times = 1;
-	KT_ASSERT_EQ(t, race_arm("swapin:after-cache-add", &a), 0);
+	if (!KT_EXPECT_EQ(t, race_arm("swapin:after-cache-add", &a), 0))
+		return ~0ull;
 	struct race_arming b = RACE_ARMING_DEFAULT;
-	b.wait_for = "swapin:folio-locked";
+	b.wait_for = broken ? "seed000:release" : "swapin:folio-locked";
 	b.cpu = (int)cpu_p;
 	b.times = 1;
-	KT_ASSERT_EQ(t, race_arm("swapin:before-lock", &b), 0);
+	b.timeout_us = 20 * 1000 * 1000;
+	if (!KT_EXPECT_EQ(t, race_arm("swapin:before-lock", &b), 0))
+		return ~0ull;
 	struct race_arming cnt = RACE_ARMING_DEFAULT;
-	KT_ASSERT_EQ(t, race_arm("swapin:cache-hit", &cnt), 0);
-	KT_ASSERT_EQ(t, race_arm("swapin:folio-locked", &cnt), 0);
+	if (!KT_EXPECT_EQ(t, race_arm("swapin:cache-hit", &cnt), 0))
+		return ~0ull;
+	if (!KT_EXPECT_EQ(t, race_arm("swapin:folio-locked", &cnt), 0))
+		return ~0ull;
+	if (!KT_EXPECT_EQ(t, race_arm("swapin:partial-refault", &cnt), 0))
+		return ~0ull;
+	if (!KT_EXPECT_EQ(t, race_arm("seed000:release", &cnt), 0))
+		return ~0ull;
 	u64 timeouts = race_wait_timeouts(), refaults = mmt_stat("swapin_refaults");
 	u64 faults = mmt_stat("swapin_faults"), partial = mmt_stat("swapin_partial_maps");
+	seed000_keep_partial(broken);
 
+	struct task *tr = broken ? kthread_create_on_cpu(seed000_release, NULL, cpu_r, "release") : NULL;
+	KT_EXPECT(t, !broken || tr);
 	struct seed000_job jp = { p, 0, 5, 0 }, jc = { c, 5, 5, 0 };
 	struct task *tp = kthread_create_in_mm(seed000_read, &jp, cpu_p, "P", p);
-	KT_ASSERT(t, tp);
+	if (!KT_EXPECT(t, tp != NULL))
+		return ~0ull;
 	while (race_hits("swapin:after-cache-add") == 0)
 		yield();
 	struct task *tc = kthread_create_in_mm(seed000_read, &jc, cpu_c, "C", c);
-	KT_ASSERT(t, tc);
+	if (!KT_EXPECT(t, tc != NULL))
+		return ~0ull;
 	KT_EXPECT_EQ(t, kthread_join(tp), 0);
 	KT_EXPECT_EQ(t, kthread_join(tc), 0);
+	if (tr)
+		KT_EXPECT_EQ(t, kthread_join(tr), 0);
+	seed000_keep_partial(false);
+	u64 given_up = race_hits("swapin:partial-refault");
 	race_disarm_all();
 	KT_EXPECT_EQ(t, race_wait_timeouts(), timeouts); /* the forced order happened */
 	KT_EXPECT_EQ(t, jp.bad, 0);
 	KT_EXPECT_EQ(t, jc.bad, 0);
 	u64 repeated = mmt_stat("swapin_refaults") - refaults;
-	ktest_diag(t, "P and C done: %lu swap-in faults, %lu repeated (refaults), %lu partial maps",
+	ktest_diag(t, "%s: P and C done: %lu swap-in faults, %lu repeated (refaults; %lu by C "
+		   "finding the folio it cannot map), %lu partial maps",
+		   broken ? "keep-partial-folio hook" : "default design",
 		   (unsigned long)(mmt_stat("swapin_faults") - faults), (unsigned long)repeated,
-		   (unsigned long)(mmt_stat("swapin_partial_maps") - partial));
-	KT_EXPECT(t, repeated >= 1 && repeated <= 4); /* a few, not a livelock */
+		   (unsigned long)given_up, (unsigned long)(mmt_stat("swapin_partial_maps") - partial));
 	/* Everything reads back in both. */
 	KT_EXPECT_EQ(t, swapp_check(p, 0, NPAGES, 5), 0);
 	KT_EXPECT_EQ(t, swapp_check(c, 1, NPAGES - 1, 5), 0);
 	mm_put(c);
 	mm_put(p);
 	swapp_end(t, &e);
+	return repeated;
+}
+
+KTEST(seed000, partly_mapped_large_folio_falls_back_without_livelock)
+{
+	u64 repeated = seed000_run(t, false);
+	if (repeated != ~0ull)
+		KT_EXPECT(t, repeated >= 1 && repeated <= 4); /* a few, not a livelock */
+}
+
+/* The broken design: passes when C keeps faulting while P is held. */
+KTEST(seed000, keeping_the_partial_folio_refaults_until_its_reader_maps_it)
+{
+#ifndef CONFIG_TEST_HOOKS
+	ktest_skip(t, "built without test hooks (TEST_HOOKS=0)");
+	return;
+#endif
+	u64 repeated = seed000_run(t, true);
+	if (repeated != ~0ull)
+		KT_EXPECT(t, repeated >= SEED000_HELD_REFAULTS);
 }

@@ -33,18 +33,22 @@ mk 11-kernel-q35-smp8-swap \
 # The make-run demo (tests/kernel/demo.c): 64 MiB of RAM, a 512 MiB swap
 # disk, on 1 and 4 CPUs, base pages and mTHP order 4.
 demo=build/blk-test/demo.img
-if [ ! -e $demo ]; then
-	mkdir -p build/blk-test
-	truncate -s 512M $demo.tmp && chmod 600 $demo.tmp &&
-		"$(command -v mkswap || echo /sbin/mkswap)" -L swaplab-demo $demo.tmp >/dev/null 2>&1 &&
-		mv $demo.tmp $demo || exit 1
-fi
+tools/swap-image.sh $demo 512M swaplab-demo || exit 1
 for smp in 1 4; do
 	for mthp in 0 0,4; do
 		mk "12-demo-smp$smp-mthp${mthp/,/-}" \
 			"MACHINE=q35 SMP=$smp MEM=64M TIMEOUT=240 tools/boot-test.sh demo-smp$smp-mthp${mthp/,/-} --kernel $kernel --disk $demo -- 'ktest=demo.*' mthp=$mthp swap.check=1 ${CMDLINE:-}"
 	done
 done
+# The swap stress test (tests/kernel/swap_stress.c) for 60 s on 4 CPUs,
+# mTHP on: vda is the demo disk, vdb a 64 MiB disk it swaps off and on.
+stressb=build/blk-test/stress-b.img
+tools/swap-image.sh $stressb 64M swaplab-stress || exit 1
+mk 13-swap-stress-60s \
+	"MACHINE=q35 SMP=4 MEM=64M TIMEOUT=400 tools/boot-test.sh swap-stress-60s --kernel $kernel --disk $demo --disk $stressb -- 'ktest=stress.*' stress.seconds=60 mthp=0,4 swap.check=1 ${CMDLINE:-}"
+# Every seed scenario and its broken-design twin, ten boots in a row
+# (make races RUNS=N).
+mk 14-races-10-runs "RUNS=10 tools/races.sh"
 tools/mkiso.sh "$kernel" "build/$ARCH/test.iso" 'ktest=*' >/dev/null || exit 1
 mk 20-iso-bios "MACHINE=pc SMP=2 TIMEOUT=300 tools/boot-test.sh iso-bios --iso build/$ARCH/test.iso"
 if [ -e /usr/share/OVMF/OVMF_CODE.fd ]; then
