@@ -189,7 +189,8 @@ races: deps $(KERNEL)
 	@ARCH=$(ARCH) RUNS=$(RUNS) tools/races.sh
 
 # clang-format reports files that differ from .clang-format (not yet
-# enforced: the tree has not had a formatting pass); cppcheck must be clean.
+# enforced: the tree has not had a formatting pass); cppcheck must be clean;
+# the kernel must also build without test hooks.
 # comparePointers: the linker-section walks (__start_x .. __stop_x) compare
 # symbols cppcheck thinks are unrelated.
 lint:
@@ -200,6 +201,8 @@ lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance --std=c11 -I. \
 		-Iarch/$(ARCH)/include -DARCH_$(ARCH) --suppress=missingIncludeSystem \
 		--suppress=comparePointers kernel mm drivers arch/$(ARCH)
+	@echo "lint: building the kernel without test hooks (TEST_HOOKS=0)"
+	@$(MAKE) -s BUILD=build/nohooks-$(ARCH) TEST_HOOKS=0 build/nohooks-$(ARCH)/swaplab.elf
 
 clean:
 	rm -rf build
