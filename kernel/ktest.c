@@ -66,6 +66,26 @@ void ktest_diag(struct ktest *t __unused, const char *fmt, ...)
 	tap("        # %s\n", buf);
 }
 
+void ktest_stats_begin(struct ktest_stats *s, const char *const *names)
+{
+	s->names = names;
+	for (unsigned i = 0; names[i] && i < KTEST_STATS_MAX; i++) {
+		s->before[i] = 0;
+		stats_get(names[i], &s->before[i]);
+	}
+}
+
+void ktest_stats_print(struct ktest *t, const struct ktest_stats *s)
+{
+	for (unsigned i = 0; s->names[i] && i < KTEST_STATS_MAX; i++) {
+		u64 now = 0;
+		if (!stats_get(s->names[i], &now))
+			ktest_diag(t, "stat %s (no such counter)", s->names[i]);
+		else
+			ktest_diag(t, "stat %s +%lu", s->names[i], (unsigned long)(now - s->before[i]));
+	}
+}
+
 void ktest_skip(struct ktest *t, const char *reason)
 {
 	t->skip_reason = reason;

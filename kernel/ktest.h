@@ -42,6 +42,17 @@ __printf(2, 3) void ktest_fail(struct ktest *t, const char *fmt, ...);
 __printf(2, 3) void ktest_diag(struct ktest *t, const char *fmt, ...);
 void ktest_skip(struct ktest *t, const char *reason);
 
+/* The counters that explain a scenario: ktest_stats_begin notes them (a
+ * NULL-terminated list of stat names, at most KTEST_STATS_MAX), and
+ * ktest_stats_print prints what each did since, as "# stat NAME +N". */
+#define KTEST_STATS_MAX 8
+struct ktest_stats {
+	const char *const *names;
+	u64 before[KTEST_STATS_MAX];
+};
+void ktest_stats_begin(struct ktest_stats *s, const char *const *names);
+void ktest_stats_print(struct ktest *t, const struct ktest_stats *s);
+
 #define KT_EXPECT(t, cond) ktest_check(t, !!(cond), __FILE__, __LINE__, #cond)
 #define KT_EXPECT_EQ(t, a, b) \
 	ktest_check_eq(t, (u64)(a), (u64)(b), __FILE__, __LINE__, #a, #b)

@@ -114,6 +114,10 @@ static u64 seed000_run(struct ktest *t, bool broken)
 	if (!KT_EXPECT_EQ(t, race_arm("seed000:release", &cnt), 0))
 		return ~0ull;
 	u64 timeouts = race_wait_timeouts(), refaults = mmt_stat("swapin_refaults");
+	static const char *const counters[] = { "swapin_faults", "swapin_refaults", "swapin_cache_hits",
+						"swapin_mthp", "swapin_partial_maps", "pswpin", NULL };
+	struct ktest_stats stats;
+	ktest_stats_begin(&stats, counters);
 	u64 faults = mmt_stat("swapin_faults"), partial = mmt_stat("swapin_partial_maps");
 	seed000_keep_partial(broken);
 
@@ -144,6 +148,7 @@ static u64 seed000_run(struct ktest *t, bool broken)
 		   broken ? "keep-partial-folio hook" : "default design",
 		   (unsigned long)(mmt_stat("swapin_faults") - faults), (unsigned long)repeated,
 		   (unsigned long)given_up, (unsigned long)(mmt_stat("swapin_partial_maps") - partial));
+	ktest_stats_print(t, &stats);
 	/* Everything reads back in both. */
 	KT_EXPECT_EQ(t, swapp_check(p, 0, NPAGES, 5), 0);
 	KT_EXPECT_EQ(t, swapp_check(c, 1, NPAGES - 1, 5), 0);

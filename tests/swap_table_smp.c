@@ -268,6 +268,10 @@ static void seed002_case(struct ktest *t, bool bug)
 	KT_EXPECT(t, si->pcp_cluster[b_cpu][0] != 0);
 
 	u64 sleeps = stat_of("swap_table_alloc_sleeps");
+	static const char *const counters[] = { "swap_table_alloc_sleeps", "swap_table_allocs",
+						"swap_alloc_ok", "swap_check_problems", NULL };
+	struct ktest_stats stats;
+	ktest_stats_begin(&stats, counters);
 	seed002_target_cpu = b_cpu;
 	swap_test_hooks.fail_atomic_table_allocs = 1;
 	swap_test_hooks.table_alloc_sleep = seed002_migrate;
@@ -284,6 +288,7 @@ static void seed002_case(struct ktest *t, bool bug)
 	console_loglevel = LOG_ERR;
 	ktest_diag(t, "%s: allocation slept on CPU %u, woke on CPU %u; accounting check: %d problems",
 		   bug ? "seed 002 v3 (bug on)" : "fixed design", a_cpu, on_a.cpu_after, problems);
+	ktest_stats_print(t, &stats);
 	if (bug) {
 		KT_EXPECT(t, problems > 0);
 		KT_EXPECT_EQ(t, swap_test_find_lost_clusters(si), 1);

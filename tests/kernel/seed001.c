@@ -78,6 +78,11 @@ static bool seed001_run(struct ktest *t, bool inverted, u64 *writable, u64 *copi
 		return false;
 	u64 timeouts = race_wait_timeouts();
 	u64 w0 = mmt_stat("swapin_writable_under_writeback"), c0 = mmt_stat("cow_copy");
+	static const char *const counters[] = { "pswpout", "pswpin", "swapin_stable_writeback",
+						"swapin_writable_under_writeback", "swapin_exclusive",
+						"swapin_shared", "cow_copy", NULL };
+	struct ktest_stats stats;
+	ktest_stats_begin(&stats, counters);
 	seed001_invert(inverted);
 	/* The writer first (interrupts go to CPU 0, which the held completion
 	 * occupies), then the page-out: its completion is held until the
@@ -97,6 +102,7 @@ static bool seed001_run(struct ktest *t, bool inverted, u64 *writable, u64 *copi
 	ktest_diag(t, "%s: mapped writable under writeback %lu, COW copies %lu",
 		   inverted ? "inverted stable-writes check" : "stable-writes rule",
 		   (unsigned long)*writable, (unsigned long)*copies);
+	ktest_stats_print(t, &stats);
 	/* Isolation holds either way: each mm reads its own data. */
 	KT_EXPECT_EQ(t, mmt_read(a, swapp_addr(1, 0)), swapp_value(9, 1, 0));
 	KT_EXPECT_EQ(t, swapp_check(b, 0, 2, 1), 0);

@@ -396,6 +396,11 @@ KTEST(stress, swap_touch_fork_munmap_pageout_swapoff_verify_every_byte)
 	__atomic_store_n(&stress_stop, false, __ATOMIC_RELEASE);
 	if (!stress_setup(t, jobs, &s, n))
 		goto out;
+	static const char *const counters[] = { "pswpout", "pswpin", "swapoff_pages_in", "cow_copy",
+						"swapin_refaults", "reclaim_direct_runs", "oom_kills",
+						"page_alloc_failures", NULL };
+	struct ktest_stats stats;
+	ktest_stats_begin(&stats, counters);
 	pr_info("stress: %lu s, %u tasks x %lu MiB (4x the RAM), swap on vda and vdb (vdb off and on "
 		"every 2 s), seed %lu\n", (unsigned long)stress_seconds, STRESS_TASKS,
 		(n * PAGE_SIZE) >> 20, (unsigned long)stress_seed);
@@ -429,6 +434,7 @@ KTEST(stress, swap_touch_fork_munmap_pageout_swapoff_verify_every_byte)
 		child_bad += j->bad_child;
 	}
 	ktest_diag(t, "swapoff/swapon of vdb: %lu cycles, %lu swapoffs refused", s.cycles, s.failures);
+	ktest_stats_print(t, &stats);
 	KT_EXPECT_EQ(t, bad, 0);
 	KT_EXPECT_EQ(t, child_bad, 0);
 	KT_EXPECT_EQ(t, s.err, 0);
