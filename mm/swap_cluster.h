@@ -158,14 +158,19 @@ u64 swap_cluster_set_count(struct swap_info *si, struct swap_cluster *ci, unsign
 /* Metadata per used and per free slot of one device, in hundredths. */
 void swap_meta_centi(struct swap_info *si, u64 *per_used, u64 *per_free);
 
-/* --- test hooks ----------------------------------------------------------------- */
+/* --- test hooks (TEST_HOOKS=1 builds only; see mm/swap_in.h) ------------------ */
 struct swap_test_hooks {
 	int fail_atomic_table_allocs;  /* make this many atomic table allocations fail */
 	void (*table_alloc_sleep)(void); /* runs while the allocator has dropped its locks */
 	bool seed002_bug;              /* the fallback of seed 002's v3 patch: switch to
 					* the CPU's current cluster, losing the isolated one */
 };
+#ifdef CONFIG_TEST_HOOKS
 extern struct swap_test_hooks swap_test_hooks;
+#define swap_test_hook(field) (swap_test_hooks.field)
+#else
+#define swap_test_hook(field) ((__typeof__(((struct swap_test_hooks *)0)->field))0)
+#endif
 /* Take a cluster off its list and forget it (tests of swap_check). */
 void swap_test_lose_cluster(struct swap_info *si, unsigned index);
 /* Put every cluster that is on no list and owned by nobody back on its

@@ -23,7 +23,9 @@ DEFINE_STAT_COUNTER(swap_table_frees);
 DEFINE_STAT_COUNTER(swap_table_alloc_sleeps);
 DEFINE_STAT_COUNTER(swap_ext_allocs);
 
+#ifdef CONFIG_TEST_HOOKS
 struct swap_test_hooks swap_test_hooks;
+#endif
 
 unsigned swap_table_order(void)
 {
@@ -40,10 +42,12 @@ static struct page *swap_table_page(const u64 *table)
 
 u64 *swap_table_alloc_now(struct swap_info *si, bool can_sleep)
 {
+#ifdef CONFIG_TEST_HOOKS
 	if (!can_sleep && swap_test_hooks.fail_atomic_table_allocs > 0) {
 		swap_test_hooks.fail_atomic_table_allocs--;
 		return NULL;
 	}
+#endif
 	gfp_t gfp = (can_sleep ? GFP_KERNEL : GFP_ATOMIC) | __GFP_ZERO | __GFP_NOWARN;
 	struct page *page = alloc_pages(gfp, swap_table_order());
 	if (!page)
@@ -100,8 +104,9 @@ int swap_cluster_alloc_table(struct swap_info *si, struct swap_cluster *ci, unsi
 
 	stat_inc(swap_table_alloc_sleeps);
 	race_point("swap:table-alloc-sleep");
-	if (swap_test_hooks.table_alloc_sleep)
-		swap_test_hooks.table_alloc_sleep();
+	void (*test_sleep)(void) = swap_test_hook(table_alloc_sleep);
+	if (test_sleep)
+		test_sleep();
 	table = swap_table_alloc_now(si, true);
 
 	*pcp_irq = spin_lock_irqsave(swap_pcp_lock(arch_cpu_id()));
@@ -109,7 +114,7 @@ int swap_cluster_alloc_table(struct swap_info *si, struct swap_cluster *ci, unsi
 	spin_lock(&si->lock);
 	ASSERT(ci->state == CLUSTER_TABLE_ALLOC && ci->count == 0 && !ci->table);
 	si->table_waiters--;
-	if (swap_test_hooks.seed002_bug && table) {
+	if (swap_test_hook(seed002_bug) && table) {
 		/* The reviewed bug, on purpose: if this CPU has a current
 		 * cluster of the order, use it and drop ci on the floor. */
 		if (si->pcp_cluster[arch_cpu_id()][order]) {
