@@ -8,6 +8,7 @@
 #include "kernel/percpu.h"
 #include "kernel/smp.h"
 #include "kernel/printk.h"
+#include "kernel/race.h"
 #include "kernel/stats.h"
 #include "kmalloc.h"
 #include "mm.h"
@@ -135,6 +136,7 @@ void mm_destroy(struct mm *mm)
 	spin_lock(&mm_list_lock);
 	list_del(&mm->mm_link);
 	spin_unlock(&mm_list_lock);
+	race_point("mm:destroy-before-lock");
 	/* No task uses it, but rmap walks of other mms can still reach it
 	 * through the anon_vmas: the write lock keeps them out (they
 	 * trylock) until its VMAs are unlinked. */

@@ -156,6 +156,7 @@ KPARAM_BOOL(ttu_sync, "ttu.sync", &ttu_sync,
 
 DEFINE_STAT_COUNTER(ttu_ptes_unmapped);
 DEFINE_STAT_COUNTER(ttu_failed);
+DEFINE_STAT_COUNTER(ttu_batch_dying_mm); /* flushed at once: its last user was gone */
 
 struct ttu_walk {
 	swp_entry_t entry; /* slot of the folio's first page */
@@ -205,8 +206,13 @@ static bool ttu_batch_add(struct ttu_batch *batch, struct mm *mm)
 	for (unsigned i = 0; i < batch->nr_mms; i++)
 		if (batch->mms[i] == mm)
 			return true;
-	if (batch->nr_mms == TTU_BATCH_MMS || !mm_get_not_zero(mm))
+	if (batch->nr_mms == TTU_BATCH_MMS)
 		return false;
+	race_point("ttu:before-batch-add");
+	if (!mm_get_not_zero(mm)) {
+		stat_inc(ttu_batch_dying_mm);
+		return false;
+	}
 	batch->mms[batch->nr_mms++] = mm;
 	return true;
 }

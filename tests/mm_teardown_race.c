@@ -1,0 +1,74 @@
+/*
+ * Reclaim against an address space's teardown (found by the swap stress
+ * test). try_to_unmap reaches an mm through its anon_vma, even one whose
+ * last user has just gone: mm_destroy then waits for the mmap lock that
+ * the walk holds for reading. The unmap batch takes a reference on each mm
+ * it unmapped from, to flush its TLB once for the whole list; on such an
+ * mm that reference brought the user count back from 0, and the batch's
+ * put destroyed the mm a second time (a panic on its freed page tables).
+ * Now the batch sees the mm going (mm_get_not_zero) and flushes at once.
+ *
+ * Forced with race points: the parent forks and unmaps its own copy, so
+ * the page is mapped by the child alone; reclaim unmaps it on another CPU
+ * and is held just before the batch takes its reference until the child's
+ * last put has started mm_destroy.
+ */
+#include "kernel/race.h"
+#include "mm/lru.h"
+#include "mm/rmap.h"
+#include "swap_path_test.h"
+
+static int teardown_reclaim(void *arg)
+{
+	return (int)reclaim_folio_list(arg);
+}
+
+KTEST(mm_race, reclaim_unmap_batch_skips_an_mm_being_destroyed)
+{
+	if (nr_cpus_online < 2) {
+		ktest_skip(t, "needs 2 or more CPUs");
+		return;
+	}
+	struct swapp_env e;
+	if (!swapp_begin(t, &e, "swt-io", 16ul << 20, 0))
+		return;
+	struct mm *parent = swapp_mm(t, 1);
+	KT_ASSERT(t, parent);
+	KT_EXPECT_EQ(t, swapp_write(parent, 0, 1, 7), 0);
+	struct mm *child = mm_fork(parent);
+	KT_ASSERT(t, child);
+	KT_EXPECT_EQ(t, mm_munmap(parent, SWAPP_REGION, PAGE_SIZE), 0);
+	struct folio *folio = mmt_folio_at(child, SWAPP_REGION);
+	KT_ASSERT(t, folio && lru_isolate_folio(folio));
+	LIST_HEAD(list);
+	list_add_tail(&folio->page.folio_lru, &list);
+
+	unsigned reclaim_cpu = test_other_cpu();
+	struct race_arming hold = RACE_ARMING_DEFAULT;
+	hold.wait_for = "mm:destroy-before-lock";
+	hold.cpu = (int)reclaim_cpu;
+	hold.times = 1;
+	KT_ASSERT_EQ(t, race_arm("ttu:before-batch-add", &hold), 0);
+	struct race_arming count = RACE_ARMING_DEFAULT;
+	KT_ASSERT_EQ(t, race_arm("mm:destroy-before-lock", &count), 0);
+	static const char *const counters[] = { "ttu_batch_dying_mm", "ttu_ptes_unmapped", "pswpout",
+						"mm_zap_swap", NULL };
+	struct ktest_stats stats;
+	ktest_stats_begin(&stats, counters);
+	u64 timeouts = race_wait_timeouts(), dying = mmt_stat("ttu_batch_dying_mm");
+
+	struct task *reclaim = kthread_create_on_cpu(teardown_reclaim, &list, reclaim_cpu, "reclaim");
+	KT_ASSERT(t, reclaim);
+	while (race_hits("ttu:before-batch-add") == 0)
+		yield();
+	/* Reclaim holds the child's mmap lock for reading: the last put
+	 * starts mm_destroy, which releases reclaim and waits for the lock. */
+	mm_put(child);
+	KT_EXPECT(t, kthread_join(reclaim) >= 0);
+	KT_EXPECT_EQ(t, race_wait_timeouts(), timeouts); /* the forced order happened */
+	race_disarm_all();
+	KT_EXPECT_EQ(t, mmt_stat("ttu_batch_dying_mm"), dying + 1);
+	ktest_stats_print(t, &stats);
+	mm_put(parent);
+	swapp_end(t, &e); /* every page and slot back: nothing freed twice */
+}
