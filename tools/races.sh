@@ -1,7 +1,7 @@
 #!/bin/bash
 # make races: every seed scenario (tests/seed*.c, tests/kernel/seed001.c and
 # the seed 002 pair in tests/swap_table_smp.c), correct design and broken
-# twin, in RUNS boots in a row (default 10) on 4 CPUs with the virtio-blk
+# twin, and the races the stress test found (tests/mm_teardown_race.c), in RUNS boots in a row (default 10) on 4 CPUs with the virtio-blk
 # swap disk seed 001 needs. Prints TAP (make test runs it through prove):
 # one "ok" per run, and the scenarios' lines of the first run as comments;
 # exits non-zero unless every run passed.
@@ -13,7 +13,7 @@ case $RUNS in
 ''|*[!0-9]*|0) echo "races: RUNS must be a positive number (got '$RUNS')" >&2; exit 2 ;;
 esac
 tools/swap-image.sh build/blk-test/races.img 64M swaplab-races || exit 1
-glob='seed*,swap_table_smp.seed002*'
+glob='seed*,swap_table_smp.seed002*,mm_race.*'
 passed=0
 echo "1..$RUNS"
 for i in $(seq 1 "$RUNS"); do
@@ -22,10 +22,10 @@ for i in $(seq 1 "$RUNS"); do
 		--disk build/blk-test/races.img -- "ktest=$glob" >/dev/null 2>&1
 	st=$?
 	log=build/test-logs/$name.log
-	oks=$(grep -acE '^ +ok [0-9]+ (seed|swap_table_smp\.seed002)' "$log")
+	oks=$(grep -acE '^ +ok [0-9]+ (seed|swap_table_smp\.seed002|mm_race)' "$log")
 	bad=$(grep -acE '^ +not ok' "$log")
 	skips=$(grep -acE '^ +ok .*# SKIP' "$log")
-	if [ $st = 0 ] && [ "$bad" = 0 ] && [ "$skips" = 0 ] && [ "$oks" -ge 10 ]; then
+	if [ $st = 0 ] && [ "$bad" = 0 ] && [ "$skips" = 0 ] && [ "$oks" -ge 11 ]; then
 		passed=$((passed + 1))
 		echo "ok $i - races: run $i: pass ($oks scenario tests)"
 	else
