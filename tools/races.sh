@@ -1,8 +1,9 @@
 #!/bin/bash
 # make races: every seed scenario (tests/seed*.c, tests/kernel/seed001.c and
 # the seed 002 pair in tests/swap_table_smp.c), correct design and broken
-# twin, and the races the stress test found (tests/mm_teardown_race.c), in RUNS boots in a row (default 10) on 4 CPUs with the virtio-blk
-# swap disk seed 001 needs. Prints TAP (make test runs it through prove):
+# twin, and the races the stress test found (tests/mm_teardown_race.c),
+# in RUNS boots in a row (default 10) on 4 CPUs with the virtio-blk swap
+# disk seed 001 needs. Prints TAP (make test runs it through prove):
 # one "ok" per run, and the scenarios' lines of the first run as comments;
 # exits non-zero unless every run passed.
 set -u
