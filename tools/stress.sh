@@ -25,7 +25,7 @@ for mthp in 0,4 0; do
 		--kernel "$kernel" --disk build/blk-stress/swap-a.img --disk build/blk-stress/swap-b.img \
 		-- 'ktest=stress.*' stress.seconds="$DURATION" mthp=$mthp swap.check=1 >/dev/null 2>&1
 	st=$?
-	grep -haE '^ *(not )?ok|^stress:|^ *# (task|swapoff)|FAIL|PANIC|qemu-run: (QEMU|x86)' \
+	grep -haE '^ *(not )?ok|^stress:|^ +# (task|swapoff|stat)|FAIL|PANIC|qemu-run: (QEMU|x86)' \
 		"build/test-logs/$name.log" "build/test-logs/$name.log.stderr"
 	[ $st = 0 ] || rc=1
 done
