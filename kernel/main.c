@@ -14,6 +14,7 @@
 #include "race.h"
 #include "sched.h"
 #include "smp.h"
+#include "spinlock.h"
 #include "stats.h"
 #include "mm/page_alloc.h"
 #include "mm/swap.h"
@@ -78,6 +79,7 @@ void start_kernel(struct bootinfo *bi)
 	print_memory_map(bi);
 	if (page_alloc_init(bi) != 0)
 		kernel_poweroff(2);
+	spinlock_choose(); /* while this is the only CPU */
 	/* Before smp_init: each AP enters the scheduler as soon as it is up. */
 	sched_init();
 	smp_init();

@@ -1,8 +1,16 @@
 /*
  * Spinlocks: ticket locks, so CPUs get the lock in the order they asked
- * (fair, and deterministic enough for the race lab). The _irqsave variants
- * also disable interrupts on this CPU; use them for any lock an interrupt
- * handler can take.
+ * (fair). The _irqsave variants also disable interrupts on this CPU; use
+ * them for any lock an interrupt handler can take.
+ *
+ * Under a hypervisor (kernel/spinlock.c decides at boot; spinlock= on the
+ * command line) the lock is taken test-and-set style instead: wait until
+ * it is free, then try for it. A ticket lock hands the lock to the next
+ * ticket in line even when that waiter's virtual CPU is not running on
+ * the host, and everyone behind it waits for the host to run it again
+ * (lock-waiter preemption); Linux falls back the same way in a guest
+ * without paravirtual spinlocks (virt_spin_lock). Both ways use the same
+ * lock word: free when next == owner, taken by moving next past owner.
  */
 #ifndef KERNEL_SPINLOCK_H
 #define KERNEL_SPINLOCK_H
@@ -28,13 +36,7 @@ static inline void spin_lock_init(spinlock_t *l, const char *name)
 	l->name = name;
 }
 
-static inline void spin_lock(spinlock_t *l)
-{
-	u16 me = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
-	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != me)
-		arch_cpu_relax();
-	l->holder = (s32)arch_cpu_id();
-}
+extern bool spin_lock_test_and_set; /* set once at boot, before other CPUs run */
 
 static inline bool spin_trylock(spinlock_t *l)
 {
@@ -45,6 +47,22 @@ static inline bool spin_trylock(spinlock_t *l)
 		return false;
 	l->holder = (s32)arch_cpu_id();
 	return true;
+}
+
+static inline bool spin_is_locked(spinlock_t *l);
+
+static inline void spin_lock(spinlock_t *l)
+{
+	if (spin_lock_test_and_set) {
+		while (!spin_trylock(l))
+			while (spin_is_locked(l))
+				arch_cpu_relax();
+		return;
+	}
+	u16 me = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
+	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != me)
+		arch_cpu_relax();
+	l->holder = (s32)arch_cpu_id();
 }
 
 static inline void spin_unlock(spinlock_t *l)
@@ -63,6 +81,9 @@ static inline bool spin_held_by_me(spinlock_t *l)
 {
 	return spin_is_locked(l) && l->holder == (s32)arch_cpu_id();
 }
+
+/* Pick the waiting style (spinlock.c); before the other CPUs start. */
+void spinlock_choose(void);
 
 static inline unsigned long spin_lock_irqsave(spinlock_t *l)
 {

@@ -215,3 +215,10 @@ void arch_backtrace_print(int level, const unsigned long *pcs, unsigned n)
 	for (unsigned i = 0; i < n; i++)
 		backtrace_line(level, pcs[i]);
 }
+
+bool arch_cpu_is_virtual(void)
+{
+	u32 a, b, c, d;
+	cpuid(1, 0, &a, &b, &c, &d);
+	return (c & (1u << 31)) != 0;
+}

@@ -16,6 +16,8 @@ extern __thread unsigned host_cpu_id;
 extern __thread unsigned long host_irq_flag;
 
 static inline void arch_cpu_relax(void) { __builtin_ia32_pause(); }
+/* Host threads run on the host's own CPUs: ticket locks. */
+static inline bool arch_cpu_is_virtual(void) { return false; }
 static inline unsigned long arch_irq_save(void)
 {
 	unsigned long f = host_irq_flag;

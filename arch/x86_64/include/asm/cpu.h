@@ -13,6 +13,8 @@
 #define NR_CPUS_MAX 8
 
 static inline void arch_cpu_relax(void) { __asm__ __volatile__("pause" ::: "memory"); }
+/* Running under a hypervisor (CPUID leaf 1, ECX bit 31)? */
+bool arch_cpu_is_virtual(void);
 
 static inline unsigned long arch_irq_save(void)
 {
