@@ -82,7 +82,11 @@ static void folio_free(struct folio *folio)
 void folio_put_refs(struct folio *folio, int n)
 {
 	int left = atomic_add_return(&folio->page.refcount, -n);
-	ASSERT(left >= 0);
+	if (left < 0)
+		panic("mm: folio pfn %#lx order %u: reference count %d after putting %d "
+		      "(flags %#lx, mapcount %d): a reference was dropped twice",
+		      folio_pfn(folio), folio_order(folio), left, n, page_flags(&folio->page),
+		      folio_mapcount(folio));
 	if (left == 0) {
 		/* The count stays 0 until the pages are free: lookups that
 		 * take references with folio_try_get (the LRU, the swap
