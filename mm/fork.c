@@ -13,7 +13,6 @@
 #include "rmap.h"
 #include "swap.h"
 #include "tlb.h"
-#include "vmscan.h"
 
 DEFINE_STAT_COUNTER(fork_anon_shared);
 DEFINE_STAT_COUNTER(fork_swap_dup);
@@ -104,16 +103,8 @@ static int fork_copy_vma(struct mm *dst, struct mm *src, struct vma *v, struct m
 	return 0;
 }
 
-/* Pages a fork may need besides the child's page tables: VMAs, anon_vmas,
- * swap-count extensions. */
-#define FORK_SLACK_PAGES 32
-
 struct mm *mm_fork(struct mm *src)
 {
-	/* While we hold src's mmap lock for writing, reclaim cannot touch
-	 * src's pages (rmap walks only trylock it), and src may be most of
-	 * memory: free what the copy will need first. */
-	reclaim_ensure_free((unsigned long)atomic_long_read(&src->nr_pgtables) + FORK_SLACK_PAGES);
 	struct mm *dst = mm_create();
 	struct mmu_gather tlb;
 	struct vma *v;

@@ -332,18 +332,6 @@ bool reclaim_retry(unsigned order, struct reclaim_retry_state *st)
 	return ++st->no_progress < RECLAIM_RETRIES;
 }
 
-/*
- * Reclaim until nr pages can be allocated above the low watermark, or
- * reclaim makes no more progress. For a caller about to take a lock that
- * keeps reclaim away from much of memory (fork: its parent's mmap lock).
- */
-void reclaim_ensure_free(unsigned long nr)
-{
-	struct reclaim_retry_state st = { 0 };
-	while (below(page_alloc_watermarks()->low + nr) && reclaim_retry(0, &st))
-		;
-}
-
 void reclaim_wake_kswapd(void)
 {
 	if (kswapd_task && below(page_alloc_watermarks()->low))

@@ -25,9 +25,6 @@ unsigned long reclaim_folio_list(struct list_head *list);
  * free pages are below the low watermark; wake the background thread. */
 void reclaim_direct(unsigned order);
 void reclaim_wake_kswapd(void);
-/* Reclaim until nr pages are free above the low watermark (or no more
- * progress): before taking a lock that keeps reclaim out. */
-void reclaim_ensure_free(unsigned long nr);
 /* An allocation with __GFP_RECLAIM failed: reclaim (or wait for writes in
  * flight) and say whether trying again can help. */
 struct reclaim_retry_state {
