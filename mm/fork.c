@@ -112,6 +112,10 @@ struct mm *mm_fork(struct mm *src)
 
 	if (!dst)
 		return NULL;
+	/* While we hold src's mmap lock for writing, reclaim cannot touch
+	 * src's pages (rmap walks only trylock it), and src may be most of
+	 * memory: the child's tables may use the reserve below min first. */
+	dst->pgtable_gfp = __GFP_HIGH;
 	down_write(&src->mmap_lock);
 	tlb_gather_mmu(&tlb, src);
 	for_each_vma(&src->vmas, v) {
@@ -130,6 +134,7 @@ struct mm *mm_fork(struct mm *src)
 	}
 	tlb_finish_mmu(&tlb);
 	up_write(&src->mmap_lock);
+	dst->pgtable_gfp = 0;
 	if (err) {
 		mm_put(dst);
 		return NULL;

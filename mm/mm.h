@@ -32,6 +32,7 @@
 #include "kernel/atomic.h"
 #include "kernel/rwsem.h"
 #include "kernel/types.h"
+#include "gfp.h"
 #include "vma.h"
 
 #define MM_USER_START 0x10000ul
@@ -43,6 +44,7 @@ struct mm {
 	pgd_t *pgd;               /* root table, direct-map address (set at create) */
 	phys_addr_t pgd_phys;     /* the same, for arch_mmu_activate (set at create) */
 	atomic_long_t nr_pgtables; /* page-table pages, root included (atomic) */
+	gfp_t pgtable_gfp;         /* added to its table allocations (fork: __GFP_HIGH) */
 	struct vma_set vmas;      /* mmap_lock */
 	struct rw_semaphore mmap_lock;
 	atomic_t users;           /* references: tasks running in it, creators (atomic) */

@@ -130,7 +130,7 @@ static bool free_pages_reserve(gfp_t gfp, unsigned order)
 	long min = (long)zone.wm.min;
 	long n = 1l << order;
 
-	if (gfp & __GFP_ATOMIC)
+	if (gfp & (__GFP_ATOMIC | __GFP_HIGH))
 		min -= min / 2;
 	if (atomic_long_add_return(&zone.free_pages, -n) >= min)
 		return true;

