@@ -29,21 +29,13 @@ static size_t vring_bytes(unsigned num, size_t *avail_off, size_t *used_off)
 	return *used_off + 6 + 8ul * num;
 }
 
-static unsigned order_for(size_t bytes)
-{
-	unsigned order = 0;
-	while ((PAGE_SIZE << order) < bytes)
-		order++;
-	return order;
-}
-
 struct virtqueue *vring_create(struct virtio_device *vdev, unsigned index, unsigned num,
 			       vq_callback_t callback)
 {
 	size_t avail_off, used_off;
 	size_t bytes = vring_bytes(num, &avail_off, &used_off);
 	struct virtqueue *vq = kzalloc(sizeof(*vq), GFP_KERNEL);
-	u8 *mem = alloc_pages_va(GFP_KERNEL | __GFP_ZERO, order_for(bytes));
+	u8 *mem = alloc_pages_va(GFP_KERNEL | __GFP_ZERO, get_order(bytes));
 	void **tokens = kzalloc(num * sizeof(void *), GFP_KERNEL);
 	struct vring_desc **ind = kzalloc(num * sizeof(void *), GFP_KERNEL);
 	if (!vq || !mem || !tokens || !ind) {
@@ -51,7 +43,7 @@ struct virtqueue *vring_create(struct virtio_device *vdev, unsigned index, unsig
 		kfree(tokens);
 		kfree(ind);
 		if (mem)
-			free_pages_va(mem, order_for(bytes));
+			free_pages_va(mem, get_order(bytes));
 		return NULL;
 	}
 	vq->vdev = vdev;
@@ -93,7 +85,7 @@ void vring_destroy(struct virtqueue *vq)
 	size_t avail_off, used_off;
 	for (unsigned i = 0; i < vq->num; i++)
 		kfree(vq->indirect[i]);
-	free_pages_va(vq->desc, order_for(vring_bytes(vq->num, &avail_off, &used_off)));
+	free_pages_va(vq->desc, get_order(vring_bytes(vq->num, &avail_off, &used_off)));
 	kfree(vq->tokens);
 	kfree(vq->indirect);
 	kfree(vq);

@@ -115,9 +115,7 @@ static void *kmalloc_small(unsigned c, gfp_t gfp)
 
 static void *kmalloc_large(size_t size, gfp_t gfp)
 {
-	unsigned order = 0;
-	while (order < MAX_ORDER && (PAGE_SIZE << order) < size)
-		order++;
+	unsigned order = get_order(size);
 	if (order >= MAX_ORDER) {
 		if (!(gfp & __GFP_NOWARN))
 			pr_warn("kmalloc: %lu bytes is more than the largest block (%lu)\n",

@@ -29,6 +29,16 @@ void free_pages(struct page *page, unsigned order);
 static inline struct page *alloc_page(gfp_t gfp) { return alloc_pages(gfp, 0); }
 static inline void free_page(struct page *page) { free_pages(page, 0); }
 
+/* The smallest order whose block holds bytes (Linux's get_order), or
+ * MAX_ORDER when no block is that large. */
+static inline unsigned get_order(size_t bytes)
+{
+	unsigned order = 0;
+	while (order < MAX_ORDER && (PAGE_SIZE << order) < bytes)
+		order++;
+	return order;
+}
+
 /* Convenience: direct-map address of a fresh block, or NULL. */
 void *alloc_pages_va(gfp_t gfp, unsigned order);
 void free_pages_va(void *va, unsigned order);

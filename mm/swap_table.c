@@ -29,10 +29,7 @@ struct swap_test_hooks swap_test_hooks;
 
 unsigned swap_table_order(void)
 {
-	unsigned order = 0;
-	while ((PAGE_SIZE << order) < swap_cluster_slots * sizeof(u64))
-		order++;
-	return order;
+	return get_order(swap_cluster_slots * sizeof(u64));
 }
 
 static struct page *swap_table_page(const u64 *table)

@@ -65,15 +65,6 @@ static u64 stress_word(unsigned tag, unsigned long p, u16 v, unsigned w)
 	return x ^ (x >> 29) ^ 1; /* never 0 */
 }
 
-/* The buddy order of the shadow array of n pages. */
-static unsigned stress_version_order(unsigned long n)
-{
-	unsigned order = 0;
-	while ((PAGE_SIZE << order) < n * sizeof(u16))
-		order++;
-	return order;
-}
-
 static volatile u64 *stress_page(unsigned long p)
 {
 	return (volatile u64 *)(SWAPP_REGION + p * PAGE_SIZE);
@@ -364,7 +355,7 @@ static bool stress_setup(struct ktest *t, struct stress_job *jobs, struct stress
 		struct stress_job *j = &jobs[i];
 		*j = (struct stress_job){ .n = n, .id = i, .rng = stress_seed * 0x2545f4914f6cdd1dull + i };
 		j->mm = swapp_mm(t, n);
-		j->version = alloc_pages_va(GFP_KERNEL | __GFP_ZERO, stress_version_order(n));
+		j->version = alloc_pages_va(GFP_KERNEL | __GFP_ZERO, get_order(n * sizeof(u16)));
 		if (!j->mm || !KT_EXPECT(t, j->version != NULL))
 			return false;
 	}
@@ -445,7 +436,7 @@ out:
 		if (jobs[i].mm)
 			mm_put(jobs[i].mm);
 		if (jobs[i].version)
-			free_pages_va(jobs[i].version, stress_version_order(n));
+			free_pages_va(jobs[i].version, get_order(n * sizeof(u16)));
 	}
 	swapp_settle();
 	if (s.bd && s.type >= 0)
