@@ -51,6 +51,7 @@ struct blk_request {
 	struct blockdev *bdev;
 	int drv_pending;       /* device commands still in flight (atomic) */
 	int drv_status;        /* first error among them (atomic) */
+	struct blk_request *drv_next; /* on the driver's queue */
 };
 
 struct blockdev_ops {

@@ -11,7 +11,10 @@
 #include "kernel/cmdline.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
+#include "kernel/sched.h"
+#include "kernel/spinlock.h"
 #include "kernel/string.h"
+#include "kernel/wait.h"
 #include "mm/kmalloc.h"
 #include "mm/page.h"
 #include "mm/page_alloc.h"
@@ -23,6 +26,11 @@ struct ramswap {
 	struct blockdev bd;
 	unsigned nr_blocks;
 	u8 **blocks;
+	/* Asynchronous devices only: requests the worker has yet to do, in
+	 * submission order (linked through drv_next), under lock. */
+	spinlock_t lock;
+	struct blk_request *queue_head, **queue_tail;
+	struct wait_queue_head queue_wait;
 };
 
 static u64 ramswap_size;
@@ -45,20 +53,71 @@ static void copy_page(struct ramswap *rs, u64 off, void *buf, bool to_dev)
 	}
 }
 
-static int ramswap_submit(struct blockdev *bd, struct blk_request *rq)
+static void ramswap_do(struct ramswap *rs, struct blk_request *rq)
 {
-	struct ramswap *rs = bd->priv;
 	for (unsigned i = 0; i < rq->nr_pages && rq->op != BLK_FLUSH; i++)
 		copy_page(rs, (rq->sector << SECTOR_SHIFT) + (u64)i * PAGE_SIZE,
 			  page_address(rq->pages[i]), rq->op == BLK_WRITE);
 	rq->status = 0;
 	rq->end_io(rq);
+}
+
+static int ramswap_submit(struct blockdev *bd, struct blk_request *rq)
+{
+	ramswap_do(bd->priv, rq);
+	return 0;
+}
+
+static int ramswap_async_submit(struct blockdev *bd, struct blk_request *rq)
+{
+	struct ramswap *rs = bd->priv;
+	rq->drv_next = NULL;
+	unsigned long irq = spin_lock_irqsave(&rs->lock);
+	*rs->queue_tail = rq;
+	rs->queue_tail = &rq->drv_next;
+	spin_unlock_irqrestore(&rs->lock, irq);
+	wake_up(&rs->queue_wait);
+	return 0;
+}
+
+static struct blk_request *ramswap_dequeue(struct ramswap *rs)
+{
+	unsigned long irq = spin_lock_irqsave(&rs->lock);
+	struct blk_request *rq = rs->queue_head;
+	if (rq) {
+		rs->queue_head = rq->drv_next;
+		if (!rs->queue_head)
+			rs->queue_tail = &rs->queue_head;
+	}
+	spin_unlock_irqrestore(&rs->lock, irq);
+	return rq;
+}
+
+static bool ramswap_queued(struct ramswap *rs)
+{
+	return __atomic_load_n(&rs->queue_head, __ATOMIC_ACQUIRE) != NULL;
+}
+
+/* The "device" of an asynchronous ramswap: completions arrive on its CPU,
+ * after submit returned, as an interrupt on another CPU would. */
+static int ramswap_worker(void *arg)
+{
+	struct ramswap *rs = arg;
+	for (;;) {
+		wait_event(rs->queue_wait, ramswap_queued(rs));
+		struct blk_request *rq;
+		while ((rq = ramswap_dequeue(rs)))
+			ramswap_do(rs, rq);
+	}
 	return 0;
 }
 
 static const struct blockdev_ops ramswap_ops = { .submit = ramswap_submit };
+static const struct blockdev_ops ramswap_async_ops = { .submit = ramswap_async_submit };
 
-struct blockdev *ramswap_create(const char *name, u64 bytes)
+static void ramswap_free(struct ramswap *rs, u8 **blocks);
+
+static struct ramswap *ramswap_alloc(const char *name, u64 bytes)
 {
 	bytes = ALIGN_UP(bytes, (u64)PAGE_SIZE);
 	unsigned nr = (unsigned)((bytes + RAMSWAP_BLOCK - 1) / RAMSWAP_BLOCK);
@@ -80,17 +139,54 @@ struct blockdev *ramswap_create(const char *name, u64 bytes)
 	bd->flags = SWP_SYNCHRONOUS_IO | SWP_STABLE_WRITES;
 	bd->ops = &ramswap_ops;
 	bd->priv = rs;
-	if (blockdev_register(bd) != 0)
-		goto nomem;
-	return bd;
+	return rs;
 nomem:
 	pr_err("ramswap: %s: not enough memory for %lu MiB\n", name, (unsigned long)(bytes >> 20));
+	ramswap_free(rs, blocks);
+	return NULL;
+}
+
+static void ramswap_free(struct ramswap *rs, u8 **blocks)
+{
 	if (rs)
 		for (unsigned i = 0; i < rs->nr_blocks; i++)
 			free_pages_va(blocks[i], RAMSWAP_BLOCK_ORDER);
 	kfree(blocks);
 	kfree(rs);
-	return NULL;
+}
+
+static struct blockdev *ramswap_register(struct ramswap *rs)
+{
+	if (blockdev_register(&rs->bd) != 0) {
+		pr_err("ramswap: %s: a device of that name exists\n", rs->bd.name);
+		ramswap_free(rs, rs->blocks);
+		return NULL;
+	}
+	return &rs->bd;
+}
+
+struct blockdev *ramswap_create(const char *name, u64 bytes)
+{
+	struct ramswap *rs = ramswap_alloc(name, bytes);
+	return rs ? ramswap_register(rs) : NULL;
+}
+
+struct blockdev *ramswap_create_async(const char *name, u64 bytes, unsigned cpu)
+{
+	struct ramswap *rs = ramswap_alloc(name, bytes);
+	if (!rs)
+		return NULL;
+	rs->bd.flags = SWP_STABLE_WRITES;
+	rs->bd.ops = &ramswap_async_ops;
+	spin_lock_init(&rs->lock, "ramswap_queue");
+	rs->queue_tail = &rs->queue_head;
+	wait_queue_head_init(&rs->queue_wait, "ramswap_queue");
+	struct blockdev *bd = ramswap_register(rs);
+	if (bd && !kthread_create_on_cpu(ramswap_worker, rs, cpu, name)) {
+		pr_err("ramswap: %s: no worker task\n", name);
+		return NULL; /* registered, never completes: refuse to hand it out */
+	}
+	return bd;
 }
 
 void ramswap_init(void)

@@ -13,6 +13,11 @@
 /* A device of bytes (rounded up to pages) registered as name; the memory
  * is zeroed. NULL after pr_err when memory runs out. Never freed. */
 struct blockdev *ramswap_create(const char *name, u64 bytes);
+/* The same, asynchronous (no SWP_SYNCHRONOUS_IO): a task on cpu does each
+ * request after blk_submit() returned and calls end_io there, in
+ * submission order, as an interrupt on another CPU would. For tests of
+ * what runs at a write's end. */
+struct blockdev *ramswap_create_async(const char *name, u64 bytes, unsigned cpu);
 /* Create ramswap0 when ramswap.size is set. */
 void ramswap_init(void);
 

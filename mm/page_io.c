@@ -18,6 +18,8 @@ DEFINE_STAT_COUNTER(pswpout);  /* pages written to swap */
 DEFINE_STAT_COUNTER(swap_read_errors);
 DEFINE_STAT_COUNTER(swap_write_errors);
 DEFINE_STAT_COUNTER(swap_freed_at_write_end);
+/* The end of a write held the last reference (a zap freed the slots meanwhile). */
+DEFINE_STAT_COUNTER(swap_write_end_last_ref);
 
 #define SWAP_IO_ERROR_REPORTS 20
 
@@ -148,6 +150,13 @@ bool folio_free_swap_clean(struct folio *folio)
 	return true;
 }
 
+/*
+ * A write ended. The I/O holds a folio reference from swap_writepage to
+ * here: once writeback is clear, a zap may take the folio out of the swap
+ * cache and drop every other reference, and without its own the end of
+ * the write would lock and free a folio already freed (seen in the 4-CPU
+ * demo; tests/swap_write_end_race.c). May run in interrupt context.
+ */
 static void swap_write_done(struct folio *folio, int status, bool may_free)
 {
 	if (status) {
@@ -159,14 +168,16 @@ static void swap_write_done(struct folio *folio, int status, bool may_free)
 	}
 	folio_end_writeback(folio);
 	race_point("swapout:write-done");
-	if (!may_free || status || !folio_trylock(folio))
-		return; /* the submitter, or the next reclaim pass, frees it */
-	folio_get(folio);
-	if (folio_free_swap_clean(folio))
-		stat_inc(swap_freed_at_write_end);
-	else
-		folio_free_swap(folio); /* swapped back in meanwhile, slots unused */
-	folio_unlock(folio);
+	/* The submitter, or the next reclaim pass, frees it otherwise. */
+	if (may_free && !status && folio_trylock(folio)) {
+		if (folio_free_swap_clean(folio))
+			stat_inc(swap_freed_at_write_end);
+		else
+			folio_free_swap(folio); /* swapped back in meanwhile, slots unused */
+		folio_unlock(folio);
+	}
+	if (folio_ref_count(folio) == 1)
+		stat_inc(swap_write_end_last_ref);
 	folio_put(folio);
 }
 
@@ -193,6 +204,7 @@ int swap_writepage(struct folio *folio)
 		return -ENOMEM;
 	folio_clear_dirty(folio);
 	folio_set_writeback(folio);
+	folio_get(folio); /* the I/O's, dropped by swap_write_done */
 	race_point("swapout:before-write");
 	int err;
 	if (bd->polling) {
@@ -212,5 +224,6 @@ int swap_writepage(struct folio *folio)
 	}
 	folio_set_dirty(folio);
 	folio_end_writeback(folio);
+	folio_put(folio); /* not the last: the caller holds one */
 	return err;
 }

@@ -211,6 +211,7 @@ void swap_cache_try_free(swp_entry_t entry)
 		folio_unlock(folio);
 	}
 	folio_put(folio);
+	race_point("swap_cache:try-free-done");
 }
 
 bool swap_cache_drop_clean(swp_entry_t entry)

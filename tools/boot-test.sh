@@ -1,7 +1,9 @@
 #!/bin/bash
 # One boot configuration as a prove test: boots the kernel with ktest=*,
 # prints the kernel's TAP stream (without the UART's CRs), keeps a copy in
-# build/test-logs/NAME.log, and exits with the kernel's verdict.
+# build/test-logs/NAME.log, and exits with the kernel's verdict. On a
+# failure it repeats the lines that say why (panic, not ok, hung, assert)
+# last, so that a CI log that keeps only its tail still shows the cause.
 # Usage: boot-test.sh NAME [qemu-run.sh args...] (env: SMP MACHINE MEM ...)
 name=$1
 shift
@@ -9,5 +11,11 @@ mkdir -p build/test-logs
 log=build/test-logs/$name.log
 tools/qemu-run.sh "$@" 2> >(tee "$log.stderr" >&2) | tr -d '\r' | tee "$log"
 rc=${PIPESTATUS[0]}
-[ "$rc" = 0 ] || echo "# $name: failed (qemu-run exit $rc); full log in $log" >&2
+if [ "$rc" != 0 ]; then
+	{
+		echo "# $name: failed (qemu-run exit $rc); full log in $log; the lines that say why:"
+		grep -E 'PANIC|panic|^not ok|^\s+not ok|hung:|ASSERT|assert|timed out|Bail out' "$log" |
+			grep -v '^\s*\[<' | head -20 | sed 's/^/#   /'
+	} >&2
+fi
 exit "$rc"
