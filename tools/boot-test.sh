@@ -14,7 +14,7 @@ rc=${PIPESTATUS[0]}
 if [ "$rc" != 0 ]; then
 	{
 		echo "# $name: failed (qemu-run exit $rc); full log in $log; the lines that say why:"
-		grep -E 'PANIC|panic|^not ok|^\s+not ok|hung:|ASSERT|assert|timed out|Bail out' "$log" |
+		grep -hE 'PANIC|not ok|^hung: |# FAIL|timed out|timeout|Bail out' "$log" "$log.stderr" |
 			grep -v '^\s*\[<' | head -20 | sed 's/^/#   /'
 	} >&2
 fi
