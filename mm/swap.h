@@ -108,6 +108,12 @@ void swap_cache_try_free(swp_entry_t entry);
  * nobody else (what the next reclaim pass would do); true when it went.
  * Sleeps on the folio lock. */
 bool swap_cache_drop_clean(swp_entry_t entry);
+/* swap.bypass_sync_cache=1 (seed 003): pin a swapped-out slot while it is
+ * read around the cache: 0, -EEXIST when it is cached or pinned already,
+ * -ENOENT when it is free. swap_cache_add meets a pinned slot with -EBUSY.
+ * Unpin frees the slot if its last swap PTE went meanwhile. */
+int swap_cache_pin(swp_entry_t entry);
+void swap_cache_unpin(swp_entry_t entry);
 
 /* --- swapoff support -------------------------------------------------------- */
 /* The first offset >= from of type that is in use (swapped out or cached),

@@ -90,6 +90,8 @@ int swap_cache_add(struct folio *folio, swp_entry_t entry)
 			err = -ENOENT;
 		else if (swp_tb_is_folio(tb))
 			err = -EEXIST;
+		else if (swp_tb_is_pinned(tb))
+			err = -EBUSY;
 	}
 	if (!err) {
 		for (unsigned i = 0; i < nr; i++) {
@@ -226,4 +228,59 @@ bool swap_cache_drop_clean(swp_entry_t entry)
 	folio_unlock(folio);
 	folio_put(folio);
 	return dropped;
+}
+
+/*
+ * The bypass path's pin (swap.bypass_sync_cache=1, seed 003): the slot's
+ * word becomes "pinned" while a swap-in reads it into a private folio, so
+ * that a second fault (which would read it again) or a cache insertion
+ * (swap_cache_add: -EBUSY) backs off. This is Linux's swapcache_prepare
+ * setting SWAP_HAS_CACHE with no folio behind it.
+ */
+int swap_cache_pin(swp_entry_t entry)
+{
+	rcu_read_lock();
+	struct swap_info *si = swap_entry_info(entry);
+	if (!si || swp_offset(entry) >= si->nr_slots) {
+		rcu_read_unlock();
+		return -ENOENT;
+	}
+	struct swap_cluster *ci = swap_offset_cluster(si, swp_offset(entry));
+	unsigned off = swp_offset(entry) % swap_cluster_slots;
+	int err = 0;
+	unsigned long irq = swap_cluster_lock(ci);
+	u64 tb = ci->table ? swap_table_get(ci->table, off) : 0;
+	if (swp_tb_is_free(tb))
+		err = -ENOENT;
+	else if (!swp_tb_is_count(tb))
+		err = -EEXIST; /* in the cache, or pinned by another fault */
+	else
+		swap_table_set(ci->table, off, swp_tb_pin(tb));
+	swap_cluster_unlock(ci, irq);
+	rcu_read_unlock();
+	return err;
+}
+
+/* Undo swap_cache_pin; a slot whose last swap PTE went meanwhile is freed
+ * here (Linux's swapcache_clear). */
+void swap_cache_unpin(swp_entry_t entry)
+{
+	rcu_read_lock();
+	struct swap_info *si = swap_entry_info(entry);
+	ASSERT(si);
+	struct swap_cluster *ci = swap_offset_cluster(si, swp_offset(entry));
+	unsigned off = swp_offset(entry) % swap_cluster_slots;
+	unsigned long irq = swap_cluster_lock(ci);
+	u64 tb = swap_table_get(ci->table, off);
+	ASSERT(swp_tb_is_pinned(tb));
+	if (swp_tb_count(tb)) {
+		swap_table_set(ci->table, off, swp_tb_unpin(tb));
+	} else {
+		swap_table_set(ci->table, off, 0);
+		ci->count--;
+		atomic_long_add(&si->inuse, -1);
+		swap_cluster_slots_freed(si, ci);
+	}
+	swap_cluster_unlock(ci, irq);
+	rcu_read_unlock();
 }

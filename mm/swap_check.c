@@ -78,8 +78,6 @@ static void check_cluster(struct swap_check *c, struct swap_cluster *ci, long *i
 			if (ci->nr_bad && swap_slot_is_bad(si, first + i))
 				check_fail(c, idx, "hole %lu (header, bad page or past the end) is in use",
 					   (unsigned long)(first + i));
-			if (!swp_tb_is_count(tb) && !swp_tb_is_folio(tb))
-				check_fail(c, idx, "slot %u: bad word %#lx", i, (unsigned long)tb);
 			if (swp_tb_is_count(tb) && swp_tb_count(tb) == 0)
 				check_fail(c, idx, "slot %u: swapped out with count 0", i);
 			if (swp_tb_count(tb) == SWP_TB_COUNT_EXT)

@@ -69,9 +69,11 @@ bool swapin_test_keep_partial_folio;
  * seed 000 removed). On a SWP_SYNCHRONOUS_IO device an entry held by one
  * swap PTE is read straight into a private folio, skipping the swap cache.
  * Two faults on the same entry would then both read it and both map it, so
- * the fault pins the slot first (SWAP_HAS_CACHE as a lock, seed 003's fix):
- * a racer that finds the pin sleeps a little and refaults, which is the
- * repeated faulting seed 000 set out to remove.
+ * the fault pins the slot first: its swap-table word becomes "pinned"
+ * (swap_cache_pin; SWAP_HAS_CACHE as a lock, seed 003's fix). A racer that
+ * finds the pin, in this path or in the cache's (swap_cache_add: -EBUSY),
+ * sleeps a little and refaults, which is the repeated faulting seed 000
+ * set out to remove.
  */
 bool swap_bypass_sync_cache;
 KPARAM_BOOL(swap_bypass, "swap.bypass_sync_cache", &swap_bypass_sync_cache,
@@ -79,38 +81,14 @@ KPARAM_BOOL(swap_bypass, "swap.bypass_sync_cache", &swap_bypass_sync_cache,
 DEFINE_STAT_COUNTER(swapin_bypass);        /* swap-ins that skipped the cache */
 DEFINE_STAT_COUNTER(swapin_bypass_retries); /* racers that found the pin and refaulted */
 
-#define BYPASS_PINS 64
-static DEFINE_SPINLOCK(bypass_lock);
-static u64 bypass_pinned[BYPASS_PINS]; /* entry values, 0 = free (bypass_lock) */
-
-/* swapcache_prepare: 0, or -EEXIST when another fault holds the pin. */
-static int bypass_pin(swp_entry_t entry)
+/* The slot is pinned by another fault's bypass read: sleep a little and
+ * refault (Linux: schedule_timeout_uninterruptible(1)). */
+static void swapin_bypass_backoff(void)
 {
-	int err = -EBUSY;
-	unsigned long irq = spin_lock_irqsave(&bypass_lock);
-	for (unsigned i = 0; i < BYPASS_PINS; i++)
-		if (bypass_pinned[i] == entry.val + 1) {
-			err = -EEXIST;
-			goto out;
-		}
-	for (unsigned i = 0; i < BYPASS_PINS; i++)
-		if (!bypass_pinned[i]) {
-			bypass_pinned[i] = entry.val + 1;
-			err = 0;
-			break;
-		}
-out:
-	spin_unlock_irqrestore(&bypass_lock, irq);
-	return err;
-}
-
-static void bypass_unpin(swp_entry_t entry)
-{
-	unsigned long irq = spin_lock_irqsave(&bypass_lock);
-	for (unsigned i = 0; i < BYPASS_PINS; i++)
-		if (bypass_pinned[i] == entry.val + 1)
-			bypass_pinned[i] = 0;
-	spin_unlock_irqrestore(&bypass_lock, irq);
+	stat_inc(swapin_bypass_retries);
+	race_point("swapin:bypass-pinned");
+	set_current_state(TASK_BLOCKED);
+	schedule_timeout(1000 * 1000);
 }
 
 /* A swap PTE with the bits that may differ between pages of one folio
@@ -214,10 +192,13 @@ static struct folio *swapin_read(struct mm *mm, struct vma *vma, unsigned long a
 				order = 0;
 				continue;
 			}
-			/* -EEXIST: a racer's folio is in the cache: use it. */
-			struct folio *other = ret == -EEXIST ? swap_cache_get(entry) : NULL;
 			*err = 0;
-			return other;
+			if (ret == -EBUSY) { /* pinned by a bypass read (seed 003) */
+				swapin_bypass_backoff();
+				return NULL;
+			}
+			/* -EEXIST: a racer's folio is in the cache: use it. */
+			return ret == -EEXIST ? swap_cache_get(entry) : NULL;
 		}
 		race_point("swapin:after-cache-add");
 		if (order)
@@ -387,13 +368,10 @@ static int swapin_bypass(struct mm *mm, struct vma *vma, unsigned long addr, pte
 			 bool write)
 {
 	swp_entry_t entry = pte_to_swp_entry(orig);
-	if (bypass_pin(entry)) {
-		/* Seed 003's fix: someone else is reading it; sleep a little
-		 * and refault (Linux: schedule_timeout_uninterruptible(1)). */
-		stat_inc(swapin_bypass_retries);
-		race_point("swapin:bypass-pinned");
-		set_current_state(TASK_BLOCKED);
-		schedule_timeout(1000 * 1000);
+	if (swap_cache_pin(entry)) {
+		/* Seed 003's fix: someone else is reading it (or it was cached
+		 * or freed since we looked). */
+		swapin_bypass_backoff();
 		return 0;
 	}
 	stat_inc(swapin_bypass);
@@ -431,7 +409,7 @@ static int swapin_bypass(struct mm *mm, struct vma *vma, unsigned long addr, pte
 	lru_add(folio, true);
 	err = 0;
 out:
-	bypass_unpin(entry);
+	swap_cache_unpin(entry);
 	return err;
 }
 

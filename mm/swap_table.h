@@ -11,6 +11,11 @@
  *   [ pfn of the slot's page ][ count  ][10]   in the swap cache: that page
  *                                              holds the data; count (may be 0)
  *                                              swap PTEs hold the slot
+ *   [ shadow (workingset)    ][ count  ][11]   pinned: a swap-in that skips
+ *                                              the cache is reading the slot
+ *                                              (swap.bypass_sync_cache=1, seed
+ *                                              003: Linux's SWAP_HAS_CACHE
+ *                                              without a folio); count may be 0
  *
  * A count of SWP_TB_COUNT_EXT in the word means the real count is in the
  * cluster's side table (swap_table_ext), allocated when the first count of
@@ -29,6 +34,7 @@
 #define SWP_TB_KIND_MASK 3ul
 #define SWP_TB_KIND_COUNT 1ul   /* swapped out */
 #define SWP_TB_KIND_FOLIO 2ul   /* in the swap cache */
+#define SWP_TB_KIND_PINNED 3ul  /* being read around the cache (seed 003) */
 #define SWP_TB_COUNT_SHIFT 2
 #define SWP_TB_COUNT_BITS 8
 #define SWP_TB_COUNT_MASK ((1ul << SWP_TB_COUNT_BITS) - 1)
@@ -39,6 +45,7 @@
 static inline bool swp_tb_is_free(u64 tb) { return tb == 0; }
 static inline bool swp_tb_is_folio(u64 tb) { return (tb & SWP_TB_KIND_MASK) == SWP_TB_KIND_FOLIO; }
 static inline bool swp_tb_is_count(u64 tb) { return (tb & SWP_TB_KIND_MASK) == SWP_TB_KIND_COUNT; }
+static inline bool swp_tb_is_pinned(u64 tb) { return (tb & SWP_TB_KIND_MASK) == SWP_TB_KIND_PINNED; }
 /* The count field (SWP_TB_COUNT_EXT: look in the side table). */
 static inline unsigned swp_tb_count(u64 tb) { return (tb >> SWP_TB_COUNT_SHIFT) & SWP_TB_COUNT_MASK; }
 static inline pfn_t swp_tb_pfn(u64 tb) { return (pfn_t)(tb >> SWP_TB_HIGH_SHIFT); }
@@ -54,6 +61,9 @@ static inline u64 swp_tb_mk_folio(pfn_t pfn, unsigned count)
 	return ((u64)pfn << SWP_TB_HIGH_SHIFT) | ((u64)count << SWP_TB_COUNT_SHIFT) |
 	       SWP_TB_KIND_FOLIO;
 }
+/* A swapped-out word pinned, and back (count and shadow kept). */
+static inline u64 swp_tb_pin(u64 tb) { return (tb & ~SWP_TB_KIND_MASK) | SWP_TB_KIND_PINNED; }
+static inline u64 swp_tb_unpin(u64 tb) { return (tb & ~SWP_TB_KIND_MASK) | SWP_TB_KIND_COUNT; }
 /* The same word with another count field. */
 static inline u64 swp_tb_with_count(u64 tb, unsigned count)
 {

@@ -365,6 +365,54 @@ KTEST(swap_table, swap_cache_add_get_del_on_the_table)
 	swapt_end(t, &s);
 }
 
+/* Seed 003's pin (swap.bypass_sync_cache=1) is a word of the table: a
+ * second pin and a cache insertion back off, the count still moves, and
+ * an unpin after the last put frees the slot. */
+KTEST(swap_table, bypass_pin_on_the_table)
+{
+	struct swapt s;
+	if (!swapt_begin(t, &s, "swt-small", SMALL_BYTES, NULL, 0, SWAPT_PRIO))
+		return;
+	struct swap_info *si = s.si;
+	swp_entry_t e;
+	KT_ASSERT_EQ(t, swap_alloc_type((unsigned)s.type, 0, &e), 0);
+	KT_ASSERT_EQ(t, swap_cache_pin(e), 0);
+	KT_EXPECT_EQ(t, swap_cache_pin(e), -EEXIST);
+	struct folio *f = folio_alloc(GFP_KERNEL, 0);
+	KT_ASSERT(t, f);
+	folio_lock(f);
+	KT_EXPECT_EQ(t, swap_cache_add(f, e), -EBUSY);
+	KT_EXPECT(t, swap_cache_get(e) == NULL);
+	KT_EXPECT_EQ(t, swap_check(), 0);
+	/* A fork's dup while pinned, then back. */
+	KT_EXPECT_EQ(t, swap_dup(e), 0);
+	KT_EXPECT_EQ(t, swap_count(e), 2);
+	KT_EXPECT_EQ(t, swap_put(e), 0);
+	swap_cache_unpin(e);
+	KT_EXPECT_EQ(t, swap_count(e), 1);
+	KT_EXPECT_EQ(t, atomic_long_read(&si->inuse), 1);
+	/* Pinned, its last swap PTE goes (the bypass read maps it and puts
+	 * the entry): the slot stays until the unpin frees it. */
+	KT_ASSERT_EQ(t, swap_cache_pin(e), 0);
+	KT_EXPECT_EQ(t, swap_put(e), 0);
+	KT_EXPECT(t, swap_entry_valid(e));
+	KT_EXPECT_EQ(t, atomic_long_read(&si->inuse), 1);
+	KT_EXPECT_EQ(t, swap_check(), 0);
+	swap_cache_unpin(e);
+	KT_EXPECT(t, !swap_entry_valid(e));
+	KT_EXPECT_EQ(t, atomic_long_read(&si->inuse), 0);
+	KT_EXPECT_EQ(t, swap_cache_pin(e), -ENOENT);
+	/* A cached slot cannot be pinned. */
+	KT_ASSERT_EQ(t, swap_alloc_type((unsigned)s.type, 0, &e), 0);
+	KT_ASSERT_EQ(t, swap_cache_add(f, e), 0);
+	KT_EXPECT_EQ(t, swap_cache_pin(e), -EEXIST);
+	swap_cache_del(f);
+	KT_EXPECT_EQ(t, swap_put(e), 0);
+	folio_unlock(f);
+	folio_put(f);
+	swapt_end(t, &s);
+}
+
 /* folio_alloc_swap puts the folio in the cache on fresh slots (count 0). */
 KTEST(swap_table, folio_alloc_swap_caches_the_folio)
 {

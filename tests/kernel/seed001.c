@@ -31,6 +31,12 @@ static int write_page1(void *arg)
 	return 0;
 }
 
+static int pageout_page1(void *arg)
+{
+	struct seed001_job *j = arg;
+	return mm_pageout(j->mm, swapp_addr(1, 0), PAGE_SIZE, NULL);
+}
+
 static void seed001_invert(bool on)
 {
 #ifdef CONFIG_TEST_HOOKS
@@ -43,8 +49,8 @@ static void seed001_invert(bool on)
 /* False when the case cannot run here (skipped, or failed setting up). */
 static bool seed001_run(struct ktest *t, bool inverted, u64 *writable, u64 *copies)
 {
-	if (nr_cpus_online < 2) {
-		ktest_skip(t, "needs 2 or more CPUs");
+	if (nr_cpus_online < 3) {
+		ktest_skip(t, "needs 3 or more CPUs");
 		return false;
 	}
 	struct swapp_env e;
@@ -84,14 +90,20 @@ static bool seed001_run(struct ktest *t, bool inverted, u64 *writable, u64 *copi
 	struct ktest_stats stats;
 	ktest_stats_begin(&stats, counters);
 	seed001_invert(inverted);
-	/* The writer first (interrupts go to CPU 0, which the held completion
-	 * occupies), then the page-out: its completion is held until the
-	 * writer, released by it, has written the page. */
+	/* Interrupts go to CPU 0, where the held completion spins with
+	 * interrupts off, so neither the writer nor the page-out runs there:
+	 * a page-out interrupted while it still held the folio lock would
+	 * keep the writer from the folio until the hold timed out (seen on a
+	 * loaded host). The writer first; the page-out's completion is held
+	 * until the writer, released by it, has written the page. */
 	struct seed001_job j = { a };
-	struct task *writer = kthread_create_in_mm(write_page1, &j, test_other_cpu(), "writer", a);
+	struct task *writer = kthread_create_in_mm(write_page1, &j, test_nth_cpu(1), "writer", a);
 	if (!KT_EXPECT(t, writer != NULL))
 		return false;
-	KT_EXPECT_EQ(t, mm_pageout(a, swapp_addr(1, 0), PAGE_SIZE, NULL), 0);
+	struct task *pageout = kthread_create_on_cpu(pageout_page1, &j, test_nth_cpu(2), "pageout");
+	KT_EXPECT(t, pageout != NULL);
+	if (pageout)
+		KT_EXPECT_EQ(t, kthread_join(pageout), 0);
 	KT_EXPECT_EQ(t, kthread_join(writer), 0);
 	swapp_settle();
 	seed001_invert(false);
