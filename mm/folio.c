@@ -95,6 +95,14 @@ void folio_put_refs(struct folio *folio, int n)
 	}
 }
 
+void folio_ref_on_free(struct folio *folio, int n)
+{
+	panic("mm: folio pfn %#lx order %u: %d reference(s) taken when its count was %d "
+	      "(flags %#lx, mapcount %d): a use after free",
+	      folio_pfn(folio), folio_order(folio), n, folio_ref_count(folio) - n,
+	      page_flags(&folio->page), folio_mapcount(folio));
+}
+
 void folio_put(struct folio *folio)
 {
 	folio_put_refs(folio, 1);

@@ -112,7 +112,14 @@ static inline struct folio *pte_anon_folio(pte_t pte)
 
 /* --- references and map counts -------------------------------------------- */
 static inline int folio_ref_count(const struct folio *f) { return atomic_read(&f->page.refcount); }
-static inline void folio_ref_add(struct folio *f, int n) { atomic_add_return(&f->page.refcount, n); }
+/* A reference taken on a folio whose count was 0 (free, or being freed):
+ * a use after free caught where it happens, not at the second free. */
+void folio_ref_on_free(struct folio *f, int n) __noreturn;
+static inline void folio_ref_add(struct folio *f, int n)
+{
+	if (unlikely(atomic_add_return(&f->page.refcount, n) <= n))
+		folio_ref_on_free(f, n);
+}
 static inline void folio_get(struct folio *f) { folio_ref_add(f, 1); }
 /* A reference unless the count is 0 (the folio is being freed): for
  * lookups that find folios without holding one (the LRU, the swap cache). */

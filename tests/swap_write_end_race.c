@@ -8,6 +8,8 @@
  * the completion locked, took and put a folio already freed: freed twice.
  * Now the I/O holds a reference from submission to the end of its
  * completion, which then drops the last one (swap_write_end_last_ref).
+ * Without it the completion's folio_get panics (a reference taken on a
+ * free folio), or, with that check gone, the folio count ends one short.
  *
  * Forced with race points on an asynchronous RAM device whose completions
  * run on another CPU: the completion is held right after writeback clears
