@@ -72,7 +72,8 @@ int swap_free_nr(swp_entry_t entry, unsigned nr);
 static inline int swap_put(swp_entry_t entry) { return swap_free_nr(entry, 1); }
 /* Swap PTEs holding entry (0 when free or bad). */
 unsigned long swap_count(swp_entry_t entry);
-/* Is entry a slot of a device that is on, and in use? */
+/* Is entry a slot of a device that is on, and in use? (A lock-free look:
+ * the answer may change at once unless the caller holds the slot.) */
 bool swap_entry_valid(swp_entry_t entry);
 /* Report a bad swap entry (a swap PTE naming no device, a slot past the
  * end, a free slot): message, swap_bad_entry counted. Returns -EINVAL. */

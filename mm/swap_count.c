@@ -157,25 +157,22 @@ unsigned long swap_count(swp_entry_t entry)
 	return n;
 }
 
-static bool __swap_entry_valid(swp_entry_t entry)
-{
-	struct swap_info *si = swap_entry_info(entry);
-	if (!si)
-		return false;
-	u64 offset = swp_offset(entry);
-	struct swap_cluster *ci = swap_offset_cluster(si, offset);
-	unsigned long irq = swap_cluster_lock(ci);
-	bool used = ci->table && !swp_tb_is_free(swap_table_get(ci->table, offset % swap_cluster_slots));
-	swap_cluster_unlock(ci, irq);
-	return used;
-}
-
+/* Lock-free, as the swap cache lookup: the fault asks this on every swap
+ * PTE, and a locked answer would be as stale a moment later. Tables are
+ * freed after an RCU grace period. */
 bool swap_entry_valid(swp_entry_t entry)
 {
 	rcu_read_lock();
-	bool valid = __swap_entry_valid(entry);
+	struct swap_info *si = swap_entry_info(entry);
+	bool used = false;
+	if (si) {
+		struct swap_cluster *ci = swap_offset_cluster(si, swp_offset(entry));
+		u64 *table = rcu_dereference(ci->table);
+		unsigned off = swp_offset(entry) % swap_cluster_slots;
+		used = table && !swp_tb_is_free(swap_table_get(table, off));
+	}
 	rcu_read_unlock();
-	return valid;
+	return used;
 }
 
 static s64 __swap_next_used(unsigned type, u64 from)
