@@ -1,7 +1,8 @@
 /*
  * ramswap: a synchronous block device in RAM, the role zram plays for
  * Linux swap (without compression): SWP_SYNCHRONOUS_IO, so a request is
- * complete when blk_submit() returns, and SWP_STABLE_WRITES.
+ * complete when blk_submit() returns, and SWP_STABLE_WRITES. Tests may
+ * also make an asynchronous one (ramswap_create_async).
  * ramswap.size=64M on the command line creates "ramswap0" at boot.
  */
 #ifndef DRIVERS_RAMSWAP_H
