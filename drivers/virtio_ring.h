@@ -75,6 +75,10 @@ struct virtqueue {
 	u64 nr_notify_unneeded;     /* notifies the event index said were not needed */
 };
 
+/* virtio.notify_always (default true): notify at every kick, even when
+ * the device's event index says it need not be told (virtqueue_kick). */
+extern bool vring_notify_always;
+
 /* Allocate and zero a queue of num entries (a power of two). */
 struct virtqueue *vring_create(struct virtio_device *vdev, unsigned index, unsigned num,
 			       vq_callback_t callback);

@@ -121,8 +121,9 @@ KTEST(virtio_ring, indirect_requests_round_trip)
 }
 
 /* With event index, the device asks to be notified when avail->idx passes
- * avail_event. We notify at every kick all the same (virtio_ring.c says
- * why) and count the kicks the event index would have spared. */
+ * avail_event. By default (virtio.notify_always=1) we notify at every
+ * kick all the same (virtio_ring.c says why) and count the kicks the event
+ * index would have spared. */
 KTEST(virtio_ring, event_index_notifications_counted)
 {
 	struct virtio_device vdev;
@@ -151,6 +152,31 @@ KTEST(virtio_ring, event_index_notifications_counted)
 	vq->last_used_idx = 5;
 	KT_EXPECT(t, !virtqueue_enable_cb(vq) == (vq->used->idx != 5));
 	KT_EXPECT_EQ(t, vq->avail->ring[16], 5);
+	vring_destroy(vq);
+}
+
+/* virtio.notify_always=0: the kicks the event index calls unneeded are
+ * not sent. */
+KTEST(virtio_ring, event_index_suppresses_notifications_when_asked)
+{
+	struct virtio_device vdev;
+	struct virtqueue *vq = fake_vq(&vdev, 1ull << VIRTIO_RING_F_EVENT_IDX, 16);
+	KT_ASSERT(t, vq != NULL);
+	bool saved = vring_notify_always;
+	vring_notify_always = false;
+	struct vq_buf b = { 0x1000, 512, false };
+	volatile u16 *avail_event = (volatile u16 *)((u8 *)vq->used + 4 + 8 * 16);
+	*avail_event = 3;
+	unsigned before = notifies;
+	for (unsigned i = 0; i < 6; i++) {
+		KT_ASSERT_EQ(t, virtqueue_add(vq, &b, 1, &b), 0);
+		virtqueue_kick(vq);
+		/* Only kick 3 crosses entry 3. */
+		KT_EXPECT_EQ(t, notifies, before + (i >= 3));
+	}
+	KT_EXPECT_EQ(t, vq->nr_notify_unneeded, 5);
+	KT_EXPECT_EQ(t, vq->nr_notify, 1);
+	vring_notify_always = saved;
 	vring_destroy(vq);
 }
 
