@@ -120,6 +120,12 @@ KTEST(virtio_ring, indirect_requests_round_trip)
 	run_roundtrip(t, 1ull << VIRTIO_RING_F_INDIRECT_DESC);
 }
 
+/* The device's avail_event: the word after the used ring's entries. */
+static volatile u16 *fake_avail_event(struct virtqueue *vq)
+{
+	return (volatile u16 *)((u8 *)vq->used + 4 + 8 * vq->num);
+}
+
 /* With event index, the device asks to be notified when avail->idx passes
  * avail_event. By default (virtio.notify_always=1) we notify at every
  * kick all the same (virtio_ring.c says why) and count the kicks the event
@@ -130,7 +136,7 @@ KTEST(virtio_ring, event_index_notifications_counted)
 	struct virtqueue *vq = fake_vq(&vdev, 1ull << VIRTIO_RING_F_EVENT_IDX, 16);
 	KT_ASSERT(t, vq != NULL);
 	struct vq_buf b = { 0x1000, 512, false };
-	volatile u16 *avail_event = (volatile u16 *)((u8 *)vq->used + 4 + 8 * 16);
+	volatile u16 *avail_event = fake_avail_event(vq);
 	*avail_event = 3; /* notify when entry 3 becomes available */
 	unsigned before = notifies;
 	for (unsigned i = 0; i < 6; i++) {
@@ -165,8 +171,7 @@ KTEST(virtio_ring, event_index_suppresses_notifications_when_asked)
 	bool saved = vring_notify_always;
 	vring_notify_always = false;
 	struct vq_buf b = { 0x1000, 512, false };
-	volatile u16 *avail_event = (volatile u16 *)((u8 *)vq->used + 4 + 8 * 16);
-	*avail_event = 3;
+	*fake_avail_event(vq) = 3;
 	unsigned before = notifies;
 	for (unsigned i = 0; i < 6; i++) {
 		KT_ASSERT_EQ(t, virtqueue_add(vq, &b, 1, &b), 0);
