@@ -183,8 +183,10 @@ struct blockdev *ramswap_create_async(const char *name, u64 bytes, unsigned cpu)
 	wait_queue_head_init(&rs->queue_wait, "ramswap_queue");
 	struct blockdev *bd = ramswap_register(rs);
 	if (bd && !kthread_create_on_cpu(ramswap_worker, rs, cpu, name)) {
-		pr_err("ramswap: %s: no worker task\n", name);
-		return NULL; /* registered, never completes: refuse to hand it out */
+		/* Still a working device (registered ones stay): synchronous. */
+		pr_err("ramswap: %s: no worker task on cpu %u: requests complete inside submit\n",
+		       name, cpu);
+		bd->ops = &ramswap_ops;
 	}
 	return bd;
 }

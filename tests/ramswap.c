@@ -3,8 +3,10 @@
 #include "drivers/ramswap.h"
 #include "kernel/errno.h"
 #include "kernel/ktest.h"
+#include "kernel/sched.h"
 #include "kernel/string.h"
 #include "mm/page_alloc.h"
+#include "test_cpus.h"
 
 /* One 4 MiB device for all cases (devices are never freed). */
 static struct blockdev *test_dev(void)
@@ -96,4 +98,66 @@ KTEST(ramswap, registry_finds_by_name_and_refuses_duplicates)
 	KT_EXPECT(t, blockdev_get("no-such-device") == NULL);
 	static struct blockdev dup = { .name = "ramswap-test" };
 	KT_EXPECT_EQ(t, blockdev_register(&dup), -EEXIST);
+}
+
+/* The asynchronous variant: not SWP_SYNCHRONOUS_IO; every request is done
+ * by its task on the CPU it was given, in submission order, and the data
+ * reads back. */
+struct async_probe {
+	unsigned cpu;
+	unsigned seq; /* completion order */
+};
+static unsigned async_done; /* atomic */
+
+static void async_end_io(struct blk_request *rq)
+{
+	struct async_probe *p = rq->private;
+	p->cpu = arch_cpu_id();
+	p->seq = __atomic_fetch_add(&async_done, 1, __ATOMIC_ACQ_REL);
+}
+
+KTEST(ramswap, async_device_completes_on_its_cpu_in_order)
+{
+	if (nr_cpus_online < 2) {
+		ktest_skip(t, "needs 2 or more CPUs");
+		return;
+	}
+	unsigned cpu = test_other_cpu();
+	struct blockdev *bd = blockdev_get("ramswap-async");
+	if (!bd)
+		bd = ramswap_create_async("ramswap-async", 1ul << 20, cpu);
+	KT_ASSERT(t, bd != NULL);
+	KT_EXPECT_EQ(t, bd->flags & (SWP_SYNCHRONOUS_IO | SWP_STABLE_WRITES), SWP_STABLE_WRITES);
+	enum { N = 8 };
+	struct page *pg[N];
+	struct blk_request rq[N];
+	struct async_probe probe[N];
+	for (unsigned i = 0; i < N; i++) {
+		pg[i] = alloc_page(GFP_KERNEL);
+		KT_ASSERT(t, pg[i] != NULL);
+		memset(page_address(pg[i]), 0x40 + (int)i, PAGE_SIZE);
+	}
+	__atomic_store_n(&async_done, 0, __ATOMIC_RELEASE);
+	for (unsigned i = 0; i < N; i++) {
+		rq[i] = (struct blk_request){ .op = BLK_WRITE, .sector = 8 * i, .nr_pages = 1,
+					      .pages = &pg[i], .end_io = async_end_io,
+					      .private = &probe[i] };
+		KT_EXPECT_EQ(t, blk_submit(bd, &rq[i]), 0);
+	}
+	u64 t0 = arch_time_ns();
+	while (__atomic_load_n(&async_done, __ATOMIC_ACQUIRE) < N && arch_time_ns() - t0 < 5 * TEST_SEC)
+		yield();
+	KT_ASSERT_EQ(t, __atomic_load_n(&async_done, __ATOMIC_ACQUIRE), N);
+	for (unsigned i = 0; i < N; i++) {
+		KT_EXPECT_EQ(t, probe[i].cpu, cpu);
+		KT_EXPECT_EQ(t, probe[i].seq, i);
+		KT_EXPECT_EQ(t, rq[i].status, 0);
+		memset(page_address(pg[i]), 0, PAGE_SIZE);
+	}
+	/* Read back through the same device, synchronously waited for. */
+	for (unsigned i = 0; i < N; i++) {
+		KT_EXPECT_EQ(t, blk_rw_sync(bd, BLK_READ, 8 * i, &pg[i], 1), 0);
+		KT_EXPECT_EQ(t, ((u8 *)page_address(pg[i]))[PAGE_SIZE - 1], 0x40 + i);
+		free_page(pg[i]);
+	}
 }
