@@ -18,7 +18,8 @@ DEFINE_STAT_COUNTER(pswpout);  /* pages written to swap */
 DEFINE_STAT_COUNTER(swap_read_errors);
 DEFINE_STAT_COUNTER(swap_write_errors);
 DEFINE_STAT_COUNTER(swap_freed_at_write_end);
-/* The end of a write held the last reference (a zap freed the slots meanwhile). */
+/* The end of a write held the last reference although it did not free the
+ * folio itself: the others let go meanwhile (a zap of its last swap PTE). */
 DEFINE_STAT_COUNTER(swap_write_end_last_ref);
 
 #define SWAP_IO_ERROR_REPORTS 20
@@ -169,14 +170,16 @@ static void swap_write_done(struct folio *folio, int status, bool may_free)
 	folio_end_writeback(folio);
 	race_point("swapout:write-done");
 	/* The submitter, or the next reclaim pass, frees it otherwise. */
+	bool freed_here = false;
 	if (may_free && !status && folio_trylock(folio)) {
-		if (folio_free_swap_clean(folio))
+		freed_here = folio_free_swap_clean(folio);
+		if (freed_here)
 			stat_inc(swap_freed_at_write_end);
 		else
 			folio_free_swap(folio); /* swapped back in meanwhile, slots unused */
 		folio_unlock(folio);
 	}
-	if (folio_ref_count(folio) == 1)
+	if (!freed_here && folio_ref_count(folio) == 1)
 		stat_inc(swap_write_end_last_ref);
 	folio_put(folio);
 }
