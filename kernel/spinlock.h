@@ -3,12 +3,13 @@
  * (fair). The _irqsave variants also disable interrupts on this CPU; use
  * them for any lock an interrupt handler can take.
  *
- * With spinlock=tas (kernel/spinlock.c) the lock is taken test-and-set
- * style instead: wait until it is free, then try for it. A ticket lock
- * hands the lock to the next ticket in line even when that waiter's
- * virtual CPU is not running on the host, and everyone behind it waits for
- * the host to run it again (lock-waiter preemption); Linux falls back to
- * test-and-set in a guest without paravirtual spinlocks (virt_spin_lock).
+ * Or test-and-set (spinlock=tas, and spinlock=auto, the default, under a
+ * hypervisor; kernel/spinlock.c): wait until it is free, then try for it.
+ * A ticket lock hands the lock to the next ticket in line even when that
+ * waiter's virtual CPU is not running on the host, and everyone behind it
+ * waits for the host to run it again (lock-waiter preemption); Linux falls
+ * back to test-and-set in a guest without paravirtual spinlocks
+ * (virt_spin_lock).
  * Both ways use the same lock word: free when next == owner, taken by
  * moving next past owner.
  */

@@ -110,8 +110,8 @@ void swap_cache_try_free(swp_entry_t entry);
  * Sleeps on the folio lock. */
 bool swap_cache_drop_clean(swp_entry_t entry);
 /* swap.bypass_sync_cache=1 (seed 003): pin a swapped-out slot while it is
- * read around the cache: 0, -EEXIST when it is cached or pinned already,
- * -ENOENT when it is free. swap_cache_add meets a pinned slot with -EBUSY.
+ * read around the cache: 0, -EBUSY when it is pinned already, -EEXIST when
+ * it is cached, -ENOENT when it is free. swap_cache_add meets a pinned slot with -EBUSY.
  * Unpin frees the slot if its last swap PTE went meanwhile. */
 int swap_cache_pin(swp_entry_t entry);
 void swap_cache_unpin(swp_entry_t entry);

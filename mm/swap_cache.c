@@ -252,8 +252,10 @@ int swap_cache_pin(swp_entry_t entry)
 	u64 tb = ci->table ? swap_table_get(ci->table, off) : 0;
 	if (swp_tb_is_free(tb))
 		err = -ENOENT;
-	else if (!swp_tb_is_count(tb))
-		err = -EEXIST; /* in the cache, or pinned by another fault */
+	else if (swp_tb_is_pinned(tb))
+		err = -EBUSY; /* another fault reads it around the cache */
+	else if (swp_tb_is_folio(tb))
+		err = -EEXIST;
 	else
 		swap_table_set(ci->table, off, swp_tb_pin(tb));
 	swap_cluster_unlock(ci, irq);

@@ -368,10 +368,13 @@ static int swapin_bypass(struct mm *mm, struct vma *vma, unsigned long addr, pte
 			 bool write)
 {
 	swp_entry_t entry = pte_to_swp_entry(orig);
-	if (swap_cache_pin(entry)) {
-		/* Seed 003's fix: someone else is reading it (or it was cached
-		 * or freed since we looked). */
-		swapin_bypass_backoff();
+	int pin = swap_cache_pin(entry);
+	if (pin == -EBUSY) {
+		swapin_bypass_backoff(); /* seed 003's fix: someone else is reading it */
+		return 0;
+	}
+	if (pin) { /* cached or freed since we looked: the refault sees which */
+		stat_inc(swapin_refaults);
 		return 0;
 	}
 	stat_inc(swapin_bypass);

@@ -377,7 +377,7 @@ KTEST(swap_table, bypass_pin_on_the_table)
 	swp_entry_t e;
 	KT_ASSERT_EQ(t, swap_alloc_type((unsigned)s.type, 0, &e), 0);
 	KT_ASSERT_EQ(t, swap_cache_pin(e), 0);
-	KT_EXPECT_EQ(t, swap_cache_pin(e), -EEXIST);
+	KT_EXPECT_EQ(t, swap_cache_pin(e), -EBUSY);
 	struct folio *f = folio_alloc(GFP_KERNEL, 0);
 	KT_ASSERT(t, f);
 	folio_lock(f);
