@@ -32,6 +32,7 @@ DEFINE_STAT_COUNTER(swap_alloc_ok);
 DEFINE_STAT_COUNTER(swap_alloc_order_fail);
 DEFINE_STAT_COUNTER(swap_alloc_steal);
 DEFINE_STAT_COUNTER(swap_alloc_slots);
+DEFINE_STAT_COUNTER(swap_slots_freed); /* by swap_put, the swap cache, an unpin */
 
 DEFINE_PER_CPU(spinlock_t, swap_pcp_locks);
 
@@ -120,8 +121,13 @@ void swap_cluster_release(struct swap_info *si, struct swap_cluster *ci)
 	cluster_release(si, ci, false);
 }
 
-void swap_cluster_slots_freed(struct swap_info *si, struct swap_cluster *ci)
+void swap_cluster_free_slots(struct swap_info *si, struct swap_cluster *ci, unsigned nr)
 {
+	if (!nr)
+		return;
+	ci->count -= nr;
+	atomic_long_add(&si->inuse, -(long)nr);
+	stat_add(swap_slots_freed, nr);
 	switch (ci->state) {
 	case CLUSTER_PERCPU:
 	case CLUSTER_ISOLATED:

@@ -135,11 +135,7 @@ void swap_cache_del(struct folio *folio)
 	}
 	folio_clear_swapcache(folio);
 	folio->page.swap = 0;
-	if (freed) {
-		ci->count -= freed;
-		atomic_long_add(&si->inuse, -(long)freed);
-		swap_cluster_slots_freed(si, ci);
-	}
+	swap_cluster_free_slots(si, ci, freed);
 	swap_cluster_unlock(ci, irq);
 	stat_inc(swap_cache_dels);
 	folio_put_refs(folio, (int)nr);
@@ -279,9 +275,7 @@ void swap_cache_unpin(swp_entry_t entry)
 		swap_table_set(ci->table, off, swp_tb_unpin(tb));
 	} else {
 		swap_table_set(ci->table, off, 0);
-		ci->count--;
-		atomic_long_add(&si->inuse, -1);
-		swap_cluster_slots_freed(si, ci);
+		swap_cluster_free_slots(si, ci, 1);
 	}
 	swap_cluster_unlock(ci, irq);
 	rcu_read_unlock();

@@ -127,9 +127,10 @@ static inline void swap_cluster_unlock(struct swap_cluster *ci, unsigned long ir
 /* Put a cluster that is on no list (PERCPU, ISOLATED) on the list its
  * contents call for. ci->lock held, si->lock not. */
 void swap_cluster_release(struct swap_info *si, struct swap_cluster *ci);
-/* After slots of ci were freed: move it to the list it now belongs on (a
- * cluster on no list is left to its owner). ci->lock held. */
-void swap_cluster_slots_freed(struct swap_info *si, struct swap_cluster *ci);
+/* nr slots of ci were cleared in its table: count them free and move the
+ * cluster to the list it now belongs on (a cluster on no list is left to
+ * its owner). ci->lock held. */
+void swap_cluster_free_slots(struct swap_info *si, struct swap_cluster *ci, unsigned nr);
 /* Drop every CPU's current clusters of si (swapoff, tests). */
 void swap_pcp_drain(struct swap_info *si);
 

@@ -24,7 +24,6 @@
 
 DEFINE_STAT_COUNTER(swap_bad_entry);
 DEFINE_STAT_COUNTER(swap_dups);
-DEFINE_STAT_COUNTER(swap_slots_freed);
 
 #define SWAP_BAD_REPORTS 20 /* messages; the counter keeps counting */
 
@@ -95,12 +94,7 @@ static int swap_cluster_put(struct swap_info *si, struct swap_cluster *ci, unsig
 		ASSERT(!err); /* a smaller count never needs memory */
 		swap_table_set(ci->table, off, ntb);
 	}
-	if (freed) {
-		ci->count -= freed;
-		atomic_long_add(&si->inuse, -(long)freed);
-		stat_add(swap_slots_freed, freed);
-		swap_cluster_slots_freed(si, ci);
-	}
+	swap_cluster_free_slots(si, ci, freed);
 	swap_cluster_unlock(ci, irq);
 	return ret;
 }
