@@ -91,7 +91,7 @@ $(KERNEL): $(KOBJS) $(BUILD)/linker.ld tools/gen-ksyms.sh
 
 # --- host build: mm/ and kernel/ over arch/host, under ASan + UBSan --------
 HOST_EXCLUDE := kernel/main.c kernel/ksyms.c kernel/debug_crash.c kernel/smp.c kernel/sched.c \
-	kernel/hung_task.c \
+	kernel/hung_task.c kernel/nmi_backtrace.c \
 	$(HOST_EXCLUDE_EXTRA)
 # Drivers with no hardware underneath also run on the host.
 HOST_DRIVERS := drivers/blockdev.c drivers/ramswap.c drivers/swap_header.c drivers/swapdev.c \

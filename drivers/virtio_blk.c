@@ -256,17 +256,25 @@ static int vblk_submit(struct blockdev *bd, struct blk_request *rq)
 	return 0;
 }
 
+#define VBLK_REPORT_LOCK_WAIT_NS (100 * 1000 * 1000ull)
+
 /* What a hang report needs: commands on the ring and waiting for it, and
  * where the driver and the device are in the ring. */
 static void vblk_report(struct blockdev *bd)
 {
 	struct vblk *vb = bd->priv;
 	struct virtqueue *vq = vb->vq;
-	unsigned long flags = spin_lock_irqsave(&vb->lock);
+	unsigned long flags = arch_irq_save();
+	/* The report of a stuck machine must not wait for a stuck CPU. */
+	bool locked = spin_trylock_for(&vb->lock, VBLK_REPORT_LOCK_WAIT_NS);
+	if (!locked)
+		pr_err("virtio-blk: %s: ring lock held by cpu %d; read without it\n", bd->name,
+		       spin_lock_holder(&vb->lock));
 	unsigned pending = 0;
 	struct list_head *pos;
-	list_for_each(pos, &vb->pending)
-		pending++;
+	if (locked) /* a list changing under us could loop */
+		list_for_each(pos, &vb->pending)
+			pending++;
 	pr_err("virtio-blk: %s: ring %u free of %u, %u commands waiting for room; avail %u (kicked %u, "
 	       "published %u, device wants a notify past %u), used %u (seen %u); %lu notifies, "
 	       "%lu interrupts; watchdog: %lu polls, %lu kicks\n",
@@ -275,7 +283,9 @@ static void vblk_report(struct blockdev *bd)
 	       __atomic_load_n(&vq->used->idx, __ATOMIC_ACQUIRE), vq->last_used_idx,
 	       (unsigned long)vq->nr_notify, (unsigned long)vq->nr_interrupts,
 	       (unsigned long)vb->nr_watch_polls, (unsigned long)vb->nr_watch_kicks);
-	spin_unlock_irqrestore(&vb->lock, flags);
+	if (locked)
+		spin_unlock(&vb->lock);
+	arch_irq_restore(flags);
 }
 
 /*

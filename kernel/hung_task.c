@@ -24,6 +24,8 @@
 #include "cmdline.h"
 #include "errno.h"
 #include "hung_task.h"
+#include "ktest.h"
+#include "nmi_backtrace.h"
 #include "percpu.h"
 #include "printk.h"
 #include "sched.h"
@@ -59,7 +61,7 @@ struct hung_watch {
 
 /* One report's pass over the task list. */
 struct hung_report {
-	unsigned blocked;	   /* blocked tasks other than us */
+	unsigned blocked;	   /* tasks other than us waiting: blocked or queued */
 	unsigned backtraces;	   /* tasks printed with a backtrace */
 	struct task_snapshot snap; /* the task being printed */
 };
@@ -96,11 +98,16 @@ static const char *hung_state_name(const struct task_snapshot *s)
 	}
 }
 
+/* Blocked, or runnable and queued on a CPU that never switches to it (a
+ * CPU spinning with interrupts off leaves its queue waiting for good: the
+ * blk-errors hang's rcu and kswapd were). */
 static void hung_count_blocked(struct task *t, void *arg)
 {
 	struct hung_report *r = arg;
+	int state = task_state(t);
 
-	if (t != current && task_state(t) == TASK_BLOCKED)
+	if (t != current &&
+	    (state == TASK_BLOCKED || (state == TASK_RUNNING && READ_ONCE(t->on_rq))))
 		r->blocked++;
 }
 
@@ -146,20 +153,49 @@ void hung_task_dump(const char *why)
 	hung_print_state(&r);
 }
 
+/*
+ * A stall at the boot's threshold (debug.hung=) ends the boot: the
+ * running test fails and the machine powers off failing, instead of
+ * waiting for the host's timeout. A test that sets its own threshold
+ * (hung_task_set_threshold_ns) provokes stalls on purpose and gets its
+ * reports without that.
+ */
+static bool hung_report_is_fatal(u64 threshold)
+{
+	return threshold == hung_secs * HUNG_NS_PER_SEC;
+}
+
+/* The end of a fatal report: CPUs that run (perhaps with interrupts off,
+ * which no switched-out backtrace shows) print where they are, the
+ * running test fails, and the machine powers off. */
+static __noreturn void hung_fail_boot(const char *why)
+{
+	trigger_all_cpu_backtrace();
+	ktest_report_dying(why);
+	pr_err("hung: powering off (failure)\n");
+	arch_poweroff(1);
+}
+
 /* Print the report; false (nothing printed) when no task is blocked. */
-static bool hung_report(u64 stalled_ns)
+static bool hung_report(u64 stalled_ns, bool fatal)
 {
 	struct hung_report r;
 	u64 tenths = stalled_ns / (HUNG_NS_PER_SEC / 10);
+	char why[64];
 
 	r.blocked = r.backtraces = 0;
 	sched_for_each_task(hung_count_blocked, &r);
 	if (!r.blocked)
 		return false;
-	pr_err("hung: no task has run for %lu.%lu s; tasks:\n", (unsigned long)(tenths / 10),
-	       (unsigned long)(tenths % 10));
+	if (fatal)
+		bust_spinlocks(1); /* a stuck CPU may hold the console lock */
+	snprintk(why, sizeof(why), "hung: no task has run for %lu.%lu s",
+		 (unsigned long)(tenths / 10), (unsigned long)(tenths % 10));
+	pr_err("%s; tasks:\n", why);
 	hung_print_state(&r);
 	stat_inc(hung_task_reports);
+	if (fatal)
+		hung_fail_boot(why);
 	wake_up_all(&hung_report_wq);
 	return true;
 }
@@ -175,7 +211,7 @@ static void hung_check(struct hung_watch *w, u64 threshold, bool late)
 	}
 	if (w->reported || now - w->since_ns < threshold)
 		return;
-	w->reported = hung_report(now - w->since_ns);
+	w->reported = hung_report(now - w->since_ns, hung_report_is_fatal(threshold));
 }
 
 static int hung_watchdog(void *arg)

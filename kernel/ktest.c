@@ -121,6 +121,24 @@ static bool suite_seen_before(const struct ktest_case *tc, const char *glob)
 	return false;
 }
 
+/* The test running now, for a report from a dying machine (the boot
+ * task writes these; a panic or hung report on any CPU reads them). */
+static struct {
+	const struct ktest_case *tc;
+	int index;      /* the suite's number in the top-level plan */
+	int case_index; /* the case's number in its suite */
+} ktest_running;
+
+void ktest_report_dying(const char *why)
+{
+	const struct ktest_case *tc = __atomic_load_n(&ktest_running.tc, __ATOMIC_ACQUIRE);
+	if (!tc)
+		return;
+	tap("\n    not ok %d %s.%s # %s\n", ktest_running.case_index, tc->suite, tc->name, why);
+	tap("not ok %d %s # %s in %s.%s\n", ktest_running.index, tc->suite, why, tc->suite,
+	    tc->name);
+}
+
 static int suite_run(const char *suite, const char *glob, int index)
 {
 	int n = 0, i = 0, failed = 0;
@@ -133,8 +151,11 @@ static int suite_run(const char *suite, const char *glob, int index)
 		if (strcmp(tc->suite, suite) != 0 || !ktest_matches(tc, glob))
 			continue;
 		struct ktest t = { .tc = tc };
+		ktest_running.index = index;
+		ktest_running.case_index = ++i;
+		__atomic_store_n(&ktest_running.tc, tc, __ATOMIC_RELEASE);
 		tc->fn(&t);
-		i++;
+		__atomic_store_n(&ktest_running.tc, NULL, __ATOMIC_RELEASE);
 		if (t.failures) {
 			failed++;
 			stat_inc(ktest_failed);
@@ -160,8 +181,7 @@ int ktest_run(const char *glob)
 			suites++;
 	if (suites == 0) {
 		pr_err("ktest: no test matches '%s'\n", glob);
-		tap("TAP version 13\n1..0 # no test matches '%s'\nBail out! no test matches\n",
-		    glob);
+		tap("TAP version 13\n1..1\nnot ok 1 ktest # no test matches '%s'\n", glob);
 		return -ENOENT;
 	}
 	tap("TAP version 13\n1..%d\n", suites);

@@ -70,6 +70,11 @@ void ktest_stats_print(struct ktest *t, const struct ktest_stats *s);
 /* Runs every case matching glob; returns the number of failed cases, or
  * -ENOENT (after saying so) when the glob matches nothing. */
 int ktest_run(const char *glob);
+/* The machine is dying (panic, hung-task report): print the running test,
+ * if any, and its suite as "not ok" with why, so a TAP reader fails that
+ * boot and goes on with the next (no "Bail out!", which stops a whole
+ * prove run). */
+void ktest_report_dying(const char *why);
 /* The ktest= value from the command line, NULL when absent. */
 extern const char *ktest_glob;
 

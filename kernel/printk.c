@@ -160,8 +160,44 @@ int snprintk(char *buf, size_t size, const char *fmt, ...)
 	return n;
 }
 
+/* How long a dying machine's report waits for the console lock. */
+#define CONSOLE_OOPS_WAIT_NS (100 * 1000 * 1000ull)
+
+int oops_in_progress;
+
+void bust_spinlocks(int yes)
+{
+	__atomic_add_fetch(&oops_in_progress, yes ? 1 : -1, __ATOMIC_SEQ_CST);
+}
+
+/*
+ * While the machine is dying (panic, a hung-task report, NMI backtraces)
+ * the console lock may be held by a CPU that will never let go, or by
+ * this very CPU (a panic or an NMI in the middle of a console write).
+ * Wait a little for it, then write without it, as Linux's consoles do
+ * under oops_in_progress: lines may interleave, but the report gets out.
+ */
+static void console_write_oops(const char *s, size_t len)
+{
+	unsigned long flags = arch_irq_save();
+	bool locked = false;
+	if (!spin_held_by_me(&console_lock)) {
+		u64 end = arch_time_ns() + CONSOLE_OOPS_WAIT_NS;
+		while (!(locked = spin_trylock(&console_lock)) && arch_time_ns() < end)
+			arch_cpu_relax();
+	}
+	arch_console_write(s, len);
+	if (locked)
+		spin_unlock(&console_lock);
+	arch_irq_restore(flags);
+}
+
 void console_write(const char *s, size_t len)
 {
+	if (unlikely(__atomic_load_n(&oops_in_progress, __ATOMIC_RELAXED))) {
+		console_write_oops(s, len);
+		return;
+	}
 	unsigned long flags = spin_lock_irqsave(&console_lock);
 	arch_console_write(s, len);
 	spin_unlock_irqrestore(&console_lock, flags);

@@ -28,6 +28,14 @@ __printf(3, 4) int snprintk(char *buf, size_t size, const char *fmt, ...);
 /* Raw console output, bypassing levels: the TAP stream uses it. */
 void console_write(const char *s, size_t len);
 
+/* bust_spinlocks(1): the machine is dying (panic, hung-task report) or
+ * other CPUs are printing from NMIs: until the matching bust_spinlocks(0)
+ * (never, for a dying machine) the console waits only briefly for its
+ * lock, then writes without it, so a report never blocks on a CPU that
+ * is stuck holding it (Linux's bust_spinlocks and oops_in_progress). */
+void bust_spinlocks(int yes);
+extern int oops_in_progress;
+
 #define pr_emerg(...) printk(LOG_EMERG, __VA_ARGS__)
 #define pr_err(...) printk(LOG_ERR, __VA_ARGS__)
 #define pr_warn(...) printk(LOG_WARN, __VA_ARGS__)

@@ -20,6 +20,7 @@
 #include <asm/cpu.h>
 #include "cmdline.h"
 #include "errno.h"
+#include "panic.h"
 #include "printk.h"
 #include "spinlock.h"
 #include "string.h"
@@ -50,4 +51,11 @@ void spinlock_choose(void)
 	pr_info("smp: spinlocks %s (spinlock=%s; %s)\n",
 		spin_lock_test_and_set ? "test-and-set" : "ticket", spin_mode_names[spin_mode],
 		virt ? "hypervisor present" : "no hypervisor");
+}
+
+void spin_lock_recursion(spinlock_t *l)
+{
+	panic("spinlock: cpu %u takes lock '%s' it already holds: a deadlock (an interrupt "
+	      "handler taking a lock its CPU holds without _irqsave, or a recursion)",
+	      arch_cpu_id(), l->name ? l->name : "?");
 }

@@ -23,21 +23,47 @@
 typedef struct spinlock {
 	u16 next;      /* ticket handed to the next arriving CPU (atomic) */
 	u16 owner;     /* ticket now holding the lock (atomic) */
-	s32 holder;    /* CPU holding it, -1 if free: for assertions */
+	s32 holder;    /* CPU holding it plus one, 0 if free (so a zeroed lock is
+		        * free): for assertions and reports; atomic */
 	const char *name;
 } spinlock_t;
 
-#define SPINLOCK_INIT(n) { 0, 0, -1, n }
+#define SPINLOCK_INIT(n) { 0, 0, 0, n }
 #define DEFINE_SPINLOCK(x) spinlock_t x = SPINLOCK_INIT(#x)
 
 static inline void spin_lock_init(spinlock_t *l, const char *name)
 {
 	l->next = l->owner = 0;
-	l->holder = -1;
+	l->holder = 0;
 	l->name = name;
 }
 
 extern bool spin_lock_test_and_set; /* set once at boot, before other CPUs run */
+
+/* The CPU holding l, or -1 (for reports). */
+static inline int spin_lock_holder(spinlock_t *l)
+{
+	return __atomic_load_n(&l->holder, __ATOMIC_RELAXED) - 1;
+}
+
+/* Panics naming the lock (kernel/spinlock.c). */
+__noreturn void spin_lock_recursion(spinlock_t *l);
+
+/*
+ * Taking a lock this CPU already holds never ends: an interrupt handler
+ * that takes a lock the interrupted code holds without _irqsave, or a
+ * plain recursion. It spins with whatever interrupts it had, and with
+ * them off, nothing else on this CPU ever runs again (the blk-errors hang
+ * of issue 11). Only this CPU writes its own id into holder, so seeing it
+ * there before we spin is proof: panic with the lock's name instead (where
+ * a CPU id means one context at a time: not on the host, asm/cpu.h).
+ */
+static inline void spin_lock_check_recursion(spinlock_t *l)
+{
+	if (arch_cpu_id_is_exclusive() &&
+	    unlikely(__atomic_load_n(&l->holder, __ATOMIC_RELAXED) == (s32)arch_cpu_id() + 1))
+		spin_lock_recursion(l);
+}
 
 static inline bool spin_trylock(spinlock_t *l)
 {
@@ -46,7 +72,7 @@ static inline bool spin_trylock(spinlock_t *l)
 	if (!__atomic_compare_exchange_n(&l->next, &expect, (u16)(owner + 1), false,
 					 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
 		return false;
-	l->holder = (s32)arch_cpu_id();
+	__atomic_store_n(&l->holder, (s32)arch_cpu_id() + 1, __ATOMIC_RELAXED);
 	return true;
 }
 
@@ -54,6 +80,7 @@ static inline bool spin_is_locked(spinlock_t *l);
 
 static inline void spin_lock(spinlock_t *l)
 {
+	spin_lock_check_recursion(l);
 	if (spin_lock_test_and_set) {
 		while (!spin_trylock(l))
 			while (spin_is_locked(l))
@@ -63,12 +90,12 @@ static inline void spin_lock(spinlock_t *l)
 	u16 me = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
 	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != me)
 		arch_cpu_relax();
-	l->holder = (s32)arch_cpu_id();
+	__atomic_store_n(&l->holder, (s32)arch_cpu_id() + 1, __ATOMIC_RELAXED);
 }
 
 static inline void spin_unlock(spinlock_t *l)
 {
-	l->holder = -1;
+	__atomic_store_n(&l->holder, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&l->owner, (u16)(l->owner + 1), __ATOMIC_RELEASE);
 }
 
@@ -80,7 +107,20 @@ static inline bool spin_is_locked(spinlock_t *l)
 
 static inline bool spin_held_by_me(spinlock_t *l)
 {
-	return spin_is_locked(l) && l->holder == (s32)arch_cpu_id();
+	return spin_is_locked(l) && __atomic_load_n(&l->holder, __ATOMIC_RELAXED) == (s32)arch_cpu_id() + 1;
+}
+
+/* For reports from a stuck machine: try for up to ns, then give up (the
+ * holder may never let go). */
+static inline bool spin_trylock_for(spinlock_t *l, u64 ns)
+{
+	u64 end = arch_time_ns() + ns;
+	while (!spin_trylock(l)) {
+		if (arch_time_ns() >= end)
+			return false;
+		arch_cpu_relax();
+	}
+	return true;
 }
 
 /* Pick the waiting style (spinlock.c); before the other CPUs start. */

@@ -4,6 +4,7 @@
  */
 #include "folio.h"
 #include "kernel/panic.h"
+#include "kernel/race.h"
 #include "kernel/sched.h"
 #include "kernel/stats.h"
 #include "kernel/wait.h"
@@ -125,19 +126,27 @@ void folio_mapcount_add(struct folio *folio, struct page *page, unsigned nr, int
 #define FOLIO_WAIT_TABLE_BITS 6
 static struct wait_queue_head folio_wait_table[1 << FOLIO_WAIT_TABLE_BITS];
 static bool folio_wait_table_ready;
-static DEFINE_SPINLOCK(folio_wait_table_init_lock);
+
+/*
+ * Set up at boot, before any folio can be locked or written (Linux does it
+ * in pagecache_init). The table used to be set up by its first user under
+ * a plain spinlock; when that first user was folio_unlock right after a
+ * swap write was submitted, the write's completion interrupt could arrive
+ * on the same CPU inside the set-up and spin on that lock forever with
+ * interrupts off (make test's blk-errors boot hung that way, once in ~20
+ * runs). The lookup takes no lock now, so interrupts may use it anywhere.
+ */
+void folio_wait_table_init(void)
+{
+	for (unsigned i = 0; i < 1u << FOLIO_WAIT_TABLE_BITS; i++)
+		wait_queue_head_init(&folio_wait_table[i], "folio_wait");
+	smp_store_release(&folio_wait_table_ready, true);
+}
 
 static struct wait_queue_head *folio_waitqueue(struct folio *folio)
 {
-	if (!smp_load_acquire(&folio_wait_table_ready)) {
-		spin_lock(&folio_wait_table_init_lock);
-		if (!folio_wait_table_ready) {
-			for (unsigned i = 0; i < 1u << FOLIO_WAIT_TABLE_BITS; i++)
-				wait_queue_head_init(&folio_wait_table[i], "folio_wait");
-			smp_store_release(&folio_wait_table_ready, true);
-		}
-		spin_unlock(&folio_wait_table_init_lock);
-	}
+	ASSERT(smp_load_acquire(&folio_wait_table_ready));
+	race_point("folio:waitqueue"); /* tests/folio_irq.c: an interrupt wakes here */
 	unsigned long h = (unsigned long)folio / sizeof(struct page);
 	h = (h * 0x9e3779b97f4a7c15ul) >> (64 - FOLIO_WAIT_TABLE_BITS);
 	return &folio_wait_table[h];

@@ -156,6 +156,9 @@ struct folio *folio_alloc(gfp_t gfp, unsigned order);
 
 /* --- the folio lock ---------------------------------------------------------- */
 bool folio_trylock(struct folio *folio);
+/* The wait queues of folio_lock and folio_wait_writeback: at boot,
+ * before the first folio (page_alloc_init). */
+void folio_wait_table_init(void);
 void folio_lock(struct folio *folio);
 void folio_unlock(struct folio *folio);
 /* Sleep until the folio is unlocked (without taking the lock). */

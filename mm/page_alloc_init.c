@@ -9,6 +9,7 @@
  * Nothing here is undone on failure: start_kernel powers off.
  */
 #include "page_alloc_internal.h"
+#include "folio.h"
 #include "memmap.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
@@ -145,6 +146,7 @@ int page_alloc_init(const struct bootinfo *bi)
 		return err;
 	mem_map_init(map_pa, npfn);
 	zone_init();
+	folio_wait_table_init();
 
 	unsigned long managed = 0;
 	unsigned long flags = spin_lock_irqsave(&zone.lock);

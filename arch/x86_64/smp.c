@@ -50,7 +50,12 @@ static const u8 ipi_vectors[] = {
 
 void arch_send_ipi(unsigned cpu, enum ipi_kind kind)
 {
-	lapic_send_ipi(cpu_local[cpu].apic_id, ICR_FIXED | ipi_vectors[kind]);
+	/* An NMI reaches a CPU that spins with interrupts off; its vector is
+	 * always 2 (SDM vol. 3, 11.6.1: the vector field is ignored). */
+	if (kind == IPI_NMI_BACKTRACE)
+		lapic_send_ipi(cpu_local[cpu].apic_id, ICR_NMI | ICR_ASSERT);
+	else
+		lapic_send_ipi(cpu_local[cpu].apic_id, ICR_FIXED | ipi_vectors[kind]);
 }
 
 static void ipi_call_interrupt(struct trap_frame *f, void *arg)

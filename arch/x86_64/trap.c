@@ -7,6 +7,7 @@
 #include "gdt.h"
 #include "io.h"
 #include "trap.h"
+#include "kernel/ipi.h"
 #include "kernel/ksyms.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
@@ -151,6 +152,8 @@ void trap_dispatch(struct trap_frame *f)
 		page_fault(f);
 		return;
 	}
+	if (v == VEC_NMI && nmi_cpu_backtrace(f->rip, f->rbp, f->rflags & (1ul << 9)))
+		return;
 	if (v < 32)
 		trap_fatal(f, exception_names[v] ? exception_names[v] : "reserved exception");
 	stat_inc(interrupts);

@@ -11,6 +11,7 @@ struct trap_frame {
 	u64 rip, cs, rflags, rsp, ss; /* pushed by the CPU */
 };
 
+#define VEC_NMI 2
 #define VEC_PAGE_FAULT 14
 #define VEC_IRQ_BASE 32
 #define VEC_TIMER 0xf0

@@ -9,6 +9,7 @@
 #include "kernel/hung_task.h"
 #include "kernel/ksyms.h"
 #include "kernel/ktest.h"
+#include "kernel/nmi_backtrace.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 #include "kernel/stats.h"
@@ -160,4 +161,44 @@ KTEST(hung_task, stack_walk_stays_inside_the_stack)
 	stack[21] = 0x1000; /* not kernel text: the chain ends */
 	KT_EXPECT_EQ(t, arch_stack_walk((unsigned long)&stack[20], lo, hi, pcs, 8), 0);
 	KT_EXPECT_EQ(t, arch_stack_walk(lo - 16, lo, hi, pcs, 8), 0);
+}
+
+/*
+ * A CPU spinning with interrupts off is invisible to the switched-out
+ * snapshots above and deaf to ordinary interrupts (the blk-errors hang:
+ * CPU 0 stuck in an interrupt handler). An NMI still gets in: the spinner
+ * must answer trigger_all_cpu_backtrace, and the test checks that it
+ * answered while spinning (it leaves only when told, after the answer).
+ */
+static int hung_irqs_off_spinner(void *arg)
+{
+	int *state = arg; /* 0: start, 1: spinning, 2: leave */
+	unsigned long flags = arch_irq_save();
+	__atomic_store_n(state, 1, __ATOMIC_RELEASE);
+	while (__atomic_load_n(state, __ATOMIC_ACQUIRE) != 2)
+		arch_cpu_relax();
+	arch_irq_restore(flags);
+	return 0;
+}
+
+KTEST(hung_task, nmi_backtrace_reaches_a_cpu_spinning_with_interrupts_off)
+{
+	if (nr_cpus_online < 2) {
+		ktest_skip(t, "needs 2 CPUs: one spins, one asks");
+		return;
+	}
+	int state = 0;
+	struct task *spinner = kthread_create_on_cpu(hung_irqs_off_spinner, &state,
+						     test_other_cpu(), "irqs-off-spin");
+	KT_ASSERT(t, spinner);
+	while (__atomic_load_n(&state, __ATOMIC_ACQUIRE) != 1)
+		yield();
+	u64 before = hung_stat("nmi_backtraces");
+	unsigned answered = trigger_all_cpu_backtrace();
+	bool still_spinning = __atomic_load_n(&state, __ATOMIC_ACQUIRE) == 1;
+	__atomic_store_n(&state, 2, __ATOMIC_RELEASE);
+	KT_EXPECT_EQ(t, kthread_join(spinner), 0);
+	KT_EXPECT(t, still_spinning);
+	KT_EXPECT_EQ(t, answered, nr_cpus_online - 1);
+	KT_EXPECT_EQ(t, hung_stat("nmi_backtraces"), before + nr_cpus_online - 1);
 }

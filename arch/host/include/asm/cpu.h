@@ -29,6 +29,11 @@ static inline void arch_irq_enable(void) { host_irq_flag = 1; }
 static inline void arch_irq_disable(void) { host_irq_flag = 0; }
 static inline bool arch_irqs_enabled(void) { return host_irq_flag; }
 static inline unsigned arch_cpu_id(void) { return host_cpu_id; }
+/* Several pthreads may run as one CPU at the same time (a cross-CPU call
+ * runs on a thread of its own beside the CPU's task, where the kernel
+ * would interrupt the task), so a lock held by "this CPU" may be another
+ * thread's: spin_lock cannot call that a self-deadlock. */
+static inline bool arch_cpu_id_is_exclusive(void) { return false; }
 void arch_cpu_idle(void);
 
 u64 arch_time_ns(void);

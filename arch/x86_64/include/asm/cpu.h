@@ -51,6 +51,10 @@ static inline unsigned arch_cpu_id(void)
 	return id;
 }
 
+/* Only one context runs on a CPU at a time (an interrupt nests inside
+ * the code it interrupted): a lock held by this CPU is held by us. */
+static inline bool arch_cpu_id_is_exclusive(void) { return true; }
+
 u64 arch_time_ns(void);
 void arch_udelay(u64 us);
 __noreturn void arch_poweroff(int status);
