@@ -12,10 +12,11 @@ log=build/test-logs/$name.log
 tools/qemu-run.sh "$@" 2> >(tee "$log.stderr" >&2) | tr -d '\r' | tee "$log"
 rc=${PIPESTATUS[0]}
 if [ "$rc" != 0 ]; then
+	# Also kept for make test's summary (tools/test.sh prints it last).
 	{
 		echo "# $name: failed (qemu-run exit $rc); full log in $log; the lines that say why:"
-		grep -hE 'PANIC|not ok|^hung: |# FAIL|timed out|timeout|Bail out' "$log" "$log.stderr" |
+		grep -hE 'PANIC|not ok|hung: |nmi: |# FAIL|timed out|timeout|guest hung' "$log" "$log.stderr" |
 			grep -v '^\s*\[<' | head -20 | sed 's/^/#   /'
-	} >&2
+	} | tee -a build/test-logs/FAILED >&2
 fi
 exit "$rc"

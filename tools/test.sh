@@ -13,8 +13,18 @@ mkdir -p "$t" build/test-logs
 
 # Each generated .t file is a shell script; perl (prove's default
 # interpreter) execs the interpreter named on a #! line that is not perl.
+# A file that fails notes itself in build/test-logs/FAILED (a boot also
+# notes the lines that say why: tools/boot-test.sh), for the summary at
+# the end. Nothing stops the run early: every file runs.
 mk() { # mk NAME COMMAND...
-	{ echo '#!/bin/bash'; echo "cd '$PWD'"; echo "$2"; } > "$t/$1.t"
+	{
+		echo '#!/bin/bash'
+		echo "cd '$PWD'"
+		echo "( $2 )"
+		echo 'rc=$?'
+		echo "[ \$rc = 0 ] || echo \"# $1.t: exit \$rc\" >> build/test-logs/FAILED"
+		echo 'exit $rc'
+	} > "$t/$1.t"
 	chmod +x "$t/$1.t"
 }
 
@@ -58,8 +68,8 @@ mk 20-iso-bios "MACHINE=pc SMP=2 TIMEOUT=300 tools/boot-test.sh iso-bios --iso b
 if [ -e /usr/share/OVMF/OVMF_CODE.fd ]; then
 	mk 21-iso-uefi "MACHINE=q35 SMP=2 TIMEOUT=300 tools/boot-test.sh iso-uefi --uefi --iso build/$ARCH/test.iso"
 fi
-cp tests/boot/bad-input.t "$t/30-bad-input.t"
-cp tests/boot/swap-images.t "$t/31-swap-images.t"
+mk 30-bad-input "tests/boot/bad-input.t"
+mk 31-swap-images "tests/boot/swap-images.t"
 
 # Block devices (the first boot runs every suite, bench included, with a
 # disk, ramswap and the ivshmem device attached): the stress test (2,000 requests per device here; make
@@ -84,8 +94,15 @@ blk pc-intx-direct pc 1 --disk-props event_idx=off,indirect_desc=off --disk $img
 blk q35-poll q35 2 --disk $img -- "'ktest=blk.stress_virtio*'" virtio_blk.poll=1 blktest.requests=500
 blk errors q35 2 --disk-blkdebug build/blk-test/blkdebug.conf $img -- "'ktest=*_errors.*'" $blkargs
 
+start=$(date +%s)
 prove -v "$t"/*.t
 rc=$?
 oks=$(cat build/test-logs/*.log 2>/dev/null | grep -cE '^\s*ok ')
 echo "test: $oks 'ok' lines across host and kernel runs (nested suite cases included); logs in build/test-logs/"
+echo "test: $(ls "$t"/*.t | wc -l) test files in $(($(date +%s) - start)) s"
+if [ -s build/test-logs/FAILED ]; then
+	echo "test: FAILED; every failed file and boot, with the lines that say why:"
+	cat build/test-logs/FAILED
+	[ $rc = 0 ] && rc=1
+fi
 exit $rc
