@@ -249,7 +249,7 @@ KTEST(demo, four_tasks_write_past_ram_fork_halfway_verify_every_byte)
 	}
 	pr_info("demo: %lu MiB of RAM, %lu MiB of it to fill; swap on %s, %lu MiB free: writing %lu MiB (%lu.%lux the RAM%s) with %u tasks on %u CPUs\n",
 		demo_mib(total), demo_mib(ram), swap_name, demo_mib(swap_free), demo_mib(n),
-		n / ram, n * 10 / ram % 10, n < 4 * ram / DEMO_ROUND_PAGES * DEMO_ROUND_PAGES
+		(n * 10 + ram / 2) / ram / 10, (n * 10 + ram / 2) / ram % 10, n < 4 * ram / DEMO_ROUND_PAGES * DEMO_ROUND_PAGES
 						     ? "; as much as fits in RAM plus swap"
 						     : "",
 		DEMO_TASKS, nr_cpus_online);
