@@ -162,7 +162,7 @@ static const char *demo_swap_state(unsigned long *free, long *inuse)
  * and switch it on. Its type, or a negative error after the test failed. */
 static int demo_make_ramswap(struct ktest *t, unsigned long pages)
 {
-	pr_info("demo: no swap device is on (no virtio disk): making %s, %lu MiB of the RAM, as swap\n",
+	pr_info("demo: no swap device is on (no virtio disk, or none usable as swap): making %s, %lu MiB of the RAM, as swap\n",
 		DEMO_RAMSWAP, (pages * PAGE_SIZE) >> 20);
 	struct blockdev *bd = blockdev_get(DEMO_RAMSWAP);
 	if (!bd)
