@@ -159,9 +159,14 @@ static const char *demo_swap_state(unsigned long *free, long *inuse)
 }
 
 /* No swap device on: make one out of RAM (demo_ramswap_pages), format it
- * and switch it on. Its type, or a negative error after the test failed. */
+ * and switch it on. Its type, or a negative error after the test failed
+ * or skipped. */
 static int demo_make_ramswap(struct ktest *t, unsigned long pages)
 {
+	if (pages < 2) {
+		ktest_skip(t, "no swap device, and too little RAM to make one out of it");
+		return -ENOMEM;
+	}
 	pr_info("demo: no swap device is on (no virtio disk, or none usable as swap): making %s, %lu MiB of the RAM, as swap\n",
 		DEMO_RAMSWAP, (pages * PAGE_SIZE) >> 20);
 	struct blockdev *bd = blockdev_get(DEMO_RAMSWAP);
