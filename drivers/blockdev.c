@@ -28,8 +28,8 @@ int blockdev_register(struct blockdev *bd)
 	spin_unlock_irqrestore(&blockdev_lock, flags);
 	pr_info("blockdev: %s: %lu sectors (%lu MiB), block size %u%s%s%s%s\n", bd->name,
 		(unsigned long)bd->nr_sectors, (unsigned long)(bd->nr_sectors >> 11),
-		bd->block_size, bd->flags & SWP_SYNCHRONOUS_IO ? ", synchronous" : "",
-		bd->flags & SWP_STABLE_WRITES ? ", stable writes" : "",
+		bd->block_size, bd->synchronous_io ? ", synchronous" : "",
+		bd->stable_writes ? ", stable writes" : "",
 		bd->read_only ? ", read-only" : "", bd->polling ? ", polled" : "");
 	return 0;
 }
@@ -39,15 +39,6 @@ struct blockdev *blockdev_get(const char *name)
 	struct blockdev *bd;
 	list_for_each_entry(bd, &blockdev_list, link)
 		if (strcmp(bd->name, name) == 0)
-			return bd;
-	return NULL;
-}
-
-struct blockdev *blockdev_find(unsigned flags_set, unsigned flags_clear)
-{
-	struct blockdev *bd;
-	list_for_each_entry(bd, &blockdev_list, link)
-		if ((bd->flags & flags_set) == flags_set && !(bd->flags & flags_clear))
 			return bd;
 	return NULL;
 }

@@ -4,15 +4,20 @@
  * 512-byte sector. Submission is asynchronous: blk_submit() returns 0 when
  * the request was accepted, and then rq->end_io(rq) runs exactly once,
  * with rq->status 0 or -EIO, possibly in interrupt context and possibly
- * before blk_submit() returns (a SWP_SYNCHRONOUS_IO device completes
+ * before blk_submit() returns (a synchronous_io device completes
  * inside the call). A request blk_submit() refuses (negative return) never
  * reaches the device and end_io is not called.
  *
- * The device flags are the two that Linux's swap code keys on:
- * SWP_SYNCHRONOUS_IO: completion happens inside submit (zram-like), so
- *   the swap-in path may skip the swap cache and read synchronously.
- * SWP_STABLE_WRITES: a page must not change while it is being written
- *   (the device reads it later, or checksums/compresses it).
+ * Two capabilities the swap code keys on are booleans of the device (Linux:
+ * BLK_FEAT_SYNCHRONOUS and BLK_FEAT_STABLE_WRITES, from which swapon sets
+ * SWP_SYNCHRONOUS_IO and SWP_STABLE_WRITES in si->flags):
+ * synchronous_io: completion happens inside submit (zram-like), so the
+ *   swap-in path may skip the swap cache and read synchronously.
+ * stable_writes: a page must not change while it is being written (the
+ *   device reads it later, or checksums/compresses it).
+ * They are not bits: the swap device's flags (si->flags, SWP_USED, ...,
+ * mm/swap_cluster.h) share the SWP_ prefix and the bit values, and
+ * "si->flags & SWP_SYNCHRONOUS_IO" compiled and tested SWP_USED.
  *
  * Registry: devices register once at boot under a unique name ("vda",
  * "ramswap0") and are never removed, so lookups need no reference counts.
@@ -26,9 +31,6 @@
 #define SECTOR_SHIFT 9
 #define SECTOR_SIZE (1u << SECTOR_SHIFT)
 #define BLK_MAX_PAGES 512
-
-#define SWP_SYNCHRONOUS_IO (1u << 0)
-#define SWP_STABLE_WRITES (1u << 1)
 
 enum blk_op { BLK_READ, BLK_WRITE, BLK_FLUSH };
 
@@ -68,7 +70,8 @@ struct blockdev {
 	char name[16];
 	u64 nr_sectors;        /* capacity in 512-byte sectors */
 	u32 block_size;        /* logical block size in bytes (>= 512) */
-	unsigned flags;        /* SWP_SYNCHRONOUS_IO, SWP_STABLE_WRITES */
+	bool synchronous_io;   /* completes inside submit (see above) */
+	bool stable_writes;    /* pages must not change under a write (see above) */
 	bool read_only;
 	bool can_flush;        /* BLK_FLUSH does something (a write cache) */
 	bool polling;          /* no interrupt: waiters must call blk_poll */
@@ -84,8 +87,6 @@ struct blockdev {
 int blockdev_register(struct blockdev *bd);
 /* The device with this name, or NULL. */
 struct blockdev *blockdev_get(const char *name);
-/* The first registered device with all these flags (NULL: none). */
-struct blockdev *blockdev_find(unsigned flags_set, unsigned flags_clear);
 /* Every registered device (read-only list). */
 extern struct list_head blockdev_list;
 

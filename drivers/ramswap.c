@@ -136,7 +136,8 @@ static struct ramswap *ramswap_alloc(const char *name, u64 bytes)
 	snprintk(bd->name, sizeof(bd->name), "%s", name);
 	bd->nr_sectors = bytes >> SECTOR_SHIFT;
 	bd->block_size = SECTOR_SIZE;
-	bd->flags = SWP_SYNCHRONOUS_IO | SWP_STABLE_WRITES;
+	bd->synchronous_io = true;
+	bd->stable_writes = true;
 	bd->ops = &ramswap_ops;
 	bd->priv = rs;
 	return rs;
@@ -176,7 +177,7 @@ struct blockdev *ramswap_create_async(const char *name, u64 bytes, unsigned cpu)
 	struct ramswap *rs = ramswap_alloc(name, bytes);
 	if (!rs)
 		return NULL;
-	rs->bd.flags = SWP_STABLE_WRITES;
+	rs->bd.synchronous_io = false;
 	rs->bd.ops = &ramswap_async_ops;
 	spin_lock_init(&rs->lock, "ramswap_queue");
 	rs->queue_tail = &rs->queue_head;

@@ -1,7 +1,7 @@
 /*
  * ramswap: a synchronous block device in RAM, the role zram plays for
- * Linux swap (without compression): SWP_SYNCHRONOUS_IO, so a request is
- * complete when blk_submit() returns, and SWP_STABLE_WRITES. Tests may
+ * Linux swap (without compression): synchronous_io, so a request is
+ * complete when blk_submit() returns, and stable_writes. Tests may
  * also make an asynchronous one (ramswap_create_async).
  * ramswap.size=64M on the command line creates "ramswap0" at boot.
  */
@@ -14,7 +14,7 @@
 /* A device of bytes (rounded up to pages) registered as name; the memory
  * is zeroed. NULL after pr_err when memory runs out. Never freed. */
 struct blockdev *ramswap_create(const char *name, u64 bytes);
-/* The same, asynchronous (no SWP_SYNCHRONOUS_IO): a task on cpu does each
+/* The same, asynchronous (not synchronous_io): a task on cpu does each
  * request after blk_submit() returned and calls end_io there, in
  * submission order, as an interrupt on another CPU would. For tests of
  * what runs at a write's end. */

@@ -66,6 +66,8 @@ int virtio_device_add(struct virtio_device *vdev)
 		err = drv->probe(vdev);
 	if (err) {
 		add_status(vdev, VIRTIO_STATUS_FAILED);
+		pr_err("virtio: %s: %s refused the device (%d); marked FAILED\n", vdev->name,
+		       drv->name, err);
 		return err;
 	}
 	add_status(vdev, VIRTIO_STATUS_DRIVER_OK);

@@ -46,6 +46,11 @@ struct virtio_transport_ops {
 	 * poll). Called between FEATURES_OK and DRIVER_OK. */
 	int (*find_vqs)(struct virtio_device *vdev, unsigned nvqs, struct virtqueue **vqs,
 			const vq_callback_t *callbacks, unsigned max_size, bool poll);
+	/* Undo find_vqs (Linux's name): the queues' interrupts no longer
+	 * reach them, and they are freed. The device must not use them any
+	 * more: reset it first (or it never reached DRIVER_OK). find_vqs
+	 * calls it itself when it fails half-way. */
+	void (*del_vqs)(struct virtio_device *vdev);
 	/* Tell the device there are new buffers in vq. */
 	void (*notify)(struct virtqueue *vq);
 	/* How interrupts are delivered now: "msi-x", "intx" or "polling". */

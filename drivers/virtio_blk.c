@@ -48,6 +48,16 @@ static bool vblk_poll_param;
 KPARAM_BOOL(virtio_blk_poll, "virtio_blk.poll", &vblk_poll_param,
 	    "virtio-blk without interrupts: completions are polled (early boot, tests)");
 
+#ifdef CONFIG_TEST_HOOKS
+/* Test hook: the probe fails where blockdev_register can, after the queue
+ * is set up, so that its undoing runs (vblk_probe). */
+static bool vblk_test_fail_probe;
+KPARAM_BOOL(virtio_blk_test_fail_probe, "virtio_blk.test_fail_probe", &vblk_test_fail_probe,
+	    "test hook: every virtio-blk probe fails after its queue is set up");
+#else
+#define vblk_test_fail_probe false
+#endif
+
 struct vblk {
 	struct blockdev bd;
 	struct vblk *next;        /* all devices, for the watchdog tick (set at probe) */
@@ -363,7 +373,7 @@ static int vblk_probe(struct virtio_device *vdev)
 	int err = vdev->ops->find_vqs(vdev, 1, &vb->vq, &cb, VBLK_QUEUE_MAX, vblk_poll_param);
 	if (err) {
 		pr_err("virtio-blk: %s: cannot set up the request queue (%d)\n", vdev->name, err);
-		return err;
+		goto free_vb; /* find_vqs undid what it had done */
 	}
 	u64 capacity;
 	virtio_read_config(vdev, 0, &capacity, 8);
@@ -385,14 +395,27 @@ static int vblk_probe(struct virtio_device *vdev)
 		vb->vq->use_indirect ? "indirect" : "direct",
 		vb->vq->use_event_idx ? ", event-idx" : "", bd->can_flush ? ", flush" : "",
 		vdev->ops->irq_mode(vdev));
-	int err2 = blockdev_register(bd);
-	if (err2)
-		return err2;
+	err = vblk_test_fail_probe ? -EEXIST : blockdev_register(bd);
+	if (err) {
+		pr_err("virtio-blk: %s on %s: cannot register the block device (%d)%s\n", bd->name,
+		       vdev->name, err, vblk_test_fail_probe ? " (virtio_blk.test_fail_probe)" : "");
+		goto del_vqs;
+	}
 	if (!vblk_all)
 		timer_register_tick_hook(vblk_watch_tick);
 	vb->next = vblk_all;
 	__atomic_store_n(&vblk_all, vb, __ATOMIC_RELEASE);
 	return 0;
+
+	/* Undone in reverse order. No request can be in flight: the device
+	 * was never registered. */
+del_vqs:
+	vdev->ops->reset(vdev); /* the device lets go of the queue first */
+	vdev->ops->del_vqs(vdev);
+free_vb:
+	vdev->priv = NULL;
+	kfree(vb);
+	return err;
 }
 
 const struct virtio_driver virtio_blk_driver = {

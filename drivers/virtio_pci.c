@@ -60,8 +60,9 @@ struct virtio_pci {
 	volatile u8 *notify_base;
 	u32 notify_mult;
 	bool msix, intx;
-	unsigned nvqs;
-	struct virtqueue *vqs[VPCI_MAX_VQS];
+	unsigned nvqs;                   /* queues the INTx handler serves */
+	struct virtqueue *vqs[VPCI_MAX_VQS]; /* created, NULL after del_vqs */
+	int vectors[VPCI_MAX_VQS];       /* queue q's MSI-X vector, or 0 */
 };
 
 static unsigned nr_virtio;
@@ -193,6 +194,7 @@ static bool setup_msix(struct virtio_pci *vp)
 		int vec = arch_irq_alloc_vector();
 		if (vec < 0)
 			return false;
+		vp->vectors[q] = vec;
 		arch_irq_set_handler(vec, vp_vq_interrupt, vp->vqs[q]);
 		if (pci_msix_set(vp->pci, 1 + q, 0, vec) != 0)
 			return false;
@@ -212,6 +214,41 @@ static bool setup_intx(struct virtio_pci *vp)
 	return pci_intx_request(vp->pci, vp_intx_interrupt, vp) == 0;
 }
 
+static void vp_irq_ignore(void *arg)
+{
+}
+
+/*
+ * Reverse of vp_find_vqs, for a device that no longer uses its queues.
+ * Vectors and INTx handler slots are never freed (asm/irq.h, pci.c), so
+ * they are made harmless instead: each queue's MSI-X entry is masked and
+ * its vector's handler does nothing; the INTx handler stays on its shared
+ * line but, with nvqs 0, reads the ISR and touches no queue, and the
+ * function's INTx output is disabled.
+ */
+static void vp_del_vqs(struct virtio_device *v)
+{
+	struct virtio_pci *vp = to_vp(v);
+	__atomic_store_n(&vp->nvqs, 0, __ATOMIC_RELEASE);
+	if (vp->intx)
+		pci_write16(vp->pci, PCI_COMMAND,
+			    pci_read16(vp->pci, PCI_COMMAND) | PCI_COMMAND_INTX_DISABLE);
+	for (unsigned q = 0; q < VPCI_MAX_VQS; q++) {
+		if (vp->vectors[q]) {
+			pci_msix_mask(vp->pci, 1 + q, true);
+			arch_irq_set_handler((unsigned)vp->vectors[q], vp_irq_ignore, NULL);
+			vp->vectors[q] = 0;
+		}
+		if (vp->vqs[q]) {
+			writew(q, vp->common + CC_Q_SELECT);
+			writew(VIRTIO_MSI_NO_VECTOR, vp->common + CC_Q_MSIX);
+			vring_destroy(vp->vqs[q]);
+			vp->vqs[q] = NULL;
+		}
+	}
+	vp->msix = vp->intx = false;
+}
+
 static int vp_find_vqs(struct virtio_device *v, unsigned nvqs, struct virtqueue **vqs,
 		       const vq_callback_t *cbs, unsigned max_size, bool poll)
 {
@@ -220,8 +257,10 @@ static int vp_find_vqs(struct virtio_device *v, unsigned nvqs, struct virtqueue 
 		return -EINVAL;
 	for (unsigned q = 0; q < nvqs; q++) {
 		int err = setup_queue(vp, q, cbs[q], max_size);
-		if (err)
+		if (err) {
+			vp_del_vqs(v); /* the queues made before this one */
 			return err;
+		}
 		vqs[q] = vp->vqs[q];
 	}
 	vp->nvqs = nvqs;
@@ -248,6 +287,7 @@ static const struct virtio_transport_ops vp_ops = {
 	.read_config = vp_read_config,
 	.config_generation = vp_config_generation,
 	.find_vqs = vp_find_vqs,
+	.del_vqs = vp_del_vqs,
 	.notify = vp_notify,
 	.irq_mode = vp_irq_mode,
 };

@@ -14,7 +14,7 @@
  * completion takes it out of the cache and frees it.
  *
  * Completions may run in interrupt context (virtio-blk) or inside the
- * submit call (ramswap, SWP_SYNCHRONOUS_IO). A device without interrupts
+ * submit call (ramswap, synchronous_io). A device without interrupts
  * (virtio_blk.poll=1) is driven synchronously here.
  */
 #ifndef MM_PAGE_IO_H

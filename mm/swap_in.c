@@ -11,7 +11,7 @@
  *
  * Under the PTL the fault checks that the PTEs are unchanged, decides
  * exclusivity from the swap PTE's bit (seed 001), dropped when the folio
- * is still being written to a SWP_STABLE_WRITES device, maps the pages,
+ * is still being written to a stable_writes device, maps the pages,
  * drops their swap counts, and takes the folio out of the cache when no
  * swap PTE holds its slots any more.
  *
@@ -66,8 +66,9 @@ bool swapin_test_keep_partial_folio;
 
 /*
  * swap.bypass_sync_cache=1: the design before 2025 (seed 003, and what
- * seed 000 removed). On a SWP_SYNCHRONOUS_IO device an entry held by one
- * swap PTE is read straight into a private folio, skipping the swap cache.
+ * seed 000 removed). On a synchronous_io device (Linux's
+ * SWP_SYNCHRONOUS_IO) an entry held by one swap PTE is read straight into
+ * a private folio, skipping the swap cache.
  * Two faults on the same entry would then both read it and both map it, so
  * the fault pins the slot first: its swap-table word becomes "pinned"
  * (swap_cache_pin; SWAP_HAS_CACHE as a lock, seed 003's fix). A racer that
@@ -250,11 +251,19 @@ static void swapin_map(struct mm *mm, struct vma *vma, struct folio *folio, unsi
 		stat_add(swapin_shared, n);
 }
 
-/* Does entry's device have flag (SWP_STABLE_WRITES, SWP_SYNCHRONOUS_IO)? */
-static bool swap_device_has(swp_entry_t entry, unsigned flag)
+/* Must entry's device see a page unchanged while it writes it (Linux's
+ * SWP_STABLE_WRITES)? */
+static bool swap_device_stable_writes(swp_entry_t entry)
 {
 	struct blockdev *bd = swap_type_blockdev(swp_type(entry));
-	return bd && (bd->flags & flag);
+	return bd && bd->stable_writes;
+}
+
+/* Does entry's device complete inside submit (Linux's SWP_SYNCHRONOUS_IO)? */
+static bool swap_device_synchronous_io(swp_entry_t entry)
+{
+	struct blockdev *bd = swap_type_blockdev(swp_type(entry));
+	return bd && bd->synchronous_io;
 }
 
 /*
@@ -299,9 +308,9 @@ static int swapin_map_folio(struct mm *mm, struct vma *vma, unsigned long addr, 
 	}
 	/* seed 001: a page still being written to a device that needs stable
 	 * pages must not be written through an exclusive mapping meanwhile. */
-	bool stable = swap_device_has(entry, SWP_STABLE_WRITES) && folio_test_writeback(folio);
+	bool stable = swap_device_stable_writes(entry) && folio_test_writeback(folio);
 	if (swapin_test_invert_stable_writes)
-		stable = !stable && swap_device_has(entry, SWP_STABLE_WRITES);
+		stable = !stable && swap_device_stable_writes(entry);
 	if (exclusive && stable) {
 		exclusive = false;
 		stat_inc(swapin_stable_writeback);
@@ -429,7 +438,7 @@ int do_swap_page(struct mm *mm, struct vma *vma, unsigned long addr, pte_t orig,
 		       addr);
 		return -EIO;
 	}
-	if (swap_bypass_sync_cache && swap_device_has(entry, SWP_SYNCHRONOUS_IO) &&
+	if (swap_bypass_sync_cache && swap_device_synchronous_io(entry) &&
 	    swap_count(entry) == 1 && !swap_cache_peek(entry)) {
 		int err = swapin_bypass(mm, vma, addr, orig, write);
 		swapin_lat_record(arch_time_ns() - t0);

@@ -21,7 +21,7 @@ void swapin_latency_reset(void);
 #ifdef CONFIG_TEST_HOOKS
 /* Test hooks, compiled in with TEST_HOOKS=1 (the default build). Each puts
  * a design's known bug back for a scenario test to show:
- * seed 001's review: invert the SWP_STABLE_WRITES check; */
+ * seed 001's review: invert the stable-writes check; */
 extern bool swapin_test_invert_stable_writes;
 /* seed 000: a fault that can map only part of a large folio nobody has
  * mapped yet leaves it in the cache and refaults (instead of giving it up

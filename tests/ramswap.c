@@ -22,8 +22,8 @@ KTEST(ramswap, is_synchronous_with_stable_writes)
 {
 	struct blockdev *bd = test_dev();
 	KT_ASSERT(t, bd != NULL);
-	KT_EXPECT_EQ(t, bd->flags & (SWP_SYNCHRONOUS_IO | SWP_STABLE_WRITES),
-		     SWP_SYNCHRONOUS_IO | SWP_STABLE_WRITES);
+	KT_EXPECT(t, bd->synchronous_io);
+	KT_EXPECT(t, bd->stable_writes);
 	KT_EXPECT_EQ(t, bd->nr_sectors, 8192);
 	struct page *pg = alloc_page(GFP_KERNEL);
 	KT_ASSERT(t, pg != NULL);
@@ -100,7 +100,7 @@ KTEST(ramswap, registry_finds_by_name_and_refuses_duplicates)
 	KT_EXPECT_EQ(t, blockdev_register(&dup), -EEXIST);
 }
 
-/* The asynchronous variant: not SWP_SYNCHRONOUS_IO; every request is done
+/* The asynchronous variant: not synchronous_io; every request is done
  * by its task on the CPU it was given, in submission order, and the data
  * reads back. */
 struct async_probe {
@@ -127,7 +127,8 @@ KTEST(ramswap, async_device_completes_on_its_cpu_in_order)
 	if (!bd)
 		bd = ramswap_create_async("ramswap-async", 1ul << 20, cpu);
 	KT_ASSERT(t, bd != NULL);
-	KT_EXPECT_EQ(t, bd->flags & (SWP_SYNCHRONOUS_IO | SWP_STABLE_WRITES), SWP_STABLE_WRITES);
+	KT_EXPECT(t, !bd->synchronous_io);
+	KT_EXPECT(t, bd->stable_writes);
 	enum { N = 8 };
 	struct page *pg[N];
 	struct blk_request rq[N];

@@ -120,7 +120,7 @@ static inline bool swapp_begin(struct ktest *t, struct swapp_env *e, const char 
 		swap_pcp_drain(e->s.si);
 		e->s.base = swapt_settled_free();
 	}
-	e->synchronous = swap_type_blockdev((unsigned)e->s.type)->flags & SWP_SYNCHRONOUS_IO;
+	e->synchronous = swap_type_blockdev((unsigned)e->s.type)->synchronous_io;
 	e->old_orders = mthp_set_orders(1ul | (1ul << mthp_order));
 	e->folios = folio_nr_live();
 	return true;

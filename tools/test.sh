@@ -54,6 +54,15 @@ for smp in 1 4; do
 			"MACHINE=q35 SMP=$smp MEM=64M TIMEOUT=240 tools/boot-test.sh demo-smp$smp-mthp${mthp/,/-} --kernel $kernel --disk $demo -- 'ktest=demo.*' mthp=$mthp swap.check=1 ${CMDLINE:-}"
 	done
 done
+# The demo fits itself to the machine (tests/demo_plan.h): without a disk
+# on 48 MiB (it makes a RAM swap device), and with a 64 MiB swap image,
+# which the old demo overfilled (issue 11).
+mk 12-demo-nodisk-48M \
+	"MACHINE=q35 SMP=2 MEM=48M TIMEOUT=240 tools/boot-test.sh demo-nodisk-48M --kernel $kernel -- 'ktest=demo.*' swap.check=1 ${CMDLINE:-}"
+small=build/blk-test/swap64.img
+tools/swap-image.sh $small 64M swaplab-small || exit 1
+mk 12-demo-swap64M \
+	"MACHINE=q35 SMP=4 MEM=64M TIMEOUT=240 tools/boot-test.sh demo-swap64M --kernel $kernel --disk $small -- 'ktest=demo.*' mthp=0,4 swap.check=1 ${CMDLINE:-}"
 # The swap stress test (tests/kernel/swap_stress.c) for 60 s on 4 CPUs,
 # mTHP on: vda is the demo disk, vdb a 64 MiB disk it swaps off and on.
 stressb=build/blk-test/stress-b.img
@@ -65,6 +74,9 @@ mk 13-swap-stress-60s \
 mk 14-races-10-runs "RUNS=10 tools/races.sh"
 tools/mkiso.sh "$kernel" "build/$ARCH/test.iso" 'ktest=*' >/dev/null || exit 1
 mk 20-iso-bios "MACHINE=pc SMP=2 TIMEOUT=300 tools/boot-test.sh iso-bios --iso build/$ARCH/test.iso"
+# make iso's own image and its default job (self-check, demo), without a
+# disk as on a real PC.
+mk 20-iso-default-job "MACHINE=pc SMP=2 TIMEOUT=300 tools/boot-test.sh iso-default-job --iso build/$ARCH/swaplab.iso"
 if [ -e /usr/share/OVMF/OVMF_CODE.fd ]; then
 	mk 21-iso-uefi "MACHINE=q35 SMP=2 TIMEOUT=300 tools/boot-test.sh iso-uefi --uefi --iso build/$ARCH/test.iso"
 fi

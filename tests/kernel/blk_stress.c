@@ -271,7 +271,7 @@ static void run_stress(struct ktest *t, struct blockdev *bd)
 	KT_EXPECT_EQ(t, st.io_errors, 0);
 	KT_EXPECT_EQ(t, bd->nr_errors, errors_before);
 	/* An interrupt-driven device really completed through interrupts. */
-	if (!bd->polling && !(bd->flags & SWP_SYNCHRONOUS_IO))
+	if (!bd->polling && !bd->synchronous_io)
 		KT_EXPECT(t, bd->nr_irqs > irqs_before);
 	free_streams(ss, n);
 }

@@ -4,9 +4,9 @@
  * of one mm is exclusive, a forked mm shares the others. The exclusive page
  * is paged out; while its write is still in flight (the completion is held
  * at swapout:write-end-io) its task writes it again. The device is marked
- * SWP_STABLE_WRITES for the test: swap-in must then drop exclusivity, so
- * the write copies instead of changing the page under writeback. With the
- * condition inverted (the review's concern: the build-time test hook
+ * stable_writes (Linux's SWP_STABLE_WRITES) for the test: swap-in must
+ * then drop exclusivity, so the write copies instead of changing the page
+ * under writeback. With the condition inverted (the review's concern: the build-time test hook
  * swapin_test_invert_stable_writes, in the default TEST_HOOKS=1 build)
  * the page is mapped writable and the write lands in the page being
  * written: the test of the broken design passes when that shows.
@@ -57,8 +57,8 @@ static bool seed001_run(struct ktest *t, bool inverted, u64 *writable, u64 *copi
 	if (!swapp_begin(t, &e, NULL, 0, 0))
 		return false;
 	struct blockdev *bd = swap_type_blockdev((unsigned)e.s.type);
-	unsigned saved_flags = bd->flags;
-	bd->flags |= SWP_STABLE_WRITES;
+	bool saved_stable_writes = bd->stable_writes;
+	bd->stable_writes = true;
 	struct mm *a = swapp_mm(t, 2);
 	if (!a)
 		return false;
@@ -120,7 +120,7 @@ static bool seed001_run(struct ktest *t, bool inverted, u64 *writable, u64 *copi
 	KT_EXPECT_EQ(t, swapp_check(b, 0, 2, 1), 0);
 	mm_put(b);
 	mm_put(a);
-	bd->flags = saved_flags;
+	bd->stable_writes = saved_stable_writes;
 	swapp_end(t, &e);
 	return true;
 }
