@@ -11,7 +11,7 @@
 #include "kernel/string.h"
 
 LIST_HEAD(blockdev_list);
-static DEFINE_SPINLOCK(blockdev_lock); /* blockdev_list insertions */
+static DEFINE_SPINLOCK(blockdev_lock); /* blockdev_list changes and lookups */
 
 int blockdev_register(struct blockdev *bd)
 {
@@ -34,13 +34,25 @@ int blockdev_register(struct blockdev *bd)
 	return 0;
 }
 
+void blockdev_unregister(struct blockdev *bd)
+{
+	unsigned long flags = spin_lock_irqsave(&blockdev_lock);
+	list_del(&bd->link);
+	spin_unlock_irqrestore(&blockdev_lock, flags);
+}
+
 struct blockdev *blockdev_get(const char *name)
 {
-	struct blockdev *bd;
-	list_for_each_entry(bd, &blockdev_list, link)
-		if (strcmp(bd->name, name) == 0)
-			return bd;
-	return NULL;
+	struct blockdev *bd, *found = NULL;
+	unsigned long flags = spin_lock_irqsave(&blockdev_lock);
+	list_for_each_entry(bd, &blockdev_list, link) {
+		if (strcmp(bd->name, name) == 0) {
+			found = bd;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&blockdev_lock, flags);
+	return found;
 }
 
 static int blk_check(const struct blockdev *bd, const struct blk_request *rq)

@@ -85,6 +85,9 @@ struct blockdev {
 
 /* Add bd under bd->name; -EEXIST for a duplicate name. */
 int blockdev_register(struct blockdev *bd);
+/* Take bd off the registry (its driver frees it after): nobody may use
+ * it any more, as swap or otherwise. */
+void blockdev_unregister(struct blockdev *bd);
 /* The device with this name, or NULL. */
 struct blockdev *blockdev_get(const char *name);
 /* Every registered device (read-only list). */

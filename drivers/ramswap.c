@@ -31,6 +31,8 @@ struct ramswap {
 	spinlock_t lock;
 	struct blk_request *queue_head, **queue_tail;
 	struct wait_queue_head queue_wait;
+	struct task *worker;  /* set at creation */
+	bool stopping;        /* ramswap_destroy: the worker returns; under lock */
 };
 
 static u64 ramswap_size;
@@ -93,6 +95,14 @@ static struct blk_request *ramswap_dequeue(struct ramswap *rs)
 	return rq;
 }
 
+static bool ramswap_stopping(struct ramswap *rs)
+{
+	unsigned long flags = spin_lock_irqsave(&rs->lock);
+	bool stop = rs->stopping && !rs->queue_head;
+	spin_unlock_irqrestore(&rs->lock, flags);
+	return stop;
+}
+
 static bool ramswap_queued(struct ramswap *rs)
 {
 	return __atomic_load_n(&rs->queue_head, __ATOMIC_ACQUIRE) != NULL;
@@ -104,12 +114,13 @@ static int ramswap_worker(void *arg)
 {
 	struct ramswap *rs = arg;
 	for (;;) {
-		wait_event(rs->queue_wait, ramswap_queued(rs));
+		wait_event(rs->queue_wait, ramswap_queued(rs) || ramswap_stopping(rs));
+		if (ramswap_stopping(rs))
+			return 0;
 		struct blk_request *rq;
 		while ((rq = ramswap_dequeue(rs)))
 			ramswap_do(rs, rq);
 	}
-	return 0;
 }
 
 static const struct blockdev_ops ramswap_ops = { .submit = ramswap_submit };
@@ -183,13 +194,27 @@ struct blockdev *ramswap_create_async(const char *name, u64 bytes, unsigned cpu)
 	rs->queue_tail = &rs->queue_head;
 	wait_queue_head_init(&rs->queue_wait, "ramswap_queue");
 	struct blockdev *bd = ramswap_register(rs);
-	if (bd && !kthread_create_on_cpu(ramswap_worker, rs, cpu, name)) {
+	if (bd && !(rs->worker = kthread_create_on_cpu(ramswap_worker, rs, cpu, name))) {
 		/* Still a working device (registered ones stay): synchronous. */
 		pr_err("ramswap: %s: no worker task on cpu %u: requests complete inside submit\n",
 		       name, cpu);
 		bd->ops = &ramswap_ops;
 	}
 	return bd;
+}
+
+void ramswap_destroy(struct blockdev *bd)
+{
+	struct ramswap *rs = bd->priv;
+	blockdev_unregister(bd);
+	if (rs->worker) {
+		unsigned long flags = spin_lock_irqsave(&rs->lock);
+		rs->stopping = true;
+		spin_unlock_irqrestore(&rs->lock, flags);
+		wake_up_all(&rs->queue_wait);
+		kthread_join(rs->worker);
+	}
+	ramswap_free(rs, rs->blocks);
 }
 
 void ramswap_init(void)

@@ -12,13 +12,17 @@
 #include "kernel/types.h"
 
 /* A device of bytes (rounded up to pages) registered as name; the memory
- * is zeroed. NULL after pr_err when memory runs out. Never freed. */
+ * is zeroed. NULL after pr_err when memory runs out. */
 struct blockdev *ramswap_create(const char *name, u64 bytes);
 /* The same, asynchronous (not synchronous_io): a task on cpu does each
  * request after blk_submit() returned and calls end_io there, in
  * submission order, as an interrupt on another CPU would. For tests of
  * what runs at a write's end. */
 struct blockdev *ramswap_create_async(const char *name, u64 bytes, unsigned cpu);
+/* Unregister and free a device (an asynchronous one's worker ends after
+ * the requests it has): the caller has switched it off as swap and waits
+ * for no request of its own. */
+void ramswap_destroy(struct blockdev *bd);
 /* Create ramswap0 when ramswap.size is set. */
 void ramswap_init(void);
 

@@ -6,6 +6,7 @@
 #include "string.h"
 
 extern const struct ktest_case __start_ktest_cases[], __stop_ktest_cases[];
+extern const struct ktest_resource __start_ktest_resources[], __stop_ktest_resources[];
 
 const char *ktest_glob;
 KPARAM_STR(ktest, "ktest", &ktest_glob, "run the tests matching GLOB (suite.case) instead of the default job");
@@ -121,6 +122,84 @@ static bool suite_seen_before(const struct ktest_case *tc, const char *glob)
 	return false;
 }
 
+bool ktest_defer(struct ktest *t, void (*fn)(void *arg), void *arg)
+{
+	if (t->nr_deferred == KTEST_DEFER_MAX) {
+		ktest_fail(t, "more than %d clean-ups deferred", KTEST_DEFER_MAX);
+		fn(arg);
+		return false;
+	}
+	t->deferred[t->nr_deferred++] = (struct ktest_action){ fn, arg };
+	return true;
+}
+
+static void ktest_run_deferred(struct ktest *t)
+{
+	while (t->nr_deferred) {
+		struct ktest_action *a = &t->deferred[--t->nr_deferred];
+		a->fn(a->arg);
+	}
+}
+
+void ktest_allow_leak(struct ktest *t, const char *resource, const char *why)
+{
+	if (t->nr_allowed < KTEST_RESOURCES_MAX) {
+		t->allowed[t->nr_allowed] = resource;
+		t->allowed_why[t->nr_allowed++] = why;
+	}
+}
+
+struct ktest_snapshot {
+	s64 v[KTEST_RESOURCES_MAX];
+};
+
+static unsigned ktest_nr_resources(void)
+{
+	unsigned n = (unsigned)(__stop_ktest_resources - __start_ktest_resources);
+	return MIN(n, (unsigned)KTEST_RESOURCES_MAX);
+}
+
+/* Settle everything (I/O, RCU callbacks, per-CPU lists), then read. */
+static void ktest_snapshot(struct ktest_snapshot *s)
+{
+	unsigned n = ktest_nr_resources();
+	for (unsigned i = 0; i < n; i++)
+		if (__start_ktest_resources[i].settle)
+			__start_ktest_resources[i].settle();
+	for (unsigned i = 0; i < n; i++)
+		s->v[i] = __start_ktest_resources[i].read();
+}
+
+static const char *ktest_allowed(const struct ktest *t, const char *name)
+{
+	for (unsigned i = 0; i < t->nr_allowed; i++)
+		if (strcmp(t->allowed[i], name) == 0)
+			return t->allowed_why[i];
+	return NULL;
+}
+
+/* A test that left a resource changed fails, unless it said why. */
+static void ktest_check_leaks(struct ktest *t, const struct ktest_snapshot *before)
+{
+	struct ktest_snapshot after;
+	ktest_snapshot(&after);
+	for (unsigned i = 0; i < ktest_nr_resources(); i++) {
+		s64 d = after.v[i] - before->v[i];
+		if (!d)
+			continue;
+		const char *name = __start_ktest_resources[i].name;
+		const char *why = ktest_allowed(t, name);
+		if (why) {
+			tap("        # note: %s %s%ld (allowed: %s)\n", name, d > 0 ? "+" : "", (long)d,
+			    why);
+			continue;
+		}
+		t->failures++;
+		tap("        # FAIL leaked: %s %s%ld (%ld before the test, %ld after)\n", name,
+		    d > 0 ? "+" : "", (long)d, (long)before->v[i], (long)after.v[i]);
+	}
+}
+
 /* The test running now, for a report from a dying machine (the boot
  * task writes these; a panic or hung report on any CPU reads them). */
 static struct {
@@ -151,11 +230,15 @@ static int suite_run(const char *suite, const char *glob, int index)
 		if (strcmp(tc->suite, suite) != 0 || !ktest_matches(tc, glob))
 			continue;
 		struct ktest t = { .tc = tc };
+		struct ktest_snapshot before;
+		ktest_snapshot(&before);
 		ktest_running.index = index;
 		ktest_running.case_index = ++i;
 		__atomic_store_n(&ktest_running.tc, tc, __ATOMIC_RELEASE);
 		tc->fn(&t);
+		ktest_run_deferred(&t);
 		__atomic_store_n(&ktest_running.tc, NULL, __ATOMIC_RELEASE);
+		ktest_check_leaks(&t, &before);
 		if (t.failures) {
 			failed++;
 			stat_inc(ktest_failed);

@@ -15,10 +15,25 @@
 #include "compiler.h"
 #include "types.h"
 
+#define KTEST_RESOURCES_MAX 8
+#define KTEST_DEFER_MAX 8
+
+struct ktest_action {
+	void (*fn)(void *arg);
+	void *arg;
+};
+
 struct ktest {
 	const struct ktest_case *tc;
 	int failures;
 	const char *skip_reason;
+	/* Resources this test changes on purpose (ktest_allow_leak). */
+	const char *allowed[KTEST_RESOURCES_MAX];
+	const char *allowed_why[KTEST_RESOURCES_MAX];
+	unsigned nr_allowed;
+	/* Clean-ups (ktest_defer), run after the test in reverse order. */
+	struct ktest_action deferred[KTEST_DEFER_MAX];
+	unsigned nr_deferred;
 };
 
 struct ktest_case {
@@ -41,6 +56,11 @@ bool ktest_check_eq(struct ktest *t, u64 a, u64 b, const char *file, int line,
 __printf(2, 3) void ktest_fail(struct ktest *t, const char *fmt, ...);
 __printf(2, 3) void ktest_diag(struct ktest *t, const char *fmt, ...);
 void ktest_skip(struct ktest *t, const char *reason);
+/* Run fn(arg) when the test ends, however it ends (a KT_ASSERT return
+ * included), before the runner checks for leaks; in reverse order of
+ * deferral, like KUnit's kunit_add_action. False, with the test failed,
+ * when KTEST_DEFER_MAX are pending (fn then runs at once). */
+bool ktest_defer(struct ktest *t, void (*fn)(void *arg), void *arg);
 
 /* The counters that explain a scenario: ktest_stats_begin notes them (a
  * NULL-terminated list of stat names, at most KTEST_STATS_MAX), and
@@ -66,6 +86,27 @@ void ktest_stats_print(struct ktest *t, const struct ktest_stats *s);
 		if (!KT_EXPECT_EQ(t, a, b))    \
 			return;                \
 	} while (0)
+
+/*
+ * Resources every test must give back: before and after each test, once
+ * everything has settled, the runner reads each one and fails a test that
+ * changed one, naming it ("# FAIL leaked: free_pages -3 (...)"). A
+ * resource is registered with KTEST_RESOURCE (tests/ktest_resources.c):
+ * settle (may be NULL) runs first, in registration order, for all of
+ * them; then read. A test that changes one on purpose says so with
+ * ktest_allow_leak (resource name, why), printed as a note.
+ */
+struct ktest_resource {
+	const char *name;
+	void (*settle)(void);
+	s64 (*read)(void);
+};
+
+#define KTEST_RESOURCE(id, settle_fn, read_fn)                                   \
+	static const struct ktest_resource ktest_resource_##id __used           \
+		__section("ktest_resources") __aligned(8) = { #id, settle_fn, read_fn }
+
+void ktest_allow_leak(struct ktest *t, const char *resource, const char *why);
 
 /* Runs every case matching glob; returns the number of failed cases, or
  * -ENOENT (after saying so) when the glob matches nothing. */

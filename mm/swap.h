@@ -127,6 +127,11 @@ s64 swap_next_used(unsigned type, u64 from);
  * present exactly where needed. Prints each problem; returns how many.
  * Needs no allocation in flight on the device... it takes every lock. */
 int swap_check(void);
+/* Every device's per-CPU current clusters given back to its lists (an
+ * emptied one keeps its table otherwise): before counting what is in use. */
+void swap_pcp_drain_all(void);
+/* Devices switched on. */
+unsigned swap_nr_devices(void);
 /* Print the per-device report (slots per order, clusters per list, table
  * bytes, metadata per slot). */
 void swap_report(void);

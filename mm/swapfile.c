@@ -101,6 +101,22 @@ int swap_set_cluster_slots(unsigned n)
 	return 0;
 }
 
+void swap_pcp_drain_all(void)
+{
+	for (unsigned i = 0; i < MAX_SWAPFILES; i++)
+		if (__atomic_load_n(&swap_info[i].flags, __ATOMIC_ACQUIRE) & SWP_WRITEOK)
+			swap_pcp_drain(&swap_info[i]);
+}
+
+unsigned swap_nr_devices(void)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < MAX_SWAPFILES; i++)
+		if (__atomic_load_n(&swap_info[i].flags, __ATOMIC_ACQUIRE) & SWP_USED)
+			n++;
+	return n;
+}
+
 bool swap_slot_is_bad(struct swap_info *si, u64 offset)
 {
 	if (offset == 0 || offset >= si->nr_slots)

@@ -380,7 +380,8 @@ static void install_swap_pte(struct mm *mm, unsigned long addr, pte_t pte)
 
 MM_COW_BOTH(fork_with_swap_ptes_clears_exclusive_in_parent_and_dups_counts)
 {
-	KT_ASSERT(t, swapt_device("swt-cow", 2ul << 20)); /* RAM devices stay: before the baseline */
+	/* The device before the baseline: it is freed after the test ends. */
+	KT_ASSERT(t, swapt_device(t, "swt-cow", 2ul << 20));
 	struct mmt_baseline b;
 	mmt_begin(&b);
 	struct swapt s;

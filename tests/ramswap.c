@@ -7,12 +7,12 @@
 #include "kernel/string.h"
 #include "mm/page_alloc.h"
 #include "test_cpus.h"
+#include "test_kit.h"
 
-/* One 4 MiB device for all cases (devices are never freed). */
-static struct blockdev *test_dev(void)
+/* A 4 MiB device of the case's own. */
+static struct blockdev *test_dev(struct ktest *t)
 {
-	struct blockdev *bd = blockdev_get("ramswap-test");
-	return bd ? bd : ramswap_create("ramswap-test", 4ul << 20);
+	return test_ramswap(t, "ramswap-test", 4ul << 20, false, 0);
 }
 
 static int called;
@@ -20,7 +20,7 @@ static void count_end_io(struct blk_request *rq) { called++; }
 
 KTEST(ramswap, is_synchronous_with_stable_writes)
 {
-	struct blockdev *bd = test_dev();
+	struct blockdev *bd = test_dev(t);
 	KT_ASSERT(t, bd != NULL);
 	KT_EXPECT(t, bd->synchronous_io);
 	KT_EXPECT(t, bd->stable_writes);
@@ -40,7 +40,7 @@ KTEST(ramswap, is_synchronous_with_stable_writes)
  * 2 MiB storage block boundary, reads back identically. */
 KTEST(ramswap, unaligned_write_across_blocks_reads_back)
 {
-	struct blockdev *bd = test_dev();
+	struct blockdev *bd = test_dev(t);
 	KT_ASSERT(t, bd != NULL);
 	struct page *w[3], *r[3];
 	for (unsigned i = 0; i < 3; i++) {
@@ -63,7 +63,7 @@ KTEST(ramswap, unaligned_write_across_blocks_reads_back)
 
 KTEST(ramswap, bad_requests_refused_before_the_device)
 {
-	struct blockdev *bd = test_dev();
+	struct blockdev *bd = test_dev(t);
 	KT_ASSERT(t, bd != NULL);
 	struct page *pg = alloc_page(GFP_KERNEL);
 	KT_ASSERT(t, pg != NULL);
@@ -92,7 +92,7 @@ KTEST(ramswap, bad_requests_refused_before_the_device)
 
 KTEST(ramswap, registry_finds_by_name_and_refuses_duplicates)
 {
-	struct blockdev *bd = test_dev();
+	struct blockdev *bd = test_dev(t);
 	KT_ASSERT(t, bd != NULL);
 	KT_EXPECT(t, blockdev_get("ramswap-test") == bd);
 	KT_EXPECT(t, blockdev_get("no-such-device") == NULL);
@@ -123,9 +123,7 @@ KTEST(ramswap, async_device_completes_on_its_cpu_in_order)
 		return;
 	}
 	unsigned cpu = test_other_cpu();
-	struct blockdev *bd = blockdev_get("ramswap-async");
-	if (!bd)
-		bd = ramswap_create_async("ramswap-async", 1ul << 20, cpu);
+	struct blockdev *bd = test_ramswap(t, "ramswap-async", 1ul << 20, true, cpu);
 	KT_ASSERT(t, bd != NULL);
 	KT_EXPECT(t, !bd->synchronous_io);
 	KT_EXPECT(t, bd->stable_writes);

@@ -226,7 +226,7 @@ KTEST(swap_table, header_slot_and_bad_pages_never_handed_out)
 /* Higher priority first; a lower one when the first is full. */
 KTEST(swap_table, devices_used_by_priority)
 {
-	struct blockdev *hi = swapt_device("swt-tiny", 2ul << 20); /* 512 slots */
+	struct blockdev *hi = swapt_device(t, "swt-tiny", 2ul << 20); /* 512 slots */
 	KT_ASSERT(t, hi);
 	struct swapt s; /* the lower-priority device */
 	if (!swapt_begin(t, &s, "swt-small", SMALL_BYTES, NULL, 0, SWAPT_PRIO + 5))

@@ -17,15 +17,16 @@
 #include "mm/page_alloc.h"
 #include "mm/swap.h"
 #include "mm/swap_cluster.h"
+#include "tests/test_kit.h"
 
 /* Test devices go before the boot's swap device (priority 0), so that
  * folio_alloc_swap, which takes any device, uses them. */
 #define SWAPT_PRIO 100
 
-static inline struct blockdev *swapt_device(const char *name, u64 bytes)
+static inline struct blockdev *swapt_device(struct ktest *t, const char *name, u64 bytes)
 {
 	struct blockdev *bd = blockdev_get(name);
-	return bd ? bd : ramswap_create(name, bytes);
+	return bd ? bd : test_ramswap(t, name, bytes, false, 0);
 }
 
 /* Write a header for the whole device with these bad pages. */
@@ -82,7 +83,7 @@ static inline bool swapt_begin(struct ktest *t, struct swapt *s, const char *nam
 {
 	s->loglevel = console_loglevel;
 	console_loglevel = LOG_ERR;
-	struct blockdev *bd = swapt_device(name, bytes);
+	struct blockdev *bd = swapt_device(t, name, bytes);
 	s->base = swapt_settled_free();
 	s->type = bd ? swapt_on(bd, bad, nbad, prio) : -ENOMEM;
 	if (!KT_EXPECT(t, s->type >= 0)) {

@@ -27,11 +27,9 @@ KTEST(mm_race, swap_write_end_holds_its_folio)
 		ktest_skip(t, "needs 2 or more CPUs");
 		return;
 	}
-	/* Completions on another CPU than this task's (a device is never
-	 * removed: later runs in one boot find the first one). */
+	/* Completions on another CPU than this task's. */
 	unsigned io_cpu = test_other_cpu();
-	if (!blockdev_get(SWER_DEVICE))
-		KT_ASSERT(t, ramswap_create_async(SWER_DEVICE, 16ul << 20, io_cpu));
+	KT_ASSERT(t, test_ramswap(t, SWER_DEVICE, 16ul << 20, true, io_cpu));
 	struct swapp_env e;
 	if (!swapp_begin(t, &e, SWER_DEVICE, 16ul << 20, 0))
 		return;

@@ -5,6 +5,7 @@
 #include "kernel/ktest.h"
 #include "kernel/string.h"
 #include "mm/page_alloc.h"
+#include "tests/test_kit.h"
 
 static struct swap_area_info info;
 
@@ -21,9 +22,7 @@ static bool page0_is(struct blockdev *bd, const void *want)
 
 KTEST(swapdev, unformatted_device_refused_then_formatted_on_request)
 {
-	struct blockdev *bd = blockdev_get("ramswap-swapdev");
-	if (!bd)
-		bd = ramswap_create("ramswap-swapdev", 2ul << 20);
+	struct blockdev *bd = test_ramswap(t, "ramswap-swapdev", 2ul << 20, false, 0);
 	KT_ASSERT(t, bd != NULL);
 	static u8 junk[PAGE_SIZE];
 	memset(junk, 0x3c, sizeof(junk));

@@ -169,9 +169,7 @@ static int demo_make_ramswap(struct ktest *t, unsigned long pages)
 	}
 	pr_info("demo: no swap device is on (no virtio disk, or none usable as swap): making %s, %lu MiB of the RAM, as swap\n",
 		DEMO_RAMSWAP, (pages * PAGE_SIZE) >> 20);
-	struct blockdev *bd = blockdev_get(DEMO_RAMSWAP);
-	if (!bd)
-		bd = ramswap_create(DEMO_RAMSWAP, (u64)pages * PAGE_SIZE);
+	struct blockdev *bd = test_ramswap(t, DEMO_RAMSWAP, (u64)pages * PAGE_SIZE, false, 0);
 	int type = bd ? swapt_on(bd, NULL, 0, 0) : -ENOMEM;
 	if (type < 0)
 		ktest_fail(t, "demo: could not make and switch on a RAM swap device");

@@ -1,0 +1,122 @@
+/*
+ * The small toolkit tests share (kernel and host):
+ *   test_require_cpus / test_require_free_mib / test_require_disk: skip
+ *     with the reason when the machine lacks what the test needs;
+ *   test_stat: one counter by name;
+ *   test_race_arm: arm race points, disarmed when the test ends however
+ *     it ends;
+ *   test_ramswap: a RAM block device of the test's own, switched off as
+ *     swap and freed when the test ends.
+ * Clean-ups go through ktest_defer, so a KT_ASSERT that returns early
+ * leaves nothing behind for the runner's leak check to find.
+ */
+#ifndef TESTS_TEST_KIT_H
+#define TESTS_TEST_KIT_H
+
+#include "drivers/blockdev.h"
+#include "drivers/ramswap.h"
+#include "kernel/ktest.h"
+#include "kernel/printk.h"
+#include "kernel/race.h"
+#include "kernel/stats.h"
+#include "kernel/string.h"
+#include "mm/page_alloc.h"
+#include "mm/swap.h"
+#include "tests/test_cpus.h"
+
+/* Ready for a skip reason that names numbers. */
+static inline void test_skip_fmt(struct ktest *t, char *buf, size_t size, const char *fmt,
+				 unsigned long a, unsigned long b)
+{
+	snprintk(buf, size, fmt, a, b);
+	ktest_skip(t, buf);
+}
+
+/* True when at least n CPUs are online; otherwise the test skips. The
+ * reason must outlive the test: it lives in a static buffer per call site
+ * (tests run one at a time). */
+#define test_require_cpus(t, n)                                                   \
+	({                                                                        \
+		static char _why[64];                                             \
+		bool _ok = nr_cpus_online >= (unsigned)(n);                       \
+		if (!_ok)                                                         \
+			test_skip_fmt(t, _why, sizeof(_why),                      \
+				      "needs %lu CPUs, %lu online", (unsigned long)(n), \
+				      (unsigned long)nr_cpus_online);             \
+		_ok;                                                              \
+	})
+
+/* True when mib MiB are free above the min watermark. */
+#define test_require_free_mib(t, mib)                                             \
+	({                                                                        \
+		static char _why[80];                                             \
+		unsigned long _have = nr_free_pages() > page_alloc_watermarks()->min  \
+			? (nr_free_pages() - page_alloc_watermarks()->min) >> (20 - PAGE_SHIFT) \
+			: 0;                                                      \
+		bool _ok = _have >= (unsigned long)(mib);                         \
+		if (!_ok)                                                         \
+			test_skip_fmt(t, _why, sizeof(_why),                      \
+				      "needs %lu MiB free, %lu MiB free", (unsigned long)(mib), \
+				      _have);                                     \
+		_ok;                                                              \
+	})
+
+/* The block device name, or NULL and the test skips. */
+static inline struct blockdev *test_require_disk(struct ktest *t, const char *name,
+						 const char *why)
+{
+	struct blockdev *bd = blockdev_get(name);
+	if (!bd)
+		ktest_skip(t, why);
+	return bd;
+}
+
+/* A counter's value (0 for a name no counter has). */
+static inline u64 test_stat(const char *name)
+{
+	u64 v = 0;
+	stats_get(name, &v);
+	return v;
+}
+
+static inline void test_race_disarm(void *arg)
+{
+	(void)arg;
+	race_disarm_all();
+}
+
+/* Arm points from the race= syntax ("POINT/OPT[/OPT],..."); they are
+ * disarmed when the test ends. False (test failed) on a bad spec. */
+static inline bool test_race_arm(struct ktest *t, const char *spec)
+{
+	if (!KT_EXPECT_EQ(t, race_arm_from_string(spec, strlen(spec)), 0))
+		return false;
+	return ktest_defer(t, test_race_disarm, NULL);
+}
+
+/* Switched off as swap if it still is, then freed. */
+static inline void test_ramswap_destroy(void *arg)
+{
+	struct blockdev *bd = arg;
+	for (unsigned type = 0; type < MAX_SWAPFILES; type++)
+		if (swap_type_blockdev(type) == bd)
+			swapoff(type);
+	ramswap_destroy(bd);
+}
+
+/* A fresh RAM device of the test's own (asynchronous, completing on cpu,
+ * when async), gone when the test ends. NULL, with the test failed, when
+ * the name is taken or memory is short. */
+static inline struct blockdev *test_ramswap(struct ktest *t, const char *name, u64 bytes,
+					    bool async, unsigned cpu)
+{
+	if (!KT_EXPECT(t, blockdev_get(name) == NULL))
+		return NULL;
+	struct blockdev *bd = async ? ramswap_create_async(name, bytes, cpu)
+				    : ramswap_create(name, bytes);
+	if (!KT_EXPECT(t, bd != NULL))
+		return NULL;
+	return ktest_defer(t, test_ramswap_destroy, bd) ? bd : NULL;
+}
+
+#endif
