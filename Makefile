@@ -1,8 +1,11 @@
-# swaplab: make run | test | iso | debug | bench | stress | races | host-tests | lint
+# swaplab: make run | test | iso | debug | bench | stress | races | matrix | host-tests | lint
 # Variables: ARCH (x86_64), SMP, MEM, MACHINE (pc|q35), ACCEL (kvm|tcg), CMDLINE,
 # DURATION (seconds of make stress's swap stress test, default 600),
 # SWAP (the swap image attached as virtio disk vda; default build/swap.img,
 # made by mkswap when missing), RAMSWAP (size of ramswap0 for bench/stress).
+# Build with every host core (make test, CI included); prove runs the boots
+# one at a time whatever this says.
+MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
 ARCH ?= x86_64
 SMP ?= 4
 MEM ?= 64M
@@ -183,6 +186,11 @@ DURATION ?= 600
 stress: deps $(KERNEL)
 	@ARCH=$(ARCH) DURATION=$(DURATION) tools/stress.sh
 
+# Every test across RAM sizes, CPU counts, machines, CPU models, disks and
+# the ISO through BIOS and UEFI (tools/matrix.sh; ONLY=N runs one).
+matrix: deps $(KERNEL)
+	@ARCH=$(ARCH) tools/matrix.sh
+
 # Every seed scenario and its broken-design twin, RUNS boots in a row.
 RUNS ?= 10
 races: deps $(KERNEL)
@@ -207,5 +215,5 @@ lint:
 clean:
 	rm -rf build
 
-.PHONY: all run debug iso test bench stress races lint clean deps host-build host-tests host-tsan \
+.PHONY: all run debug iso test bench stress races matrix lint clean deps host-build host-tests host-tsan \
 	swap-image

@@ -462,9 +462,14 @@ static void meta_point(struct ktest *t, struct swap_info *si, const char *what, 
 		KT_EXPECT(t, used > 800 && used <= 810);
 }
 
+/* The device's RAM, its tables and room to spare. */
+#define BIG_NEEDS_MIB ((BIG_BYTES >> 20) + 16)
+
 KTEST(swap_table, metadata_bytes_per_slot_empty_half_full)
 {
 	struct swapt s;
+	if (!test_require_free_mib(t, BIG_NEEDS_MIB))
+		return;
 	if (!swapt_begin(t, &s, "swt-big", BIG_BYTES, NULL, 0, SWAPT_PRIO))
 		return;
 	int type = s.type;
@@ -490,6 +495,8 @@ KTEST(swap_table, metadata_bytes_per_slot_empty_half_full)
 KTEST(swap_table, static_tables_cost_every_slot)
 {
 	struct swapt s;
+	if (!test_require_free_mib(t, BIG_NEEDS_MIB))
+		return;
 	swap_set_table_alloc_static(true);
 	bool on = swapt_begin(t, &s, "swt-big", BIG_BYTES, NULL, 0, SWAPT_PRIO);
 	swap_set_table_alloc_static(false);

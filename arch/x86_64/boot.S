@@ -139,7 +139,7 @@ no_long_mode:
 	out %al, %dx
 	jmp 5b
 6:	mov $0xf4, %dx
-	mov $1, %eax
+	mov $2, %eax                    /* status 2: refused at boot (cpu.c) */
 	out %eax, %dx
 7:	hlt
 	jmp 7b
