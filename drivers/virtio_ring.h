@@ -72,12 +72,8 @@ struct virtqueue {
 	void **tokens;              /* per head descriptor: the driver's token */
 	struct vring_desc **indirect; /* per head: its indirect table, or NULL */
 	u64 nr_notify, nr_interrupts;
-	u64 nr_notify_unneeded;     /* notifies the event index said were not needed */
+	u64 nr_notify_suppressed;   /* kicks the event index said need no notify */
 };
-
-/* virtio.notify_always (default true): notify at every kick, even when
- * the device's event index says it need not be told (virtqueue_kick). */
-extern bool vring_notify_always;
 
 /* Allocate and zero a queue of num entries (a power of two). */
 struct virtqueue *vring_create(struct virtio_device *vdev, unsigned index, unsigned num,

@@ -127,10 +127,8 @@ static volatile u16 *fake_avail_event(struct virtqueue *vq)
 }
 
 /* With event index, the device asks to be notified when avail->idx passes
- * avail_event. By default (virtio.notify_always=1) we notify at every
- * kick all the same (virtio_ring.c says why) and count the kicks the event
- * index would have spared. */
-KTEST(virtio_ring, event_index_notifications_counted)
+ * avail_event; the kicks that do not cross it send nothing. */
+KTEST(virtio_ring, event_index_suppresses_notifications)
 {
 	struct virtio_device vdev;
 	struct virtqueue *vq = fake_vq(&vdev, 1ull << VIRTIO_RING_F_EVENT_IDX, 16);
@@ -142,46 +140,23 @@ KTEST(virtio_ring, event_index_notifications_counted)
 	for (unsigned i = 0; i < 6; i++) {
 		KT_ASSERT_EQ(t, virtqueue_add(vq, &b, 1, &b), 0);
 		virtqueue_kick(vq);
-		KT_EXPECT_EQ(t, notifies, before + i + 1);
 		/* Kicks 0..2 do not reach entry 3; kick 3 crosses it; 4 and 5
-		 * come after it: only kick 3 was needed. */
-		KT_EXPECT_EQ(t, vq->nr_notify_unneeded, i < 3 ? i + 1 : i);
+		 * come after it: only kick 3 notifies. */
+		KT_EXPECT_EQ(t, notifies, before + (i >= 3));
+		KT_EXPECT_EQ(t, vq->nr_notify_suppressed, i < 3 ? i + 1 : i);
 	}
-	/* Several entries in one kick that cross the event: needed. */
+	/* Several entries in one kick that cross the event: notified. */
 	*avail_event = 7;
 	for (unsigned i = 0; i < 3; i++)
 		KT_ASSERT_EQ(t, virtqueue_add(vq, &b, 1, &b), 0);
 	virtqueue_kick(vq);
-	KT_EXPECT_EQ(t, notifies, before + 7);
-	KT_EXPECT_EQ(t, vq->nr_notify_unneeded, 5);
+	KT_EXPECT_EQ(t, notifies, before + 2);
+	KT_EXPECT_EQ(t, vq->nr_notify, 2);
+	KT_EXPECT_EQ(t, vq->nr_notify_suppressed, 5);
 	/* The driver asks for an interrupt at its next completion. */
 	vq->last_used_idx = 5;
 	KT_EXPECT(t, !virtqueue_enable_cb(vq) == (vq->used->idx != 5));
 	KT_EXPECT_EQ(t, vq->avail->ring[16], 5);
-	vring_destroy(vq);
-}
-
-/* virtio.notify_always=0: the kicks the event index calls unneeded are
- * not sent. */
-KTEST(virtio_ring, event_index_suppresses_notifications_when_asked)
-{
-	struct virtio_device vdev;
-	struct virtqueue *vq = fake_vq(&vdev, 1ull << VIRTIO_RING_F_EVENT_IDX, 16);
-	KT_ASSERT(t, vq != NULL);
-	bool saved = vring_notify_always;
-	vring_notify_always = false;
-	struct vq_buf b = { 0x1000, 512, false };
-	*fake_avail_event(vq) = 3;
-	unsigned before = notifies;
-	for (unsigned i = 0; i < 6; i++) {
-		KT_ASSERT_EQ(t, virtqueue_add(vq, &b, 1, &b), 0);
-		virtqueue_kick(vq);
-		/* Only kick 3 crosses entry 3. */
-		KT_EXPECT_EQ(t, notifies, before + (i >= 3));
-	}
-	KT_EXPECT_EQ(t, vq->nr_notify_unneeded, 5);
-	KT_EXPECT_EQ(t, vq->nr_notify, 1);
-	vring_notify_always = saved;
 	vring_destroy(vq);
 }
 
