@@ -2,19 +2,25 @@
  * debug.crash=panic|fault|ud|assert: crash on purpose right after boot, to
  * see (and test) what a failure report looks like: the reason, the
  * registers, a symbolic backtrace, and a power-off with a failure status.
+ * debug.crash=stuck: a CPU takes the console lock and spins with
+ * interrupts off for good, while the boot task waits for it: the hung-task
+ * report must still get out (bust_spinlocks), show that CPU through its
+ * NMI backtrace, and power off failing (tests/boot/bad-input.t).
  */
 #include "cmdline.h"
 #include "errno.h"
 #include "panic.h"
 #include "printk.h"
+#include "percpu.h"
+#include "sched.h"
 #include "string.h"
 
-enum crash_kind { CRASH_NONE, CRASH_PANIC, CRASH_FAULT, CRASH_UD, CRASH_ASSERT };
+enum crash_kind { CRASH_NONE, CRASH_PANIC, CRASH_FAULT, CRASH_UD, CRASH_ASSERT, CRASH_STUCK };
 static enum crash_kind crash_kind;
 
 static int debug_crash_parse(const char *val, size_t len)
 {
-	static const char *const names[] = { "", "panic", "fault", "ud", "assert" };
+	static const char *const names[] = { "", "panic", "fault", "ud", "assert", "stuck" };
 	for (unsigned i = 1; i < ARRAY_SIZE(names); i++)
 		if (strlen(names[i]) == len && strncmp(val, names[i], len) == 0) {
 			crash_kind = (enum crash_kind)i;
@@ -23,7 +29,29 @@ static int debug_crash_parse(const char *val, size_t len)
 	return -EINVAL;
 }
 KPARAM_FN(debug_crash, "debug.crash", debug_crash_parse,
-	  "crash on purpose after boot: panic|fault|ud|assert (to see a failure report)");
+	  "crash on purpose after boot: panic|fault|ud|assert|stuck (to see a failure report)");
+
+static __attribute__((noinline)) int debug_stuck_fn(void *arg)
+{
+	arch_irq_disable();
+	console_lock_forever();
+	for (;;)
+		arch_cpu_relax();
+	return 0;
+}
+
+/* On CPU 0: the hung-task watchdog runs on the last CPU. */
+static void debug_crash_stuck(void)
+{
+	if (nr_cpus_online < 2)
+		panic("debug.crash=stuck needs 2 CPUs (the watchdog runs on the last one)");
+	pr_info("debug: cpu 0 takes the console lock and spins with interrupts off; the boot task "
+		"waits for it (debug.hung= seconds until the report)\n");
+	struct task *t = kthread_create_on_cpu(debug_stuck_fn, NULL, 0, "stuck");
+	if (t)
+		kthread_join(t);
+	panic("debug.crash=stuck: could not start the stuck task");
+}
 
 /* noinline so the backtrace shows a frame of its own. */
 static __attribute__((noinline)) void debug_crash_now(void)
@@ -44,6 +72,9 @@ static __attribute__((noinline)) void debug_crash_now(void)
 		__builtin_trap();
 	case CRASH_ASSERT:
 		ASSERT_EQ(crash_kind, CRASH_NONE);
+		break;
+	case CRASH_STUCK:
+		debug_crash_stuck();
 		break;
 	case CRASH_NONE:
 		break;

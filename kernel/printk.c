@@ -177,19 +177,30 @@ void bust_spinlocks(int yes)
  * Wait a little for it, then write without it, as Linux's consoles do
  * under oops_in_progress: lines may interleave, but the report gets out.
  */
+static bool console_lock_abandoned; /* one wait timed out: do not wait again */
+
 static void console_write_oops(const char *s, size_t len)
 {
 	unsigned long flags = arch_irq_save();
 	bool locked = false;
 	if (!spin_held_by_me(&console_lock)) {
 		u64 end = arch_time_ns() + CONSOLE_OOPS_WAIT_NS;
-		while (!(locked = spin_trylock(&console_lock)) && arch_time_ns() < end)
+		while (!(locked = spin_trylock(&console_lock)) &&
+		       !__atomic_load_n(&console_lock_abandoned, __ATOMIC_RELAXED)) {
+			if (arch_time_ns() >= end)
+				__atomic_store_n(&console_lock_abandoned, true, __ATOMIC_RELAXED);
 			arch_cpu_relax();
+		}
 	}
 	arch_console_write(s, len);
 	if (locked)
 		spin_unlock(&console_lock);
 	arch_irq_restore(flags);
+}
+
+void console_lock_forever(void)
+{
+	spin_lock(&console_lock);
 }
 
 void console_write(const char *s, size_t len)

@@ -34,6 +34,8 @@ void console_write(const char *s, size_t len);
  * lock, then writes without it, so a report never blocks on a CPU that
  * is stuck holding it (Linux's bust_spinlocks and oops_in_progress). */
 void bust_spinlocks(int yes);
+/* debug.crash=stuck only: take the console lock and never give it back. */
+void console_lock_forever(void);
 extern int oops_in_progress;
 
 #define pr_emerg(...) printk(LOG_EMERG, __VA_ARGS__)

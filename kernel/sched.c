@@ -93,14 +93,33 @@ static void sched_tasks_del(struct task *t)
 	spin_unlock_irqrestore(&sched_tasks_lock, irq);
 }
 
+/* How long a dying machine's report waits for a scheduler lock a stuck
+ * CPU may hold, and how far it walks a list it could not lock. */
+#define SCHED_REPORT_LOCK_WAIT_NS (50 * 1000 * 1000ull)
+#define SCHED_REPORT_MAX_TASKS 4096
+
 void sched_for_each_task(void (*fn)(struct task *t, void *arg), void *arg)
 {
 	struct task *t;
-	unsigned long irq = spin_lock_irqsave(&sched_tasks_lock);
+	unsigned long irq = arch_irq_save();
+	bool locked = true, dying = __atomic_load_n(&oops_in_progress, __ATOMIC_RELAXED);
+	unsigned n = 0;
 
-	list_for_each_entry(t, &sched_tasks, task_link)
+	if (dying)
+		locked = spin_trylock_for(&sched_tasks_lock, SCHED_REPORT_LOCK_WAIT_NS);
+	else
+		spin_lock(&sched_tasks_lock);
+	if (!locked)
+		printk(LOG_ERR, "sched: the task list is locked by cpu %d; walked without it\n",
+		       spin_lock_holder(&sched_tasks_lock));
+	list_for_each_entry(t, &sched_tasks, task_link) {
+		if (!locked && ++n > SCHED_REPORT_MAX_TASKS)
+			break;
 		fn(t, arg);
-	spin_unlock_irqrestore(&sched_tasks_lock, irq);
+	}
+	if (locked)
+		spin_unlock(&sched_tasks_lock);
+	arch_irq_restore(irq);
 }
 
 /* A task is a kmalloc'ed struct task plus a KTHREAD_STACK_SIZE stack of
@@ -515,10 +534,32 @@ static unsigned task_stack_trace(struct task *t, unsigned long *pcs, unsigned ma
  * (sched_finish_migration writes cpu, then releases migrate_to = -1). Such
  * a task counts as on a CPU: its stack may be live again.
  */
+/* A dying machine's report: the run-queue lock, unless a stuck CPU holds
+ * it for good; then the task is reported without a trace. */
+static struct rq *task_rq_lock_report(struct task *t, unsigned long *irq)
+{
+	if (!__atomic_load_n(&oops_in_progress, __ATOMIC_RELAXED))
+		return task_rq_lock(t, irq);
+	struct rq *rq = &per_cpu(runqueues, READ_ONCE(t->cpu));
+	*irq = arch_irq_save();
+	if (spin_trylock_for(&rq->lock, SCHED_REPORT_LOCK_WAIT_NS))
+		return rq;
+	arch_irq_restore(*irq);
+	return NULL;
+}
+
 void sched_task_snapshot(struct task *t, struct task_snapshot *s)
 {
 	unsigned long irq;
-	struct rq *rq = task_rq_lock(t, &irq);
+	struct rq *rq = task_rq_lock_report(t, &irq);
+	if (!rq) {
+		s->state = task_state(t);
+		s->cpu = READ_ONCE(t->cpu);
+		s->idle = false;
+		s->on_cpu = true; /* unknown: no trace without the lock */
+		s->nr_pcs = 0;
+		return;
+	}
 	unsigned cpu = t->cpu;
 
 	s->state = task_state(t);
