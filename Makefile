@@ -95,7 +95,8 @@ HOST_EXCLUDE := kernel/main.c kernel/ksyms.c kernel/debug_crash.c kernel/smp.c k
 	$(HOST_EXCLUDE_EXTRA)
 # Drivers with no hardware underneath also run on the host.
 HOST_DRIVERS := drivers/blockdev.c drivers/ramswap.c drivers/swap_header.c drivers/swapdev.c \
-	drivers/virtio_ring.c drivers/acpi_tables.c drivers/acpi_madt.c
+	drivers/virtio_ring.c drivers/acpi_tables.c drivers/acpi_madt.c drivers/pci_caps.c \
+	drivers/virtio_pci_caps.c drivers/virtio_blk_config.c
 # The x86-64 parsers of loader and firmware data read through a phys_view
 # (kernel/phys_view.h), not the direct map, so they and their tests build
 # on the host as well (and into the fuzz targets, tests/fuzz/).
@@ -163,7 +164,7 @@ FUZZ_SRCS_multiboot2 := arch/x86_64/multiboot.c kernel/bootinfo.c
 FUZZ_SRCS_acpi := drivers/acpi_tables.c drivers/acpi_madt.c
 FUZZ_SRCS_swap_header := drivers/swap_header.c
 FUZZ_SRCS_cmdline := kernel/cmdline.c
-FUZZ_SRCS_pci_caps := drivers/pci_caps.c
+FUZZ_SRCS_pci_caps := drivers/pci_caps.c drivers/virtio_pci_caps.c
 FUZZ_SRCS_virtio_blk_config := drivers/virtio_blk_config.c
 FUZZ_SRCS_virtio_used := drivers/virtio_ring.c tests/fuzz/fuzz_mm_shim.c
 FUZZ_BINS := $(patsubst %,$(FUZZBUILD)/fuzz_%,$(FUZZ_ALL))

@@ -15,7 +15,8 @@ static struct swap_area_info info;
 
 static void check_accepted(u64 dev_pages)
 {
-	if (info.usable_pages == 0 || info.last_page >= dev_pages)
+	if (info.usable_pages == 0 || info.usable_pages > info.last_page ||
+	    info.last_page >= dev_pages)
 		abort();
 	for (u32 i = 0; i < info.nr_badpages; i++)
 		if (info.badpages[i] == 0 || info.badpages[i] > info.last_page)
