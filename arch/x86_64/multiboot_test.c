@@ -188,3 +188,70 @@ KTEST(multiboot, unknown_loader_magic_is_refused)
 	memset(mb_buf, 0, sizeof(mb_buf));
 	KT_EXPECT_EQ(t, parse_quietly(0x12345678), -EINVAL);
 }
+
+/* The findings the fuzz targets (tests/fuzz/fuzz_multiboot*.c) are about:
+ * each was read past the info (or the 4 GiB the kernel maps) before. */
+
+KTEST(multiboot, mb1_unterminated_cmdline_is_refused)
+{
+	memset(mb_buf, 0, sizeof(mb_buf));
+	struct mb1_info *mi = (struct mb1_info *)mb_buf;
+	mi->flags = MB1_INFO_CMDLINE;
+	mi->cmdline = sizeof(mb_buf) - 8;
+	memset(mb_buf + mi->cmdline, 'x', 8); /* no NUL before the end of memory */
+	KT_EXPECT_EQ(t, parse_quietly(MB1_BOOT_MAGIC), -EINVAL);
+	mi->cmdline = sizeof(mb_buf) + 64; /* outside memory altogether */
+	KT_EXPECT_EQ(t, parse_quietly(MB1_BOOT_MAGIC), -EINVAL);
+}
+
+KTEST(multiboot, mb1_huge_entry_size_ends_the_map)
+{
+	memset(mb_buf, 0, sizeof(mb_buf));
+	struct mb1_info *mi = (struct mb1_info *)mb_buf;
+	struct mb1_mmap_entry *e = (struct mb1_mmap_entry *)(mb_buf + 512);
+	e[0] = (struct mb1_mmap_entry){ 0xfffffff0u, 0x100000, 0x1000000, 1 };
+	e[1] = (struct mb1_mmap_entry){ 20, 0, 0x9fc00, 1 };
+	mi->flags = MB1_INFO_MMAP;
+	mi->mmap_addr = mb_phys(e);
+	mi->mmap_length = 2 * sizeof(*e);
+	KT_ASSERT_EQ(t, parse_quietly(MB1_BOOT_MAGIC), 0);
+	KT_EXPECT_EQ(t, test_bi.nr_mem, 1); /* the next entry is past the map */
+}
+
+KTEST(multiboot, mb2_short_mmap_tag_is_refused)
+{
+	struct mb2_builder b;
+	mb2_begin(&b);
+	mb2_tag(&b, MB2_TAG_MMAP, 8); /* no room for entry_size */
+	mb2_end(&b, true);
+	KT_EXPECT_EQ(t, parse_quietly(MB2_BOOT_MAGIC), -EINVAL);
+	/* The same tag as the last bytes of memory: entry_size would be read
+	 * past the end. */
+	mb2_begin(&b);
+	mb2_tag(&b, MB2_TAG_MMAP, 8);
+	((u32 *)mb_buf)[0] = b.len;
+	KT_EXPECT_EQ(t, parse_view_quietly(MB2_BOOT_MAGIC, b.len), -EINVAL);
+}
+
+KTEST(multiboot, mb2_acpi_copy_is_only_as_long_as_its_tag)
+{
+	struct mb2_builder b;
+	mb2_begin(&b);
+	mb2_add_mmap(&b);
+	u8 *acpi1 = mb2_tag(&b, MB2_TAG_ACPI_OLD, 8 + 20);
+	mb2_end(&b, true);
+	KT_ASSERT_EQ(t, parse_quietly(MB2_BOOT_MAGIC), 0);
+	KT_EXPECT(t, test_bi.rsdp == acpi1 + 8);
+	KT_EXPECT_EQ(t, test_bi.rsdp_len, 20);
+}
+
+KTEST(multiboot, info_outside_memory_is_refused)
+{
+	struct mb2_builder b;
+	mb2_begin(&b);
+	mb2_add_mmap(&b);
+	mb2_end(&b, true);
+	KT_EXPECT_EQ(t, parse_view_quietly(MB2_BOOT_MAGIC, 4), -EINVAL);
+	KT_EXPECT_EQ(t, parse_view_quietly(MB2_BOOT_MAGIC, b.len - 8), -EINVAL);
+	KT_EXPECT_EQ(t, parse_view_quietly(MB1_BOOT_MAGIC, 16), -EINVAL);
+}
