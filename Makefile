@@ -211,7 +211,7 @@ iso: deps $(ISO)
 $(ISO): $(KERNEL) tools/mkiso.sh
 	$(Q)tools/mkiso.sh $(KERNEL) $@ "$(CMDLINE)"
 
-test: deps $(KERNEL) $(HOST_TESTS) $(TSAN_TESTS) $(ISO)
+test: deps $(KERNEL) $(HOST_TESTS) $(TSAN_TESTS) $(ISO) $(FUZZ_BINS)
 	@tools/test.sh
 
 bench: deps $(KERNEL) swap-image
