@@ -17,7 +17,7 @@ for name in "$@"; do
 	work=build/fuzz/corpus/$name
 	crashes=build/fuzz/crashes/$name
 	log=build/fuzz/logs/$name.log
-	mkdir -p "$work" "$crashes" "$seeds"
+	mkdir -p "$work" "$crashes"
 	echo "fuzz: $name for ${secs}s (log $log)"
 	# -timeout: an input that takes over 10 s is a hang, which is a finding.
 	nice -n 19 "$bin" -max_total_time="$secs" -timeout=10 -max_len=16384 \
