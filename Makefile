@@ -1,4 +1,4 @@
-# swaplab: make run | test | iso | debug | bench | stress | races | matrix | host-tests | lint
+# swaplab: make run | test | iso | debug | bench | stress | races | matrix | host-tests | lint | fuzz
 # Variables: ARCH (x86_64), SMP, MEM, MACHINE (pc|q35), ACCEL (kvm|tcg), CMDLINE,
 # DURATION (seconds of make stress's swap stress test, default 600),
 # SWAP (the swap image attached as virtio disk vda; default build/swap.img,
@@ -98,9 +98,14 @@ HOST_EXCLUDE := kernel/main.c kernel/ksyms.c kernel/debug_crash.c kernel/smp.c k
 	$(HOST_EXCLUDE_EXTRA)
 # Drivers with no hardware underneath also run on the host.
 HOST_DRIVERS := drivers/blockdev.c drivers/ramswap.c drivers/swap_header.c drivers/swapdev.c \
-	drivers/virtio_ring.c
+	drivers/virtio_ring.c drivers/acpi_tables.c drivers/acpi_madt.c drivers/pci_caps.c \
+	drivers/virtio_pci_caps.c drivers/virtio_blk_config.c
+# The x86-64 parsers of loader and firmware data read through a phys_view
+# (kernel/phys_view.h), not the direct map, so they and their tests build
+# on the host as well (and into the fuzz targets, tests/fuzz/).
+HOST_ARCH_PARSERS := arch/x86_64/multiboot.c arch/x86_64/multiboot_test.c
 HSRCS := $(filter-out $(HOST_EXCLUDE),$(wildcard kernel/*.c mm/*.c tests/*.c \
-	tests/host/*.c arch/host/*.c) $(HOST_DRIVERS))
+	tests/host/*.c arch/host/*.c) $(HOST_DRIVERS) $(HOST_ARCH_PARSERS))
 HCFLAGS := $(COMMON_CFLAGS) -O1 -DSWAPLAB_HOST -Iarch/host/include -pthread \
 	-fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 HOBJS := $(patsubst %,$(HOSTBUILD)/%.o,$(HSRCS))
@@ -144,6 +149,42 @@ $(TSAN_TESTS): $(TSAN_OBJS)
 host-tsan: $(TSAN_TESTS)
 	$(TSAN_TESTS) '$(or $(GLOB),*)'
 
+# --- fuzzing: the parsers of untrusted input under libFuzzer ----------------
+# One program per parser (tests/fuzz/fuzz_NAME.c), built with clang's
+# libFuzzer, ASan and UBSan, linking the parser and fuzz_shim.c only.
+# make fuzz SECONDS=N runs each for N seconds (tools/fuzz.sh; FUZZ=NAMES
+# picks some); make fuzz-build only builds them.
+FUZZBUILD := build/fuzz
+FUZZ_CC ?= clang
+FUZZ ?= multiboot1 multiboot2 acpi swap_header cmdline pci_caps virtio_blk_config virtio_used
+FUZZ_ALL := multiboot1 multiboot2 acpi swap_header cmdline pci_caps virtio_blk_config virtio_used
+SECONDS ?= 60
+FUZZ_CFLAGS := -std=gnu11 -g -O1 $(WARN) -I. -DSWAPLAB_HOST -Iarch/host/include \
+	-fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_COMMON := tests/fuzz/fuzz_shim.c kernel/string.c
+FUZZ_SRCS_multiboot1 := arch/x86_64/multiboot.c kernel/bootinfo.c
+FUZZ_SRCS_multiboot2 := arch/x86_64/multiboot.c kernel/bootinfo.c
+FUZZ_SRCS_acpi := drivers/acpi_tables.c drivers/acpi_madt.c
+FUZZ_SRCS_swap_header := drivers/swap_header.c
+FUZZ_SRCS_cmdline := kernel/cmdline.c
+FUZZ_SRCS_pci_caps := drivers/pci_caps.c drivers/virtio_pci_caps.c
+FUZZ_SRCS_virtio_blk_config := drivers/virtio_blk_config.c
+FUZZ_SRCS_virtio_used := drivers/virtio_ring.c tests/fuzz/fuzz_mm_shim.c
+FUZZ_BINS := $(patsubst %,$(FUZZBUILD)/fuzz_%,$(FUZZ_ALL))
+
+.SECONDEXPANSION:
+$(FUZZBUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_COMMON) $$(FUZZ_SRCS_$$*)
+	$(call msg,FUZZCC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -MF $@.d -o $@ $< $(FUZZ_COMMON) $(FUZZ_SRCS_$*)
+
+-include $(FUZZ_BINS:=.d)
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: deps $(patsubst %,$(FUZZBUILD)/fuzz_%,$(FUZZ))
+	@FUZZ_SECONDS=$(SECONDS) tools/fuzz.sh $(FUZZ)
+
 # --- running ----------------------------------------------------------------
 QEMU_VARS = ARCH=$(ARCH) SMP=$(SMP) MEM=$(MEM) MACHINE=$(MACHINE) ACCEL=$(ACCEL)
 
@@ -173,7 +214,7 @@ iso: deps $(ISO)
 $(ISO): $(KERNEL) tools/mkiso.sh
 	$(Q)tools/mkiso.sh $(KERNEL) $@ "$(CMDLINE)"
 
-test: deps $(KERNEL) $(HOST_TESTS) $(TSAN_TESTS) $(ISO)
+test: deps $(KERNEL) $(HOST_TESTS) $(TSAN_TESTS) $(ISO) $(FUZZ_BINS)
 	@tools/test.sh
 
 bench: deps $(KERNEL) swap-image
@@ -216,4 +257,4 @@ clean:
 	rm -rf build
 
 .PHONY: all run debug iso test bench stress races matrix lint clean deps host-build host-tests host-tsan \
-	swap-image
+	swap-image fuzz fuzz-build

@@ -20,9 +20,11 @@
 #include <asm/irq.h>
 #include <asm/pci.h>
 #include "pci.h"
+#include "pci_caps.h"
 #include "kernel/cmdline.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
+#include "kernel/string.h"
 #include "mm/kmalloc.h"
 
 LIST_HEAD(pci_devices);
@@ -90,18 +92,50 @@ static void size_bars(struct pci_dev *d, unsigned nr)
 	pci_write16(d, PCI_COMMAND, cmd);
 }
 
+void pci_read_config(const struct pci_dev *d, u8 *buf, unsigned len)
+{
+	for (unsigned off = 0; off + 4 <= len; off += 4) {
+		u32 v = pci_read32(d, off);
+		memcpy(buf + off, &v, 4);
+	}
+}
+
 u8 pci_find_cap(const struct pci_dev *d, u8 id, u8 from)
 {
-	if (!(pci_read16(d, PCI_STATUS) & PCI_STATUS_CAP_LIST))
-		return 0;
-	u8 p = from ? pci_read8(d, from + 1) : pci_read8(d, PCI_CAP_PTR);
-	for (int guard = 0; p >= 0x40 && guard < 48; guard++) {
-		p &= ~3;
-		if (pci_read8(d, p) == id)
-			return p;
-		p = pci_read8(d, p + 1);
+	u8 cfg[PCI_CFG_SIZE];
+	pci_read_config(d, cfg, sizeof(cfg));
+	return pci_cap_find(cfg, id, from);
+}
+
+void pci_bar_sizes(const struct pci_dev *d, u64 size[6])
+{
+	for (unsigned i = 0; i < 6; i++) {
+		const struct pci_bar *b = &d->bar[i];
+		size[i] = b->io || !b->base ? 0 : b->size;
 	}
-	return 0;
+}
+
+/* The MSI-X capability, if it has one whose table fits in its BAR; read
+ * once here, so a device that changes it later is not believed. */
+static void find_msix(struct pci_dev *d)
+{
+	u8 cfg[PCI_CFG_SIZE];
+	u64 bar_size[6];
+	char name[16];
+	struct pci_msix_info m;
+
+	pci_read_config(d, cfg, sizeof(cfg));
+	u8 cap = pci_cap_find(cfg, PCI_CAP_ID_MSIX, 0);
+	if (!cap)
+		return;
+	pci_bar_sizes(d, bar_size);
+	snprintk(name, sizeof(name), "%02x:%02x.%u", d->bus, d->dev, d->fn);
+	if (pci_msix_parse(cfg, cap, bar_size, name, &m) != 0)
+		return;
+	d->msix_cap = cap;
+	d->msix_nr = m.nr;
+	d->msix_bir = m.bir;
+	d->msix_table_off = m.table;
 }
 
 static void print_dev(const struct pci_dev *d)
@@ -140,9 +174,7 @@ static void add_function(unsigned bus, unsigned dev, unsigned fn, int depth)
 	} else if (type == 1) {
 		size_bars(d, 2);
 	}
-	d->msix_cap = pci_find_cap(d, PCI_CAP_ID_MSIX, 0);
-	if (d->msix_cap)
-		d->msix_nr = (pci_read16(d, d->msix_cap + 2) & 0x7ff) + 1;
+	find_msix(d);
 	list_add_tail(&d->link, &pci_devices);
 	print_dev(d);
 	if (type == 1 && depth < 8) {
@@ -202,11 +234,10 @@ int pci_msix_enable(struct pci_dev *d)
 {
 	if (!d->msix_cap || !msix_allowed)
 		return -ENODEV;
-	u32 tbl = pci_read32(d, d->msix_cap + 4);
-	u8 *bar = pci_map_bar(d, tbl & 7);
+	u8 *bar = pci_map_bar(d, d->msix_bir);
 	if (!bar)
 		return -ENODEV;
-	d->msix_table = bar + (tbl & ~7u);
+	d->msix_table = bar + d->msix_table_off;
 	u16 ctl = pci_read16(d, d->msix_cap + 2);
 	pci_write16(d, d->msix_cap + 2, ctl | MSIX_ENABLE | MSIX_FUNC_MASK);
 	for (unsigned i = 0; i < d->msix_nr; i++)

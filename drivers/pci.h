@@ -50,8 +50,10 @@ struct pci_dev {
 	u8 irq_pin;  /* 1..4 = INTA..INTD, 0 none */
 	u8 irq_line; /* the interrupt line register the firmware wrote */
 	struct pci_bar bar[6];
-	u8 msix_cap; /* config offset of the MSI-X capability, 0 if none */
+	u8 msix_cap; /* config offset of the MSI-X capability, 0 if none (or unusable) */
 	u16 msix_nr; /* table entries */
+	u8 msix_bir; /* the BAR holding the table, checked to fit (pci_msix_parse) */
+	u32 msix_table_off;
 	volatile u8 *msix_table; /* mapped by pci_msix_enable */
 	struct list_head link;   /* on pci_devices */
 };
@@ -72,8 +74,13 @@ void pci_write16(const struct pci_dev *d, unsigned off, u16 v);
 void pci_write32(const struct pci_dev *d, unsigned off, u32 v);
 
 /* Offset of the next capability with this id after "from" (0: from the
- * start), or 0. */
+ * start), or 0. Walks a snapshot of config space (drivers/pci_caps.c). */
 u8 pci_find_cap(const struct pci_dev *d, u8 id, u8 from);
+/* The first len bytes (a multiple of 4) of config space into buf. */
+void pci_read_config(const struct pci_dev *d, u8 *buf, unsigned len);
+/* Each BAR's size as pci_map_bar can map it: 0 for an I/O, unassigned or
+ * absent BAR (and for the high half of a 64-bit one). */
+void pci_bar_sizes(const struct pci_dev *d, u64 size[6]);
 /* Map a memory BAR (once; later calls return the same mapping). NULL for
  * an I/O or absent BAR. */
 void *pci_map_bar(struct pci_dev *d, unsigned bar);

@@ -42,6 +42,10 @@ enum swap_header_status swap_header_parse(const void *page, u64 dev_pages,
 		return SWAPHDR_TRUNCATED;
 	if (nbad > SWAP_MAX_BADPAGES)
 		return SWAPHDR_BAD_BADPAGES;
+	/* usable_pages is last - nbad: with as many bad entries as pages
+	 * (repeats included) it would be 0, or wrap to 4 billion. */
+	if (nbad >= last)
+		return SWAPHDR_EMPTY;
 	for (u32 i = 0; i < nbad; i++) {
 		u32 b = get32(page, SWAP_OFF_BADPAGES + 4 * i);
 		if (b == 0 || b > last)
@@ -85,7 +89,8 @@ void swap_header_explain(enum swap_header_status st, const void *page, u64 dev_p
 			 last, (unsigned long)last + 1, (unsigned long)dev_pages);
 		break;
 	case SWAPHDR_EMPTY:
-		snprintk(buf, size, "empty swap area (last_page 0)");
+		snprintk(buf, size, "empty swap area (last_page %u, %u bad pages: no usable page)", last,
+			 get32(page, SWAP_OFF_NR_BADPAGES));
 		break;
 	case SWAPHDR_BAD_BADPAGES:
 		snprintk(buf, size, "bad-page list invalid (%u entries, at most %u, each in 1..%u)",

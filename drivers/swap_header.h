@@ -37,7 +37,7 @@ enum swap_header_status {
 	SWAPHDR_OLD_FORMAT,    /* "SWAP-SPACE": version 0 */
 	SWAPHDR_BAD_VERSION,   /* signature present, version != 1 */
 	SWAPHDR_TRUNCATED,     /* last_page beyond the end of the device */
-	SWAPHDR_EMPTY,         /* last_page 0: no usable page */
+	SWAPHDR_EMPTY,         /* last_page 0, or as many bad pages: no usable page */
 	SWAPHDR_BAD_BADPAGES,  /* too many bad pages, or one past last_page */
 };
 

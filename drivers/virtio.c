@@ -15,13 +15,26 @@ static const struct virtio_driver *const drivers[] = { &virtio_blk_driver };
 	((1ull << VIRTIO_F_VERSION_1) | (1ull << VIRTIO_RING_F_INDIRECT_DESC) | \
 	 (1ull << VIRTIO_RING_F_EVENT_IDX))
 
-void virtio_read_config(struct virtio_device *vdev, unsigned off, void *buf, unsigned len)
+/* A device updates its config space rarely; one whose generation changes
+ * across this many reads in a row is broken, and waiting on it would hang. */
+#define VIRTIO_CONFIG_TRIES 64
+
+int virtio_read_config(struct virtio_device *vdev, unsigned off, void *buf, unsigned len)
 {
-	u32 gen;
-	do {
-		gen = vdev->ops->config_generation(vdev);
+	if (off > vdev->config_len || len > vdev->config_len - off) {
+		pr_err("virtio: %s: config field at %u (%u bytes) is past the device's config "
+		       "space (%u bytes)\n", vdev->name, off, len, vdev->config_len);
+		return -EINVAL;
+	}
+	for (unsigned i = 0; i < VIRTIO_CONFIG_TRIES; i++) {
+		u32 gen = vdev->ops->config_generation(vdev);
 		vdev->ops->read_config(vdev, off, buf, len);
-	} while (gen != vdev->ops->config_generation(vdev));
+		if (gen == vdev->ops->config_generation(vdev))
+			return 0;
+	}
+	pr_err("virtio: %s: config generation changed on each of %u reads\n", vdev->name,
+	       VIRTIO_CONFIG_TRIES);
+	return -EIO;
 }
 
 static void add_status(struct virtio_device *vdev, u8 bits)
@@ -58,7 +71,10 @@ int virtio_device_add(struct virtio_device *vdev)
 		pr_info("virtio: %s: no driver for device type %u\n", vdev->name, vdev->device_id);
 		return -ENODEV;
 	}
-	vdev->ops->reset(vdev);
+	if (vdev->ops->reset(vdev) != 0) {
+		pr_err("virtio: %s: device did not finish its reset; refused\n", vdev->name);
+		return -EIO;
+	}
 	add_status(vdev, VIRTIO_STATUS_ACKNOWLEDGE);
 	add_status(vdev, VIRTIO_STATUS_DRIVER);
 	int err = negotiate(vdev, drv);

@@ -37,8 +37,9 @@ struct virtio_transport_ops {
 	void (*set_features)(struct virtio_device *vdev, u64 features);
 	u8 (*get_status)(struct virtio_device *vdev);
 	void (*set_status)(struct virtio_device *vdev, u8 status);
-	/* Write 0 to status and wait until the device reads back 0. */
-	void (*reset)(struct virtio_device *vdev);
+	/* Write 0 to status and wait until the device reads back 0; -EIO
+	 * when it never does (a broken device, then refused). */
+	int (*reset)(struct virtio_device *vdev);
 	void (*read_config)(struct virtio_device *vdev, unsigned off, void *buf, unsigned len);
 	u32 (*config_generation)(struct virtio_device *vdev);
 	/* Create nvqs queues of at most max_size entries, give them to the
@@ -62,6 +63,7 @@ struct virtio_device {
 	u32 device_id;        /* VIRTIO_ID_* */
 	u64 features;         /* negotiated; read-only after the handshake */
 	const struct virtio_transport_ops *ops;
+	u32 config_len;       /* bytes of device config space the transport can reach */
 	void *transport;      /* the transport's state */
 	void *priv;           /* the driver's state */
 };
@@ -84,8 +86,10 @@ static inline bool virtio_has_feature(const struct virtio_device *vdev, unsigned
  * its type; -ENODEV when no driver handles it. */
 int virtio_device_add(struct virtio_device *vdev);
 
-/* Read a config field consistently (retries across a generation change). */
-void virtio_read_config(struct virtio_device *vdev, unsigned off, void *buf, unsigned len);
+/* Read a config field consistently (retries across a generation change).
+ * -EINVAL when the field is past config_len, -EIO when the generation
+ * keeps changing (a misbehaving device); the caller refuses the device. */
+int virtio_read_config(struct virtio_device *vdev, unsigned off, void *buf, unsigned len);
 
 /* The drivers, known at build time. */
 extern const struct virtio_driver virtio_blk_driver;

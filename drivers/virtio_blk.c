@@ -20,6 +20,7 @@
 #include <asm/page.h>
 #include "blockdev.h"
 #include "virtio.h"
+#include "virtio_blk_config.h"
 #include "virtio_ring.h"
 #include "kernel/cmdline.h"
 #include "kernel/errno.h"
@@ -29,12 +30,6 @@
 #include "kernel/string.h"
 #include "mm/kmalloc.h"
 #include "mm/page.h"
-
-#define VIRTIO_BLK_F_SIZE_MAX 1
-#define VIRTIO_BLK_F_SEG_MAX 2
-#define VIRTIO_BLK_F_RO 5
-#define VIRTIO_BLK_F_BLK_SIZE 6
-#define VIRTIO_BLK_F_FLUSH 9
 
 #define VIRTIO_BLK_T_IN 0
 #define VIRTIO_BLK_T_OUT 1
@@ -111,6 +106,24 @@ static void vblk_finish(struct vblk *vb, struct vblk_cmd *c)
 	}
 }
 
+/*
+ * A queue the device broke (virtqueue_get_buf said why) gets nothing more:
+ * every command on the ring or waiting for it fails with -EIO, so no
+ * request waits for a device that will not answer. Under vb->lock.
+ */
+static void vblk_fail_all(struct vblk *vb, struct list_head *done)
+{
+	struct vblk_cmd *c;
+	while ((c = virtqueue_detach_unused(vb->vq))) {
+		c->status = 0xff;
+		list_add_tail(&c->link, done);
+	}
+	while (!list_empty(&vb->pending)) {
+		c = list_first_entry(&vb->pending, struct vblk_cmd, link);
+		list_move_tail(&c->link, done);
+	}
+}
+
 /* Reap completions, refill the ring; callbacks after the lock. */
 static void vblk_process(struct vblk *vb)
 {
@@ -120,8 +133,11 @@ static void vblk_process(struct vblk *vb)
 		struct vblk_cmd *c;
 		while ((c = virtqueue_get_buf(vb->vq, NULL)))
 			list_add_tail(&c->link, &done);
-	} while (!virtqueue_enable_cb(vb->vq));
-	vblk_flush_pending(vb);
+	} while (!virtqueue_is_broken(vb->vq) && !virtqueue_enable_cb(vb->vq));
+	if (virtqueue_is_broken(vb->vq))
+		vblk_fail_all(vb, &done);
+	else
+		vblk_flush_pending(vb);
 	spin_unlock_irqrestore(&vb->lock, flags);
 	while (!list_empty(&done)) {
 		struct vblk_cmd *c = list_first_entry(&done, struct vblk_cmd, link);
@@ -255,8 +271,12 @@ static int vblk_submit(struct blockdev *bd, struct blk_request *rq)
 	unsigned long flags = spin_lock_irqsave(&vb->lock);
 	while (!list_empty(&cmds))
 		list_move_tail(cmds.next, &vb->pending);
-	vblk_flush_pending(vb);
+	bool broken = virtqueue_is_broken(vb->vq);
+	if (!broken)
+		vblk_flush_pending(vb);
 	spin_unlock_irqrestore(&vb->lock, flags);
+	if (broken)
+		vblk_process(vb); /* fails them, callbacks outside the lock */
 	return 0;
 }
 
@@ -298,12 +318,29 @@ static const struct blockdev_ops vblk_ops = {
 	.report = vblk_report,
 };
 
-static u32 config_u32(struct virtio_device *vdev, unsigned feature, unsigned off, u32 dflt)
+/*
+ * Read the config fields the negotiated features make valid, each with
+ * its own width (virtio_read_config), into cfg as the device lays them
+ * out; vblk_config_parse then checks them. The fetching stays here so the
+ * checks run as a fuzz target on the host.
+ */
+static int vblk_read_config(struct virtio_device *vdev, u8 cfg[VBLK_CFG_LEN])
 {
-	u32 v = dflt;
-	if (virtio_has_feature(vdev, feature))
-		virtio_read_config(vdev, off, &v, 4);
-	return v;
+	static const struct { unsigned bit, off, len; } fields[] = {
+		{ 64, VBLK_CFG_CAPACITY, 8 }, /* no feature bit: always there */
+		{ VIRTIO_BLK_F_SIZE_MAX, VBLK_CFG_SIZE_MAX, 4 },
+		{ VIRTIO_BLK_F_SEG_MAX, VBLK_CFG_SEG_MAX, 4 },
+		{ VIRTIO_BLK_F_BLK_SIZE, VBLK_CFG_BLK_SIZE, 4 },
+	};
+	memset(cfg, 0, VBLK_CFG_LEN);
+	for (unsigned i = 0; i < ARRAY_SIZE(fields); i++) {
+		if (fields[i].bit < 64 && !virtio_has_feature(vdev, fields[i].bit))
+			continue;
+		int err = virtio_read_config(vdev, fields[i].off, cfg + fields[i].off, fields[i].len);
+		if (err)
+			return err;
+	}
+	return 0;
 }
 
 static int vblk_probe(struct virtio_device *vdev)
@@ -321,23 +358,27 @@ static int vblk_probe(struct virtio_device *vdev)
 		pr_err("virtio-blk: %s: cannot set up the request queue (%d)\n", vdev->name, err);
 		goto free_vb; /* find_vqs undid what it had done */
 	}
-	u64 capacity;
-	virtio_read_config(vdev, 0, &capacity, 8);
-	u32 seg_max = config_u32(vdev, VIRTIO_BLK_F_SEG_MAX, 12, 1);
-	vb->size_max = config_u32(vdev, VIRTIO_BLK_F_SIZE_MAX, 8, 0);
-	u32 limit = vb->vq->use_indirect ? BLK_MAX_PAGES : vb->vq->num - 2;
-	vb->seg_limit = seg_max == 0 ? 1 : seg_max < limit ? seg_max : limit;
+	u8 cfg[VBLK_CFG_LEN];
+	struct vblk_limits lim;
+	err = vblk_read_config(vdev, cfg);
+	if (!err)
+		err = vblk_config_parse(cfg, VBLK_CFG_LEN, vdev->features, vb->vq->num,
+					vb->vq->use_indirect, vdev->name, &lim);
+	if (err)
+		goto del_vqs; /* the parser said why */
+	vb->size_max = lim.size_max;
+	vb->seg_limit = lim.seg_limit;
 	struct blockdev *bd = &vb->bd;
 	snprintk(bd->name, sizeof(bd->name), "vd%c", 'a' + nr_vblk++);
-	bd->nr_sectors = capacity;
-	bd->block_size = config_u32(vdev, VIRTIO_BLK_F_BLK_SIZE, 20, SECTOR_SIZE);
-	bd->read_only = virtio_has_feature(vdev, VIRTIO_BLK_F_RO);
-	bd->can_flush = virtio_has_feature(vdev, VIRTIO_BLK_F_FLUSH);
+	bd->nr_sectors = lim.capacity;
+	bd->block_size = lim.block_size;
+	bd->read_only = lim.read_only;
+	bd->can_flush = lim.can_flush;
 	bd->polling = !strcmp(vdev->ops->irq_mode(vdev), "polling");
 	bd->ops = &vblk_ops;
 	bd->priv = vb;
 	pr_info("virtio-blk: %s on %s: queue %u, seg_max %u, size_max %u, %s%s%s, %s\n", bd->name,
-		vdev->name, vb->vq->num, seg_max, vb->size_max,
+		vdev->name, vb->vq->num, lim.seg_max, vb->size_max,
 		vb->vq->use_indirect ? "indirect" : "direct",
 		vb->vq->use_event_idx ? ", event-idx" : "", bd->can_flush ? ", flush" : "",
 		vdev->ops->irq_mode(vdev));

@@ -19,18 +19,15 @@
 #include <asm/page.h>
 #include <asm/irq.h>
 #include "pci.h"
+#include "pci_caps.h"
 #include "virtio.h"
 #include "virtio_pci.h"
+#include "virtio_pci_caps.h"
 #include "virtio_ring.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
 #include "kernel/string.h"
 #include "mm/kmalloc.h"
-
-#define VIRTIO_PCI_CAP_COMMON 1
-#define VIRTIO_PCI_CAP_NOTIFY 2
-#define VIRTIO_PCI_CAP_ISR 3
-#define VIRTIO_PCI_CAP_DEVICE 4
 
 /* struct virtio_pci_common_cfg offsets */
 #define CC_DFSELECT 0x00
@@ -56,9 +53,9 @@
 struct virtio_pci {
 	struct virtio_device vdev;
 	struct pci_dev *pci;
+	struct virtio_pci_layout layout; /* the capabilities, checked against the BARs */
 	volatile u8 *common, *isr, *device;
 	volatile u8 *notify_base;
-	u32 notify_mult;
 	bool msix, intx;
 	unsigned nvqs;                   /* queues the INTx handler serves */
 	struct virtqueue *vqs[VPCI_MAX_VQS]; /* created, NULL after del_vqs */
@@ -93,17 +90,26 @@ static void vp_set_features(struct virtio_device *v, u64 f)
 static u8 vp_get_status(struct virtio_device *v) { return readb(to_vp(v)->common + CC_STATUS); }
 static void vp_set_status(struct virtio_device *v, u8 s) { writeb(s, to_vp(v)->common + CC_STATUS); }
 
-static void vp_reset(struct virtio_device *v)
+/* QEMU resets at once; a real device may take a while, so poll a bounded
+ * number of times (each read is a round trip to the device). */
+#define VP_RESET_POLLS 1000000
+
+static int vp_reset(struct virtio_device *v)
 {
 	vp_set_status(v, 0);
-	while (vp_get_status(v) != 0)
+	for (unsigned i = 0; i < VP_RESET_POLLS; i++) {
+		if (vp_get_status(v) == 0)
+			return 0;
 		__asm__ __volatile__("pause");
+	}
+	return -EIO;
 }
 
 static void vp_read_config(struct virtio_device *v, unsigned off, void *buf, unsigned len)
 {
 	struct virtio_pci *vp = to_vp(v);
 	u8 *b = buf;
+	/* virtio_read_config checked the range against config_len. */
 	/* Naturally aligned accesses of the field's width, as the spec asks. */
 	if (len == 4 && !(off & 3)) {
 		u32 x = readl(vp->device + off);
@@ -174,12 +180,22 @@ static int setup_queue(struct virtio_pci *vp, unsigned q, vq_callback_t cb, unsi
 	struct virtqueue *vq = vring_create(&vp->vdev, q, num, cb);
 	if (!vq)
 		return -ENOMEM;
+	/* The doorbell must be inside the notify region the capability
+	 * gave, or notifying would write somewhere else in (or past) the BAR. */
+	u16 noff = readw(vp->common + CC_Q_NOFF);
+	u32 doorbell;
+	if (virtio_pci_notify_offset(&vp->layout, noff, &doorbell) != 0) {
+		pr_err("virtio-pci: %s: queue %u notify offset %u x multiplier %u is outside the "
+		       "notify region (%u bytes); device refused\n", vp->vdev.name, q, noff,
+		       vp->layout.notify_mult, vp->layout.notify.length);
+		vring_destroy(vq);
+		return -EINVAL;
+	}
 	writew(num, vp->common + CC_Q_SIZE);
 	write_q64(vp->common + CC_Q_DESC, virt_to_phys(vq->desc));
 	write_q64(vp->common + CC_Q_AVAIL, virt_to_phys(vq->avail));
 	write_q64(vp->common + CC_Q_USED, virt_to_phys(vq->used));
-	vq->notify_addr = (void *)(vp->notify_base +
-				   readw(vp->common + CC_Q_NOFF) * vp->notify_mult);
+	vq->notify_addr = (void *)(vp->notify_base + doorbell);
 	vp->vqs[q] = vq;
 	return 0;
 }
@@ -292,32 +308,36 @@ static const struct virtio_transport_ops vp_ops = {
 	.irq_mode = vp_irq_mode,
 };
 
-/* Walk the vendor capabilities; map the first of each kind we use. */
+static volatile u8 *map_region(struct pci_dev *d, const struct virtio_pci_region *r)
+{
+	u8 *base = pci_map_bar(d, r->bar);
+	return base ? base + r->offset : NULL;
+}
+
+/* Parse the vendor capabilities from one snapshot of config space, then
+ * map the regions they name (each checked to lie inside its BAR). */
 static int map_caps(struct virtio_pci *vp)
 {
 	struct pci_dev *d = vp->pci;
-	for (u8 c = pci_find_cap(d, PCI_CAP_ID_VNDR, 0); c; c = pci_find_cap(d, PCI_CAP_ID_VNDR, c)) {
-		u8 type = pci_read8(d, c + 3), bar = pci_read8(d, c + 4);
-		u32 off = pci_read32(d, c + 8);
-		if (bar > 5 || type < VIRTIO_PCI_CAP_COMMON || type > VIRTIO_PCI_CAP_DEVICE)
-			continue;
-		u8 *base = pci_map_bar(d, bar);
-		if (!base)
-			continue;
-		volatile u8 *p = base + off;
-		if (type == VIRTIO_PCI_CAP_COMMON && !vp->common)
-			vp->common = p;
-		else if (type == VIRTIO_PCI_CAP_ISR && !vp->isr)
-			vp->isr = p;
-		else if (type == VIRTIO_PCI_CAP_DEVICE && !vp->device)
-			vp->device = p;
-		else if (type == VIRTIO_PCI_CAP_NOTIFY && !vp->notify_base) {
-			vp->notify_base = p;
-			vp->notify_mult = pci_read32(d, c + 16);
-		}
+	u8 cfg[PCI_CFG_SIZE];
+	u64 bar_size[6];
+	char name[16];
+
+	pci_read_config(d, cfg, sizeof(cfg));
+	pci_bar_sizes(d, bar_size);
+	snprintk(name, sizeof(name), "%02x:%02x.%u", d->bus, d->dev, d->fn);
+	int err = virtio_pci_parse_caps(cfg, bar_size, name, &vp->layout);
+	if (err)
+		return err;
+	vp->common = map_region(d, &vp->layout.common);
+	vp->isr = map_region(d, &vp->layout.isr);
+	vp->notify_base = map_region(d, &vp->layout.notify);
+	if (vp->layout.has_device) {
+		vp->device = map_region(d, &vp->layout.device);
+		vp->vdev.config_len = vp->device ? vp->layout.device.length : 0;
 	}
 	if (!vp->common || !vp->isr || !vp->notify_base)
-		return -ENODEV;
+		return -ENOMEM;
 	return 0;
 }
 
@@ -332,13 +352,13 @@ static void probe_one(struct pci_dev *d)
 	vp->vdev.ops = &vp_ops;
 	vp->vdev.transport = vp;
 	snprintk(vp->vdev.name, sizeof(vp->vdev.name), "virtio%u", nr_virtio++);
-	pci_enable(d);
 	if (map_caps(vp) != 0) {
-		pr_err("virtio-pci: %02x:%02x.%u (%04x:%04x): no modern virtio capabilities (a legacy-only device); not supported\n",
+		pr_err("virtio-pci: %02x:%02x.%u (%04x:%04x): no usable modern virtio capabilities (a legacy-only device?); not supported\n",
 		       d->bus, d->dev, d->fn, d->vendor, d->device);
 		kfree(vp);
 		return;
 	}
+	pci_enable(d); /* only a device we accept gets decoding and bus mastering */
 	pr_info("virtio-pci: %s at %02x:%02x.%u, type %u, %s\n", vp->vdev.name, d->bus, d->dev,
 		d->fn, type, d->device >= 0x1040 ? "modern" : "transitional");
 	if (virtio_device_add(&vp->vdev) != 0)

@@ -19,6 +19,7 @@
 #include "virtio_ring.h"
 #include "kernel/cmdline.h"
 #include "kernel/errno.h"
+#include "kernel/printk.h"
 #include "kernel/stats.h"
 #include "kernel/string.h"
 #include "mm/kmalloc.h"
@@ -106,6 +107,8 @@ static void fill(struct vring_desc *d, const struct vq_buf *b, bool more, u16 ne
 
 int virtqueue_add(struct virtqueue *vq, const struct vq_buf *bufs, unsigned n, void *token)
 {
+	if (vq->broken)
+		return -EIO;
 	bool indirect = vq->use_indirect && n > 1;
 	struct vring_desc *t = NULL;
 	if (indirect) {
@@ -144,6 +147,7 @@ int virtqueue_add(struct virtqueue *vq, const struct vq_buf *bufs, unsigned n, v
 		vq->indirect[head] = NULL;
 	}
 	vq->num_free -= need;
+	vq->nr_inflight++;
 	vq->tokens[head] = token;
 	vq->avail->ring[vq->avail_idx & (vq->num - 1)] = head;
 	vq->avail_idx++;
@@ -153,7 +157,7 @@ int virtqueue_add(struct virtqueue *vq, const struct vq_buf *bufs, unsigned n, v
 void virtqueue_kick(struct virtqueue *vq)
 {
 	u16 old = vq->kicked_avail_idx, new_idx = vq->avail_idx;
-	if (old == new_idx)
+	if (old == new_idx || vq->broken)
 		return;
 	wmb();
 	__atomic_store_n(&vq->avail->idx, new_idx, __ATOMIC_RELEASE);
@@ -205,23 +209,60 @@ static void free_chain(struct virtqueue *vq, u16 head)
 	vq->num_free += count;
 }
 
+static void vring_mark_broken(struct virtqueue *vq, const char *why, u32 value)
+{
+	vq->broken = true;
+	pr_err("virtio: %s: queue %u: the device %s (%u; %u requests in flight); queue stopped, "
+	       "its requests fail\n", vq->vdev->name, vq->index, why, value, vq->nr_inflight);
+}
+
+/*
+ * The device writes the used ring; we believe an entry only when it names
+ * a request in flight. The index check comes first: entries beyond the
+ * ones in flight can only be stale slots from an earlier lap of the ring,
+ * whose ids may name requests the device has not finished.
+ */
 void *virtqueue_get_buf(struct virtqueue *vq, u32 *len)
 {
-	u16 used_idx = __atomic_load_n(&vq->used->idx, __ATOMIC_ACQUIRE);
-	if (used_idx == vq->last_used_idx)
+	if (vq->broken)
 		return NULL;
+	u16 used_idx = __atomic_load_n(&vq->used->idx, __ATOMIC_ACQUIRE);
+	u16 ahead = (u16)(used_idx - vq->last_used_idx);
+	if (ahead == 0)
+		return NULL;
+	if (ahead > vq->nr_inflight) {
+		vring_mark_broken(vq, "moved the used index this far ahead", ahead);
+		return NULL;
+	}
 	rmb();
 	struct vring_used_elem *e = &vq->used->ring[vq->last_used_idx & (vq->num - 1)];
-	u16 head = (u16)e->id;
-	if (len)
-		*len = e->len;
+	u32 id = READ_ONCE(e->id), written = READ_ONCE(e->len);
 	vq->last_used_idx++;
-	if (head >= vq->num || !vq->tokens[head])
-		return NULL; /* a device bug; the driver reports lost requests */
-	void *token = vq->tokens[head];
-	vq->tokens[head] = NULL;
-	free_chain(vq, head);
+	if (id >= vq->num || !vq->tokens[id]) {
+		vring_mark_broken(vq, "returned a descriptor id that is not in flight", id);
+		return NULL;
+	}
+	if (len)
+		*len = written;
+	void *token = vq->tokens[id];
+	vq->tokens[id] = NULL;
+	vq->nr_inflight--;
+	free_chain(vq, (u16)id);
 	return token;
+}
+
+void *virtqueue_detach_unused(struct virtqueue *vq)
+{
+	for (unsigned i = 0; i < vq->num; i++) {
+		void *token = vq->tokens[i];
+		if (!token)
+			continue;
+		vq->tokens[i] = NULL;
+		vq->nr_inflight--;
+		free_chain(vq, (u16)i);
+		return token;
+	}
+	return NULL;
 }
 
 bool virtqueue_enable_cb(struct virtqueue *vq)

@@ -69,6 +69,8 @@ struct virtqueue {
 	u16 avail_idx;              /* our copy of avail->idx */
 	u16 last_used_idx;
 	u16 kicked_avail_idx;       /* avail_idx at the last notification */
+	unsigned nr_inflight;       /* heads given to the device, not yet returned */
+	bool broken;                /* the device broke the ring protocol: stopped */
 	void **tokens;              /* per head descriptor: the driver's token */
 	struct vring_desc **indirect; /* per head: its indirect table, or NULL */
 	u64 nr_notify, nr_interrupts;
@@ -90,8 +92,22 @@ void virtqueue_kick(struct virtqueue *vq);
 /* The avail index past which the device asked to be notified (event idx;
  * 0 without), for reports. */
 u16 virtqueue_avail_event(struct virtqueue *vq);
-/* The next completed request's token (and bytes written), or NULL. */
+/* The next completed request's token (and bytes written), or NULL. A used
+ * entry naming a request that is not in flight, or a used index that runs
+ * ahead of what is in flight, is a device bug that would hand back a
+ * request the device may still be writing: the queue is then marked
+ * broken (with a message) and returns nothing more. */
 void *virtqueue_get_buf(struct virtqueue *vq, u32 *len);
+/* Has the device broken this queue? Then add fails with -EIO, kick
+ * writes nothing to the device, and the driver takes its requests back
+ * with virtqueue_detach_unused to fail them. */
+static inline bool virtqueue_is_broken(const struct virtqueue *vq)
+{
+	return vq->broken;
+}
+/* One token still in flight on a broken (or never started) queue, taken
+ * back from the ring, or NULL when none is left. */
+void *virtqueue_detach_unused(struct virtqueue *vq);
 /* Ask for an interrupt at the next completion; false when completions
  * arrived meanwhile (call virtqueue_get_buf again). */
 bool virtqueue_enable_cb(struct virtqueue *vq);

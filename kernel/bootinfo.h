@@ -40,8 +40,10 @@ struct bootinfo {
 	unsigned nr_mem;
 	struct boot_reserved reserved[BOOT_MAX_RESERVED];
 	unsigned nr_reserved;
-	/* ACPI RSDP: a pointer to a copy (multiboot2 tags 14/15) or NULL. */
+	/* ACPI RSDP: a pointer to a copy (multiboot2 tags 14/15) or NULL,
+	 * and how many bytes of it the loader gave (the tag's payload). */
 	const void *rsdp;
+	u32 rsdp_len;
 };
 
 extern struct bootinfo bootinfo;

@@ -91,3 +91,25 @@ KTEST(swap_header, format_keeps_boot_bits_and_round_trips)
 	KT_EXPECT_EQ(t, info.uuid[15], 16);
 	KT_EXPECT(t, strcmp(info.label, "a-label-longer-t") == 0);
 }
+
+/* Found by the fuzz target's invariant (usable pages in 1..last_page):
+ * more bad-page entries than pages, repeats allowed, made usable_pages
+ * wrap to about 4 billion; as many as pages left none. */
+KTEST(swap_header, as_many_bad_pages_as_pages_is_empty)
+{
+	static struct swap_area_info info;
+	make_valid();
+	put32(SWAP_OFF_LAST_PAGE, 1);
+	put32(SWAP_OFF_NR_BADPAGES, 2);
+	put32(SWAP_OFF_BADPAGES, 1);
+	put32(SWAP_OFF_BADPAGES + 4, 1);
+	KT_EXPECT_EQ(t, swap_header_parse(hdr_page, 1024, &info), SWAPHDR_EMPTY);
+	put32(SWAP_OFF_NR_BADPAGES, 1);
+	KT_EXPECT_EQ(t, swap_header_parse(hdr_page, 1024, &info), SWAPHDR_EMPTY);
+	char why[160];
+	swap_header_explain(SWAPHDR_EMPTY, hdr_page, 1024, why, sizeof(why));
+	KT_EXPECT(t, strncmp(why, "empty swap area (last_page 1, 1 bad pages", 41) == 0);
+	put32(SWAP_OFF_LAST_PAGE, 2);
+	KT_ASSERT_EQ(t, swap_header_parse(hdr_page, 1024, &info), SWAPHDR_OK);
+	KT_EXPECT_EQ(t, info.usable_pages, 1);
+}

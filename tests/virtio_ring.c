@@ -11,6 +11,7 @@
 #include "drivers/virtio_ring.h"
 #include "kernel/errno.h"
 #include "kernel/ktest.h"
+#include "kernel/printk.h"
 #include "kernel/string.h"
 #include "mm/kmalloc.h"
 #include "mm/page_alloc.h"
@@ -167,4 +168,83 @@ KTEST(virtio_ring, need_event_matches_the_spec_formula)
 	KT_EXPECT(t, vring_need_event(3, 10, 0));  /* crossed within a batch */
 	KT_EXPECT(t, !vring_need_event(20, 10, 0));
 	KT_EXPECT(t, vring_need_event(0xffff, 1, 0xfffe)); /* across the wrap */
+}
+
+/*
+ * A device that writes nonsense into the used ring (the fuzz target
+ * tests/fuzz/fuzz_virtio_used.c plays one): an id not in flight, or a used
+ * index far ahead of what is in flight, would make the driver hand back a
+ * request the device may still be writing. The queue is marked broken,
+ * nothing more is sent to the device, and the requests come back through
+ * virtqueue_detach_unused to be failed.
+ */
+static void used_push(struct virtqueue *vq, u32 id)
+{
+	struct vring_used_elem *e = &vq->used->ring[vq->used->idx % vq->num];
+	e->id = id;
+	e->len = 1;
+	__atomic_store_n(&vq->used->idx, vq->used->idx + 1, __ATOMIC_RELEASE);
+}
+
+static void detach_all(struct ktest *t, struct virtqueue *vq, unsigned expect)
+{
+	unsigned n = 0;
+	while (virtqueue_detach_unused(vq))
+		n++;
+	KT_EXPECT_EQ(t, n, expect);
+	KT_EXPECT_EQ(t, vq->nr_inflight, 0);
+}
+
+static int quiet_get_buf(struct virtqueue *vq, void **token)
+{
+	int saved = console_loglevel;
+	console_loglevel = LOG_EMERG; /* the refusal is expected */
+	*token = virtqueue_get_buf(vq, NULL);
+	console_loglevel = saved;
+	return virtqueue_is_broken(vq);
+}
+
+KTEST(virtio_ring, used_id_not_in_flight_breaks_the_queue)
+{
+	struct virtio_device vdev;
+	struct virtqueue *vq = fake_vq(&vdev, 0, 8);
+	KT_ASSERT(t, vq != NULL);
+	struct vq_buf b = { 0x1000, 512, true };
+	int tok[2];
+	KT_ASSERT_EQ(t, virtqueue_add(vq, &b, 1, &tok[0]), 0);
+	KT_ASSERT_EQ(t, virtqueue_add(vq, &b, 1, &tok[1]), 0);
+	virtqueue_kick(vq);
+	used_push(vq, 0x10001); /* id 1 in the low 16 bits: was truncated and believed */
+	void *token;
+	KT_EXPECT(t, quiet_get_buf(vq, &token));
+	KT_EXPECT(t, token == NULL);
+	unsigned before = notifies;
+	KT_EXPECT_EQ(t, virtqueue_add(vq, &b, 1, &tok[0]), -EIO);
+	virtqueue_kick(vq);
+	KT_EXPECT_EQ(t, notifies, before); /* nothing more to a broken device */
+	detach_all(t, vq, 2);
+	vring_destroy(vq);
+}
+
+KTEST(virtio_ring, used_index_jump_breaks_the_queue)
+{
+	struct virtio_device vdev;
+	struct virtqueue *vq = fake_vq(&vdev, 1ull << VIRTIO_RING_F_INDIRECT_DESC, 8);
+	KT_ASSERT(t, vq != NULL);
+	struct vq_buf b[3] = { { 0x1000, 16, false }, { 0x2000, 512, true }, { 0x3000, 1, true } };
+	int tok[2];
+	KT_ASSERT_EQ(t, virtqueue_add(vq, b, 3, &tok[0]), 0);
+	KT_ASSERT_EQ(t, virtqueue_add(vq, b, 3, &tok[1]), 0);
+	virtqueue_kick(vq);
+	used_push(vq, 0); /* a real completion of the first */
+	void *token;
+	KT_EXPECT(t, !quiet_get_buf(vq, &token));
+	KT_EXPECT(t, token == &tok[0]);
+	/* Then the index moves 8 ahead with one request in flight: the slots
+	 * it covers are stale (slot 0 still names descriptor 0). */
+	__atomic_store_n(&vq->used->idx, vq->used->idx + 8, __ATOMIC_RELEASE);
+	KT_EXPECT(t, quiet_get_buf(vq, &token));
+	KT_EXPECT(t, token == NULL);
+	detach_all(t, vq, 1);
+	vring_destroy(vq);
 }

@@ -4,9 +4,9 @@
 set -e
 need=""
 have_cmd() { command -v "$1" >/dev/null 2>&1; }
-want() { # want PACKAGE CHECK-COMMAND-OR-FILE
+want() { # want PACKAGE CHECK-COMMAND-OR-FILE (a file may be a glob)
 	case "$2" in
-	/*) [ -e "$2" ] || need="$need $1" ;;
+	/*) ls $2 >/dev/null 2>&1 || need="$need $1" ;;
 	*) have_cmd "$2" || need="$need $1" ;;
 	esac
 }
@@ -23,6 +23,9 @@ want mtools mformat
 want ovmf /usr/share/OVMF/OVMF_CODE.fd
 want util-linux mkswap
 want perl prove
+# make fuzz: clang with libFuzzer's runtime (its path names clang's full version).
+want clang clang
+want libclang-rt-14-dev "/usr/lib/llvm-14/lib/clang/14*/lib/linux/libclang_rt.fuzzer-x86_64.a"
 [ -z "$need" ] && exit 0
 echo "deps: installing from Debian's packages:$need"
 if [ "$(id -u)" != 0 ]; then

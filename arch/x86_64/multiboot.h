@@ -6,6 +6,7 @@
 #include "kernel/compiler.h"
 
 struct bootinfo;
+struct phys_view;
 
 struct mb1_info {
 	u32 flags;
@@ -58,8 +59,9 @@ struct mb2_tag_module {
 	/* string follows */
 } __packed;
 
-/* Parse the loader's info into bootinfo; returns 0 or -EINVAL after
- * printing what is wrong. */
-int multiboot_parse(u32 magic, u64 info_phys, struct bootinfo *bi);
+/* Parse the loader's info at info_phys, read through mem, into bootinfo;
+ * returns 0 or -EINVAL after printing what is wrong. The strings and the
+ * RSDP copy bootinfo gets point into mem. */
+int multiboot_parse(u32 magic, u64 info_phys, const struct phys_view *mem, struct bootinfo *bi);
 
 #endif

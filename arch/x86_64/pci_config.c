@@ -19,13 +19,6 @@
 #include "kernel/spinlock.h"
 #include "kernel/string.h"
 
-struct mcfg_entry {
-	u64 base;
-	u16 segment;
-	u8 start_bus, end_bus;
-	u32 reserved;
-} __packed;
-
 static u8 *ecam;                 /* set once by arch_pci_init */
 static unsigned ecam_start, ecam_end;
 static DEFINE_SPINLOCK(conf1_lock); /* the 0xcf8/0xcfc pair */
@@ -34,14 +27,16 @@ static bool pci_use_ecam = true;
 KPARAM_BOOL(pci_ecam, "pci.ecam", &pci_use_ecam,
 	    "use ECAM (MCFG) for PCI config space when present (0: ports 0xcf8/0xcfc)");
 
+#define MCFG_MAX_ENTRIES 16
+
 static int ecam_setup(void)
 {
+	static struct acpi_mcfg_entry e[MCFG_MAX_ENTRIES]; /* boot CPU, once */
 	const struct acpi_sdt_header *h = acpi_find_table("MCFG");
 	if (!h)
 		return -ENOENT;
-	const struct mcfg_entry *e = (const void *)((const u8 *)h + sizeof(*h) + 8);
-	unsigned n = (h->length - sizeof(*h) - 8) / sizeof(*e);
-	for (unsigned i = 0; i < n; i++) {
+	int n = acpi_mcfg_parse(h, e, MCFG_MAX_ENTRIES);
+	for (int i = 0; i < n; i++) {
 		if (e[i].segment != 0 || e[i].end_bus < e[i].start_bus)
 			continue;
 		size_t size = (size_t)(e[i].end_bus - e[i].start_bus + 1) << 20;

@@ -11,6 +11,7 @@
 #include "trap.h"
 #include "kernel/bootinfo.h"
 #include "kernel/main.h"
+#include "kernel/phys_view.h"
 #include "kernel/printk.h"
 
 void serial_init(void);
@@ -31,7 +32,10 @@ void kmain(u32 magic, u64 info_phys)
 	ioremap_init();
 	time_calibrate();
 
-	if (multiboot_parse(magic, info_phys, &bootinfo) != 0) {
+	/* The boot page tables map the first 4 GiB: the loader's info and
+	 * everything it points to must be there. */
+	const struct phys_view boot_mem = { phys_to_virt(0), 4ull << 30 };
+	if (multiboot_parse(magic, info_phys, &boot_mem, &bootinfo) != 0) {
 		pr_err("boot: cannot continue without valid boot information; powering off\n");
 		arch_poweroff(2);
 	}

@@ -48,7 +48,7 @@ KTEST(acpi, rsdp_found_and_valid)
 	if (!have_acpi(t))
 		return;
 	KT_ASSERT(t, r != NULL);
-	KT_EXPECT(t, acpi_rsdp_check(r) == NULL);
+	KT_EXPECT(t, acpi_rsdp_check(r, acpi_rsdp_len()) == NULL);
 	KT_EXPECT(t, r->rsdt_address != 0 || r->xsdt_address != 0);
 }
 
@@ -100,13 +100,14 @@ KTEST(acpi, rsdp_corruption_rejected)
 	KT_ASSERT(t, r != NULL);
 	struct acpi_rsdp copy;
 	memset(&copy, 0, sizeof(copy));
-	memcpy(&copy, r, r->revision >= 2 ? sizeof(copy) : ACPI_RSDP_V1_LEN);
-	KT_EXPECT(t, acpi_rsdp_check(&copy) == NULL);
+	u64 len = MIN(acpi_rsdp_len(), sizeof(copy));
+	memcpy(&copy, r, len);
+	KT_EXPECT(t, acpi_rsdp_check(&copy, len) == NULL);
 	copy.oem_id[0] ^= 1;
-	KT_EXPECT(t, acpi_rsdp_check(&copy) != NULL);
+	KT_EXPECT(t, acpi_rsdp_check(&copy, len) != NULL);
 	copy.oem_id[0] ^= 1;
 	copy.signature[0] = 'X';
-	KT_EXPECT(t, acpi_rsdp_check(&copy) != NULL);
+	KT_EXPECT(t, acpi_rsdp_check(&copy, len) != NULL);
 }
 
 KTEST(acpi, madt_bad_entry_length_rejected)

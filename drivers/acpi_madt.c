@@ -9,7 +9,7 @@
  * runs past the table would make the walk loop forever or read beyond the
  * table, so it ends the parse with an error instead.
  */
-#include "acpi.h"
+#include "acpi_tables.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
 #include "kernel/string.h"
