@@ -172,17 +172,19 @@ static void oomt_check_all_back(struct ktest *t, struct oomt_env *o, unsigned lo
 }
 
 /*
- * Four tasks sharing one mm write twice what RAM and swap can hold. One
- * kill (not four), every task ends with -ENOMEM, and before anyone joins
- * them every page and slot is back; then four tasks in a new mm write as
- * much as the victim held and read it back.
+ * Four tasks sharing one mm each write more than RAM and swap can hold
+ * (so that on one CPU the first alone runs out; the others, not started
+ * yet, are killed too and end at their first fault). One kill (not four),
+ * every task ends with -ENOMEM, and before anyone joins them every page
+ * and slot is back; then, the victim mm gone, four tasks in a new mm write
+ * as much as the victim held and read it back.
  */
 KTEST(oom, four_tasks_sharing_an_mm_are_killed_and_reaped_at_once)
 {
 	struct oomt_env o;
 	if (!oomt_begin(t, &o, "oom-swap"))
 		return;
-	const unsigned long n = 2 * o.avail;
+	const unsigned long n = 5 * o.avail;
 	unsigned long free_before;
 	struct mm *mm = oomt_mm(t, n, &free_before);
 	KT_ASSERT(t, mm);
@@ -201,10 +203,11 @@ KTEST(oom, four_tasks_sharing_an_mm_are_killed_and_reaped_at_once)
 	unsigned long size = (unsigned long)(mmt_stat("oom_reaped_pages") - pages +
 					     mmt_stat("oom_reaped_swap") - swap);
 	ktest_diag(t, "%lu pages available, %lu written over, victim held %lu", o.avail, n, size);
+	mm_put(mm);
+
 	/* A new workload of the victim's size runs to completion. */
 	struct mm *again = KT_EXPECT(t, size > o.avail / 2) ? swapp_mm(t, size) : NULL;
 	if (!again) {
-		mm_put(mm);
 		oomt_end(t, &o);
 		return;
 	}
@@ -216,7 +219,6 @@ KTEST(oom, four_tasks_sharing_an_mm_are_killed_and_reaped_at_once)
 	KT_EXPECT_EQ(t, mmt_run(again, test_nth_cpu(1), oomt_job_check, &all), 0);
 	KT_EXPECT_EQ(t, mmt_stat("oom_kills"), kills + 1);
 	mm_put(again);
-	mm_put(mm);
 	oomt_end(t, &o);
 }
 
