@@ -35,10 +35,10 @@ struct oomt_job {
 };
 
 /*
- * Write a word into each page. A holding job then waits for the kill,
- * looking at it in its loop, and touches its memory: the reaper unmapped
- * everything, so that access faults and the fault ends the task. Not
- * killed, it returns 0.
+ * Write a word into each page. A holding job then waits, looking for the
+ * kill in its loop as a task that never faults must (fatal_signal_pending),
+ * and ends itself the way a fault of a killed task ends it. Not killed, it
+ * touches its memory and returns 0.
  */
 static int oomt_job_run(void *arg)
 {
@@ -49,9 +49,11 @@ static int oomt_job_run(void *arg)
 	if (!j->hold)
 		return 0;
 	u64 end = arch_time_ns() + OOMT_HOLD_NS;
-	while (!fatal_signal_pending(current) && !__atomic_load_n(&j->stop, __ATOMIC_SEQ_CST) &&
-	       arch_time_ns() < end)
+	while (!__atomic_load_n(&j->stop, __ATOMIC_SEQ_CST) && arch_time_ns() < end) {
+		if (fatal_signal_pending(current))
+			mm_fault_kill_current(0, 0, 0, -ENOMEM);
 		yield();
+	}
 	(void)mmt_read(j->mm, oomt_addr(j->first));
 	return 0;
 }
@@ -245,6 +247,7 @@ KTEST(oom, victim_is_the_largest_mm_not_the_faulting_tasks)
 	oomt_check_counters(t, big, na);
 	KT_EXPECT(t, get_mm_counter(big, MM_SWAPENTS) > 0);
 
+	u64 exits = mmt_stat("oom_victim_exits");
 	struct oomt_job sj = { small, 0, nb, 4, false, 0, 0 };
 	KT_EXPECT_EQ(t, mmt_run(small, test_nth_cpu(0), oomt_job_run, &sj), 0);
 	KT_EXPECT_EQ(t, mmt_stat("oom_kills"), kills + 1);
@@ -253,6 +256,7 @@ KTEST(oom, victim_is_the_largest_mm_not_the_faulting_tasks)
 		if (tasks[i])
 			KT_EXPECT_EQ(t, kthread_join(tasks[i]), -ENOMEM);
 	}
+	KT_EXPECT_EQ(t, mmt_stat("oom_victim_exits"), exits + OOMT_TASKS);
 	oomt_check_reaped(t, big);
 	KT_EXPECT(t, !mm_is_oom_victim(small));
 	oomt_check_counters(t, small, nb);
