@@ -75,7 +75,8 @@ static void oomt_start(struct ktest *t, struct task **tasks, struct oomt_job *jo
 {
 	unsigned cpu_index = 0;
 	for (unsigned i = 0; i < nr; i++) {
-		jobs[i] = (struct oomt_job){ mm, i * n / nr, (i + 1) * n / nr - i * n / nr, tag, hold, 0, 0 };
+		unsigned long first = i * n / nr, last = (i + 1) * n / nr;
+		jobs[i] = (struct oomt_job){ mm, first, last - first, tag, hold, 0, 0 };
 		unsigned cpu = test_nth_cpu(cpu_index++);
 		if ((int)cpu == avoid && nr_cpus_online > 2)
 			cpu = test_nth_cpu(cpu_index++);
