@@ -195,17 +195,20 @@ KTEST(oom, four_tasks_sharing_an_mm_are_killed_and_reaped_at_once)
 	u64 pages = mmt_stat("oom_reaped_pages"), swap = mmt_stat("oom_reaped_swap");
 	struct task *tasks[OOMT_TASKS];
 	struct oomt_job jobs[OOMT_TASKS];
+	u64 t0 = arch_time_ns();
 	oomt_start(t, tasks, jobs, OOMT_TASKS, mm, n, 1, false, -1);
 	for (unsigned i = 0; i < OOMT_TASKS; i++)
 		if (tasks[i])
 			KT_EXPECT_EQ(t, kthread_join(tasks[i]), -ENOMEM);
+	u64 t1 = arch_time_ns();
 	KT_EXPECT_EQ(t, mmt_stat("oom_kills"), kills + 1);
 	KT_EXPECT_EQ(t, mmt_stat("oom_victim_exits"), exits + OOMT_TASKS);
 	oomt_check_reaped(t, mm);
 	oomt_check_all_back(t, &o, free_before);
 	unsigned long size = (unsigned long)(mmt_stat("oom_reaped_pages") - pages +
 					     mmt_stat("oom_reaped_swap") - swap);
-	ktest_diag(t, "%lu pages available, %lu written over, victim held %lu", o.avail, n, size);
+	ktest_diag(t, "%lu pages available, %lu written over, victim held %lu; killed after %lu ms",
+		   o.avail, n, size, (unsigned long)((t1 - t0) / TEST_MS));
 	mm_put(mm);
 
 	/* A new workload of the victim's size runs to completion. */
@@ -218,8 +221,11 @@ KTEST(oom, four_tasks_sharing_an_mm_are_killed_and_reaped_at_once)
 	for (unsigned i = 0; i < OOMT_TASKS; i++)
 		if (tasks[i])
 			KT_EXPECT_EQ(t, kthread_join(tasks[i]), 0);
+	u64 t2 = arch_time_ns();
 	struct oomt_job all = { again, 0, size, 2, false, 0, 0 };
 	KT_EXPECT_EQ(t, mmt_run(again, test_nth_cpu(1), oomt_job_check, &all), 0);
+	ktest_diag(t, "the new workload wrote in %lu ms, read back in %lu ms",
+		   (unsigned long)((t2 - t1) / TEST_MS), (unsigned long)((arch_time_ns() - t2) / TEST_MS));
 	KT_EXPECT_EQ(t, mmt_stat("oom_kills"), kills + 1);
 	mm_put(again);
 	oomt_end(t, &o);
