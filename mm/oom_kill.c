@@ -3,6 +3,7 @@
  * its memory (see oom_kill.h).
  */
 #include "kernel/mutex.h"
+#include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/race.h"
 #include "kernel/sched.h"
@@ -107,6 +108,7 @@ static struct mm *oom_select_victim(void)
  */
 static void oom_reap_task_mm(struct mm *mm, struct oom_control *oc)
 {
+	mutex_assert_held(&oom_lock);
 	down_write(&mm->mmap_lock);
 	unsigned long pages = get_mm_counter(mm, MM_ANONPAGES);
 	unsigned long swap = get_mm_counter(mm, MM_SWAPENTS);
@@ -125,16 +127,23 @@ static void oom_reap_task_mm(struct mm *mm, struct oom_control *oc)
 /*
  * Linux's __oom_kill_process: the mm first (from now on its faults fail,
  * so nothing repopulates it), then every task in it; tasks sleeping for
- * swap writes in their allocation are woken to see it. Then the reap.
+ * swap writes in their allocation are woken to see their kill.
  */
 static void __oom_kill_process(struct mm *mm, struct oom_control *oc)
 {
+	mutex_assert_held(&oom_lock);
 	oc->victim_id = mm->id;
 	oc->rss_pages = get_mm_counter(mm, MM_ANONPAGES);
 	oc->swap_entries = get_mm_counter(mm, MM_SWAPENTS);
 	mm_flag_set(mm, MMF_OOM_VICTIM);
 	oc->victim_tasks = oom_tasks_of(mm, true);
 	swap_io_wake_waiters();
+}
+
+/* Kill, reap at once, and say what was freed. */
+static void oom_kill_process(struct mm *mm, struct oom_control *oc)
+{
+	__oom_kill_process(mm, oc);
 	oom_reap_task_mm(mm, oc);
 	stat_inc(oom_kills);
 	pr_err("oom: killed mm %lu (%lu tasks): %lu KiB in RAM, %lu KiB in swap; reaped %lu KiB "
@@ -157,7 +166,7 @@ enum oom_result out_of_memory(struct oom_control *oc)
 		mutex_unlock(&oom_lock);
 		return OOM_NO_VICTIM;
 	}
-	__oom_kill_process(victim, oc);
+	oom_kill_process(victim, oc);
 	atomic_long_add(&oom_seq, 1);
 	mutex_unlock(&oom_lock);
 	enum oom_result res = victim == oc->mm ? OOM_KILLED_SELF : OOM_RETRY;
