@@ -15,8 +15,8 @@
 #include "mm/oom_kill.h"
 #include "swap_path_test.h"
 
-#define OOMT_LEAVE 1024ul            /* pages left free above min */
-#define OOMT_SWAP_BYTES (4ul << 20)  /* 1023 slots */
+#define OOMT_LEAVE 512ul             /* pages left free above min */
+#define OOMT_SWAP_BYTES (2ul << 20)  /* 511 slots */
 #define OOMT_TASKS 4
 #define OOMT_HOLD_NS (20 * TEST_SEC) /* a victim task that is never killed gives up */
 
