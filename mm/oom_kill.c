@@ -146,10 +146,13 @@ static void oom_kill_process(struct mm *mm, struct oom_control *oc)
 	__oom_kill_process(mm, oc);
 	oom_reap_task_mm(mm, oc);
 	stat_inc(oom_kills);
-	pr_err("oom: killed mm %lu (%lu tasks): %lu KiB in RAM, %lu KiB in swap; reaped %lu KiB "
-	       "RAM, %lu swap slots, %lu page tables; %lu pages free\n",
-	       oc->victim_id, oc->victim_tasks, oc->rss_pages * (PAGE_SIZE / 1024),
-	       oc->swap_entries * (PAGE_SIZE / 1024), oc->reaped_pages * (PAGE_SIZE / 1024),
+	struct task *me = current;
+	pr_err("oom: %s %s (id %lu): killed mm %lu (%lu tasks): %lu KiB in RAM, "
+	       "%lu KiB in swap; reaped %lu KiB RAM, %lu swap slots, %lu page tables; %lu pages "
+	       "free\n",
+	       oc->mm ? "out of memory in" : "kill asked by", me ? me->name : "?",
+	       me ? (unsigned long)me->id : 0ul, oc->victim_id, oc->victim_tasks,
+	       oc->rss_pages * (PAGE_SIZE / 1024), oc->swap_entries * (PAGE_SIZE / 1024), oc->reaped_pages * (PAGE_SIZE / 1024),
 	       oc->reaped_swap, oc->reaped_tables, nr_free_pages());
 }
 
