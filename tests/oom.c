@@ -174,61 +174,105 @@ static void oomt_check_all_back(struct ktest *t, struct oomt_env *o, unsigned lo
 	KT_EXPECT_EQ(t, swapt_settled_free(), free_before);
 }
 
+/* Join the nr tasks; each must end with status want. */
+static void oomt_join(struct ktest *t, struct task **tasks, unsigned nr, int want)
+{
+	for (unsigned i = 0; i < nr; i++)
+		if (tasks[i])
+			KT_EXPECT_EQ(t, kthread_join(tasks[i]), want);
+}
+
 /*
  * Four tasks sharing one mm each write more than RAM and swap can hold
  * (so that on one CPU the first alone runs out; the others, not started
  * yet, are killed too and end at their first fault). One kill (not four),
  * every task ends with -ENOMEM, and before anyone joins them every page
- * and slot is back; then, the victim mm gone, four tasks in a new mm write
- * as much as the victim held and read it back.
+ * and slot is back. Returns what the victim held (pages and swap entries).
  */
-KTEST(oom, four_tasks_sharing_an_mm_are_killed_and_reaped_at_once)
+static unsigned long oomt_four_tasks_run_out(struct ktest *t, struct oomt_env *o)
 {
-	struct oomt_env o;
-	if (!oomt_begin(t, &o, "oom-swap"))
-		return;
-	const unsigned long n = 5 * o.avail;
+	const unsigned long n = 5 * o->avail;
 	unsigned long free_before;
 	struct mm *mm = oomt_mm(t, n, &free_before);
-	KT_ASSERT(t, mm);
+	if (!mm)
+		return 0;
 	u64 kills = mmt_stat("oom_kills"), exits = mmt_stat("oom_victim_exits");
 	u64 pages = mmt_stat("oom_reaped_pages"), swap = mmt_stat("oom_reaped_swap");
 	struct task *tasks[OOMT_TASKS];
 	struct oomt_job jobs[OOMT_TASKS];
 	u64 t0 = arch_time_ns();
 	oomt_start(t, tasks, jobs, OOMT_TASKS, mm, n, 1, false, -1);
-	for (unsigned i = 0; i < OOMT_TASKS; i++)
-		if (tasks[i])
-			KT_EXPECT_EQ(t, kthread_join(tasks[i]), -ENOMEM);
-	u64 t1 = arch_time_ns();
+	oomt_join(t, tasks, OOMT_TASKS, -ENOMEM);
+	u64 ms = (arch_time_ns() - t0) / TEST_MS;
 	KT_EXPECT_EQ(t, mmt_stat("oom_kills"), kills + 1);
 	KT_EXPECT_EQ(t, mmt_stat("oom_victim_exits"), exits + OOMT_TASKS);
 	oomt_check_reaped(t, mm);
-	oomt_check_all_back(t, &o, free_before);
+	oomt_check_all_back(t, o, free_before);
+	mm_put(mm);
 	unsigned long size = (unsigned long)(mmt_stat("oom_reaped_pages") - pages +
 					     mmt_stat("oom_reaped_swap") - swap);
 	ktest_diag(t, "%lu pages available, %lu written over, victim held %lu; killed after %lu ms",
-		   o.avail, n, size, (unsigned long)((t1 - t0) / TEST_MS));
-	mm_put(mm);
+		   o->avail, n, size, (unsigned long)ms);
+	return size;
+}
 
-	/* A new workload of the victim's size runs to completion. */
-	struct mm *again = KT_EXPECT(t, size > o.avail / 2) ? swapp_mm(t, size) : NULL;
-	if (!again) {
-		oomt_end(t, &o);
+/* Four tasks in a new mm write size pages, then every page reads back. */
+static void oomt_workload_completes(struct ktest *t, unsigned long size)
+{
+	struct mm *mm = swapp_mm(t, size);
+	if (!mm)
 		return;
-	}
-	oomt_start(t, tasks, jobs, OOMT_TASKS, again, size, 2, false, -1);
-	for (unsigned i = 0; i < OOMT_TASKS; i++)
-		if (tasks[i])
-			KT_EXPECT_EQ(t, kthread_join(tasks[i]), 0);
-	u64 t2 = arch_time_ns();
-	struct oomt_job all = { again, 0, size, 2, false, 0, 0 };
-	KT_EXPECT_EQ(t, mmt_run(again, test_nth_cpu(1), oomt_job_check, &all), 0);
+	u64 kills = mmt_stat("oom_kills"), t0 = arch_time_ns();
+	struct task *tasks[OOMT_TASKS];
+	struct oomt_job jobs[OOMT_TASKS];
+	oomt_start(t, tasks, jobs, OOMT_TASKS, mm, size, 2, false, -1);
+	oomt_join(t, tasks, OOMT_TASKS, 0);
+	u64 t1 = arch_time_ns();
+	struct oomt_job all = { mm, 0, size, 2, false, 0, 0 };
+	KT_EXPECT_EQ(t, mmt_run(mm, test_nth_cpu(1), oomt_job_check, &all), 0);
+	KT_EXPECT_EQ(t, mmt_stat("oom_kills"), kills);
 	ktest_diag(t, "the new workload wrote in %lu ms, read back in %lu ms",
-		   (unsigned long)((t2 - t1) / TEST_MS), (unsigned long)((arch_time_ns() - t2) / TEST_MS));
-	KT_EXPECT_EQ(t, mmt_stat("oom_kills"), kills + 1);
-	mm_put(again);
+		   (unsigned long)((t1 - t0) / TEST_MS),
+		   (unsigned long)((arch_time_ns() - t1) / TEST_MS));
+	mm_put(mm);
+}
+
+/* Then, the victim mm gone, a new workload of the victim's size runs to
+ * completion. */
+static void oomt_four_tasks_then_again(struct ktest *t, const char *dev)
+{
+	struct oomt_env o;
+	if (!oomt_begin(t, &o, dev))
+		return;
+	unsigned long size = oomt_four_tasks_run_out(t, &o);
+	if (KT_EXPECT(t, size > o.avail / 2))
+		oomt_workload_completes(t, size);
 	oomt_end(t, &o);
+}
+
+KTEST(oom, four_tasks_sharing_an_mm_are_killed_and_reaped_at_once)
+{
+	oomt_four_tasks_then_again(t, "oom-swap");
+}
+
+#define OOMT_ASYNC_DEVICE "oom-async"
+
+/* An asynchronous RAM device, its completions on another CPU when there
+ * is one (created once; later cases find it). */
+static bool oomt_async_device(struct ktest *t)
+{
+	if (blockdev_get(OOMT_ASYNC_DEVICE))
+		return true;
+	return KT_EXPECT(t, ramswap_create_async(OOMT_ASYNC_DEVICE, OOMT_SWAP_BYTES,
+						 test_other_cpu()) != NULL);
+}
+
+/* The same on an asynchronous device: writes may be in flight at the
+ * kill, and reclaim waits for them before it declares OOM. */
+KTEST(oom, four_tasks_on_an_async_swap_device_are_killed_and_reaped)
+{
+	if (oomt_async_device(t))
+		oomt_four_tasks_then_again(t, OOMT_ASYNC_DEVICE);
 }
 
 /*
@@ -274,7 +318,6 @@ KTEST(oom, victim_is_the_largest_mm_not_the_faulting_tasks)
 	oomt_end(t, &o);
 }
 
-#define OOMT_ASYNC_DEVICE "oom-async"
 #define OOMT_ASYNC_PAGES 64ul
 
 /*
@@ -293,8 +336,8 @@ KTEST(oom, reap_with_swap_writes_in_flight)
 		return;
 	}
 	unsigned io_cpu = test_other_cpu();
-	if (!blockdev_get(OOMT_ASYNC_DEVICE))
-		KT_ASSERT(t, ramswap_create_async(OOMT_ASYNC_DEVICE, OOMT_SWAP_BYTES, io_cpu));
+	if (!oomt_async_device(t))
+		return;
 	struct oomt_env o;
 	if (!oomt_begin(t, &o, OOMT_ASYNC_DEVICE))
 		return;
@@ -327,9 +370,7 @@ KTEST(oom, reap_with_swap_writes_in_flight)
 	KT_EXPECT_EQ(t, oc.victim_id, mm->id);
 	KT_EXPECT_EQ(t, oc.victim_tasks, 2);
 	KT_EXPECT_EQ(t, oc.reaped_swap, OOMT_ASYNC_PAGES);
-	for (unsigned i = 0; i < 2; i++)
-		if (tasks[i])
-			KT_EXPECT_EQ(t, kthread_join(tasks[i]), -ENOMEM);
+	oomt_join(t, tasks, 2, -ENOMEM);
 	swapp_settle();
 	KT_EXPECT_EQ(t, race_hits("oom:reap-done"), 1);
 	KT_EXPECT_EQ(t, race_wait_timeouts(), timeouts); /* held until the reap */
