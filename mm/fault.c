@@ -272,11 +272,11 @@ static bool vma_allows(struct vma *vma, unsigned flags)
 int mm_fault(struct mm *mm, unsigned long addr, unsigned flags)
 {
 	bool write = flags & FAULT_FLAG_WRITE;
-	struct vma *vma = vma_lookup(&mm->vmas, addr);
 
 	/* Being reaped, or reaped: nothing may repopulate it (oom_kill.h). */
 	if (mm_is_oom_victim(mm))
 		return -ENOMEM;
+	struct vma *vma = vma_lookup(&mm->vmas, addr);
 	if (!vma || !vma_allows(vma, flags)) {
 		stat_inc(fault_segv);
 		return -EFAULT;
