@@ -57,11 +57,29 @@ struct task {
 	struct mm *mm;
 	bool in_reclaim;           /* reclaiming: no direct reclaim from its
 				    * own allocations (mm/vmscan.c); owner only */
-	struct list_head task_link; /* every task, for diagnostics; under
-				     * sched_tasks_lock (kernel/sched.c only) */
+	struct list_head task_link; /* every task, for diagnostics and the OOM
+				     * killer; under sched_tasks_lock */
 	bool watchdog;             /* its runs are not progress (kernel/hung_task.c);
 				    * set once by itself, read by its CPU's switches */
+	/* Killed by the OOM killer (mm/oom_kill.c, mark_oom_victim): Linux's
+	 * SIGKILL plus tsk->signal->oom_mm. Set once by the killer, read by
+	 * the task at its next fault and in its allocation's reclaim loop;
+	 * atomic. */
+	int oom_victim;
 };
+
+/* Linux's fatal_signal_pending: the only fatal signal here is the OOM
+ * killer's. The task ends at its next fault (mm/fault.c); a loop that
+ * never faults must look itself. */
+static inline bool fatal_signal_pending(const struct task *t)
+{
+	return __atomic_load_n(&t->oom_victim, __ATOMIC_ACQUIRE);
+}
+
+static inline bool tsk_is_oom_victim(const struct task *t)
+{
+	return fatal_signal_pending(t);
+}
 
 static inline int task_state(const struct task *t)
 {

@@ -6,7 +6,9 @@
  */
 #include "fault.h"
 #include "kernel/errno.h"
+#include "kernel/sched.h"
 #include "mm.h"
+#include "oom_kill.h"
 #include "pgtable.h"
 
 /*
@@ -34,6 +36,11 @@ static int mm_access_op(struct mm *mm, unsigned long addr, bool write, u64 *rd, 
 {
 	int err = 0;
 
+retry:
+	/* Killed: end at this access, as the MMU path ends at its fault. */
+	if (current && current->mm == mm && fatal_signal_pending(current))
+		return -ENOMEM;
+	unsigned long seq = oom_kill_seq();
 	down_read(&mm->mmap_lock);
 	for (;;) {
 		spinlock_t *ptl;
@@ -55,6 +62,12 @@ static int mm_access_op(struct mm *mm, unsigned long addr, bool write, u64 *rd, 
 			break;
 	}
 	up_read(&mm->mmap_lock);
+	/* Out of memory, as in mm_handle_page_fault: the OOM killer, with
+	 * the mmap lock dropped, then the access again. */
+	if (err == -ENOMEM && mm_fault_oom(mm, seq)) {
+		err = 0;
+		goto retry;
+	}
 	return err;
 }
 

@@ -1,7 +1,8 @@
 /*
  * Page-fault handling: anonymous faults (base pages and mTHP folios),
  * write faults on write-protected anon pages (reuse or copy), and the
- * policy for faults that cannot be resolved (kill the task).
+ * policy for faults that cannot be resolved: out of memory calls the OOM
+ * killer (mm/oom_kill.c) and retries; anything else kills the task.
  */
 #include <asm/mmu.h>
 #include "fault.h"
@@ -17,6 +18,7 @@
 #include "swap.h"
 #include "mm.h"
 #include "mthp.h"
+#include "oom_kill.h"
 #include "page_alloc.h"
 #include "pgtable.h"
 #include "rmap.h"
@@ -30,7 +32,8 @@ DEFINE_STAT_COUNTER(cow_copy);
 DEFINE_STAT_COUNTER(fault_spurious);
 DEFINE_STAT_COUNTER(fault_segv);
 DEFINE_STAT_COUNTER(fault_task_kills);
-DEFINE_STAT_COUNTER(oom_kills);
+DEFINE_STAT_COUNTER(oom_no_victim);   /* out of memory with nothing to kill: the task ends */
+DEFINE_STAT_COUNTER(oom_victim_exits); /* tasks ended at a fault after the OOM killer's kill */
 
 static pte_t mk_anon_pte(struct vma *vma, pfn_t pfn, bool write)
 {
@@ -269,8 +272,11 @@ static bool vma_allows(struct vma *vma, unsigned flags)
 int mm_fault(struct mm *mm, unsigned long addr, unsigned flags)
 {
 	bool write = flags & FAULT_FLAG_WRITE;
-	struct vma *vma = vma_lookup(&mm->vmas, addr);
 
+	/* Being reaped, or reaped: nothing may repopulate it (oom_kill.h). */
+	if (mm_is_oom_victim(mm))
+		return -ENOMEM;
+	struct vma *vma = vma_lookup(&mm->vmas, addr);
 	if (!vma || !vma_allows(vma, flags)) {
 		stat_inc(fault_segv);
 		return -EFAULT;
@@ -313,6 +319,21 @@ static int mm_fault_locked(struct mm *mm, struct vma *vma, unsigned long addr, b
 	return 0;
 }
 
+bool mm_fault_oom(struct mm *mm, unsigned long seq)
+{
+	struct task *t = current;
+	if ((t && fatal_signal_pending(t)) || mm_is_oom_victim(mm))
+		return false;
+	struct oom_control oc = { .mm = mm, .seq = seq };
+	return out_of_memory(&oc) == OOM_RETRY;
+}
+
+/*
+ * A killed task ends here, at its first fault after the kill: the reaper
+ * unmapped everything, so it faults at its next access. A fault that
+ * fails for want of memory calls the OOM killer and is tried again unless
+ * the victim was this task's own mm.
+ */
 int mm_handle_page_fault(unsigned long addr, unsigned flags, unsigned long ip)
 {
 	struct task *t = current;
@@ -320,12 +341,19 @@ int mm_handle_page_fault(unsigned long addr, unsigned flags, unsigned long ip)
 
 	if (!mm || addr >= MM_USER_END)
 		return -EFAULT;
-	down_read(&mm->mmap_lock);
-	int err = mm_fault(mm, addr, flags);
-	up_read(&mm->mmap_lock);
-	if (!err)
-		return 0;
-	mm_fault_kill_current(addr, flags, ip, err);
+	for (;;) {
+		unsigned long seq = oom_kill_seq();
+		int err = -ENOMEM;
+		if (!fatal_signal_pending(t)) {
+			down_read(&mm->mmap_lock);
+			err = mm_fault(mm, addr, flags);
+			up_read(&mm->mmap_lock);
+		}
+		if (!err)
+			return 0;
+		if (err != -ENOMEM || !mm_fault_oom(mm, seq))
+			mm_fault_kill_current(addr, flags, ip, err);
+	}
 }
 
 /* What memory is doing when a task is killed for want of it: swap use, I/O
@@ -343,10 +371,16 @@ __noreturn void mm_fault_kill_current(unsigned long addr, unsigned flags, unsign
 {
 	struct task *t = current;
 	stat_inc(fault_task_kills);
+	if (fatal_signal_pending(t) || (t->mm && mm_is_oom_victim(t->mm))) {
+		/* The OOM killer's message named the mm and what it freed. */
+		stat_inc(oom_victim_exits);
+		task_exit(-ENOMEM);
+	}
 	if (err == -ENOMEM) {
-		stat_inc(oom_kills);
+		stat_inc(oom_no_victim);
 		pr_err("mm: out of memory: killing task %s (id %lu) at %#lx: %lu pages free "
-		       "(min %lu), nothing left to reclaim (swap full or absent)\n",
+		       "(min %lu), nothing left to reclaim (swap full or absent) and no "
+		       "address space to kill\n",
 		       t->name, (unsigned long)t->id, addr, nr_free_pages(),
 		       page_alloc_watermarks()->min);
 		mm_oom_report();

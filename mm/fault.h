@@ -5,7 +5,10 @@
  * the access can be retried; -EFAULT means the fault is not in a user mm
  * at all (a kernel bug: the arch handler panics). A fault in a user mm
  * that cannot be resolved (no VMA, wrong protection, a bad PTE) kills only
- * the faulting task and never returns.
+ * the faulting task and never returns. Out of memory calls the OOM killer
+ * (mm/oom_kill.h), which kills the largest mm; the fault is retried unless
+ * that was the task's own. A task the OOM killer killed ends at its next
+ * fault.
  */
 #ifndef MM_FAULT_H
 #define MM_FAULT_H
@@ -25,10 +28,17 @@ int mm_handle_page_fault(unsigned long addr, unsigned flags, unsigned long ip);
 
 /*
  * Resolve a fault at addr in mm, mmap lock held for read. 0 (retry the
- * access), -EFAULT (no VMA or the protection forbids it), -ENOMEM, or
+ * access), -EFAULT (no VMA or the protection forbids it), -ENOMEM (also:
+ * mm is an OOM victim), or
  * -EIO (a bad PTE, reported; or a swap PTE, whose swap-in is not there yet).
  */
 int mm_fault(struct mm *mm, unsigned long addr, unsigned flags);
+
+/* A fault in mm failed with -ENOMEM; no lock held. Call the OOM killer
+ * unless the task is killed or mm is a victim; true when the fault should
+ * be tried again (another mm was reaped). seq: oom_kill_seq() read before
+ * the fault. */
+bool mm_fault_oom(struct mm *mm, unsigned long seq);
 
 /* Report an unresolved fault of the current task and end it with status
  * err (what kthread_join returns). No lock may be held. The software

@@ -26,6 +26,7 @@ static DEFINE_PER_CPU(struct mm *, loaded_mm);
 
 static DEFINE_SPINLOCK(mm_list_lock);
 static LIST_HEAD(mm_list); /* mm_list_lock */
+static atomic_long_t mm_next_id;
 
 struct mm *mm_list_next(struct mm *prev)
 {
@@ -54,6 +55,7 @@ struct mm *mm_create(void)
 	vma_set_init(&mm->vmas);
 	init_rwsem(&mm->mmap_lock, "mmap_lock");
 	atomic_set(&mm->users, 1);
+	mm->id = (unsigned long)atomic_long_add_return(&mm_next_id, 1);
 	if (pgtable_alloc_root(mm) < 0) {
 		kfree(mm);
 		return NULL;
@@ -126,11 +128,22 @@ void mm_zap_pte(struct mm *mm, unsigned long addr, pte_t old, void *arg)
 		swap_cache_try_free(e);
 }
 
-void mm_destroy(struct mm *mm)
+void mm_unmap_all(struct mm *mm)
 {
 	struct mmu_gather tlb;
 	struct vma *v;
 
+	ASSERT(rwsem_is_write_locked_by_me(&mm->mmap_lock));
+	for_each_vma(&mm->vmas, v)
+		anon_vma_detach(v);
+	tlb_gather_mmu(&tlb, mm);
+	pgtable_unmap_range(mm, 0, MM_USER_END, mm_zap_pte, &tlb);
+	tlb_finish_mmu(&tlb);
+	vma_set_destroy(&mm->vmas);
+}
+
+void mm_destroy(struct mm *mm)
+{
 	ASSERT_EQ(__atomic_load_n(&mm->cpu_mask, __ATOMIC_SEQ_CST), 0);
 	ASSERT(!mm_is_active_here(mm));
 	spin_lock(&mm_list_lock);
@@ -141,12 +154,7 @@ void mm_destroy(struct mm *mm)
 	 * through the anon_vmas: the write lock keeps them out (they
 	 * trylock) until its VMAs are unlinked. */
 	down_write(&mm->mmap_lock);
-	for_each_vma(&mm->vmas, v)
-		anon_vma_detach(v);
-	tlb_gather_mmu(&tlb, mm);
-	pgtable_unmap_range(mm, 0, MM_USER_END, mm_zap_pte, &tlb);
-	tlb_finish_mmu(&tlb);
-	vma_set_destroy(&mm->vmas);
+	mm_unmap_all(mm);
 	up_write(&mm->mmap_lock);
 	pgtable_free_root(mm);
 	kfree(mm);

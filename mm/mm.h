@@ -49,10 +49,38 @@ struct mm {
 	struct rw_semaphore mmap_lock;
 	atomic_t users;           /* references: tasks running in it, creators (atomic) */
 	unsigned long cpu_mask;   /* CPUs that have pgd loaded (atomic bit ops) */
+	/* Exact per-mm counters (Linux's MM_ANONPAGES, MM_SWAPENTS), changed
+	 * under the PTL of the PTE they count, together with it: fault,
+	 * swap-in, try_to_unmap, fork, zap. The OOM killer scores by them
+	 * (oom_badness). Read with get_mm_counter. */
 	atomic_long_t rss_anon;   /* PTEs mapping anonymous pages (atomic) */
 	atomic_long_t rss_swap;   /* swap PTEs (atomic) */
 	struct list_head mm_link; /* on mm_list (mm_list_lock) */
+	unsigned long id;         /* for messages; set at create */
+	unsigned long flags;      /* MMF_* (atomic bit operations) */
 };
+
+/* mm->flags. Linux's names (mm/oom_kill.c sets them). */
+#define MMF_OOM_VICTIM 0 /* chosen by the OOM killer: its faults fail */
+#define MMF_OOM_SKIP 1   /* reaped: nothing left to take, never chosen again */
+
+static inline bool mm_flag_test(const struct mm *mm, unsigned bit)
+{
+	return __atomic_load_n(&mm->flags, __ATOMIC_ACQUIRE) & (1ul << bit);
+}
+
+static inline void mm_flag_set(struct mm *mm, unsigned bit)
+{
+	__atomic_fetch_or(&mm->flags, 1ul << bit, __ATOMIC_SEQ_CST);
+}
+
+enum mm_counter { MM_ANONPAGES, MM_SWAPENTS };
+
+static inline unsigned long get_mm_counter(struct mm *mm, enum mm_counter member)
+{
+	long v = atomic_long_read(member == MM_ANONPAGES ? &mm->rss_anon : &mm->rss_swap);
+	return v > 0 ? (unsigned long)v : 0;
+}
 
 /* Every mm, for walks that must visit all address spaces (swapoff). */
 struct mm *mm_list_next(struct mm *prev);
@@ -73,6 +101,12 @@ struct mm *mm_create(void);
  * page and the mm. The mm must not be loaded on any CPU. mm_put() calls
  * it when the last reference goes. */
 void mm_destroy(struct mm *mm);
+/* What mm_destroy and the OOM reaper share: detach every VMA from the
+ * rmap, zap every PTE (mm_zap_pte: references, map counts, swap counts),
+ * free the page-table pages below the root, flush the TLBs of every CPU
+ * that has mm loaded, free the VMAs. mmap lock held for write. The mm
+ * stays usable, empty. */
+void mm_unmap_all(struct mm *mm);
 void mm_get(struct mm *mm);
 /* A reference unless the last one is already gone (mm_destroy is then
  * under way): for those who reach an mm through rmap or the mm list. */

@@ -7,6 +7,7 @@
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/race.h"
+#include "kernel/sched.h"
 #include "kernel/stats.h"
 #include "kernel/wait.h"
 #include "kmalloc.h"
@@ -45,8 +46,15 @@ bool swap_io_wait_some(u64 timeout_ns)
 	long before = swap_io_pending();
 	if (!before)
 		return false;
-	wait_event_timeout(swap_io_wait, swap_io_pending() < before, timeout_ns);
+	wait_event_timeout(swap_io_wait,
+			   swap_io_pending() < before || (current && fatal_signal_pending(current)),
+			   timeout_ns);
 	return true;
+}
+
+void swap_io_wake_waiters(void)
+{
+	wake_up_all(&swap_io_wait);
 }
 
 struct swap_io {

@@ -35,9 +35,12 @@ int swap_writepage(struct folio *folio);
 bool folio_free_swap_clean(struct folio *folio);
 /* Reads and writes submitted and not yet completed. */
 long swap_io_pending(void);
-/* Sleep until one of them completes or timeout_ns passes; false at once
- * when none is in flight. */
+/* Sleep until one of them completes, timeout_ns passes or the task is
+ * killed (fatal_signal_pending); false at once when none is in flight. */
 #include "kernel/types.h"
 bool swap_io_wait_some(u64 timeout_ns);
+/* Wake every task sleeping in swap_io_wait_some (the OOM killer: its
+ * victims look at their kill and give up their allocation). */
+void swap_io_wake_waiters(void);
 
 #endif

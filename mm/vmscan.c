@@ -17,8 +17,8 @@
  * thread (kswapd) woken at the same point that works until the high
  * watermark is reached, and on request for a range. When no swap space is
  * left, anon folios are skipped (swap_full) and the allocation that still
- * cannot be satisfied fails: the fault reports out of memory and kills its
- * task.
+ * cannot be satisfied fails: the fault calls the OOM killer
+ * (mm/oom_kill.c), which frees the largest address space.
  */
 #include "folio.h"
 #include "kernel/errno.h"
@@ -311,6 +311,10 @@ void reclaim_direct(unsigned order)
 bool reclaim_retry(unsigned order, struct reclaim_retry_state *st)
 {
 	if ((current && current->in_reclaim) || ++st->tries > RECLAIM_MAX_ROUNDS)
+		return false;
+	/* Killed by the OOM killer: its memory is being reaped; the fault
+	 * fails and the task ends instead of competing for memory. */
+	if (current && fatal_signal_pending(current))
 		return false;
 	unsigned long freed = reclaim_direct_pages(RECLAIM_BATCH + (1ul << order), st->prio);
 	if (freed == RECLAIM_WAITED)

@@ -31,6 +31,7 @@
 #include "kernel/printk.h"
 #include "kernel/rcu.h"
 #include "kernel/sched.h"
+#include "kernel/spinlock.h"
 #include "kernel/stats.h"
 #include "mm/mm.h"
 
@@ -50,6 +51,35 @@ static atomic_long_t nr_tasks;
 static atomic_long_t next_task_id;
 
 DEFINE_STAT_COUNTER(context_switches);
+
+/* Tasks created by kthread_create_in_mm until their join, for
+ * sched_for_each_task (the OOM killer looks for the tasks of an mm). */
+static DEFINE_SPINLOCK(sched_tasks_lock);
+static LIST_HEAD(sched_tasks); /* struct task.task_link; under sched_tasks_lock */
+
+void sched_for_each_task(void (*fn)(struct task *t, void *arg), void *arg)
+{
+	struct task *t;
+	unsigned long irq = spin_lock_irqsave(&sched_tasks_lock);
+
+	list_for_each_entry(t, &sched_tasks, task_link)
+		fn(t, arg);
+	spin_unlock_irqrestore(&sched_tasks_lock, irq);
+}
+
+static void sched_tasks_add(struct task *t)
+{
+	unsigned long irq = spin_lock_irqsave(&sched_tasks_lock);
+	list_add_tail(&t->task_link, &sched_tasks);
+	spin_unlock_irqrestore(&sched_tasks_lock, irq);
+}
+
+static void sched_tasks_del(struct task *t)
+{
+	unsigned long irq = spin_lock_irqsave(&sched_tasks_lock);
+	list_del(&t->task_link);
+	spin_unlock_irqrestore(&sched_tasks_lock, irq);
+}
 
 struct task *sched_current(void)
 {
@@ -262,6 +292,7 @@ struct task *kthread_create_in_mm(int (*fn)(void *arg), void *arg, unsigned cpu,
 	if (mm)
 		mm_get(mm);
 	atomic_long_inc(&nr_tasks);
+	sched_tasks_add(t);
 	if (pthread_create(&t->ctx.thread, NULL, host_task_main, t) != 0) {
 		perror("host: pthread_create");
 		exit(2);
@@ -277,6 +308,7 @@ int kthread_join(struct task *t)
 	int code = t->exit_code;
 	if (t->mm)
 		mm_put(t->mm);
+	sched_tasks_del(t);
 	pthread_cond_destroy(&t->ctx.wake);
 	free(t);
 	atomic_long_dec(&nr_tasks);
