@@ -257,14 +257,11 @@ KTEST(oom, four_tasks_sharing_an_mm_are_killed_and_reaped_at_once)
 
 #define OOMT_ASYNC_DEVICE "oom-async"
 
-/* An asynchronous RAM device, its completions on another CPU when there
- * is one (created once; later cases find it). */
+/* An asynchronous RAM device of the test's own, its completions on
+ * another CPU when there is one. */
 static bool oomt_async_device(struct ktest *t)
 {
-	if (blockdev_get(OOMT_ASYNC_DEVICE))
-		return true;
-	return KT_EXPECT(t, ramswap_create_async(OOMT_ASYNC_DEVICE, OOMT_SWAP_BYTES,
-						 test_other_cpu()) != NULL);
+	return test_ramswap(t, OOMT_ASYNC_DEVICE, OOMT_SWAP_BYTES, true, test_other_cpu()) != NULL;
 }
 
 /* The same on an asynchronous device: writes may be in flight at the
