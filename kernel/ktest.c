@@ -92,24 +92,39 @@ void ktest_skip(struct ktest *t, const char *reason)
 	t->skip_reason = reason;
 }
 
-/* glob may list alternatives separated by commas ("smoke.*,demo.*"). */
-static bool ktest_matches(const struct ktest_case *tc, const char *glob)
+/*
+ * glob may list alternatives separated by commas ("smoke.*,demo.*"); an
+ * alternative that starts with '-' excludes what it matches, whatever the
+ * others say ("*,-demo.*": everything but the demo).
+ */
+bool ktest_name_matches(const char *suite, const char *name, const char *glob)
 {
 	char full[128], one[128];
-	snprintk(full, sizeof(full), "%s.%s", tc->suite, tc->name);
+	bool included = false;
+	snprintk(full, sizeof(full), "%s.%s", suite, name);
 	while (*glob) {
 		size_t n = 0;
 		while (glob[n] && glob[n] != ',')
 			n++;
-		if (n < sizeof(one)) {
-			memcpy(one, glob, n);
-			one[n] = 0;
-			if (glob_match(one, full) || glob_match(one, tc->suite))
-				return true;
+		bool exclude = glob[0] == '-';
+		size_t skip = exclude ? 1 : 0;
+		if (n - skip < sizeof(one)) {
+			memcpy(one, glob + skip, n - skip);
+			one[n - skip] = 0;
+			if (glob_match(one, full) || glob_match(one, suite)) {
+				if (exclude)
+					return false;
+				included = true;
+			}
 		}
 		glob += n + (glob[n] == ',');
 	}
-	return false;
+	return included;
+}
+
+static bool ktest_matches(const struct ktest_case *tc, const char *glob)
+{
+	return ktest_name_matches(tc->suite, tc->name, glob);
 }
 
 /* The linker keeps registration order; a suite's cases may come from

@@ -108,6 +108,10 @@ struct ktest_resource {
 
 void ktest_allow_leak(struct ktest *t, const char *resource, const char *why);
 
+/* Does suite.name match glob (alternatives separated by commas; one
+ * starting with '-' excludes)? */
+bool ktest_name_matches(const char *suite, const char *name, const char *glob);
+
 /* Runs every case matching glob; returns the number of failed cases, or
  * -ENOENT (after saying so) when the glob matches nothing. */
 int ktest_run(const char *glob);

@@ -15,7 +15,7 @@ if [ "$rc" != 0 ]; then
 	# Also kept for make test's summary (tools/test.sh prints it last).
 	{
 		echo "# $name: failed (qemu-run exit $rc); full log in $log; the lines that say why:"
-		grep -hE 'PANIC|not ok|hung: |nmi: |# FAIL|timed out|timeout|guest hung' "$log" "$log.stderr" |
+		grep -hE 'PANIC|not ok|hung: |nmi: |# FAIL|guest hung|did not power off' "$log" "$log.stderr" |
 			grep -v '^\s*\[<' | head -20 | sed 's/^/#   /'
 	} | tee -a build/test-logs/FAILED >&2
 fi

@@ -20,7 +20,7 @@ passed=0
 echo "1..$RUNS"
 for i in $(seq 1 "$RUNS"); do
 	name=races-$i
-	MACHINE=q35 SMP=4 MEM=512M TIMEOUT=600 tools/boot-test.sh "$name" --kernel "$kernel" \
+	MACHINE=q35 SMP=4 MEM=512M TIMEOUT=60 tools/boot-test.sh "$name" --kernel "$kernel" \
 		--disk build/blk-test/races.img -- "ktest=$glob" >/dev/null 2>&1
 	st=$?
 	log=build/test-logs/$name.log
