@@ -16,6 +16,7 @@
 #include "mm/page_alloc.h"
 #include "panic.h"
 #include "printk.h"
+#include "task_list.h"
 #include "rcu.h"
 #include "sched.h"
 #include "smp.h"
@@ -40,11 +41,6 @@ static struct task idle_tasks[NR_CPUS_MAX];
 static atomic_long_t nr_tasks;
 static atomic_long_t next_task_id;
 static bool sched_ready;
-/* Every task, for diagnostics only: two list operations per task life,
- * never on the switch path. Taken with irqsave like the rq locks that may
- * nest inside it (sched_task_snapshot). */
-static DEFINE_SPINLOCK(sched_tasks_lock);
-static LIST_HEAD(sched_tasks); /* struct task.task_link; under sched_tasks_lock */
 
 DEFINE_STAT_COUNTER(context_switches);
 DEFINE_STAT_COUNTER(progress_switches);
@@ -79,48 +75,9 @@ void sched_mark_current_watchdog(void)
 	WRITE_ONCE(current->watchdog, true);
 }
 
-static void sched_tasks_add(struct task *t)
-{
-	unsigned long irq = spin_lock_irqsave(&sched_tasks_lock);
-	list_add_tail(&t->task_link, &sched_tasks);
-	spin_unlock_irqrestore(&sched_tasks_lock, irq);
-}
-
-static void sched_tasks_del(struct task *t)
-{
-	unsigned long irq = spin_lock_irqsave(&sched_tasks_lock);
-	list_del(&t->task_link);
-	spin_unlock_irqrestore(&sched_tasks_lock, irq);
-}
-
-/* How long a dying machine's report waits for a scheduler lock a stuck
- * CPU may hold, and how far it walks a list it could not lock. */
+/* How long a dying machine's report waits for a run-queue lock a stuck
+ * CPU may hold. */
 #define SCHED_REPORT_LOCK_WAIT_NS (50 * 1000 * 1000ull)
-#define SCHED_REPORT_MAX_TASKS 4096
-
-void sched_for_each_task(void (*fn)(struct task *t, void *arg), void *arg)
-{
-	struct task *t;
-	unsigned long irq = arch_irq_save();
-	bool locked = true, dying = __atomic_load_n(&oops_in_progress, __ATOMIC_RELAXED);
-	unsigned n = 0;
-
-	if (dying)
-		locked = spin_trylock_for(&sched_tasks_lock, SCHED_REPORT_LOCK_WAIT_NS);
-	else
-		spin_lock(&sched_tasks_lock);
-	if (!locked)
-		printk(LOG_ERR, "sched: the task list is locked by cpu %d; walked without it\n",
-		       spin_lock_holder(&sched_tasks_lock));
-	list_for_each_entry(t, &sched_tasks, task_link) {
-		if (!locked && ++n > SCHED_REPORT_MAX_TASKS)
-			break;
-		fn(t, arg);
-	}
-	if (locked)
-		spin_unlock(&sched_tasks_lock);
-	arch_irq_restore(irq);
-}
 
 /* A task is a kmalloc'ed struct task plus a KTHREAD_STACK_SIZE stack of
  * whole pages; kthread_join gives both back. */

@@ -33,6 +33,7 @@
 #include "kernel/sched.h"
 #include "kernel/spinlock.h"
 #include "kernel/stats.h"
+#include "kernel/task_list.h"
 #include "mm/mm.h"
 
 struct host_cpu {
@@ -51,35 +52,6 @@ static atomic_long_t nr_tasks;
 static atomic_long_t next_task_id;
 
 DEFINE_STAT_COUNTER(context_switches);
-
-/* Tasks created by kthread_create_in_mm until their join, for
- * sched_for_each_task (the OOM killer looks for the tasks of an mm). */
-static DEFINE_SPINLOCK(sched_tasks_lock);
-static LIST_HEAD(sched_tasks); /* struct task.task_link; under sched_tasks_lock */
-
-void sched_for_each_task(void (*fn)(struct task *t, void *arg), void *arg)
-{
-	struct task *t;
-	unsigned long irq = spin_lock_irqsave(&sched_tasks_lock);
-
-	list_for_each_entry(t, &sched_tasks, task_link)
-		fn(t, arg);
-	spin_unlock_irqrestore(&sched_tasks_lock, irq);
-}
-
-static void sched_tasks_add(struct task *t)
-{
-	unsigned long irq = spin_lock_irqsave(&sched_tasks_lock);
-	list_add_tail(&t->task_link, &sched_tasks);
-	spin_unlock_irqrestore(&sched_tasks_lock, irq);
-}
-
-static void sched_tasks_del(struct task *t)
-{
-	unsigned long irq = spin_lock_irqsave(&sched_tasks_lock);
-	list_del(&t->task_link);
-	spin_unlock_irqrestore(&sched_tasks_lock, irq);
-}
 
 struct task *sched_current(void)
 {
