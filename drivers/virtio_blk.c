@@ -28,6 +28,7 @@
 #include "kernel/stats.h"
 #include "kernel/spinlock.h"
 #include "kernel/string.h"
+#include "kernel/timer.h"
 #include "mm/kmalloc.h"
 #include "mm/page.h"
 
@@ -54,6 +55,10 @@ KPARAM_BOOL(virtio_blk_test_fail_probe, "virtio_blk.test_fail_probe", &vblk_test
 
 struct vblk {
 	struct blockdev bd;
+	struct vblk *next;        /* all devices, for the watchdog tick (set at probe) */
+	u16 watch_used;           /* last_used_idx at the previous watchdog look */
+	u16 watch_ticks;          /* looks since it last moved with requests in flight */
+	u64 nr_watch_polls, nr_watch_kicks; /* what the watchdog had to do */
 	struct virtio_device *vdev;
 	struct virtqueue *vq;
 	spinlock_t lock;
@@ -76,6 +81,7 @@ struct vblk_cmd {
 };
 
 static unsigned nr_vblk;
+static struct vblk *vblk_all; /* written at probe (boot), read by the tick */
 
 /* Try to put pending commands on the ring; under vb->lock. */
 static void vblk_flush_pending(struct vblk *vb)
@@ -301,15 +307,72 @@ static void vblk_report(struct blockdev *bd)
 			pending++;
 	pr_err("virtio-blk: %s: ring %u free of %u, %u commands waiting for room; avail %u (kicked %u, "
 	       "published %u, device wants a notify past %u), used %u (seen %u); %lu notifies "
-	       "(%lu suppressed by the event index), %lu interrupts\n",
+	       "(%lu not asked for by the event index), %lu interrupts; watchdog: %lu polls, %lu kicks\n",
 	       bd->name, vq->num_free, vq->num, pending, vq->avail_idx, vq->kicked_avail_idx,
 	       __atomic_load_n(&vq->avail->idx, __ATOMIC_ACQUIRE), virtqueue_avail_event(vq),
 	       __atomic_load_n(&vq->used->idx, __ATOMIC_ACQUIRE), vq->last_used_idx,
-	       (unsigned long)vq->nr_notify, (unsigned long)vq->nr_notify_suppressed,
-	       (unsigned long)vq->nr_interrupts);
+	       (unsigned long)vq->nr_notify, (unsigned long)vq->nr_notify_unneeded,
+	       (unsigned long)vq->nr_interrupts, (unsigned long)vb->nr_watch_polls,
+	       (unsigned long)vb->nr_watch_kicks);
 	if (locked)
 		spin_unlock(&vb->lock);
 	arch_irq_restore(flags);
+}
+
+/*
+ * The watchdog, from the timer tick on CPU 0. A completion the device
+ * posted without the interrupt reaching us, or requests the device has not
+ * seen, would otherwise hang every task waiting for them. Both can happen
+ * on QEMU before 8.1 with TCG and one vCPU: TCG then drops the guest's
+ * memory barriers (QEMU commit "tcg: Do not elide memory barriers for
+ * !CF_PARALLEL in system mode", 2023), while the device model runs in
+ * another host thread, so the store-then-load pairs of the event index
+ * (virtqueue_kick, virtqueue_enable_cb) can be reordered against the
+ * device's and each side miss the other (virtio_ring.c). When requests are
+ * in flight and nothing has moved for VBLK_WATCH_TICKS ticks: reap what
+ * the used ring holds, and notify the device again. Counted, and printed
+ * by the report.
+ */
+#define VBLK_WATCH_TICKS 5
+DEFINE_STAT_COUNTER(vblk_watchdog_polls);
+DEFINE_STAT_COUNTER(vblk_watchdog_kicks);
+
+static void vblk_watch(struct vblk *vb)
+{
+	struct virtqueue *vq = vb->vq;
+	if (virtqueue_is_broken(vq))
+		return; /* nothing in flight is waited for, and nothing is sent */
+	u16 seen = __atomic_load_n(&vq->last_used_idx, __ATOMIC_RELAXED);
+	bool busy = __atomic_load_n(&vq->num_free, __ATOMIC_RELAXED) < vq->num;
+	if (!busy || seen != vb->watch_used) {
+		vb->watch_used = seen;
+		vb->watch_ticks = 0;
+		return;
+	}
+	if (++vb->watch_ticks < VBLK_WATCH_TICKS)
+		return;
+	vb->watch_ticks = 0;
+	if (__atomic_load_n(&vq->used->idx, __ATOMIC_ACQUIRE) != seen) {
+		vb->nr_watch_polls++;
+		stat_inc(vblk_watchdog_polls);
+		vblk_process(vb);
+	} else {
+		unsigned long flags = spin_lock_irqsave(&vb->lock);
+		vb->nr_watch_kicks++;
+		stat_inc(vblk_watchdog_kicks);
+		vq->nr_notify++;
+		vq->vdev->ops->notify(vq);
+		spin_unlock_irqrestore(&vb->lock, flags);
+	}
+}
+
+static void vblk_watch_tick(unsigned cpu)
+{
+	if (cpu != 0)
+		return;
+	for (struct vblk *vb = vblk_all; vb; vb = vb->next)
+		if (!vb->bd.polling)
+			vblk_watch(vb);
 }
 
 static const struct blockdev_ops vblk_ops = {
@@ -388,6 +451,10 @@ static int vblk_probe(struct virtio_device *vdev)
 		       vdev->name, err, vblk_test_fail_probe ? " (virtio_blk.test_fail_probe)" : "");
 		goto del_vqs;
 	}
+	if (!vblk_all)
+		timer_register_tick_hook(vblk_watch_tick);
+	vb->next = vblk_all;
+	__atomic_store_n(&vblk_all, vb, __ATOMIC_RELEASE);
 	return 0;
 
 	/* Undone in reverse order. No request can be in flight: the device

@@ -74,8 +74,13 @@ struct virtqueue {
 	void **tokens;              /* per head descriptor: the driver's token */
 	struct vring_desc **indirect; /* per head: its indirect table, or NULL */
 	u64 nr_notify, nr_interrupts;
-	u64 nr_notify_suppressed;   /* kicks the event index said need no notify */
+	u64 nr_notify_unneeded;     /* kicks the event index said need no notify */
 };
+
+/* Notify at every kick (virtio.notify_always, virtio_ring.c says why)? */
+bool vring_notify_always(void);
+/* For tests: 1 always, 0 as the event index says, -1 auto. */
+void vring_set_notify_always(int mode);
 
 /* Allocate and zero a queue of num entries (a power of two). */
 struct virtqueue *vring_create(struct virtio_device *vdev, unsigned index, unsigned num,
