@@ -5,7 +5,9 @@
 # made by mkswap when missing), RAMSWAP (size of ramswap0 for bench/stress).
 # Build with every host core (make test, CI included); prove runs the boots
 # one at a time whatever this says.
+ifeq ($(MAKELEVEL),0)
 MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
+endif
 ARCH ?= x86_64
 SMP ?= 4
 MEM ?= 64M
