@@ -138,7 +138,14 @@ static void oomt_check_reaped(struct ktest *t, struct mm *mm)
 }
 
 /* A case's surroundings: its device alone in service, memory held. */
+/* What each scenario prints as "# stat NAME +N" lines. */
+static const char *const oomt_stat_names[] = {
+	"oom_kills", "oom_reaped_pages", "oom_reaped_swap", "oom_victim_exits", "oom_no_victim",
+	"swap_write_end_last_ref", NULL,
+};
+
 struct oomt_env {
+	struct ktest_stats stats;
 	struct swapp_env e;
 	struct swapt_others others;
 	struct list_head held;
@@ -147,6 +154,7 @@ struct oomt_env {
 
 static bool oomt_begin(struct ktest *t, struct oomt_env *o, const char *dev)
 {
+	ktest_stats_begin(&o->stats, oomt_stat_names);
 	if (!swapp_begin(t, &o->e, dev, OOMT_SWAP_BYTES, 0))
 		return false;
 	swapt_others_off(t, &o->others, o->e.s.type);
@@ -159,6 +167,7 @@ static bool oomt_begin(struct ktest *t, struct oomt_env *o, const char *dev)
 
 static void oomt_end(struct ktest *t, struct oomt_env *o)
 {
+	ktest_stats_print(t, &o->stats);
 	swapp_give_back(&o->held);
 	swapt_others_on(t, &o->others);
 	swapp_end(t, &o->e);
