@@ -1,6 +1,7 @@
 /*
  * kmalloc and the page allocator over libc for the fuzz targets that
  * allocate (virtio_ring.c): exact-size blocks, so ASan sees every overrun.
+ * Also the one kernel variable virtio_ring.c reads (nr_cpus_online).
  * "Physical" addresses are plain pointers: host_phys_base is 0.
  */
 #include <stdlib.h>
@@ -11,6 +12,9 @@
 
 char *host_phys_base;
 size_t host_phys_size = ~(size_t)0;
+
+/* virtio_ring.c's notify mode asks how many CPUs are online. */
+unsigned nr_cpus_online = 1;
 
 void *kmalloc(size_t size, gfp_t gfp)
 {
