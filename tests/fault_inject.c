@@ -339,3 +339,47 @@ KTEST(fault_inject, swap_alloc_failure_keeps_the_page_mapped)
 	mm_put(mm);
 	swapp_end(t, &e);
 }
+
+/*
+ * swapoff and read errors: one that goes away costs a pass, not the
+ * swapoff (it gave up at the first failed read, so the stress test with
+ * fail.swap_read= never completed one); one that stays fails it with
+ * -EIO, the device stays on and the data with it.
+ */
+KTEST(fault_inject, swapoff_retries_a_page_whose_read_failed)
+{
+	struct swapp_env e;
+	if (!swapp_begin(t, &e, "swt-fi", FI_BYTES, 0))
+		return;
+	struct swapt_others others;
+	swapt_others_off(t, &others, e.s.type);
+	const unsigned long n = 8;
+	struct mm *mm = swapp_mm(t, n);
+	KT_ASSERT(t, mm);
+	KT_EXPECT_EQ(t, swapp_write(mm, 0, n, 7), 0);
+	for (unsigned long p = 0; p < n; p++)
+		KT_EXPECT(t, pte_is_swap(fi_swapped_out(t, mm, p)));
+	char spec[64];
+	fi_spec(spec, sizeof(spec), "task=%s", current->name); /* every read fails */
+	KT_ASSERT_EQ(t, fault_attr_set(&fail_swap_read, spec), 0);
+	int saved = console_loglevel;
+	console_loglevel = LOG_EMERG;
+	KT_EXPECT_EQ(t, swapoff((unsigned)e.s.type), -EIO);
+	KT_EXPECT(t, swap_type_blockdev((unsigned)e.s.type) != NULL);
+	fi_spec(spec, sizeof(spec), "task=%s,times=3", current->name);
+	KT_ASSERT_EQ(t, fault_attr_set(&fail_swap_read, spec), 0);
+	u64 errs = mmt_stat("swap_read_errors");
+	struct blockdev *bd = swap_type_blockdev((unsigned)e.s.type);
+	KT_EXPECT_EQ(t, swapoff((unsigned)e.s.type), 0);
+	console_loglevel = saved;
+	KT_EXPECT_EQ(t, mmt_stat("swap_read_errors"), errs + 3);
+	fault_attr_disable(&fail_swap_read);
+	KT_EXPECT_EQ(t, atomic_long_read(&mm->rss_swap), 0);
+	KT_EXPECT_EQ(t, swapp_check(mm, 0, n, 7), 0);
+	mm_put(mm);
+	e.s.type = swapt_on(bd, NULL, 0, SWAPT_PRIO); /* for swapp_end */
+	KT_ASSERT(t, e.s.type >= 0);
+	e.s.si = swapt_info(e.s.type);
+	swapt_others_on(t, &others);
+	swapp_end(t, &e);
+}

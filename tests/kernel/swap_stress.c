@@ -19,6 +19,15 @@
  * A task that stops making progress for STRESS_STALL_SEC (a livelock: the
  * hung-task watchdog only sees blocked tasks) stops the boot with every
  * task's state and every counter printed.
+ *
+ * With fault injection on (fail.*=, kernel/fault_inject.h) a task may be
+ * killed by its fault: a swap read that failed (-EIO) or memory that could
+ * not be had (-ENOMEM, the OOM kill). Its address space is then torn down
+ * and its data gone with it, as a killed process's would be; the task is
+ * restarted on a fresh empty region (its shadow versions zeroed). A killed
+ * fork child is counted and its sample dropped. The final check, killed
+ * by a read, resumes at the page it died on. Every other task's data must
+ * survive byte for byte, and nothing may leak.
  */
 #include "kernel/cmdline.h"
 #include "kernel/hung_task.h"
@@ -51,6 +60,8 @@ struct stress_job {
 	/* results */
 	unsigned long ops, touches, writes, pageouts, munmaps, forks;
 	unsigned long bad_words, bad_child;
+	unsigned long kills, child_kills, check_kills; /* by injected faults */
+	unsigned long check_next; /* the final check resumes here */
 	unsigned long first_bad_page; /* valid when bad_words */
 	int err;
 };
@@ -195,6 +206,12 @@ static int stress_child_run(void *arg)
 	return 0;
 }
 
+/* Did a fault kill the task (a failed swap read, or the OOM kill)? */
+static bool stress_killed(int err)
+{
+	return err == -EIO || err == -ENOMEM;
+}
+
 static void stress_fork(struct stress_job *j)
 {
 	struct mm *child = mm_fork(j->mm);
@@ -204,7 +221,9 @@ static void stress_fork(struct stress_job *j)
 	struct task *t = kthread_create_in_mm(stress_child_run, &c, arch_cpu_id(), "stress-child", child);
 	int err = t ? kthread_join(t) : 0;
 	mm_put(child);
-	if (err && !j->err)
+	if (stress_killed(err))
+		j->child_kills++; /* what it checked before it died still counts */
+	else if (err && !j->err)
 		j->err = err;
 	j->bad_child += c.bad;
 	/* The child's writes stayed in the child. */
@@ -236,7 +255,8 @@ static int stress_task(void *arg)
 static int stress_check_all(void *arg)
 {
 	struct stress_job *j = arg;
-	for (unsigned long p = 0; p < j->n; p++) {
+	for (unsigned long p = j->check_next; p < j->n; p++) {
+		j->check_next = p; /* a read that kills us here: resume at p */
 		stress_note_bad(j, p, stress_check_page(j->id, p, j->version[p]));
 		if (p % 64 == 0)
 			yield();
@@ -264,7 +284,14 @@ static int stress_swapper_run(void *arg)
 			s->failures++;
 			continue;
 		}
-		s->type = swapon_blockdev(s->bd, SWAPT_PRIO);
+		/* Out of memory (fail.page_alloc= too): try again a while. */
+		for (int tries = 0; tries < 1000; tries++) {
+			s->type = swapon_blockdev(s->bd, SWAPT_PRIO);
+			if (s->type != -ENOMEM)
+				break;
+			set_current_state(TASK_BLOCKED);
+			schedule_timeout(TEST_SEC / 100);
+		}
 		if (s->type < 0) {
 			s->err = s->type;
 			break;
@@ -298,9 +325,49 @@ static void stress_report_stall(const char *why)
 	sched_print_cpus(LOG_ERR);
 }
 
+/* A killed task's address space goes, with its data; the job starts
+ * again on a fresh empty region. */
+static bool stress_job_reset(struct ktest *t, struct stress_job *j)
+{
+	mm_put(j->mm);
+	j->mm = NULL;
+	for (int tries = 0; !j->mm && tries < 1000; tries++) {
+		j->mm = mm_create();
+		if (j->mm && mm_mmap(j->mm, SWAPP_REGION, j->n * PAGE_SIZE, SWAPP_RW) != 0) {
+			mm_put(j->mm);
+			j->mm = NULL;
+		}
+		if (!j->mm)
+			yield();
+	}
+	memset(j->version, 0, j->n * sizeof(*j->version));
+	j->kills++;
+	return KT_EXPECT(t, j->mm != NULL);
+}
+
+/* Task i is dead: restart it if a fault killed it. False: end the run. */
+static bool stress_restart(struct ktest *t, struct stress_job *j, struct task **task, unsigned i)
+{
+	int err = kthread_join(*task);
+	*task = NULL;
+	if (!stress_killed(err)) {
+		pr_err("stress: task %u ended early (status %d): stopping the run\n", i, err);
+		j->err = err ? err : -EINVAL;
+		return false;
+	}
+	if (!stress_job_reset(t, j))
+		return false;
+	pr_info("stress: task %u killed (%d): restarted on a fresh region (%lu kills)\n", i, err,
+		j->kills);
+	*task = kthread_create_in_mm(stress_task, j, test_nth_cpu(i), "stress", j->mm);
+	return *task != NULL;
+}
+
 /* Wait out the run, watching that each task still gets somewhere. A
- * task that ended early (killed by a fault) ends the run. */
-static void stress_watch(struct stress_job *jobs, struct stress_swapper *s, struct task **tasks)
+ * task killed by a fault is restarted; one that ended otherwise, or the
+ * swapper ending, ends the run. */
+static void stress_watch(struct ktest *t, struct stress_job *jobs, struct stress_swapper *s,
+			 struct task **tasks)
 {
 	unsigned long last_ops[STRESS_TASKS] = { 0 }, last_cycles = 0;
 	u64 last_move[STRESS_TASKS + 1], start = arch_time_ns();
@@ -311,11 +378,16 @@ static void stress_watch(struct stress_job *jobs, struct stress_swapper *s, stru
 		schedule_timeout(start + sec * TEST_SEC > arch_time_ns() ?
 					 start + sec * TEST_SEC - arch_time_ns() : 0);
 		u64 now = arch_time_ns();
-		for (unsigned i = 0; i <= STRESS_TASKS; i++) {
-			if (!tasks[i] || task_state(tasks[i]) == TASK_DEAD) {
-				pr_err("stress: task %u ended early: stopping the run\n", i);
+		for (unsigned i = 0; i < STRESS_TASKS; i++) {
+			if (tasks[i] && task_state(tasks[i]) == TASK_DEAD &&
+			    !stress_restart(t, &jobs[i], &tasks[i], i))
 				return;
-			}
+			if (!tasks[i])
+				return;
+		}
+		if (!tasks[STRESS_TASKS] || task_state(tasks[STRESS_TASKS]) == TASK_DEAD) {
+			pr_err("stress: the swapoff task ended early: stopping the run\n");
+			return;
 		}
 		for (unsigned i = 0; i < STRESS_TASKS; i++) {
 			unsigned long ops = __atomic_load_n(&jobs[i].ops, __ATOMIC_ACQUIRE);
@@ -338,6 +410,33 @@ static void stress_watch(struct stress_job *jobs, struct stress_swapper *s, stru
 		if (sec % 10 == 0 || sec == stress_seconds)
 			stress_print_progress(jobs, s, sec);
 	}
+}
+
+/* The end: a task killed meanwhile leaves a fresh region (nothing to
+ * check); any other exit status is a failure. */
+static void stress_join_all(struct ktest *t, struct stress_job *jobs, struct task **tasks)
+{
+	for (unsigned i = 0; i <= STRESS_TASKS; i++) {
+		if (!KT_EXPECT(t, tasks[i] != NULL))
+			continue;
+		int err = kthread_join(tasks[i]);
+		if (i < STRESS_TASKS && stress_killed(err))
+			stress_job_reset(t, &jobs[i]);
+		else
+			KT_EXPECT_EQ(t, err, 0);
+	}
+}
+
+/* Every byte of job i's region. A failed swap read kills the checker
+ * (the entry stays, uncached, to be read again): go on from that page. */
+static void stress_check_region(struct ktest *t, struct stress_job *j, unsigned i)
+{
+	int err;
+	j->check_next = 0;
+	do {
+		err = mmt_run(j->mm, test_nth_cpu(i), stress_check_all, j);
+	} while (stress_killed(err) && ++j->check_kills < 10000);
+	KT_EXPECT_EQ(t, err, 0);
 }
 
 static bool stress_setup(struct ktest *t, struct stress_job *jobs, struct stress_swapper *s,
@@ -401,16 +500,12 @@ KTEST(stress, swap_touch_fork_munmap_pageout_swapoff_verify_every_byte)
 		tasks[i] = kthread_create_in_mm(stress_task, &jobs[i], test_nth_cpu(i), "stress", jobs[i].mm);
 	tasks[STRESS_TASKS] = kthread_create_on_cpu(stress_swapper_run, &s, test_nth_cpu(STRESS_TASKS),
 						    "stress-swapoff");
-	stress_watch(jobs, &s, tasks);
+	stress_watch(t, jobs, &s, tasks);
 	__atomic_store_n(&stress_stop, true, __ATOMIC_RELEASE);
-	for (unsigned i = 0; i <= STRESS_TASKS; i++) {
-		KT_EXPECT(t, tasks[i] != NULL);
-		if (tasks[i])
-			KT_EXPECT_EQ(t, kthread_join(tasks[i]), 0);
-	}
+	stress_join_all(t, jobs, tasks);
 	pr_info("stress: stopped; checking every byte of the %u regions\n", STRESS_TASKS);
 	for (unsigned i = 0; i < STRESS_TASKS; i++)
-		KT_EXPECT_EQ(t, mmt_run(jobs[i].mm, test_nth_cpu(i), stress_check_all, &jobs[i]), 0);
+		stress_check_region(t, &jobs[i], i);
 
 	unsigned long bad = 0, child_bad = 0;
 	for (unsigned i = 0; i < STRESS_TASKS; i++) {
@@ -418,6 +513,10 @@ KTEST(stress, swap_touch_fork_munmap_pageout_swapoff_verify_every_byte)
 		ktest_diag(t, "task %u: %lu ops: %lu touches (%lu page writes), %lu pageouts, %lu munmaps, "
 			   "%lu forks; %lu bad words%s", i, j->ops, j->touches, j->writes, j->pageouts,
 			   j->munmaps, j->forks, j->bad_words, j->bad_words ? " (see first_bad_page)" : "");
+		if (j->kills || j->child_kills || j->check_kills)
+			ktest_diag(t, "task %u: killed by faults: %lu times (restarted on a fresh region), "
+				   "%lu fork children, final check %lu times (resumed)", i, j->kills,
+				   j->child_kills, j->check_kills);
 		if (j->bad_words)
 			ktest_diag(t, "task %u: first bad page %lu", i, j->first_bad_page);
 		KT_EXPECT_EQ(t, j->err, 0);
