@@ -383,3 +383,21 @@ KTEST(fault_inject, swapoff_retries_a_page_whose_read_failed)
 	swapt_others_on(t, &others);
 	swapp_end(t, &e);
 }
+
+/* The accounting check needs no memory: with every allocation failing
+ * it used to report a problem ("no memory for the check"), which
+ * swap.check=1 turns into a panic at swapoff. */
+KTEST(fault_inject, swap_check_needs_no_memory)
+{
+	struct swapt s;
+	if (!swapt_begin(t, &s, "swt-fi", FI_BYTES, NULL, 0, SWAPT_PRIO))
+		return;
+	char spec[64];
+	fi_spec(spec, sizeof(spec), "task=%s", current->name);
+	KT_ASSERT_EQ(t, fault_attr_set(&fail_kmalloc, spec), 0);
+	KT_ASSERT_EQ(t, fault_attr_set(&fail_page_alloc, spec), 0);
+	KT_EXPECT_EQ(t, swap_check(), 0);
+	fault_attr_disable(&fail_kmalloc);
+	fault_attr_disable(&fail_page_alloc);
+	swapt_end(t, &s);
+}

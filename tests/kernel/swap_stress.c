@@ -62,6 +62,7 @@ struct stress_job {
 	unsigned long bad_words, bad_child;
 	unsigned long kills, child_kills, check_kills; /* by injected faults */
 	unsigned long check_next; /* the final check resumes here */
+	unsigned long munmap_nomem; /* munmaps refused for want of memory */
 	unsigned long first_bad_page; /* valid when bad_words */
 	int err;
 };
@@ -149,17 +150,26 @@ static void stress_pageout(struct stress_job *j)
 	j->pageouts++;
 }
 
-/* Memory may be short for the new VMA: try again for a while. */
+/* Memory may be short for the new VMA: try again for a while. (The
+ * loop used to stop at the first -ENOMEM, which it was meant to retry:
+ * fail.kmalloc= found it.) A munmap that could not split its VMAs
+ * (-ENOMEM) unmapped nothing: the data stays. */
 static void stress_munmap(struct stress_job *j)
 {
 	unsigned long first, len;
 	stress_span(j, &first, &len);
 	unsigned long start = SWAPP_REGION + first * PAGE_SIZE;
 	int err = mm_munmap(j->mm, start, len * PAGE_SIZE);
+	if (err == -ENOMEM) {
+		j->munmap_nomem++;
+		return;
+	}
 	for (int tries = 0; !err && tries < 1000; tries++) {
 		err = mm_mmap(j->mm, start, len * PAGE_SIZE, SWAPP_RW);
 		if (err != -ENOMEM)
 			break;
+		if (tries < 999)
+			err = 0; /* try again */
 		yield();
 	}
 	if (err) {
@@ -359,8 +369,12 @@ static bool stress_restart(struct ktest *t, struct stress_job *j, struct task **
 		return false;
 	pr_info("stress: task %u killed (%d): restarted on a fresh region (%lu kills)\n", i, err,
 		j->kills);
-	*task = kthread_create_in_mm(stress_task, j, test_nth_cpu(i), "stress", j->mm);
-	return *task != NULL;
+	for (int tries = 0; !*task && tries < 1000; tries++) {
+		*task = kthread_create_in_mm(stress_task, j, test_nth_cpu(i), "stress", j->mm);
+		if (!*task)
+			yield();
+	}
+	return KT_EXPECT(t, *task != NULL);
 }
 
 /* Wait out the run, watching that each task still gets somewhere. A
@@ -513,10 +527,11 @@ KTEST(stress, swap_touch_fork_munmap_pageout_swapoff_verify_every_byte)
 		ktest_diag(t, "task %u: %lu ops: %lu touches (%lu page writes), %lu pageouts, %lu munmaps, "
 			   "%lu forks; %lu bad words%s", i, j->ops, j->touches, j->writes, j->pageouts,
 			   j->munmaps, j->forks, j->bad_words, j->bad_words ? " (see first_bad_page)" : "");
-		if (j->kills || j->child_kills || j->check_kills)
+		if (j->kills || j->child_kills || j->check_kills || j->munmap_nomem)
 			ktest_diag(t, "task %u: killed by faults: %lu times (restarted on a fresh region), "
-				   "%lu fork children, final check %lu times (resumed)", i, j->kills,
-				   j->child_kills, j->check_kills);
+				   "%lu fork children, final check %lu times (resumed); %lu munmaps "
+				   "refused (-ENOMEM)", i, j->kills, j->child_kills, j->check_kills,
+				   j->munmap_nomem);
 		if (j->bad_words)
 			ktest_diag(t, "task %u: first bad page %lu", i, j->first_bad_page);
 		KT_EXPECT_EQ(t, j->err, 0);
