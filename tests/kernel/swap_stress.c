@@ -30,6 +30,7 @@
  * survive byte for byte, and nothing may leak.
  */
 #include "kernel/cmdline.h"
+#include "kernel/fault_inject.h"
 #include "kernel/hung_task.h"
 #include "kernel/panic.h"
 #include "kernel/task.h"
@@ -543,7 +544,10 @@ KTEST(stress, swap_touch_fork_munmap_pageout_swapoff_verify_every_byte)
 	KT_EXPECT_EQ(t, bad, 0);
 	KT_EXPECT_EQ(t, child_bad, 0);
 	KT_EXPECT_EQ(t, s.err, 0);
-	KT_EXPECT(t, s.cycles > 0);
+	/* Every swapoff may be refused when allocations fail on purpose: it
+	 * gives up at the first page it has no memory for, as Linux's does. */
+	KT_EXPECT(t, s.cycles > 0 || fault_attr_injected(&fail_page_alloc) ||
+			     fault_attr_injected(&fail_kmalloc));
 	KT_EXPECT(t, mmt_stat("pswpin") > 0);
 out:
 	for (unsigned i = 0; i < STRESS_TASKS; i++) {
