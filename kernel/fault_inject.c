@@ -10,8 +10,10 @@
 #include "stats.h"
 #include "string.h"
 
-#define FAULT_ATTR_INIT(id, gfp) { .name = #id, .gfp_options = gfp, .interval = 1, .times = -1, \
-				   .cpu = -1, .seed = 1 }
+#define FAULT_ATTR_INIT(id, gfp)                                                                   \
+	{                                                                                          \
+		.name = #id, .gfp_options = gfp, .interval = 1, .times = -1, .cpu = -1, .seed = 1  \
+	}
 
 struct fault_attr fail_page_alloc = FAULT_ATTR_INIT(page_alloc, true);
 struct fault_attr fail_kmalloc = FAULT_ATTR_INIT(kmalloc, false);
@@ -190,10 +192,12 @@ int fault_attr_parse(struct fault_attr *attr, const char *s, size_t len)
 		const char *comma = memchr(s, ',', len);
 		size_t one = comma ? (size_t)(comma - s) : len;
 		const char *eq = memchr(s, '=', one);
-		if (!eq || fault_parse_opt(attr, s, (size_t)(eq - s), eq + 1, one - (size_t)(eq - s) - 1)) {
+		if (!eq || fault_parse_opt(attr, s, (size_t)(eq - s), eq + 1,
+					   one - (size_t)(eq - s) - 1)) {
 			pr_err("fault_inject: fail.%s: bad option '%.*s' (probability=PERCENT, "
 			       "interval=N>=1, times=N|-1, cpu=N, task=GLOB, seed=N, space=BYTES, "
-			       "verbose=0|1%s)\n", attr->name, (int)one, s,
+			       "verbose=0|1%s)\n",
+			       attr->name, (int)one, s,
 			       attr->gfp_options ? ", min_order=N, ignore_reclaim=0|1" : "");
 			return -EINVAL;
 		}
@@ -261,15 +265,21 @@ void fault_inject_start(void)
 	}
 }
 
-#define FAULT_ATTR_PARAM(id, help)                                                  \
-	static int fail_##id##_param(const char *val, size_t len)                   \
-	{                                                                           \
-		return fault_attr_parse(&fail_##id, val, len);                      \
-	}                                                                           \
-	KPARAM_FN(fail_##id, "fail." #id, fail_##id##_param, help);                 \
-	static u64 fail_##id##_calls_read(void) { return fault_attr_calls(&fail_##id); } \
-	static u64 fail_##id##_injected_read(void) { return fault_attr_injected(&fail_##id); } \
-	DEFINE_STAT_FN(fail_##id##_calls, fail_##id##_calls_read);                 \
+#define FAULT_ATTR_PARAM(id, help)                                                                 \
+	static int fail_##id##_param(const char *val, size_t len)                                  \
+	{                                                                                          \
+		return fault_attr_parse(&fail_##id, val, len);                                     \
+	}                                                                                          \
+	KPARAM_FN(fail_##id, "fail." #id, fail_##id##_param, help);                                \
+	static u64 fail_##id##_calls_read(void)                                                    \
+	{                                                                                          \
+		return fault_attr_calls(&fail_##id);                                               \
+	}                                                                                          \
+	static u64 fail_##id##_injected_read(void)                                                 \
+	{                                                                                          \
+		return fault_attr_injected(&fail_##id);                                            \
+	}                                                                                          \
+	DEFINE_STAT_FN(fail_##id##_calls, fail_##id##_calls_read);                                 \
 	DEFINE_STAT_FN(fail_##id##_injected, fail_##id##_injected_read)
 
 FAULT_ATTR_PARAM(page_alloc, "fail alloc_pages: probability=PCT,interval=N,times=N,cpu=N,"

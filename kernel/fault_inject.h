@@ -36,26 +36,26 @@
 #define FAULT_PPM 1000000u /* probability unit: per million */
 
 struct fault_attr {
-	const char *name;     /* "swap_read": key fail.swap_read, stats fail_swap_read_* */
-	bool gfp_options;     /* accepts min_order= and ignore_reclaim= (allocators) */
+	const char *name; /* "swap_read": key fail.swap_read, stats fail_swap_read_* */
+	bool gfp_options; /* accepts min_order= and ignore_reclaim= (allocators) */
 	/* Configuration: written before enabled is set, read-only after. */
-	u32 probability;      /* per million of the eligible calls; 0: never */
-	u64 interval;         /* only every interval-th eligible call may fail (>= 1) */
-	long times;           /* at most this many failures; -1: unlimited */
-	int cpu;              /* only calls on this CPU; -1: any */
+	u32 probability;	  /* per million of the eligible calls; 0: never */
+	u64 interval;		  /* only every interval-th eligible call may fail (>= 1) */
+	long times;		  /* at most this many failures; -1: unlimited */
+	int cpu;		  /* only calls on this CPU; -1: any */
 	char task[TASK_NAME_LEN]; /* only calls from tasks whose name matches this
 				   * glob; "": any */
-	u64 seed;             /* the decisions' random seed */
-	u64 space;            /* let this many bytes (size) through first */
-	unsigned verbose;     /* 1: a line for every failure injected */
-	unsigned min_order;   /* allocators: smaller orders never fail */
-	bool ignore_reclaim;  /* allocators: those that may reclaim never fail */
-	bool configured;      /* the command line (or a test) set it up */
+	u64 seed;		  /* the decisions' random seed */
+	u64 space;		  /* let this many bytes (size) through first */
+	unsigned verbose;	  /* 1: a line for every failure injected */
+	unsigned min_order;	  /* allocators: smaller orders never fail */
+	bool ignore_reclaim;	  /* allocators: those that may reclaim never fail */
+	bool configured;	  /* the command line (or a test) set it up */
 	/* State (atomics). */
-	bool enabled;          /* atomic: should_fail looks further */
+	bool enabled; /* atomic: should_fail looks further */
 	atomic_long_t times_left;
 	atomic_long_t space_left;
-	atomic_long_t calls;    /* eligible calls: enabled and past the filters */
+	atomic_long_t calls;	/* eligible calls: enabled and past the filters */
 	atomic_long_t injected; /* failures injected */
 };
 

@@ -28,7 +28,7 @@ __printf(3, 4) static void fi_spec(char *buf, size_t size, const char *fmt, ...)
 }
 
 /* A private attribute: the kernel's own ones stay untouched. */
-static struct fault_attr test_attr = { .name = "test" };
+static struct fault_attr test_attr = {.name = "test"};
 
 static unsigned count_failures(struct fault_attr *attr, unsigned calls)
 {
@@ -163,9 +163,11 @@ static int parse(struct fault_attr *attr, const char *s)
 
 KTEST(fault_inject, parse_reads_every_option_and_refuses_bad_ones)
 {
-	struct fault_attr a = { .name = "parse", .gfp_options = true };
-	KT_ASSERT_EQ(t, parse(&a, "probability=5,interval=2,times=100,cpu=1,task=stress*,seed=42,"
-				  "space=1M,verbose=1,min_order=2,ignore_reclaim=1"), 0);
+	struct fault_attr a = {.name = "parse", .gfp_options = true};
+	KT_ASSERT_EQ(t,
+		     parse(&a, "probability=5,interval=2,times=100,cpu=1,task=stress*,seed=42,"
+			       "space=1M,verbose=1,min_order=2,ignore_reclaim=1"),
+		     0);
 	KT_EXPECT_EQ(t, a.probability, 50000);
 	KT_EXPECT_EQ(t, a.interval, 2);
 	KT_EXPECT_EQ(t, a.times, 100);
@@ -180,9 +182,21 @@ KTEST(fault_inject, parse_reads_every_option_and_refuses_bad_ones)
 	KT_EXPECT_EQ(t, a.times, -1);
 	KT_EXPECT_EQ(t, a.cpu, -1); /* not given: reset */
 	static const char *const bad[] = {
-		"probability=101", "probability=100.5", "probability=0.00001", "probability=",
-		"probability=x", "interval=0", "times=-2", "cpu=99", "seed=", "nosuch=1",
-		"probability", "verbose=2", "task=", "task=a-name-far-too-long-for-a-task", NULL,
+		"probability=101",
+		"probability=100.5",
+		"probability=0.00001",
+		"probability=",
+		"probability=x",
+		"interval=0",
+		"times=-2",
+		"cpu=99",
+		"seed=",
+		"nosuch=1",
+		"probability",
+		"verbose=2",
+		"task=",
+		"task=a-name-far-too-long-for-a-task",
+		NULL,
 	};
 	int saved = console_loglevel;
 	console_loglevel = LOG_EMERG; /* each one says why */
@@ -190,7 +204,7 @@ KTEST(fault_inject, parse_reads_every_option_and_refuses_bad_ones)
 		if (!KT_EXPECT_EQ(t, parse(&a, bad[i]), -EINVAL))
 			ktest_diag(t, "accepted '%s'", bad[i]);
 	}
-	struct fault_attr plain = { .name = "plain" };
+	struct fault_attr plain = {.name = "plain"};
 	KT_EXPECT_EQ(t, parse(&plain, "min_order=1"), -EINVAL); /* allocators only */
 	console_loglevel = saved;
 }

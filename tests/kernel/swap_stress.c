@@ -275,6 +275,20 @@ static int stress_check_all(void *arg)
 	return 0;
 }
 
+/* Out of memory (fail.page_alloc= too): try again a while. */
+static int stress_swapon(struct blockdev *bd)
+{
+	int type = -ENOMEM;
+	for (int tries = 0; type == -ENOMEM && tries < 1000; tries++) {
+		if (tries) {
+			set_current_state(TASK_BLOCKED);
+			schedule_timeout(TEST_SEC / 100);
+		}
+		type = swapon_blockdev(bd, SWAPT_PRIO);
+	}
+	return type;
+}
+
 /* The second disk, swapped off and on while the others work. */
 struct stress_swapper {
 	struct blockdev *bd;
@@ -295,14 +309,7 @@ static int stress_swapper_run(void *arg)
 			s->failures++;
 			continue;
 		}
-		/* Out of memory (fail.page_alloc= too): try again a while. */
-		for (int tries = 0; tries < 1000; tries++) {
-			s->type = swapon_blockdev(s->bd, SWAPT_PRIO);
-			if (s->type != -ENOMEM)
-				break;
-			set_current_state(TASK_BLOCKED);
-			schedule_timeout(TEST_SEC / 100);
-		}
+		s->type = stress_swapon(s->bd);
 		if (s->type < 0) {
 			s->err = s->type;
 			break;
@@ -336,21 +343,39 @@ static void stress_report_stall(const char *why)
 	sched_print_cpus(LOG_ERR);
 }
 
+/* Task i of job j (no memory for it: try again a while). */
+static struct task *stress_start_task(struct stress_job *j, unsigned i)
+{
+	struct task *task = NULL;
+	for (int tries = 0; !task && tries < 1000; tries++) {
+		task = kthread_create_in_mm(stress_task, j, test_nth_cpu(i), "stress", j->mm);
+		if (!task)
+			yield();
+	}
+	return task;
+}
+
+/* A job's address space: its region mapped, empty. Allocations may fail
+ * on purpose (fail.page_alloc=, fail.kmalloc=): try again a while. */
+static struct mm *stress_mm_create(unsigned long n)
+{
+	for (int tries = 0; tries < 1000; tries++) {
+		struct mm *mm = mm_create();
+		if (mm && mm_mmap(mm, SWAPP_REGION, n * PAGE_SIZE, SWAPP_RW) == 0)
+			return mm;
+		if (mm)
+			mm_put(mm);
+		yield();
+	}
+	return NULL;
+}
+
 /* A killed task's address space goes, with its data; the job starts
  * again on a fresh empty region. */
 static bool stress_job_reset(struct ktest *t, struct stress_job *j)
 {
 	mm_put(j->mm);
-	j->mm = NULL;
-	for (int tries = 0; !j->mm && tries < 1000; tries++) {
-		j->mm = mm_create();
-		if (j->mm && mm_mmap(j->mm, SWAPP_REGION, j->n * PAGE_SIZE, SWAPP_RW) != 0) {
-			mm_put(j->mm);
-			j->mm = NULL;
-		}
-		if (!j->mm)
-			yield();
-	}
+	j->mm = stress_mm_create(j->n);
 	memset(j->version, 0, j->n * sizeof(*j->version));
 	j->kills++;
 	return KT_EXPECT(t, j->mm != NULL);
@@ -370,11 +395,7 @@ static bool stress_restart(struct ktest *t, struct stress_job *j, struct task **
 		return false;
 	pr_info("stress: task %u killed (%d): restarted on a fresh region (%lu kills)\n", i, err,
 		j->kills);
-	for (int tries = 0; !*task && tries < 1000; tries++) {
-		*task = kthread_create_in_mm(stress_task, j, test_nth_cpu(i), "stress", j->mm);
-		if (!*task)
-			yield();
-	}
+	*task = stress_start_task(j, i);
 	return KT_EXPECT(t, *task != NULL);
 }
 
@@ -462,15 +483,17 @@ static bool stress_setup(struct ktest *t, struct stress_job *jobs, struct stress
 		ktest_fail(t, "stress: needs a second swap disk vdb (make test attaches one)");
 		return false;
 	}
-	s->type = swapon_blockdev(s->bd, SWAPT_PRIO);
+	s->type = stress_swapon(s->bd);
 	if (!KT_EXPECT(t, s->type >= 0))
 		return false;
 	for (unsigned i = 0; i < STRESS_TASKS; i++) {
 		struct stress_job *j = &jobs[i];
 		*j = (struct stress_job){ .n = n, .id = i, .rng = stress_seed * 0x2545f4914f6cdd1dull + i };
-		j->mm = swapp_mm(t, n);
-		j->version = alloc_pages_va(GFP_KERNEL | __GFP_ZERO, get_order(n * sizeof(u16)));
-		if (!j->mm || !KT_EXPECT(t, j->version != NULL))
+		j->mm = stress_mm_create(n);
+		for (int tries = 0; !j->version && tries < 1000; tries++)
+			j->version = alloc_pages_va(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN,
+						    get_order(n * sizeof(u16)));
+		if (!KT_EXPECT(t, j->mm != NULL) || !KT_EXPECT(t, j->version != NULL))
 			return false;
 	}
 	return true;
@@ -512,9 +535,10 @@ KTEST(stress, swap_touch_fork_munmap_pageout_swapoff_verify_every_byte)
 
 	struct task *tasks[STRESS_TASKS + 1] = { 0 };
 	for (unsigned i = 0; i < STRESS_TASKS; i++)
-		tasks[i] = kthread_create_in_mm(stress_task, &jobs[i], test_nth_cpu(i), "stress", jobs[i].mm);
-	tasks[STRESS_TASKS] = kthread_create_on_cpu(stress_swapper_run, &s, test_nth_cpu(STRESS_TASKS),
-						    "stress-swapoff");
+		tasks[i] = stress_start_task(&jobs[i], i);
+	for (int tries = 0; !tasks[STRESS_TASKS] && tries < 1000; tries++)
+		tasks[STRESS_TASKS] = kthread_create_on_cpu(stress_swapper_run, &s,
+							    test_nth_cpu(STRESS_TASKS), "stress-swapoff");
 	stress_watch(t, jobs, &s, tasks);
 	__atomic_store_n(&stress_stop, true, __ATOMIC_RELEASE);
 	stress_join_all(t, jobs, tasks);
