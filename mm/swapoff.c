@@ -32,6 +32,7 @@
 #include "swap_in.h"
 
 DEFINE_STAT_COUNTER(swapoff_pages_in);
+DEFINE_STAT_COUNTER(swapoff_read_errors); /* pages skipped, tried again next pass */
 
 /* Fault in the device's swap PTEs of one VMA (mmap lock held for read).
  * Pages whose read failed are skipped and counted in *read_errors. */
@@ -51,6 +52,7 @@ static int unuse_vma(struct mm *mm, struct vma *vma, unsigned type, unsigned lon
 			int err = do_swap_page(mm, vma, addr, pte, false);
 			if (err == -EIO) {
 				(*read_errors)++;
+				stat_inc(swapoff_read_errors);
 				addr += PAGE_SIZE;
 				continue;
 			}

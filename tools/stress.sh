@@ -47,7 +47,7 @@ faults() { # faults NAME FAIL-OPTIONS...
 		--kernel "$kernel" --disk build/blk-stress/swap-a.img --disk build/blk-stress/swap-b.img \
 		-- 'ktest=stress.*' stress.seconds="$FAULT_DURATION" mthp=0,4 swap.check=1 "$@" >/dev/null 2>&1
 	local st=$?
-	grep -haE '^ *(not )?ok|^stress: [0-9]|^ +# (task|swapoff)|^# stat (fail_.*_(calls|injected) [1-9]|swap_(read|write)_errors|swapin_read_kills|oom_kills|fault_task_kills|page_alloc_failures|reclaim_no_swap)|FAIL|PANIC|qemu-run: (QEMU|x86)' \
+	grep -haE '^ *(not )?ok|^stress: [0-9]|^ +# (task|swapoff)|^# stat (fail_.*_(calls|injected) [1-9]|swap_(read|write)_errors|swapin_read_kills|swapoff_read_errors|oom_kills|fault_task_kills|page_alloc_failures|reclaim_no_swap)|FAIL|PANIC|qemu-run: (QEMU|x86)' \
 		"build/test-logs/$name.log" "build/test-logs/$name.log.stderr"
 	[ $st = 0 ] || rc=1
 }
