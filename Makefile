@@ -1,6 +1,7 @@
 # swaplab: make run | test | iso | debug | bench | stress | races | matrix | host-tests | lint | fuzz
 # Variables: ARCH (x86_64), SMP, MEM, MACHINE (pc|q35), ACCEL (kvm|tcg), CMDLINE,
 # DURATION (seconds of make stress's swap stress test, default 600),
+# FAULT_DURATION (seconds of each of its fault-injection runs, default 120),
 # SWAP (the swap image attached as virtio disk vda; default build/swap.img,
 # made by mkswap when missing), RAMSWAP (size of ramswap0 for bench/stress).
 # Build with every host core (make test, CI included); prove runs the boots
@@ -223,11 +224,13 @@ bench: deps $(KERNEL) swap-image
 	@ARCH=$(ARCH) ACCEL=$(ACCEL) SWAP=$(SWAP) RAMSWAP=$(RAMSWAP) CMDLINE='$(CMDLINE)' tools/bench.sh
 
 # The swap stress test for DURATION seconds (default 600) with mTHP on and
-# again with base pages, then the full block stress (20,000 requests per
-# device and configuration). make test runs 60 s and 2,000 requests.
+# again with base pages, four FAULT_DURATION runs (default 120) with fault
+# injection, then the full block stress (20,000 requests per device and
+# configuration). make test runs 60 s, 20 s with faults, and 2,000 requests.
 DURATION ?= 600
+FAULT_DURATION ?= 120
 stress: deps $(KERNEL)
-	@ARCH=$(ARCH) DURATION=$(DURATION) tools/stress.sh
+	@ARCH=$(ARCH) DURATION=$(DURATION) FAULT_DURATION=$(FAULT_DURATION) tools/stress.sh
 
 # Every test across RAM sizes, CPU counts, machines, CPU models, disks and
 # the ISO through BIOS and UEFI (tools/matrix.sh; ONLY=N runs one).

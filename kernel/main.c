@@ -9,6 +9,7 @@
 #include "main.h"
 #include "cmdline.h"
 #include "hung_task.h"
+#include "fault_inject.h"
 #include "ktest.h"
 #include "printk.h"
 #include "race.h"
@@ -90,6 +91,7 @@ void start_kernel(struct bootinfo *bi)
 	drivers_init();
 
 	debug_crash_if_asked();
+	fault_inject_start();
 	boot_us = arch_time_ns() / 1000;
 	int failed = ktest_glob ? ktest_run(ktest_glob) : default_job();
 	if (swap_boot_end() != 0)

@@ -8,6 +8,7 @@
 #include "fault.h"
 #include "folio.h"
 #include "kernel/errno.h"
+#include "kernel/fault_inject.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 #include "kernel/stats.h"
@@ -383,6 +384,10 @@ __noreturn void mm_fault_kill_current(unsigned long addr, unsigned flags, unsign
 		       "address space to kill\n",
 		       t->name, (unsigned long)t->id, addr, nr_free_pages(),
 		       page_alloc_watermarks()->min);
+		u64 injected = fault_attr_injected(&fail_page_alloc) + fault_attr_injected(&fail_kmalloc);
+		if (injected)
+			pr_err("mm: out of memory: %lu allocation failures injected so far "
+			       "(fail.page_alloc=, fail.kmalloc=)\n", (unsigned long)injected);
 		mm_oom_report();
 		task_exit(err);
 	}

@@ -11,6 +11,7 @@
  * Larger requests get a block of whole pages; PG_kmalloc_large marks its
  * head, and struct page's order (set by alloc_pages) tells kfree its size.
  */
+#include "kernel/fault_inject.h"
 #include "kmalloc.h"
 #include "page_alloc.h"
 #include "kernel/panic.h"
@@ -132,6 +133,9 @@ static void *kmalloc_large(size_t size, gfp_t gfp)
 /* kmalloc(0) returns a minimum-size object, so NULL always means failure. */
 void *kmalloc(size_t size, gfp_t gfp)
 {
+	/* fail.kmalloc= (kernel/fault_inject.h): fail as if out of memory. */
+	if (should_fail_alloc(&fail_kmalloc, 0, gfp & __GFP_RECLAIM, size))
+		return NULL;
 	if (size <= (1ul << KMALLOC_MAX_SHIFT))
 		return kmalloc_small(size_to_class(size), gfp);
 	return kmalloc_large(size, gfp);

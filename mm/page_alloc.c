@@ -15,6 +15,7 @@
 #include "vmscan.h"
 #include "memmap.h"
 #include "kernel/errno.h"
+#include "kernel/fault_inject.h"
 #include "kernel/printk.h"
 #include "kernel/stats.h"
 #include "kernel/string.h"
@@ -193,10 +194,26 @@ static bool reserve_or_reclaim(gfp_t gfp, unsigned order)
 	return true;
 }
 
+/*
+ * fail.page_alloc= (kernel/fault_inject.h): the allocation fails as if
+ * memory had run out, before it takes anything. Nothing is exempt but
+ * what the options exempt (min_order=, ignore_reclaim=, the filters):
+ * there is no __GFP_NOFAIL here, every caller handles NULL. The boot's
+ * own allocations never fail (injection starts after it).
+ */
+static bool alloc_should_fail(gfp_t gfp, unsigned order)
+{
+	return should_fail_alloc(&fail_page_alloc, order, gfp & __GFP_RECLAIM, PAGE_SIZE << order);
+}
+
 struct page *alloc_pages(gfp_t gfp, unsigned order)
 {
 	struct reclaim_retry_state st = { 0 };
 	struct page *page = NULL;
+	if (alloc_should_fail(gfp, order)) {
+		alloc_failed(gfp, order);
+		return NULL;
+	}
 	while (!page) {
 		if (order >= MAX_ORDER || !mem_map || !reserve_or_reclaim(gfp, order)) {
 			alloc_failed(gfp, order);

@@ -4,6 +4,7 @@
 #include "drivers/blockdev.h"
 #include "folio.h"
 #include "kernel/errno.h"
+#include "kernel/fault_inject.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/race.h"
@@ -86,6 +87,23 @@ static struct swap_io *swap_io_alloc(struct folio *folio, enum blk_op op, blk_en
 	return io;
 }
 
+/*
+ * fail.swap_read= / fail.swap_write= (kernel/fault_inject.h): the device
+ * "fails" the request: it is not sent, and its completion runs at once
+ * with -EIO, in the submitter's context, as a synchronous device's would.
+ * The error handling under test is then exactly what a real device error
+ * (blkdebug, tests/kernel/swap_errors.c) goes through.
+ */
+static bool swap_io_should_fail(struct fault_attr *attr, struct swap_io *io)
+{
+	if (!should_fail(attr, io->rq.nr_pages * PAGE_SIZE))
+		return false;
+	atomic_long_inc(&swap_io_in_flight);
+	io->rq.status = -EIO;
+	io->rq.end_io(&io->rq);
+	return true;
+}
+
 static void swap_io_error(const char *what, struct folio *folio, int status)
 {
 	swp_entry_t e = folio_swap_entry(folio);
@@ -128,6 +146,8 @@ int swap_read_folio(struct folio *folio)
 	struct swap_io *io = swap_io_alloc(folio, BLK_READ, swap_read_end_io);
 	if (!io)
 		return -ENOMEM;
+	if (swap_io_should_fail(&fail_swap_read, io))
+		return 0;
 	if (bd->polling) {
 		int err = blk_rw_sync(bd, BLK_READ, io->rq.sector, io->pages, io->rq.nr_pages);
 		kfree(io);
@@ -217,6 +237,8 @@ int swap_writepage(struct folio *folio)
 	folio_set_writeback(folio);
 	folio_get(folio); /* the I/O's, dropped by swap_write_done */
 	race_point("swapout:before-write");
+	if (swap_io_should_fail(&fail_swap_write, io))
+		return 0;
 	int err;
 	if (bd->polling) {
 		err = blk_rw_sync(bd, BLK_WRITE, io->rq.sector, io->pages, io->rq.nr_pages);

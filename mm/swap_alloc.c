@@ -18,6 +18,7 @@
  * a cluster off a list goes the other way (si->lock, then the cluster), so
  * it only trylocks the cluster and skips a busy one.
  */
+#include "kernel/fault_inject.h"
 #include "folio.h"
 #include "kernel/errno.h"
 #include "kernel/panic.h"
@@ -406,6 +407,10 @@ int folio_alloc_swap(struct folio *folio)
 	ASSERT(folio_test_locked(folio));
 	ASSERT(!folio_test_swapcache(folio));
 	swp_entry_t entry;
+	/* fail.swap_alloc= (kernel/fault_inject.h): as if every device were
+	 * full: a large folio is split, a small one stays in memory. */
+	if (should_fail(&fail_swap_alloc, folio_nr_pages(folio) * PAGE_SIZE))
+		return -ENOSPC;
 	int err = swap_alloc_slots(-1, folio_order(folio), folio, &entry);
 	if (err)
 		return err;

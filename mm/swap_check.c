@@ -14,6 +14,7 @@
 #include "kernel/errno.h"
 #include "kernel/printk.h"
 #include "kernel/stats.h"
+#include "kernel/string.h"
 #include "kmalloc.h"
 #include "swap_cluster.h"
 #include "swap_table.h"
@@ -129,6 +130,7 @@ static void check_device(struct swap_check *c)
 	for (unsigned i = 0; i < si->nr_clusters; i++)
 		spin_lock(&si->clusters[i].lock);
 	spin_lock(&si->lock);
+	memset(c->seen, 0, si->nr_clusters);
 
 	check_list(c, &si->free_clusters, CLUSTER_FREE, -1, "free");
 	check_list(c, &si->full_clusters, CLUSTER_FULL, -1, "full");
@@ -189,12 +191,7 @@ int swap_check(void)
 		struct swap_info *si = &swap_info[t];
 		if (!(__atomic_load_n(&si->flags, __ATOMIC_ACQUIRE) & SWP_USED))
 			continue;
-		struct swap_check c = { si, kzalloc(si->nr_clusters, GFP_KERNEL), 0 };
-		if (!c.seen) {
-			pr_err("swap: check: %s: no memory for the check\n", si->name);
-			problems++;
-			continue;
-		}
+		struct swap_check c = { si, si->check_seen, 0 };
 		unsigned long irq = arch_irq_save();
 		for (unsigned cpu = 0; cpu < NR_CPUS_MAX; cpu++)
 			spin_lock(swap_pcp_lock(cpu));
@@ -202,7 +199,6 @@ int swap_check(void)
 		for (unsigned cpu = NR_CPUS_MAX; cpu-- > 0;)
 			spin_unlock(swap_pcp_lock(cpu));
 		arch_irq_restore(irq);
-		kfree(c.seen);
 		if (c.problems)
 			pr_err("swap: check: %s: %d problems\n", si->name, c.problems);
 		problems += c.problems;

@@ -69,6 +69,11 @@ struct swap_info {
 	u64 nr_usable;                 /* slots that can be handed out */
 	unsigned nr_clusters;
 	struct swap_cluster *clusters;
+	/* swap_check's scratch, one byte per cluster, allocated at swapon so
+	 * that the check needs no memory when it runs (under fail.kmalloc=
+	 * a check at swapoff failed for want of it); used under every
+	 * cluster lock and si->lock. */
+	u8 *check_seen;
 	u32 *bad;                      /* sorted bad pages (never slot 0) */
 	unsigned nr_bad;
 	bool static_tables;            /* every table allocated at swapon */

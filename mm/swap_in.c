@@ -29,6 +29,7 @@
 #include "folio.h"
 #include "kernel/cmdline.h"
 #include "kernel/errno.h"
+#include "kernel/fault_inject.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 #include "kernel/race.h"
@@ -393,8 +394,11 @@ static int swapin_bypass(struct mm *mm, struct vma *vma, unsigned long addr, pte
 		goto out;
 	race_point("swapin:bypass-read");
 	struct page *page = &folio->page;
-	err = blk_rw_sync(swap_type_blockdev(swp_type(entry)), BLK_READ,
-			  swp_offset(entry) << (PAGE_SHIFT - SECTOR_SHIFT), &page, 1);
+	/* fail.swap_read= fails this read too, as the device would. */
+	err = should_fail(&fail_swap_read, PAGE_SIZE) ?
+		      -EIO :
+		      blk_rw_sync(swap_type_blockdev(swp_type(entry)), BLK_READ,
+				  swp_offset(entry) << (PAGE_SHIFT - SECTOR_SHIFT), &page, 1);
 	if (err) {
 		folio_put(folio);
 		err = -EIO;

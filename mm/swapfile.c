@@ -177,8 +177,10 @@ static void swap_info_free(struct swap_info *si)
 				swap_table_free_now(si, si->clusters[i].table);
 	}
 	kfree(si->clusters);
+	kfree(si->check_seen);
 	kfree(si->bad);
 	si->clusters = NULL;
+	si->check_seen = NULL;
 	si->bad = NULL;
 }
 
@@ -189,8 +191,9 @@ static int swap_info_build(struct swap_info *si, const struct swap_area_info *ar
 	si->nr_slots = (u64)area->last_page + 1;
 	si->nr_clusters = (unsigned)((si->nr_slots + n - 1) / n);
 	si->clusters = kzalloc(si->nr_clusters * sizeof(struct swap_cluster), GFP_KERNEL);
+	si->check_seen = kzalloc(si->nr_clusters, GFP_KERNEL);
 	si->bad = area->nr_badpages ? kmalloc(area->nr_badpages * sizeof(u32), GFP_KERNEL) : NULL;
-	if (!si->clusters || (area->nr_badpages && !si->bad))
+	if (!si->clusters || !si->check_seen || (area->nr_badpages && !si->bad))
 		return -ENOMEM;
 	si->nr_bad = 0;
 	for (unsigned i = 0; i < area->nr_badpages; i++)

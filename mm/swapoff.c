@@ -12,6 +12,14 @@
  * When memory is too short to bring a page back, the walk stops with
  * -ENOMEM: swapoff puts the device back in service (what was brought in
  * stays in, the rest stays on the device) and reports it.
+ *
+ * A read that fails skips its page; the next pass tries it again, so a
+ * transient error (fail.swap_read=, a device that recovers) costs one
+ * more pass instead of the whole swapoff, which gave up at the first one
+ * (the stress test with fail.swap_read=probability=1 never completed a
+ * swapoff). A page whose read still fails when a pass brings nothing in
+ * ends the walk with -EIO. Linux instead maps a poison marker in place of
+ * such a PTE and completes the swapoff.
  */
 #include "folio.h"
 #include "kernel/errno.h"
@@ -24,9 +32,11 @@
 #include "swap_in.h"
 
 DEFINE_STAT_COUNTER(swapoff_pages_in);
+DEFINE_STAT_COUNTER(swapoff_read_errors); /* pages skipped, tried again next pass */
 
-/* Fault in the device's swap PTEs of one VMA (mmap lock held for read). */
-static int unuse_vma(struct mm *mm, struct vma *vma, unsigned type)
+/* Fault in the device's swap PTEs of one VMA (mmap lock held for read).
+ * Pages whose read failed are skipped and counted in *read_errors. */
+static int unuse_vma(struct mm *mm, struct vma *vma, unsigned type, unsigned long *read_errors)
 {
 	for (unsigned long addr = vma->start; addr < vma->end;) {
 		spinlock_t *ptl;
@@ -40,6 +50,12 @@ static int unuse_vma(struct mm *mm, struct vma *vma, unsigned type)
 		if (pte_is_swap(pte) && !pte_bad_reason(pte) &&
 		    swp_type(pte_to_swp_entry(pte)) == type) {
 			int err = do_swap_page(mm, vma, addr, pte, false);
+			if (err == -EIO) {
+				(*read_errors)++;
+				stat_inc(swapoff_read_errors);
+				addr += PAGE_SIZE;
+				continue;
+			}
 			if (err)
 				return err;
 			stat_inc(swapoff_pages_in);
@@ -51,13 +67,13 @@ static int unuse_vma(struct mm *mm, struct vma *vma, unsigned type)
 	return 0;
 }
 
-static int unuse_mm(struct mm *mm, unsigned type)
+static int unuse_mm(struct mm *mm, unsigned type, unsigned long *read_errors)
 {
 	int err = 0;
 	struct vma *v;
 	down_read(&mm->mmap_lock);
 	for_each_vma(&mm->vmas, v) {
-		err = unuse_vma(mm, v, type);
+		err = unuse_vma(mm, v, type, read_errors);
 		if (err)
 			break;
 	}
@@ -94,9 +110,11 @@ static long device_inuse(unsigned type)
 int swap_unuse(unsigned type)
 {
 	long left = device_inuse(type);
+	unsigned long read_errors = 0;
 	for (int pass = 0; left && pass < 8; pass++) {
+		read_errors = 0; /* only the last pass's count: those failed again */
 		for (struct mm *mm = mm_list_next(NULL); mm; mm = mm_list_next(mm)) {
-			int err = unuse_mm(mm, type);
+			int err = unuse_mm(mm, type, &read_errors);
 			if (err) {
 				mm_put(mm);
 				return err;
@@ -108,5 +126,5 @@ int swap_unuse(unsigned type)
 			break; /* no progress: what is left is held by no PTE */
 		left = now;
 	}
-	return 0;
+	return read_errors ? -EIO : 0;
 }

@@ -2,7 +2,10 @@
 # make stress: the swap stress test (tests/kernel/swap_stress.c) for
 # DURATION seconds (default 600) with mTHP orders 0,4 and again with base
 # pages only, on 4 CPUs and 64 MiB of RAM over a 512 MiB swap disk plus
-# a 64 MiB one that it swaps off and on; then the block stress test at full
+# a 64 MiB one that it swaps off and on; then the same with fault injection
+# (kernel/fault_inject.h) for FAULT_DURATION seconds each (default 120):
+# failed page allocations, failed swap reads, failed swap writes, and all
+# five sites at once, each printing its counters; then the block stress test at full
 # size, 20,000 random requests of 4 KiB..2 MiB (64 in flight) written and
 # read back per device, on virtio-blk in four configurations (q35 and pc,
 # MSI-X and INTx) and on ramswap. Exits non-zero on any failure.
@@ -11,9 +14,12 @@ cd "$(dirname "$0")/.."
 kernel=build/${ARCH:-x86_64}/swaplab.elf
 N=${N:-20000}
 DURATION=${DURATION:-600}
-case $DURATION in
-''|*[!0-9]*) echo "stress: DURATION must be a number of seconds (got '$DURATION')" >&2; exit 2 ;;
-esac
+FAULT_DURATION=${FAULT_DURATION:-120}
+for d in "$DURATION" "$FAULT_DURATION"; do
+	case $d in
+	''|*[!0-9]*) echo "stress: DURATION and FAULT_DURATION must be numbers of seconds (got '$d')" >&2; exit 2 ;;
+	esac
+done
 rc=0
 mkdir -p build/test-logs
 tools/swap-image.sh build/blk-stress/swap-a.img 512M swaplab-stress-a || exit 1
@@ -29,6 +35,28 @@ for mthp in 0,4 0; do
 		"build/test-logs/$name.log" "build/test-logs/$name.log.stderr"
 	[ $st = 0 ] || rc=1
 done
+# Fault injection: a task killed by a failed read or an allocation that
+# failed (the OOM kill) is restarted on a fresh region; every other byte
+# must survive and nothing may leak. The seed makes each decision (see
+# README, "Fault injection").
+faults() { # faults NAME FAIL-OPTIONS...
+	local name=swap-stress-$1
+	shift
+	echo "stress: $name, $FAULT_DURATION s: $*"
+	MACHINE=q35 SMP=4 MEM=64M TIMEOUT=$((FAULT_DURATION + 600)) tools/boot-test.sh "$name" \
+		--kernel "$kernel" --disk build/blk-stress/swap-a.img --disk build/blk-stress/swap-b.img \
+		-- 'ktest=stress.*' stress.seconds="$FAULT_DURATION" mthp=0,4 swap.check=1 "$@" >/dev/null 2>&1
+	local st=$?
+	grep -haE '^ *(not )?ok|^stress: [0-9]|^ +# (task|swapoff)|^# stat (fail_.*_(calls|injected) [1-9]|swap_(read|write)_errors|swapin_read_kills|swapoff_read_errors|oom_kills|fault_task_kills|page_alloc_failures|reclaim_no_swap)|FAIL|PANIC|qemu-run: (QEMU|x86)' \
+		"build/test-logs/$name.log" "build/test-logs/$name.log.stderr"
+	[ $st = 0 ] || rc=1
+}
+faults fail-page-alloc fail.page_alloc=probability=1,seed=1
+faults fail-swap-read fail.swap_read=probability=1,seed=1
+faults fail-swap-write fail.swap_write=probability=5,seed=1
+faults fail-all fail.page_alloc=probability=0.5,seed=2 fail.kmalloc=probability=0.5,seed=3 \
+	fail.swap_read=probability=0.5,seed=4 fail.swap_write=probability=2,seed=5 \
+	fail.swap_alloc=probability=2,seed=6
 tools/blk-images.sh build/blk-stress >/dev/null || exit 1
 img=build/blk-stress/swap.img
 run() { # run NAME MACHINE SMP CMDLINE...
@@ -47,6 +75,6 @@ run q35-msix q35 4 'ktest=blk.stress_*' ramswap.size=160M
 run q35-intx q35 2 'ktest=blk.stress_virtio*' pci.msix=0
 run pc-msix pc 2 'ktest=blk.stress_virtio*'
 run pc-intx pc 2 'ktest=blk.stress_virtio*' pci.msix=0
-[ $rc = 0 ] && echo "stress: all passed (swap stress $DURATION s x 2, $N block requests per device)" ||
+[ $rc = 0 ] && echo "stress: all passed (swap stress $DURATION s x 2, with faults $FAULT_DURATION s x 4, $N block requests per device)" ||
 	echo "stress: FAILED"
 exit $rc

@@ -72,6 +72,11 @@ stressb=build/blk-test/stress-b.img
 tools/swap-image.sh $stressb 64M swaplab-stress || exit 1
 mk 13-swap-stress-60s \
 	"MACHINE=q35 SMP=4 MEM=64M TIMEOUT=300 tools/boot-test.sh swap-stress-60s --kernel $kernel --disk $demo --disk $stressb -- 'ktest=stress.*' stress.seconds=60 mthp=0,4 swap.check=1 ${CMDLINE:-}"
+# The same with injected swap I/O errors (kernel/fault_inject.h): a failed
+# read kills its task, which the test restarts on a fresh region; a failed
+# write keeps the page dirty in memory; no other byte lost, nothing leaked.
+mk 13-swap-stress-faults-20s \
+	"MACHINE=q35 SMP=4 MEM=64M TIMEOUT=120 tools/boot-test.sh swap-stress-faults-20s --kernel $kernel --disk $demo --disk $stressb -- 'ktest=stress.*' stress.seconds=20 mthp=0,4 swap.check=1 fail.swap_read=probability=1,seed=7 fail.swap_write=probability=5,seed=8 ${CMDLINE:-}"
 # Every seed scenario and its broken-design twin, ten boots in a row
 # (make races RUNS=N).
 mk 14-races-10-runs "RUNS=10 tools/races.sh"

@@ -19,8 +19,18 @@
  * A task that stops making progress for STRESS_STALL_SEC (a livelock: the
  * hung-task watchdog only sees blocked tasks) stops the boot with every
  * task's state and every counter printed.
+ *
+ * With fault injection on (fail.*=, kernel/fault_inject.h) a task may be
+ * killed by its fault: a swap read that failed (-EIO) or memory that could
+ * not be had (-ENOMEM, the OOM kill). Its address space is then torn down
+ * and its data gone with it, as a killed process's would be; the task is
+ * restarted on a fresh empty region (its shadow versions zeroed). A killed
+ * fork child is counted and its sample dropped. The final check, killed
+ * by a read, resumes at the page it died on. Every other task's data must
+ * survive byte for byte, and nothing may leak.
  */
 #include "kernel/cmdline.h"
+#include "kernel/fault_inject.h"
 #include "kernel/hung_task.h"
 #include "kernel/panic.h"
 #include "kernel/task.h"
@@ -51,6 +61,9 @@ struct stress_job {
 	/* results */
 	unsigned long ops, touches, writes, pageouts, munmaps, forks;
 	unsigned long bad_words, bad_child;
+	unsigned long kills, child_kills, check_kills; /* by injected faults */
+	unsigned long check_next; /* the final check resumes here */
+	unsigned long munmap_nomem; /* munmaps refused for want of memory */
 	unsigned long first_bad_page; /* valid when bad_words */
 	int err;
 };
@@ -138,17 +151,26 @@ static void stress_pageout(struct stress_job *j)
 	j->pageouts++;
 }
 
-/* Memory may be short for the new VMA: try again for a while. */
+/* Memory may be short for the new VMA: try again for a while. (The
+ * loop used to stop at the first -ENOMEM, which it was meant to retry:
+ * fail.kmalloc= found it.) A munmap that could not split its VMAs
+ * (-ENOMEM) unmapped nothing: the data stays. */
 static void stress_munmap(struct stress_job *j)
 {
 	unsigned long first, len;
 	stress_span(j, &first, &len);
 	unsigned long start = SWAPP_REGION + first * PAGE_SIZE;
 	int err = mm_munmap(j->mm, start, len * PAGE_SIZE);
+	if (err == -ENOMEM) {
+		j->munmap_nomem++;
+		return;
+	}
 	for (int tries = 0; !err && tries < 1000; tries++) {
 		err = mm_mmap(j->mm, start, len * PAGE_SIZE, SWAPP_RW);
 		if (err != -ENOMEM)
 			break;
+		if (tries < 999)
+			err = 0; /* try again */
 		yield();
 	}
 	if (err) {
@@ -195,6 +217,12 @@ static int stress_child_run(void *arg)
 	return 0;
 }
 
+/* Did a fault kill the task (a failed swap read, or the OOM kill)? */
+static bool stress_killed(int err)
+{
+	return err == -EIO || err == -ENOMEM;
+}
+
 static void stress_fork(struct stress_job *j)
 {
 	struct mm *child = mm_fork(j->mm);
@@ -204,7 +232,9 @@ static void stress_fork(struct stress_job *j)
 	struct task *t = kthread_create_in_mm(stress_child_run, &c, arch_cpu_id(), "stress-child", child);
 	int err = t ? kthread_join(t) : 0;
 	mm_put(child);
-	if (err && !j->err)
+	if (stress_killed(err))
+		j->child_kills++; /* what it checked before it died still counts */
+	else if (err && !j->err)
 		j->err = err;
 	j->bad_child += c.bad;
 	/* The child's writes stayed in the child. */
@@ -236,12 +266,27 @@ static int stress_task(void *arg)
 static int stress_check_all(void *arg)
 {
 	struct stress_job *j = arg;
-	for (unsigned long p = 0; p < j->n; p++) {
+	for (unsigned long p = j->check_next; p < j->n; p++) {
+		j->check_next = p; /* a read that kills us here: resume at p */
 		stress_note_bad(j, p, stress_check_page(j->id, p, j->version[p]));
 		if (p % 64 == 0)
 			yield();
 	}
 	return 0;
+}
+
+/* Out of memory (fail.page_alloc= too): try again a while. */
+static int stress_swapon(struct blockdev *bd)
+{
+	int type = -ENOMEM;
+	for (int tries = 0; type == -ENOMEM && tries < 1000; tries++) {
+		if (tries) {
+			set_current_state(TASK_BLOCKED);
+			schedule_timeout(TEST_SEC / 100);
+		}
+		type = swapon_blockdev(bd, SWAPT_PRIO);
+	}
+	return type;
 }
 
 /* The second disk, swapped off and on while the others work. */
@@ -264,7 +309,7 @@ static int stress_swapper_run(void *arg)
 			s->failures++;
 			continue;
 		}
-		s->type = swapon_blockdev(s->bd, SWAPT_PRIO);
+		s->type = stress_swapon(s->bd);
 		if (s->type < 0) {
 			s->err = s->type;
 			break;
@@ -298,9 +343,67 @@ static void stress_report_stall(const char *why)
 	sched_print_cpus(LOG_ERR);
 }
 
+/* Task i of job j (no memory for it: try again a while). */
+static struct task *stress_start_task(struct stress_job *j, unsigned i)
+{
+	struct task *task = NULL;
+	for (int tries = 0; !task && tries < 1000; tries++) {
+		task = kthread_create_in_mm(stress_task, j, test_nth_cpu(i), "stress", j->mm);
+		if (!task)
+			yield();
+	}
+	return task;
+}
+
+/* A job's address space: its region mapped, empty. Allocations may fail
+ * on purpose (fail.page_alloc=, fail.kmalloc=): try again a while. */
+static struct mm *stress_mm_create(unsigned long n)
+{
+	for (int tries = 0; tries < 1000; tries++) {
+		struct mm *mm = mm_create();
+		if (mm && mm_mmap(mm, SWAPP_REGION, n * PAGE_SIZE, SWAPP_RW) == 0)
+			return mm;
+		if (mm)
+			mm_put(mm);
+		yield();
+	}
+	return NULL;
+}
+
+/* A killed task's address space goes, with its data; the job starts
+ * again on a fresh empty region. */
+static bool stress_job_reset(struct ktest *t, struct stress_job *j)
+{
+	mm_put(j->mm);
+	j->mm = stress_mm_create(j->n);
+	memset(j->version, 0, j->n * sizeof(*j->version));
+	j->kills++;
+	return KT_EXPECT(t, j->mm != NULL);
+}
+
+/* Task i is dead: restart it if a fault killed it. False: end the run. */
+static bool stress_restart(struct ktest *t, struct stress_job *j, struct task **task, unsigned i)
+{
+	int err = kthread_join(*task);
+	*task = NULL;
+	if (!stress_killed(err)) {
+		pr_err("stress: task %u ended early (status %d): stopping the run\n", i, err);
+		j->err = err ? err : -EINVAL;
+		return false;
+	}
+	if (!stress_job_reset(t, j))
+		return false;
+	pr_info("stress: task %u killed (%d): restarted on a fresh region (%lu kills)\n", i, err,
+		j->kills);
+	*task = stress_start_task(j, i);
+	return KT_EXPECT(t, *task != NULL);
+}
+
 /* Wait out the run, watching that each task still gets somewhere. A
- * task that ended early (killed by a fault) ends the run. */
-static void stress_watch(struct stress_job *jobs, struct stress_swapper *s, struct task **tasks)
+ * task killed by a fault is restarted; one that ended otherwise, or the
+ * swapper ending, ends the run. */
+static void stress_watch(struct ktest *t, struct stress_job *jobs, struct stress_swapper *s,
+			 struct task **tasks)
 {
 	unsigned long last_ops[STRESS_TASKS] = { 0 }, last_cycles = 0;
 	u64 last_move[STRESS_TASKS + 1], start = arch_time_ns();
@@ -311,11 +414,16 @@ static void stress_watch(struct stress_job *jobs, struct stress_swapper *s, stru
 		schedule_timeout(start + sec * TEST_SEC > arch_time_ns() ?
 					 start + sec * TEST_SEC - arch_time_ns() : 0);
 		u64 now = arch_time_ns();
-		for (unsigned i = 0; i <= STRESS_TASKS; i++) {
-			if (!tasks[i] || task_state(tasks[i]) == TASK_DEAD) {
-				pr_err("stress: task %u ended early: stopping the run\n", i);
+		for (unsigned i = 0; i < STRESS_TASKS; i++) {
+			if (tasks[i] && task_state(tasks[i]) == TASK_DEAD &&
+			    !stress_restart(t, &jobs[i], &tasks[i], i))
 				return;
-			}
+			if (!tasks[i])
+				return;
+		}
+		if (!tasks[STRESS_TASKS] || task_state(tasks[STRESS_TASKS]) == TASK_DEAD) {
+			pr_err("stress: the swapoff task ended early: stopping the run\n");
+			return;
 		}
 		for (unsigned i = 0; i < STRESS_TASKS; i++) {
 			unsigned long ops = __atomic_load_n(&jobs[i].ops, __ATOMIC_ACQUIRE);
@@ -340,6 +448,33 @@ static void stress_watch(struct stress_job *jobs, struct stress_swapper *s, stru
 	}
 }
 
+/* The end: a task killed meanwhile leaves a fresh region (nothing to
+ * check); any other exit status is a failure. */
+static void stress_join_all(struct ktest *t, struct stress_job *jobs, struct task **tasks)
+{
+	for (unsigned i = 0; i <= STRESS_TASKS; i++) {
+		if (!KT_EXPECT(t, tasks[i] != NULL))
+			continue;
+		int err = kthread_join(tasks[i]);
+		if (i < STRESS_TASKS && stress_killed(err))
+			stress_job_reset(t, &jobs[i]);
+		else
+			KT_EXPECT_EQ(t, err, 0);
+	}
+}
+
+/* Every byte of job i's region. A failed swap read kills the checker
+ * (the entry stays, uncached, to be read again): go on from that page. */
+static void stress_check_region(struct ktest *t, struct stress_job *j, unsigned i)
+{
+	int err;
+	j->check_next = 0;
+	do {
+		err = mmt_run(j->mm, test_nth_cpu(i), stress_check_all, j);
+	} while (stress_killed(err) && ++j->check_kills < 10000);
+	KT_EXPECT_EQ(t, err, 0);
+}
+
 static bool stress_setup(struct ktest *t, struct stress_job *jobs, struct stress_swapper *s,
 			 unsigned long n)
 {
@@ -348,15 +483,17 @@ static bool stress_setup(struct ktest *t, struct stress_job *jobs, struct stress
 		ktest_fail(t, "stress: needs a second swap disk vdb (make test attaches one)");
 		return false;
 	}
-	s->type = swapon_blockdev(s->bd, SWAPT_PRIO);
+	s->type = stress_swapon(s->bd);
 	if (!KT_EXPECT(t, s->type >= 0))
 		return false;
 	for (unsigned i = 0; i < STRESS_TASKS; i++) {
 		struct stress_job *j = &jobs[i];
 		*j = (struct stress_job){ .n = n, .id = i, .rng = stress_seed * 0x2545f4914f6cdd1dull + i };
-		j->mm = swapp_mm(t, n);
-		j->version = alloc_pages_va(GFP_KERNEL | __GFP_ZERO, get_order(n * sizeof(u16)));
-		if (!j->mm || !KT_EXPECT(t, j->version != NULL))
+		j->mm = stress_mm_create(n);
+		for (int tries = 0; !j->version && tries < 1000; tries++)
+			j->version = alloc_pages_va(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN,
+						    get_order(n * sizeof(u16)));
+		if (!KT_EXPECT(t, j->mm != NULL) || !KT_EXPECT(t, j->version != NULL))
 			return false;
 	}
 	return true;
@@ -398,19 +535,16 @@ KTEST(stress, swap_touch_fork_munmap_pageout_swapoff_verify_every_byte)
 
 	struct task *tasks[STRESS_TASKS + 1] = { 0 };
 	for (unsigned i = 0; i < STRESS_TASKS; i++)
-		tasks[i] = kthread_create_in_mm(stress_task, &jobs[i], test_nth_cpu(i), "stress", jobs[i].mm);
-	tasks[STRESS_TASKS] = kthread_create_on_cpu(stress_swapper_run, &s, test_nth_cpu(STRESS_TASKS),
-						    "stress-swapoff");
-	stress_watch(jobs, &s, tasks);
+		tasks[i] = stress_start_task(&jobs[i], i);
+	for (int tries = 0; !tasks[STRESS_TASKS] && tries < 1000; tries++)
+		tasks[STRESS_TASKS] = kthread_create_on_cpu(stress_swapper_run, &s,
+							    test_nth_cpu(STRESS_TASKS), "stress-swapoff");
+	stress_watch(t, jobs, &s, tasks);
 	__atomic_store_n(&stress_stop, true, __ATOMIC_RELEASE);
-	for (unsigned i = 0; i <= STRESS_TASKS; i++) {
-		KT_EXPECT(t, tasks[i] != NULL);
-		if (tasks[i])
-			KT_EXPECT_EQ(t, kthread_join(tasks[i]), 0);
-	}
+	stress_join_all(t, jobs, tasks);
 	pr_info("stress: stopped; checking every byte of the %u regions\n", STRESS_TASKS);
 	for (unsigned i = 0; i < STRESS_TASKS; i++)
-		KT_EXPECT_EQ(t, mmt_run(jobs[i].mm, test_nth_cpu(i), stress_check_all, &jobs[i]), 0);
+		stress_check_region(t, &jobs[i], i);
 
 	unsigned long bad = 0, child_bad = 0;
 	for (unsigned i = 0; i < STRESS_TASKS; i++) {
@@ -418,6 +552,11 @@ KTEST(stress, swap_touch_fork_munmap_pageout_swapoff_verify_every_byte)
 		ktest_diag(t, "task %u: %lu ops: %lu touches (%lu page writes), %lu pageouts, %lu munmaps, "
 			   "%lu forks; %lu bad words%s", i, j->ops, j->touches, j->writes, j->pageouts,
 			   j->munmaps, j->forks, j->bad_words, j->bad_words ? " (see first_bad_page)" : "");
+		if (j->kills || j->child_kills || j->check_kills || j->munmap_nomem)
+			ktest_diag(t, "task %u: killed by faults: %lu times (restarted on a fresh region), "
+				   "%lu fork children, final check %lu times (resumed); %lu munmaps "
+				   "refused (-ENOMEM)", i, j->kills, j->child_kills, j->check_kills,
+				   j->munmap_nomem);
 		if (j->bad_words)
 			ktest_diag(t, "task %u: first bad page %lu", i, j->first_bad_page);
 		KT_EXPECT_EQ(t, j->err, 0);
@@ -429,7 +568,10 @@ KTEST(stress, swap_touch_fork_munmap_pageout_swapoff_verify_every_byte)
 	KT_EXPECT_EQ(t, bad, 0);
 	KT_EXPECT_EQ(t, child_bad, 0);
 	KT_EXPECT_EQ(t, s.err, 0);
-	KT_EXPECT(t, s.cycles > 0);
+	/* Every swapoff may be refused when allocations fail on purpose: it
+	 * gives up at the first page it has no memory for, as Linux's does. */
+	KT_EXPECT(t, s.cycles > 0 || fault_attr_injected(&fail_page_alloc) ||
+			     fault_attr_injected(&fail_kmalloc));
 	KT_EXPECT(t, mmt_stat("pswpin") > 0);
 out:
 	for (unsigned i = 0; i < STRESS_TASKS; i++) {
