@@ -36,13 +36,15 @@ mk 02-fuzz-seeds "$fuzz_seeds"
 # The concurrent swap-table tests again under ThreadSanitizer.
 mk 01-host-tsan "build/host-tsan/swaplab-host-tests 'swap_table_smp.*' 2>&1 | tee build/test-logs/host-tsan.log; exit \${PIPESTATUS[0]}"
 # Every test but the demo (its own boots below) on q35 with 1 CPU and on
-# pc with 4 CPUs and ticket spinlocks (the default takes test-and-set under
-# a hypervisor, as here); make matrix runs everything on 13 more machines.
-for cfg in q35-1 pc-4; do
+# pc with 2 CPUs and ticket spinlocks (the default takes test-and-set under
+# a hypervisor, as here: ticket order on 4 vCPUs of a loaded host took
+# 157 s instead of 46, every waiter queued behind a descheduled vCPU);
+# make matrix runs everything on 13 more machines.
+for cfg in q35-1 pc-2; do
 	machine=${cfg%-*} smp=${cfg#*-} lock=
-	[ $cfg = pc-4 ] && lock=spinlock=ticket
+	[ $cfg = pc-2 ] && lock=spinlock=ticket
 	mk "10-kernel-$machine-smp$smp" \
-		"MACHINE=$machine SMP=$smp MEM=512M TIMEOUT=120 tools/boot-test.sh kernel-$machine-smp$smp --kernel $kernel -- 'ktest=*,-demo.*' $lock ${CMDLINE:-}"
+		"MACHINE=$machine SMP=$smp MEM=512M TIMEOUT=180 tools/boot-test.sh kernel-$machine-smp$smp --kernel $kernel -- 'ktest=*,-demo.*' $lock ${CMDLINE:-}"
 done
 # The swap table on 8 CPUs, with the accounting check at the end of the boot.
 mk 11-kernel-q35-smp8-swap \
