@@ -111,7 +111,7 @@ blk() { # blk NAME MACHINE SMP QEMU-RUN-DISK-ARGS -- CMDLINE...
 # Also an ivshmem device whose 1 GiB 64-bit BAR SeaBIOS must place above
 # 4 GiB (pci.bar_above_4g_mapped_and_usable).
 BLK_ENV="QEMU_EXTRA='-object memory-backend-ram,id=ivm,size=1G -device ivshmem-plain,memdev=ivm'" \
-	BLK_TIMEOUT=120 blk q35-msix-modern q35 4 --disk-props disable-legacy=on --disk $img -- "'ktest=*,-demo.*'" ramswap.size=160M blkbench.ms=100
+	BLK_TIMEOUT=300 blk q35-msix-modern q35 4 --disk-props disable-legacy=on --disk $img -- "'ktest=*,-demo.*'" ramswap.size=160M blkbench.ms=100
 # vdc shares its INTx line with vdb (the blank disks come first).
 blk q35-intx-shared q35 2 --disk build/blk-test/blank1.img --disk build/blk-test/blank2.img --disk $img -- "'ktest=blk.stress_virtio*'" pci.msix=0 blktest.disk=vdc swap=vdc
 blk pc-msix pc 2 --disk $img -- "'ktest=blk.stress_virtio*'"
