@@ -121,9 +121,21 @@ int blk_rw_sync(struct blockdev *bd, enum blk_op op, u64 sector, struct page **p
 	return rq.status;
 }
 
+/* Devices may be unregistered (and freed) meanwhile: under the registry's
+ * lock, which a dying machine's report only tries for a moment. Lock
+ * order: blockdev_lock, then a driver's own lock (its report). */
+#define BLOCKDEV_REPORT_LOCK_WAIT_NS (100 * 1000 * 1000ull)
+
 void blockdev_report_all(void)
 {
 	struct blockdev *bd;
+	unsigned long flags = arch_irq_save();
+	if (!spin_trylock_for(&blockdev_lock, BLOCKDEV_REPORT_LOCK_WAIT_NS)) {
+		arch_irq_restore(flags);
+		pr_err("blockdev: the device list is locked by cpu %d: no device report\n",
+		       spin_lock_holder(&blockdev_lock));
+		return;
+	}
 	list_for_each_entry(bd, &blockdev_list, link) {
 		pr_err("blockdev: %s: %lu requests, %lu errors, %lu refused, %lu interrupts\n",
 		       bd->name, (unsigned long)bd->nr_requests, (unsigned long)bd->nr_errors,
@@ -131,4 +143,6 @@ void blockdev_report_all(void)
 		if (bd->ops->report)
 			bd->ops->report(bd);
 	}
+	spin_unlock(&blockdev_lock);
+	arch_irq_restore(flags);
 }

@@ -184,11 +184,14 @@ static bool hung_report(u64 stalled_ns, bool fatal)
 	char why[64];
 
 	r.blocked = r.backtraces = 0;
-	sched_for_each_task(hung_count_blocked, &r);
-	if (!r.blocked)
-		return false;
 	if (fatal)
-		bust_spinlocks(1); /* a stuck CPU may hold the console lock */
+		bust_spinlocks(1); /* a stuck CPU may hold the task list's or the console's lock */
+	sched_for_each_task(hung_count_blocked, &r);
+	if (!r.blocked) {
+		if (fatal)
+			bust_spinlocks(0);
+		return false;
+	}
 	snprintk(why, sizeof(why), "hung: no task has run for %lu.%lu s",
 		 (unsigned long)(tenths / 10), (unsigned long)(tenths % 10));
 	pr_err("%s; tasks:\n", why);

@@ -1,4 +1,5 @@
 #include "ktest.h"
+#include "panic.h"
 #include "cmdline.h"
 #include "errno.h"
 #include "printk.h"
@@ -158,10 +159,12 @@ static void ktest_run_deferred(struct ktest *t)
 
 void ktest_allow_leak(struct ktest *t, const char *resource, const char *why)
 {
-	if (t->nr_allowed < KTEST_RESOURCES_MAX) {
-		t->allowed[t->nr_allowed] = resource;
-		t->allowed_why[t->nr_allowed++] = why;
+	if (t->nr_allowed == KTEST_RESOURCES_MAX) {
+		ktest_fail(t, "more than %d ktest_allow_leak", KTEST_RESOURCES_MAX);
+		return;
 	}
+	t->allowed[t->nr_allowed] = resource;
+	t->allowed_why[t->nr_allowed++] = why;
 }
 
 struct ktest_snapshot {
@@ -171,7 +174,10 @@ struct ktest_snapshot {
 static unsigned ktest_nr_resources(void)
 {
 	unsigned n = (unsigned)(__stop_ktest_resources - __start_ktest_resources);
-	return MIN(n, (unsigned)KTEST_RESOURCES_MAX);
+	if (n > KTEST_RESOURCES_MAX)
+		panic("ktest: %u resources registered, room for %d (KTEST_RESOURCES_MAX)", n,
+		      KTEST_RESOURCES_MAX);
+	return n;
 }
 
 /* Settle everything (I/O, RCU callbacks, per-CPU lists), then read. */
@@ -246,14 +252,14 @@ static int suite_run(const char *suite, const char *glob, int index)
 			continue;
 		struct ktest t = { .tc = tc };
 		struct ktest_snapshot before;
-		ktest_snapshot(&before);
 		ktest_running.index = index;
 		ktest_running.case_index = ++i;
 		__atomic_store_n(&ktest_running.tc, tc, __ATOMIC_RELEASE);
+		ktest_snapshot(&before);
 		tc->fn(&t);
 		ktest_run_deferred(&t);
-		__atomic_store_n(&ktest_running.tc, NULL, __ATOMIC_RELEASE);
 		ktest_check_leaks(&t, &before);
+		__atomic_store_n(&ktest_running.tc, NULL, __ATOMIC_RELEASE);
 		if (t.failures) {
 			failed++;
 			stat_inc(ktest_failed);

@@ -164,10 +164,12 @@ int snprintk(char *buf, size_t size, const char *fmt, ...)
 #define CONSOLE_OOPS_WAIT_NS (100 * 1000 * 1000ull)
 
 int oops_in_progress;
+static bool console_lock_abandoned; /* one wait timed out: do not wait again */
 
 void bust_spinlocks(int yes)
 {
-	__atomic_add_fetch(&oops_in_progress, yes ? 1 : -1, __ATOMIC_SEQ_CST);
+	if (__atomic_add_fetch(&oops_in_progress, yes ? 1 : -1, __ATOMIC_SEQ_CST) == 0)
+		__atomic_store_n(&console_lock_abandoned, false, __ATOMIC_RELAXED);
 }
 
 /*
@@ -177,8 +179,6 @@ void bust_spinlocks(int yes)
  * Wait a little for it, then write without it, as Linux's consoles do
  * under oops_in_progress: lines may interleave, but the report gets out.
  */
-static bool console_lock_abandoned; /* one wait timed out: do not wait again */
-
 static void console_write_oops(const char *s, size_t len)
 {
 	unsigned long flags = arch_irq_save();

@@ -497,10 +497,14 @@ static struct rq *task_rq_lock_report(struct task *t, unsigned long *irq)
 {
 	if (!__atomic_load_n(&oops_in_progress, __ATOMIC_RELAXED))
 		return task_rq_lock(t, irq);
-	struct rq *rq = &per_cpu(runqueues, READ_ONCE(t->cpu));
+	unsigned cpu = READ_ONCE(t->cpu);
+	struct rq *rq = &per_cpu(runqueues, cpu);
 	*irq = arch_irq_save();
-	if (spin_trylock_for(&rq->lock, SCHED_REPORT_LOCK_WAIT_NS))
-		return rq;
+	if (spin_trylock_for(&rq->lock, SCHED_REPORT_LOCK_WAIT_NS)) {
+		if (READ_ONCE(t->cpu) == cpu)
+			return rq;
+		spin_unlock(&rq->lock); /* it moved meanwhile: no trace */
+	}
 	arch_irq_restore(*irq);
 	return NULL;
 }

@@ -14,6 +14,7 @@
  * released, and the per-CPU page lists drain into the buddy lists.
  */
 #include "kernel/ktest.h"
+#include "kernel/printk.h"
 #include "kernel/rcu.h"
 #include "kernel/sched.h"
 #include "kernel/stats.h"
@@ -30,6 +31,9 @@ static void ktest_settle_mm(void)
 	u64 end = arch_time_ns() + KTEST_SETTLE_IO_NS;
 	while (swap_io_pending() && arch_time_ns() < end)
 		yield();
+	if (swap_io_pending())
+		pr_err("ktest: %ld swap I/Os still in flight after 5 s: the leak check may blame "
+		       "them on the test\n", swap_io_pending());
 	rcu_barrier();
 	swap_pcp_drain_all();
 	rcu_barrier();

@@ -94,13 +94,21 @@ static inline bool test_race_arm(struct ktest *t, const char *spec)
 	return ktest_defer(t, test_race_disarm, NULL);
 }
 
-/* Switched off as swap if it still is, then freed. */
+/* Switched off as swap if it still is, then freed. A device swapoff
+ * refuses stays, on and allocated: freeing it would leave swap pointing
+ * at freed memory; the runner's leak check then fails the test. */
 static inline void test_ramswap_destroy(void *arg)
 {
 	struct blockdev *bd = arg;
-	for (unsigned type = 0; type < MAX_SWAPFILES; type++)
-		if (swap_type_blockdev(type) == bd)
-			swapoff(type);
+	for (unsigned type = 0; type < MAX_SWAPFILES; type++) {
+		if (swap_type_blockdev(type) != bd)
+			continue;
+		int err = swapoff(type);
+		if (err) {
+			pr_err("test: %s: swapoff failed (%d): the device is kept\n", bd->name, err);
+			return;
+		}
+	}
 	ramswap_destroy(bd);
 }
 

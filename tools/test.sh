@@ -31,7 +31,7 @@ mk() { # mk NAME COMMAND...
 mk 00-host "$host '*' 2>&1 | tee build/test-logs/host.log; exit \${PIPESTATUS[0]}"
 # Each fuzz target (tests/fuzz/) over its committed seeds only, under ASan
 # and UBSan: well under a second; make fuzz SECONDS=N is the real run.
-fuzz_seeds='n=0; rc=0; for b in build/fuzz/fuzz_*; do [ -x "$b" ] || continue; name=${b##*/fuzz_}; n=$((n+1)); if "$b" -runs=0 "tests/fuzz/corpus/$name" >"build/test-logs/fuzz-$name.log" 2>&1; then echo "ok $n - fuzz seeds: $name"; else echo "not ok $n - fuzz seeds: $name (build/test-logs/fuzz-$name.log)"; rc=1; fi; done; echo "1..$n"; exit $rc'
+fuzz_seeds='n=0; rc=0; for b in build/fuzz/fuzz_*; do [ -x "$b" ] || continue; name=${b##*/fuzz_}; n=$((n+1)); if "$b" -runs=0 "tests/fuzz/corpus/$name" >"build/test-logs/fuzz-$name.log" 2>&1; then echo "ok $n - fuzz seeds: $name"; else echo "not ok $n - fuzz seeds: $name (build/test-logs/fuzz-$name.log)"; rc=1; fi; done; if [ $n = 0 ]; then echo "not ok 1 - no fuzz target in build/fuzz (make fuzz-build)"; n=1; rc=1; fi; echo "1..$n"; exit $rc'
 mk 02-fuzz-seeds "$fuzz_seeds"
 # The concurrent swap-table tests again under ThreadSanitizer.
 mk 01-host-tsan "build/host-tsan/swaplab-host-tests 'swap_table_smp.*' 2>&1 | tee build/test-logs/host-tsan.log; exit \${PIPESTATUS[0]}"

@@ -28,6 +28,7 @@
 #include "kernel/string.h"
 #include "mm/folio.h"
 #include "tests/test_cpus.h"
+#include "tests/test_kit.h"
 
 static struct {
 	unsigned cpu;             /* the task's CPU, where the interrupt must run */
@@ -61,21 +62,34 @@ static int folio_irq_sender(void *arg)
 	return 0;
 }
 
-static bool arm(struct ktest *t, const char *s)
+static void folio_irq_restore_hook(void *arg)
 {
-	return KT_EXPECT_EQ(t, race_arm_from_string(s, strlen(s)), 0);
+	__atomic_store_n(&fi.armed, false, __ATOMIC_RELEASE);
+	smp_register_resched_hook(fi.old_hook);
+}
+
+static void folio_irq_put(void *arg)
+{
+	struct folio *f = arg;
+	if (folio_test_writeback(f))
+		folio_end_writeback(f);
+	if (folio_test_locked(f))
+		folio_unlock(f);
+	folio_put(f);
 }
 
 KTEST(folio_irq, end_writeback_from_interrupt_inside_task_lookup)
 {
-	if (nr_cpus_online < 2) {
-		ktest_skip(t, "needs 2 CPUs: one sends the interrupt");
+	if (!test_require_cpus(t, 2)) /* one sends the interrupt */
 		return;
-	}
 	fi.cpu = arch_cpu_id();
 	fi.writeback = folio_alloc(GFP_KERNEL, 0);
 	fi.other = folio_alloc(GFP_KERNEL, 0);
 	struct folio *mine = folio_alloc(GFP_KERNEL, 0);
+	struct folio *all[] = { fi.writeback, fi.other, mine };
+	for (unsigned i = 0; i < 3; i++)
+		if (all[i])
+			ktest_defer(t, folio_irq_put, all[i]);
 	KT_ASSERT(t, fi.writeback && fi.other && mine);
 	folio_set_writeback(fi.writeback);
 	folio_lock(mine);
@@ -83,30 +97,25 @@ KTEST(folio_irq, end_writeback_from_interrupt_inside_task_lookup)
 	char spec[96];
 	snprintk(spec, sizeof(spec),
 		 "folio:waitqueue/cpu=%u/times=1/wait=test:folio-irq-done/timeout=5000000", fi.cpu);
-	bool ok = arm(t, spec) && arm(t, "test:folio-irq-send/wait=folio:waitqueue/times=1");
+	KT_ASSERT(t, test_race_arm(t, spec) &&
+			     test_race_arm(t, "test:folio-irq-send/wait=folio:waitqueue/times=1"));
 	fi.old_hook = smp_get_resched_hook();
 	smp_register_resched_hook(folio_irq_hook);
 	__atomic_store_n(&fi.armed, true, __ATOMIC_RELEASE);
-	struct task *sender = ok ? kthread_create_on_cpu(folio_irq_sender, NULL,
-							  test_other_cpu(), "folio-irq") : NULL;
+	ktest_defer(t, folio_irq_restore_hook, NULL);
+	struct task *sender = kthread_create_on_cpu(folio_irq_sender, NULL, test_other_cpu(),
+						    "folio-irq");
 	if (sender) {
 		folio_unlock(mine); /* held inside the lookup until the interrupt ran */
 		kthread_join(sender);
 	}
-	smp_register_resched_hook(fi.old_hook);
-	__atomic_store_n(&fi.armed, false, __ATOMIC_RELEASE);
+	folio_irq_restore_hook(NULL);
 	KT_EXPECT(t, sender != NULL);
 	KT_EXPECT_EQ(t, race_hits("test:folio-irq-done"), 1);
 	KT_EXPECT_EQ(t, race_wait_timeouts(), timeouts);
 	/* The task's own lookup and at least the interrupt's. */
 	KT_EXPECT(t, race_hits("folio:waitqueue") >= 2);
-	race_disarm_all();
 	KT_EXPECT(t, !folio_test_writeback(fi.writeback));
 	KT_EXPECT(t, fi.other_locked && !folio_test_locked(fi.other));
 	KT_EXPECT(t, !folio_test_locked(mine));
-	if (folio_test_locked(mine))
-		folio_unlock(mine);
-	folio_put(mine);
-	folio_put(fi.other);
-	folio_put(fi.writeback);
 }
