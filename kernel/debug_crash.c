@@ -6,6 +6,9 @@
  * interrupts off for good, while the boot task waits for it: the hung-task
  * report must still get out (bust_spinlocks), show that CPU through its
  * NMI backtrace, and power off failing (tests/boot/bad-input.t).
+ * debug.crash=lockup: a task takes a spinlock and ends without letting go
+ * of it; the boot task then waits for it: the spinlock lockup report must
+ * name the lock, say no CPU holds it, and panic (debug.spin_lockup=).
  */
 #include "cmdline.h"
 #include "errno.h"
@@ -13,14 +16,16 @@
 #include "printk.h"
 #include "percpu.h"
 #include "sched.h"
+#include "spinlock.h"
 #include "string.h"
 
-enum crash_kind { CRASH_NONE, CRASH_PANIC, CRASH_FAULT, CRASH_UD, CRASH_ASSERT, CRASH_STUCK };
+enum crash_kind { CRASH_NONE, CRASH_PANIC, CRASH_FAULT, CRASH_UD, CRASH_ASSERT, CRASH_STUCK,
+		  CRASH_LOCKUP };
 static enum crash_kind crash_kind;
 
 static int debug_crash_parse(const char *val, size_t len)
 {
-	static const char *const names[] = { "", "panic", "fault", "ud", "assert", "stuck" };
+	static const char *const names[] = { "", "panic", "fault", "ud", "assert", "stuck", "lockup" };
 	for (unsigned i = 1; i < ARRAY_SIZE(names); i++)
 		if (strlen(names[i]) == len && strncmp(val, names[i], len) == 0) {
 			crash_kind = (enum crash_kind)i;
@@ -29,7 +34,7 @@ static int debug_crash_parse(const char *val, size_t len)
 	return -EINVAL;
 }
 KPARAM_FN(debug_crash, "debug.crash", debug_crash_parse,
-	  "crash on purpose after boot: panic|fault|ud|assert|stuck (to see a failure report)");
+	  "crash on purpose after boot: panic|fault|ud|assert|stuck|lockup (to see a failure report)");
 
 static __attribute__((noinline)) int debug_stuck_fn(void *arg)
 {
@@ -51,6 +56,29 @@ static void debug_crash_stuck(void)
 	if (t)
 		kthread_join(t);
 	panic("debug.crash=stuck: could not start the stuck task");
+}
+
+static DEFINE_SPINLOCK(debug_lost_lock);
+
+/* The bug the lockup report is for: a lock left held by code that ended. */
+static int debug_lose_lock_fn(void *arg)
+{
+	spin_lock(&debug_lost_lock);
+	return 0;
+}
+
+static void debug_crash_lockup(void)
+{
+	pr_info("debug: a task takes 'debug_lost_lock' and ends holding it; the boot task waits "
+		"for it (debug.spin_lockup= seconds until the report)\n");
+	/* On another CPU: on this one, the recursion check would see it. */
+	unsigned cpu = nr_cpus_online > 1 ? 1 : 0;
+	struct task *t = kthread_create_on_cpu(debug_lose_lock_fn, NULL, cpu, "lose-lock");
+	if (!t)
+		panic("debug.crash=lockup: could not start the task");
+	kthread_join(t);
+	spin_lock(&debug_lost_lock);
+	panic("debug.crash=lockup: took a lock that should never be free");
 }
 
 /* noinline so the backtrace shows a frame of its own. */
@@ -75,6 +103,9 @@ static __attribute__((noinline)) void debug_crash_now(void)
 		break;
 	case CRASH_STUCK:
 		debug_crash_stuck();
+		break;
+	case CRASH_LOCKUP:
+		debug_crash_lockup();
 		break;
 	case CRASH_NONE:
 		break;

@@ -20,7 +20,9 @@
 #include <asm/cpu.h>
 #include "cmdline.h"
 #include "errno.h"
+#include "nmi_backtrace.h"
 #include "panic.h"
+#include "percpu.h"
 #include "printk.h"
 #include "spinlock.h"
 #include "string.h"
@@ -56,6 +58,51 @@ void spinlock_choose(void)
 void spin_lock_recursion(spinlock_t *l)
 {
 	panic("spinlock: cpu %u takes lock '%s' it already holds: a deadlock (an interrupt "
-	      "handler taking a lock its CPU holds without _irqsave, or a recursion)",
+	      "handler taking a lock its CPU holds without _irqsave, a recursion, or a task "
+	      "that slept or ended holding it)",
 	      arch_cpu_id(), l->name ? l->name : "?");
+}
+
+static u64 spin_lockup_secs = SPIN_LOCKUP_SECS;
+KPARAM_U64(debug_spin_lockup, "debug.spin_lockup", &spin_lockup_secs, 0, 86400,
+	   "seconds a CPU may spin on one lock before the lockup report and panic (default 10, 0 = off)");
+
+/*
+ * The lockup report. The raw words come first, before anything that
+ * trusts them. A lock whose holder CPU is elsewhere was left held by code
+ * that went away (a task that ended or slept inside it); one that reads
+ * as taken with no holder was unlocked twice or overwritten by a stray
+ * write (a pointer's bytes in next/owner/holder say so).
+ */
+static __noreturn void spin_lock_lockup(spinlock_t *l, u64 waited_ns)
+{
+	union spin_tickets t = { .val = __atomic_load_n(&l->val, __ATOMIC_RELAXED) };
+	s32 holder = __atomic_load_n(&l->holder, __ATOMIC_RELAXED);
+	bust_spinlocks(1);
+	pr_emerg("spinlock: lockup suspected on cpu %u: waited %lu ms for the lock at %p: "
+		 "next %u, owner %u, holder word %d (name at %p)\n",
+		 arch_cpu_id(), (unsigned long)(waited_ns / 1000000), (void *)l, t.next, t.owner,
+		 holder, (const void *)l->name);
+	if (holder > 0 && holder <= (s32)nr_cpus_online)
+		pr_emerg("spinlock: the lock is '%s', taken on cpu %d (backtrace below): if that "
+			 "CPU is not in the lock's code, code that ended or slept holding it left it "
+			 "held\n", l->name ? l->name : "?", holder - 1);
+	else
+		pr_emerg("spinlock: the lock is '%s', and no CPU is its holder: unlocked twice, "
+			 "or its word overwritten\n", l->name ? l->name : "?");
+	trigger_all_cpu_backtrace();
+	panic("spinlock lockup on '%s'", l->name ? l->name : "?");
+}
+
+void spin_lock_check_lockup(spinlock_t *l, struct spin_wait *w)
+{
+	u64 now = arch_time_ns(), limit = spin_lockup_secs * 1000000000ull;
+	w->loops = 0;
+	if (!w->since) {
+		w->since = now;
+		return;
+	}
+	/* A report in progress may hold the console from a stuck CPU. */
+	if (limit && now - w->since >= limit && !oops_in_progress)
+		spin_lock_lockup(l, now - w->since);
 }

@@ -20,20 +20,35 @@
 #include "atomic.h"
 #include "types.h"
 
+/* The two tickets, also as one word: test-and-set takes the lock by one
+ * compare-and-swap of both, so it succeeds only while next == owner. */
+union spin_tickets {
+	u32 val;
+	struct {
+		u16 next;  /* ticket handed to the next arriving CPU (atomic) */
+		u16 owner; /* ticket now holding the lock (atomic) */
+	};
+};
+
 typedef struct spinlock {
-	u16 next;      /* ticket handed to the next arriving CPU (atomic) */
-	u16 owner;     /* ticket now holding the lock (atomic) */
+	union {
+		u32 val; /* both tickets (union spin_tickets; atomic) */
+		struct {
+			u16 next;
+			u16 owner;
+		};
+	};
 	s32 holder;    /* CPU holding it plus one, 0 if free (so a zeroed lock is
 		        * free): for assertions and reports; atomic */
 	const char *name;
 } spinlock_t;
 
-#define SPINLOCK_INIT(n) { 0, 0, 0, n }
+#define SPINLOCK_INIT(n) { .val = 0, .holder = 0, .name = n }
 #define DEFINE_SPINLOCK(x) spinlock_t x = SPINLOCK_INIT(#x)
 
 static inline void spin_lock_init(spinlock_t *l, const char *name)
 {
-	l->next = l->owner = 0;
+	l->val = 0;
 	l->holder = 0;
 	l->name = name;
 }
@@ -65,31 +80,67 @@ static inline void spin_lock_check_recursion(spinlock_t *l)
 		spin_lock_recursion(l);
 }
 
+/*
+ * Both tickets in one compare-and-swap, from free (next == owner) to
+ * taken. Comparing next alone against an owner read earlier would let a
+ * CPU that stalled between the two (a descheduled vCPU) take a lock that
+ * is held, once next has wrapped round to the stale value.
+ */
 static inline bool spin_trylock(spinlock_t *l)
 {
-	u16 owner = __atomic_load_n(&l->owner, __ATOMIC_RELAXED);
-	u16 expect = owner;
-	if (!__atomic_compare_exchange_n(&l->next, &expect, (u16)(owner + 1), false,
-					 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+	union spin_tickets old, new;
+	old.val = __atomic_load_n(&l->val, __ATOMIC_RELAXED);
+	if (old.next != old.owner)
+		return false;
+	new = old;
+	new.next++;
+	if (!__atomic_compare_exchange_n(&l->val, &old.val, new.val, false, __ATOMIC_ACQUIRE,
+					 __ATOMIC_RELAXED))
 		return false;
 	__atomic_store_n(&l->holder, (s32)arch_cpu_id() + 1, __ATOMIC_RELAXED);
 	return true;
+}
+
+/*
+ * No lock here is held for more than a few microseconds, so a wait of
+ * SPIN_LOCKUP_SECS is a lockup, not contention (Linux's "spinlock lockup
+ * suspected"). The waiter looks at the clock once every
+ * SPIN_LOOPS_PER_CHECK turns; spin_lock_lockup (spinlock.c) then panics
+ * with the lock's name, its word and its holder, after every other CPU's
+ * backtrace: a hang becomes a report that names who holds what.
+ */
+#define SPIN_LOCKUP_SECS 10
+#define SPIN_LOOPS_PER_CHECK (1u << 14)
+
+struct spin_wait {
+	u64 since; /* first look at the clock, 0 before */
+	u32 loops;
+};
+
+void spin_lock_check_lockup(spinlock_t *l, struct spin_wait *w);
+
+static inline void spin_wait_relax(spinlock_t *l, struct spin_wait *w)
+{
+	arch_cpu_relax();
+	if (unlikely(++w->loops == SPIN_LOOPS_PER_CHECK))
+		spin_lock_check_lockup(l, w);
 }
 
 static inline bool spin_is_locked(spinlock_t *l);
 
 static inline void spin_lock(spinlock_t *l)
 {
+	struct spin_wait w = { 0, 0 };
 	spin_lock_check_recursion(l);
 	if (spin_lock_test_and_set) {
 		while (!spin_trylock(l))
 			while (spin_is_locked(l))
-				arch_cpu_relax();
+				spin_wait_relax(l, &w);
 		return;
 	}
 	u16 me = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
 	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != me)
-		arch_cpu_relax();
+		spin_wait_relax(l, &w);
 	__atomic_store_n(&l->holder, (s32)arch_cpu_id() + 1, __ATOMIC_RELAXED);
 }
 

@@ -51,6 +51,36 @@ DEFINE_STAT_COUNTER(kswapd_runs);
 
 enum reclaim_result { RECLAIM_FREED, RECLAIM_KEEP, RECLAIM_ACTIVATE, RECLAIM_SPLIT, RECLAIM_UNMAPPED };
 
+DEFINE_STAT_COUNTER(reclaim_freed_orphans); /* folios a zap left to reclaim, freed */
+
+/*
+ * A folio reclaim keeps, just unlocked (we still hold our reference). A
+ * zap that ran while we held the lock (munmap, exit, the OOM reaper) took
+ * its last mapping and its last swap PTE but could only trylock it
+ * (tlb_put_folio, swap_cache_try_free; a write's end, swap_write_done,
+ * likewise), and our own free may have failed on the zap's reference: the
+ * swap cache alone still holds it, and nothing can map it again. Free its
+ * slots now, which frees it at our put, rather than at a later reclaim
+ * pass that may never come (Linux leaves it to that pass; here it kept a
+ * slot and a page of a reaped mm until the next memory pressure:
+ * tests/reclaim_orphan.c).
+ *
+ * After the unlock, not before: a zapper drops the mapping or swap count
+ * and then trylocks, we unlock and then look, so one of us sees the
+ * other. True if freed.
+ */
+static bool reclaim_free_orphan(struct folio *folio)
+{
+	smp_mb(); /* the unlock before the looks below */
+	if (!folio_test_swapcache(folio) || folio_mapped(folio) || !folio_trylock(folio))
+		return false;
+	bool freed = !folio_mapped(folio) && folio_free_swap(folio);
+	folio_unlock(folio);
+	if (freed)
+		stat_inc(reclaim_freed_orphans);
+	return freed;
+}
+
 /*
  * First half for one isolated folio (the caller's reference): give it
  * swap slots and unmap it. RECLAIM_UNMAPPED: it is locked, in the swap
@@ -97,8 +127,9 @@ static enum reclaim_result reclaim_unmap(struct folio *folio, bool ignore_refs,
 	}
 	return RECLAIM_UNMAPPED;
 out:
+	race_point("reclaim:keep");
 	folio_unlock(folio);
-	return res;
+	return reclaim_free_orphan(folio) ? RECLAIM_FREED : res;
 }
 
 /* Second half, after the TLB flush: write the folio if it is dirty, free
@@ -114,6 +145,8 @@ static enum reclaim_result reclaim_write_or_free(struct folio *folio)
 		res = RECLAIM_FREED;
 out:
 	folio_unlock(folio);
+	if (res != RECLAIM_FREED && reclaim_free_orphan(folio))
+		res = RECLAIM_FREED;
 	return res;
 }
 

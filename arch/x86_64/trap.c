@@ -130,9 +130,21 @@ static void page_fault(struct trap_frame *f)
 		flags |= FAULT_FLAG_INSTRUCTION;
 	if (f->error_code & 0x8)
 		flags |= FAULT_FLAG_RESERVED_BIT;
-	/* Faults happen with interrupts as they were; mm may sleep. */
-	if (f->rflags & (1ul << 9))
-		arch_irq_enable();
+	/*
+	 * mm may sleep, and may end the task (a killed task ends at its next
+	 * fault): never where interrupts were off. No access to user memory
+	 * runs there; a fault there is a kernel bug (a bad pointer inside a
+	 * spinlock's section), and handled as a user fault it would end a
+	 * killed task silently with the lock held, hanging every CPU that
+	 * takes it next.
+	 */
+	if (!(f->rflags & (1ul << 9))) {
+		printk(LOG_EMERG, "\ntrap: page fault at address %#lx with interrupts off, rip %#lx, "
+		       "cpu %u: a kernel bug (no user access runs with interrupts off)\n",
+		       addr, f->rip, arch_cpu_id());
+		trap_fatal(f, "page fault");
+	}
+	arch_irq_enable();
 	int err = mm_handle_page_fault(addr, flags, f->rip);
 	arch_irq_disable();
 	if (err == 0)

@@ -24,7 +24,7 @@ check() { # check DESCRIPTION EXPECTED-STATUS MESSAGE-REGEX SMP CMDLINE...
 }
 
 echo "TAP version 13"
-echo "1..20"
+echo "1..21"
 check "unknown command-line key is refused" 2 "unknown key 'nosuchkey'" 1 nosuchkey=1
 check "out-of-range value is refused" 2 "loglevel=99: expected a number in 0..7" 1 loglevel=99
 check "non-numeric value is refused" 2 "loglevel=abc: expected a number" 1 loglevel=abc
@@ -39,6 +39,7 @@ check "panic prints registers and a symbolic backtrace" 1 "(?s)PANIC on cpu 0: d
 check "kernel page fault reports address, error code and rip" 1 "(?s)page fault at address 0x10 \(read not-present\), error code 0x0, rip 0xffffffff8.*\\(debug_crash_now\\+0x.*cr2 0000000000000010" 1 debug.crash=fault
 check "invalid opcode reports vector 6 and rip" 1 "trap: invalid opcode \(vector 6, error code 0x0\) at rip 0xffffffff8" 1 debug.crash=ud
 check "a CPU stuck with interrupts off holding the console lock: the hung report gets out, shows it by NMI and fails the boot" 1 "(?s)hung: no task has run for.*nmi: cpu 0 was at debug_stuck_fn.*interrupts off.*hung: powering off \(failure\)" 2 debug.crash=stuck debug.hung=2
+check "a spinlock left held by a task that ended: the lockup report names it and the CPU that took it, and panics" 1 "(?s)spinlock: lockup suspected on cpu 0: waited [0-9]+ ms.*next 1, owner 0, holder word 2 .*the lock is 'debug_lost_lock', taken on cpu 1 .*nmi: cpu 1 was at .*PANIC on cpu 0: spinlock lockup on 'debug_lost_lock'" 2 debug.crash=lockup debug.spin_lockup=2
 check "failed assertion prints both values" 1 "assertion failed at kernel/debug_crash.c:[0-9]+: crash_kind == CRASH_NONE \(0x4 != 0x0\)" 1 debug.crash=assert
 check "an mTHP order above 9 is refused" 2 "mthp=10: bad value" 1 mthp=10
 check "a swap cluster size that is not a power of two is refused" 2 "swap.cluster_slots=100: must be a power of two from 64 to 4096" 1 swap.cluster_slots=100
