@@ -67,6 +67,9 @@ static void folio_free(struct folio *folio)
 	ASSERT(!folio_test_swapcache(folio));
 	ASSERT(!folio_test_writeback(folio));
 	lru_del_on_free(folio);
+	/* On no list (lru_unlink and reclaim's list_del leave the link
+	 * pointing at itself): the page allocator reuses these words. */
+	ASSERT(list_empty(&head->folio_lru));
 	for (unsigned long i = 1; i < 1ul << order; i++) {
 		ASSERT_EQ(page_mapcount(head + i), 0);
 		page_flags_store(&head[i], 0);

@@ -7,7 +7,9 @@
  * accessed bits of the PTEs mapping it (folio_referenced, mm/rmap.c).
  *
  * The lists hold no reference. PG_lru says a folio is on a list; it is set
- * and cleared under lru_lock. A folio is taken off (isolated) with a
+ * and cleared under lru_lock, and stays set while a folio moves from one
+ * list to the other (folio_free reads it without the lock). A folio is
+ * taken off (isolated) with a
  * reference got by folio_try_get, so it cannot be freed while isolated;
  * a folio whose last reference goes while it is on a list is taken off by
  * folio_free (lru_del_on_free).
