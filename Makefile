@@ -251,7 +251,8 @@ lint:
 	@n=0; for f in $$(git ls-files '*.c' '*.h'); do \
 		if clang-format --dry-run "$$f" 2>&1 | grep -q warning; then \
 			echo "format: $$f"; n=$$((n+1)); fi; \
-	done; echo "lint: $$n files differ from .clang-format"
+	done; echo "lint: $$n files differ from .clang-format (clang-format -i FILE fixes one)"; \
+	[ $$n = 0 ]
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance --std=c11 -I. \
 		-Iarch/$(ARCH)/include -DARCH_$(ARCH) --suppress=missingIncludeSystem \
 		--suppress=comparePointers kernel mm drivers arch/$(ARCH)

@@ -96,8 +96,8 @@ static bool madt_entry(struct acpi_madt *m, const u8 *e)
 		if (len < 10)
 			return false;
 		if (m->nr_overrides < ACPI_MADT_MAX_OVERRIDES)
-			m->overrides[m->nr_overrides++] = (struct acpi_madt_override){
-				e[2], e[3], rd32(e + 4), rd16(e + 8) };
+			m->overrides[m->nr_overrides++] =
+				(struct acpi_madt_override){ e[2], e[3], rd32(e + 4), rd16(e + 8) };
 		break;
 	case MADT_LAPIC_ADDRESS:
 		if (len < 12)
@@ -125,13 +125,14 @@ int acpi_madt_parse(const struct acpi_sdt_header *h, struct acpi_madt *out)
 		unsigned off = (unsigned)(p - (const u8 *)h);
 		if (end - p < 2 || p[1] < 2 || p[1] > end - p) {
 			pr_err("acpi: MADT entry at offset %u has length %u (%u bytes left in the "
-			       "table); MADT ignored\n", off, end - p >= 2 ? p[1] : 0,
-			       (unsigned)(end - p));
+			       "table); MADT ignored\n",
+			       off, end - p >= 2 ? p[1] : 0, (unsigned)(end - p));
 			return -EINVAL;
 		}
 		if (!madt_entry(out, p)) {
 			pr_err("acpi: MADT entry type %u at offset %u is too short (%u bytes); "
-			       "MADT ignored\n", p[0], off, p[1]);
+			       "MADT ignored\n",
+			       p[0], off, p[1]);
 			return -EINVAL;
 		}
 		p += p[1];

@@ -67,11 +67,12 @@ static const struct acpi_sdt_header *acpi_map_table(const struct phys_view *mem,
 			(unsigned long)pa);
 		return NULL;
 	}
-	const char *why = acpi_table_check(h, MIN((u64)ACPI_MAX_TABLE_LEN,
-						  phys_view_avail(mem, pa)));
+	const char *why =
+		acpi_table_check(h, MIN((u64)ACPI_MAX_TABLE_LEN, phys_view_avail(mem, pa)));
 	if (why) {
 		pr_err("acpi: table '%.4s' at %#lx (from %s, length %u) is malformed: %s; "
-		       "ignored\n", h->signature, (unsigned long)pa, from, h->length, why);
+		       "ignored\n",
+		       h->signature, (unsigned long)pa, from, h->length, why);
 		return NULL;
 	}
 	return h;
@@ -205,7 +206,8 @@ int acpi_mcfg_parse(const struct acpi_sdt_header *h, struct acpi_mcfg_entry *out
 	if (h->length < MCFG_FIXED_LEN ||
 	    (h->length - MCFG_FIXED_LEN) % sizeof(struct acpi_mcfg_entry)) {
 		pr_err("acpi: MCFG of length %u is not %zu bytes plus 16-byte allocations; "
-		       "ignored\n", h->length, MCFG_FIXED_LEN);
+		       "ignored\n",
+		       h->length, MCFG_FIXED_LEN);
 		return -EINVAL;
 	}
 	unsigned n = (h->length - MCFG_FIXED_LEN) / sizeof(struct acpi_mcfg_entry);

@@ -19,11 +19,11 @@
 /* Root System Description Pointer (ACPI 1.0 is the first 20 bytes). */
 struct acpi_rsdp {
 	char signature[8]; /* "RSD PTR " */
-	u8 checksum;       /* covers the first 20 bytes */
+	u8 checksum;	   /* covers the first 20 bytes */
 	char oem_id[6];
-	u8 revision;       /* 0: ACPI 1.0 (RSDT only); >= 2: has the XSDT */
+	u8 revision; /* 0: ACPI 1.0 (RSDT only); >= 2: has the XSDT */
 	u32 rsdt_address;
-	u32 length;        /* ACPI 2.0+: of the whole structure */
+	u32 length; /* ACPI 2.0+: of the whole structure */
 	u64 xsdt_address;
 	u8 extended_checksum; /* covers all "length" bytes */
 	u8 reserved[3];
@@ -48,7 +48,7 @@ struct acpi_sdt_header {
 /* The RSDP in use and the root table it leads to (both checked). */
 struct acpi_root {
 	const struct acpi_rsdp *rsdp;
-	u64 rsdp_phys;       /* where it was found; 0 for the loader's copy */
+	u64 rsdp_phys;			     /* where it was found; 0 for the loader's copy */
 	const struct acpi_sdt_header *table; /* the XSDT or the RSDT */
 	bool is_xsdt;
 };
@@ -83,7 +83,7 @@ const char *acpi_table_check(const struct acpi_sdt_header *h, u64 avail);
 struct acpi_madt_cpu {
 	u32 apic_id;
 	u32 acpi_uid;
-	bool enabled;        /* flags bit 0: usable now */
+	bool enabled;	     /* flags bit 0: usable now */
 	bool online_capable; /* flags bit 1: may be enabled (hot-added) later */
 };
 
@@ -97,14 +97,14 @@ struct acpi_madt_ioapic {
 struct acpi_madt_override {
 	u8 bus, source; /* source: the ISA IRQ number */
 	u32 gsi;
-	u16 flags;      /* MPS INTI flags: polarity bits 0-1, trigger bits 2-3 */
+	u16 flags; /* MPS INTI flags: polarity bits 0-1, trigger bits 2-3 */
 };
 
 struct acpi_madt {
-	u64 lapic_base; /* from the header, or the type 5 override */
-	u32 flags;      /* bit 0 PCAT_COMPAT: dual 8259 PICs present */
-	unsigned nr_cpus;       /* entries kept in cpus[] */
-	unsigned nr_enabled;    /* enabled CPUs, counted even past cpus[] */
+	u64 lapic_base;		 /* from the header, or the type 5 override */
+	u32 flags;		 /* bit 0 PCAT_COMPAT: dual 8259 PICs present */
+	unsigned nr_cpus;	 /* entries kept in cpus[] */
+	unsigned nr_enabled;	 /* enabled CPUs, counted even past cpus[] */
 	unsigned nr_cpu_entries; /* all usable (enabled or online-capable) entries */
 	struct acpi_madt_cpu cpus[ACPI_MADT_MAX_CPUS];
 	unsigned nr_ioapics;

@@ -17,7 +17,7 @@ int blockdev_register(struct blockdev *bd)
 {
 	unsigned long flags = spin_lock_irqsave(&blockdev_lock);
 	struct blockdev *o;
-	list_for_each_entry(o, &blockdev_list, link) {
+	list_for_each_entry (o, &blockdev_list, link) {
 		if (strcmp(o->name, bd->name) == 0) {
 			spin_unlock_irqrestore(&blockdev_lock, flags);
 			pr_err("blockdev: %s already registered\n", bd->name);
@@ -29,8 +29,8 @@ int blockdev_register(struct blockdev *bd)
 	pr_info("blockdev: %s: %lu sectors (%lu MiB), block size %u%s%s%s%s\n", bd->name,
 		(unsigned long)bd->nr_sectors, (unsigned long)(bd->nr_sectors >> 11),
 		bd->block_size, bd->synchronous_io ? ", synchronous" : "",
-		bd->stable_writes ? ", stable writes" : "",
-		bd->read_only ? ", read-only" : "", bd->polling ? ", polled" : "");
+		bd->stable_writes ? ", stable writes" : "", bd->read_only ? ", read-only" : "",
+		bd->polling ? ", polled" : "");
 	return 0;
 }
 
@@ -45,7 +45,7 @@ struct blockdev *blockdev_get(const char *name)
 {
 	struct blockdev *bd, *found = NULL;
 	unsigned long flags = spin_lock_irqsave(&blockdev_lock);
-	list_for_each_entry(bd, &blockdev_list, link) {
+	list_for_each_entry (bd, &blockdev_list, link) {
 		if (strcmp(bd->name, name) == 0) {
 			found = bd;
 			break;
@@ -104,8 +104,12 @@ int blk_rw_sync(struct blockdev *bd, enum blk_op op, u64 sector, struct page **p
 {
 	struct completion done;
 	struct blk_request rq = {
-		.op = op, .sector = sector, .nr_pages = nr_pages, .pages = pages,
-		.end_io = sync_end_io, .private = &done,
+		.op = op,
+		.sector = sector,
+		.nr_pages = nr_pages,
+		.pages = pages,
+		.end_io = sync_end_io,
+		.private = &done,
 	};
 	init_completion(&done);
 	int err = blk_submit(bd, &rq);
@@ -136,7 +140,7 @@ void blockdev_report_all(void)
 		       spin_lock_holder(&blockdev_lock));
 		return;
 	}
-	list_for_each_entry(bd, &blockdev_list, link) {
+	list_for_each_entry (bd, &blockdev_list, link) {
 		pr_err("blockdev: %s: %lu requests, %lu errors, %lu refused, %lu interrupts\n",
 		       bd->name, (unsigned long)bd->nr_requests, (unsigned long)bd->nr_errors,
 		       (unsigned long)bd->nr_refused, (unsigned long)bd->nr_irqs);

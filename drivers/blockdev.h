@@ -42,17 +42,17 @@ typedef void (*blk_end_io_fn)(struct blk_request *rq);
 struct blk_request {
 	/* Filled by the submitter. */
 	enum blk_op op;
-	u64 sector;            /* first 512-byte sector */
-	unsigned nr_pages;     /* 1..BLK_MAX_PAGES (0 for BLK_FLUSH) */
-	struct page **pages;   /* whole pages, in device order */
+	u64 sector;	     /* first 512-byte sector */
+	unsigned nr_pages;   /* 1..BLK_MAX_PAGES (0 for BLK_FLUSH) */
+	struct page **pages; /* whole pages, in device order */
 	blk_end_io_fn end_io;
-	void *private;         /* the submitter's */
+	void *private; /* the submitter's */
 	/* Set before end_io runs. */
-	int status;            /* 0, or -EIO when the device failed it */
+	int status; /* 0, or -EIO when the device failed it */
 	/* The driver's, while the request is in flight. */
 	struct blockdev *bdev;
-	int drv_pending;       /* device commands still in flight (atomic) */
-	int drv_status;        /* first error among them (atomic) */
+	int drv_pending;	      /* device commands still in flight (atomic) */
+	int drv_status;		      /* first error among them (atomic) */
 	struct blk_request *drv_next; /* on the driver's queue */
 };
 
@@ -68,19 +68,19 @@ struct blockdev_ops {
 
 struct blockdev {
 	char name[16];
-	u64 nr_sectors;        /* capacity in 512-byte sectors */
-	u32 block_size;        /* logical block size in bytes (>= 512) */
-	bool synchronous_io;   /* completes inside submit (see above) */
-	bool stable_writes;    /* pages must not change under a write (see above) */
+	u64 nr_sectors;	     /* capacity in 512-byte sectors */
+	u32 block_size;	     /* logical block size in bytes (>= 512) */
+	bool synchronous_io; /* completes inside submit (see above) */
+	bool stable_writes;  /* pages must not change under a write (see above) */
 	bool read_only;
-	bool can_flush;        /* BLK_FLUSH does something (a write cache) */
-	bool polling;          /* no interrupt: waiters must call blk_poll */
+	bool can_flush; /* BLK_FLUSH does something (a write cache) */
+	bool polling;	/* no interrupt: waiters must call blk_poll */
 	const struct blockdev_ops *ops;
 	void *priv;
 	struct list_head link; /* on the registry; set at registration */
 	/* Statistics, atomic. */
 	u64 nr_requests, nr_errors, nr_refused;
-	u64 nr_irqs;           /* completion interrupts taken (driver-counted) */
+	u64 nr_irqs; /* completion interrupts taken (driver-counted) */
 };
 
 /* Add bd under bd->name; -EEXIST for a duplicate name. */
@@ -105,7 +105,13 @@ void blockdev_report_all(void);
 int blk_rw_sync(struct blockdev *bd, enum blk_op op, u64 sector, struct page **pages,
 		unsigned nr_pages);
 /* Bytes of capacity, and whole pages of it. */
-static inline u64 blockdev_bytes(const struct blockdev *bd) { return bd->nr_sectors << SECTOR_SHIFT; }
-static inline u64 blockdev_pages(const struct blockdev *bd) { return blockdev_bytes(bd) >> 12; }
+static inline u64 blockdev_bytes(const struct blockdev *bd)
+{
+	return bd->nr_sectors << SECTOR_SHIFT;
+}
+static inline u64 blockdev_pages(const struct blockdev *bd)
+{
+	return blockdev_bytes(bd) >> 12;
+}
 
 #endif

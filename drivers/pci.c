@@ -33,16 +33,40 @@ static bool msix_allowed = true;
 KPARAM_BOOL(pci_msix, "pci.msix", &msix_allowed,
 	    "use MSI-X when a device has it (0: INTx through the IO-APIC)");
 
-bool pci_msix_allowed(void) { return msix_allowed; }
+bool pci_msix_allowed(void)
+{
+	return msix_allowed;
+}
 
-static unsigned devfn_of(const struct pci_dev *d) { return d->dev << 3 | d->fn; }
+static unsigned devfn_of(const struct pci_dev *d)
+{
+	return d->dev << 3 | d->fn;
+}
 
-u8 pci_read8(const struct pci_dev *d, unsigned off) { return arch_pci_read(d->bus, devfn_of(d), off, 1); }
-u16 pci_read16(const struct pci_dev *d, unsigned off) { return arch_pci_read(d->bus, devfn_of(d), off, 2); }
-u32 pci_read32(const struct pci_dev *d, unsigned off) { return arch_pci_read(d->bus, devfn_of(d), off, 4); }
-void pci_write8(const struct pci_dev *d, unsigned off, u8 v) { arch_pci_write(d->bus, devfn_of(d), off, 1, v); }
-void pci_write16(const struct pci_dev *d, unsigned off, u16 v) { arch_pci_write(d->bus, devfn_of(d), off, 2, v); }
-void pci_write32(const struct pci_dev *d, unsigned off, u32 v) { arch_pci_write(d->bus, devfn_of(d), off, 4, v); }
+u8 pci_read8(const struct pci_dev *d, unsigned off)
+{
+	return arch_pci_read(d->bus, devfn_of(d), off, 1);
+}
+u16 pci_read16(const struct pci_dev *d, unsigned off)
+{
+	return arch_pci_read(d->bus, devfn_of(d), off, 2);
+}
+u32 pci_read32(const struct pci_dev *d, unsigned off)
+{
+	return arch_pci_read(d->bus, devfn_of(d), off, 4);
+}
+void pci_write8(const struct pci_dev *d, unsigned off, u8 v)
+{
+	arch_pci_write(d->bus, devfn_of(d), off, 1, v);
+}
+void pci_write16(const struct pci_dev *d, unsigned off, u16 v)
+{
+	arch_pci_write(d->bus, devfn_of(d), off, 2, v);
+}
+void pci_write32(const struct pci_dev *d, unsigned off, u32 v)
+{
+	arch_pci_write(d->bus, devfn_of(d), off, 4, v);
+}
 
 /*
  * BAR sizing (PCI Local Bus 3.0, 6.2.5.1): with decoding off, write all
@@ -147,7 +171,8 @@ static void print_dev(const struct pci_dev *d)
 		const struct pci_bar *b = &d->bar[i];
 		if (b->size)
 			pr_info("pci:   bar%u %s%s %#lx size %#lx\n", i, b->io ? "io" : "mem",
-				b->is64 ? "64" : "32", (unsigned long)b->base, (unsigned long)b->size);
+				b->is64 ? "64" : "32", (unsigned long)b->base,
+				(unsigned long)b->size);
 	}
 }
 
@@ -285,7 +310,10 @@ static struct intx_line {
 	u32 gsi;
 	unsigned vector;
 	unsigned nr;
-	struct { void (*fn)(void *); void *arg; } h[INTX_MAX_SHARED];
+	struct {
+		void (*fn)(void *);
+		void *arg;
+	} h[INTX_MAX_SHARED];
 } intx_lines[INTX_MAX_LINES];
 static unsigned nr_intx_lines;
 

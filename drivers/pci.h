@@ -37,10 +37,10 @@
 struct pci_bar {
 	phys_addr_t base; /* 0 when the BAR is unimplemented or unassigned */
 	u64 size;
-	bool io;          /* an I/O port BAR */
-	bool is64;        /* the low half of a 64-bit BAR (the next is its high half) */
+	bool io;   /* an I/O port BAR */
+	bool is64; /* the low half of a 64-bit BAR (the next is its high half) */
 	bool prefetch;
-	void *va;         /* arch_ioremap()ed by pci_map_bar(), else NULL */
+	void *va; /* arch_ioremap()ed by pci_map_bar(), else NULL */
 };
 
 struct pci_dev {
@@ -55,7 +55,7 @@ struct pci_dev {
 	u8 msix_bir; /* the BAR holding the table, checked to fit (pci_msix_parse) */
 	u32 msix_table_off;
 	volatile u8 *msix_table; /* mapped by pci_msix_enable */
-	struct list_head link;   /* on pci_devices */
+	struct list_head link;	 /* on pci_devices */
 };
 
 /* Every function found, in bus order; read-only after pci_init(). */

@@ -52,7 +52,8 @@ int pci_msix_parse(const u8 *cfg, u8 cap, const u64 bar_size[6], const char *nam
 	out->table = tbl & ~7u;
 	if (out->bir > 5 || !pci_bar_range_ok(bar_size[out->bir], out->table, 16ull * out->nr)) {
 		pr_err("pci: %s: MSI-X table of %u entries at BAR %u offset %#x is outside the "
-		       "BAR (%lu bytes); MSI-X not used\n", name, out->nr, out->bir, out->table,
+		       "BAR (%lu bytes); MSI-X not used\n",
+		       name, out->nr, out->bir, out->table,
 		       out->bir > 5 ? 0ul : (unsigned long)bar_size[out->bir]);
 		return -EINVAL;
 	}

@@ -31,8 +31,8 @@ struct ramswap {
 	spinlock_t lock;
 	struct blk_request *queue_head, **queue_tail;
 	struct wait_queue_head queue_wait;
-	struct task *worker;  /* set at creation */
-	bool stopping;        /* ramswap_destroy: the worker returns; under lock */
+	struct task *worker; /* set at creation */
+	bool stopping;	     /* ramswap_destroy: the worker returns; under lock */
 };
 
 static u64 ramswap_size;
@@ -138,8 +138,8 @@ static struct ramswap *ramswap_alloc(const char *name, u64 bytes)
 		goto nomem;
 	rs->blocks = blocks;
 	for (rs->nr_blocks = 0; rs->nr_blocks < nr; rs->nr_blocks++) {
-		blocks[rs->nr_blocks] = alloc_pages_va(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN,
-						       RAMSWAP_BLOCK_ORDER);
+		blocks[rs->nr_blocks] =
+			alloc_pages_va(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN, RAMSWAP_BLOCK_ORDER);
 		if (!blocks[rs->nr_blocks])
 			goto nomem;
 	}

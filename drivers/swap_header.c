@@ -30,7 +30,8 @@ enum swap_header_status swap_header_parse(const void *page, u64 dev_pages,
 					  struct swap_area_info *info)
 {
 	if (!has_sig(page, SWAP_SIGNATURE))
-		return has_sig(page, SWAP_SIGNATURE_OLD) ? SWAPHDR_OLD_FORMAT : SWAPHDR_NO_SIGNATURE;
+		return has_sig(page, SWAP_SIGNATURE_OLD) ? SWAPHDR_OLD_FORMAT
+							 : SWAPHDR_NO_SIGNATURE;
 	u32 version = get32(page, SWAP_OFF_VERSION);
 	u32 last = get32(page, SWAP_OFF_LAST_PAGE);
 	u32 nbad = get32(page, SWAP_OFF_NR_BADPAGES);
@@ -65,8 +66,8 @@ enum swap_header_status swap_header_parse(const void *page, u64 dev_pages,
 	return SWAPHDR_OK;
 }
 
-void swap_header_explain(enum swap_header_status st, const void *page, u64 dev_pages,
-			 char *buf, size_t size)
+void swap_header_explain(enum swap_header_status st, const void *page, u64 dev_pages, char *buf,
+			 size_t size)
 {
 	u32 version = get32(page, SWAP_OFF_VERSION), last = get32(page, SWAP_OFF_LAST_PAGE);
 	switch (st) {
@@ -74,23 +75,30 @@ void swap_header_explain(enum swap_header_status st, const void *page, u64 dev_p
 		snprintk(buf, size, "valid swap area");
 		break;
 	case SWAPHDR_NO_SIGNATURE:
-		snprintk(buf, size, "no swap signature: the last 10 bytes of page 0 are not SWAPSPACE2 (not made by mkswap)");
+		snprintk(buf, size,
+			 "no swap signature: the last 10 bytes of page 0 are not SWAPSPACE2 (not "
+			 "made by mkswap)");
 		break;
 	case SWAPHDR_OLD_FORMAT:
-		snprintk(buf, size, "old version-0 swap area (SWAP-SPACE signature); run mkswap again");
+		snprintk(buf, size,
+			 "old version-0 swap area (SWAP-SPACE signature); run mkswap again");
 		break;
 	case SWAPHDR_BAD_VERSION:
 		snprintk(buf, size, "wrong swap header version %u (expected %u%s)", version,
 			 SWAP_HEADER_VERSION,
-			 version == 0x01000000u ? "; this one is byte-swapped, from a machine of the other endianness" : "");
+			 version == 0x01000000u ? "; this one is byte-swapped, from a machine of "
+						  "the other endianness"
+						: "");
 		break;
 	case SWAPHDR_TRUNCATED:
-		snprintk(buf, size, "truncated swap area: the header says last_page %u (%lu pages) but the device has only %lu pages",
+		snprintk(buf, size,
+			 "truncated swap area: the header says last_page %u (%lu pages) but the "
+			 "device has only %lu pages",
 			 last, (unsigned long)last + 1, (unsigned long)dev_pages);
 		break;
 	case SWAPHDR_EMPTY:
-		snprintk(buf, size, "empty swap area (last_page %u, %u bad pages: no usable page)", last,
-			 get32(page, SWAP_OFF_NR_BADPAGES));
+		snprintk(buf, size, "empty swap area (last_page %u, %u bad pages: no usable page)",
+			 last, get32(page, SWAP_OFF_NR_BADPAGES));
 		break;
 	case SWAPHDR_BAD_BADPAGES:
 		snprintk(buf, size, "bad-page list invalid (%u entries, at most %u, each in 1..%u)",

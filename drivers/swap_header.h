@@ -33,12 +33,12 @@
 /* Why a header is refused (0 = valid). Each has its own message. */
 enum swap_header_status {
 	SWAPHDR_OK = 0,
-	SWAPHDR_NO_SIGNATURE,  /* no "SWAPSPACE2" (nor the old one) */
-	SWAPHDR_OLD_FORMAT,    /* "SWAP-SPACE": version 0 */
-	SWAPHDR_BAD_VERSION,   /* signature present, version != 1 */
-	SWAPHDR_TRUNCATED,     /* last_page beyond the end of the device */
-	SWAPHDR_EMPTY,         /* last_page 0, or as many bad pages: no usable page */
-	SWAPHDR_BAD_BADPAGES,  /* too many bad pages, or one past last_page */
+	SWAPHDR_NO_SIGNATURE, /* no "SWAPSPACE2" (nor the old one) */
+	SWAPHDR_OLD_FORMAT,   /* "SWAP-SPACE": version 0 */
+	SWAPHDR_BAD_VERSION,  /* signature present, version != 1 */
+	SWAPHDR_TRUNCATED,    /* last_page beyond the end of the device */
+	SWAPHDR_EMPTY,	      /* last_page 0, or as many bad pages: no usable page */
+	SWAPHDR_BAD_BADPAGES, /* too many bad pages, or one past last_page */
 };
 
 struct swap_area_info {
@@ -46,9 +46,9 @@ struct swap_area_info {
 	u32 last_page;
 	u32 nr_badpages;
 	u8 uuid[16];
-	char label[17];        /* NUL-terminated copy */
+	char label[17]; /* NUL-terminated copy */
 	u32 badpages[SWAP_MAX_BADPAGES];
-	u64 usable_pages;      /* last_page (page 0 is the header) - bad pages */
+	u64 usable_pages; /* last_page (page 0 is the header) - bad pages */
 };
 
 /* Check page 0 of a device of dev_pages pages; fill *info (when not NULL)
@@ -56,8 +56,8 @@ struct swap_area_info {
 enum swap_header_status swap_header_parse(const void *page, u64 dev_pages,
 					  struct swap_area_info *info);
 /* A one-line reason for a status, with the numbers from page. */
-void swap_header_explain(enum swap_header_status st, const void *page, u64 dev_pages,
-			 char *buf, size_t size);
+void swap_header_explain(enum swap_header_status st, const void *page, u64 dev_pages, char *buf,
+			 size_t size);
 /* Write a mkswap-style header for a device of dev_pages pages (the boot
  * bits are left as they are; uuid may be NULL, label NULL or a string). */
 void swap_header_format(void *page, u64 dev_pages, const u8 *uuid, const char *label);

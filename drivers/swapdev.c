@@ -22,10 +22,12 @@ KPARAM_BOOL(swap_fmt, "swap.format", &swap_format,
 static void print_area(const struct blockdev *bd, const struct swap_area_info *info)
 {
 	const u8 *u = info->uuid;
-	pr_info("swap: %s: swap area v%u, %u pages (%lu usable, %u bad), uuid %02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x, label '%s'\n",
+	pr_info("swap: %s: swap area v%u, %u pages (%lu usable, %u bad), uuid "
+		"%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x, label "
+		"'%s'\n",
 		bd->name, info->version, info->last_page + 1, (unsigned long)info->usable_pages,
-		info->nr_badpages, u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10],
-		u[11], u[12], u[13], u[14], u[15], info->label);
+		info->nr_badpages, u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9],
+		u[10], u[11], u[12], u[13], u[14], u[15], info->label);
 }
 
 static int format_page0(struct blockdev *bd, struct page *pg, struct swap_area_info *info)
@@ -70,7 +72,8 @@ int swapdev_open(struct blockdev *bd, bool allow_format, struct swap_area_info *
 		char why[160];
 		swap_header_explain(st, page_address(pg), blockdev_pages(bd), why, sizeof(why));
 		if (!allow_format) {
-			pr_err("swap: %s: refused: %s; nothing was written to it (swap.format=1 would format it)\n",
+			pr_err("swap: %s: refused: %s; nothing was written to it (swap.format=1 "
+			       "would format it)\n",
 			       bd->name, why);
 			free_page(pg);
 			return -EINVAL;
@@ -93,7 +96,8 @@ void swapdev_init(void)
 	struct blockdev *bd = blockdev_get(name);
 	if (!bd) {
 		if (swap_name)
-			pr_err("swap: no block device '%s' (swap=%s); running without swap\n", name, name);
+			pr_err("swap: no block device '%s' (swap=%s); running without swap\n", name,
+			       name);
 		return;
 	}
 	static struct swap_area_info info;

@@ -11,8 +11,8 @@ static const struct virtio_driver *const drivers[] = { &virtio_blk_driver };
 
 /* Features every driver takes when offered: the modern interface and the
  * ring features implemented in virtio_ring.c. */
-#define VIRTIO_CORE_FEATURES                                                   \
-	((1ull << VIRTIO_F_VERSION_1) | (1ull << VIRTIO_RING_F_INDIRECT_DESC) | \
+#define VIRTIO_CORE_FEATURES                                                                       \
+	((1ull << VIRTIO_F_VERSION_1) | (1ull << VIRTIO_RING_F_INDIRECT_DESC) |                    \
 	 (1ull << VIRTIO_RING_F_EVENT_IDX))
 
 /* A device updates its config space rarely; one whose generation changes
@@ -23,7 +23,8 @@ int virtio_read_config(struct virtio_device *vdev, unsigned off, void *buf, unsi
 {
 	if (off > vdev->config_len || len > vdev->config_len - off) {
 		pr_err("virtio: %s: config field at %u (%u bytes) is past the device's config "
-		       "space (%u bytes)\n", vdev->name, off, len, vdev->config_len);
+		       "space (%u bytes)\n",
+		       vdev->name, off, len, vdev->config_len);
 		return -EINVAL;
 	}
 	for (unsigned i = 0; i < VIRTIO_CONFIG_TRIES; i++) {
@@ -46,7 +47,8 @@ static int negotiate(struct virtio_device *vdev, const struct virtio_driver *drv
 {
 	u64 offered = vdev->ops->get_features(vdev);
 	if (!(offered & (1ull << VIRTIO_F_VERSION_1))) {
-		pr_err("virtio: %s: device does not offer VIRTIO_F_VERSION_1 (legacy only); not supported\n",
+		pr_err("virtio: %s: device does not offer VIRTIO_F_VERSION_1 (legacy only); not "
+		       "supported\n",
 		       vdev->name);
 		return -ENODEV;
 	}

@@ -59,19 +59,19 @@ struct virtio_transport_ops {
 };
 
 struct virtio_device {
-	char name[16];        /* "virtio0" */
-	u32 device_id;        /* VIRTIO_ID_* */
-	u64 features;         /* negotiated; read-only after the handshake */
+	char name[16]; /* "virtio0" */
+	u32 device_id; /* VIRTIO_ID_* */
+	u64 features;  /* negotiated; read-only after the handshake */
 	const struct virtio_transport_ops *ops;
-	u32 config_len;       /* bytes of device config space the transport can reach */
-	void *transport;      /* the transport's state */
-	void *priv;           /* the driver's state */
+	u32 config_len;	 /* bytes of device config space the transport can reach */
+	void *transport; /* the transport's state */
+	void *priv;	 /* the driver's state */
 };
 
 struct virtio_driver {
 	const char *name;
 	u32 device_id;
-	u64 features;         /* device-specific features the driver understands */
+	u64 features; /* device-specific features the driver understands */
 	/* Called after FEATURES_OK; sets up queues. DRIVER_OK follows when it
 	 * returns 0. */
 	int (*probe)(struct virtio_device *vdev);

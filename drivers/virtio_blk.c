@@ -55,16 +55,16 @@ KPARAM_BOOL(virtio_blk_test_fail_probe, "virtio_blk.test_fail_probe", &vblk_test
 
 struct vblk {
 	struct blockdev bd;
-	struct vblk *next;        /* all devices, for the watchdog tick (set at probe) */
-	u16 watch_used;           /* last_used_idx at the previous watchdog look */
-	u16 watch_ticks;          /* looks since it last moved with requests in flight */
+	struct vblk *next;		    /* all devices, for the watchdog tick (set at probe) */
+	u16 watch_used;			    /* last_used_idx at the previous watchdog look */
+	u16 watch_ticks;		    /* looks since it last moved with requests in flight */
 	u64 nr_watch_polls, nr_watch_kicks; /* what the watchdog had to do */
 	struct virtio_device *vdev;
 	struct virtqueue *vq;
 	spinlock_t lock;
 	struct list_head pending; /* struct vblk_cmd waiting for ring space; under lock */
-	u32 seg_limit;            /* segments per command */
-	u32 size_max;             /* bytes per segment (0: unlimited) */
+	u32 seg_limit;		  /* segments per command */
+	u32 size_max;		  /* bytes per segment (0: unlimited) */
 };
 
 struct vblk_cmd {
@@ -75,9 +75,9 @@ struct vblk_cmd {
 	} hdr;
 	u8 status;
 	struct blk_request *rq;
-	struct list_head link;    /* on vblk.pending or a local list */
+	struct list_head link; /* on vblk.pending or a local list */
 	unsigned nbufs;
-	struct vq_buf bufs[];     /* header, data..., status */
+	struct vq_buf bufs[]; /* header, data..., status */
 };
 
 static unsigned nr_vblk;
@@ -194,7 +194,8 @@ static unsigned chunk_pages(struct vblk *vb, struct blk_request *rq, unsigned fi
 	u32 seg_len = 0;
 	for (; i < rq->nr_pages; i++) {
 		phys_addr_t pa = page_to_phys(rq->pages[i]);
-		bool merge = segs && pa == next && (!vb->size_max || seg_len + PAGE_SIZE <= vb->size_max);
+		bool merge = segs && pa == next &&
+			     (!vb->size_max || seg_len + PAGE_SIZE <= vb->size_max);
 		if (!merge) {
 			if (segs == vb->seg_limit)
 				break;
@@ -303,11 +304,13 @@ static void vblk_report(struct blockdev *bd)
 	unsigned pending = 0;
 	struct list_head *pos;
 	if (locked) /* a list changing under us could loop */
-		list_for_each(pos, &vb->pending)
+		list_for_each (pos, &vb->pending)
 			pending++;
-	pr_err("virtio-blk: %s: ring %u free of %u, %u commands waiting for room; avail %u (kicked %u, "
+	pr_err("virtio-blk: %s: ring %u free of %u, %u commands waiting for room; avail %u (kicked "
+	       "%u, "
 	       "published %u, device wants a notify past %u), used %u (seen %u); %lu notifies "
-	       "(%lu not asked for by the event index), %lu interrupts; watchdog: %lu polls, %lu kicks\n",
+	       "(%lu not asked for by the event index), %lu interrupts; watchdog: %lu polls, %lu "
+	       "kicks\n",
 	       bd->name, vq->num_free, vq->num, pending, vq->avail_idx, vq->kicked_avail_idx,
 	       __atomic_load_n(&vq->avail->idx, __ATOMIC_ACQUIRE), virtqueue_avail_event(vq),
 	       __atomic_load_n(&vq->used->idx, __ATOMIC_ACQUIRE), vq->last_used_idx,
@@ -389,7 +392,9 @@ static const struct blockdev_ops vblk_ops = {
  */
 static int vblk_read_config(struct virtio_device *vdev, u8 cfg[VBLK_CFG_LEN])
 {
-	static const struct { unsigned bit, off, len; } fields[] = {
+	static const struct {
+		unsigned bit, off, len;
+	} fields[] = {
 		{ 64, VBLK_CFG_CAPACITY, 8 }, /* no feature bit: always there */
 		{ VIRTIO_BLK_F_SIZE_MAX, VBLK_CFG_SIZE_MAX, 4 },
 		{ VIRTIO_BLK_F_SEG_MAX, VBLK_CFG_SEG_MAX, 4 },
@@ -399,7 +404,8 @@ static int vblk_read_config(struct virtio_device *vdev, u8 cfg[VBLK_CFG_LEN])
 	for (unsigned i = 0; i < ARRAY_SIZE(fields); i++) {
 		if (fields[i].bit < 64 && !virtio_has_feature(vdev, fields[i].bit))
 			continue;
-		int err = virtio_read_config(vdev, fields[i].off, cfg + fields[i].off, fields[i].len);
+		int err =
+			virtio_read_config(vdev, fields[i].off, cfg + fields[i].off, fields[i].len);
 		if (err)
 			return err;
 	}
@@ -448,7 +454,8 @@ static int vblk_probe(struct virtio_device *vdev)
 	err = vblk_test_fail_probe ? -EEXIST : blockdev_register(bd);
 	if (err) {
 		pr_err("virtio-blk: %s on %s: cannot register the block device (%d)%s\n", bd->name,
-		       vdev->name, err, vblk_test_fail_probe ? " (virtio_blk.test_fail_probe)" : "");
+		       vdev->name, err,
+		       vblk_test_fail_probe ? " (virtio_blk.test_fail_probe)" : "");
 		goto del_vqs;
 	}
 	if (!vblk_all)

@@ -25,8 +25,7 @@ static bool has(u64 features, unsigned bit)
 
 /* A u32 field when its feature was negotiated; false when the device
  * offered the feature but its config space is too short for the field. */
-static bool field32(const u8 *cfg, u32 cfg_len, u64 features, unsigned bit, unsigned off,
-		    u32 *v)
+static bool field32(const u8 *cfg, u32 cfg_len, u64 features, unsigned bit, unsigned off, u32 *v)
 {
 	if (!has(features, bit))
 		return true;
@@ -42,8 +41,8 @@ static int refuse(const char *name, const char *what, u64 value)
 	return -EINVAL;
 }
 
-int vblk_config_parse(const u8 *cfg, u32 cfg_len, u64 features, unsigned queue_num,
-		      bool indirect, const char *name, struct vblk_limits *out)
+int vblk_config_parse(const u8 *cfg, u32 cfg_len, u64 features, unsigned queue_num, bool indirect,
+		      const char *name, struct vblk_limits *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->seg_max = 1;
@@ -53,9 +52,12 @@ int vblk_config_parse(const u8 *cfg, u32 cfg_len, u64 features, unsigned queue_n
 	memcpy(&out->capacity, cfg + VBLK_CFG_CAPACITY, 8);
 	if (out->capacity > ~0ull >> SECTOR_SHIFT)
 		return refuse(name, "capacity in sectors overflows a byte count", out->capacity);
-	if (!field32(cfg, cfg_len, features, VIRTIO_BLK_F_SIZE_MAX, VBLK_CFG_SIZE_MAX, &out->size_max) ||
-	    !field32(cfg, cfg_len, features, VIRTIO_BLK_F_SEG_MAX, VBLK_CFG_SEG_MAX, &out->seg_max) ||
-	    !field32(cfg, cfg_len, features, VIRTIO_BLK_F_BLK_SIZE, VBLK_CFG_BLK_SIZE, &out->block_size))
+	if (!field32(cfg, cfg_len, features, VIRTIO_BLK_F_SIZE_MAX, VBLK_CFG_SIZE_MAX,
+		     &out->size_max) ||
+	    !field32(cfg, cfg_len, features, VIRTIO_BLK_F_SEG_MAX, VBLK_CFG_SEG_MAX,
+		     &out->seg_max) ||
+	    !field32(cfg, cfg_len, features, VIRTIO_BLK_F_BLK_SIZE, VBLK_CFG_BLK_SIZE,
+		     &out->block_size))
 		return refuse(name, "config space too short for the fields offered", cfg_len);
 	if (out->size_max && out->size_max < PAGE_SIZE)
 		return refuse(name, "size_max is below the page size", out->size_max);

@@ -23,21 +23,21 @@
 #define VBLK_CFG_SIZE_MAX 8  /* u32, bytes per segment */
 #define VBLK_CFG_SEG_MAX 12  /* u32, segments per request */
 #define VBLK_CFG_BLK_SIZE 20 /* u32, logical block size */
-#define VBLK_CFG_LEN 24      /* what we read */
+#define VBLK_CFG_LEN 24	     /* what we read */
 
 struct vblk_limits {
-	u64 capacity;    /* sectors */
-	u32 seg_max;     /* as the device said (1 when not offered) */
-	u32 seg_limit;   /* segments per command: seg_max, capped by the ring */
-	u32 size_max;    /* bytes per segment, 0: unlimited */
-	u32 block_size;  /* a power of two from 512 to the page size */
+	u64 capacity;	/* sectors */
+	u32 seg_max;	/* as the device said (1 when not offered) */
+	u32 seg_limit;	/* segments per command: seg_max, capped by the ring */
+	u32 size_max;	/* bytes per segment, 0: unlimited */
+	u32 block_size; /* a power of two from 512 to the page size */
 	bool read_only, can_flush;
 };
 
 /* cfg holds cfg_len bytes of config space; features are the negotiated
  * ones; the queue has queue_num entries (with indirect descriptors when
  * indirect). 0, or -EINVAL after a message naming the device and field. */
-int vblk_config_parse(const u8 *cfg, u32 cfg_len, u64 features, unsigned queue_num,
-		      bool indirect, const char *name, struct vblk_limits *out);
+int vblk_config_parse(const u8 *cfg, u32 cfg_len, u64 features, unsigned queue_num, bool indirect,
+		      const char *name, struct vblk_limits *out);
 
 #endif

@@ -57,9 +57,9 @@ struct virtio_pci {
 	volatile u8 *common, *isr, *device;
 	volatile u8 *notify_base;
 	bool msix, intx;
-	unsigned nvqs;                   /* queues the INTx handler serves */
+	unsigned nvqs;			     /* queues the INTx handler serves */
 	struct virtqueue *vqs[VPCI_MAX_VQS]; /* created, NULL after del_vqs */
-	int vectors[VPCI_MAX_VQS];       /* queue q's MSI-X vector, or 0 */
+	int vectors[VPCI_MAX_VQS];	     /* queue q's MSI-X vector, or 0 */
 };
 
 static unsigned nr_virtio;
@@ -87,8 +87,14 @@ static void vp_set_features(struct virtio_device *v, u64 f)
 	writel((u32)(f >> 32), vp->common + CC_GF);
 }
 
-static u8 vp_get_status(struct virtio_device *v) { return readb(to_vp(v)->common + CC_STATUS); }
-static void vp_set_status(struct virtio_device *v, u8 s) { writeb(s, to_vp(v)->common + CC_STATUS); }
+static u8 vp_get_status(struct virtio_device *v)
+{
+	return readb(to_vp(v)->common + CC_STATUS);
+}
+static void vp_set_status(struct virtio_device *v, u8 s)
+{
+	writeb(s, to_vp(v)->common + CC_STATUS);
+}
 
 /* QEMU resets at once; a real device may take a while, so poll a bounded
  * number of times (each read is a round trip to the device). */
@@ -186,8 +192,8 @@ static int setup_queue(struct virtio_pci *vp, unsigned q, vq_callback_t cb, unsi
 	u32 doorbell;
 	if (virtio_pci_notify_offset(&vp->layout, noff, &doorbell) != 0) {
 		pr_err("virtio-pci: %s: queue %u notify offset %u x multiplier %u is outside the "
-		       "notify region (%u bytes); device refused\n", vp->vdev.name, q, noff,
-		       vp->layout.notify_mult, vp->layout.notify.length);
+		       "notify region (%u bytes); device refused\n",
+		       vp->vdev.name, q, noff, vp->layout.notify_mult, vp->layout.notify.length);
 		vring_destroy(vq);
 		return -EINVAL;
 	}
@@ -353,7 +359,8 @@ static void probe_one(struct pci_dev *d)
 	vp->vdev.transport = vp;
 	snprintk(vp->vdev.name, sizeof(vp->vdev.name), "virtio%u", nr_virtio++);
 	if (map_caps(vp) != 0) {
-		pr_err("virtio-pci: %02x:%02x.%u (%04x:%04x): no usable modern virtio capabilities (a legacy-only device?); not supported\n",
+		pr_err("virtio-pci: %02x:%02x.%u (%04x:%04x): no usable modern virtio capabilities "
+		       "(a legacy-only device?); not supported\n",
 		       d->bus, d->dev, d->fn, d->vendor, d->device);
 		kfree(vp);
 		return;
@@ -368,7 +375,7 @@ static void probe_one(struct pci_dev *d)
 void virtio_pci_probe_all(void)
 {
 	struct pci_dev *d;
-	list_for_each_entry(d, &pci_devices, link)
+	list_for_each_entry (d, &pci_devices, link)
 		if (d->vendor == 0x1af4 && d->device >= 0x1000 && d->device <= 0x107f)
 			probe_one(d);
 }

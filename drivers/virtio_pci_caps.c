@@ -24,21 +24,30 @@ static u32 cfg32(const u8 *cfg, unsigned off)
 static u32 min_length(u8 type)
 {
 	switch (type) {
-	case VIRTIO_PCI_CAP_COMMON: return VIRTIO_PCI_COMMON_LEN;
-	case VIRTIO_PCI_CAP_NOTIFY: return 2;
-	case VIRTIO_PCI_CAP_ISR: return 1;
-	default: return 0;
+	case VIRTIO_PCI_CAP_COMMON:
+		return VIRTIO_PCI_COMMON_LEN;
+	case VIRTIO_PCI_CAP_NOTIFY:
+		return 2;
+	case VIRTIO_PCI_CAP_ISR:
+		return 1;
+	default:
+		return 0;
 	}
 }
 
 static struct virtio_pci_region *slot(struct virtio_pci_layout *l, u8 type)
 {
 	switch (type) {
-	case VIRTIO_PCI_CAP_COMMON: return &l->common;
-	case VIRTIO_PCI_CAP_NOTIFY: return &l->notify;
-	case VIRTIO_PCI_CAP_ISR: return &l->isr;
-	case VIRTIO_PCI_CAP_DEVICE: return &l->device;
-	default: return NULL;
+	case VIRTIO_PCI_CAP_COMMON:
+		return &l->common;
+	case VIRTIO_PCI_CAP_NOTIFY:
+		return &l->notify;
+	case VIRTIO_PCI_CAP_ISR:
+		return &l->isr;
+	case VIRTIO_PCI_CAP_DEVICE:
+		return &l->device;
+	default:
+		return NULL;
 	}
 }
 
@@ -50,7 +59,8 @@ static bool parse_one(const u8 *cfg, u8 c, const u64 bar_size[6], const char *na
 	unsigned need = type == VIRTIO_PCI_CAP_NOTIFY ? 20 : 16;
 	if (len < need || c + need > PCI_CFG_SIZE) {
 		pr_warn("virtio-pci: %s: capability type %u at %#x is %u bytes (needs %u); "
-			"skipped\n", name, type, c, len, need);
+			"skipped\n",
+			name, type, c, len, need);
 		return false;
 	}
 	r->bar = cfg[c + 4];
@@ -59,8 +69,8 @@ static bool parse_one(const u8 *cfg, u8 c, const u64 bar_size[6], const char *na
 	if (r->bar > 5 || r->length < min_length(type) ||
 	    !pci_bar_range_ok(bar_size[r->bar], r->offset, r->length)) {
 		pr_warn("virtio-pci: %s: capability type %u names BAR %u offset %#x length %#x, "
-			"outside the BAR or too short; skipped\n", name, type, r->bar, r->offset,
-			r->length);
+			"outside the BAR or too short; skipped\n",
+			name, type, r->bar, r->offset, r->length);
 		return false;
 	}
 	return true;
@@ -88,9 +98,10 @@ int virtio_pci_parse_caps(const u8 *cfg, const u64 bar_size[6], const char *name
 			out->notify_mult = cfg32(cfg, c + 16);
 	}
 	out->has_device = found[VIRTIO_PCI_CAP_DEVICE];
-	const char *missing = !found[VIRTIO_PCI_CAP_COMMON] ? "common configuration" :
-			      !found[VIRTIO_PCI_CAP_NOTIFY] ? "notification" :
-			      !found[VIRTIO_PCI_CAP_ISR] ? "ISR" : NULL;
+	const char *missing = !found[VIRTIO_PCI_CAP_COMMON]   ? "common configuration"
+			      : !found[VIRTIO_PCI_CAP_NOTIFY] ? "notification"
+			      : !found[VIRTIO_PCI_CAP_ISR]    ? "ISR"
+							      : NULL;
 	if (missing) {
 		pr_err("virtio-pci: %s: no usable %s capability\n", name, missing);
 		return -ENODEV;

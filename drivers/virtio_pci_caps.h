@@ -26,8 +26,8 @@ struct virtio_pci_region {
 
 struct virtio_pci_layout {
 	struct virtio_pci_region common, notify, isr, device;
-	bool has_device;  /* the DEVICE capability is optional */
-	u32 notify_mult;  /* notify_off_multiplier */
+	bool has_device; /* the DEVICE capability is optional */
+	u32 notify_mult; /* notify_off_multiplier */
 };
 
 /* The first usable capability of each kind; 0, or -ENODEV after saying

@@ -66,7 +66,8 @@ bool vring_notify_always(void)
 void vring_set_notify_always(int mode)
 {
 	vring_notify_mode = mode < 0 ? VRING_NOTIFY_AUTO
-			    : mode ? VRING_NOTIFY_ALWAYS : VRING_NOTIFY_EVENT_IDX;
+			    : mode   ? VRING_NOTIFY_ALWAYS
+				     : VRING_NOTIFY_EVENT_IDX;
 }
 
 DEFINE_STAT_COUNTER(virtio_notifies);
@@ -257,7 +258,8 @@ static void vring_mark_broken(struct virtqueue *vq, const char *why, u32 value)
 {
 	vq->broken = true;
 	pr_err("virtio: %s: queue %u: the device %s (%u; %u requests in flight); queue stopped, "
-	       "its requests fail\n", vq->vdev->name, vq->index, why, value, vq->nr_inflight);
+	       "its requests fail\n",
+	       vq->vdev->name, vq->index, why, value, vq->nr_inflight);
 }
 
 /*

@@ -56,25 +56,25 @@ struct vq_buf {
 struct virtqueue {
 	struct virtio_device *vdev;
 	unsigned index;
-	unsigned num;               /* ring entries, a power of two */
+	unsigned num; /* ring entries, a power of two */
 	struct vring_desc *desc;
 	struct vring_avail *avail;
 	struct vring_used *used;
 	vq_callback_t callback;
-	void *notify_addr;          /* the transport's */
+	void *notify_addr; /* the transport's */
 	bool use_indirect, use_event_idx;
 	/* All below: under the driver's lock. */
 	unsigned num_free;
 	u16 free_head;
-	u16 avail_idx;              /* our copy of avail->idx */
+	u16 avail_idx; /* our copy of avail->idx */
 	u16 last_used_idx;
-	u16 kicked_avail_idx;       /* avail_idx at the last notification */
-	unsigned nr_inflight;       /* heads given to the device, not yet returned */
-	bool broken;                /* the device broke the ring protocol: stopped */
-	void **tokens;              /* per head descriptor: the driver's token */
+	u16 kicked_avail_idx;	      /* avail_idx at the last notification */
+	unsigned nr_inflight;	      /* heads given to the device, not yet returned */
+	bool broken;		      /* the device broke the ring protocol: stopped */
+	void **tokens;		      /* per head descriptor: the driver's token */
 	struct vring_desc **indirect; /* per head: its indirect table, or NULL */
 	u64 nr_notify, nr_interrupts;
-	u64 nr_notify_unneeded;     /* kicks the event index said need no notify */
+	u64 nr_notify_unneeded; /* kicks the event index said need no notify */
 };
 
 /* Notify at every kick (virtio.notify_always, virtio_ring.c says why)? */

@@ -16,25 +16,65 @@ typedef struct {
 	volatile int v;
 } atomic_t;
 
-#define ATOMIC_INIT(x) { (x) }
+#define ATOMIC_INIT(x)                                                                             \
+	{                                                                                          \
+		(x)                                                                                \
+	}
 
-static inline int atomic_read(const atomic_t *a) { return __atomic_load_n(&a->v, __ATOMIC_RELAXED); }
-static inline void atomic_set(atomic_t *a, int v) { __atomic_store_n(&a->v, v, __ATOMIC_RELAXED); }
-static inline int atomic_add_return(atomic_t *a, int v) { return __atomic_add_fetch(&a->v, v, __ATOMIC_SEQ_CST); }
-static inline void atomic_inc(atomic_t *a) { atomic_add_return(a, 1); }
-static inline void atomic_dec(atomic_t *a) { atomic_add_return(a, -1); }
-static inline bool atomic_dec_and_test(atomic_t *a) { return atomic_add_return(a, -1) == 0; }
+static inline int atomic_read(const atomic_t *a)
+{
+	return __atomic_load_n(&a->v, __ATOMIC_RELAXED);
+}
+static inline void atomic_set(atomic_t *a, int v)
+{
+	__atomic_store_n(&a->v, v, __ATOMIC_RELAXED);
+}
+static inline int atomic_add_return(atomic_t *a, int v)
+{
+	return __atomic_add_fetch(&a->v, v, __ATOMIC_SEQ_CST);
+}
+static inline void atomic_inc(atomic_t *a)
+{
+	atomic_add_return(a, 1);
+}
+static inline void atomic_dec(atomic_t *a)
+{
+	atomic_add_return(a, -1);
+}
+static inline bool atomic_dec_and_test(atomic_t *a)
+{
+	return atomic_add_return(a, -1) == 0;
+}
 static inline bool atomic_cmpxchg(atomic_t *a, int old, int new_)
 {
-	return __atomic_compare_exchange_n(&a->v, &old, new_, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+	return __atomic_compare_exchange_n(&a->v, &old, new_, false, __ATOMIC_SEQ_CST,
+					   __ATOMIC_SEQ_CST);
 }
 
-static inline long atomic_long_read(const atomic_long_t *a) { return __atomic_load_n(&a->v, __ATOMIC_RELAXED); }
-static inline void atomic_long_set(atomic_long_t *a, long v) { __atomic_store_n(&a->v, v, __ATOMIC_RELAXED); }
-static inline long atomic_long_add_return(atomic_long_t *a, long v) { return __atomic_add_fetch(&a->v, v, __ATOMIC_SEQ_CST); }
-static inline void atomic_long_add(atomic_long_t *a, long v) { atomic_long_add_return(a, v); }
-static inline void atomic_long_inc(atomic_long_t *a) { atomic_long_add_return(a, 1); }
-static inline void atomic_long_dec(atomic_long_t *a) { atomic_long_add_return(a, -1); }
+static inline long atomic_long_read(const atomic_long_t *a)
+{
+	return __atomic_load_n(&a->v, __ATOMIC_RELAXED);
+}
+static inline void atomic_long_set(atomic_long_t *a, long v)
+{
+	__atomic_store_n(&a->v, v, __ATOMIC_RELAXED);
+}
+static inline long atomic_long_add_return(atomic_long_t *a, long v)
+{
+	return __atomic_add_fetch(&a->v, v, __ATOMIC_SEQ_CST);
+}
+static inline void atomic_long_add(atomic_long_t *a, long v)
+{
+	atomic_long_add_return(a, v);
+}
+static inline void atomic_long_inc(atomic_long_t *a)
+{
+	atomic_long_add_return(a, 1);
+}
+static inline void atomic_long_dec(atomic_long_t *a)
+{
+	atomic_long_add_return(a, -1);
+}
 
 #define smp_mb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
 #define smp_rmb() __atomic_thread_fence(__ATOMIC_ACQUIRE)

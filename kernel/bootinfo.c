@@ -18,10 +18,15 @@ void bootinfo_reserve(struct bootinfo *bi, u64 start, u64 end, const char *what)
 const char *boot_mem_type_name(u32 type)
 {
 	switch (type) {
-	case BOOT_MEM_USABLE: return "usable";
-	case BOOT_MEM_ACPI_RECLAIMABLE: return "ACPI tables";
-	case BOOT_MEM_ACPI_NVS: return "ACPI NVS";
-	case BOOT_MEM_BAD: return "bad";
-	default: return "reserved";
+	case BOOT_MEM_USABLE:
+		return "usable";
+	case BOOT_MEM_ACPI_RECLAIMABLE:
+		return "ACPI tables";
+	case BOOT_MEM_ACPI_NVS:
+		return "ACPI NVS";
+	case BOOT_MEM_BAD:
+		return "bad";
+	default:
+		return "reserved";
 	}
 }

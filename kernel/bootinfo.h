@@ -19,7 +19,7 @@ enum boot_mem_type {
 struct boot_mem_region {
 	u64 base;
 	u64 len;
-	u32 type;   /* enum boot_mem_type */
+	u32 type; /* enum boot_mem_type */
 };
 
 /* A physical range that must not be handed out: the kernel image, the
@@ -33,8 +33,8 @@ struct boot_reserved {
 #define BOOT_MAX_RESERVED 32
 
 struct bootinfo {
-	const char *loader;          /* "multiboot1", "multiboot2" */
-	const char *loader_name;     /* as the loader names itself, or "" */
+	const char *loader;	 /* "multiboot1", "multiboot2" */
+	const char *loader_name; /* as the loader names itself, or "" */
 	const char *cmdline;
 	struct boot_mem_region mem[BOOT_MAX_MEM_REGIONS];
 	unsigned nr_mem;

@@ -16,8 +16,7 @@ struct kparam_table {
 	const struct kparam *begin, *end;
 };
 
-static const struct kparam *kparam_find(const struct kparam_table *tab, const char *key,
-					size_t len)
+static const struct kparam *kparam_find(const struct kparam_table *tab, const char *key, size_t len)
 {
 	for (const struct kparam *p = tab->begin; p < tab->end; p++)
 		if (strlen(p->key) == len && strncmp(p->key, key, len) == 0)
@@ -74,8 +73,8 @@ static int kparam_set(const struct kparam *p, const char *val, size_t len)
  * a first word without '=' is that path and is skipped. Every other word
  * must be key=value with a known key.
  */
-int cmdline_parse_table(const char *line, const struct kparam *begin,
-			const struct kparam *end, char *buf, size_t bufsize)
+int cmdline_parse_table(const char *line, const struct kparam *begin, const struct kparam *end,
+			char *buf, size_t bufsize)
 {
 	const struct kparam_table table = { begin, end }, *tab = &table;
 	size_t n = strnlen(line, bufsize - 1);

@@ -14,11 +14,14 @@
 #define COMPLETION_ALL 0xffffffffu
 
 struct completion {
-	unsigned done;               /* completions not yet consumed, or COMPLETION_ALL; under wait.lock */
+	unsigned done; /* completions not yet consumed, or COMPLETION_ALL; under wait.lock */
 	struct wait_queue_head wait; /* exclusive waiters */
 };
 
-#define COMPLETION_INIT(name) { 0, WAIT_QUEUE_HEAD_INIT((name).wait) }
+#define COMPLETION_INIT(name)                                                                      \
+	{                                                                                          \
+		0, WAIT_QUEUE_HEAD_INIT((name).wait)                                               \
+	}
 #define DECLARE_COMPLETION(name) struct completion name = COMPLETION_INIT(name)
 
 void init_completion(struct completion *c);

@@ -19,13 +19,22 @@
 #include "spinlock.h"
 #include "string.h"
 
-enum crash_kind { CRASH_NONE, CRASH_PANIC, CRASH_FAULT, CRASH_UD, CRASH_ASSERT, CRASH_STUCK,
-		  CRASH_LOCKUP };
+enum crash_kind {
+	CRASH_NONE,
+	CRASH_PANIC,
+	CRASH_FAULT,
+	CRASH_UD,
+	CRASH_ASSERT,
+	CRASH_STUCK,
+	CRASH_LOCKUP
+};
 static enum crash_kind crash_kind;
 
 static int debug_crash_parse(const char *val, size_t len)
 {
-	static const char *const names[] = { "", "panic", "fault", "ud", "assert", "stuck", "lockup" };
+	static const char *const names[] = {
+		"", "panic", "fault", "ud", "assert", "stuck", "lockup"
+	};
 	for (unsigned i = 1; i < ARRAY_SIZE(names); i++)
 		if (strlen(names[i]) == len && strncmp(val, names[i], len) == 0) {
 			crash_kind = (enum crash_kind)i;
@@ -34,7 +43,8 @@ static int debug_crash_parse(const char *val, size_t len)
 	return -EINVAL;
 }
 KPARAM_FN(debug_crash, "debug.crash", debug_crash_parse,
-	  "crash on purpose after boot: panic|fault|ud|assert|stuck|lockup (to see a failure report)");
+	  "crash on purpose after boot: panic|fault|ud|assert|stuck|lockup (to see a failure "
+	  "report)");
 
 static __attribute__((noinline)) int debug_stuck_fn(void *arg)
 {
@@ -87,8 +97,7 @@ static __attribute__((noinline)) void debug_crash_now(void)
 	switch (crash_kind) {
 	case CRASH_PANIC:
 		panic("debug.crash=panic asked for it");
-	case CRASH_FAULT:
-	{
+	case CRASH_FAULT: {
 		/* Through a volatile pointer so the compiler cannot see the
 		 * constant and refuse (or drop) the access. */
 		volatile unsigned long *volatile bad = (unsigned long *)0x10;

@@ -11,9 +11,9 @@
 #include "types.h"
 
 enum ipi_kind {
-	IPI_CALL,    /* run the queued smp_call_on_cpus() functions */
-	IPI_RESCHED, /* call the scheduler's resched hook */
-	IPI_STOP,    /* a CPU panicked: halt, so its report is not interleaved */
+	IPI_CALL,	   /* run the queued smp_call_on_cpus() functions */
+	IPI_RESCHED,	   /* call the scheduler's resched hook */
+	IPI_STOP,	   /* a CPU panicked: halt, so its report is not interleaved */
 	IPI_NMI_BACKTRACE, /* a non-maskable interrupt: print where you are */
 };
 

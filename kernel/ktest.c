@@ -10,7 +10,8 @@ extern const struct ktest_case __start_ktest_cases[], __stop_ktest_cases[];
 extern const struct ktest_resource __start_ktest_resources[], __stop_ktest_resources[];
 
 const char *ktest_glob;
-KPARAM_STR(ktest, "ktest", &ktest_glob, "run the tests matching GLOB (suite.case) instead of the default job");
+KPARAM_STR(ktest, "ktest", &ktest_glob,
+	   "run the tests matching GLOB (suite.case) instead of the default job");
 
 static DEFINE_STAT_COUNTER(ktest_passed);
 static DEFINE_STAT_COUNTER(ktest_failed);
@@ -35,14 +36,13 @@ bool ktest_check(struct ktest *t, bool ok, const char *file, int line, const cha
 	return ok;
 }
 
-bool ktest_check_eq(struct ktest *t, u64 a, u64 b, const char *file, int line,
-		    const char *ea, const char *eb)
+bool ktest_check_eq(struct ktest *t, u64 a, u64 b, const char *file, int line, const char *ea,
+		    const char *eb)
 {
 	if (a != b) {
 		t->failures++;
-		tap("        # FAIL %s:%d: %s == %s (%lu != %lu, 0x%lx != 0x%lx)\n", file,
-		    line, ea, eb, (unsigned long)a, (unsigned long)b, (unsigned long)a,
-		    (unsigned long)b);
+		tap("        # FAIL %s:%d: %s == %s (%lu != %lu, 0x%lx != 0x%lx)\n", file, line, ea,
+		    eb, (unsigned long)a, (unsigned long)b, (unsigned long)a, (unsigned long)b);
 	}
 	return a == b;
 }
@@ -84,7 +84,8 @@ void ktest_stats_print(struct ktest *t, const struct ktest_stats *s)
 		if (!stats_get(s->names[i], &now))
 			ktest_diag(t, "stat %s (no such counter)", s->names[i]);
 		else
-			ktest_diag(t, "stat %s +%lu", s->names[i], (unsigned long)(now - s->before[i]));
+			ktest_diag(t, "stat %s +%lu", s->names[i],
+				   (unsigned long)(now - s->before[i]));
 	}
 }
 
@@ -211,8 +212,8 @@ static void ktest_check_leaks(struct ktest *t, const struct ktest_snapshot *befo
 		const char *name = __start_ktest_resources[i].name;
 		const char *why = ktest_allowed(t, name);
 		if (why) {
-			tap("        # note: %s %s%ld (allowed: %s)\n", name, d > 0 ? "+" : "", (long)d,
-			    why);
+			tap("        # note: %s %s%ld (allowed: %s)\n", name, d > 0 ? "+" : "",
+			    (long)d, why);
 			continue;
 		}
 		t->failures++;
@@ -225,7 +226,7 @@ static void ktest_check_leaks(struct ktest *t, const struct ktest_snapshot *befo
  * task writes these; a panic or hung report on any CPU reads them). */
 static struct {
 	const struct ktest_case *tc;
-	int index;      /* the suite's number in the top-level plan */
+	int index;	/* the suite's number in the top-level plan */
 	int case_index; /* the case's number in its suite */
 } ktest_running;
 

@@ -42,17 +42,15 @@ struct ktest_case {
 	void (*fn)(struct ktest *t);
 };
 
-#define KTEST(suite, name)                                                      \
-	static void ktest_##suite##__##name(struct ktest *t);                    \
-	static const struct ktest_case ktest_case_##suite##__##name __used      \
-		__section("ktest_cases") __aligned(8) = {                        \
-			#suite, #name, ktest_##suite##__##name                   \
-		};                                                               \
+#define KTEST(suite, name)                                                                         \
+	static void ktest_##suite##__##name(struct ktest *t);                                      \
+	static const struct ktest_case ktest_case_##suite##__##name __used __section(              \
+		"ktest_cases") __aligned(8) = { #suite, #name, ktest_##suite##__##name };          \
 	static void ktest_##suite##__##name(struct ktest *t __unused)
 
 bool ktest_check(struct ktest *t, bool ok, const char *file, int line, const char *expr);
-bool ktest_check_eq(struct ktest *t, u64 a, u64 b, const char *file, int line,
-		    const char *ea, const char *eb);
+bool ktest_check_eq(struct ktest *t, u64 a, u64 b, const char *file, int line, const char *ea,
+		    const char *eb);
 __printf(2, 3) void ktest_fail(struct ktest *t, const char *fmt, ...);
 __printf(2, 3) void ktest_diag(struct ktest *t, const char *fmt, ...);
 void ktest_skip(struct ktest *t, const char *reason);
@@ -74,17 +72,16 @@ void ktest_stats_begin(struct ktest_stats *s, const char *const *names);
 void ktest_stats_print(struct ktest *t, const struct ktest_stats *s);
 
 #define KT_EXPECT(t, cond) ktest_check(t, !!(cond), __FILE__, __LINE__, #cond)
-#define KT_EXPECT_EQ(t, a, b) \
-	ktest_check_eq(t, (u64)(a), (u64)(b), __FILE__, __LINE__, #a, #b)
-#define KT_ASSERT(t, cond)                     \
-	do {                                   \
-		if (!KT_EXPECT(t, cond))       \
-			return;                \
+#define KT_EXPECT_EQ(t, a, b) ktest_check_eq(t, (u64)(a), (u64)(b), __FILE__, __LINE__, #a, #b)
+#define KT_ASSERT(t, cond)                                                                         \
+	do {                                                                                       \
+		if (!KT_EXPECT(t, cond))                                                           \
+			return;                                                                    \
 	} while (0)
-#define KT_ASSERT_EQ(t, a, b)                  \
-	do {                                   \
-		if (!KT_EXPECT_EQ(t, a, b))    \
-			return;                \
+#define KT_ASSERT_EQ(t, a, b)                                                                      \
+	do {                                                                                       \
+		if (!KT_EXPECT_EQ(t, a, b))                                                        \
+			return;                                                                    \
 	} while (0)
 
 /*
@@ -102,9 +99,9 @@ struct ktest_resource {
 	s64 (*read)(void);
 };
 
-#define KTEST_RESOURCE(id, settle_fn, read_fn)                                   \
-	static const struct ktest_resource ktest_resource_##id __used           \
-		__section("ktest_resources") __aligned(8) = { #id, settle_fn, read_fn }
+#define KTEST_RESOURCE(id, settle_fn, read_fn)                                                     \
+	static const struct ktest_resource ktest_resource_##id __used __section("ktest_resources") \
+		__aligned(8) = { #id, settle_fn, read_fn }
 
 void ktest_allow_leak(struct ktest *t, const char *resource, const char *why);
 

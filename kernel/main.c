@@ -25,11 +25,15 @@
 void debug_crash_if_asked(void);
 
 static u64 boot_us;
-static u64 read_boot_us(void) { return boot_us; }
+static u64 read_boot_us(void)
+{
+	return boot_us;
+}
 DEFINE_STAT_FN(boot_us, read_boot_us);
 
 static u64 loglevel = LOG_INFO;
-KPARAM_U64(loglevel, "loglevel", &loglevel, 0, 7, "console messages up to this level (0..7, 6=info)");
+KPARAM_U64(loglevel, "loglevel", &loglevel, 0, 7,
+	   "console messages up to this level (0..7, 6=info)");
 
 static void print_memory_map(const struct bootinfo *bi)
 {

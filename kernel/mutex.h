@@ -17,13 +17,16 @@
 struct task;
 
 struct mutex {
-	spinlock_t wait_lock;     /* protects owner and waiters */
-	struct task *owner;       /* NULL when free; under wait_lock */
+	spinlock_t wait_lock;	  /* protects owner and waiters */
+	struct task *owner;	  /* NULL when free; under wait_lock */
 	struct list_head waiters; /* struct mutex_waiter, FIFO; under wait_lock */
 	const char *name;
 };
 
-#define MUTEX_INIT(n) { SPINLOCK_INIT(#n), NULL, LIST_HEAD_INIT((n).waiters), #n }
+#define MUTEX_INIT(n)                                                                              \
+	{                                                                                          \
+		SPINLOCK_INIT(#n), NULL, LIST_HEAD_INIT((n).waiters), #n                           \
+	}
 #define DEFINE_MUTEX(n) struct mutex n = MUTEX_INIT(n)
 
 void mutex_init(struct mutex *m, const char *name);

@@ -25,7 +25,7 @@
 #define NMI_BACKTRACE_WAIT_NS (2 * 1000 * 1000 * 1000ull)
 
 static unsigned long backtrace_mask; /* CPUs asked and not done yet; atomic */
-static int backtrace_busy;           /* one asker at a time (Linux's backtrace_flag) */
+static int backtrace_busy;	     /* one asker at a time (Linux's backtrace_flag) */
 static int backtrace_in_handler;     /* targets printing now; atomic */
 static bool backtrace_ever_asked;    /* a late NMI is one we sent, not a fault */
 
@@ -43,7 +43,7 @@ bool nmi_cpu_backtrace(unsigned long pc, unsigned long fp, bool irqs_were_on)
 		__atomic_sub_fetch(&backtrace_in_handler, 1, __ATOMIC_SEQ_CST);
 		if (!__atomic_load_n(&backtrace_ever_asked, __ATOMIC_ACQUIRE))
 			return false; /* not ours: the arch reports it */
-		stat_inc(nmi_late); /* the asker stopped waiting for this CPU */
+		stat_inc(nmi_late);   /* the asker stopped waiting for this CPU */
 		return true;
 	}
 	unsigned long off;
@@ -71,7 +71,7 @@ unsigned trigger_all_cpu_backtrace(void)
 
 	if (__atomic_exchange_n(&backtrace_busy, 1, __ATOMIC_ACQUIRE))
 		return 0; /* another CPU is asking: its report covers this one */
-	for_each_online_cpu(cpu)
+	for_each_online_cpu (cpu)
 		if (cpu != self)
 			want |= 1ul << cpu;
 	if (!want) {
@@ -81,14 +81,14 @@ unsigned trigger_all_cpu_backtrace(void)
 	bust_spinlocks(1); /* a target may be interrupted inside a console write */
 	__atomic_store_n(&backtrace_ever_asked, true, __ATOMIC_RELEASE);
 	__atomic_fetch_or(&backtrace_mask, want, __ATOMIC_ACQ_REL);
-	for_each_online_cpu(cpu) {
+	for_each_online_cpu (cpu) {
 		if (cpu != self)
 			arch_send_ipi(cpu, IPI_NMI_BACKTRACE);
 	}
 	u64 end = arch_time_ns() + NMI_BACKTRACE_WAIT_NS;
 	wait_until(&backtrace_mask, want, end);
 	unsigned long missing = __atomic_fetch_and(&backtrace_mask, ~want, __ATOMIC_SEQ_CST) & want;
-	for_each_online_cpu(cpu) {
+	for_each_online_cpu (cpu) {
 		if (missing & (1ul << cpu))
 			pr_err("nmi: cpu %u did not answer the backtrace NMI\n", cpu);
 		else if (want & (1ul << cpu))

@@ -12,25 +12,28 @@
 
 #define CACHELINE 64
 
-#define PER_CPU_TYPE(type)                                                  \
-	struct {                                                            \
-		type val;                                                   \
+#define PER_CPU_TYPE(type)                                                                         \
+	struct {                                                                                   \
+		type val;                                                                          \
 	} __aligned(CACHELINE)
 
 #define DEFINE_PER_CPU(type, name) PER_CPU_TYPE(type) name##__percpu[NR_CPUS_MAX]
 #define DECLARE_PER_CPU(type, name) extern PER_CPU_TYPE(type) name##__percpu[NR_CPUS_MAX]
 /* Define a per-CPU variable whose DECLARE_PER_CPU is visible in this file
  * (two anonymous slot structs would be distinct types). */
-#define DEFINE_PER_CPU_DECLARED(name) \
-	__typeof__(name##__percpu[0]) name##__percpu[NR_CPUS_MAX]
+#define DEFINE_PER_CPU_DECLARED(name) __typeof__(name##__percpu[0]) name##__percpu[NR_CPUS_MAX]
 #define per_cpu(name, cpu) (name##__percpu[(cpu)].val)
 #define this_cpu(name) per_cpu(name, arch_cpu_id())
 
 /* CPUs that finished bring-up; set by the arch SMP code. */
 extern unsigned nr_cpus_online;
 extern unsigned long cpu_online_mask;
-static inline bool cpu_is_online(unsigned cpu) { return cpu_online_mask & (1ul << cpu); }
-#define for_each_online_cpu(c) \
-	for ((c) = 0; (c) < NR_CPUS_MAX; (c)++) if (cpu_is_online(c))
+static inline bool cpu_is_online(unsigned cpu)
+{
+	return cpu_online_mask & (1ul << cpu);
+}
+#define for_each_online_cpu(c)                                                                     \
+	for ((c) = 0; (c) < NR_CPUS_MAX; (c)++)                                                    \
+		if (cpu_is_online(c))
 
 #endif

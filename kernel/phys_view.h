@@ -14,7 +14,7 @@
 
 struct phys_view {
 	const u8 *base; /* where physical address 0 is readable */
-	u64 size;       /* bytes readable from base */
+	u64 size;	/* bytes readable from base */
 };
 
 /* The bytes [pa, pa + len) through the view, or NULL when any is outside. */

@@ -30,8 +30,8 @@ static void out_str(struct outbuf *o, const char *s, int prec, int width, bool l
 			out_char(o, ' ');
 }
 
-static void out_num(struct outbuf *o, u64 v, unsigned base, bool neg, int width,
-		    bool zero, bool left, bool upper)
+static void out_num(struct outbuf *o, u64 v, unsigned base, bool neg, int width, bool zero,
+		    bool left, bool upper)
 {
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	char tmp[24];
@@ -59,8 +59,8 @@ static void out_num(struct outbuf *o, u64 v, unsigned base, bool neg, int width,
 
 /*
  * A small vsnprintf: %d %i %u %x %X %p %s %c %% with l, ll, z flags, width,
- * precision for %s ('%.*s'), '0', '-' and '#'. Enough for every message in the tree; no floating point
- * (callers print fixed-point themselves).
+ * precision for %s ('%.*s'), '0', '-' and '#'. Enough for every message in the tree; no floating
+ * point (callers print fixed-point themselves).
  */
 int vsnprintk(char *buf, size_t size, const char *fmt, va_list ap)
 {
@@ -120,12 +120,14 @@ int vsnprintk(char *buf, size_t size, const char *fmt, va_list ap)
 				out_str(&o, "0x", -1, 0, false);
 				width = width > 2 ? width - 2 : 0;
 			}
-			out_num(&o, v, *fmt == 'u' ? 10 : 16, false, width, zero, left, *fmt == 'X');
+			out_num(&o, v, *fmt == 'u' ? 10 : 16, false, width, zero, left,
+				*fmt == 'X');
 			break;
 		}
 		case 'p':
 			out_str(&o, "0x", -1, 0, false);
-			out_num(&o, (u64)(unsigned long)va_arg(ap, void *), 16, false, 16, true, false, false);
+			out_num(&o, (u64)(unsigned long)va_arg(ap, void *), 16, false, 16, true,
+				false, false);
 			break;
 		case 's': {
 			const char *s = va_arg(ap, const char *);

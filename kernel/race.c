@@ -20,9 +20,9 @@ struct race_point_state {
 	struct race_arming how;
 	char wait_name[48];
 	struct race_point_state *wait_state; /* the awaited point */
-	u64 hits;                            /* atomic */
-	u64 acted;                           /* hits that ran the action (atomic) */
-	u64 wait_base;                       /* awaited point's hits at arming */
+	u64 hits;			     /* atomic */
+	u64 acted;			     /* hits that ran the action (atomic) */
+	u64 wait_base;			     /* awaited point's hits at arming */
 };
 
 extern struct race_point_site __start_race_sites[], __stop_race_sites[];

@@ -39,23 +39,26 @@ void race_point_hit(struct race_point_site *site);
 
 /* Each call site gets its own registration record; sites sharing a name
  * are one point. */
-#define race_point(point_name)                                                  \
-	do {                                                                    \
-		static struct race_point_site __race_site __used __aligned(8)  \
-			__section("race_sites") = { point_name, NULL };        \
-		if (unlikely(__atomic_load_n(&__race_site.state, __ATOMIC_ACQUIRE))) \
-			race_point_hit(&__race_site);                           \
+#define race_point(point_name)                                                                     \
+	do {                                                                                       \
+		static struct race_point_site __race_site __used __aligned(8)                      \
+			__section("race_sites") = { point_name, NULL };                            \
+		if (unlikely(__atomic_load_n(&__race_site.state, __ATOMIC_ACQUIRE)))               \
+			race_point_hit(&__race_site);                                              \
 	} while (0)
 
 struct race_arming {
-	u64 delay_us;          /* busy-wait this long on each hit */
-	const char *wait_for;  /* hold until this point has been reached */
-	u64 timeout_us;        /* give up waiting after this (default 5 s) */
-	int cpu;               /* act only on this CPU; -1: any */
-	unsigned times;        /* act on the first N hits only; 0: every hit */
+	u64 delay_us;	      /* busy-wait this long on each hit */
+	const char *wait_for; /* hold until this point has been reached */
+	u64 timeout_us;	      /* give up waiting after this (default 5 s) */
+	int cpu;	      /* act only on this CPU; -1: any */
+	unsigned times;	      /* act on the first N hits only; 0: every hit */
 };
 
-#define RACE_ARMING_DEFAULT { 0, NULL, 0, -1, 0 }
+#define RACE_ARMING_DEFAULT                                                                        \
+	{                                                                                          \
+		0, NULL, 0, -1, 0                                                                  \
+	}
 
 /* Arm a point (by name; every site of that name). -ENOENT for a name no
  * site has, -ENOMEM when too many points are armed. */

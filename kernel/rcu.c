@@ -30,9 +30,9 @@ struct rcu_segment {
 
 static struct {
 	spinlock_t lock;
-	unsigned long qs_pending;  /* CPUs still to report; under lock, read locklessly as a hint */
-	bool gp_active;            /* a grace period is in progress; under lock */
-	u64 gp_completed;          /* grace periods ended; under lock */
+	unsigned long qs_pending; /* CPUs still to report; under lock, read locklessly as a hint */
+	bool gp_active;		  /* a grace period is in progress; under lock */
+	u64 gp_completed;	  /* grace periods ended; under lock */
 	struct rcu_segment next, wait, done; /* under lock */
 } rcu = {
 	.lock = SPINLOCK_INIT("rcu"),

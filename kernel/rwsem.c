@@ -83,8 +83,7 @@ void up_write(struct rw_semaphore *sem)
 {
 	spin_lock(&sem->lock);
 	if (sem->writer != current)
-		panic("rwsem: %s: up_write by task %s, not the writer", sem->name,
-		      current->name);
+		panic("rwsem: %s: up_write by task %s, not the writer", sem->name, current->name);
 	sem->writer = NULL;
 	spin_unlock(&sem->lock);
 	wake_up_all(&sem->wq);

@@ -19,10 +19,10 @@
 struct task;
 
 struct rw_semaphore {
-	spinlock_t lock;          /* protects readers, writer, writers_waiting */
-	int readers;              /* tasks holding it for read; under lock */
-	struct task *writer;      /* task holding it for write or NULL; under lock */
-	int writers_waiting;      /* writers sleeping for it; under lock */
+	spinlock_t lock;	   /* protects readers, writer, writers_waiting */
+	int readers;		   /* tasks holding it for read; under lock */
+	struct task *writer;	   /* task holding it for write or NULL; under lock */
+	int writers_waiting;	   /* writers sleeping for it; under lock */
 	struct wait_queue_head wq; /* sleepers of both kinds */
 	const char *name;
 };

@@ -28,11 +28,11 @@ struct rq {
 	spinlock_t lock;
 	struct list_head runnable; /* TASK_RUNNING tasks waiting for this CPU, FIFO; under lock */
 	struct list_head sleepers; /* blocked tasks with a deadline; under lock */
-	struct task *curr;         /* the running task; written under lock, read by this CPU */
-	struct task *idle;         /* this CPU's idle task; set once */
-	struct task *prev;         /* task being switched away from; under lock */
-	int halted;                /* idle task is in (or entering) hlt; atomic */
-	u64 nr_switches;           /* context switches on this CPU; under lock */
+	struct task *curr;	   /* the running task; written under lock, read by this CPU */
+	struct task *idle;	   /* this CPU's idle task; set once */
+	struct task *prev;	   /* task being switched away from; under lock */
+	int halted;		   /* idle task is in (or entering) hlt; atomic */
+	u64 nr_switches;	   /* context switches on this CPU; under lock */
 };
 
 static DEFINE_PER_CPU(struct rq, runqueues);
@@ -175,7 +175,7 @@ static bool rq_expire_sleepers(struct rq *rq, u64 now)
 	struct task *t, *n;
 	bool woke = false;
 
-	list_for_each_entry_safe(t, n, &rq->sleepers, sleep_link) {
+	list_for_each_entry_safe (t, n, &rq->sleepers, sleep_link) {
 		if (t->deadline_ns <= now) {
 			rq_wake_locked(rq, t);
 			woke = true;
@@ -413,14 +413,13 @@ static void task_entry(void *arg)
 	task_exit(t->fn(t->arg));
 }
 
-struct task *kthread_create_on_cpu(int (*fn)(void *arg), void *arg, unsigned cpu,
-				   const char *name)
+struct task *kthread_create_on_cpu(int (*fn)(void *arg), void *arg, unsigned cpu, const char *name)
 {
 	return kthread_create_in_mm(fn, arg, cpu, name, NULL);
 }
 
-struct task *kthread_create_in_mm(int (*fn)(void *arg), void *arg, unsigned cpu,
-				  const char *name, struct mm *mm)
+struct task *kthread_create_in_mm(int (*fn)(void *arg), void *arg, unsigned cpu, const char *name,
+				  struct mm *mm)
 {
 	/* An online CPU that has not reached its idle loop yet runs the task
 	 * as soon as it does: its run queue exists since sched_init. CPU 0
@@ -526,8 +525,8 @@ void sched_task_snapshot(struct task *t, struct task_snapshot *s)
 	s->state = task_state(t);
 	s->cpu = cpu;
 	s->idle = t == rq->idle;
-	s->on_cpu = rq->curr == t || smp_load_acquire(&t->migrate_to) >= 0 ||
-		    READ_ONCE(t->cpu) != cpu;
+	s->on_cpu =
+		rq->curr == t || smp_load_acquire(&t->migrate_to) >= 0 || READ_ONCE(t->cpu) != cpu;
 	s->nr_pcs = s->on_cpu ? 0 : task_stack_trace(t, s->pcs, TASK_SNAPSHOT_DEPTH);
 	spin_unlock_irqrestore(&rq->lock, irq);
 }
@@ -569,8 +568,7 @@ static __noreturn void sched_idle_loop(void)
 		rcu_report_qs(cpu);
 		arch_irq_disable();
 		bool work = READ_ONCE(rq->runnable.next) != &rq->runnable;
-		bool poll = READ_ONCE(rq->sleepers.next) != &rq->sleepers &&
-			    timer_ticks(cpu) == 0;
+		bool poll = READ_ONCE(rq->sleepers.next) != &rq->sleepers && timer_ticks(cpu) == 0;
 		if (work || poll) {
 			arch_irq_enable();
 			if (poll && !work)
@@ -682,7 +680,7 @@ void sched_print_cpus(int level)
 {
 	unsigned cpu;
 
-	for_each_online_cpu(cpu) {
+	for_each_online_cpu (cpu) {
 		struct rq *rq = &per_cpu(runqueues, cpu);
 		struct task *curr = READ_ONCE(rq->curr);
 		unsigned waiting = 0;
@@ -690,10 +688,10 @@ void sched_print_cpus(int level)
 		for (pos = READ_ONCE(rq->runnable.next); pos != &rq->runnable && waiting < 1000;
 		     pos = READ_ONCE(pos->next))
 			waiting++;
-		printk(level, "sched: cpu %u runs %s (id %lu), %u waiting, %lu switches, %lu ticks%s\n",
+		printk(level,
+		       "sched: cpu %u runs %s (id %lu), %u waiting, %lu switches, %lu ticks%s\n",
 		       cpu, curr ? curr->name : "?", curr ? (unsigned long)curr->id : 0ul, waiting,
 		       (unsigned long)READ_ONCE(rq->nr_switches), (unsigned long)timer_ticks(cpu),
 		       READ_ONCE(rq->halted) ? ", halted" : "");
 	}
 }
-

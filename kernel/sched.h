@@ -41,12 +41,11 @@ __noreturn void sched_start_secondary(unsigned cpu);
 
 /* Create a thread that runs fn(arg) on cpu and start it. Returns NULL when
  * cpu is offline or memory runs out. The creator must kthread_join it. */
-struct task *kthread_create_on_cpu(int (*fn)(void *arg), void *arg, unsigned cpu,
-				   const char *name);
+struct task *kthread_create_on_cpu(int (*fn)(void *arg), void *arg, unsigned cpu, const char *name);
 /* The same, running inside mm (which gains a reference until the join):
  * the scheduler loads mm's root whenever the task runs. */
-struct task *kthread_create_in_mm(int (*fn)(void *arg), void *arg, unsigned cpu,
-				  const char *name, struct mm *mm);
+struct task *kthread_create_in_mm(int (*fn)(void *arg), void *arg, unsigned cpu, const char *name,
+				  struct mm *mm);
 /* Wait for t to finish, free it (dropping its mm reference) and return
  * fn's return value, or the error status the task was killed with. */
 int kthread_join(struct task *t);
@@ -114,10 +113,10 @@ void sched_for_each_task(void (*fn)(struct task *t, void *arg), void *arg);
 #define TASK_SNAPSHOT_DEPTH 16
 
 struct task_snapshot {
-	int state;       /* enum task_state */
+	int state; /* enum task_state */
 	unsigned cpu;
-	bool on_cpu;     /* running (or moving to another CPU): no trace */
-	bool idle;       /* a CPU's idle task */
+	bool on_cpu;	 /* running (or moving to another CPU): no trace */
+	bool idle;	 /* a CPU's idle task */
 	unsigned nr_pcs; /* entries in pcs */
 	/* Where the task resumes, then its callers' return addresses. */
 	unsigned long pcs[TASK_SNAPSHOT_DEPTH];

@@ -37,7 +37,10 @@ unsigned long cpu_online_mask = 1;
 
 static DEFINE_STAT_COUNTER(ipis_sent);
 static DEFINE_STAT_COUNTER(ipi_calls); /* smp_call_on_cpus() invocations */
-static u64 read_cpus_online(void) { return nr_cpus_online; }
+static u64 read_cpus_online(void)
+{
+	return nr_cpus_online;
+}
 DEFINE_STAT_FN(cpus_online, read_cpus_online);
 
 struct call_data;
@@ -64,7 +67,7 @@ static DEFINE_PER_CPU(struct call_node *, call_queue);
  * call sends a wake-up IPI. Written by its own CPU, read by any (seq_cst). */
 static DEFINE_PER_CPU(int, call_halted);
 static DEFINE_PER_CPU(u64, resched_received); /* written by its own CPU */
-static resched_hook_fn resched_hook;          /* release/acquire */
+static resched_hook_fn resched_hook;	      /* release/acquire */
 static atomic_t stop_requested;
 static atomic_t cpus_stopped;
 
@@ -164,10 +167,10 @@ void smp_call_on_cpus(unsigned long mask, smp_call_fn fn, void *arg)
 	d.caller = self;
 	stat_inc(ipi_calls);
 	mask &= __atomic_load_n(&cpu_online_mask, __ATOMIC_ACQUIRE);
-	for_each_online_cpu(cpu)
+	for_each_online_cpu (cpu)
 		if (cpu != self && (mask & cpu_mask_of(cpu)))
 			d.pending.v++;
-	for_each_online_cpu(cpu) {
+	for_each_online_cpu (cpu) {
 		if (cpu == self || !(mask & cpu_mask_of(cpu)))
 			continue;
 		d.nodes[cpu].data = &d;
@@ -225,7 +228,7 @@ void smp_stop_other_cpus(void)
 
 	if (atomic_add_return(&stop_requested, 1) != 1)
 		return;
-	for_each_online_cpu(cpu) {
+	for_each_online_cpu (cpu) {
 		if (cpu == self)
 			continue;
 		others++;

@@ -19,11 +19,13 @@ typedef void (*smp_call_fn)(void *arg);
 
 void smp_call_on_cpus(unsigned long mask, smp_call_fn fn, void *arg);
 
-static inline unsigned long cpu_mask_of(unsigned cpu) { return 1ul << cpu; }
+static inline unsigned long cpu_mask_of(unsigned cpu)
+{
+	return 1ul << cpu;
+}
 
 /* Bring up the other CPUs (arch). Called once by start_kernel. */
 void smp_init(void);
-
 
 /*
  * Reschedule IPI (API pinned here): smp_send_resched(cpu) interrupts that

@@ -36,15 +36,17 @@ static const char *const spin_mode_names[] = { "auto", "ticket", "tas" };
 static int spin_mode_parse(const char *val, size_t len)
 {
 	for (unsigned m = 0; m < ARRAY_SIZE(spin_mode_names); m++) {
-		if (len == strlen(spin_mode_names[m]) && memcmp(val, spin_mode_names[m], len) == 0) {
+		if (len == strlen(spin_mode_names[m]) &&
+		    memcmp(val, spin_mode_names[m], len) == 0) {
 			spin_mode = (enum spin_mode)m;
 			return 0;
 		}
 	}
 	return -EINVAL;
 }
-KPARAM_FN(spinlock, "spinlock", spin_mode_parse,
-	  "auto (default: tas under a hypervisor, else ticket), ticket (fair) or tas (test-and-set)");
+KPARAM_FN(
+	spinlock, "spinlock", spin_mode_parse,
+	"auto (default: tas under a hypervisor, else ticket), ticket (fair) or tas (test-and-set)");
 
 void spinlock_choose(void)
 {
@@ -65,7 +67,8 @@ void spin_lock_recursion(spinlock_t *l)
 
 static u64 spin_lockup_secs = SPIN_LOCKUP_SECS;
 KPARAM_U64(debug_spin_lockup, "debug.spin_lockup", &spin_lockup_secs, 0, 86400,
-	   "seconds a CPU may spin on one lock before the lockup report and panic (default 10, 0 = off)");
+	   "seconds a CPU may spin on one lock before the lockup report and panic (default 10, 0 = "
+	   "off)");
 
 /*
  * The lockup report. The raw words come first, before anything that
@@ -85,11 +88,14 @@ static __noreturn void spin_lock_lockup(spinlock_t *l, u64 waited_ns)
 		 holder, (const void *)l->name);
 	if (holder > 0 && holder <= (s32)nr_cpus_online)
 		pr_emerg("spinlock: the lock is '%s', taken on cpu %d (backtrace below): if that "
-			 "CPU is not in the lock's code, code that ended or slept holding it left it "
-			 "held\n", l->name ? l->name : "?", holder - 1);
+			 "CPU is not in the lock's code, code that ended or slept holding it left "
+			 "it "
+			 "held\n",
+			 l->name ? l->name : "?", holder - 1);
 	else
 		pr_emerg("spinlock: the lock is '%s', and no CPU is its holder: unlocked twice, "
-			 "or its word overwritten\n", l->name ? l->name : "?");
+			 "or its word overwritten\n",
+			 l->name ? l->name : "?");
 	trigger_all_cpu_backtrace();
 	panic("spinlock lockup on '%s'", l->name ? l->name : "?");
 }

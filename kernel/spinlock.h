@@ -38,12 +38,15 @@ typedef struct spinlock {
 			u16 owner;
 		};
 	};
-	s32 holder;    /* CPU holding it plus one, 0 if free (so a zeroed lock is
-		        * free): for assertions and reports; atomic */
+	s32 holder; /* CPU holding it plus one, 0 if free (so a zeroed lock is
+		     * free): for assertions and reports; atomic */
 	const char *name;
 } spinlock_t;
 
-#define SPINLOCK_INIT(n) { .val = 0, .holder = 0, .name = n }
+#define SPINLOCK_INIT(n)                                                                           \
+	{                                                                                          \
+		.val = 0, .holder = 0, .name = n                                                   \
+	}
 #define DEFINE_SPINLOCK(x) spinlock_t x = SPINLOCK_INIT(#x)
 
 static inline void spin_lock_init(spinlock_t *l, const char *name)
@@ -158,7 +161,8 @@ static inline bool spin_is_locked(spinlock_t *l)
 
 static inline bool spin_held_by_me(spinlock_t *l)
 {
-	return spin_is_locked(l) && __atomic_load_n(&l->holder, __ATOMIC_RELAXED) == (s32)arch_cpu_id() + 1;
+	return spin_is_locked(l) &&
+	       __atomic_load_n(&l->holder, __ATOMIC_RELAXED) == (s32)arch_cpu_id() + 1;
 }
 
 /* For reports from a stuck machine: try for up to ns, then give up (the

@@ -17,17 +17,17 @@ struct kstat {
 	bool centi; /* read() returns hundredths: printed with two decimals */
 };
 
-#define DEFINE_STAT_COUNTER(id)                                                 \
-	atomic_long_t stat_##id;                                                \
-	static const struct kstat kstat_##id __used __section("kstats")        \
+#define DEFINE_STAT_COUNTER(id)                                                                    \
+	atomic_long_t stat_##id;                                                                   \
+	static const struct kstat kstat_##id __used __section("kstats")                            \
 		__aligned(8) = { #id, &stat_##id, NULL, false }
 #define DECLARE_STAT_COUNTER(id) extern atomic_long_t stat_##id
-#define DEFINE_STAT_FN(id, fn)                                                  \
-	static const struct kstat kstat_##id __used __section("kstats")        \
+#define DEFINE_STAT_FN(id, fn)                                                                     \
+	static const struct kstat kstat_##id __used __section("kstats")                            \
 		__aligned(8) = { #id, NULL, fn, false }
 /* A computed stat in hundredths, printed as "8.06". */
-#define DEFINE_STAT_FN_CENTI(id, fn)                                            \
-	static const struct kstat kstat_##id __used __section("kstats")        \
+#define DEFINE_STAT_FN_CENTI(id, fn)                                                               \
+	static const struct kstat kstat_##id __used __section("kstats")                            \
 		__aligned(8) = { #id, NULL, fn, true }
 
 #define stat_inc(id) atomic_long_inc(&stat_##id)

@@ -31,36 +31,36 @@ enum task_state {
 
 struct task {
 	char name[TASK_NAME_LEN];
-	u64 id;                    /* unique, for messages */
-	int state;                 /* enum task_state; atomic (see above) */
-	unsigned cpu;              /* CPU it runs on; under the rq locks */
-	int migrate_to;            /* pending self-migration target or -1; set by the
-				    * owner, reset by sched_finish_migration (release) */
-	bool on_rq;                /* on rq->runnable; under rq lock */
-	bool sleeping_timed;       /* on rq->sleepers; under rq lock */
-	u64 deadline_ns;           /* wake-up time while on rq->sleepers; under rq lock */
+	u64 id;			     /* unique, for messages */
+	int state;		     /* enum task_state; atomic (see above) */
+	unsigned cpu;		     /* CPU it runs on; under the rq locks */
+	int migrate_to;		     /* pending self-migration target or -1; set by the
+				      * owner, reset by sched_finish_migration (release) */
+	bool on_rq;		     /* on rq->runnable; under rq lock */
+	bool sleeping_timed;	     /* on rq->sleepers; under rq lock */
+	u64 deadline_ns;	     /* wake-up time while on rq->sleepers; under rq lock */
 	struct list_head run_link;   /* rq->runnable; under rq lock */
 	struct list_head sleep_link; /* rq->sleepers; under rq lock */
-	void *stack;               /* kernel stack base (NULL for boot/host tasks) */
+	void *stack;		     /* kernel stack base (NULL for boot/host tasks) */
 	size_t stack_size;
-	struct arch_context ctx;   /* saved registers while switched out */
-	int (*fn)(void *arg);      /* thread function and its argument */
+	struct arch_context ctx; /* saved registers while switched out */
+	int (*fn)(void *arg);	 /* thread function and its argument */
 	void *arg;
-	int exit_code;             /* fn's return value, valid once exited */
-	struct completion exited;  /* completed once the task can be freed */
-	bool joinable;             /* created by kthread_create_on_cpu */
+	int exit_code;		  /* fn's return value, valid once exited */
+	struct completion exited; /* completed once the task can be freed */
+	bool joinable;		  /* created by kthread_create_on_cpu */
 	/* The address space the task runs in: a counted reference taken at
 	 * creation and dropped by kthread_join, NULL for a plain kernel
 	 * thread (which runs on the kernel root). Set once. A ring-3 task
 	 * will have one too; kernel threads started in an mm touch its user
 	 * half directly, so their faults are real page faults. */
 	struct mm *mm;
-	bool in_reclaim;           /* reclaiming: no direct reclaim from its
-				    * own allocations (mm/vmscan.c); owner only */
+	bool in_reclaim;	    /* reclaiming: no direct reclaim from its
+				     * own allocations (mm/vmscan.c); owner only */
 	struct list_head task_link; /* every task, for diagnostics and the OOM
 				     * killer; under sched_tasks_lock */
-	bool watchdog;             /* its runs are not progress (kernel/hung_task.c);
-				    * set once by itself, read by its CPU's switches */
+	bool watchdog;		    /* its runs are not progress (kernel/hung_task.c);
+				     * set once by itself, read by its CPU's switches */
 	/* Killed by the OOM killer (mm/oom_kill.c, mark_oom_victim): Linux's
 	 * SIGKILL plus tsk->signal->oom_mm. Set once by the killer, read by
 	 * the task at its next fault and in its allocation's reclaim loop;

@@ -46,7 +46,7 @@ void sched_for_each_task(void (*fn)(struct task *t, void *arg), void *arg)
 	if (!locked)
 		printk(LOG_ERR, "sched: the task list is locked by cpu %d; walked without it\n",
 		       spin_lock_holder(&sched_tasks_lock));
-	list_for_each_entry(t, &sched_tasks, task_link) {
+	list_for_each_entry (t, &sched_tasks, task_link) {
 		if (!locked && ++n > TASK_LIST_REPORT_MAX)
 			break;
 		fn(t, arg);

@@ -15,9 +15,9 @@
 
 #define TIMER_MAX_HOOKS 8
 
-static DEFINE_PER_CPU(u64, tick_count); /* written only by its own CPU */
+static DEFINE_PER_CPU(u64, tick_count);		 /* written only by its own CPU */
 static tick_hook_fn tick_hooks[TIMER_MAX_HOOKS]; /* append-only, hooks_lock */
-static unsigned nr_tick_hooks; /* written under hooks_lock, read with acquire */
+static unsigned nr_tick_hooks;			 /* written under hooks_lock, read with acquire */
 static DEFINE_SPINLOCK(hooks_lock);
 
 void timer_tick(void)
@@ -25,8 +25,7 @@ void timer_tick(void)
 	unsigned cpu = arch_cpu_id();
 	unsigned n = __atomic_load_n(&nr_tick_hooks, __ATOMIC_ACQUIRE);
 
-	__atomic_store_n(&per_cpu(tick_count, cpu), per_cpu(tick_count, cpu) + 1,
-			 __ATOMIC_RELAXED);
+	__atomic_store_n(&per_cpu(tick_count, cpu), per_cpu(tick_count, cpu) + 1, __ATOMIC_RELAXED);
 	for (unsigned i = 0; i < n; i++)
 		tick_hooks[i](cpu);
 }

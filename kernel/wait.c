@@ -25,8 +25,7 @@ void __add_wait_queue(struct wait_queue_head *wq, struct wait_queue_entry *w)
 		list_add_tail(&w->link, &wq->head);
 }
 
-static void prepare_common(struct wait_queue_head *wq, struct wait_queue_entry *w,
-			   unsigned flags)
+static void prepare_common(struct wait_queue_head *wq, struct wait_queue_entry *w, unsigned flags)
 {
 	unsigned long irq = spin_lock_irqsave(&wq->lock);
 	w->flags = flags;
@@ -60,7 +59,7 @@ void __wake_up_locked(struct wait_queue_head *wq, int nr_exclusive)
 {
 	struct wait_queue_entry *w, *n;
 
-	list_for_each_entry_safe(w, n, &wq->head, link) {
+	list_for_each_entry_safe (w, n, &wq->head, link) {
 		bool exclusive = w->flags & WQ_FLAG_EXCLUSIVE;
 		list_del(&w->link);
 		wake_up_task(w->task);

@@ -30,11 +30,14 @@ struct wait_queue_head {
 
 struct wait_queue_entry {
 	struct task *task;
-	unsigned flags;        /* WQ_FLAG_EXCLUSIVE */
+	unsigned flags;	       /* WQ_FLAG_EXCLUSIVE */
 	struct list_head link; /* on wait_queue_head.head, or empty; under its lock */
 };
 
-#define WAIT_QUEUE_HEAD_INIT(name) { SPINLOCK_INIT(#name), LIST_HEAD_INIT((name).head) }
+#define WAIT_QUEUE_HEAD_INIT(name)                                                                 \
+	{                                                                                          \
+		SPINLOCK_INIT(#name), LIST_HEAD_INIT((name).head)                                  \
+	}
 #define DECLARE_WAIT_QUEUE_HEAD(name) struct wait_queue_head name = WAIT_QUEUE_HEAD_INIT(name)
 
 void wait_queue_head_init(struct wait_queue_head *wq, const char *name);
@@ -58,39 +61,39 @@ u64 schedule_timeout(u64 timeout_ns);
 u64 arch_time_ns(void);
 
 /* Sleep until cond is true. Not from interrupt handlers. */
-#define wait_event(wq, cond)                                                    \
-	do {                                                                    \
-		struct wait_queue_entry __w;                                    \
-		if (cond)                                                       \
-			break;                                                  \
-		wait_entry_init(&__w);                                          \
-		for (;;) {                                                      \
-			prepare_to_wait(&(wq), &__w);                           \
-			if (cond)                                               \
-				break;                                          \
-			schedule();                                             \
-		}                                                               \
-		finish_wait(&(wq), &__w);                                       \
+#define wait_event(wq, cond)                                                                       \
+	do {                                                                                       \
+		struct wait_queue_entry __w;                                                       \
+		if (cond)                                                                          \
+			break;                                                                     \
+		wait_entry_init(&__w);                                                             \
+		for (;;) {                                                                         \
+			prepare_to_wait(&(wq), &__w);                                              \
+			if (cond)                                                                  \
+				break;                                                             \
+			schedule();                                                                \
+		}                                                                                  \
+		finish_wait(&(wq), &__w);                                                          \
 	} while (0)
 
 /* Sleep until cond is true or timeout_ns passed. Evaluates to true when
  * cond became true, false on timeout. */
-#define wait_event_timeout(wq, cond, timeout_ns)                                \
-	({                                                                      \
-		struct wait_queue_entry __w;                                    \
-		u64 __left = (timeout_ns);                                      \
-		bool __ok = (cond);                                             \
-		if (!__ok) {                                                    \
-			wait_entry_init(&__w);                                  \
-			for (;;) {                                              \
-				prepare_to_wait(&(wq), &__w);                   \
-				if ((__ok = (cond)) || !__left)                 \
-					break;                                  \
-				__left = schedule_timeout(__left);              \
-			}                                                       \
-			finish_wait(&(wq), &__w);                               \
-		}                                                               \
-		__ok;                                                           \
+#define wait_event_timeout(wq, cond, timeout_ns)                                                   \
+	({                                                                                         \
+		struct wait_queue_entry __w;                                                       \
+		u64 __left = (timeout_ns);                                                         \
+		bool __ok = (cond);                                                                \
+		if (!__ok) {                                                                       \
+			wait_entry_init(&__w);                                                     \
+			for (;;) {                                                                 \
+				prepare_to_wait(&(wq), &__w);                                      \
+				if ((__ok = (cond)) || !__left)                                    \
+					break;                                                     \
+				__left = schedule_timeout(__left);                                 \
+			}                                                                          \
+			finish_wait(&(wq), &__w);                                                  \
+		}                                                                                  \
+		__ok;                                                                              \
 	})
 
 #endif

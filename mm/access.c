@@ -22,7 +22,8 @@ static void access_pte(struct mm *mm, unsigned long addr, pte_t *ptep, pte_t pte
 	pte_t want = write ? pte_mkdirty(pte_mkyoung(pte)) : pte_mkyoung(pte);
 	if (!pte_same(want, pte)) {
 		pte_t old = ptep_get_and_clear(mm, addr, ptep);
-		set_pte_at(mm, addr, ptep, write ? pte_mkdirty(pte_mkyoung(old)) : pte_mkyoung(old));
+		set_pte_at(mm, addr, ptep,
+			   write ? pte_mkdirty(pte_mkyoung(old)) : pte_mkyoung(old));
 	}
 	u64 *p = (u64 *)((char *)phys_to_virt((phys_addr_t)pte_pfn(pte) << PAGE_SHIFT) +
 			 (addr & (PAGE_SIZE - 1)));

@@ -26,14 +26,14 @@
 #include "swap_in.h"
 
 DEFINE_STAT_COUNTER(fault_anon);
-DEFINE_STAT_COUNTER(fault_anon_mthp);   /* anon faults that mapped a large folio */
-DEFINE_STAT_COUNTER(mthp_fallback);     /* an allowed order that did not fit or failed */
+DEFINE_STAT_COUNTER(fault_anon_mthp); /* anon faults that mapped a large folio */
+DEFINE_STAT_COUNTER(mthp_fallback);   /* an allowed order that did not fit or failed */
 DEFINE_STAT_COUNTER(cow_reuse);
 DEFINE_STAT_COUNTER(cow_copy);
 DEFINE_STAT_COUNTER(fault_spurious);
 DEFINE_STAT_COUNTER(fault_segv);
 DEFINE_STAT_COUNTER(fault_task_kills);
-DEFINE_STAT_COUNTER(oom_no_victim);   /* out of memory with nothing to kill: the task ends */
+DEFINE_STAT_COUNTER(oom_no_victim);    /* out of memory with nothing to kill: the task ends */
 DEFINE_STAT_COUNTER(oom_victim_exits); /* tasks ended at a fault after the OOM killer's kill */
 
 static pte_t mk_anon_pte(struct vma *vma, pfn_t pfn, bool write)
@@ -92,7 +92,8 @@ static int do_anonymous_fault(struct mm *mm, struct vma *vma, unsigned long addr
 		unsigned order = anon_fault_pick_order(vma, ptep0, addr, orders);
 		unsigned long nr = 1ul << order;
 		unsigned long start = ALIGN_DOWN(addr, PAGE_SIZE << order);
-		struct folio *folio = folio_alloc(gfp_user_folio(order) | __GFP_ZERO | __GFP_NOWARN, order);
+		struct folio *folio =
+			folio_alloc(gfp_user_folio(order) | __GFP_ZERO | __GFP_NOWARN, order);
 		if (!folio) {
 			if (!order)
 				return -ENOMEM;
@@ -205,8 +206,8 @@ static struct folio *wp_folio_only_in_mm(struct mm *mm, unsigned long addr)
  * every CPU before the new one is set, so no CPU keeps reading the old
  * page after another wrote the new one.
  */
-static int wp_copy(struct mm *mm, struct vma *vma, unsigned long addr, pte_t *ptep,
-		   spinlock_t *ptl, pte_t orig, struct folio *old_folio, struct page *old_page)
+static int wp_copy(struct mm *mm, struct vma *vma, unsigned long addr, pte_t *ptep, spinlock_t *ptl,
+		   pte_t orig, struct folio *old_folio, struct page *old_page)
 {
 	folio_get(old_folio); /* keeps the page while we copy without the PTL */
 	pte_unmap_unlock(ptep, ptl);
@@ -367,8 +368,7 @@ static void mm_oom_report(void)
 	blockdev_report_all();
 }
 
-__noreturn void mm_fault_kill_current(unsigned long addr, unsigned flags, unsigned long ip,
-				      int err)
+__noreturn void mm_fault_kill_current(unsigned long addr, unsigned flags, unsigned long ip, int err)
 {
 	struct task *t = current;
 	stat_inc(fault_task_kills);
@@ -384,15 +384,17 @@ __noreturn void mm_fault_kill_current(unsigned long addr, unsigned flags, unsign
 		       "address space to kill\n",
 		       t->name, (unsigned long)t->id, addr, nr_free_pages(),
 		       page_alloc_watermarks()->min);
-		u64 injected = fault_attr_injected(&fail_page_alloc) + fault_attr_injected(&fail_kmalloc);
+		u64 injected =
+			fault_attr_injected(&fail_page_alloc) + fault_attr_injected(&fail_kmalloc);
 		if (injected)
 			pr_err("mm: out of memory: %lu allocation failures injected so far "
-			       "(fail.page_alloc=, fail.kmalloc=)\n", (unsigned long)injected);
+			       "(fail.page_alloc=, fail.kmalloc=)\n",
+			       (unsigned long)injected);
 		mm_oom_report();
 		task_exit(err);
 	}
 	pr_err("mm: killing task %s (id %lu): unresolved %s fault at %#lx, ip %#lx, error %d\n",
-	       t->name, (unsigned long)t->id, flags & FAULT_FLAG_WRITE ? "write" : "read", addr,
-	       ip, err);
+	       t->name, (unsigned long)t->id, flags & FAULT_FLAG_WRITE ? "write" : "read", addr, ip,
+	       err);
 	task_exit(err);
 }

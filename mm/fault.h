@@ -17,7 +17,7 @@
 #include "kernel/types.h"
 
 #define FAULT_FLAG_WRITE (1u << 0)
-#define FAULT_FLAG_PRESENT (1u << 1)      /* protection fault on a present PTE */
+#define FAULT_FLAG_PRESENT (1u << 1) /* protection fault on a present PTE */
 #define FAULT_FLAG_USER (1u << 2)
 #define FAULT_FLAG_INSTRUCTION (1u << 3)
 #define FAULT_FLAG_RESERVED_BIT (1u << 4)

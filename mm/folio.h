@@ -79,10 +79,19 @@ static inline bool page_flag_test_and_set(struct page *p, unsigned long f)
 	return __atomic_fetch_or(&p->flags, f, __ATOMIC_ACQUIRE) & f;
 }
 
-#define FOLIO_FLAG_FNS(name, bit)                                                          \
-	static inline bool folio_test_##name(const struct folio *f) { return page_flag_test(&f->page, bit); } \
-	static inline void folio_set_##name(struct folio *f) { page_flag_set(&f->page, bit); }                \
-	static inline void folio_clear_##name(struct folio *f) { page_flag_clear(&f->page, bit); }
+#define FOLIO_FLAG_FNS(name, bit)                                                                  \
+	static inline bool folio_test_##name(const struct folio *f)                                \
+	{                                                                                          \
+		return page_flag_test(&f->page, bit);                                              \
+	}                                                                                          \
+	static inline void folio_set_##name(struct folio *f)                                       \
+	{                                                                                          \
+		page_flag_set(&f->page, bit);                                                      \
+	}                                                                                          \
+	static inline void folio_clear_##name(struct folio *f)                                     \
+	{                                                                                          \
+		page_flag_clear(&f->page, bit);                                                    \
+	}
 
 FOLIO_FLAG_FNS(locked, PG_locked)
 FOLIO_FLAG_FNS(uptodate, PG_uptodate)
@@ -95,9 +104,18 @@ FOLIO_FLAG_FNS(active, PG_active)
 #undef FOLIO_FLAG_FNS
 
 /* seed 001: per page; changed under the PTL of the one mapping. */
-static inline bool page_anon_exclusive(const struct page *p) { return page_flag_test(p, PG_anon_exclusive); }
-static inline void page_set_anon_exclusive(struct page *p) { page_flag_set(p, PG_anon_exclusive); }
-static inline void page_clear_anon_exclusive(struct page *p) { page_flag_clear(p, PG_anon_exclusive); }
+static inline bool page_anon_exclusive(const struct page *p)
+{
+	return page_flag_test(p, PG_anon_exclusive);
+}
+static inline void page_set_anon_exclusive(struct page *p)
+{
+	page_flag_set(p, PG_anon_exclusive);
+}
+static inline void page_clear_anon_exclusive(struct page *p)
+{
+	page_flag_clear(p, PG_anon_exclusive);
+}
 
 /* The anon folio a present PTE maps, or NULL when it maps something else
  * (a page some code mapped by hand, a pfn outside RAM). */
@@ -111,7 +129,10 @@ static inline struct folio *pte_anon_folio(pte_t pte)
 }
 
 /* --- references and map counts -------------------------------------------- */
-static inline int folio_ref_count(const struct folio *f) { return atomic_read(&f->page.refcount); }
+static inline int folio_ref_count(const struct folio *f)
+{
+	return atomic_read(&f->page.refcount);
+}
 /* A reference taken on a folio whose count was 0 (free, or being freed):
  * a use after free caught where it happens, not at the second free. */
 void folio_ref_on_free(struct folio *f, int n) __noreturn;
@@ -120,7 +141,10 @@ static inline void folio_ref_add(struct folio *f, int n)
 	if (unlikely(atomic_add_return(&f->page.refcount, n) <= n))
 		folio_ref_on_free(f, n);
 }
-static inline void folio_get(struct folio *f) { folio_ref_add(f, 1); }
+static inline void folio_get(struct folio *f)
+{
+	folio_ref_add(f, 1);
+}
 /* A reference unless the count is 0 (the folio is being freed): for
  * lookups that find folios without holding one (the LRU, the swap cache). */
 static inline bool folio_try_get(struct folio *f)
@@ -137,13 +161,19 @@ static inline bool folio_try_get(struct folio *f)
 void folio_put(struct folio *folio);
 void folio_put_refs(struct folio *folio, int n);
 
-static inline int page_mapcount(const struct page *p) { return atomic_read(&p->mapcount); }
+static inline int page_mapcount(const struct page *p)
+{
+	return atomic_read(&p->mapcount);
+}
 /* PTEs mapping any page of the folio. */
 static inline int folio_mapcount(const struct folio *f)
 {
 	return folio_test_large(f) ? atomic_read(&f->page.large_mapcount) : page_mapcount(&f->page);
 }
-static inline bool folio_mapped(const struct folio *f) { return folio_mapcount(f) > 0; }
+static inline bool folio_mapped(const struct folio *f)
+{
+	return folio_mapcount(f) > 0;
+}
 /* nr consecutive pages starting at page gained (delta 1) or lost (-1) one
  * PTE each. */
 void folio_mapcount_add(struct folio *folio, struct page *page, unsigned nr, int delta);

@@ -118,7 +118,7 @@ struct mm *mm_fork(struct mm *src)
 	dst->pgtable_gfp = __GFP_HIGH;
 	down_write(&src->mmap_lock);
 	tlb_gather_mmu(&tlb, src);
-	for_each_vma(&src->vmas, v) {
+	for_each_vma (&src->vmas, v) {
 		struct vma *nv = vma_alloc(v->start, v->end, v->prot, v->flags);
 		if (!nv) {
 			err = -ENOMEM;

@@ -8,12 +8,12 @@
 
 typedef unsigned gfp_t;
 
-#define __GFP_ATOMIC (1u << 0)  /* cannot sleep; may use the reserve below min */
-#define __GFP_ZERO (1u << 1)    /* zero the memory */
-#define __GFP_NOWARN (1u << 2)  /* failure is expected: do not log it */
+#define __GFP_ATOMIC (1u << 0) /* cannot sleep; may use the reserve below min */
+#define __GFP_ZERO (1u << 1)   /* zero the memory */
+#define __GFP_NOWARN (1u << 2) /* failure is expected: do not log it */
 
 #define __GFP_RECLAIM (1u << 3) /* may sleep to reclaim memory (mm/vmscan.c) first */
-#define __GFP_HIGH (1u << 4)    /* may use the reserve below min, as GFP_ATOMIC does */
+#define __GFP_HIGH (1u << 4)	/* may use the reserve below min, as GFP_ATOMIC does */
 #define GFP_KERNEL 0u
 /* Memory for user pages (faults, swap-in): reclaim when short. Only for
  * callers that hold no spinlock. */

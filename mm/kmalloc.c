@@ -26,13 +26,13 @@
 
 struct kmalloc_class {
 	spinlock_t lock;
-	unsigned size;             /* object size, a power of two */
-	struct list_head partial;  /* lock: slab pages with a free object */
-	unsigned long nr_pages;    /* lock: slab pages of this class */
+	unsigned size;		  /* object size, a power of two */
+	struct list_head partial; /* lock: slab pages with a free object */
+	unsigned long nr_pages;	  /* lock: slab pages of this class */
 };
 
-#define KCLASS(i) \
-	[i] = { SPINLOCK_INIT("kmalloc"), 1u << (i + KMALLOC_MIN_SHIFT), \
+#define KCLASS(i)                                                                                  \
+	[i] = { SPINLOCK_INIT("kmalloc"), 1u << (i + KMALLOC_MIN_SHIFT),                           \
 		LIST_HEAD_INIT(kmalloc_classes[i].partial), 0 }
 static struct kmalloc_class kmalloc_classes[KMALLOC_NR_CLASSES] = {
 	KCLASS(0), KCLASS(1), KCLASS(2), KCLASS(3), KCLASS(4), KCLASS(5), KCLASS(6), KCLASS(7),
@@ -81,8 +81,8 @@ static void *slab_take(struct kmalloc_class *cls)
 	struct free_object *obj = page->slab_freelist;
 
 	if (obj->marker != free_marker(obj))
-		panic("kmalloc: free object %p of size %u was written after kfree",
-		      (void *)obj, cls->size);
+		panic("kmalloc: free object %p of size %u was written after kfree", (void *)obj,
+		      cls->size);
 	page->slab_freelist = obj->next;
 	obj->marker = 0;
 	page->slab_inuse++;

@@ -9,8 +9,8 @@
 #include "lru.h"
 
 static DEFINE_SPINLOCK(lru_lock);
-static LIST_HEAD(lru_active);   /* lru_lock */
-static LIST_HEAD(lru_inactive); /* lru_lock */
+static LIST_HEAD(lru_active);	   /* lru_lock */
+static LIST_HEAD(lru_inactive);	   /* lru_lock */
 static unsigned long lru_pages[2]; /* [active] (lru_lock) */
 
 DEFINE_STAT_COUNTER(lru_deactivated);
@@ -82,7 +82,8 @@ static void lru_move(struct folio *folio, bool active)
 static void lru_refill_inactive(unsigned long want)
 {
 	while (lru_pages[0] < lru_pages[1] && want && !list_empty(&lru_active)) {
-		struct folio *f = (struct folio *)list_last_entry(&lru_active, struct page, folio_lru);
+		struct folio *f =
+			(struct folio *)list_last_entry(&lru_active, struct page, folio_lru);
 		lru_move(f, false);
 		want--;
 		stat_inc(lru_deactivated);
@@ -97,7 +98,8 @@ unsigned long lru_isolate(unsigned long nr, struct list_head *list)
 	if (list_empty(&lru_inactive))
 		lru_refill_inactive(~0ul);
 	while (taken < nr && scanned++ < nr * 4 && !list_empty(&lru_inactive)) {
-		struct folio *f = (struct folio *)list_last_entry(&lru_inactive, struct page, folio_lru);
+		struct folio *f =
+			(struct folio *)list_last_entry(&lru_inactive, struct page, folio_lru);
 		if (!folio_try_get(f)) {
 			/* Its last reference is going: folio_free takes it off. */
 			list_move(&f->page.folio_lru, &lru_inactive);

@@ -128,7 +128,8 @@ int memmap_build(struct memmap *m, const struct bootinfo *bi, phys_addr_t limit)
 			(unsigned long)(dropped >> 20), (unsigned long)(limit >> 30));
 	if (m->nr == 0 || m->range[m->nr - 1].end <= MEMMAP_LOW_LIMIT) {
 		pr_err("mm: no usable RAM above 1 MiB in the boot memory map (%u regions, "
-		       "%u reserved ranges); cannot continue\n", bi->nr_mem, bi->nr_reserved);
+		       "%u reserved ranges); cannot continue\n",
+		       bi->nr_mem, bi->nr_reserved);
 		return -ENOMEM;
 	}
 	return 0;

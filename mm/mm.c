@@ -134,7 +134,7 @@ void mm_unmap_all(struct mm *mm)
 	struct vma *v;
 
 	ASSERT(rwsem_is_write_locked_by_me(&mm->mmap_lock));
-	for_each_vma(&mm->vmas, v)
+	for_each_vma (&mm->vmas, v)
 		anon_vma_detach(v);
 	tlb_gather_mmu(&tlb, mm);
 	pgtable_unmap_range(mm, 0, MM_USER_END, mm_zap_pte, &tlb);

@@ -41,28 +41,28 @@
 struct task;
 
 struct mm {
-	pgd_t *pgd;               /* root table, direct-map address (set at create) */
-	phys_addr_t pgd_phys;     /* the same, for arch_mmu_activate (set at create) */
+	pgd_t *pgd;		   /* root table, direct-map address (set at create) */
+	phys_addr_t pgd_phys;	   /* the same, for arch_mmu_activate (set at create) */
 	atomic_long_t nr_pgtables; /* page-table pages, root included (atomic) */
-	gfp_t pgtable_gfp;         /* added to its table allocations (fork: __GFP_HIGH) */
-	struct vma_set vmas;      /* mmap_lock */
+	gfp_t pgtable_gfp;	   /* added to its table allocations (fork: __GFP_HIGH) */
+	struct vma_set vmas;	   /* mmap_lock */
 	struct rw_semaphore mmap_lock;
-	atomic_t users;           /* references: tasks running in it, creators (atomic) */
-	unsigned long cpu_mask;   /* CPUs that have pgd loaded (atomic bit ops) */
+	atomic_t users;		/* references: tasks running in it, creators (atomic) */
+	unsigned long cpu_mask; /* CPUs that have pgd loaded (atomic bit ops) */
 	/* Exact per-mm counters (Linux's MM_ANONPAGES, MM_SWAPENTS), changed
 	 * under the PTL of the PTE they count, together with it: fault,
 	 * swap-in, try_to_unmap, fork, zap. The OOM killer scores by them
 	 * (oom_badness). Read with get_mm_counter. */
-	atomic_long_t rss_anon;   /* PTEs mapping anonymous pages (atomic) */
-	atomic_long_t rss_swap;   /* swap PTEs (atomic) */
+	atomic_long_t rss_anon;	  /* PTEs mapping anonymous pages (atomic) */
+	atomic_long_t rss_swap;	  /* swap PTEs (atomic) */
 	struct list_head mm_link; /* on mm_list (mm_list_lock) */
-	unsigned long id;         /* for messages; set at create */
-	unsigned long flags;      /* MMF_* (atomic bit operations) */
+	unsigned long id;	  /* for messages; set at create */
+	unsigned long flags;	  /* MMF_* (atomic bit operations) */
 };
 
 /* mm->flags. Linux's names (mm/oom_kill.c sets them). */
 #define MMF_OOM_VICTIM 0 /* chosen by the OOM killer: its faults fail */
-#define MMF_OOM_SKIP 1   /* reaped: nothing left to take, never chosen again */
+#define MMF_OOM_SKIP 1	 /* reaped: nothing left to take, never chosen again */
 
 static inline bool mm_flag_test(const struct mm *mm, unsigned bit)
 {

@@ -13,7 +13,7 @@
 #include "page_alloc.h"
 #include "page_io.h"
 
-DEFINE_STAT_COUNTER(oom_kills);        /* mms killed, and tasks ended with nothing to kill */
+DEFINE_STAT_COUNTER(oom_kills);	       /* mms killed, and tasks ended with nothing to kill */
 DEFINE_STAT_COUNTER(oom_reaped_pages); /* present PTEs the reaper zapped */
 DEFINE_STAT_COUNTER(oom_reaped_swap);  /* swap entries the reaper dropped */
 
@@ -152,8 +152,9 @@ static void oom_kill_process(struct mm *mm, struct oom_control *oc)
 	       "free\n",
 	       oc->mm ? "out of memory in" : "kill asked by", me ? me->name : "?",
 	       me ? (unsigned long)me->id : 0ul, oc->victim_id, oc->victim_tasks,
-	       oc->rss_pages * (PAGE_SIZE / 1024), oc->swap_entries * (PAGE_SIZE / 1024), oc->reaped_pages * (PAGE_SIZE / 1024),
-	       oc->reaped_swap, oc->reaped_tables, nr_free_pages());
+	       oc->rss_pages * (PAGE_SIZE / 1024), oc->swap_entries * (PAGE_SIZE / 1024),
+	       oc->reaped_pages * (PAGE_SIZE / 1024), oc->reaped_swap, oc->reaped_tables,
+	       nr_free_pages());
 }
 
 enum oom_result out_of_memory(struct oom_control *oc)

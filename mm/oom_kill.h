@@ -30,7 +30,7 @@ struct mm;
 struct task;
 
 struct oom_control {
-	struct mm *mm;     /* the faulting task's mm, or NULL (a test, a kernel thread) */
+	struct mm *mm;	   /* the faulting task's mm, or NULL (a test, a kernel thread) */
 	unsigned long seq; /* oom_kill_seq() before the allocation that failed */
 	/* Out: the victim's id, its size at the kill and what the reap took. */
 	unsigned long victim_id, victim_tasks;
@@ -38,9 +38,9 @@ struct oom_control {
 };
 
 enum oom_result {
-	OOM_RETRY,       /* another mm was reaped (maybe by a racing caller): fault again */
+	OOM_RETRY,	 /* another mm was reaped (maybe by a racing caller): fault again */
 	OOM_KILLED_SELF, /* the victim was oc->mm: the caller's task is killed too */
-	OOM_NO_VICTIM,   /* no mm with memory to take: the caller must give up */
+	OOM_NO_VICTIM,	 /* no mm with memory to take: the caller must give up */
 };
 
 /* Kills completed so far; a caller reads it before its allocation, so

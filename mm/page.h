@@ -21,12 +21,12 @@
 #include "kernel/types.h"
 
 /* Page flags (struct page.flags). */
-#define PG_reserved (1ul << 0)       /* never managed by the allocator */
-#define PG_buddy (1ul << 1)          /* head of a free block on a buddy list */
-#define PG_pcp (1ul << 2)            /* free order-0 page on a per-CPU list */
-#define PG_slab (1ul << 3)           /* kmalloc size-class page */
-#define PG_kmalloc_large (1ul << 4)  /* head of a whole-page kmalloc */
-#define PG_pgtable (1ul << 5)        /* a page-table page (mm/pgtable.c) */
+#define PG_reserved (1ul << 0)	    /* never managed by the allocator */
+#define PG_buddy (1ul << 1)	    /* head of a free block on a buddy list */
+#define PG_pcp (1ul << 2)	    /* free order-0 page on a per-CPU list */
+#define PG_slab (1ul << 3)	    /* kmalloc size-class page */
+#define PG_kmalloc_large (1ul << 4) /* head of a whole-page kmalloc */
+#define PG_pgtable (1ul << 5)	    /* a page-table page (mm/pgtable.c) */
 /* Folio flags (mm/folio.h), on the head page, changed with atomic bit
  * operations because the lock bit is taken without any other lock. */
 #define PG_locked (1ul << 8)
@@ -36,22 +36,22 @@
 #define PG_swapcache (1ul << 12)
 #define PG_anon (1ul << 13)
 #define PG_lru (1ul << 14)
-#define PG_head (1ul << 15)          /* first page of a folio of order > 0 */
-#define PG_tail (1ul << 16)          /* other pages of such a folio */
+#define PG_head (1ul << 15) /* first page of a folio of order > 0 */
+#define PG_tail (1ul << 16) /* other pages of such a folio */
 /* Per page, not per folio: seed 001's PageAnonExclusive. Set while this
  * page is mapped by exactly one PTE of one mm that may write it without
  * a copy; under the PTL of that mapping. */
 #define PG_anon_exclusive (1ul << 17)
-#define PG_active (1ul << 18)        /* on the active LRU list (with PG_lru; lru_lock) */
+#define PG_active (1ul << 18) /* on the active LRU list (with PG_lru; lru_lock) */
 
 struct page {
-	unsigned long flags;    /* PG_*; PG_buddy under the zone lock, PG_pcp under
-				 * that CPU's pcp lock, otherwise the owner's */
-	atomic_t refcount;      /* 1 while allocated, 0 while free */
-	u8 order;               /* PG_buddy: block order; allocated head: the
-				 * order it was allocated with (free_pages checks it) */
-	u8 slab_class;          /* PG_slab: kmalloc size class (class lock) */
-	u16 slab_inuse;         /* PG_slab: objects handed out (class lock) */
+	unsigned long flags; /* PG_*; PG_buddy under the zone lock, PG_pcp under
+			      * that CPU's pcp lock, otherwise the owner's */
+	atomic_t refcount;   /* 1 while allocated, 0 while free */
+	u8 order;	     /* PG_buddy: block order; allocated head: the
+			      * order it was allocated with (free_pages checks it) */
+	u8 slab_class;	     /* PG_slab: kmalloc size class (class lock) */
+	u16 slab_inuse;	     /* PG_slab: objects handed out (class lock) */
 	union {
 		struct {
 			struct list_head lru; /* buddy free list (zone lock), per-CPU
@@ -65,13 +65,13 @@ struct page {
 		 * anon_vma the folio belongs to. */
 		struct {
 			struct list_head folio_lru; /* same words as lru */
-			void *mapping;   /* anon folio: its struct anon_vma (set
-					  * once at creation, until freed) */
+			void *mapping;		    /* anon folio: its struct anon_vma (set
+						     * once at creation, until freed) */
 		};
 		struct {
-			spinlock_t ptl;  /* the page-table lock (PTL): protects the
-					  * 512 entries of this table and pt_used */
-			u16 pt_used;     /* entries that are not none (ptl) */
+			spinlock_t ptl; /* the page-table lock (PTL): protects the
+					 * 512 entries of this table and pt_used */
+			u16 pt_used;	/* entries that are not none (ptl) */
 		};
 		/* The first page of a cluster's swap table (mm/swap_table.c):
 		 * the head for its RCU-deferred free, and the side table of
@@ -82,7 +82,7 @@ struct page {
 		};
 	};
 	/* Folio fields (mm/folio.h). */
-	atomic_t mapcount;       /* PTEs mapping this page (atomic) */
+	atomic_t mapcount;	 /* PTEs mapping this page (atomic) */
 	atomic_t large_mapcount; /* head of a large folio: PTEs mapping any page
 				  * of it, the sum of the pages' mapcounts (atomic) */
 	union {
@@ -90,8 +90,8 @@ struct page {
 				      * page where it was first mapped */
 		struct page *head;   /* PG_tail: the folio's head page */
 	};
-	u64 swap;                /* PG_swapcache head: the swp_entry_t value of its
-				  * first slot (under the folio lock) */
+	u64 swap; /* PG_swapcache head: the swp_entry_t value of its
+		   * first slot (under the folio lock) */
 };
 
 _Static_assert(sizeof(struct page) <= 64, "struct page must stay within a cache line");

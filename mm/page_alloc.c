@@ -24,8 +24,14 @@ struct zone zone;
 struct page *mem_map;
 pfn_t max_pfn;
 
-static u64 read_mem_total_kib(void) { return (u64)zone.managed_pages * (PAGE_SIZE / 1024); }
-static u64 read_mem_free_kib(void) { return (u64)nr_free_pages() * (PAGE_SIZE / 1024); }
+static u64 read_mem_total_kib(void)
+{
+	return (u64)zone.managed_pages * (PAGE_SIZE / 1024);
+}
+static u64 read_mem_free_kib(void)
+{
+	return (u64)nr_free_pages() * (PAGE_SIZE / 1024);
+}
 DEFINE_STAT_FN(mem_total_kib, read_mem_total_kib);
 DEFINE_STAT_FN(mem_free_kib, read_mem_free_kib);
 DEFINE_STAT_COUNTER(page_alloc_failures);
@@ -108,8 +114,8 @@ static void free_pages_check(struct page *page, unsigned order)
 	pfn_t pfn = page_to_pfn(page);
 
 	if (order >= MAX_ORDER || pfn >= max_pfn || (pfn & ((1ul << order) - 1)))
-		panic("mm: free_pages of pfn %#lx order %u: not a valid block",
-		      (unsigned long)pfn, order);
+		panic("mm: free_pages of pfn %#lx order %u: not a valid block", (unsigned long)pfn,
+		      order);
 	unsigned long flags = page_flags(page);
 	if (flags & (PG_buddy | PG_pcp) || pfn_in_free_block(pfn))
 		panic("mm: double free of pfn %#lx (order %u)", (unsigned long)pfn, order);
@@ -282,8 +288,14 @@ unsigned long nr_free_pages(void)
 	return n > 0 ? (unsigned long)n : 0;
 }
 
-unsigned long nr_total_pages(void) { return zone.managed_pages; }
-const struct watermarks *page_alloc_watermarks(void) { return &zone.wm; }
+unsigned long nr_total_pages(void)
+{
+	return zone.managed_pages;
+}
+const struct watermarks *page_alloc_watermarks(void)
+{
+	return &zone.wm;
+}
 
 unsigned long page_alloc_nr_free_order(unsigned order)
 {

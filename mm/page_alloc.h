@@ -26,8 +26,14 @@ int page_alloc_init(const struct bootinfo *bi);
 
 struct page *alloc_pages(gfp_t gfp, unsigned order);
 void free_pages(struct page *page, unsigned order);
-static inline struct page *alloc_page(gfp_t gfp) { return alloc_pages(gfp, 0); }
-static inline void free_page(struct page *page) { free_pages(page, 0); }
+static inline struct page *alloc_page(gfp_t gfp)
+{
+	return alloc_pages(gfp, 0);
+}
+static inline void free_page(struct page *page)
+{
+	free_pages(page, 0);
+}
 
 /* The smallest order whose block holds bytes (Linux's get_order), or
  * MAX_ORDER when no block is that large. */
@@ -43,8 +49,8 @@ static inline unsigned get_order(size_t bytes)
 void *alloc_pages_va(gfp_t gfp, unsigned order);
 void free_pages_va(void *va, unsigned order);
 
-unsigned long nr_free_pages(void);   /* buddy + per-CPU lists */
-unsigned long nr_total_pages(void);  /* managed by the allocator */
+unsigned long nr_free_pages(void);  /* buddy + per-CPU lists */
+unsigned long nr_total_pages(void); /* managed by the allocator */
 
 struct watermarks {
 	unsigned long min, low, high; /* in pages */
@@ -66,7 +72,7 @@ unsigned long page_alloc_nr_free_order(unsigned order); /* free blocks of that o
 unsigned page_alloc_pcp_count(unsigned cpu);
 struct pcp_limits {
 	unsigned batch; /* pages moved to/from the buddy lists at a time */
-	unsigned high;  /* a list longer than this gives a batch back */
+	unsigned high;	/* a list longer than this gives a batch back */
 };
 struct pcp_limits page_alloc_pcp_limits(void);
 /* Walk every free list and per-CPU list and check them against the
@@ -80,8 +86,7 @@ struct memmap;
 #define PAGE_ALLOC_MIN_PAGES 256
 /* Carve the struct page array for pfns 0..npfn-1 from m, below "below";
  * -ENOMEM (after pr_err) when it does not fit or leaves too little. */
-int page_alloc_place_mem_map(struct memmap *m, pfn_t npfn, phys_addr_t below,
-			     phys_addr_t *pa);
+int page_alloc_place_mem_map(struct memmap *m, pfn_t npfn, phys_addr_t below, phys_addr_t *pa);
 /* Watermarks Linux-style from the number of managed pages. */
 struct watermarks page_alloc_compute_watermarks(unsigned long managed_pages);
 

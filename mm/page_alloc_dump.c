@@ -21,7 +21,7 @@ void page_alloc_dump(void)
 	pr_info("mm: free blocks per order:%s (%lu pages)\n", buf, buddy);
 	n = 0;
 	unsigned cpu;
-	for_each_online_cpu(cpu)
+	for_each_online_cpu (cpu)
 		n += snprintk(buf + n, sizeof(buf) - (size_t)n, " cpu%u:%u", cpu,
 			      page_alloc_pcp_count(cpu));
 	struct pcp_limits lim = page_alloc_pcp_limits();
@@ -37,7 +37,7 @@ static int verify_free_area(unsigned order, unsigned long *pages)
 	int bad = 0;
 	struct page *page;
 
-	list_for_each_entry(page, &area->free_list, lru) {
+	list_for_each_entry (page, &area->free_list, lru) {
 		pfn_t pfn = page_to_pfn(page);
 		if (page_flags(page) != PG_buddy || page_order(page) != order ||
 		    (pfn & ((1ul << order) - 1)) || pfn + (1ul << order) > max_pfn) {

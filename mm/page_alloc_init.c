@@ -27,22 +27,22 @@ static void *early_table_page(void)
 	return phys_to_virt(pa);
 }
 
-int page_alloc_place_mem_map(struct memmap *m, pfn_t npfn, phys_addr_t below,
-			     phys_addr_t *pa)
+int page_alloc_place_mem_map(struct memmap *m, pfn_t npfn, phys_addr_t below, phys_addr_t *pa)
 {
 	size_t bytes = (size_t)npfn * sizeof(struct page);
 
 	*pa = memmap_early_alloc(m, bytes, below);
 	if (!*pa) {
 		pr_err("mm: no room for the page array (%lu KiB for %lu pfns) in %lu KiB of "
-		       "usable RAM; cannot continue\n", (unsigned long)(bytes >> 10),
-		       (unsigned long)npfn, memmap_nr_pages(m) * (PAGE_SIZE >> 10));
+		       "usable RAM; cannot continue\n",
+		       (unsigned long)(bytes >> 10), (unsigned long)npfn,
+		       memmap_nr_pages(m) * (PAGE_SIZE >> 10));
 		return -ENOMEM;
 	}
 	if (memmap_nr_pages(m) < PAGE_ALLOC_MIN_PAGES) {
 		pr_err("mm: only %lu pages left after the page array (%lu KiB); need at least "
-		       "%u; cannot continue\n", memmap_nr_pages(m), (unsigned long)(bytes >> 10),
-		       PAGE_ALLOC_MIN_PAGES);
+		       "%u; cannot continue\n",
+		       memmap_nr_pages(m), (unsigned long)(bytes >> 10), PAGE_ALLOC_MIN_PAGES);
 		return -ENOMEM;
 	}
 	return 0;
@@ -151,7 +151,8 @@ int page_alloc_init(const struct bootinfo *bi)
 	unsigned long managed = 0;
 	unsigned long flags = spin_lock_irqsave(&zone.lock);
 	for (unsigned i = 0; i < m->nr; i++)
-		managed += free_range(m->range[i].start >> PAGE_SHIFT, m->range[i].end >> PAGE_SHIFT);
+		managed +=
+			free_range(m->range[i].start >> PAGE_SHIFT, m->range[i].end >> PAGE_SHIFT);
 	spin_unlock_irqrestore(&zone.lock, flags);
 
 	zone.managed_pages = managed;

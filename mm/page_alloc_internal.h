@@ -10,16 +10,16 @@
 
 struct free_area {
 	struct list_head free_list; /* heads of free blocks of this order */
-	unsigned long nr_free;      /* blocks on free_list */
+	unsigned long nr_free;	    /* blocks on free_list */
 };
 
 /* The one zone: all of RAM. */
 struct zone {
 	spinlock_t lock;
 	struct free_area free_area[MAX_ORDER]; /* lock */
-	atomic_long_t free_pages;              /* buddy + per-CPU pages (atomic) */
-	unsigned long managed_pages;           /* set at init */
-	struct watermarks wm;                  /* set at init */
+	atomic_long_t free_pages;	       /* buddy + per-CPU pages (atomic) */
+	unsigned long managed_pages;	       /* set at init */
+	struct watermarks wm;		       /* set at init */
 };
 
 extern struct zone zone;

@@ -15,8 +15,8 @@
 #include "page_io.h"
 #include "swap.h"
 
-DEFINE_STAT_COUNTER(pswpin);   /* pages read from swap */
-DEFINE_STAT_COUNTER(pswpout);  /* pages written to swap */
+DEFINE_STAT_COUNTER(pswpin);  /* pages read from swap */
+DEFINE_STAT_COUNTER(pswpout); /* pages written to swap */
 DEFINE_STAT_COUNTER(swap_read_errors);
 DEFINE_STAT_COUNTER(swap_write_errors);
 DEFINE_STAT_COUNTER(swap_freed_at_write_end);
@@ -73,16 +73,20 @@ static struct swap_io *swap_io_alloc(struct folio *folio, enum blk_op op, blk_en
 {
 	unsigned nr = (unsigned)folio_nr_pages(folio);
 	/* Reclaim runs when memory is short: dip into the reserve. */
-	struct swap_io *io = kmalloc(sizeof(*io) + nr * sizeof(struct page *),
-				     GFP_ATOMIC | __GFP_NOWARN);
+	struct swap_io *io =
+		kmalloc(sizeof(*io) + nr * sizeof(struct page *), GFP_ATOMIC | __GFP_NOWARN);
 	if (!io)
 		return NULL;
 	for (unsigned i = 0; i < nr; i++)
 		io->pages[i] = folio_page(folio, i);
 	io->folio = folio;
 	io->rq = (struct blk_request){
-		.op = op, .sector = swap_sector(folio_swap_entry(folio)), .nr_pages = nr,
-		.pages = io->pages, .end_io = end_io, .private = io,
+		.op = op,
+		.sector = swap_sector(folio_swap_entry(folio)),
+		.nr_pages = nr,
+		.pages = io->pages,
+		.end_io = end_io,
+		.private = io,
 	};
 	return io;
 }
@@ -172,8 +176,7 @@ bool folio_free_swap_clean(struct folio *folio)
 	/* The cache's references plus the caller's: nobody else may be
 	 * about to map it (a racing swap-in holds a reference). */
 	if (!folio_test_swapcache(folio) || folio_test_writeback(folio) ||
-	    folio_test_dirty(folio) || folio_mapped(folio) ||
-	    folio_ref_count(folio) != (int)nr + 1)
+	    folio_test_dirty(folio) || folio_mapped(folio) || folio_ref_count(folio) != (int)nr + 1)
 		return false;
 	swap_cache_del(folio);
 	return true;

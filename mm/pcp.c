@@ -18,7 +18,7 @@
 struct per_cpu_pages {
 	spinlock_t lock;
 	struct list_head list; /* lock; hottest page first */
-	unsigned count;        /* lock */
+	unsigned count;	       /* lock */
 };
 
 static DEFINE_PER_CPU(struct per_cpu_pages, pcp);
@@ -152,7 +152,7 @@ int pcp_verify_locked(unsigned cpu, unsigned long *pages)
 	int bad = 0;
 	struct page *page;
 
-	list_for_each_entry(page, &p->list, lru) {
+	list_for_each_entry (page, &p->list, lru) {
 		if (page_flags(page) != PG_pcp) {
 			pr_err("mm: verify: pfn %#lx on cpu%u's list has flags %#lx\n",
 			       (unsigned long)page_to_pfn(page), cpu, page_flags(page));

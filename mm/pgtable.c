@@ -88,32 +88,31 @@ void pgtable_free_root(struct mm *mm)
  * missing table gives NULL. The three levels differ only in types, hence
  * the macro.
  */
-#define DEFINE_WALK_LEVEL(P, C)                                                    \
-	static C##_t *P##_walk(struct mm *mm, P##_t *parentp, unsigned long addr, \
-			       bool alloc)                                         \
-	{                                                                          \
-		P##_t e = P##p_get(parentp);                                       \
-		if (P##_none(e)) {                                                 \
-			if (!alloc)                                                \
-				return NULL;                                       \
-			struct page *new = pgtable_page_alloc(mm);                 \
-			if (!new)                                                  \
-				return NULL;                                       \
-			struct page *parent = table_page_of(parentp);              \
-			spin_lock(&parent->ptl);                                   \
-			e = P##p_get(parentp);                                     \
-			if (P##_none(e)) {                                         \
-				e = P##_mk_table(page_to_phys(new));               \
-				arch_set_##P(parentp, e);                          \
-				parent->pt_used++;                                 \
-				new = NULL;                                        \
-			}                                                          \
-			spin_unlock(&parent->ptl);                                 \
-			if (new)                                                   \
-				pgtable_page_free(mm, new);                        \
-		}                                                                  \
-		check_table_entry(P##_bad(e), #P, addr, P##_val(e));               \
-		return (C##_t *)phys_to_virt(P##_table_phys(e)) + C##_index(addr); \
+#define DEFINE_WALK_LEVEL(P, C)                                                                    \
+	static C##_t *P##_walk(struct mm *mm, P##_t *parentp, unsigned long addr, bool alloc)      \
+	{                                                                                          \
+		P##_t e = P##p_get(parentp);                                                       \
+		if (P##_none(e)) {                                                                 \
+			if (!alloc)                                                                \
+				return NULL;                                                       \
+			struct page *new = pgtable_page_alloc(mm);                                 \
+			if (!new)                                                                  \
+				return NULL;                                                       \
+			struct page *parent = table_page_of(parentp);                              \
+			spin_lock(&parent->ptl);                                                   \
+			e = P##p_get(parentp);                                                     \
+			if (P##_none(e)) {                                                         \
+				e = P##_mk_table(page_to_phys(new));                               \
+				arch_set_##P(parentp, e);                                          \
+				parent->pt_used++;                                                 \
+				new = NULL;                                                        \
+			}                                                                          \
+			spin_unlock(&parent->ptl);                                                 \
+			if (new)                                                                   \
+				pgtable_page_free(mm, new);                                        \
+		}                                                                                  \
+		check_table_entry(P##_bad(e), #P, addr, P##_val(e));                               \
+		return (C##_t *)phys_to_virt(P##_table_phys(e)) + C##_index(addr);                 \
 	}
 
 DEFINE_WALK_LEVEL(pgd, pud)
@@ -248,28 +247,28 @@ static void unmap_pte_range(struct mm *mm, pte_t *ptep, unsigned long addr, unsi
  * into the child concurrently cannot be lost; the TLB is flushed before
  * the page goes back, because the CPU may cache upper-level entries.
  */
-#define DEFINE_FREE_IF_EMPTY(P)                                                 \
-	static void P##_free_if_empty(struct mm *mm, P##_t *parentp)            \
-	{                                                                       \
-		struct page *parent = table_page_of(parentp);                   \
-		P##_t e = P##p_get(parentp);                                    \
-		if (P##_none(e))                                                \
-			return;                                                 \
-		struct page *child = phys_to_page(P##_table_phys(e));           \
-		bool freed = false;                                             \
-		spin_lock(&parent->ptl);                                        \
-		spin_lock(&child->ptl);                                         \
-		if (child->pt_used == 0) {                                      \
-			arch_set_##P(parentp, P##_empty());                     \
-			parent->pt_used--;                                      \
-			freed = true;                                           \
-		}                                                               \
-		spin_unlock(&child->ptl);                                       \
-		spin_unlock(&parent->ptl);                                      \
-		if (freed) {                                                    \
-			mm_tlb_flush_all(mm);                                   \
-			pgtable_page_free(mm, child);                           \
-		}                                                               \
+#define DEFINE_FREE_IF_EMPTY(P)                                                                    \
+	static void P##_free_if_empty(struct mm *mm, P##_t *parentp)                               \
+	{                                                                                          \
+		struct page *parent = table_page_of(parentp);                                      \
+		P##_t e = P##p_get(parentp);                                                       \
+		if (P##_none(e))                                                                   \
+			return;                                                                    \
+		struct page *child = phys_to_page(P##_table_phys(e));                              \
+		bool freed = false;                                                                \
+		spin_lock(&parent->ptl);                                                           \
+		spin_lock(&child->ptl);                                                            \
+		if (child->pt_used == 0) {                                                         \
+			arch_set_##P(parentp, P##_empty());                                        \
+			parent->pt_used--;                                                         \
+			freed = true;                                                              \
+		}                                                                                  \
+		spin_unlock(&child->ptl);                                                          \
+		spin_unlock(&parent->ptl);                                                         \
+		if (freed) {                                                                       \
+			mm_tlb_flush_all(mm);                                                      \
+			pgtable_page_free(mm, child);                                              \
+		}                                                                                  \
 	}
 
 DEFINE_FREE_IF_EMPTY(pgd)

@@ -62,8 +62,8 @@ pte_t pgtable_read_pte(struct mm *mm, unsigned long addr);
  * mm loaded before they go back. start and end are page aligned.
  */
 typedef void (*pte_zap_fn)(struct mm *mm, unsigned long addr, pte_t old, void *arg);
-void pgtable_unmap_range(struct mm *mm, unsigned long start, unsigned long end,
-			 pte_zap_fn zap, void *arg);
+void pgtable_unmap_range(struct mm *mm, unsigned long start, unsigned long end, pte_zap_fn zap,
+			 void *arg);
 
 /*
  * The "bad page-table entry" check for code that is about to act on a PTE

@@ -103,7 +103,7 @@ unsigned rmap_walk(struct folio *folio, struct rmap_walk_control *rwc)
 	if (!av || !folio_test_anon(folio))
 		return 0;
 	spin_lock(&av->lock);
-	list_for_each_entry(v, &av->vmas, anon_vma_link) {
+	list_for_each_entry (v, &av->vmas, anon_vma_link) {
 		bool held = v->mm == rwc->held;
 		if (!held && !down_read_trylock(&v->mm->mmap_lock)) {
 			rwc->skipped++;
@@ -131,7 +131,7 @@ unsigned rmap_walk_vmas(struct folio *folio, rmap_vma_fn fn, void *arg, unsigned
 	if (!av || !folio_test_anon(folio))
 		return 0;
 	spin_lock(&av->lock);
-	list_for_each_entry(v, &av->vmas, anon_vma_link) {
+	list_for_each_entry (v, &av->vmas, anon_vma_link) {
 		if (v->end <= first || v->start >= end)
 			continue;
 		if (!down_read_trylock(&v->mm->mmap_lock)) {
@@ -152,7 +152,8 @@ unsigned rmap_walk_vmas(struct folio *folio, rmap_vma_fn fn, void *arg, unsigned
 
 bool ttu_sync = true;
 KPARAM_BOOL(ttu_sync, "ttu.sync", &ttu_sync,
-	    "reclaim's unmap takes the PTL before the first PTE of a large folio (TTU_SYNC, seed 004; default 1)");
+	    "reclaim's unmap takes the PTL before the first PTE of a large folio (TTU_SYNC, seed "
+	    "004; default 1)");
 
 DEFINE_STAT_COUNTER(ttu_ptes_unmapped);
 DEFINE_STAT_COUNTER(ttu_failed);

@@ -60,7 +60,7 @@ static bool split_lock_mappings(struct folio *folio, struct anon_vma *av, struct
 	unsigned long end = first + (folio_nr_pages(folio) << PAGE_SHIFT);
 	struct vma *v;
 	l->n = 0;
-	list_for_each_entry(v, &av->vmas, anon_vma_link) {
+	list_for_each_entry (v, &av->vmas, anon_vma_link) {
 		if (v->end <= first || v->start >= end)
 			continue;
 		if (l->n == SPLIT_MAX_VMAS || !down_read_trylock(&v->mm->mmap_lock))

@@ -69,7 +69,10 @@ int swap_dup(swp_entry_t entry);
  * that was already free): counted as swap_bad_entry, nothing changed for
  * that slot. */
 int swap_free_nr(swp_entry_t entry, unsigned nr);
-static inline int swap_put(swp_entry_t entry) { return swap_free_nr(entry, 1); }
+static inline int swap_put(swp_entry_t entry)
+{
+	return swap_free_nr(entry, 1);
+}
 /* Swap PTEs holding entry (0 when free or bad). */
 unsigned long swap_count(swp_entry_t entry);
 /* Is entry a slot of a device that is on, and in use? (A lock-free look:

@@ -47,8 +47,7 @@ static bool cluster_is_full(const struct swap_cluster *ci)
 	return ci->count + ci->nr_bad >= swap_cluster_slots;
 }
 
-static bool run_is_free(struct swap_info *si, struct swap_cluster *ci, unsigned off,
-			unsigned nr)
+static bool run_is_free(struct swap_info *si, struct swap_cluster *ci, unsigned off, unsigned nr)
 {
 	u64 first = swap_cluster_first(si, ci);
 	for (unsigned i = 0; i < nr; i++) {
@@ -153,7 +152,7 @@ static struct swap_cluster *isolate_from(struct swap_info *si, struct list_head 
 {
 	struct swap_cluster *ci;
 	spin_lock(&si->lock);
-	list_for_each_entry(ci, list, list) {
+	list_for_each_entry (ci, list, list) {
 		if (!spin_trylock(&ci->lock))
 			continue;
 		list_del(&ci->list);
@@ -217,10 +216,10 @@ static int steal_run(struct swap_info *si, unsigned order, struct folio *folio, 
 		return 0;
 	spin_lock(&si->lock);
 	for (unsigned o = 0; o < SWAP_NR_ORDERS * 2; o++) {
-		struct list_head *list = o < SWAP_NR_ORDERS ? &si->nonfull[o]
-							    : &si->frag[o - SWAP_NR_ORDERS];
+		struct list_head *list =
+			o < SWAP_NR_ORDERS ? &si->nonfull[o] : &si->frag[o - SWAP_NR_ORDERS];
 		struct swap_cluster *ci;
-		list_for_each_entry(ci, list, list) {
+		list_for_each_entry (ci, list, list) {
 			if (!spin_trylock(&ci->lock))
 				continue;
 			int off = cluster_find_run(si, ci, order, 0);
@@ -363,7 +362,7 @@ static int swap_alloc_slots(int type, unsigned order, struct folio *folio, swp_e
 	unsigned n = 0;
 	unsigned long irq = spin_lock_irqsave(&swap_lock);
 	struct swap_info *si;
-	list_for_each_entry(si, &swap_avail, avail) {
+	list_for_each_entry (si, &swap_avail, avail) {
 		if (type >= 0 && si->type != (unsigned)type)
 			continue;
 		atomic_inc(&si->alloc_users);

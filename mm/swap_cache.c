@@ -177,8 +177,8 @@ bool swap_cache_peek(swp_entry_t entry)
 	if (si) {
 		struct swap_cluster *ci = swap_offset_cluster(si, swp_offset(entry));
 		u64 *table = rcu_dereference(ci->table);
-		cached = table &&
-			 swp_tb_is_folio(swap_table_get(table, swp_offset(entry) % swap_cluster_slots));
+		cached = table && swp_tb_is_folio(swap_table_get(
+					  table, swp_offset(entry) % swap_cluster_slots));
 	}
 	rcu_read_unlock();
 	return cached;

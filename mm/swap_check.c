@@ -26,7 +26,7 @@ DEFINE_STAT_COUNTER(swap_check_problems);
 
 struct swap_check {
 	struct swap_info *si;
-	u8 *seen;      /* per cluster: times found on a list or as a current cluster */
+	u8 *seen; /* per cluster: times found on a list or as a current cluster */
 	int problems;
 };
 
@@ -47,7 +47,7 @@ static void check_list(struct swap_check *c, struct list_head *list, enum swap_c
 {
 	struct swap_cluster *ci;
 	unsigned guard = 0;
-	list_for_each_entry(ci, list, list) {
+	list_for_each_entry (ci, list, list) {
 		unsigned idx = swap_cluster_index(c->si, ci);
 		if (++guard > c->si->nr_clusters) {
 			check_fail(c, idx, "list %s loops", what);
@@ -62,8 +62,7 @@ static void check_list(struct swap_check *c, struct list_head *list, enum swap_c
 }
 
 /* Count and tables of one cluster against its state. */
-static void check_cluster(struct swap_check *c, struct swap_cluster *ci, long *inuse,
-			  long *tables)
+static void check_cluster(struct swap_check *c, struct swap_cluster *ci, long *inuse, long *tables)
 {
 	struct swap_info *si = c->si;
 	unsigned idx = swap_cluster_index(si, ci), used = 0;
@@ -77,7 +76,8 @@ static void check_cluster(struct swap_check *c, struct swap_cluster *ci, long *i
 				continue;
 			used++;
 			if (ci->nr_bad && swap_slot_is_bad(si, first + i))
-				check_fail(c, idx, "hole %lu (header, bad page or past the end) is in use",
+				check_fail(c, idx,
+					   "hole %lu (header, bad page or past the end) is in use",
 					   (unsigned long)(first + i));
 			if (swp_tb_is_count(tb) && swp_tb_count(tb) == 0)
 				check_fail(c, idx, "slot %u: swapped out with count 0", i);
@@ -86,7 +86,8 @@ static void check_cluster(struct swap_check *c, struct swap_cluster *ci, long *i
 			if (swp_tb_is_folio(tb)) {
 				struct folio *f = page_folio(pfn_to_page(swp_tb_pfn(tb)));
 				if (!folio_test_swapcache(f))
-					check_fail(c, idx, "slot %u: names pfn %#lx, not in the swap cache",
+					check_fail(c, idx,
+						   "slot %u: names pfn %#lx, not in the swap cache",
 						   i, (unsigned long)swp_tb_pfn(tb));
 			}
 		}
@@ -144,13 +145,15 @@ static void check_device(struct swap_check *c)
 			if (!idx)
 				continue;
 			if (idx > si->nr_clusters) {
-				check_fail(c, idx - 1, "CPU %u's current cluster is out of range", cpu);
+				check_fail(c, idx - 1, "CPU %u's current cluster is out of range",
+					   cpu);
 				continue;
 			}
 			struct swap_cluster *ci = &si->clusters[idx - 1];
 			c->seen[idx - 1]++;
 			if (ci->state != CLUSTER_PERCPU || ci->order != o)
-				check_fail(c, idx - 1, "CPU %u's current of order %u but state %u order %u",
+				check_fail(c, idx - 1,
+					   "CPU %u's current of order %u but state %u order %u",
 					   cpu, o, ci->state, ci->order);
 		}
 	}

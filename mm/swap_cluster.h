@@ -42,15 +42,15 @@ enum swap_cluster_state {
 
 /* 48 bytes: under 0.1 byte per slot with 512 slots per cluster. */
 struct swap_cluster {
-	spinlock_t lock;        /* the table's words, count, order, table */
-	struct list_head list;  /* on one of the device's lists (si->lock) */
-	u64 *table;             /* one word per slot (swap_table.h); RCU for
-				 * readers; NULL while FREE in dynamic mode */
-	u16 count;              /* slots not free (lock) */
-	u16 nr_bad;             /* slots never handed out (set at swapon) */
-	u8 order;               /* the folio order it serves (lock) */
-	u8 state;               /* enum swap_cluster_state (lock, and si->lock
-				 * for the list states) */
+	spinlock_t lock;       /* the table's words, count, order, table */
+	struct list_head list; /* on one of the device's lists (si->lock) */
+	u64 *table;	       /* one word per slot (swap_table.h); RCU for
+				* readers; NULL while FREE in dynamic mode */
+	u16 count;	       /* slots not free (lock) */
+	u16 nr_bad;	       /* slots never handed out (set at swapon) */
+	u8 order;	       /* the folio order it serves (lock) */
+	u8 state;	       /* enum swap_cluster_state (lock, and si->lock
+				* for the list states) */
 };
 
 /* si->flags */
@@ -59,14 +59,14 @@ struct swap_cluster {
 #define SWP_SETUP (1u << 2)   /* claimed by a swapon or swapoff in progress */
 
 struct swap_info {
-	spinlock_t lock;               /* the cluster lists and table_waiters */
+	spinlock_t lock; /* the cluster lists and table_waiters */
 	unsigned type;
 	int prio;
-	unsigned flags;                /* swap_lock */
+	unsigned flags; /* swap_lock */
 	struct blockdev *bdev;
 	char name[16];
-	u64 nr_slots;                  /* pages of the area: last_page + 1 */
-	u64 nr_usable;                 /* slots that can be handed out */
+	u64 nr_slots;  /* pages of the area: last_page + 1 */
+	u64 nr_usable; /* slots that can be handed out */
 	unsigned nr_clusters;
 	struct swap_cluster *clusters;
 	/* swap_check's scratch, one byte per cluster, allocated at swapon so
@@ -74,27 +74,27 @@ struct swap_info {
 	 * a check at swapoff failed for want of it); used under every
 	 * cluster lock and si->lock. */
 	u8 *check_seen;
-	u32 *bad;                      /* sorted bad pages (never slot 0) */
+	u32 *bad; /* sorted bad pages (never slot 0) */
 	unsigned nr_bad;
-	bool static_tables;            /* every table allocated at swapon */
-	atomic_long_t inuse;           /* slots not free */
-	atomic_long_t table_bytes;     /* tables now allocated */
-	atomic_long_t ext_bytes;       /* side tables now allocated */
-	atomic_t alloc_users;          /* allocators inside (swapoff waits) */
+	bool static_tables;	   /* every table allocated at swapon */
+	atomic_long_t inuse;	   /* slots not free */
+	atomic_long_t table_bytes; /* tables now allocated */
+	atomic_long_t ext_bytes;   /* side tables now allocated */
+	atomic_t alloc_users;	   /* allocators inside (swapoff waits) */
 	struct list_head free_clusters, full_clusters;
 	struct list_head nonfull[SWAP_NR_ORDERS], frag[SWAP_NR_ORDERS];
-	unsigned table_waiters;        /* clusters in TABLE_ALLOC (si->lock) */
+	unsigned table_waiters; /* clusters in TABLE_ALLOC (si->lock) */
 	/* Current cluster per CPU and order: index + 1, 0 for none; the
 	 * offset within it to scan from. Under that CPU's swap_pcp lock. */
 	u32 pcp_cluster[NR_CPUS_MAX][SWAP_NR_ORDERS];
 	u16 pcp_next[NR_CPUS_MAX][SWAP_NR_ORDERS];
-	struct list_head avail;        /* on swap_avail by priority (swap_lock) */
+	struct list_head avail; /* on swap_avail by priority (swap_lock) */
 };
 
 extern struct swap_info swap_info[MAX_SWAPFILES];
-extern unsigned swap_cluster_slots;    /* slots per cluster (power of two) */
-extern spinlock_t swap_lock;           /* swap_info[] flags and swap_avail */
-extern struct list_head swap_avail;    /* devices on, highest prio first */
+extern unsigned swap_cluster_slots; /* slots per cluster (power of two) */
+extern spinlock_t swap_lock;	    /* swap_info[] flags and swap_avail */
+extern struct list_head swap_avail; /* devices on, highest prio first */
 
 /* The per-CPU lock over this CPU's current clusters (Linux's
  * percpu_swap_cluster.lock). Taken with interrupts off. */
@@ -166,10 +166,10 @@ void swap_meta_centi(struct swap_info *si, u64 *per_used, u64 *per_free);
 
 /* --- test hooks (TEST_HOOKS=1 builds only; see mm/swap_in.h) ------------------ */
 struct swap_test_hooks {
-	int fail_atomic_table_allocs;  /* make this many atomic table allocations fail */
+	int fail_atomic_table_allocs;	 /* make this many atomic table allocations fail */
 	void (*table_alloc_sleep)(void); /* runs while the allocator has dropped its locks */
-	bool seed002_bug;              /* the fallback of seed 002's v3 patch: switch to
-					* the CPU's current cluster, losing the isolated one */
+	bool seed002_bug;		 /* the fallback of seed 002's v3 patch: switch to
+					  * the CPU's current cluster, losing the isolated one */
 };
 #ifdef CONFIG_TEST_HOOKS
 extern struct swap_test_hooks swap_test_hooks;

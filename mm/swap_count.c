@@ -81,7 +81,7 @@ static int swap_cluster_put(struct swap_info *si, struct swap_cluster *ci, unsig
 		unsigned long count = swap_cluster_count_of(ci, off, tb);
 		if (count == 0) {
 			ret = swap_report_bad_entry(e, swp_tb_is_free(tb) ? "the slot is free"
-								   : "no swap PTE holds it");
+									  : "no swap PTE holds it");
 			continue;
 		}
 		if (count == 1 && swp_tb_is_count(tb)) {
@@ -104,7 +104,8 @@ static int __swap_free_nr(swp_entry_t entry, unsigned nr)
 	struct swap_info *si = swap_entry_info(entry);
 	u64 offset = swp_offset(entry);
 	if (!si)
-		return swap_report_bad_entry(entry, "no swap device of that type is on, or past its end");
+		return swap_report_bad_entry(entry,
+					     "no swap device of that type is on, or past its end");
 	if (offset + nr > si->nr_slots)
 		return swap_report_bad_entry(entry, "the range runs past the device's end");
 	int ret = 0;

@@ -47,12 +47,12 @@
 DEFINE_STAT_COUNTER(swapin_faults);
 DEFINE_STAT_COUNTER(swapin_cache_hits);
 DEFINE_STAT_COUNTER(swapin_cache_misses);
-DEFINE_STAT_COUNTER(swapin_mthp);          /* large folios read */
-DEFINE_STAT_COUNTER(swapin_mthp_fallback); /* an allowed order that did not fit */
-DEFINE_STAT_COUNTER(swapin_partial_maps);  /* large cached folio mapped page by page */
-DEFINE_STAT_COUNTER(swapin_refaults);      /* faults that returned to refault */
-DEFINE_STAT_COUNTER(swapin_exclusive);     /* pages mapped exclusive */
-DEFINE_STAT_COUNTER(swapin_shared);        /* pages mapped shared */
+DEFINE_STAT_COUNTER(swapin_mthp);	      /* large folios read */
+DEFINE_STAT_COUNTER(swapin_mthp_fallback);    /* an allowed order that did not fit */
+DEFINE_STAT_COUNTER(swapin_partial_maps);     /* large cached folio mapped page by page */
+DEFINE_STAT_COUNTER(swapin_refaults);	      /* faults that returned to refault */
+DEFINE_STAT_COUNTER(swapin_exclusive);	      /* pages mapped exclusive */
+DEFINE_STAT_COUNTER(swapin_shared);	      /* pages mapped shared */
 DEFINE_STAT_COUNTER(swapin_stable_writeback); /* exclusivity dropped (seed 001) */
 DEFINE_STAT_COUNTER(swapin_read_kills);
 DECLARE_STAT_COUNTER(pswpin); /* mm/page_io.c; the bypass path reads too */
@@ -79,8 +79,9 @@ bool swapin_test_keep_partial_folio;
  */
 bool swap_bypass_sync_cache;
 KPARAM_BOOL(swap_bypass, "swap.bypass_sync_cache", &swap_bypass_sync_cache,
-	    "synchronous devices skip the swap cache on swap-in, pinning the slot (seed 003; default 0)");
-DEFINE_STAT_COUNTER(swapin_bypass);        /* swap-ins that skipped the cache */
+	    "synchronous devices skip the swap cache on swap-in, pinning the slot (seed 003; "
+	    "default 0)");
+DEFINE_STAT_COUNTER(swapin_bypass);	    /* swap-ins that skipped the cache */
 DEFINE_STAT_COUNTER(swapin_bypass_retries); /* racers that found the pin and refaulted */
 
 /* The slot is pinned by another fault's bypass read: sleep a little and
@@ -168,7 +169,8 @@ static struct folio *swapin_read(struct mm *mm, struct vma *vma, unsigned long a
 		*err = 0;
 		return NULL;
 	}
-	unsigned order = pte_same(ptep_get(ptep), orig) ? swapin_pick_order(vma, addr, ptep, orig) : 0;
+	unsigned order =
+		pte_same(ptep_get(ptep), orig) ? swapin_pick_order(vma, addr, ptep, orig) : 0;
 	pte_unmap_unlock(ptep, ptl);
 
 	for (;;) {
@@ -226,7 +228,8 @@ static void swapin_map(struct mm *mm, struct vma *vma, struct folio *folio, unsi
 		unsigned long va = va_first + i * PAGE_SIZE;
 		pte_t old = ptep_get(ptep_first + i);
 		struct page *page = folio_page(folio, i);
-		pte_t pte = pte_mkyoung(pfn_pte(folio_pfn(folio) + i, arch_vm_get_page_prot(vma->prot)));
+		pte_t pte = pte_mkyoung(
+			pfn_pte(folio_pfn(folio) + i, arch_vm_get_page_prot(vma->prot)));
 		if (!(vma->prot & PAGE_PROT_WRITE) || !exclusive || !write) {
 			pte = pte_wrprotect(pte);
 		} else {
@@ -282,8 +285,9 @@ static int swapin_map_folio(struct mm *mm, struct vma *vma, unsigned long addr, 
 
 	/* Can this mm map the whole folio? Its range must lie in the VMA and
 	 * in the page table of addr, with the folio's entries in order. */
-	bool whole = nr == 1 || (va_first >= vma->start && va_first + nr * PAGE_SIZE <= vma->end &&
-				 pte_index(va_first) + nr <= PTRS_PER_TABLE && pte_index(addr) >= idx);
+	bool whole =
+		nr == 1 || (va_first >= vma->start && va_first + nr * PAGE_SIZE <= vma->end &&
+			    pte_index(va_first) + nr <= PTRS_PER_TABLE && pte_index(addr) >= idx);
 	spinlock_t *ptl;
 	pte_t *ptep = pte_offset_map_lock(mm, addr, &ptl);
 	if (!ptep)
@@ -361,8 +365,14 @@ u64 swapin_latency_percentile_us(unsigned pct)
 	return 1ull << (SWAPIN_LAT_BUCKETS - 1);
 }
 
-static u64 read_p50(void) { return swapin_latency_percentile_us(50); }
-static u64 read_p99(void) { return swapin_latency_percentile_us(99); }
+static u64 read_p50(void)
+{
+	return swapin_latency_percentile_us(50);
+}
+static u64 read_p99(void)
+{
+	return swapin_latency_percentile_us(99);
+}
 DEFINE_STAT_FN(swapin_latency_p50_us, read_p50);
 DEFINE_STAT_FN(swapin_latency_p99_us, read_p99);
 
@@ -374,8 +384,7 @@ void swapin_latency_reset(void)
 
 /* The bypass path (swap.bypass_sync_cache=1): read the page into a folio
  * of our own, map it if the PTE did not change, free the slot. */
-static int swapin_bypass(struct mm *mm, struct vma *vma, unsigned long addr, pte_t orig,
-			 bool write)
+static int swapin_bypass(struct mm *mm, struct vma *vma, unsigned long addr, pte_t orig, bool write)
 {
 	swp_entry_t entry = pte_to_swp_entry(orig);
 	int pin = swap_cache_pin(entry);
@@ -395,10 +404,10 @@ static int swapin_bypass(struct mm *mm, struct vma *vma, unsigned long addr, pte
 	race_point("swapin:bypass-read");
 	struct page *page = &folio->page;
 	/* fail.swap_read= fails this read too, as the device would. */
-	err = should_fail(&fail_swap_read, PAGE_SIZE) ?
-		      -EIO :
-		      blk_rw_sync(swap_type_blockdev(swp_type(entry)), BLK_READ,
-				  swp_offset(entry) << (PAGE_SHIFT - SECTOR_SHIFT), &page, 1);
+	err = should_fail(&fail_swap_read, PAGE_SIZE)
+		      ? -EIO
+		      : blk_rw_sync(swap_type_blockdev(swp_type(entry)), BLK_READ,
+				    swp_offset(entry) << (PAGE_SHIFT - SECTOR_SHIFT), &page, 1);
 	if (err) {
 		folio_put(folio);
 		err = -EIO;
@@ -442,8 +451,8 @@ int do_swap_page(struct mm *mm, struct vma *vma, unsigned long addr, pte_t orig,
 		       addr);
 		return -EIO;
 	}
-	if (swap_bypass_sync_cache && swap_device_synchronous_io(entry) &&
-	    swap_count(entry) == 1 && !swap_cache_peek(entry)) {
+	if (swap_bypass_sync_cache && swap_device_synchronous_io(entry) && swap_count(entry) == 1 &&
+	    !swap_cache_peek(entry)) {
 		int err = swapin_bypass(mm, vma, addr, orig, write);
 		swapin_lat_record(arch_time_ns() - t0);
 		return err;

@@ -34,7 +34,8 @@ static void swap_totals_add(struct swap_info *si, struct swap_totals *t)
 		t->used += ci->count;
 		t->clusters[ci->state]++;
 		if (ci->table) {
-			u64 bytes = table + (swap_cluster_ext(ci) ? swap_cluster_slots * sizeof(u32) : 0);
+			u64 bytes = table +
+				    (swap_cluster_ext(ci) ? swap_cluster_slots * sizeof(u32) : 0);
 			if (ci->count)
 				t->used_table_bytes += bytes;
 			else
@@ -75,7 +76,8 @@ static u64 totals_centi_per_used_slot(const struct swap_totals *t)
 	if (!t->used)
 		return 0;
 	return (t->header_bytes * 100 * t->used + t->used_table_bytes * 100 * t->usable +
-		t->usable * t->used / 2) / (t->usable * t->used);
+		t->usable * t->used / 2) /
+	       (t->usable * t->used);
 }
 
 u64 swap_meta_centi_per_free_slot(void)
@@ -100,11 +102,11 @@ void swap_meta_centi(struct swap_info *si, u64 *per_used, u64 *per_free)
 DEFINE_STAT_FN_CENTI(swap_meta_bytes_per_used_slot, swap_meta_centi_per_used_slot);
 DEFINE_STAT_FN_CENTI(swap_meta_bytes_per_free_slot, swap_meta_centi_per_free_slot);
 
-#define SWAP_TOTAL_FN(name, expr)                                  \
-	static u64 name(void)                                      \
-	{                                                          \
-		struct swap_totals t;                              \
-		return swap_totals(&t) ? (expr) : 0;               \
+#define SWAP_TOTAL_FN(name, expr)                                                                  \
+	static u64 name(void)                                                                      \
+	{                                                                                          \
+		struct swap_totals t;                                                              \
+		return swap_totals(&t) ? (expr) : 0;                                               \
 	}
 SWAP_TOTAL_FN(read_slots_usable, t.usable)
 SWAP_TOTAL_FN(read_slots_used, t.used)
@@ -151,13 +153,14 @@ static void swap_report_device(struct swap_info *si)
 				si->name, o, nclusters, used, free);
 	}
 	u64 per_used = totals_centi_per_used_slot(&t), per_free = totals_centi_per_free_slot(&t);
-	pr_info("swap: %s: metadata: headers %lu B, tables %lu B (+%ld B in RCU grace, all devices), side tables %ld B; "
+	pr_info("swap: %s: metadata: headers %lu B, tables %lu B (+%ld B in RCU grace, all "
+		"devices), side tables %ld B; "
 		"per used slot %lu.%02lu B, per free slot %lu.%02lu B\n",
 		si->name, (unsigned long)t.header_bytes,
-		(unsigned long)(t.used_table_bytes + t.empty_table_bytes), swap_table_bytes_in_rcu(),
-		atomic_long_read(&si->ext_bytes), (unsigned long)(per_used / 100),
-		(unsigned long)(per_used % 100), (unsigned long)(per_free / 100),
-		(unsigned long)(per_free % 100));
+		(unsigned long)(t.used_table_bytes + t.empty_table_bytes),
+		swap_table_bytes_in_rcu(), atomic_long_read(&si->ext_bytes),
+		(unsigned long)(per_used / 100), (unsigned long)(per_used % 100),
+		(unsigned long)(per_free / 100), (unsigned long)(per_free % 100));
 }
 
 void swap_report(void)

@@ -32,24 +32,45 @@
 #include "kernel/types.h"
 
 #define SWP_TB_KIND_MASK 3ul
-#define SWP_TB_KIND_COUNT 1ul   /* swapped out */
-#define SWP_TB_KIND_FOLIO 2ul   /* in the swap cache */
-#define SWP_TB_KIND_PINNED 3ul  /* being read around the cache (seed 003) */
+#define SWP_TB_KIND_COUNT 1ul  /* swapped out */
+#define SWP_TB_KIND_FOLIO 2ul  /* in the swap cache */
+#define SWP_TB_KIND_PINNED 3ul /* being read around the cache (seed 003) */
 #define SWP_TB_COUNT_SHIFT 2
 #define SWP_TB_COUNT_BITS 8
 #define SWP_TB_COUNT_MASK ((1ul << SWP_TB_COUNT_BITS) - 1)
-#define SWP_TB_COUNT_EXT SWP_TB_COUNT_MASK      /* count is in the side table */
+#define SWP_TB_COUNT_EXT SWP_TB_COUNT_MASK	/* count is in the side table */
 #define SWP_TB_COUNT_MAX (SWP_TB_COUNT_EXT - 1) /* largest count in the word */
-#define SWP_TB_HIGH_SHIFT 10                    /* pfn or shadow */
+#define SWP_TB_HIGH_SHIFT 10			/* pfn or shadow */
 
-static inline bool swp_tb_is_free(u64 tb) { return tb == 0; }
-static inline bool swp_tb_is_folio(u64 tb) { return (tb & SWP_TB_KIND_MASK) == SWP_TB_KIND_FOLIO; }
-static inline bool swp_tb_is_count(u64 tb) { return (tb & SWP_TB_KIND_MASK) == SWP_TB_KIND_COUNT; }
-static inline bool swp_tb_is_pinned(u64 tb) { return (tb & SWP_TB_KIND_MASK) == SWP_TB_KIND_PINNED; }
+static inline bool swp_tb_is_free(u64 tb)
+{
+	return tb == 0;
+}
+static inline bool swp_tb_is_folio(u64 tb)
+{
+	return (tb & SWP_TB_KIND_MASK) == SWP_TB_KIND_FOLIO;
+}
+static inline bool swp_tb_is_count(u64 tb)
+{
+	return (tb & SWP_TB_KIND_MASK) == SWP_TB_KIND_COUNT;
+}
+static inline bool swp_tb_is_pinned(u64 tb)
+{
+	return (tb & SWP_TB_KIND_MASK) == SWP_TB_KIND_PINNED;
+}
 /* The count field (SWP_TB_COUNT_EXT: look in the side table). */
-static inline unsigned swp_tb_count(u64 tb) { return (tb >> SWP_TB_COUNT_SHIFT) & SWP_TB_COUNT_MASK; }
-static inline pfn_t swp_tb_pfn(u64 tb) { return (pfn_t)(tb >> SWP_TB_HIGH_SHIFT); }
-static inline u64 swp_tb_shadow(u64 tb) { return tb >> SWP_TB_HIGH_SHIFT; }
+static inline unsigned swp_tb_count(u64 tb)
+{
+	return (tb >> SWP_TB_COUNT_SHIFT) & SWP_TB_COUNT_MASK;
+}
+static inline pfn_t swp_tb_pfn(u64 tb)
+{
+	return (pfn_t)(tb >> SWP_TB_HIGH_SHIFT);
+}
+static inline u64 swp_tb_shadow(u64 tb)
+{
+	return tb >> SWP_TB_HIGH_SHIFT;
+}
 
 static inline u64 swp_tb_mk_count(unsigned count, u64 shadow)
 {
@@ -62,8 +83,14 @@ static inline u64 swp_tb_mk_folio(pfn_t pfn, unsigned count)
 	       SWP_TB_KIND_FOLIO;
 }
 /* A swapped-out word pinned, and back (count and shadow kept). */
-static inline u64 swp_tb_pin(u64 tb) { return (tb & ~SWP_TB_KIND_MASK) | SWP_TB_KIND_PINNED; }
-static inline u64 swp_tb_unpin(u64 tb) { return (tb & ~SWP_TB_KIND_MASK) | SWP_TB_KIND_COUNT; }
+static inline u64 swp_tb_pin(u64 tb)
+{
+	return (tb & ~SWP_TB_KIND_MASK) | SWP_TB_KIND_PINNED;
+}
+static inline u64 swp_tb_unpin(u64 tb)
+{
+	return (tb & ~SWP_TB_KIND_MASK) | SWP_TB_KIND_COUNT;
+}
 /* The same word with another count field. */
 static inline u64 swp_tb_with_count(u64 tb, unsigned count)
 {

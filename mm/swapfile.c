@@ -64,7 +64,8 @@ static int parse_table_alloc(const char *val, size_t len)
 	return 0;
 }
 KPARAM_FN(swap_table_alloc, "swap.table_alloc", parse_table_alloc,
-	  "static (every cluster's table at swapon) or dynamic (on first use, freed when empty; default)");
+	  "static (every cluster's table at swapon) or dynamic (on first use, freed when empty; "
+	  "default)");
 KPARAM_BOOL(swap_check, "swap.check", &swap_check_on_request,
 	    "check the swap accounting at every swapoff and at the end of the boot");
 KPARAM_BOOL(swap_report, "swap.report", &swap_report_on_request,
@@ -238,7 +239,7 @@ static void swap_avail_add(struct swap_info *si)
 	unsigned long irq = spin_lock_irqsave(&swap_lock);
 	struct list_head *pos = &swap_avail;
 	struct swap_info *other;
-	list_for_each_entry(other, &swap_avail, avail) {
+	list_for_each_entry (other, &swap_avail, avail) {
 		if (other->prio < si->prio) {
 			pos = &other->avail;
 			break;
@@ -282,10 +283,11 @@ int swapon(struct blockdev *bd, const struct swap_area_info *area, int prio)
 	int err = swap_info_build(si, area);
 	if (err) {
 		if (err == -EINVAL)
-			pr_err("swap: %s: no usable slot (%lu pages, all bad or header)\n", bd->name,
-			       (unsigned long)si->nr_slots);
+			pr_err("swap: %s: no usable slot (%lu pages, all bad or header)\n",
+			       bd->name, (unsigned long)si->nr_slots);
 		else
-			pr_err("swap: %s: out of memory for %u clusters\n", bd->name, si->nr_clusters);
+			pr_err("swap: %s: out of memory for %u clusters\n", bd->name,
+			       si->nr_clusters);
 		swap_info_free(si);
 		irq = spin_lock_irqsave(&swap_lock);
 		memset(si, 0, sizeof(*si));
@@ -294,7 +296,8 @@ int swapon(struct blockdev *bd, const struct swap_area_info *area, int prio)
 	}
 
 	swap_avail_add(si);
-	pr_info("swap: %s: on as type %u, priority %d: %lu slots (%lu usable), %u clusters of %u, %s tables\n",
+	pr_info("swap: %s: on as type %u, priority %d: %lu slots (%lu usable), %u clusters of %u, "
+		"%s tables\n",
 		bd->name, type, prio, (unsigned long)si->nr_slots, (unsigned long)si->nr_usable,
 		si->nr_clusters, swap_cluster_slots, si->static_tables ? "static" : "dynamic");
 	return (int)type;
@@ -338,8 +341,8 @@ int swapoff(unsigned type)
 					       : "a read failed");
 		else
 			pr_warn("swap: %s: swapoff refused: %ld slots are held by nothing it can "
-				"bring back; the device stays on\n", si->name,
-				atomic_long_read(&si->inuse));
+				"bring back; the device stays on\n",
+				si->name, atomic_long_read(&si->inuse));
 		swap_avail_add(si);
 		return err ? err : -EBUSY;
 	}

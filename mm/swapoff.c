@@ -42,7 +42,8 @@ static int unuse_vma(struct mm *mm, struct vma *vma, unsigned type, unsigned lon
 		spinlock_t *ptl;
 		pte_t *ptep = pte_offset_map_lock(mm, addr, &ptl);
 		if (!ptep) { /* no table: skip to the next one */
-			addr = ALIGN_DOWN(addr, PAGE_SIZE * PTRS_PER_TABLE) + PAGE_SIZE * PTRS_PER_TABLE;
+			addr = ALIGN_DOWN(addr, PAGE_SIZE * PTRS_PER_TABLE) +
+			       PAGE_SIZE * PTRS_PER_TABLE;
 			continue;
 		}
 		pte_t pte = ptep_get(ptep);
@@ -72,7 +73,7 @@ static int unuse_mm(struct mm *mm, unsigned type, unsigned long *read_errors)
 	int err = 0;
 	struct vma *v;
 	down_read(&mm->mmap_lock);
-	for_each_vma(&mm->vmas, v) {
+	for_each_vma (&mm->vmas, v) {
 		err = unuse_vma(mm, v, type, read_errors);
 		if (err)
 			break;
@@ -84,7 +85,8 @@ static int unuse_mm(struct mm *mm, unsigned type, unsigned long *read_errors)
 /* Folios in the cache whose slots no swap PTE holds any more. */
 static void unuse_cache(unsigned type)
 {
-	for (s64 off = swap_next_used(type, 0); off >= 0; off = swap_next_used(type, (u64)off + 1)) {
+	for (s64 off = swap_next_used(type, 0); off >= 0;
+	     off = swap_next_used(type, (u64)off + 1)) {
 		swp_entry_t e = swp_entry(type, (u64)off);
 		struct folio *folio = swap_cache_get(e);
 		if (!folio)

@@ -26,7 +26,7 @@ struct folio;
 struct mmu_gather {
 	struct mm *mm;
 	unsigned nr_addrs;
-	bool flush_all;           /* more than the threshold: flush everything */
+	bool flush_all; /* more than the threshold: flush everything */
 	unsigned long addrs[TLB_FLUSH_ALL_THRESHOLD];
 	unsigned nr_folios;
 	struct folio *folios[TLB_GATHER_FOLIOS]; /* one reference each, to drop */

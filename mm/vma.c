@@ -14,7 +14,10 @@
 
 /* --- AVL tree ---------------------------------------------------------------- */
 
-static int height(const struct vma *n) { return n ? n->height : 0; }
+static int height(const struct vma *n)
+{
+	return n ? n->height : 0;
+}
 
 static void fix_height(struct vma *n)
 {
@@ -120,7 +123,7 @@ void vma_set_init(struct vma_set *set)
 void vma_set_destroy(struct vma_set *set)
 {
 	struct vma *v, *n;
-	list_for_each_entry_safe(v, n, &set->list, node) {
+	list_for_each_entry_safe (v, n, &set->list, node) {
 		vma_remove(set, v);
 		vma_free(v);
 	}
@@ -248,7 +251,7 @@ int vma_set_verify(struct vma_set *set)
 	unsigned long in_tree = verify_tree(set->root, 0, ~0ul, &problems);
 	unsigned long in_list = 0, prev_end = 0;
 	struct vma *v;
-	for_each_vma(set, v) {
+	for_each_vma (set, v) {
 		if (v->start < prev_end) {
 			pr_err("mm: vma [%#lx, %#lx) overlaps or precedes the one before\n",
 			       v->start, v->end);
@@ -263,8 +266,8 @@ int vma_set_verify(struct vma_set *set)
 		in_list++;
 	}
 	if (in_tree != set->count || in_list != set->count) {
-		pr_err("mm: vma count %lu, %lu in the tree, %lu in the list\n", set->count,
-		       in_tree, in_list);
+		pr_err("mm: vma count %lu, %lu in the tree, %lu in the list\n", set->count, in_tree,
+		       in_list);
 		problems++;
 	}
 	return problems;

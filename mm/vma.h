@@ -23,17 +23,17 @@ struct mm;
 struct anon_vma;
 
 struct vma {
-	unsigned long start;   /* first byte, page aligned */
-	unsigned long end;     /* one past the last byte, page aligned */
-	unsigned prot;         /* PAGE_PROT_* */
-	unsigned flags;        /* VMA_* */
-	struct list_head node; /* in vma_set.list, sorted by start */
+	unsigned long start;	  /* first byte, page aligned */
+	unsigned long end;	  /* one past the last byte, page aligned */
+	unsigned prot;		  /* PAGE_PROT_* */
+	unsigned flags;		  /* VMA_* */
+	struct list_head node;	  /* in vma_set.list, sorted by start */
 	struct vma *left, *right; /* AVL children in vma_set.root */
-	int height;            /* AVL: 1 + the taller child's height */
+	int height;		  /* AVL: 1 + the taller child's height */
 	/* Reverse mapping (mm/rmap.h): set by mm_mmap/fork/munmap under the
 	 * mmap lock held for write. */
-	struct mm *mm;              /* the owning address space */
-	struct anon_vma *anon_vma;  /* shared with the VMAs forked from this one */
+	struct mm *mm;			/* the owning address space */
+	struct anon_vma *anon_vma;	/* shared with the VMAs forked from this one */
 	struct list_head anon_vma_link; /* on anon_vma->vmas; under anon_vma->lock */
 };
 

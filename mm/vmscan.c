@@ -40,16 +40,22 @@
 #include "vmscan.h"
 
 DEFINE_STAT_COUNTER(reclaim_scanned);
-DEFINE_STAT_COUNTER(reclaim_freed);      /* pages */
+DEFINE_STAT_COUNTER(reclaim_freed); /* pages */
 DEFINE_STAT_COUNTER(reclaim_activated);
-DEFINE_STAT_COUNTER(reclaim_no_swap);    /* folios kept: no swap space */
+DEFINE_STAT_COUNTER(reclaim_no_swap); /* folios kept: no swap space */
 DEFINE_STAT_COUNTER(swapout_folios);
-DEFINE_STAT_COUNTER(swapout_mthp);       /* large folios given slots of their order */
+DEFINE_STAT_COUNTER(swapout_mthp);	 /* large folios given slots of their order */
 DEFINE_STAT_COUNTER(swapout_mthp_split); /* large folios split: no slots of their order */
 DEFINE_STAT_COUNTER(reclaim_direct_runs);
 DEFINE_STAT_COUNTER(kswapd_runs);
 
-enum reclaim_result { RECLAIM_FREED, RECLAIM_KEEP, RECLAIM_ACTIVATE, RECLAIM_SPLIT, RECLAIM_UNMAPPED };
+enum reclaim_result {
+	RECLAIM_FREED,
+	RECLAIM_KEEP,
+	RECLAIM_ACTIVATE,
+	RECLAIM_SPLIT,
+	RECLAIM_UNMAPPED
+};
 
 DEFINE_STAT_COUNTER(reclaim_freed_orphans); /* folios a zap left to reclaim, freed */
 
@@ -179,7 +185,8 @@ static unsigned long reclaim_list(struct list_head *list, bool ignore_refs)
 	LIST_HEAD(unmapped);
 	struct ttu_batch batch = { 0 };
 	while (!list_empty(list)) {
-		struct folio *folio = (struct folio *)list_first_entry(list, struct page, folio_lru);
+		struct folio *folio =
+			(struct folio *)list_first_entry(list, struct page, folio_lru);
 		list_del(&folio->page.folio_lru);
 		stat_inc(reclaim_scanned);
 		enum reclaim_result res = reclaim_unmap(folio, ignore_refs, list, &batch);
@@ -190,7 +197,8 @@ static unsigned long reclaim_list(struct list_head *list, bool ignore_refs)
 	}
 	ttu_batch_flush(&batch);
 	while (!list_empty(&unmapped)) {
-		struct folio *folio = (struct folio *)list_first_entry(&unmapped, struct page, folio_lru);
+		struct folio *folio =
+			(struct folio *)list_first_entry(&unmapped, struct page, folio_lru);
 		list_del(&folio->page.folio_lru);
 		freed += reclaim_finish(folio, reclaim_write_or_free(folio));
 	}
@@ -328,10 +336,10 @@ void reclaim_direct(unsigned order)
 	reclaim_direct_pages(RECLAIM_BATCH + (1ul << order), 0);
 }
 
-#define RECLAIM_RETRIES 16               /* rounds without progress before OOM */
-#define RECLAIM_IO_WAITS 500             /* at most ~5 s of waiting for writes */
+#define RECLAIM_RETRIES 16   /* rounds without progress before OOM */
+#define RECLAIM_IO_WAITS 500 /* at most ~5 s of waiting for writes */
 #define RECLAIM_IO_WAIT_NS (10 * 1000 * 1000ull)
-#define RECLAIM_MAX_ROUNDS 100000        /* a bound, should progress never stick */
+#define RECLAIM_MAX_ROUNDS 100000 /* a bound, should progress never stick */
 
 /*
  * An allocation that may reclaim found no memory. Reclaim; when nothing

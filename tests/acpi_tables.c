@@ -12,7 +12,10 @@
 
 static u8 acpi_mem_buf[1024] __aligned(16);
 
-static void put32(u32 off, u32 v) { memcpy(acpi_mem_buf + off, &v, 4); }
+static void put32(u32 off, u32 v)
+{
+	memcpy(acpi_mem_buf + off, &v, 4);
+}
 
 static void fix_sum(u32 off, u32 len, u32 sum_off)
 {

@@ -56,8 +56,8 @@ KTEST(cmdline, suffixes_and_extra_spaces)
 KTEST(cmdline, refusals)
 {
 	KT_EXPECT_EQ(t, parse("unknown=1"), -EINVAL);
-	KT_EXPECT_EQ(t, parse("num=0"), -EINVAL);      /* below min */
-	KT_EXPECT_EQ(t, parse("num=1001"), -EINVAL);   /* above max */
+	KT_EXPECT_EQ(t, parse("num=0"), -EINVAL);    /* below min */
+	KT_EXPECT_EQ(t, parse("num=1001"), -EINVAL); /* above max */
 	KT_EXPECT_EQ(t, parse("num=12abc"), -EINVAL);
 	KT_EXPECT_EQ(t, parse("num="), -EINVAL);
 	KT_EXPECT_EQ(t, parse("swap.flag=2"), -EINVAL);

@@ -28,7 +28,7 @@ __printf(3, 4) static void fi_spec(char *buf, size_t size, const char *fmt, ...)
 }
 
 /* A private attribute: the kernel's own ones stay untouched. */
-static struct fault_attr test_attr = {.name = "test"};
+static struct fault_attr test_attr = { .name = "test" };
 
 static unsigned count_failures(struct fault_attr *attr, unsigned calls)
 {
@@ -163,7 +163,7 @@ static int parse(struct fault_attr *attr, const char *s)
 
 KTEST(fault_inject, parse_reads_every_option_and_refuses_bad_ones)
 {
-	struct fault_attr a = {.name = "parse", .gfp_options = true};
+	struct fault_attr a = { .name = "parse", .gfp_options = true };
 	KT_ASSERT_EQ(t,
 		     parse(&a, "probability=5,interval=2,times=100,cpu=1,task=stress*,seed=42,"
 			       "space=1M,verbose=1,min_order=2,ignore_reclaim=1"),
@@ -204,7 +204,7 @@ KTEST(fault_inject, parse_reads_every_option_and_refuses_bad_ones)
 		if (!KT_EXPECT_EQ(t, parse(&a, bad[i]), -EINVAL))
 			ktest_diag(t, "accepted '%s'", bad[i]);
 	}
-	struct fault_attr plain = {.name = "plain"};
+	struct fault_attr plain = { .name = "plain" };
 	KT_EXPECT_EQ(t, parse(&plain, "min_order=1"), -EINVAL); /* allocators only */
 	console_loglevel = saved;
 }

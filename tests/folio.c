@@ -54,8 +54,8 @@ KTEST(folio, large_mapcount_is_the_sum_of_page_mapcounts)
 
 static struct {
 	struct folio *folio;
-	int got;       /* atomic: the waiter holds the lock */
-	int started;   /* atomic */
+	int got;     /* atomic: the waiter holds the lock */
+	int started; /* atomic */
 } fl;
 
 static int folio_lock_waiter(void *arg)
@@ -74,7 +74,8 @@ KTEST(folio, lock_sleeps_until_unlock)
 	fl.got = fl.started = 0;
 	KT_EXPECT(t, folio_trylock(fl.folio));
 	KT_EXPECT(t, !folio_trylock(fl.folio));
-	struct task *w = kthread_create_on_cpu(folio_lock_waiter, NULL, test_other_cpu(), "fl-wait");
+	struct task *w =
+		kthread_create_on_cpu(folio_lock_waiter, NULL, test_other_cpu(), "fl-wait");
 	KT_ASSERT(t, w);
 	while (!__atomic_load_n(&fl.started, __ATOMIC_SEQ_CST))
 		yield();

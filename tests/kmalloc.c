@@ -36,8 +36,8 @@ static size_t class_of(size_t size)
 
 KTEST(kmalloc, every_size_class_is_aligned_and_usable)
 {
-	static const size_t sizes[] = { 1, 15, 16, 17, 31, 32, 33, 64, 100, 128, 200, 256,
-					300, 512, 1000, 1024, 1500, 2047, 2048 };
+	static const size_t sizes[] = { 1,   15,  16,  17,  31,	  32,	33,   64,   100, 128,
+					200, 256, 300, 512, 1000, 1024, 1500, 2047, 2048 };
 	for (unsigned i = 0; i < ARRAY_SIZE(sizes); i++) {
 		unsigned char *p = kmalloc(sizes[i], NOFAIL);
 		KT_ASSERT(t, p != NULL);
@@ -102,9 +102,12 @@ KTEST(kmalloc, many_objects_never_overlap)
 
 KTEST(kmalloc, big_sizes_take_whole_pages)
 {
-	static const struct { size_t size; unsigned order; } cases[] = {
-		{ 2049, 0 }, { 4096, 0 }, { 4097, 1 }, { 65536, 4 }, { 65537, 5 },
-		{ 1ul << 20, 8 }, { 2ul << 20, 9 },
+	static const struct {
+		size_t size;
+		unsigned order;
+	} cases[] = {
+		{ 2049, 0 },  { 4096, 0 },	{ 4097, 1 },	  { 65536, 4 },
+		{ 65537, 5 }, { 1ul << 20, 8 }, { 2ul << 20, 9 },
 	};
 	unsigned long base = drained_free();
 

@@ -33,7 +33,8 @@ static void ktest_settle_mm(void)
 		yield();
 	if (swap_io_pending())
 		pr_err("ktest: %ld swap I/Os still in flight after 5 s: the leak check may blame "
-		       "them on the test\n", swap_io_pending());
+		       "them on the test\n",
+		       swap_io_pending());
 	rcu_barrier();
 	swap_pcp_drain_all();
 	rcu_barrier();
@@ -52,11 +53,26 @@ static s64 read_stat(const char *name)
 	return (s64)v;
 }
 
-static s64 read_swap_slots_used(void) { return read_stat("swap_slots_used"); }
-static s64 read_swap_table_bytes(void) { return read_stat("swap_table_bytes"); }
-static s64 read_folios(void) { return folio_nr_live(); }
-static s64 read_swap_devices(void) { return swap_nr_devices(); }
-static s64 read_tasks(void) { return (s64)sched_nr_tasks(); }
+static s64 read_swap_slots_used(void)
+{
+	return read_stat("swap_slots_used");
+}
+static s64 read_swap_table_bytes(void)
+{
+	return read_stat("swap_table_bytes");
+}
+static s64 read_folios(void)
+{
+	return folio_nr_live();
+}
+static s64 read_swap_devices(void)
+{
+	return swap_nr_devices();
+}
+static s64 read_tasks(void)
+{
+	return (s64)sched_nr_tasks();
+}
 
 KTEST_RESOURCE(free_pages, ktest_settle_mm, read_free_pages);
 KTEST_RESOURCE(swap_slots_used, NULL, read_swap_slots_used);

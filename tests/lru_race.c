@@ -52,13 +52,14 @@ KTEST(lru_race, folio_freed_while_the_refill_moves_it_leaves_the_lists)
 
 	unsigned cpu = test_other_cpu();
 	char spec[120];
-	snprintk(spec, sizeof(spec), "lru:moving/wait=lru:free-looked/cpu=%u/times=1,lru:free-looked/count",
-		 cpu);
+	snprintk(spec, sizeof(spec),
+		 "lru:moving/wait=lru:free-looked/cpu=%u/times=1,lru:free-looked/count", cpu);
 	if (!test_race_arm(t, spec))
 		return;
 	u64 timeouts = race_wait_timeouts();
 	LIST_HEAD(isolated);
-	struct task *reclaim = kthread_create_on_cpu(lru_race_isolate, &isolated, cpu, "lru-refill");
+	struct task *reclaim =
+		kthread_create_on_cpu(lru_race_isolate, &isolated, cpu, "lru-refill");
 	KT_ASSERT(t, reclaim);
 	while (race_hits("lru:moving") == 0)
 		yield();

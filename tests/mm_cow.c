@@ -22,7 +22,7 @@
 struct mmt_job {
 	struct mm *mm;
 	unsigned long first, npages; /* pages REGION + first .. + npages */
-	unsigned slot;               /* which u64 of the page */
+	unsigned slot;		     /* which u64 of the page */
 	u64 tag;
 	unsigned rounds;
 };
@@ -105,20 +105,20 @@ static struct mm *mmt_mm(struct ktest *t, unsigned long npages)
 	return mm;
 }
 
-#define MM_COW_BOTH(name)                                                   \
-	static void name##_body(struct ktest *t, bool mthp);                 \
-	KTEST(mm_cow, name##_base)                                           \
-	{                                                                    \
-		unsigned long old = mthp_set_orders(1);                      \
-		name##_body(t, false);                                       \
-		mthp_set_orders(old);                                        \
-	}                                                                    \
-	KTEST(mm_cow, name##_mthp)                                           \
-	{                                                                    \
-		unsigned long old = mthp_set_orders(MTHP_TEST_ORDERS);       \
-		name##_body(t, true);                                        \
-		mthp_set_orders(old);                                        \
-	}                                                                    \
+#define MM_COW_BOTH(name)                                                                          \
+	static void name##_body(struct ktest *t, bool mthp);                                       \
+	KTEST(mm_cow, name##_base)                                                                 \
+	{                                                                                          \
+		unsigned long old = mthp_set_orders(1);                                            \
+		name##_body(t, false);                                                             \
+		mthp_set_orders(old);                                                              \
+	}                                                                                          \
+	KTEST(mm_cow, name##_mthp)                                                                 \
+	{                                                                                          \
+		unsigned long old = mthp_set_orders(MTHP_TEST_ORDERS);                             \
+		name##_body(t, true);                                                              \
+		mthp_set_orders(old);                                                              \
+	}                                                                                          \
 	static void name##_body(struct ktest *t, bool mthp)
 
 MM_COW_BOTH(fault_maps_folio_of_largest_fitting_order)
@@ -393,7 +393,8 @@ MM_COW_BOTH(fork_with_swap_ptes_clears_exclusive_in_parent_and_dups_counts)
 	KT_EXPECT_EQ(t, mmt_write_range(mm, 0, 0, 16, 1), 0); /* some present pages too */
 	swp_entry_t e[4];
 	for (unsigned k = 0; k < 4; k++) {
-		KT_ASSERT_EQ(t, swap_alloc_type((unsigned)type, 0, &e[k]), 0); /* count 1: this swap PTE */
+		KT_ASSERT_EQ(t, swap_alloc_type((unsigned)type, 0, &e[k]),
+			     0); /* count 1: this swap PTE */
 		pte_t pte = swp_entry_to_pte(e[k]);
 		if (k % 2 == 0)
 			pte = pte_swp_mkexclusive(pte);
@@ -437,7 +438,8 @@ MM_COW_BOTH(four_cpus_faulting_and_writing_the_same_region_end_correct)
 	/* Phase 1: every task faults in and writes its slot of every page. */
 	for (unsigned i = 0; i < CONCURRENT_TASKS; i++) {
 		jobs[i] = (struct mmt_job){ mm, 0, NPAGES, i, 1, 3 };
-		tasks[i] = kthread_create_in_mm(job_write, &jobs[i], test_nth_cpu(i), "mm-conc", mm);
+		tasks[i] =
+			kthread_create_in_mm(job_write, &jobs[i], test_nth_cpu(i), "mm-conc", mm);
 		KT_ASSERT(t, tasks[i]);
 	}
 	for (unsigned i = 0; i < CONCURRENT_TASKS; i++)
@@ -447,7 +449,8 @@ MM_COW_BOTH(four_cpus_faulting_and_writing_the_same_region_end_correct)
 	KT_ASSERT(t, child);
 	for (unsigned i = 0; i < CONCURRENT_TASKS; i++) {
 		jobs[i] = (struct mmt_job){ mm, 0, NPAGES, i, 2, 2 };
-		tasks[i] = kthread_create_in_mm(job_write, &jobs[i], test_nth_cpu(i), "mm-conc", mm);
+		tasks[i] =
+			kthread_create_in_mm(job_write, &jobs[i], test_nth_cpu(i), "mm-conc", mm);
 		KT_ASSERT(t, tasks[i]);
 	}
 	for (unsigned i = 0; i < CONCURRENT_TASKS; i++)

@@ -168,7 +168,8 @@ KTEST(mm_tlb, shootdown_reaches_cpus_with_the_mm_loaded_once_per_operation)
 	while (!__atomic_load_n(&j.ready, __ATOMIC_SEQ_CST))
 		yield();
 	KT_EXPECT(t, __atomic_load_n(&mm->cpu_mask, __ATOMIC_SEQ_CST) & cpu_mask_of(other));
-	KT_EXPECT(t, !(__atomic_load_n(&mm->cpu_mask, __ATOMIC_SEQ_CST) & cpu_mask_of(arch_cpu_id())));
+	KT_EXPECT(t,
+		  !(__atomic_load_n(&mm->cpu_mask, __ATOMIC_SEQ_CST) & cpu_mask_of(arch_cpu_id())));
 
 	/* 8 pages, the page table stays: one batched shootdown, one IPI. */
 	u64 ipis = mmt_stat("tlb_shootdown_ipis"), downs = mmt_stat("tlb_shootdowns");

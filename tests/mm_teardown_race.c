@@ -51,13 +51,14 @@ KTEST(mm_race, reclaim_unmap_batch_skips_an_mm_being_destroyed)
 	KT_ASSERT_EQ(t, race_arm("ttu:before-batch-add", &hold), 0);
 	struct race_arming count = RACE_ARMING_DEFAULT;
 	KT_ASSERT_EQ(t, race_arm("mm:destroy-before-lock", &count), 0);
-	static const char *const counters[] = { "ttu_batch_dying_mm", "ttu_ptes_unmapped", "pswpout",
-						"mm_zap_swap", NULL };
+	static const char *const counters[] = { "ttu_batch_dying_mm", "ttu_ptes_unmapped",
+						"pswpout", "mm_zap_swap", NULL };
 	struct ktest_stats stats;
 	ktest_stats_begin(&stats, counters);
 	u64 timeouts = race_wait_timeouts(), dying = mmt_stat("ttu_batch_dying_mm");
 
-	struct task *reclaim = kthread_create_on_cpu(teardown_reclaim, &list, reclaim_cpu, "reclaim");
+	struct task *reclaim =
+		kthread_create_on_cpu(teardown_reclaim, &list, reclaim_cpu, "reclaim");
 	KT_ASSERT(t, reclaim);
 	while (race_hits("ttu:before-batch-add") == 0)
 		yield();

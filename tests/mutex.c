@@ -68,7 +68,7 @@ KTEST(mutex, trylock_fails_when_held)
 static struct {
 	struct mutex lock;
 	int order[FIFO_WAITERS]; /* under lock */
-	int next;                /* under lock */
+	int next;		 /* under lock */
 } mf;
 
 static int fifo_waiter(void *arg)
@@ -92,7 +92,8 @@ KTEST(mutex, waiters_served_in_fifo_order)
 						 test_nth_cpu((unsigned)i), "fifo");
 		KT_ASSERT(t, tasks[i] != NULL);
 		u64 start = arch_time_ns();
-		while (task_state(tasks[i]) != TASK_BLOCKED && arch_time_ns() - start < 5 * TEST_SEC)
+		while (task_state(tasks[i]) != TASK_BLOCKED &&
+		       arch_time_ns() - start < 5 * TEST_SEC)
 			yield();
 		KT_ASSERT_EQ(t, task_state(tasks[i]), TASK_BLOCKED);
 	}

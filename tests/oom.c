@@ -15,8 +15,8 @@
 #include "mm/oom_kill.h"
 #include "swap_path_test.h"
 
-#define OOMT_LEAVE 512ul             /* pages left free above min */
-#define OOMT_SWAP_BYTES (2ul << 20)  /* 511 slots */
+#define OOMT_LEAVE 512ul	    /* pages left free above min */
+#define OOMT_SWAP_BYTES (2ul << 20) /* 511 slots */
 #define OOMT_TASKS 4
 
 static unsigned long oomt_addr(unsigned long page)
@@ -110,8 +110,8 @@ static void oomt_check_counters(struct ktest *t, struct mm *mm, unsigned long n)
 	KT_EXPECT_EQ(t, get_mm_counter(mm, MM_ANONPAGES), anon);
 	KT_EXPECT_EQ(t, get_mm_counter(mm, MM_SWAPENTS), swap);
 	up_write(&mm->mmap_lock);
-	ktest_diag(t, "mm %lu: %lu pages in RAM, %lu swap entries (counters and walk agree)", mm->id,
-		   anon, swap);
+	ktest_diag(t, "mm %lu: %lu pages in RAM, %lu swap entries (counters and walk agree)",
+		   mm->id, anon, swap);
 }
 
 /* An mm of n pages; *free_before: free pages once it exists but before
@@ -142,8 +142,13 @@ static void oomt_check_reaped(struct ktest *t, struct mm *mm)
 /* A case's surroundings: its device alone in service, memory held. */
 /* What each scenario prints as "# stat NAME +N" lines. */
 static const char *const oomt_stat_names[] = {
-	"oom_kills", "oom_reaped_pages", "oom_reaped_swap", "oom_victim_exits", "oom_no_victim",
-	"swap_write_end_last_ref", NULL,
+	"oom_kills",
+	"oom_reaped_pages",
+	"oom_reaped_swap",
+	"oom_victim_exits",
+	"oom_no_victim",
+	"swap_write_end_last_ref",
+	NULL,
 };
 
 struct oomt_env {

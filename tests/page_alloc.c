@@ -99,7 +99,8 @@ KTEST(page_alloc, blocks_are_naturally_aligned)
 			held[o][i] = alloc_pages(NOFAIL, o);
 			KT_ASSERT(t, held[o][i] != NULL);
 			KT_EXPECT_EQ(t, page_to_pfn(held[o][i]) & ((1ul << o) - 1), 0);
-			KT_EXPECT_EQ(t, (unsigned long)page_to_phys(held[o][i]) % (PAGE_SIZE << o), 0);
+			KT_EXPECT_EQ(t, (unsigned long)page_to_phys(held[o][i]) % (PAGE_SIZE << o),
+				     0);
 		}
 	for (unsigned o = 0; o < MAX_ORDER; o++)
 		for (unsigned i = 0; i < 4; i++)
@@ -347,7 +348,8 @@ KTEST(page_alloc, reserved_memory_is_never_managed)
 		if (r->type == BOOT_MEM_USABLE || !r->len)
 			continue;
 		pfn_t end = (r->base + r->len + PAGE_SIZE - 1) >> PAGE_SHIFT;
-		for (pfn_t pfn = r->base >> PAGE_SHIFT; pfn < end && pfn < max_pfn; pfn++, checked++)
+		for (pfn_t pfn = r->base >> PAGE_SHIFT; pfn < end && pfn < max_pfn;
+		     pfn++, checked++)
 			bad += !page_is_reserved(pfn_to_page(pfn));
 	}
 	char *map = (char *)mem_map, *map_end = (char *)(mem_map + max_pfn);
@@ -393,7 +395,10 @@ struct stress_state {
 	atomic_long_t failed;
 };
 
-static u64 stress_word(struct page *p, unsigned long i) { return page_to_pfn(p) * 31 + i; }
+static u64 stress_word(struct page *p, unsigned long i)
+{
+	return page_to_pfn(p) * 31 + i;
+}
 
 static void stress_fill(struct page *p, unsigned order, bool check, struct stress_state *st)
 {

@@ -65,9 +65,9 @@ KTEST(page_alloc, init_unsorted_overlapping_regions_merge)
 	bi_mem(16 * MiB, 16 * MiB, BOOT_MEM_USABLE);
 	bi_mem(MiB, 7 * MiB, BOOT_MEM_USABLE);
 	bi_mem(64 * MiB, 16 * MiB, BOOT_MEM_USABLE);
-	bi_mem(4 * MiB, 8 * MiB, BOOT_MEM_USABLE);   /* overlaps the second */
-	bi_mem(12 * MiB, 4 * MiB, BOOT_MEM_USABLE);  /* touches both sides */
-	bi_mem(70 * MiB, 2 * MiB, BOOT_MEM_USABLE);  /* inside the third */
+	bi_mem(4 * MiB, 8 * MiB, BOOT_MEM_USABLE);  /* overlaps the second */
+	bi_mem(12 * MiB, 4 * MiB, BOOT_MEM_USABLE); /* touches both sides */
+	bi_mem(70 * MiB, 2 * MiB, BOOT_MEM_USABLE); /* inside the third */
 	KT_ASSERT_EQ(t, memmap_build(&tm, &tbi, NO_LIMIT), 0);
 	KT_EXPECT_EQ(t, tm.nr, 2);
 	KT_EXPECT(t, range_is(0, MiB, 32 * MiB));
@@ -80,12 +80,12 @@ KTEST(page_alloc, init_reserved_ranges_are_punched_out)
 {
 	bi_reset();
 	bi_mem(MiB, 63 * MiB, BOOT_MEM_USABLE);
-	bi_res(MiB, 2 * MiB);           /* at the start */
-	bi_res(10 * MiB, 11 * MiB);     /* in the middle: splits the range */
-	bi_res(63 * MiB, 70 * MiB);     /* past the end */
+	bi_res(MiB, 2 * MiB);	    /* at the start */
+	bi_res(10 * MiB, 11 * MiB); /* in the middle: splits the range */
+	bi_res(63 * MiB, 70 * MiB); /* past the end */
 	bi_res(30 * MiB, 40 * MiB);
-	bi_res(35 * MiB, 45 * MiB);     /* overlapping another reserved range */
-	bi_res(20 * MiB, 20 * MiB);     /* empty: ignored */
+	bi_res(35 * MiB, 45 * MiB); /* overlapping another reserved range */
+	bi_res(20 * MiB, 20 * MiB); /* empty: ignored */
 	KT_ASSERT_EQ(t, memmap_build(&tm, &tbi, NO_LIMIT), 0);
 	KT_EXPECT_EQ(t, tm.nr, 3);
 	KT_EXPECT(t, range_is(0, 2 * MiB, 10 * MiB));
@@ -129,7 +129,7 @@ KTEST(page_alloc, init_unaligned_regions_trimmed_to_pages)
 {
 	bi_reset();
 	bi_mem(MiB + 100, 2 * MiB + 3900, BOOT_MEM_USABLE); /* ends at 3 MiB + 4000 */
-	bi_res(2 * MiB + 1, 2 * MiB + 2);                   /* takes its whole page */
+	bi_res(2 * MiB + 1, 2 * MiB + 2);		    /* takes its whole page */
 	KT_ASSERT_EQ(t, memmap_build(&tm, &tbi, NO_LIMIT), 0);
 	KT_EXPECT_EQ(t, tm.nr, 2);
 	KT_EXPECT(t, range_is(0, MiB + PAGE_SIZE, 2 * MiB));
@@ -186,15 +186,13 @@ KTEST(page_alloc, init_too_little_ram_for_mem_map_is_enomem)
 	bi_reset(); /* the page array fits, but leaves fewer than the minimum */
 	bi_mem(MiB, (PAGE_ALLOC_MIN_PAGES - 1) * PAGE_SIZE + PAGE_SIZE, BOOT_MEM_USABLE);
 	KT_ASSERT_EQ(t, memmap_build(&tm, &tbi, NO_LIMIT), 0);
-	KT_EXPECT_EQ(t, page_alloc_place_mem_map(&tm, memmap_end_pfn(&tm), NO_LIMIT, &pa),
-		     -ENOMEM);
+	KT_EXPECT_EQ(t, page_alloc_place_mem_map(&tm, memmap_end_pfn(&tm), NO_LIMIT, &pa), -ENOMEM);
 
 	bi_reset(); /* a sparse map: the array for 64 GiB of pfns fits nowhere */
 	bi_mem(MiB, 8 * MiB, BOOT_MEM_USABLE);
 	bi_mem(64 * GiB - 8 * MiB, 8 * MiB, BOOT_MEM_USABLE);
 	KT_ASSERT_EQ(t, memmap_build(&tm, &tbi, NO_LIMIT), 0);
-	KT_EXPECT_EQ(t, page_alloc_place_mem_map(&tm, memmap_end_pfn(&tm), NO_LIMIT, &pa),
-		     -ENOMEM);
+	KT_EXPECT_EQ(t, page_alloc_place_mem_map(&tm, memmap_end_pfn(&tm), NO_LIMIT, &pa), -ENOMEM);
 	KT_EXPECT_EQ(t, pa, 0);
 
 	bi_reset(); /* and with enough RAM it succeeds */

@@ -15,7 +15,10 @@
 static u8 cfg[PCI_CFG_SIZE];
 static const u64 bars[6] = { 0, 0x1000, 0, 0, 0x4000, 0 };
 
-static void put32(unsigned off, u32 v) { memcpy(cfg + off, &v, 4); }
+static void put32(unsigned off, u32 v)
+{
+	memcpy(cfg + off, &v, 4);
+}
 
 static void vcap(u8 off, u8 next, u8 type, u8 bar, u32 offset, u32 length, u8 len)
 {
@@ -37,7 +40,7 @@ static void make_virtio_blk(void)
 	cfg[PCI_CAP_PTR] = 0xb8;
 	cfg[0xb8] = PCI_CAP_ID_MSIX;
 	cfg[0xb9] = 0x88;
-	cfg[0xba] = 1; /* 2 entries */
+	cfg[0xba] = 1;	/* 2 entries */
 	put32(0xbc, 1); /* BIR 1, offset 0 */
 	vcap(0x88, 0x70, VIRTIO_PCI_CAP_COMMON, 4, 0, 0x1000, 16);
 	vcap(0x70, 0x58, VIRTIO_PCI_CAP_ISR, 4, 0x1000, 0x1000, 16);
@@ -83,7 +86,7 @@ KTEST(pci_caps, looping_vendor_list_ends)
 {
 	static struct virtio_pci_layout l;
 	make_virtio_blk();
-	cfg[0x41] = 0x40; /* notify -> notify -> ... */
+	cfg[0x41] = 0x40;		       /* notify -> notify -> ... */
 	KT_EXPECT_EQ(t, parse_quietly(&l), 0); /* common, ISR, device came first */
 	cfg[PCI_CAP_PTR] = 0x40;
 	KT_EXPECT_EQ(t, parse_quietly(&l), -ENODEV);

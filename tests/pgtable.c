@@ -252,7 +252,8 @@ KTEST(pgtable, destroy_frees_every_table_and_vma)
 	KT_ASSERT(t, mm);
 	/* Scattered over many tables at every level. */
 	for (unsigned i = 0; i < 40; i++) {
-		unsigned long a = MM_USER_START + i * (PGDIR_SIZE / 7 + 13 * PMD_SIZE + 5 * PAGE_SIZE);
+		unsigned long a =
+			MM_USER_START + i * (PGDIR_SIZE / 7 + 13 * PMD_SIZE + 5 * PAGE_SIZE);
 		a = ALIGN_DOWN(a, PAGE_SIZE);
 		if (a >= MM_USER_END)
 			break;

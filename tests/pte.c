@@ -10,8 +10,9 @@
 #include "kernel/ktest.h"
 
 static const unsigned swap_types[] = { 0, 1, 30, MAX_SWAPFILES - 1 };
-static const u64 swap_offsets[] = { 0, 1, 2, 0x123456789ul, (1ul << 49), SWP_OFFSET_USABLE_MAX,
-				    SWP_OFFSET_MAX };
+static const u64 swap_offsets[] = {
+	0, 1, 2, 0x123456789ul, (1ul << 49), SWP_OFFSET_USABLE_MAX, SWP_OFFSET_MAX
+};
 
 KTEST(pte, swp_entry_keeps_type_and_offset)
 {
@@ -185,14 +186,16 @@ KTEST(pte, every_present_flag_sets_and_clears_alone)
 			pte_t p = pfn_pte(pfns[i], arch_vm_get_page_prot(all_prots[j]));
 			check_flag_ops(t, p);
 			/* and from a PTE with every flag already on */
-			check_flag_ops(t, pte_mksoft_dirty(pte_mkdirty(pte_mkyoung(pte_mkwrite(p)))));
+			check_flag_ops(t,
+				       pte_mksoft_dirty(pte_mkdirty(pte_mkyoung(pte_mkwrite(p)))));
 		}
 	}
 }
 
 KTEST(pte, table_entries_point_at_their_table)
 {
-	const phys_addr_t tables[] = { 0, PAGE_SIZE, 0x12345000ul, (phys_addr_t)ARCH_MAX_PFN << PAGE_SHIFT };
+	const phys_addr_t tables[] = { 0, PAGE_SIZE, 0x12345000ul,
+				       (phys_addr_t)ARCH_MAX_PFN << PAGE_SHIFT };
 	for (unsigned i = 0; i < ARRAY_SIZE(tables); i++) {
 		pgd_t g = pgd_mk_table(tables[i]);
 		pud_t u = pud_mk_table(tables[i]);

@@ -12,8 +12,14 @@
 #include "kernel/string.h"
 #include "test_cpus.h"
 
-static void hit_a(void) { race_point("test:a"); }
-static void hit_b(void) { race_point("test:b"); }
+static void hit_a(void)
+{
+	race_point("test:a");
+}
+static void hit_b(void)
+{
+	race_point("test:b");
+}
 
 KTEST(race, disarmed_point_counts_nothing)
 {
@@ -137,8 +143,10 @@ KTEST(race, rendezvous_forces_one_interleaving)
 		struct order_log log = { SPINLOCK_INIT("order_log"), { 0 }, 0 };
 		KT_ASSERT_EQ(t, race_arm_from_string(scenario, strlen(scenario)), 0);
 		/* t1 starts first: unforced, it would log a and b before X. */
-		struct task *one = kthread_create_on_cpu(thread_one, &log, test_nth_cpu(0), "race1");
-		struct task *two = kthread_create_on_cpu(thread_two, &log, test_nth_cpu(1), "race2");
+		struct task *one =
+			kthread_create_on_cpu(thread_one, &log, test_nth_cpu(0), "race1");
+		struct task *two =
+			kthread_create_on_cpu(thread_two, &log, test_nth_cpu(1), "race2");
 		KT_ASSERT(t, one && two);
 		kthread_join(one);
 		kthread_join(two);

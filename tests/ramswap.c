@@ -16,7 +16,10 @@ static struct blockdev *test_dev(struct ktest *t)
 }
 
 static int called;
-static void count_end_io(struct blk_request *rq) { called++; }
+static void count_end_io(struct blk_request *rq)
+{
+	called++;
+}
 
 KTEST(ramswap, is_synchronous_with_stable_writes)
 {
@@ -28,8 +31,9 @@ KTEST(ramswap, is_synchronous_with_stable_writes)
 	struct page *pg = alloc_page(GFP_KERNEL);
 	KT_ASSERT(t, pg != NULL);
 	called = 0;
-	struct blk_request rq = { .op = BLK_READ, .sector = 8, .nr_pages = 1, .pages = &pg,
-				  .end_io = count_end_io };
+	struct blk_request rq = {
+		.op = BLK_READ, .sector = 8, .nr_pages = 1, .pages = &pg, .end_io = count_end_io
+	};
 	KT_EXPECT_EQ(t, blk_submit(bd, &rq), 0);
 	KT_EXPECT_EQ(t, called, 1); /* completed inside the call */
 	KT_EXPECT_EQ(t, rq.status, 0);
@@ -69,12 +73,15 @@ KTEST(ramswap, bad_requests_refused_before_the_device)
 	KT_ASSERT(t, pg != NULL);
 	u64 before = bd->nr_requests;
 	called = 0;
-	struct blk_request rq = { .op = BLK_WRITE, .sector = bd->nr_sectors - 7, .nr_pages = 1,
-				  .pages = &pg, .end_io = count_end_io };
-	KT_EXPECT_EQ(t, blk_submit(bd, &rq), -ERANGE);   /* 1 sector past the end */
+	struct blk_request rq = { .op = BLK_WRITE,
+				  .sector = bd->nr_sectors - 7,
+				  .nr_pages = 1,
+				  .pages = &pg,
+				  .end_io = count_end_io };
+	KT_EXPECT_EQ(t, blk_submit(bd, &rq), -ERANGE); /* 1 sector past the end */
 	rq.sector = bd->nr_sectors;
 	KT_EXPECT_EQ(t, blk_submit(bd, &rq), -ERANGE);
-	rq.sector = ~0ull - 3;                            /* overflowing end */
+	rq.sector = ~0ull - 3; /* overflowing end */
 	KT_EXPECT_EQ(t, blk_submit(bd, &rq), -ERANGE);
 	rq.sector = 0;
 	rq.nr_pages = 0;
@@ -84,7 +91,7 @@ KTEST(ramswap, bad_requests_refused_before_the_device)
 	KT_EXPECT_EQ(t, called, 0);
 	KT_EXPECT_EQ(t, bd->nr_requests, before);
 	rq.nr_pages = 1;
-	rq.sector = bd->nr_sectors - 8;                   /* the last page: fine */
+	rq.sector = bd->nr_sectors - 8; /* the last page: fine */
 	KT_EXPECT_EQ(t, blk_submit(bd, &rq), 0);
 	KT_EXPECT_EQ(t, called, 1);
 	free_page(pg);
@@ -138,13 +145,17 @@ KTEST(ramswap, async_device_completes_on_its_cpu_in_order)
 	}
 	__atomic_store_n(&async_done, 0, __ATOMIC_RELEASE);
 	for (unsigned i = 0; i < N; i++) {
-		rq[i] = (struct blk_request){ .op = BLK_WRITE, .sector = 8 * i, .nr_pages = 1,
-					      .pages = &pg[i], .end_io = async_end_io,
+		rq[i] = (struct blk_request){ .op = BLK_WRITE,
+					      .sector = 8 * i,
+					      .nr_pages = 1,
+					      .pages = &pg[i],
+					      .end_io = async_end_io,
 					      .private = &probe[i] };
 		KT_EXPECT_EQ(t, blk_submit(bd, &rq[i]), 0);
 	}
 	u64 t0 = arch_time_ns();
-	while (__atomic_load_n(&async_done, __ATOMIC_ACQUIRE) < N && arch_time_ns() - t0 < 5 * TEST_SEC)
+	while (__atomic_load_n(&async_done, __ATOMIC_ACQUIRE) < N &&
+	       arch_time_ns() - t0 < 5 * TEST_SEC)
 		yield();
 	KT_ASSERT_EQ(t, __atomic_load_n(&async_done, __ATOMIC_ACQUIRE), N);
 	for (unsigned i = 0; i < N; i++) {

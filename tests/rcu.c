@@ -22,8 +22,8 @@ static struct obj *global_obj; /* RCU-protected */
 
 static struct {
 	struct completion inside;
-	u64 left_ns;    /* time the reader left its section; atomic */
-	int left;       /* atomic */
+	u64 left_ns; /* time the reader left its section; atomic */
+	int left;    /* atomic */
 	int saw_poison;
 } sr;
 
@@ -72,7 +72,7 @@ static struct {
 	struct rcu_head head;
 	struct completion ran, inside;
 	u64 gp_at_call, gp_at_run;
-	int reader_left;  /* atomic */
+	int reader_left; /* atomic */
 	int reader_left_at_run;
 } cr;
 
@@ -127,7 +127,7 @@ static struct {
 	struct obj pool[STRESS_POOL];
 	spinlock_t pool_lock;
 	struct obj *free_list; /* under pool_lock */
-	int stop;              /* atomic */
+	int stop;	       /* atomic */
 	atomic_long_t reads;
 	atomic_t bad;
 	atomic_t freed;
@@ -199,7 +199,7 @@ KTEST(rcu, stress)
 	first->magic = OBJ_LIVE;
 	rcu_assign_pointer(global_obj, first);
 
-	for_each_online_cpu(cpu) {
+	for_each_online_cpu (cpu) {
 		readers[i] = kthread_create_on_cpu(stress_reader, NULL, cpu, "rcu_reader");
 		KT_ASSERT(t, readers[i] != NULL);
 		i++;
@@ -255,7 +255,7 @@ KTEST(rcu, barrier_waits_for_all_callbacks)
 	unsigned cpu, n = 0;
 
 	atomic_set(&barrier_ran, 0);
-	for_each_online_cpu(cpu) {
+	for_each_online_cpu (cpu) {
 		tasks[n] = kthread_create_on_cpu(queue_barrier_callbacks, NULL, cpu, "queue_cb");
 		KT_ASSERT(t, tasks[n] != NULL);
 		n++;

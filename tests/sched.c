@@ -26,7 +26,7 @@ static int record_cpu(void *arg)
 KTEST(sched, kthread_runs_on_its_cpu)
 {
 	unsigned cpu;
-	for_each_online_cpu(cpu) {
+	for_each_online_cpu (cpu) {
 		struct where w = { 0 };
 		struct task *tk = kthread_create_on_cpu(record_cpu, &w, cpu, "where");
 		KT_ASSERT(t, tk != NULL);

@@ -114,14 +114,20 @@ static u64 seed000_run(struct ktest *t, bool broken)
 	if (!KT_EXPECT_EQ(t, race_arm("seed000:release", &cnt), 0))
 		return ~0ull;
 	u64 timeouts = race_wait_timeouts(), refaults = mmt_stat("swapin_refaults");
-	static const char *const counters[] = { "swapin_faults", "swapin_refaults", "swapin_cache_hits",
-						"swapin_mthp", "swapin_partial_maps", "pswpin", NULL };
+	static const char *const counters[] = { "swapin_faults",
+						"swapin_refaults",
+						"swapin_cache_hits",
+						"swapin_mthp",
+						"swapin_partial_maps",
+						"pswpin",
+						NULL };
 	struct ktest_stats stats;
 	ktest_stats_begin(&stats, counters);
 	u64 faults = mmt_stat("swapin_faults"), partial = mmt_stat("swapin_partial_maps");
 	seed000_keep_partial(broken);
 
-	struct task *tr = broken ? kthread_create_on_cpu(seed000_release, NULL, cpu_r, "release") : NULL;
+	struct task *tr =
+		broken ? kthread_create_on_cpu(seed000_release, NULL, cpu_r, "release") : NULL;
 	KT_EXPECT(t, !broken || tr);
 	struct seed000_job jp = { p, 0, 5, 0 }, jc = { c, 5, 5, 0 };
 	struct task *tp = kthread_create_in_mm(seed000_read, &jp, cpu_p, "P", p);
@@ -143,11 +149,13 @@ static u64 seed000_run(struct ktest *t, bool broken)
 	KT_EXPECT_EQ(t, jp.bad, 0);
 	KT_EXPECT_EQ(t, jc.bad, 0);
 	u64 repeated = mmt_stat("swapin_refaults") - refaults;
-	ktest_diag(t, "%s: P and C done: %lu swap-in faults, %lu repeated (refaults; %lu by C "
+	ktest_diag(t,
+		   "%s: P and C done: %lu swap-in faults, %lu repeated (refaults; %lu by C "
 		   "finding the folio it cannot map), %lu partial maps",
 		   broken ? "keep-partial-folio hook" : "default design",
 		   (unsigned long)(mmt_stat("swapin_faults") - faults), (unsigned long)repeated,
-		   (unsigned long)given_up, (unsigned long)(mmt_stat("swapin_partial_maps") - partial));
+		   (unsigned long)given_up,
+		   (unsigned long)(mmt_stat("swapin_partial_maps") - partial));
 	ktest_stats_print(t, &stats);
 	/* Everything reads back in both. */
 	KT_EXPECT_EQ(t, swapp_check(p, 0, NPAGES, 5), 0);

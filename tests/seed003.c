@@ -61,9 +61,13 @@ static bool seed003_run(struct ktest *t, bool bypass, struct seed003_counts *d)
 	    !KT_EXPECT_EQ(t, race_arm(hold, &how), 0))
 		return false;
 	u64 timeouts = race_wait_timeouts();
-	static const char *const counters[] = { "pswpin", "swapin_faults", "swapin_cache_hits",
-						"swapin_cache_misses", "swapin_bypass",
-						"swapin_bypass_retries", NULL };
+	static const char *const counters[] = { "pswpin",
+						"swapin_faults",
+						"swapin_cache_hits",
+						"swapin_cache_misses",
+						"swapin_bypass",
+						"swapin_bypass_retries",
+						NULL };
 	struct ktest_stats stats;
 	ktest_stats_begin(&stats, counters);
 	struct seed003_counts before = { mmt_stat("pswpin"), mmt_stat("swapin_cache_hits"),
@@ -88,9 +92,11 @@ static bool seed003_run(struct ktest *t, bool bypass, struct seed003_counts *d)
 	d->hits = mmt_stat("swapin_cache_hits") - before.hits;
 	d->retries = mmt_stat("swapin_bypass_retries") - before.retries;
 	d->faults = mmt_stat("swapin_faults") - before.faults;
-	ktest_diag(t, "%s: %lu read, %lu cache hit, %lu pinned retries, %lu swap-in faults for one entry",
-		   bypass ? "swap.bypass_sync_cache=1" : "swap cache always", (unsigned long)d->reads,
-		   (unsigned long)d->hits, (unsigned long)d->retries, (unsigned long)d->faults);
+	ktest_diag(
+		t,
+		"%s: %lu read, %lu cache hit, %lu pinned retries, %lu swap-in faults for one entry",
+		bypass ? "swap.bypass_sync_cache=1" : "swap cache always", (unsigned long)d->reads,
+		(unsigned long)d->hits, (unsigned long)d->retries, (unsigned long)d->faults);
 	ktest_stats_print(t, &stats);
 	KT_EXPECT_EQ(t, ja.bad + jb.bad, 0);
 	KT_EXPECT_EQ(t, atomic_long_read(&e.s.si->inuse), 0); /* the slot freed, once */

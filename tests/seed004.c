@@ -87,9 +87,8 @@ static void seed004_run(struct ktest *t, bool sync, struct seed004_result *r)
 		r->swap_ptes += pte_is_swap(pte);
 		r->present_ptes += pte_present(pte);
 	}
-	ktest_diag(t, "ttu.sync=%d: after reclaim %u swap PTEs, %u present; ttu_failed +%lu",
-		   sync, r->swap_ptes, r->present_ptes,
-		   (unsigned long)(mmt_stat("ttu_failed") - failed));
+	ktest_diag(t, "ttu.sync=%d: after reclaim %u swap PTEs, %u present; ttu_failed +%lu", sync,
+		   r->swap_ptes, r->present_ptes, (unsigned long)(mmt_stat("ttu_failed") - failed));
 	ktest_stats_print(t, &stats);
 	KT_EXPECT_EQ(t, r->swap_ptes + r->present_ptes, FOLIO_PAGES);
 	KT_EXPECT_EQ(t, swapp_check(mm, 0, FOLIO_PAGES, 4), 0); /* data intact either way */
@@ -117,6 +116,6 @@ KTEST(seed004, without_ttu_sync_folio_left_half_mapped)
 	}
 	struct seed004_result r = { 0, 0 };
 	seed004_run(t, false, &r);
-	KT_EXPECT_EQ(t, r.present_ptes, 1);              /* the PTE it skipped */
-	KT_EXPECT_EQ(t, r.swap_ptes, FOLIO_PAGES - 1);   /* half swap entries */
+	KT_EXPECT_EQ(t, r.present_ptes, 1);	       /* the PTE it skipped */
+	KT_EXPECT_EQ(t, r.swap_ptes, FOLIO_PAGES - 1); /* half swap entries */
 }

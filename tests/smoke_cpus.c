@@ -88,7 +88,7 @@ static int report_cpu(void *arg)
 KTEST(smoke, kthread_on_every_cpu)
 {
 	unsigned cpu;
-	for_each_online_cpu(cpu) {
+	for_each_online_cpu (cpu) {
 		struct task *task = kthread_create_on_cpu(report_cpu, NULL, cpu, "smoke");
 		KT_ASSERT(t, task != NULL);
 		KT_EXPECT_EQ(t, kthread_join(task), cpu);

@@ -61,8 +61,9 @@ KTEST(string, word_paths_match_byte_semantics)
 			for (unsigned i = 0; i < sizeof(dst); i++) {
 				u8 want = (i >= off && i < off + len) ? src[i] : 0xee;
 				if (dst[i] != want) {
-					ktest_fail(t, "memcpy off %u len %u: byte %u is %u, want %u", off,
-						   len, i, dst[i], want);
+					ktest_fail(t,
+						   "memcpy off %u len %u: byte %u is %u, want %u",
+						   off, len, i, dst[i], want);
 					return;
 				}
 			}

@@ -213,7 +213,7 @@ KTEST(swap_path, swapoff_brings_back_forked_mms_keeping_exclusivity)
 	u64 copies = mmt_stat("cow_copy");
 	KT_EXPECT_EQ(t, swapp_write(a, n / 2, n / 2, 3), 0); /* exclusive: no copy */
 	KT_EXPECT_EQ(t, mmt_stat("cow_copy"), copies);
-	KT_EXPECT_EQ(t, swapp_write(b, 0, n / 2, 4), 0);      /* shared with a: copies */
+	KT_EXPECT_EQ(t, swapp_write(b, 0, n / 2, 4), 0); /* shared with a: copies */
 	KT_EXPECT_EQ(t, mmt_stat("cow_copy"), copies + n / 2);
 	KT_EXPECT_EQ(t, swapp_check(a, 0, n / 2, 1), 0);
 	KT_EXPECT_EQ(t, swapp_check(b, 0, n / 2, 4), 0);

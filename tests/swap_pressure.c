@@ -27,7 +27,9 @@ KTEST(swap_pressure, reclaim_swaps_out_and_every_byte_reads_back)
 	KT_EXPECT_EQ(t, swapp_check(mm, 0, n, 11), 0);
 	KT_EXPECT(t, mmt_stat("reclaim_direct_runs") > direct);
 	KT_EXPECT(t, mmt_stat("pswpout") >= out + n - LEAVE);
-	ktest_diag(t, "%lu pages written with %lu free: %lu swapped out, %lu read back, %lu direct reclaims",
+	ktest_diag(t,
+		   "%lu pages written with %lu free: %lu swapped out, %lu read back, %lu direct "
+		   "reclaims",
 		   n, LEAVE, (unsigned long)(mmt_stat("pswpout") - out),
 		   (unsigned long)mmt_stat("pswpin"),
 		   (unsigned long)(mmt_stat("reclaim_direct_runs") - direct));

@@ -14,7 +14,7 @@
 #include "swap_test.h"
 
 #define SMALL_BYTES (16ul << 20) /* 4096 slots, 8 clusters */
-#define BIG_BYTES (64ul << 20)   /* 16384 slots, 32 clusters */
+#define BIG_BYTES (64ul << 20)	 /* 16384 slots, 32 clusters */
 
 static u64 stat_of(const char *name)
 {
@@ -57,7 +57,8 @@ static void fill_and_free(struct ktest *t, unsigned order)
 		}
 		n++;
 	}
-	KT_EXPECT_EQ(t, swap_alloc_type((unsigned)type, order, &e[0]) == -ENOSPC || n == max_runs, true);
+	KT_EXPECT_EQ(t, swap_alloc_type((unsigned)type, order, &e[0]) == -ENOSPC || n == max_runs,
+		     true);
 	KT_EXPECT(t, stat_of("swap_alloc_order_fail") > fails);
 	u64 want = (si->nr_clusters * (u64)(swap_cluster_slots / nr)) - 1; /* run with slot 0 */
 	KT_EXPECT_EQ(t, n, want);
@@ -200,7 +201,7 @@ KTEST(swap_table, header_slot_and_bad_pages_never_handed_out)
 	while (swap_alloc_type((unsigned)type, 0, &e) == 0) {
 		u64 off = swp_offset(e);
 		KT_EXPECT(t, off != 0 && off != 5 && off != 511 && off != 512 && off != 1000 &&
-			     off != 4095);
+				     off != 4095);
 		n++;
 	}
 	KT_EXPECT_EQ(t, n, si->nr_usable);
@@ -287,7 +288,7 @@ KTEST(swap_table, check_catches_a_lost_cluster)
 	swp_entry_t e;
 	KT_ASSERT_EQ(t, swap_alloc_type((unsigned)s.type, 0, &e), 0);
 	KT_EXPECT_EQ(t, swap_check(), 0);
-	console_loglevel = LOG_EMERG; /* the problems are expected */
+	console_loglevel = LOG_EMERG;  /* the problems are expected */
 	swap_test_lose_cluster(si, 5); /* a free one */
 	KT_EXPECT(t, swap_check() > 0);
 	console_loglevel = LOG_ERR;
@@ -452,7 +453,9 @@ static void meta_point(struct ktest *t, struct swap_info *si, const char *what, 
 {
 	u64 used, free;
 	swap_meta_centi(si, &used, &free);
-	ktest_diag(t, "%s: swap_meta_bytes_per_used_slot %lu.%02lu swap_meta_bytes_per_free_slot %lu.%02lu",
+	ktest_diag(t,
+		   "%s: swap_meta_bytes_per_used_slot %lu.%02lu swap_meta_bytes_per_free_slot "
+		   "%lu.%02lu",
 		   what, (unsigned long)(used / 100), (unsigned long)(used % 100),
 		   (unsigned long)(free / 100), (unsigned long)(free % 100));
 	KT_EXPECT(t, free <= 10);

@@ -28,7 +28,7 @@ static u64 stat_of(const char *name)
 struct smp_worker {
 	unsigned id;
 	u64 seed;
-	u8 *owner;          /* per slot: 0, or the id + 1 of the worker holding it */
+	u8 *owner; /* per slot: 0, or the id + 1 of the worker holding it */
 	unsigned type;
 	unsigned nr_slots;
 	int errors;
@@ -115,9 +115,15 @@ KTEST(swap_table_smp, cpus_allocate_and_free_concurrently_check_every_round)
 	for (unsigned round = 0; round < 6 && !t->failures; round++) {
 		struct task *tasks[NR_CPUS_MAX];
 		for (unsigned i = 0; i < ncpu; i++) {
-			w[i] = (struct smp_worker){ i, 0x9e3779b97f4a7c15ull * (round * 8 + i + 1),
-						   owner, (unsigned)type, (unsigned)si->nr_slots, 0, 0, 0,
-						   false };
+			w[i] = (struct smp_worker){ i,
+						    0x9e3779b97f4a7c15ull * (round * 8 + i + 1),
+						    owner,
+						    (unsigned)type,
+						    (unsigned)si->nr_slots,
+						    0,
+						    0,
+						    0,
+						    false };
 			tasks[i] = kthread_create_on_cpu(smp_worker_fn, &w[i], test_nth_cpu(i),
 							 "swap-smp");
 			KT_ASSERT(t, tasks[i]);
@@ -139,7 +145,9 @@ KTEST(swap_table_smp, cpus_allocate_and_free_concurrently_check_every_round)
 		KT_EXPECT_EQ(t, atomic_long_read(&si->inuse), 0);
 		KT_EXPECT_EQ(t, swap_check(), 0);
 	}
-	ktest_diag(t, "%u CPUs, 6 rounds: %u allocations, %u -ENOSPC, %u checks while running, %lu steals in all so far",
+	ktest_diag(t,
+		   "%u CPUs, 6 rounds: %u allocations, %u -ENOSPC, %u checks while running, %lu "
+		   "steals in all so far",
 		   ncpu, allocs, enospc, checks, (unsigned long)stat_of("swap_alloc_steal"));
 	KT_EXPECT(t, allocs > 0);
 	kfree(owner);
@@ -212,7 +220,8 @@ KTEST(swap_table_smp, lookup_races_the_free_of_its_table)
 	rcu_barrier();
 	KT_EXPECT_EQ(t, swap_table_bytes_in_rcu(), 0);
 	KT_EXPECT_EQ(t, atomic_long_read(&si->table_bytes), 0);
-	ktest_diag(t, "reader held the table across its free; lookup missed; table freed after the grace period");
+	ktest_diag(t, "reader held the table across its free; lookup missed; table freed after the "
+		      "grace period");
 	folio_unlock(f);
 	folio_put(f);
 	swapt_end(t, &s);
@@ -263,7 +272,8 @@ static void seed002_case(struct ktest *t, bool bug)
 	int type = s.type;
 	struct swap_info *si = s.si;
 	unsigned a_cpu = arch_cpu_id(), b_cpu = test_other_cpu();
-	struct seed002_arg on_b = { (unsigned)type, { 0 }, -1, 0 }, on_a = { (unsigned)type, { 0 }, -1, 0 };
+	struct seed002_arg on_b = { (unsigned)type, { 0 }, -1, 0 },
+			   on_a = { (unsigned)type, { 0 }, -1, 0 };
 	KT_ASSERT_EQ(t, run_alloc_on(b_cpu, &on_b), 0);
 	KT_ASSERT_EQ(t, on_b.err, 0);
 	KT_EXPECT(t, si->pcp_cluster[b_cpu][0] != 0);
@@ -287,7 +297,8 @@ static void seed002_case(struct ktest *t, bool bug)
 		console_loglevel = LOG_EMERG; /* the check's complaints are the point */
 	int problems = swap_check();
 	console_loglevel = LOG_ERR;
-	ktest_diag(t, "%s: allocation slept on CPU %u, woke on CPU %u; accounting check: %d problems",
+	ktest_diag(t,
+		   "%s: allocation slept on CPU %u, woke on CPU %u; accounting check: %d problems",
 		   bug ? "seed 002 v3 (bug on)" : "fixed design", a_cpu, on_a.cpu_after, problems);
 	ktest_stats_print(t, &stats);
 	if (bug) {
@@ -298,7 +309,7 @@ static void seed002_case(struct ktest *t, bool bug)
 		KT_EXPECT_EQ(t, swap_test_find_lost_clusters(si), 0);
 		/* It allocated from the cluster it isolated, not from B's. */
 		KT_EXPECT(t, swp_offset(on_a.e) / swap_cluster_slots !=
-			     swp_offset(on_b.e) / swap_cluster_slots);
+				     swp_offset(on_b.e) / swap_cluster_slots);
 	}
 	KT_EXPECT_EQ(t, swap_put(on_a.e), 0);
 	KT_EXPECT_EQ(t, swap_put(on_b.e), 0);

@@ -72,7 +72,7 @@ struct swapt {
 	int type;
 	struct swap_info *si;
 	unsigned long base; /* free pages before swapon */
-	int loglevel;       /* the console's, restored by swapt_end */
+	int loglevel;	    /* the console's, restored by swapt_end */
 };
 
 /* Quiet console (tests make swap messages on purpose), a free-page

@@ -9,7 +9,7 @@ static inline unsigned test_nth_cpu(unsigned n)
 {
 	unsigned seen = 0, cpu;
 	n %= nr_cpus_online;
-	for_each_online_cpu(cpu) {
+	for_each_online_cpu (cpu) {
 		if (seen++ == n)
 			return cpu;
 	}
@@ -20,7 +20,7 @@ static inline unsigned test_nth_cpu(unsigned n)
 static inline unsigned test_other_cpu(void)
 {
 	unsigned cpu, me = arch_cpu_id();
-	for_each_online_cpu(cpu) {
+	for_each_online_cpu (cpu) {
 		if (cpu != me)
 			return cpu;
 	}

@@ -35,35 +35,34 @@ static inline void test_skip_fmt(struct ktest *t, char *buf, size_t size, const 
 /* True when at least n CPUs are online; otherwise the test skips. The
  * reason must outlive the test: it lives in a static buffer per call site
  * (tests run one at a time). */
-#define test_require_cpus(t, n)                                                   \
-	({                                                                        \
-		static char _why[64];                                             \
-		bool _ok = nr_cpus_online >= (unsigned)(n);                       \
-		if (!_ok)                                                         \
-			test_skip_fmt(t, _why, sizeof(_why),                      \
-				      "needs %lu CPUs, %lu online", (unsigned long)(n), \
-				      (unsigned long)nr_cpus_online);             \
-		_ok;                                                              \
+#define test_require_cpus(t, n)                                                                    \
+	({                                                                                         \
+		static char _why[64];                                                              \
+		bool _ok = nr_cpus_online >= (unsigned)(n);                                        \
+		if (!_ok)                                                                          \
+			test_skip_fmt(t, _why, sizeof(_why), "needs %lu CPUs, %lu online",         \
+				      (unsigned long)(n), (unsigned long)nr_cpus_online);          \
+		_ok;                                                                               \
 	})
 
 /* True when mib MiB are free above the min watermark. */
-#define test_require_free_mib(t, mib)                                             \
-	({                                                                        \
-		static char _why[80];                                             \
-		unsigned long _have = nr_free_pages() > page_alloc_watermarks()->min  \
-			? (nr_free_pages() - page_alloc_watermarks()->min) >> (20 - PAGE_SHIFT) \
-			: 0;                                                      \
-		bool _ok = _have >= (unsigned long)(mib);                         \
-		if (!_ok)                                                         \
-			test_skip_fmt(t, _why, sizeof(_why),                      \
-				      "needs %lu MiB free, %lu MiB free", (unsigned long)(mib), \
-				      _have);                                     \
-		_ok;                                                              \
+#define test_require_free_mib(t, mib)                                                              \
+	({                                                                                         \
+		static char _why[80];                                                              \
+		unsigned long _have =                                                              \
+			nr_free_pages() > page_alloc_watermarks()->min                             \
+				? (nr_free_pages() - page_alloc_watermarks()->min) >>              \
+					  (20 - PAGE_SHIFT)                                        \
+				: 0;                                                               \
+		bool _ok = _have >= (unsigned long)(mib);                                          \
+		if (!_ok)                                                                          \
+			test_skip_fmt(t, _why, sizeof(_why), "needs %lu MiB free, %lu MiB free",   \
+				      (unsigned long)(mib), _have);                                \
+		_ok;                                                                               \
 	})
 
 /* The block device name, or NULL and the test skips. */
-static inline struct blockdev *test_require_disk(struct ktest *t, const char *name,
-						 const char *why)
+static inline struct blockdev *test_require_disk(struct ktest *t, const char *name, const char *why)
 {
 	struct blockdev *bd = blockdev_get(name);
 	if (!bd)
@@ -105,7 +104,8 @@ static inline void test_ramswap_destroy(void *arg)
 			continue;
 		int err = swapoff(type);
 		if (err) {
-			pr_err("test: %s: swapoff failed (%d): the device is kept\n", bd->name, err);
+			pr_err("test: %s: swapoff failed (%d): the device is kept\n", bd->name,
+			       err);
 			return;
 		}
 	}
@@ -120,8 +120,8 @@ static inline struct blockdev *test_ramswap(struct ktest *t, const char *name, u
 {
 	if (!KT_EXPECT(t, blockdev_get(name) == NULL))
 		return NULL;
-	struct blockdev *bd = async ? ramswap_create_async(name, bytes, cpu)
-				    : ramswap_create(name, bytes);
+	struct blockdev *bd =
+		async ? ramswap_create_async(name, bytes, cpu) : ramswap_create(name, bytes);
 	if (!KT_EXPECT(t, bd != NULL))
 		return NULL;
 	return ktest_defer(t, test_ramswap_destroy, bd) ? bd : NULL;

@@ -48,7 +48,7 @@ KTEST(virtio_blk_config, qemu_values_accepted)
 	KT_EXPECT_EQ(t, lim.seg_limit, 126); /* header and status take two */
 	make_cfg(8, 0, 0, 0);
 	KT_ASSERT_EQ(t, parse_quietly(VBLK_CFG_LEN, F(VIRTIO_BLK_F_SEG_MAX), 4, false, &lim), 0);
-	KT_EXPECT_EQ(t, lim.seg_limit, 1); /* seg_max 0 reads as 1 */
+	KT_EXPECT_EQ(t, lim.seg_limit, 1);    /* seg_max 0 reads as 1 */
 	KT_EXPECT_EQ(t, lim.block_size, 512); /* not offered: the sector */
 }
 

@@ -18,7 +18,10 @@
 #include "mm/page_alloc.h"
 
 static unsigned notifies;
-static void fake_notify(struct virtqueue *vq) { notifies++; }
+static void fake_notify(struct virtqueue *vq)
+{
+	notifies++;
+}
 static const struct virtio_transport_ops fake_ops = { .notify = fake_notify };
 
 static struct virtqueue *fake_vq(struct virtio_device *vdev, u64 features, unsigned num)
@@ -197,9 +200,9 @@ KTEST(virtio_ring, notify_always_notifies_every_kick)
 
 KTEST(virtio_ring, need_event_matches_the_spec_formula)
 {
-	KT_EXPECT(t, vring_need_event(3, 4, 3));   /* 3 just became available */
-	KT_EXPECT(t, !vring_need_event(3, 3, 2));  /* not yet */
-	KT_EXPECT(t, vring_need_event(3, 10, 0));  /* crossed within a batch */
+	KT_EXPECT(t, vring_need_event(3, 4, 3));  /* 3 just became available */
+	KT_EXPECT(t, !vring_need_event(3, 3, 2)); /* not yet */
+	KT_EXPECT(t, vring_need_event(3, 10, 0)); /* crossed within a batch */
 	KT_EXPECT(t, !vring_need_event(20, 10, 0));
 	KT_EXPECT(t, vring_need_event(0xffff, 1, 0xfffe)); /* across the wrap */
 }

@@ -73,7 +73,7 @@ KTEST(vma, overlapping_insert_is_refused)
 	KT_EXPECT_EQ(t, add(&s, 5 * P, 10 * P), 0);
 	KT_EXPECT_EQ(t, add(&s, 20 * P, 21 * P), 0);
 	KT_EXPECT_EQ(t, s.count, 3);
-	KT_EXPECT(t, vma_alloc(3 * P, 3 * P, RW, 0) == NULL);     /* empty */
+	KT_EXPECT(t, vma_alloc(3 * P, 3 * P, RW, 0) == NULL);	  /* empty */
 	KT_EXPECT(t, vma_alloc(3 * P, 4 * P + 1, RW, 0) == NULL); /* unaligned */
 	KT_EXPECT_EQ(t, vma_set_verify(&s), 0);
 	vma_set_destroy(&s);
@@ -150,7 +150,7 @@ KTEST(vma, many_in_random_order_stay_sorted_and_balanced)
 
 	struct vma *v;
 	unsigned i = 0, unsorted = 0;
-	for_each_vma(&s, v) {
+	for_each_vma (&s, v) {
 		unsorted += v->start != (i * 3 + 1) * P;
 		i++;
 	}
@@ -159,7 +159,7 @@ KTEST(vma, many_in_random_order_stay_sorted_and_balanced)
 	unsigned missing = 0;
 	for (i = 0; i < N; i++) {
 		missing += vma_lookup(&s, (i * 3 + 2) * P + 5) == NULL; /* inside */
-		missing += vma_lookup(&s, (i * 3) * P) != NULL;         /* in a gap */
+		missing += vma_lookup(&s, (i * 3) * P) != NULL;		/* in a gap */
 	}
 	KT_EXPECT_EQ(t, missing, 0);
 

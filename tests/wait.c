@@ -11,7 +11,7 @@
 static struct {
 	struct wait_queue_head wq;
 	struct completion released;
-	int go;            /* the condition; atomic */
+	int go; /* the condition; atomic */
 	atomic_t arrived, woke;
 } ww;
 
@@ -118,7 +118,7 @@ KTEST(wait, wake_up_releases_one_exclusive)
 
 static struct {
 	struct wait_queue_head wq;
-	int flag;          /* atomic */
+	int flag; /* atomic */
 	int handler_cpu;
 	int handler_irqs_on;
 	int waiter_ok;

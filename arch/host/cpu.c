@@ -75,7 +75,9 @@ unsigned long arch_frame_pointer(void)
 	return (unsigned long)__builtin_frame_address(0);
 }
 
-void arch_dump_regs_here(void) {}
+void arch_dump_regs_here(void)
+{
+}
 
 void arch_backtrace(unsigned long fp)
 {
@@ -84,8 +86,8 @@ void arch_backtrace(unsigned long fp)
 }
 
 /* Host tasks are pthreads: their stacks are not ours to walk. */
-unsigned arch_stack_walk(unsigned long fp, unsigned long lo, unsigned long hi,
-			 unsigned long *pcs, unsigned max)
+unsigned arch_stack_walk(unsigned long fp, unsigned long lo, unsigned long hi, unsigned long *pcs,
+			 unsigned max)
 {
 	return 0;
 }
@@ -136,9 +138,17 @@ void smp_call_on_cpus(unsigned long mask, smp_call_fn fn, void *arg)
 			pthread_join(threads[cpu], NULL);
 }
 
-void smp_init(void) {}
+void smp_init(void)
+{
+}
 
 /* No interrupts on the host: a resched IPI has nowhere to go. */
-void smp_send_resched(unsigned cpu) {}
-void smp_register_resched_hook(resched_hook_fn fn) {}
-void smp_stop_other_cpus(void) {}
+void smp_send_resched(unsigned cpu)
+{
+}
+void smp_register_resched_hook(resched_hook_fn fn)
+{
+}
+void smp_stop_other_cpus(void)
+{
+}

@@ -35,8 +35,8 @@ void host_platform_init(void)
 	add_mem(bi, 0x9fc00, 0x60400, BOOT_MEM_RESERVED);
 	add_mem(bi, 100 * MiB, HOST_PHYS_SIZE - 100 * MiB, BOOT_MEM_USABLE); /* unsorted */
 	add_mem(bi, MiB, 96 * MiB - MiB, BOOT_MEM_USABLE);
-	add_mem(bi, 96 * MiB, 4 * MiB, BOOT_MEM_RESERVED);                   /* a hole */
-	add_mem(bi, 50 * MiB, 0, BOOT_MEM_USABLE);                           /* zero length */
+	add_mem(bi, 96 * MiB, 4 * MiB, BOOT_MEM_RESERVED); /* a hole */
+	add_mem(bi, 50 * MiB, 0, BOOT_MEM_USABLE);	   /* zero length */
 	bootinfo_reserve(bi, MiB, 3 * MiB, "kernel image");
 	bootinfo_reserve(bi, 0x8000, 0x9000, "boot info");
 	bootinfo_reserve(bi, 0, MiB, "low memory");

@@ -38,9 +38,9 @@
 
 struct host_cpu {
 	pthread_mutex_t lock;
-	pthread_cond_t cond;   /* token released */
-	struct task *owner;    /* task holding the token; under lock */
-	u64 next_ticket;       /* FIFO hand-out; under lock */
+	pthread_cond_t cond; /* token released */
+	struct task *owner;  /* task holding the token; under lock */
+	u64 next_ticket;     /* FIFO hand-out; under lock */
 	u64 serving;
 };
 
@@ -240,14 +240,13 @@ static void *host_task_main(void *arg)
 	return NULL;
 }
 
-struct task *kthread_create_on_cpu(int (*fn)(void *arg), void *arg, unsigned cpu,
-				   const char *name)
+struct task *kthread_create_on_cpu(int (*fn)(void *arg), void *arg, unsigned cpu, const char *name)
 {
 	return kthread_create_in_mm(fn, arg, cpu, name, NULL);
 }
 
-struct task *kthread_create_in_mm(int (*fn)(void *arg), void *arg, unsigned cpu,
-				  const char *name, struct mm *mm)
+struct task *kthread_create_in_mm(int (*fn)(void *arg), void *arg, unsigned cpu, const char *name,
+				  struct mm *mm)
 {
 	if (cpu >= NR_CPUS_MAX || !cpu_is_online(cpu)) {
 		pr_warn("sched: cannot start %s on cpu %u: cpu offline\n", name, cpu);

@@ -47,8 +47,8 @@ int acpi_init(const struct bootinfo *bi)
 	acpi_madt_found = acpi_madt_parse(madt, &acpi_madt) == 0;
 	if (acpi_madt_found)
 		pr_info("acpi: MADT: %u CPUs enabled (%u usable entries), %u I/O APICs, "
-			"%u overrides, local APIC at %#lx\n", acpi_madt.nr_enabled,
-			acpi_madt.nr_cpu_entries, acpi_madt.nr_ioapics, acpi_madt.nr_overrides,
-			(unsigned long)acpi_madt.lapic_base);
+			"%u overrides, local APIC at %#lx\n",
+			acpi_madt.nr_enabled, acpi_madt.nr_cpu_entries, acpi_madt.nr_ioapics,
+			acpi_madt.nr_overrides, (unsigned long)acpi_madt.lapic_base);
 	return 0;
 }

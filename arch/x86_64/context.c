@@ -9,20 +9,19 @@
 
 void arch_context_trampoline(void);
 
-void arch_context_init(struct arch_context *ctx, void *stack_top, void (*entry)(void *),
-		       void *arg)
+void arch_context_init(struct arch_context *ctx, void *stack_top, void (*entry)(void *), void *arg)
 {
 	/* After the "ret" pops the trampoline address, rsp == top, 16-byte
 	 * aligned, so the trampoline's call leaves entry's frame aligned. */
 	u64 *top = (u64 *)((u64)stack_top & ~15ull);
 	u64 *sp = top - ARCH_CONTEXT_WORDS;
 
-	sp[0] = 0;                                  /* r15 */
-	sp[1] = 0;                                  /* r14 */
-	sp[2] = (u64)arg;                           /* r13 */
-	sp[3] = (u64)entry;                         /* r12 */
-	sp[4] = 0;                                  /* rbx */
-	sp[ARCH_CONTEXT_RBP] = 0;                   /* rbp: ends backtraces */
+	sp[0] = 0;					     /* r15 */
+	sp[1] = 0;					     /* r14 */
+	sp[2] = (u64)arg;				     /* r13 */
+	sp[3] = (u64)entry;				     /* r12 */
+	sp[4] = 0;					     /* rbx */
+	sp[ARCH_CONTEXT_RBP] = 0;			     /* rbp: ends backtraces */
 	sp[ARCH_CONTEXT_RET] = (u64)arch_context_trampoline; /* return address */
 	ctx->rsp = (u64)sp;
 }

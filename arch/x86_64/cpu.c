@@ -64,7 +64,7 @@ static struct pit_sample pit_sample(void)
 static u64 time_measure_once(void)
 {
 	outb(0x61, (u8)((inb(0x61) & ~0x02) | 0x01)); /* gate on, speaker off */
-	outb(0x43, 0xb0);                             /* ch2, lo/hi, mode 0 */
+	outb(0x43, 0xb0);			      /* ch2, lo/hi, mode 0 */
 	outb(0x42, 0xff);
 	outb(0x42, 0xff);
 	struct pit_sample start = pit_sample();
@@ -144,10 +144,10 @@ void arch_dump_regs_here(void)
 	__asm__ __volatile__("mov %%cr4, %0" : "=r"(cr4));
 	__asm__ __volatile__("pushfq; popq %0" : "=r"(rflags));
 	cr3 = read_cr3();
-	printk(LOG_EMERG, "  rsp %016lx rbp %016lx rflags %016lx\n", rsp,
-	       arch_frame_pointer(), rflags);
-	printk(LOG_EMERG, "  cr0 %016lx cr2 %016lx cr3 %016lx cr4 %016lx\n", cr0,
-	       read_cr2(), cr3, cr4);
+	printk(LOG_EMERG, "  rsp %016lx rbp %016lx rflags %016lx\n", rsp, arch_frame_pointer(),
+	       rflags);
+	printk(LOG_EMERG, "  cr0 %016lx cr2 %016lx cr3 %016lx cr4 %016lx\n", cr0, read_cr2(), cr3,
+	       cr4);
 }
 
 static bool is_kernel_text(unsigned long addr)
@@ -166,8 +166,7 @@ static bool is_kernel_text(unsigned long addr)
  * the chain: rbp 0 (the first frame of every thread), a frame outside the
  * bounds or misaligned, a return address outside kernel text.
  */
-static bool frame_step(unsigned long *fp, unsigned long lo, unsigned long hi,
-		       unsigned long *ret)
+static bool frame_step(unsigned long *fp, unsigned long lo, unsigned long hi, unsigned long *ret)
 {
 	unsigned long f = *fp;
 	if (!f || f < lo || f >= hi || hi - f < 2 * sizeof(long) || (f & 7))
@@ -200,8 +199,8 @@ void arch_backtrace(unsigned long fp)
 		backtrace_line(LOG_EMERG, ret);
 }
 
-unsigned arch_stack_walk(unsigned long fp, unsigned long lo, unsigned long hi,
-			 unsigned long *pcs, unsigned max)
+unsigned arch_stack_walk(unsigned long fp, unsigned long lo, unsigned long hi, unsigned long *pcs,
+			 unsigned max)
 {
 	unsigned n = 0;
 	while (n < max && frame_step(&fp, lo, hi, &pcs[n]))

@@ -56,14 +56,15 @@ void gdt_init_cpu(unsigned cpu)
 	g->tss.iomap_base = sizeof(struct tss);
 
 	__asm__ __volatile__("lgdt %0" : : "m"(ptr));
-	__asm__ __volatile__(
-		"mov %0, %%ds; mov %0, %%es; mov %0, %%ss\n\t"
-		"pushq %1\n\t"
-		"leaq 1f(%%rip), %%rax\n\t"
-		"pushq %%rax\n\t"
-		"lretq\n"
-		"1:"
-		: : "r"((u64)GDT_KERNEL_DATA), "i"(GDT_KERNEL_CODE) : "rax", "memory");
+	__asm__ __volatile__("mov %0, %%ds; mov %0, %%es; mov %0, %%ss\n\t"
+			     "pushq %1\n\t"
+			     "leaq 1f(%%rip), %%rax\n\t"
+			     "pushq %%rax\n\t"
+			     "lretq\n"
+			     "1:"
+			     :
+			     : "r"((u64)GDT_KERNEL_DATA), "i"(GDT_KERNEL_CODE)
+			     : "rax", "memory");
 	__asm__ __volatile__("ltr %w0" : : "r"((u16)GDT_TSS));
 
 	cpu_local[cpu].id = cpu;

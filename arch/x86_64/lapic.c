@@ -40,7 +40,7 @@
 
 /* Written once by the boot CPU before any AP starts; read-only after. */
 bool lapic_x2apic;
-static volatile u32 *lapic_mmio;  /* xAPIC registers in the direct map */
+static volatile u32 *lapic_mmio; /* xAPIC registers in the direct map */
 static u32 timer_count_per_tick; /* APIC timer counts per tick (bus/16) */
 
 static u32 lapic_read(u32 reg)
@@ -94,7 +94,8 @@ void lapic_send_ipi(u32 apic_id, u32 icr_low)
 		lapic_write(LAPIC_ICR_LOW, icr_low);
 		for (u32 spins = 0; lapic_read(LAPIC_ICR_LOW) & ICR_BUSY; spins++) {
 			if (spins == 10000000) {
-				pr_warn("lapic: IPI %#x to APIC %u still pending\n", icr_low, apic_id);
+				pr_warn("lapic: IPI %#x to APIC %u still pending\n", icr_low,
+					apic_id);
 				break;
 			}
 			arch_cpu_relax();

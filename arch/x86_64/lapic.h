@@ -19,7 +19,7 @@
 #define ICR_NMI (4u << 8)
 #define ICR_INIT (5u << 8)
 #define ICR_STARTUP (6u << 8)
-#define ICR_BUSY (1u << 12)       /* xAPIC: delivery pending */
+#define ICR_BUSY (1u << 12) /* xAPIC: delivery pending */
 #define ICR_ASSERT (1u << 14)
 #define ICR_LEVEL (1u << 15)
 

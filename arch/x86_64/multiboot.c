@@ -49,7 +49,8 @@ static const char *mb1_string(const struct phys_view *mem, struct bootinfo *bi, 
 	size_t len = s ? strnlen(s, max) : max;
 	if (!s || len == max) {
 		pr_err("boot: multiboot1 %s at %#x is not a string of less than %u bytes in "
-		       "memory\n", what, addr, MB_STRING_MAX);
+		       "memory\n",
+		       what, addr, MB_STRING_MAX);
 		return NULL;
 	}
 	bootinfo_reserve(bi, addr, addr + len + 1, what);
@@ -122,8 +123,8 @@ static int mb1_parse(const struct phys_view *mem, u64 info_phys, struct bootinfo
 	if (mi->flags & MB1_INFO_CMDLINE)
 		bi->cmdline = mb1_string(mem, bi, mi->cmdline, "multiboot1 cmdline");
 	if (mi->flags & MB1_INFO_LOADER_NAME)
-		bi->loader_name = mb1_string(mem, bi, mi->boot_loader_name,
-					     "multiboot1 loader name");
+		bi->loader_name =
+			mb1_string(mem, bi, mi->boot_loader_name, "multiboot1 loader name");
 	if (!bi->cmdline || !bi->loader_name)
 		return -EINVAL;
 	if (mi->flags & MB1_INFO_MODS && mi->mods_count && mb1_parse_mods(mem, mi, bi))
@@ -238,6 +239,7 @@ int multiboot_parse(u32 magic, u64 info_phys, const struct phys_view *mem, struc
 	if (magic == MB2_BOOT_MAGIC)
 		return mb2_parse(mem, info_phys, bi);
 	pr_err("boot: loaded by an unknown loader (magic %#x): swaplab needs multiboot1 "
-	       "(QEMU -kernel) or multiboot2 (GRUB)\n", magic);
+	       "(QEMU -kernel) or multiboot2 (GRUB)\n",
+	       magic);
 	return -EINVAL;
 }

@@ -28,7 +28,7 @@ struct mb1_info {
 #define MB1_INFO_LOADER_NAME (1u << 9)
 
 struct mb1_mmap_entry {
-	u32 size;          /* of the rest of the entry */
+	u32 size; /* of the rest of the entry */
 	u64 addr, len;
 	u32 type;
 } __packed;

@@ -49,8 +49,12 @@ static void mb2_add_mmap(struct mb2_builder *b)
 	u8 *t = mb2_tag(b, MB2_TAG_MMAP, 16 + 2 * 24);
 	((u32 *)t)[2] = 24; /* entry size */
 	u64 *e = (u64 *)(t + 16);
-	e[0] = 0; e[1] = 0x9f000; ((u32 *)&e[2])[0] = 1;
-	e[3] = 0x100000; e[4] = 0x7f00000; ((u32 *)&e[5])[0] = 1;
+	e[0] = 0;
+	e[1] = 0x9f000;
+	((u32 *)&e[2])[0] = 1;
+	e[3] = 0x100000;
+	e[4] = 0x7f00000;
+	((u32 *)&e[5])[0] = 1;
 }
 
 /* The "physical address" of a place in mb_buf. */

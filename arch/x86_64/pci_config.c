@@ -19,7 +19,7 @@
 #include "kernel/spinlock.h"
 #include "kernel/string.h"
 
-static u8 *ecam;                 /* set once by arch_pci_init */
+static u8 *ecam; /* set once by arch_pci_init */
 static unsigned ecam_start, ecam_end;
 static DEFINE_SPINLOCK(conf1_lock); /* the 0xcf8/0xcfc pair */
 
@@ -66,8 +66,14 @@ int arch_pci_init(void)
 	return 0;
 }
 
-bool arch_pci_ext_config(void) { return ecam != NULL; }
-const char *arch_pci_method(void) { return ecam ? "ecam" : "conf1"; }
+bool arch_pci_ext_config(void)
+{
+	return ecam != NULL;
+}
+const char *arch_pci_method(void)
+{
+	return ecam ? "ecam" : "conf1";
+}
 
 static volatile void *ecam_addr(unsigned bus, unsigned devfn, unsigned off)
 {

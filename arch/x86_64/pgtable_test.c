@@ -22,12 +22,14 @@ KTEST(x86pte, swap_entry_0_0_exclusive_is_exact)
 	KT_EXPECT_EQ(t, pte_val(p), 0x07fffffffffffe00ul);
 	KT_EXPECT_EQ(t, pte_val(pte_swp_mkexclusive(p)), 0x07fffffffffffe08ul);
 	KT_EXPECT_EQ(t, pte_val(pte_swp_mksoft_dirty(p)), 0x07fffffffffffe02ul);
-	KT_EXPECT_EQ(t, pte_val(pte_swp_mksoft_dirty(pte_swp_mkexclusive(p))), 0x07fffffffffffe0aul);
+	KT_EXPECT_EQ(t, pte_val(pte_swp_mksoft_dirty(pte_swp_mkexclusive(p))),
+		     0x07fffffffffffe0aul);
 }
 
 KTEST(x86pte, swap_entry_extremes_match_linux)
 {
-	KT_EXPECT_EQ(t, pte_val(swp_entry_to_pte(swp_entry(31, SWP_OFFSET_MAX))), 0xf800000000000000ul);
+	KT_EXPECT_EQ(t, pte_val(swp_entry_to_pte(swp_entry(31, SWP_OFFSET_MAX))),
+		     0xf800000000000000ul);
 	KT_EXPECT_EQ(t, pte_val(swp_entry_to_pte(swp_entry(1, 1))), 0x0ffffffffffffc00ul);
 	const u64 types[] = { 0, 1, 17, 31 };
 	const u64 offsets[] = { 0, 1, 2, 0xdeadbeef, 1ul << 49, SWP_OFFSET_MAX };
@@ -66,9 +68,11 @@ KTEST(x86pte, present_bits_are_exact)
 	u64 nx = arch_mmu_has_nx() ? 1ul << 63 : 0;
 	pte_t p = pfn_pte(0x12345, arch_vm_get_page_prot(prot));
 	KT_EXPECT_EQ(t, pte_val(p), 0x12345007ul | nx);
-	KT_EXPECT_EQ(t, pte_val(pfn_pte(0, arch_vm_get_page_prot(PAGE_PROT_READ | PAGE_PROT_EXEC))), 1);
-	KT_EXPECT_EQ(t, pte_val(pfn_pte(ARCH_MAX_PFN, arch_vm_get_page_prot(PAGE_PROT_READ |
-									     PAGE_PROT_EXEC))),
+	KT_EXPECT_EQ(t, pte_val(pfn_pte(0, arch_vm_get_page_prot(PAGE_PROT_READ | PAGE_PROT_EXEC))),
+		     1);
+	KT_EXPECT_EQ(t,
+		     pte_val(pfn_pte(ARCH_MAX_PFN,
+				     arch_vm_get_page_prot(PAGE_PROT_READ | PAGE_PROT_EXEC))),
 		     0x000ffffffffff001ul);
 	KT_EXPECT_EQ(t, pte_val(pte_mkyoung(p)) ^ pte_val(p), 1ul << 5);
 	KT_EXPECT_EQ(t, pte_val(pte_mkdirty(p)) ^ pte_val(p), (1ul << 6) | (1ul << 11));
@@ -83,9 +87,9 @@ KTEST(x86pte, table_entries_are_phys_present_write_user)
 	KT_EXPECT_EQ(t, pmd_val(pmd_mk_table(0x1234000)), 0x1234007ul);
 	KT_EXPECT_EQ(t, pud_val(pud_mk_table(0x1234000)), 0x1234007ul);
 	KT_EXPECT_EQ(t, pgd_val(pgd_mk_table(0x1234000)), 0x1234007ul);
-	KT_EXPECT(t, pmd_bad(__pmd(0x1234087ul)));   /* a 2 MiB page */
-	KT_EXPECT(t, !pmd_bad(__pmd(0x1234067ul)));  /* accessed/dirty set by the MMU */
-	KT_EXPECT(t, pud_bad(__pud(0x1234003ul)));   /* not user */
+	KT_EXPECT(t, pmd_bad(__pmd(0x1234087ul)));  /* a 2 MiB page */
+	KT_EXPECT(t, !pmd_bad(__pmd(0x1234067ul))); /* accessed/dirty set by the MMU */
+	KT_EXPECT(t, pud_bad(__pud(0x1234003ul)));  /* not user */
 }
 
 KTEST(x86pte, bad_entries_are_reported_with_a_reason)
@@ -95,7 +99,7 @@ KTEST(x86pte, bad_entries_are_reported_with_a_reason)
 	KT_EXPECT(t, pte_bad_reason(__pte(swp | 0x8 | 0x2)) == NULL);
 	KT_EXPECT(t, pte_bad_reason(__pte(swp | 0x80)) != NULL);  /* PSE */
 	KT_EXPECT(t, pte_bad_reason(__pte(swp | 0x100)) != NULL); /* PROTNONE */
-	KT_EXPECT(t, pte_bad_reason(__pte(swp | 0x4)) != NULL);   /* uffd-wp: unsupported */
+	KT_EXPECT(t, pte_bad_reason(__pte(swp | 0x4)) != NULL);	  /* uffd-wp: unsupported */
 	KT_EXPECT(t, pte_bad_reason(__pte(0x12345007ul | (1ul << 52))) != NULL);
 	KT_EXPECT(t, pte_bad_reason(__pte(0x12345007ul | (1ul << 62))) != NULL);
 	KT_EXPECT(t, pte_bad_reason(__pte(0x8000000012345067ul)) == NULL);

@@ -20,7 +20,7 @@ void serial_init(void)
 {
 	outb(COM1 + UART_IER, 0x00);
 	outb(COM1 + UART_LCR, 0x80); /* divisor latch */
-	outb(COM1 + 0, 1);           /* 115200 baud */
+	outb(COM1 + 0, 1);	     /* 115200 baud */
 	outb(COM1 + 1, 0);
 	outb(COM1 + UART_LCR, 0x03); /* 8N1 */
 	outb(COM1 + UART_FCR, 0xc7); /* FIFO on, cleared */

@@ -131,8 +131,8 @@ static bool ap_start(unsigned cpu, u32 apic_id)
 	}
 	if (wait_online(cpu, AP_START_TIMEOUT_MS * 1000))
 		return true;
-	pr_err("smp: cpu %u (APIC id %u) did not start within %u ms; continuing without it\n",
-	       cpu, apic_id, AP_START_TIMEOUT_MS);
+	pr_err("smp: cpu %u (APIC id %u) did not start within %u ms; continuing without it\n", cpu,
+	       apic_id, AP_START_TIMEOUT_MS);
 	lapic_send_ipi(apic_id, ICR_INIT | ICR_ASSERT | ICR_LEVEL);
 	return false;
 }

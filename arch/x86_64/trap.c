@@ -36,11 +36,28 @@ static DEFINE_STAT_COUNTER(page_faults);
 static DEFINE_STAT_COUNTER(interrupts);
 
 static const char *const exception_names[32] = {
-	"divide error", "debug", "NMI", "breakpoint", "overflow", "bound range",
-	"invalid opcode", "device not available", "double fault", "coprocessor overrun",
-	"invalid TSS", "segment not present", "stack fault", "general protection",
-	"page fault", "reserved", "x87 floating point", "alignment check",
-	"machine check", "SIMD floating point", "virtualization", "control protection",
+	"divide error",
+	"debug",
+	"NMI",
+	"breakpoint",
+	"overflow",
+	"bound range",
+	"invalid opcode",
+	"device not available",
+	"double fault",
+	"coprocessor overrun",
+	"invalid TSS",
+	"segment not present",
+	"stack fault",
+	"general protection",
+	"page fault",
+	"reserved",
+	"x87 floating point",
+	"alignment check",
+	"machine check",
+	"SIMD floating point",
+	"virtualization",
+	"control protection",
 };
 
 void idt_init(void)
@@ -50,7 +67,9 @@ void idt_init(void)
 		idt[v] = (struct idt_entry){
 			.offset_lo = (u16)addr,
 			.selector = GDT_KERNEL_CODE,
-			.ist = v == 8 ? IST_DOUBLE_FAULT : v == 2 ? IST_NMI : 0,
+			.ist = v == 8	? IST_DOUBLE_FAULT
+			       : v == 2 ? IST_NMI
+					: 0,
 			.type = 0x8e, /* present, DPL 0, interrupt gate */
 			.offset_mid = (u16)(addr >> 16),
 			.offset_hi = (u32)(addr >> 32),
@@ -89,14 +108,14 @@ void irq_register_eoi_first(unsigned vector, irq_handler_t fn, void *arg)
 
 void trap_dump_frame(const struct trap_frame *f)
 {
-	printk(LOG_EMERG, "  rip %016lx cs %04lx rflags %016lx rsp %016lx ss %04lx\n",
-	       f->rip, f->cs, f->rflags, f->rsp, f->ss);
-	printk(LOG_EMERG, "  rax %016lx rbx %016lx rcx %016lx rdx %016lx\n", f->rax, f->rbx,
-	       f->rcx, f->rdx);
-	printk(LOG_EMERG, "  rsi %016lx rdi %016lx rbp %016lx r8  %016lx\n", f->rsi, f->rdi,
-	       f->rbp, f->r8);
-	printk(LOG_EMERG, "  r9  %016lx r10 %016lx r11 %016lx r12 %016lx\n", f->r9, f->r10,
-	       f->r11, f->r12);
+	printk(LOG_EMERG, "  rip %016lx cs %04lx rflags %016lx rsp %016lx ss %04lx\n", f->rip,
+	       f->cs, f->rflags, f->rsp, f->ss);
+	printk(LOG_EMERG, "  rax %016lx rbx %016lx rcx %016lx rdx %016lx\n", f->rax, f->rbx, f->rcx,
+	       f->rdx);
+	printk(LOG_EMERG, "  rsi %016lx rdi %016lx rbp %016lx r8  %016lx\n", f->rsi, f->rdi, f->rbp,
+	       f->r8);
+	printk(LOG_EMERG, "  r9  %016lx r10 %016lx r11 %016lx r12 %016lx\n", f->r9, f->r10, f->r11,
+	       f->r12);
 	printk(LOG_EMERG, "  r13 %016lx r14 %016lx r15 %016lx cr2 %016lx cr3 %016lx\n", f->r13,
 	       f->r14, f->r15, read_cr2(), read_cr3());
 }
@@ -107,8 +126,9 @@ static __noreturn void trap_fatal(struct trap_frame *f, const char *what)
 	const char *sym = ksym_lookup(f->rip, &off);
 
 	arch_irq_disable();
-	printk(LOG_EMERG, "\ntrap: %s (vector %lu, error code %#lx) at rip %#lx (%s+%#lx) on cpu %u\n",
-	       what, f->vector, f->error_code, f->rip, sym, off, arch_cpu_id());
+	printk(LOG_EMERG,
+	       "\ntrap: %s (vector %lu, error code %#lx) at rip %#lx (%s+%#lx) on cpu %u\n", what,
+	       f->vector, f->error_code, f->rip, sym, off, arch_cpu_id());
 	trap_dump_frame(f);
 	arch_backtrace(f->rbp);
 	panic("unhandled %s at rip %#lx", what, f->rip);
@@ -139,7 +159,8 @@ static void page_fault(struct trap_frame *f)
 	 * takes it next.
 	 */
 	if (!(f->rflags & (1ul << 9))) {
-		printk(LOG_EMERG, "\ntrap: page fault at address %#lx with interrupts off, rip %#lx, "
+		printk(LOG_EMERG,
+		       "\ntrap: page fault at address %#lx with interrupts off, rip %#lx, "
 		       "cpu %u: a kernel bug (no user access runs with interrupts off)\n",
 		       addr, f->rip, arch_cpu_id());
 		trap_fatal(f, "page fault");
@@ -149,8 +170,10 @@ static void page_fault(struct trap_frame *f)
 	arch_irq_disable();
 	if (err == 0)
 		return;
-	printk(LOG_EMERG, "\ntrap: page fault at address %#lx (%s %s%s), error code %#lx, "
-	       "rip %#lx, cpu %u\n", addr, f->error_code & 2 ? "write" : "read",
+	printk(LOG_EMERG,
+	       "\ntrap: page fault at address %#lx (%s %s%s), error code %#lx, "
+	       "rip %#lx, cpu %u\n",
+	       addr, f->error_code & 2 ? "write" : "read",
 	       f->error_code & 1 ? "protection" : "not-present",
 	       f->error_code & 8 ? ", reserved bit" : "", f->error_code, f->rip, arch_cpu_id());
 	trap_fatal(f, "page fault");

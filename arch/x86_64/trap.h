@@ -22,8 +22,8 @@ struct trap_frame {
 
 typedef void (*irq_handler_t)(struct trap_frame *f, void *arg);
 
-void idt_init(void);     /* build the table (once) */
-void idt_load(void);     /* load it on this CPU */
+void idt_init(void); /* build the table (once) */
+void idt_load(void); /* load it on this CPU */
 void irq_register(unsigned vector, irq_handler_t fn, void *arg);
 /* The same, acknowledged at the APIC before fn runs (timer and IPIs). */
 void irq_register_eoi_first(unsigned vector, irq_handler_t fn, void *arg);

@@ -44,7 +44,8 @@ static void parse_tables(const struct phys_view *mem, const struct acpi_root *ro
 	const struct acpi_sdt_header *h = acpi_root_find_table(mem, root, "APIC");
 	if (h && acpi_madt_parse(h, &madt) == 0) {
 		if (madt.nr_cpus > ACPI_MADT_MAX_CPUS || madt.nr_ioapics > ACPI_MADT_MAX_IOAPICS ||
-		    madt.nr_overrides > ACPI_MADT_MAX_OVERRIDES || madt.nr_cpus > madt.nr_cpu_entries)
+		    madt.nr_overrides > ACPI_MADT_MAX_OVERRIDES ||
+		    madt.nr_cpus > madt.nr_cpu_entries)
 			abort();
 	}
 	h = acpi_root_find_table(mem, root, "MCFG");

@@ -41,7 +41,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	line[size] = '\0';
 	str = NULL;
 	if (cmdline_parse_table(line, table, table + 5, buf, sizeof(buf)) == 0 && str) {
-		if (str < buf || str >= buf + sizeof(buf) || !memchr(str, '\0', buf + sizeof(buf) - str))
+		if (str < buf || str >= buf + sizeof(buf) ||
+		    !memchr(str, '\0', buf + sizeof(buf) - str))
 			abort();
 	}
 	free(line);

@@ -91,9 +91,15 @@ static void driver_reap(struct virtqueue *vq)
 static void step(struct virtqueue *vq, struct script *s, u16 *dev_avail)
 {
 	switch (take(s, 1) % 7) {
-	case 0: driver_add(vq, take(s, 1) % (vq->num + 2) + 1); break;
-	case 1: virtqueue_kick(vq); break;
-	case 2: device_complete(vq, dev_avail, take(s, 4)); break;
+	case 0:
+		driver_add(vq, take(s, 1) % (vq->num + 2) + 1);
+		break;
+	case 1:
+		virtqueue_kick(vq);
+		break;
+	case 2:
+		device_complete(vq, dev_avail, take(s, 4));
+		break;
 	case 3: {
 		struct vring_used_elem *e = &vq->used->ring[vq->used->idx & (vq->num - 1)];
 		e->id = take(s, 4);
@@ -101,11 +107,18 @@ static void step(struct virtqueue *vq, struct script *s, u16 *dev_avail)
 		vq->used->idx++;
 		break;
 	}
-	case 4: vq->used->idx += (u16)take(s, 2); break;
-	case 5: driver_reap(vq); break;
-	case 6: *dev_avail += (u16)take(s, 1); break; /* the device skips requests */
+	case 4:
+		vq->used->idx += (u16)take(s, 2);
+		break;
+	case 5:
+		driver_reap(vq);
+		break;
+	case 6:
+		*dev_avail += (u16)take(s, 1);
+		break; /* the device skips requests */
 	}
-	if (vq->num_free > vq->num || vq->nr_inflight > vq->num || vq->nr_inflight != nr_outstanding)
+	if (vq->num_free > vq->num || vq->nr_inflight > vq->num ||
+	    vq->nr_inflight != nr_outstanding)
 		abort();
 }
 

@@ -63,7 +63,7 @@ KTEST(acpi, madt_found_with_valid_checksum)
 	KT_EXPECT(t, acpi_madt_found);
 	KT_EXPECT(t, acpi_madt.nr_enabled >= 1);
 	KT_EXPECT(t, acpi_madt.nr_cpus >= acpi_madt.nr_enabled ||
-		     acpi_madt.nr_cpus == ACPI_MADT_MAX_CPUS);
+			     acpi_madt.nr_cpus == ACPI_MADT_MAX_CPUS);
 	KT_EXPECT(t, acpi_madt.lapic_base != 0 && (acpi_madt.lapic_base & 0xfff) == 0);
 	KT_EXPECT(t, acpi_madt.nr_ioapics >= 1);
 	/* The FADT exists on every PC firmware and has a valid checksum too. */

@@ -69,8 +69,12 @@ static u64 next_page(struct bench *b)
 static int bench_submit(struct bench *b, struct bench_slot *s, enum blk_op op)
 {
 	s->rq = (struct blk_request){
-		.op = op, .sector = next_page(b) * 8, .nr_pages = b->nr_pages, .pages = s->pages,
-		.end_io = bench_end_io, .private = b,
+		.op = op,
+		.sector = next_page(b) * 8,
+		.nr_pages = b->nr_pages,
+		.pages = s->pages,
+		.end_io = bench_end_io,
+		.private = b,
 	};
 	return blk_submit(b->bd, &s->rq);
 }
@@ -97,8 +101,7 @@ static bool has_done(struct bench *b)
 
 /* One case: keep BENCH_DEPTH requests going for bench_ms; returns false on
  * an error or a stall. */
-static bool bench_case(struct ktest *t, struct bench *b, enum blk_op op, bool random,
-		       unsigned kib)
+static bool bench_case(struct ktest *t, struct bench *b, enum blk_op op, bool random, unsigned kib)
 {
 	b->random = random;
 	b->nr_pages = kib / 4;
@@ -115,8 +118,8 @@ static bool bench_case(struct ktest *t, struct bench *b, enum blk_op op, bool ra
 				blk_poll(b->bd);
 				yield();
 			} else if (!wait_event_timeout(b->wq, has_done(b), 10000000000ull)) {
-				ktest_fail(t, "%s: stalled with %lu requests in flight", b->bd->name,
-					   (unsigned long)inflight);
+				ktest_fail(t, "%s: stalled with %lu requests in flight",
+					   b->bd->name, (unsigned long)inflight);
 				return false;
 			}
 			continue;
@@ -134,7 +137,8 @@ static bool bench_case(struct ktest *t, struct bench *b, enum blk_op op, bool ra
 	u64 bytes = done * kib * 1024;
 	u64 mib100 = bytes * 100 * 1000000 / us >> 20; /* bytes < 2^40 here: no overflow */
 	u64 rps = done * 1000000 / us;
-	pr_info("bench: %-8s %-4s %-5s %2u KiB: %5lu.%02lu MiB/s %7lu req/s (%lu requests, %lu ms, depth %u)\n",
+	pr_info("bench: %-8s %-4s %-5s %2u KiB: %5lu.%02lu MiB/s %7lu req/s (%lu requests, %lu ms, "
+		"depth %u)\n",
 		b->bd->name, random ? "rand" : "seq", op == BLK_READ ? "read" : "write", kib,
 		(unsigned long)(mib100 / 100), (unsigned long)(mib100 % 100), (unsigned long)rps,
 		(unsigned long)done, (unsigned long)(us / 1000), BENCH_DEPTH);
@@ -152,7 +156,8 @@ static void run_bench(struct ktest *t, struct blockdev *bd)
 	list_init(&b->done);
 	wait_queue_head_init(&b->wq, "blkbench");
 	u64 dev_pages = blockdev_pages(bd) - 1;
-	b->window_pages = dev_pages < BENCH_WINDOW / PAGE_SIZE ? dev_pages : BENCH_WINDOW / PAGE_SIZE;
+	b->window_pages =
+		dev_pages < BENCH_WINDOW / PAGE_SIZE ? dev_pages : BENCH_WINDOW / PAGE_SIZE;
 	KT_ASSERT(t, b->window_pages >= BENCH_MAX_PAGES);
 	struct page *buf = alloc_pages(GFP_KERNEL, 4 + 5); /* 16 pages per slot, 32 slots */
 	KT_ASSERT(t, buf != NULL);

@@ -61,8 +61,12 @@ static unsigned run_batch(struct ktest *t, struct blockdev *bd, struct batch *b,
 	init_completion(&b->done);
 	for (unsigned i = 0; i < NR_RQ; i++) {
 		b->rq[i] = (struct blk_request){
-			.op = op, .sector = start + (u64)i * RQ_STRIDE, .nr_pages = RQ_PAGES,
-			.pages = b->pages[i], .end_io = batch_end_io, .private = &b->done,
+			.op = op,
+			.sector = start + (u64)i * RQ_STRIDE,
+			.nr_pages = RQ_PAGES,
+			.pages = b->pages[i],
+			.end_io = batch_end_io,
+			.private = &b->done,
 		};
 		int err = blk_submit(bd, &b->rq[i]);
 		if (err)
@@ -111,10 +115,10 @@ static void expect_only_16_failed(struct ktest *t, struct batch *b, const char *
 	for (unsigned i = 0; i < NR_RQ; i++) {
 		int want = i == 16 ? -EIO : 0;
 		if (b->rq[i].status != want)
-			ktest_fail(t, "%s request %u (sectors %lu..%lu): status %d, expected %d", what, i,
-				   (unsigned long)b->rq[i].sector,
-				   (unsigned long)b->rq[i].sector + RQ_PAGES * 8 - 1, b->rq[i].status,
-				   want);
+			ktest_fail(t, "%s request %u (sectors %lu..%lu): status %d, expected %d",
+				   what, i, (unsigned long)b->rq[i].sector,
+				   (unsigned long)b->rq[i].sector + RQ_PAGES * 8 - 1,
+				   b->rq[i].status, want);
 	}
 }
 
@@ -143,7 +147,8 @@ KTEST(blk_errors, injected_write_error_fails_exactly_that_request)
 	for (unsigned i = 0; i < NR_RQ; i++) {
 		KT_EXPECT_EQ(t, b->rq[i].status, 0);
 		if (i != 16 && !check(b, i, 0x40))
-			ktest_fail(t, "request %u: data read back differs from what was written", i);
+			ktest_fail(t, "request %u: data read back differs from what was written",
+				   i);
 	}
 	batch_free(b);
 }
@@ -186,8 +191,11 @@ KTEST(blk_errors, past_capacity_refused_before_the_device)
 	struct page *pg = alloc_page(GFP_KERNEL);
 	KT_ASSERT(t, pg != NULL);
 	u64 before = bd->nr_requests;
-	struct blk_request rq = { .op = BLK_READ, .sector = bd->nr_sectors - 4, .nr_pages = 1,
-				  .pages = &pg, .end_io = batch_end_io };
+	struct blk_request rq = { .op = BLK_READ,
+				  .sector = bd->nr_sectors - 4,
+				  .nr_pages = 1,
+				  .pages = &pg,
+				  .end_io = batch_end_io };
 	KT_EXPECT_EQ(t, blk_submit(bd, &rq), -ERANGE);
 	rq.sector = bd->nr_sectors + 100;
 	rq.op = BLK_WRITE;

@@ -7,11 +7,10 @@
  * device past the first page (the swap header stays intact), so requests
  * in flight never overlap and every read has one right answer.
  *
- * Command line: blktest.disk=NAME (default vda), blktest.requests=N (written-and-read-back requests per
- * device, default 2000; make stress uses 20000), blktest.inflight=N
- * (default 64), blktest.need_disk=1 (fail rather than skip without vda),
- * blktest.bad_read= / blktest.bad_write= (sectors where QEMU's blkdebug
- * injects EIO; the error test runs only when they are given).
+ * Command line: blktest.disk=NAME (default vda), blktest.requests=N (written-and-read-back requests
+ * per device, default 2000; make stress uses 20000), blktest.inflight=N (default 64),
+ * blktest.need_disk=1 (fail rather than skip without vda), blktest.bad_read= / blktest.bad_write=
+ * (sectors where QEMU's blkdebug injects EIO; the error test runs only when they are given).
  */
 #include <asm/page.h>
 #include "drivers/blockdev.h"
@@ -48,19 +47,19 @@ struct stream {
 	struct stress *st;
 	unsigned id;
 	u64 slot_first, slot_pages; /* device pages owned by this stream */
-	struct page *base;          /* 2 MiB buffer */
+	struct page *base;	    /* 2 MiB buffer */
 	struct page **pages;
 	struct blk_request rq;
 	u64 rng;
 	u32 gen;
 	bool reading;
-	struct list_head link;      /* on stress.done */
+	struct list_head link; /* on stress.done */
 };
 
 struct stress {
 	struct blockdev *bd;
 	spinlock_t lock;
-	struct list_head done;      /* finished streams; under lock */
+	struct list_head done; /* finished streams; under lock */
 	struct wait_queue_head wq;
 	u64 started, verified, io_errors, bad_words;
 	u64 bytes;
@@ -106,8 +105,12 @@ static void stream_prepare(struct stream *s)
 		s->pages[i] = s->base + (start + i * stride) % BLK_MAX_PAGES;
 	s->gen++;
 	s->rq = (struct blk_request){
-		.op = BLK_WRITE, .sector = (s->slot_first + off) * 8 + sub, .nr_pages = nr,
-		.pages = s->pages, .end_io = stream_end_io, .private = s,
+		.op = BLK_WRITE,
+		.sector = (s->slot_first + off) * 8 + sub,
+		.nr_pages = nr,
+		.pages = s->pages,
+		.end_io = stream_end_io,
+		.private = s,
 	};
 	for (unsigned i = 0; i < nr; i++) {
 		u64 *w = page_address(s->pages[i]);
@@ -160,8 +163,11 @@ static bool stream_step(struct ktest *t, struct stress *st, struct stream *s)
 	unsigned bad = stream_verify(s);
 	if (bad) {
 		st->bad_words += bad;
-		ktest_fail(t, "stream %u: %u of %u words wrong after reading back %u pages at sector %lu",
-			   s->id, bad, s->rq.nr_pages * 512, s->rq.nr_pages, (unsigned long)s->rq.sector);
+		ktest_fail(
+			t,
+			"stream %u: %u of %u words wrong after reading back %u pages at sector %lu",
+			s->id, bad, s->rq.nr_pages * 512, s->rq.nr_pages,
+			(unsigned long)s->rq.sector);
 	}
 	st->verified++;
 	if (st->started >= nr_requests)
@@ -239,8 +245,10 @@ static void run_stress(struct ktest *t, struct blockdev *bd)
 		return;
 	}
 	if (n < nr_inflight)
-		ktest_diag(t, "%u requests in flight, not %lu: as many 2 MiB buffers as fit in half "
-			   "the free memory", n, (unsigned long)nr_inflight);
+		ktest_diag(t,
+			   "%u requests in flight, not %lu: as many 2 MiB buffers as fit in half "
+			   "the free memory",
+			   n, (unsigned long)nr_inflight);
 	u64 dev_pages = blockdev_pages(bd);
 	KT_ASSERT(t, dev_pages > 1 + 2 * n);
 	struct stream *ss = kzalloc(n * sizeof(*ss), GFP_KERNEL);
@@ -269,8 +277,8 @@ static void run_stress(struct ktest *t, struct blockdev *bd)
 	}
 	while (active) {
 		if (!wait_done(&st)) {
-			ktest_fail(t, "%s: no completion for 30 s with %u requests in flight", bd->name,
-				   active);
+			ktest_fail(t, "%s: no completion for 30 s with %u requests in flight",
+				   bd->name, active);
 			return; /* buffers may still be in the device's hands: leak them */
 		}
 		struct stream *s;
@@ -279,7 +287,9 @@ static void run_stress(struct ktest *t, struct blockdev *bd)
 				active--;
 	}
 	u64 ms = (arch_time_ns() - t0) / 1000000 + 1;
-	ktest_diag(t, "%s: %lu requests of 4 KiB..2 MiB written and verified, %u in flight, %lu MiB moved in %lu ms",
+	ktest_diag(t,
+		   "%s: %lu requests of 4 KiB..2 MiB written and verified, %u in flight, %lu MiB "
+		   "moved in %lu ms",
 		   bd->name, (unsigned long)st.verified, n, (unsigned long)(st.bytes >> 20),
 		   (unsigned long)ms);
 	KT_EXPECT_EQ(t, st.verified, nr_requests);
@@ -292,8 +302,14 @@ static void run_stress(struct ktest *t, struct blockdev *bd)
 	free_streams(ss, n);
 }
 
-u64 blktest_bad_read_sector(void) { return bad_read; }
-u64 blktest_bad_write_sector(void) { return bad_write; }
+u64 blktest_bad_read_sector(void)
+{
+	return bad_read;
+}
+u64 blktest_bad_write_sector(void)
+{
+	return bad_write;
+}
 struct blockdev *blktest_disk(struct ktest *t);
 
 /* The disk tests use vda (or blktest.disk); without it they skip, unless

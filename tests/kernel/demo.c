@@ -35,7 +35,7 @@ struct demo_job {
 	struct mm *mm;
 	unsigned long first, n; /* pages of the region */
 	u64 tag;
-	unsigned long bad;      /* words that did not read back */
+	unsigned long bad; /* words that did not read back */
 };
 
 static u64 demo_word(u64 tag, unsigned long page, unsigned w)
@@ -79,8 +79,8 @@ static int demo_phase(struct mm *mm, int (*fn)(void *), unsigned long first, uns
 	unsigned long each = n / DEMO_TASKS;
 	int err = 0;
 	for (unsigned i = 0; i < DEMO_TASKS; i++) {
-		jobs[i] = (struct demo_job){ mm, first + i * each, i + 1 == DEMO_TASKS ? n - i * each : each,
-					     tag, 0 };
+		jobs[i] = (struct demo_job){ mm, first + i * each,
+					     i + 1 == DEMO_TASKS ? n - i * each : each, tag, 0 };
 		tasks[i] = kthread_create_in_mm(fn, &jobs[i], test_nth_cpu(i), "demo", mm);
 		if (!tasks[i])
 			err = -ENOMEM;
@@ -167,7 +167,8 @@ static int demo_make_ramswap(struct ktest *t, unsigned long pages)
 		ktest_skip(t, "no swap device, and too little RAM to make one out of it");
 		return -ENOMEM;
 	}
-	pr_info("demo: no swap device is on (no virtio disk, or none usable as swap): making %s, %lu MiB of the RAM, as swap\n",
+	pr_info("demo: no swap device is on (no virtio disk, or none usable as swap): making %s, "
+		"%lu MiB of the RAM, as swap\n",
 		DEMO_RAMSWAP, (pages * PAGE_SIZE) >> 20);
 	struct blockdev *bd = test_ramswap(t, DEMO_RAMSWAP, (u64)pages * PAGE_SIZE, false, 0);
 	int type = bd ? swapt_on(bd, NULL, 0, 0) : -ENOMEM;
@@ -199,16 +200,19 @@ static void demo_run(struct ktest *t, unsigned long n, unsigned long ram)
 	KT_EXPECT_EQ(t, demo_phase(parent, demo_write, half, n - half, 1, &bad), 0);
 	KT_EXPECT_EQ(t, demo_phase(child, demo_write, 0, q, 2, &bad), 0);
 	KT_EXPECT_EQ(t, demo_phase(parent, demo_write, 0, q, 3, &bad), 0);
-	pr_info("demo: parent wrote the second half, child and parent rewrote %lu pages (%lu ms); verifying\n",
+	pr_info("demo: parent wrote the second half, child and parent rewrote %lu pages (%lu ms); "
+		"verifying\n",
 		q, (unsigned long)((arch_time_ns() - t0) / 1000000));
 	KT_EXPECT_EQ(t, demo_phase(parent, demo_verify, 0, q, 3, &bad), 0);
 	KT_EXPECT_EQ(t, demo_phase(parent, demo_verify, q, n - q, 1, &bad), 0);
 	KT_EXPECT_EQ(t, demo_phase(child, demo_verify, 0, q, 2, &bad), 0);
 	KT_EXPECT_EQ(t, demo_phase(child, demo_verify, q, half - q, 1, &bad), 0);
 	KT_EXPECT_EQ(t, bad, 0);
-	pr_info("demo: %lu words differ; %lu ms in all; pswpout %lu pswpin %lu, COW copies %lu reuses %lu\n",
+	pr_info("demo: %lu words differ; %lu ms in all; pswpout %lu pswpin %lu, COW copies %lu "
+		"reuses %lu\n",
 		bad, (unsigned long)((arch_time_ns() - t0) / 1000000),
-		(unsigned long)(mmt_stat("pswpout") - out), (unsigned long)(mmt_stat("pswpin") - in),
+		(unsigned long)(mmt_stat("pswpout") - out),
+		(unsigned long)(mmt_stat("pswpin") - in),
 		(unsigned long)(mmt_stat("cow_copy") - copies),
 		(unsigned long)(mmt_stat("cow_reuse") - reuses));
 	/* The child's writes copied every page it shared; the parent then
@@ -230,7 +234,8 @@ KTEST(demo, four_tasks_write_past_ram_fork_halfway_verify_every_byte)
 	struct demo_hold hold;
 	demo_hold(&hold, demo_hold_pages(free, reserve));
 	if (hold.nr)
-		pr_info("demo: %lu MiB of RAM: holding %lu MiB of it, so that %lu MiB are left and the working set is at most %lu MiB (a short run on TCG)\n",
+		pr_info("demo: %lu MiB of RAM: holding %lu MiB of it, so that %lu MiB are left and "
+			"the working set is at most %lu MiB (a short run on TCG)\n",
 			demo_mib(total), demo_mib(hold.nr), demo_mib(DEMO_RAM_MAX_PAGES),
 			demo_mib(4 * DEMO_RAM_MAX_PAGES));
 	unsigned long swap_free;
@@ -245,16 +250,20 @@ KTEST(demo, four_tasks_write_past_ram_fork_halfway_verify_every_byte)
 	unsigned long ram = demo_ram_pages(swapt_settled_free(), reserve);
 	unsigned long n = demo_working_set(ram, swap_free);
 	if (!n) {
-		pr_info("demo: %lu MiB of RAM to fill, %lu MiB of swap free on %s: too little swap for a working set past the RAM\n",
+		pr_info("demo: %lu MiB of RAM to fill, %lu MiB of swap free on %s: too little swap "
+			"for a working set past the RAM\n",
 			demo_mib(ram), demo_mib(swap_free), swap_name);
-		ktest_skip(t, "too little swap for a working set of 5/4 of the RAM (attach a larger swap disk)");
+		ktest_skip(t, "too little swap for a working set of 5/4 of the RAM (attach a "
+			      "larger swap disk)");
 		goto out;
 	}
-	pr_info("demo: %lu MiB of RAM, %lu MiB of it to fill; swap on %s, %lu MiB free: writing %lu MiB (%lu.%lux the RAM%s) with %u tasks on %u CPUs\n",
+	pr_info("demo: %lu MiB of RAM, %lu MiB of it to fill; swap on %s, %lu MiB free: writing "
+		"%lu MiB (%lu.%lux the RAM%s) with %u tasks on %u CPUs\n",
 		demo_mib(total), demo_mib(ram), swap_name, demo_mib(swap_free), demo_mib(n),
-		(n * 10 + ram / 2) / ram / 10, (n * 10 + ram / 2) / ram % 10, n < 4 * ram / DEMO_ROUND_PAGES * DEMO_ROUND_PAGES
-						     ? "; as much as fits in RAM plus swap"
-						     : "",
+		(n * 10 + ram / 2) / ram / 10, (n * 10 + ram / 2) / ram % 10,
+		n < 4 * ram / DEMO_ROUND_PAGES * DEMO_ROUND_PAGES
+			? "; as much as fits in RAM plus swap"
+			: "",
 		DEMO_TASKS, nr_cpus_online);
 	demo_run(t, n, ram);
 	unsigned long free_after;

@@ -31,12 +31,12 @@
 #include "tests/test_kit.h"
 
 static struct {
-	unsigned cpu;             /* the task's CPU, where the interrupt must run */
+	unsigned cpu;		  /* the task's CPU, where the interrupt must run */
 	struct folio *writeback;  /* ended from the interrupt */
-	struct folio *other;      /* locked and unlocked from the interrupt */
+	struct folio *other;	  /* locked and unlocked from the interrupt */
 	resched_hook_fn old_hook; /* the scheduler's, still called */
 	bool armed;
-	bool other_locked;        /* the interrupt got the other folio's lock */
+	bool other_locked; /* the interrupt got the other folio's lock */
 } fi;
 
 /* In interrupt context on fi.cpu: a swap write completion's folio work. */
@@ -103,8 +103,8 @@ KTEST(folio_irq, end_writeback_from_interrupt_inside_task_lookup)
 	smp_register_resched_hook(folio_irq_hook);
 	__atomic_store_n(&fi.armed, true, __ATOMIC_RELEASE);
 	ktest_defer(t, folio_irq_restore_hook, NULL);
-	struct task *sender = kthread_create_on_cpu(folio_irq_sender, NULL, test_other_cpu(),
-						    "folio-irq");
+	struct task *sender =
+		kthread_create_on_cpu(folio_irq_sender, NULL, test_other_cpu(), "folio-irq");
 	if (sender) {
 		folio_unlock(mine); /* held inside the lookup until the interrupt ran */
 		kthread_join(sender);

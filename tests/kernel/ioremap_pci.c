@@ -49,7 +49,7 @@ KTEST(pci, host_bridge_is_first_function)
 	struct pci_dev *d = list_first_entry(&pci_devices, struct pci_dev, link);
 	KT_EXPECT_EQ(t, d->bus, 0);
 	KT_EXPECT_EQ(t, d->dev, 0);
-	KT_EXPECT_EQ(t, d->class, 0x06); /* bridge */
+	KT_EXPECT_EQ(t, d->class, 0x06);    /* bridge */
 	KT_EXPECT_EQ(t, d->subclass, 0x00); /* host bridge */
 	KT_EXPECT_EQ(t, d->vendor, pci_read16(d, PCI_VENDOR_ID));
 }
@@ -60,7 +60,7 @@ KTEST(pci, bars_are_sized_and_aligned)
 {
 	struct pci_dev *d;
 	unsigned seen = 0;
-	list_for_each_entry(d, &pci_devices, link) {
+	list_for_each_entry (d, &pci_devices, link) {
 		for (unsigned i = 0; i < 6; i++) {
 			struct pci_bar *b = &d->bar[i];
 			if (!b->size)
@@ -84,7 +84,7 @@ KTEST(pci, bars_are_sized_and_aligned)
 KTEST(pci, bar_above_4g_mapped_and_usable)
 {
 	struct pci_dev *d, *found = NULL;
-	list_for_each_entry(d, &pci_devices, link)
+	list_for_each_entry (d, &pci_devices, link)
 		if (d->vendor == 0x1af4 && d->device == 0x1110)
 			found = d;
 	if (!found) {

@@ -40,8 +40,9 @@ KTEST(mm_hw, cpu_uses_the_mapping_of_an_activated_mm)
 	KT_ASSERT(t, page);
 	u64 *direct = page_address(page);
 	direct[0] = 0x5a5a5a5a12345678ul;
-	KT_ASSERT_EQ(t, map_page(mm, USER_ADDR, page,
-				 PAGE_PROT_READ | PAGE_PROT_WRITE | PAGE_PROT_USER), 0);
+	KT_ASSERT_EQ(
+		t, map_page(mm, USER_ADDR, page, PAGE_PROT_READ | PAGE_PROT_WRITE | PAGE_PROT_USER),
+		0);
 	pte_t pte = pgtable_read_pte(mm, USER_ADDR);
 	KT_EXPECT(t, !pte_young(pte) && !pte_dirty(pte));
 

@@ -36,8 +36,8 @@ static int task_in_mm(void *arg)
 		     (__atomic_load_n(&s->mm->cpu_mask, __ATOMIC_SEQ_CST) & (1ul << arch_cpu_id()));
 	s->faults_before = stat_of("page_faults");
 	volatile u64 *p = (volatile u64 *)(TASK_REGION + 0x18);
-	*p = 0x600dcafe;     /* not present: a hardware fault maps a zeroed page */
-	s->value = p[1];     /* present now: no fault */
+	*p = 0x600dcafe; /* not present: a hardware fault maps a zeroed page */
+	s->value = p[1]; /* present now: no fault */
 	s->faults_after = stat_of("page_faults");
 	return 0;
 }
@@ -54,8 +54,10 @@ KTEST(mm_task, thread_in_an_mm_runs_on_its_root_and_faults_for_real)
 	unsigned long before = nr_free_pages();
 	struct mm *mm = mm_create();
 	KT_ASSERT(t, mm);
-	KT_ASSERT_EQ(t, mm_mmap(mm, TASK_REGION, 16 * PAGE_SIZE,
-				PAGE_PROT_READ | PAGE_PROT_WRITE | PAGE_PROT_USER), 0);
+	KT_ASSERT_EQ(t,
+		     mm_mmap(mm, TASK_REGION, 16 * PAGE_SIZE,
+			     PAGE_PROT_READ | PAGE_PROT_WRITE | PAGE_PROT_USER),
+		     0);
 	struct mm_task_seen s = { .mm = mm };
 	struct task *task = kthread_create_in_mm(task_in_mm, &s, test_other_cpu(), "in-mm", mm);
 	KT_ASSERT(t, task);

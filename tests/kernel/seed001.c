@@ -84,9 +84,14 @@ static bool seed001_run(struct ktest *t, bool inverted, u64 *writable, u64 *copi
 		return false;
 	u64 timeouts = race_wait_timeouts();
 	u64 w0 = mmt_stat("swapin_writable_under_writeback"), c0 = mmt_stat("cow_copy");
-	static const char *const counters[] = { "pswpout", "pswpin", "swapin_stable_writeback",
-						"swapin_writable_under_writeback", "swapin_exclusive",
-						"swapin_shared", "cow_copy", NULL };
+	static const char *const counters[] = { "pswpout",
+						"pswpin",
+						"swapin_stable_writeback",
+						"swapin_writable_under_writeback",
+						"swapin_exclusive",
+						"swapin_shared",
+						"cow_copy",
+						NULL };
 	struct ktest_stats stats;
 	ktest_stats_begin(&stats, counters);
 	seed001_invert(inverted);

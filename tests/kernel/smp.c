@@ -37,7 +37,7 @@ KTEST(smp, cpus_online_matches_madt)
 	KT_EXPECT_EQ(t, nr_cpus_online, MIN(acpi_madt.nr_enabled, (unsigned)NR_CPUS_MAX));
 	/* Each online CPU is a distinct MADT CPU. */
 	unsigned cpu;
-	for_each_online_cpu(cpu) {
+	for_each_online_cpu (cpu) {
 		bool listed = false;
 		for (unsigned i = 0; i < acpi_madt.nr_cpus; i++)
 			listed |= acpi_madt.cpus[i].apic_id == cpu_local[cpu].apic_id;
@@ -78,7 +78,9 @@ KTEST(smp, call_on_each_cpu_runs_there)
 	smp_call_on_cpus(cpu_mask_of(last), record_cpu, &cookie);
 	for (unsigned cpu = 0; cpu < NR_CPUS_MAX; cpu++)
 		KT_EXPECT_EQ(t, atomic_read(&ran_on[cpu]),
-			     !cpu_is_online(cpu) ? 0 : cpu == last ? 2 : 1);
+			     !cpu_is_online(cpu) ? 0
+			     : cpu == last	 ? 2
+						 : 1);
 }
 
 #define CROSS_CALLS 1000
@@ -118,8 +120,8 @@ KTEST(smp, call_on_all_concurrently)
 	smp_call_on_cpus(all_online_mask(), cross_call_storm, NULL);
 	u64 ms = (arch_time_ns() - start) / 1000000;
 	stats_get("ipi_calls", &calls_after);
-	for_each_online_cpu(target)
-		for_each_online_cpu(caller)
+	for_each_online_cpu (target)
+		for_each_online_cpu (caller)
 			KT_EXPECT_EQ(t, atomic_long_read(&hits[target][caller]), CROSS_CALLS);
 	KT_EXPECT_EQ(t, calls_after - calls_before, 1 + (u64)nr_cpus_online * CROSS_CALLS);
 	ktest_diag(t, "%u CPUs x %d calls to all CPUs in %lu ms", nr_cpus_online, CROSS_CALLS,
@@ -140,14 +142,14 @@ KTEST(smp, timer_ticks_on_every_cpu)
 	bool all_ticked;
 
 	KT_ASSERT(t, arch_irqs_enabled());
-	for_each_online_cpu(cpu)
+	for_each_online_cpu (cpu)
 		before[cpu] = timer_ticks(cpu);
 	do {
 		all_ticked = true;
-		for_each_online_cpu(cpu)
+		for_each_online_cpu (cpu)
 			all_ticked &= timer_ticks(cpu) >= before[cpu] + 2;
 	} while (!all_ticked && arch_time_ns() < end);
-	for_each_online_cpu(cpu)
+	for_each_online_cpu (cpu)
 		if (timer_ticks(cpu) < before[cpu] + 2)
 			ktest_fail(t, "cpu %u: %lu ticks in 2 s", cpu,
 				   (unsigned long)(timer_ticks(cpu) - before[cpu]));
@@ -185,7 +187,7 @@ KTEST(smp, resched_ipi_reaches_target)
 
 	memset(resched_hook_calls, 0, sizeof(resched_hook_calls));
 	smp_register_resched_hook(count_resched);
-	for_each_online_cpu(cpu) { /* this CPU included: a self-IPI */
+	for_each_online_cpu (cpu) { /* this CPU included: a self-IPI */
 		u64 before = smp_resched_ipis_received(cpu);
 		smp_send_resched(cpu);
 		if (!wait_for_resched(cpu, before))

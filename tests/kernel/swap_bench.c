@@ -27,8 +27,8 @@ KPARAM_U64(swapbench_mib, "swapbench.mib", &bench_mib, 0, 65536,
 
 struct swap_bench {
 	unsigned long npages;
-	u32 *lat_us;     /* first-touch latency of each page, this pass */
-	u32 *order;      /* page visiting order, this pass */
+	u32 *lat_us; /* first-touch latency of each page, this pass */
+	u32 *order;  /* page visiting order, this pass */
 	unsigned long bad;
 	u64 pass_ns;
 };
@@ -124,11 +124,13 @@ static void bench_report(struct swap_bench *b, const char *dev, unsigned order, 
 	u64 bytes = (u64)b->npages * PAGE_SIZE;
 	u64 pass_us = b->pass_ns / 1000 ? b->pass_ns / 1000 : 1;
 	u64 centi_mib_s = (bytes >> 10) * 100 * 1000000 / pass_us / 1024;
-	pr_info("bench: swap %-8s order %u %-11s %4lu MiB in %5lu ms: %5lu.%02lu MiB/s; first touch mean %lu us, p50 %u us, p99 %u us; pswpout %lu pswpin %lu\n",
-		dev, order, pass, (unsigned long)(bytes >> 20), (unsigned long)(b->pass_ns / 1000000),
-		(unsigned long)(centi_mib_s / 100), (unsigned long)(centi_mib_s % 100),
-		(unsigned long)(sum / b->npages), b->lat_us[b->npages / 2],
-		b->lat_us[b->npages * 99 / 100], (unsigned long)out, (unsigned long)in);
+	pr_info("bench: swap %-8s order %u %-11s %4lu MiB in %5lu ms: %5lu.%02lu MiB/s; first "
+		"touch mean %lu us, p50 %u us, p99 %u us; pswpout %lu pswpin %lu\n",
+		dev, order, pass, (unsigned long)(bytes >> 20),
+		(unsigned long)(b->pass_ns / 1000000), (unsigned long)(centi_mib_s / 100),
+		(unsigned long)(centi_mib_s % 100), (unsigned long)(sum / b->npages),
+		b->lat_us[b->npages / 2], b->lat_us[b->npages * 99 / 100], (unsigned long)out,
+		(unsigned long)in);
 }
 
 static void swap_bench_run(struct ktest *t, const char *dev, unsigned order)
@@ -166,7 +168,8 @@ static void swap_bench_run(struct ktest *t, const char *dev, unsigned order)
 			}
 		}
 		u64 out = mmt_stat("pswpout"), in = mmt_stat("pswpin");
-		KT_EXPECT_EQ(t, mmt_run(mm, test_nth_cpu(0), pass ? bench_read : bench_write, &b), 0);
+		KT_EXPECT_EQ(t, mmt_run(mm, test_nth_cpu(0), pass ? bench_read : bench_write, &b),
+			     0);
 		swapp_settle();
 		bench_report(&b, dev, order, passes[pass], mmt_stat("pswpout") - out,
 			     mmt_stat("pswpin") - in);
@@ -181,7 +184,19 @@ out:
 	swapt_others_on(t, &others);
 }
 
-KTEST(bench_swap, virtio_order0) { swap_bench_run(t, "vda", 0); }
-KTEST(bench_swap, virtio_order4) { swap_bench_run(t, "vda", 4); }
-KTEST(bench_swap, ramswap_order0) { swap_bench_run(t, "ramswap0", 0); }
-KTEST(bench_swap, ramswap_order4) { swap_bench_run(t, "ramswap0", 4); }
+KTEST(bench_swap, virtio_order0)
+{
+	swap_bench_run(t, "vda", 0);
+}
+KTEST(bench_swap, virtio_order4)
+{
+	swap_bench_run(t, "vda", 4);
+}
+KTEST(bench_swap, ramswap_order0)
+{
+	swap_bench_run(t, "ramswap0", 0);
+}
+KTEST(bench_swap, ramswap_order4)
+{
+	swap_bench_run(t, "ramswap0", 4);
+}

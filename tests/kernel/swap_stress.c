@@ -62,9 +62,9 @@ struct stress_job {
 	unsigned long ops, touches, writes, pageouts, munmaps, forks;
 	unsigned long bad_words, bad_child;
 	unsigned long kills, child_kills, check_kills; /* by injected faults */
-	unsigned long check_next; /* the final check resumes here */
-	unsigned long munmap_nomem; /* munmaps refused for want of memory */
-	unsigned long first_bad_page; /* valid when bad_words */
+	unsigned long check_next;		       /* the final check resumes here */
+	unsigned long munmap_nomem;		       /* munmaps refused for want of memory */
+	unsigned long first_bad_page;		       /* valid when bad_words */
 	int err;
 };
 
@@ -229,7 +229,8 @@ static void stress_fork(struct stress_job *j)
 	if (!child)
 		return; /* out of memory: allowed, nothing changed */
 	struct stress_child c = { .parent = j };
-	struct task *t = kthread_create_in_mm(stress_child_run, &c, arch_cpu_id(), "stress-child", child);
+	struct task *t =
+		kthread_create_in_mm(stress_child_run, &c, arch_cpu_id(), "stress-child", child);
 	int err = t ? kthread_join(t) : 0;
 	mm_put(child);
 	if (stress_killed(err))
@@ -239,7 +240,8 @@ static void stress_fork(struct stress_job *j)
 	j->bad_child += c.bad;
 	/* The child's writes stayed in the child. */
 	for (unsigned i = 0; i < STRESS_FORK_SAMPLE; i++)
-		stress_note_bad(j, c.page[i], stress_check_page(j->id, c.page[i], j->version[c.page[i]]));
+		stress_note_bad(j, c.page[i],
+				stress_check_page(j->id, c.page[i], j->version[c.page[i]]));
 	swapt_rand(&j->rng);
 	j->forks++;
 }
@@ -329,8 +331,9 @@ static void stress_print_progress(struct stress_job *jobs, struct stress_swapper
 	}
 	pr_info("stress: %lu s: %lu operations (%lu forks, %lu munmaps), swapoff/on %lu, "
 		"pswpout %lu pswpin %lu, free pages %lu\n",
-		(unsigned long)secs, ops, forks, munmaps, s->cycles, (unsigned long)mmt_stat("pswpout"),
-		(unsigned long)mmt_stat("pswpin"), nr_free_pages());
+		(unsigned long)secs, ops, forks, munmaps, s->cycles,
+		(unsigned long)mmt_stat("pswpout"), (unsigned long)mmt_stat("pswpin"),
+		nr_free_pages());
 }
 
 /* Every task and counter, then the CPUs again 2 s later: which of them
@@ -411,8 +414,9 @@ static void stress_watch(struct ktest *t, struct stress_job *jobs, struct stress
 		last_move[i] = start;
 	for (u64 sec = 1; sec <= stress_seconds; sec++) {
 		set_current_state(TASK_BLOCKED);
-		schedule_timeout(start + sec * TEST_SEC > arch_time_ns() ?
-					 start + sec * TEST_SEC - arch_time_ns() : 0);
+		schedule_timeout(start + sec * TEST_SEC > arch_time_ns()
+					 ? start + sec * TEST_SEC - arch_time_ns()
+					 : 0);
 		u64 now = arch_time_ns();
 		for (unsigned i = 0; i < STRESS_TASKS; i++) {
 			if (tasks[i] && task_state(tasks[i]) == TASK_DEAD &&
@@ -432,7 +436,9 @@ static void stress_watch(struct ktest *t, struct stress_job *jobs, struct stress
 				last_move[i] = now;
 			} else if (now - last_move[i] > STRESS_STALL_SEC * TEST_SEC) {
 				stress_report_stall("stress: a task made no progress for 30 s");
-				panic("stress: task %u stuck (livelock?): see the tasks and counters above", i);
+				panic("stress: task %u stuck (livelock?): see the tasks and "
+				      "counters above",
+				      i);
 			}
 		}
 		unsigned long cycles = __atomic_load_n(&s->cycles, __ATOMIC_ACQUIRE);
@@ -488,7 +494,9 @@ static bool stress_setup(struct ktest *t, struct stress_job *jobs, struct stress
 		return false;
 	for (unsigned i = 0; i < STRESS_TASKS; i++) {
 		struct stress_job *j = &jobs[i];
-		*j = (struct stress_job){ .n = n, .id = i, .rng = stress_seed * 0x2545f4914f6cdd1dull + i };
+		*j = (struct stress_job){ .n = n,
+					  .id = i,
+					  .rng = stress_seed * 0x2545f4914f6cdd1dull + i };
 		j->mm = stress_mm_create(n);
 		for (int tries = 0; !j->version && tries < 1000; tries++)
 			j->version = alloc_pages_va(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN,
@@ -524,21 +532,29 @@ KTEST(stress, swap_touch_fork_munmap_pageout_swapoff_verify_every_byte)
 	__atomic_store_n(&stress_stop, false, __ATOMIC_RELEASE);
 	if (!stress_setup(t, jobs, &s, n))
 		goto out;
-	static const char *const counters[] = { "pswpout", "pswpin", "swapoff_pages_in", "cow_copy",
-						"swapin_refaults", "reclaim_direct_runs", "oom_kills",
-						"page_alloc_failures", NULL };
+	static const char *const counters[] = { "pswpout",
+						"pswpin",
+						"swapoff_pages_in",
+						"cow_copy",
+						"swapin_refaults",
+						"reclaim_direct_runs",
+						"oom_kills",
+						"page_alloc_failures",
+						NULL };
 	struct ktest_stats stats;
 	ktest_stats_begin(&stats, counters);
-	pr_info("stress: %lu s, %u tasks x %lu MiB (4x the RAM), swap on vda and vdb (vdb off and on "
-		"every 2 s), seed %lu\n", (unsigned long)stress_seconds, STRESS_TASKS,
-		(n * PAGE_SIZE) >> 20, (unsigned long)stress_seed);
+	pr_info("stress: %lu s, %u tasks x %lu MiB (4x the RAM), swap on vda and vdb (vdb off and "
+		"on "
+		"every 2 s), seed %lu\n",
+		(unsigned long)stress_seconds, STRESS_TASKS, (n * PAGE_SIZE) >> 20,
+		(unsigned long)stress_seed);
 
 	struct task *tasks[STRESS_TASKS + 1] = { 0 };
 	for (unsigned i = 0; i < STRESS_TASKS; i++)
 		tasks[i] = stress_start_task(&jobs[i], i);
 	for (int tries = 0; !tasks[STRESS_TASKS] && tries < 1000; tries++)
-		tasks[STRESS_TASKS] = kthread_create_on_cpu(stress_swapper_run, &s,
-							    test_nth_cpu(STRESS_TASKS), "stress-swapoff");
+		tasks[STRESS_TASKS] = kthread_create_on_cpu(
+			stress_swapper_run, &s, test_nth_cpu(STRESS_TASKS), "stress-swapoff");
 	stress_watch(t, jobs, &s, tasks);
 	__atomic_store_n(&stress_stop, true, __ATOMIC_RELEASE);
 	stress_join_all(t, jobs, tasks);
@@ -549,21 +565,28 @@ KTEST(stress, swap_touch_fork_munmap_pageout_swapoff_verify_every_byte)
 	unsigned long bad = 0, child_bad = 0;
 	for (unsigned i = 0; i < STRESS_TASKS; i++) {
 		struct stress_job *j = &jobs[i];
-		ktest_diag(t, "task %u: %lu ops: %lu touches (%lu page writes), %lu pageouts, %lu munmaps, "
-			   "%lu forks; %lu bad words%s", i, j->ops, j->touches, j->writes, j->pageouts,
-			   j->munmaps, j->forks, j->bad_words, j->bad_words ? " (see first_bad_page)" : "");
+		ktest_diag(t,
+			   "task %u: %lu ops: %lu touches (%lu page writes), %lu pageouts, %lu "
+			   "munmaps, "
+			   "%lu forks; %lu bad words%s",
+			   i, j->ops, j->touches, j->writes, j->pageouts, j->munmaps, j->forks,
+			   j->bad_words, j->bad_words ? " (see first_bad_page)" : "");
 		if (j->kills || j->child_kills || j->check_kills || j->munmap_nomem)
-			ktest_diag(t, "task %u: killed by faults: %lu times (restarted on a fresh region), "
-				   "%lu fork children, final check %lu times (resumed); %lu munmaps "
-				   "refused (-ENOMEM)", i, j->kills, j->child_kills, j->check_kills,
-				   j->munmap_nomem);
+			ktest_diag(
+				t,
+				"task %u: killed by faults: %lu times (restarted on a fresh "
+				"region), "
+				"%lu fork children, final check %lu times (resumed); %lu munmaps "
+				"refused (-ENOMEM)",
+				i, j->kills, j->child_kills, j->check_kills, j->munmap_nomem);
 		if (j->bad_words)
 			ktest_diag(t, "task %u: first bad page %lu", i, j->first_bad_page);
 		KT_EXPECT_EQ(t, j->err, 0);
 		bad += j->bad_words;
 		child_bad += j->bad_child;
 	}
-	ktest_diag(t, "swapoff/swapon of vdb: %lu cycles, %lu swapoffs refused", s.cycles, s.failures);
+	ktest_diag(t, "swapoff/swapon of vdb: %lu cycles, %lu swapoffs refused", s.cycles,
+		   s.failures);
 	ktest_stats_print(t, &stats);
 	KT_EXPECT_EQ(t, bad, 0);
 	KT_EXPECT_EQ(t, child_bad, 0);

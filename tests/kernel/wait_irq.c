@@ -6,8 +6,8 @@
 #include "../test_cpus.h"
 
 static DECLARE_WAIT_QUEUE_HEAD(irq_wq);
-static int irq_armed;       /* atomic: the next tick should wake */
-static int irq_fired;       /* atomic: condition for the waiter */
+static int irq_armed; /* atomic: the next tick should wake */
+static int irq_fired; /* atomic: condition for the waiter */
 static int irq_fired_irqs_on;
 static bool irq_hook_registered;
 

@@ -10,9 +10,9 @@
 #include "kernel/types.h"
 
 struct arch_context {
-	pthread_t thread;     /* set at creation, joined by kthread_join */
-	pthread_cond_t wake;  /* signalled under host_sched_lock when the task becomes runnable */
-	unsigned held_cpu;    /* CPU whose token the task holds or last held; owner only */
+	pthread_t thread;    /* set at creation, joined by kthread_join */
+	pthread_cond_t wake; /* signalled under host_sched_lock when the task becomes runnable */
+	unsigned held_cpu;   /* CPU whose token the task holds or last held; owner only */
 };
 
 /* The interface of arch/x86_64's context.h for diagnostics. A pthread's
@@ -23,8 +23,7 @@ struct arch_saved_frame {
 };
 
 static inline struct arch_saved_frame arch_context_saved_frame(const struct arch_context *ctx,
-							       const void *stack,
-							       size_t stack_size)
+							       const void *stack, size_t stack_size)
 {
 	return (struct arch_saved_frame){ 0, 0 };
 }

@@ -15,25 +15,49 @@
 extern __thread unsigned host_cpu_id;
 extern __thread unsigned long host_irq_flag;
 
-static inline void arch_cpu_relax(void) { __builtin_ia32_pause(); }
+static inline void arch_cpu_relax(void)
+{
+	__builtin_ia32_pause();
+}
 /* Host threads run on the host's own CPUs: ticket locks. */
-static inline bool arch_cpu_is_virtual(void) { return false; }
+static inline bool arch_cpu_is_virtual(void)
+{
+	return false;
+}
 static inline unsigned long arch_irq_save(void)
 {
 	unsigned long f = host_irq_flag;
 	host_irq_flag = 0;
 	return f;
 }
-static inline void arch_irq_restore(unsigned long f) { host_irq_flag = f; }
-static inline void arch_irq_enable(void) { host_irq_flag = 1; }
-static inline void arch_irq_disable(void) { host_irq_flag = 0; }
-static inline bool arch_irqs_enabled(void) { return host_irq_flag; }
-static inline unsigned arch_cpu_id(void) { return host_cpu_id; }
+static inline void arch_irq_restore(unsigned long f)
+{
+	host_irq_flag = f;
+}
+static inline void arch_irq_enable(void)
+{
+	host_irq_flag = 1;
+}
+static inline void arch_irq_disable(void)
+{
+	host_irq_flag = 0;
+}
+static inline bool arch_irqs_enabled(void)
+{
+	return host_irq_flag;
+}
+static inline unsigned arch_cpu_id(void)
+{
+	return host_cpu_id;
+}
 /* Several pthreads may run as one CPU at the same time (a cross-CPU call
  * runs on a thread of its own beside the CPU's task, where the kernel
  * would interrupt the task), so a lock held by "this CPU" may be another
  * thread's: spin_lock cannot call that a self-deadlock. */
-static inline bool arch_cpu_id_is_exclusive(void) { return false; }
+static inline bool arch_cpu_id_is_exclusive(void)
+{
+	return false;
+}
 void arch_cpu_idle(void);
 
 u64 arch_time_ns(void);
@@ -45,8 +69,8 @@ void arch_backtrace(unsigned long fp);
 /* Up to max return addresses of the frame-pointer chain that starts at fp,
  * following frames only while they lie inside [lo, hi) (another thread's
  * stack); returns how many were stored. */
-unsigned arch_stack_walk(unsigned long fp, unsigned long lo, unsigned long hi,
-			 unsigned long *pcs, unsigned max);
+unsigned arch_stack_walk(unsigned long fp, unsigned long lo, unsigned long hi, unsigned long *pcs,
+			 unsigned max);
 /* "  backtrace:" and one symbolic line per address, at level. */
 void arch_backtrace_print(int level, const unsigned long *pcs, unsigned n);
 unsigned long arch_frame_pointer(void);

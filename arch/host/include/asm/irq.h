@@ -13,7 +13,10 @@ struct arch_irq_line {
 	bool active_low;
 };
 
-static inline int arch_irq_alloc_vector(void) { return -ENOSPC; }
+static inline int arch_irq_alloc_vector(void)
+{
+	return -ENOSPC;
+}
 static inline void arch_irq_set_handler(unsigned vector, arch_irq_fn fn, void *arg)
 {
 	(void)vector;
@@ -40,6 +43,9 @@ static inline int arch_irq_route(const struct arch_irq_line *line, unsigned cpu,
 	(void)vector;
 	return -ENODEV;
 }
-static inline u32 arch_irq_nr_gsis(void) { return 0; }
+static inline u32 arch_irq_nr_gsis(void)
+{
+	return 0;
+}
 
 #endif

@@ -9,18 +9,38 @@
 #include "kernel/types.h"
 
 /* No kernel half to share: the root stays zeroed. */
-static inline void arch_mmu_init_root(void *root) { (void)root; }
+static inline void arch_mmu_init_root(void *root)
+{
+	(void)root;
+}
 
-static inline bool arch_mmu_has_nx(void) { return true; }
+static inline bool arch_mmu_has_nx(void)
+{
+	return true;
+}
 
 /* Host CPUs start on the "kernel root", an address no table can have. */
 #define HOST_KERNEL_ROOT (~(phys_addr_t)0)
 extern __thread phys_addr_t host_mmu_current_root;
-static inline void arch_mmu_activate(phys_addr_t root_phys) { host_mmu_current_root = root_phys; }
-static inline phys_addr_t arch_mmu_current_root(void) { return host_mmu_current_root; }
-static inline phys_addr_t arch_mmu_kernel_root(void) { return HOST_KERNEL_ROOT; }
+static inline void arch_mmu_activate(phys_addr_t root_phys)
+{
+	host_mmu_current_root = root_phys;
+}
+static inline phys_addr_t arch_mmu_current_root(void)
+{
+	return host_mmu_current_root;
+}
+static inline phys_addr_t arch_mmu_kernel_root(void)
+{
+	return HOST_KERNEL_ROOT;
+}
 
-static inline void arch_tlb_flush_page(unsigned long addr) { (void)addr; }
-static inline void arch_tlb_flush_all(void) {}
+static inline void arch_tlb_flush_page(unsigned long addr)
+{
+	(void)addr;
+}
+static inline void arch_tlb_flush_all(void)
+{
+}
 
 #endif

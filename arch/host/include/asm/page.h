@@ -14,12 +14,21 @@
 extern char *host_phys_base;
 extern size_t host_phys_size; /* bytes in the arena */
 
-static inline void *phys_to_virt(phys_addr_t pa) { return host_phys_base + pa; }
-static inline phys_addr_t virt_to_phys(const void *va) { return (const char *)va - host_phys_base; }
+static inline void *phys_to_virt(phys_addr_t pa)
+{
+	return host_phys_base + pa;
+}
+static inline phys_addr_t virt_to_phys(const void *va)
+{
+	return (const char *)va - host_phys_base;
+}
 
 /* The whole arena is "mapped" from the start: nothing to extend. */
 #define ARCH_DIRECT_MAP_LIMIT ((phys_addr_t)host_phys_size)
-static inline phys_addr_t arch_direct_map_end(void) { return host_phys_size; }
+static inline phys_addr_t arch_direct_map_end(void)
+{
+	return host_phys_size;
+}
 static inline int arch_direct_map_extend(phys_addr_t end, void *(*alloc_table_page)(void))
 {
 	(void)end;
@@ -31,11 +40,25 @@ static inline int arch_direct_map_extend(phys_addr_t end, void *(*alloc_table_pa
  * is reported at the faulting access. */
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/asan_interface.h>
-static inline void arch_page_poison(void *va, size_t len) { ASAN_POISON_MEMORY_REGION(va, len); }
-static inline void arch_page_unpoison(void *va, size_t len) { ASAN_UNPOISON_MEMORY_REGION(va, len); }
+static inline void arch_page_poison(void *va, size_t len)
+{
+	ASAN_POISON_MEMORY_REGION(va, len);
+}
+static inline void arch_page_unpoison(void *va, size_t len)
+{
+	ASAN_UNPOISON_MEMORY_REGION(va, len);
+}
 #else
-static inline void arch_page_poison(void *va, size_t len) { (void)va; (void)len; }
-static inline void arch_page_unpoison(void *va, size_t len) { (void)va; (void)len; }
+static inline void arch_page_poison(void *va, size_t len)
+{
+	(void)va;
+	(void)len;
+}
+static inline void arch_page_unpoison(void *va, size_t len)
+{
+	(void)va;
+	(void)len;
+}
 #endif
 
 #endif

@@ -5,7 +5,10 @@
 #include "kernel/errno.h"
 #include "kernel/types.h"
 
-static inline int arch_pci_init(void) { return -ENODEV; }
+static inline int arch_pci_init(void)
+{
+	return -ENODEV;
+}
 static inline u32 arch_pci_read(unsigned bus, unsigned devfn, unsigned off, unsigned size)
 {
 	(void)bus;
@@ -14,8 +17,7 @@ static inline u32 arch_pci_read(unsigned bus, unsigned devfn, unsigned off, unsi
 	(void)size;
 	return 0xffffffffu;
 }
-static inline void arch_pci_write(unsigned bus, unsigned devfn, unsigned off, unsigned size,
-				  u32 v)
+static inline void arch_pci_write(unsigned bus, unsigned devfn, unsigned off, unsigned size, u32 v)
 {
 	(void)bus;
 	(void)devfn;
@@ -23,7 +25,13 @@ static inline void arch_pci_write(unsigned bus, unsigned devfn, unsigned off, un
 	(void)size;
 	(void)v;
 }
-static inline bool arch_pci_ext_config(void) { return false; }
-static inline const char *arch_pci_method(void) { return "none"; }
+static inline bool arch_pci_ext_config(void)
+{
+	return false;
+}
+static inline const char *arch_pci_method(void)
+{
+	return "none";
+}
 
 #endif

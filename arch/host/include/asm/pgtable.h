@@ -27,10 +27,22 @@
 #define PUD_SIZE (1ul << PUD_SHIFT)
 #define PMD_SIZE (1ul << PMD_SHIFT)
 
-static inline unsigned pgd_index(unsigned long a) { return (a >> PGDIR_SHIFT) & 511; }
-static inline unsigned pud_index(unsigned long a) { return (a >> PUD_SHIFT) & 511; }
-static inline unsigned pmd_index(unsigned long a) { return (a >> PMD_SHIFT) & 511; }
-static inline unsigned pte_index(unsigned long a) { return (a >> PAGE_SHIFT) & 511; }
+static inline unsigned pgd_index(unsigned long a)
+{
+	return (a >> PGDIR_SHIFT) & 511;
+}
+static inline unsigned pud_index(unsigned long a)
+{
+	return (a >> PUD_SHIFT) & 511;
+}
+static inline unsigned pmd_index(unsigned long a)
+{
+	return (a >> PMD_SHIFT) & 511;
+}
+static inline unsigned pte_index(unsigned long a)
+{
+	return (a >> PAGE_SHIFT) & 511;
+}
 
 #define ARCH_USER_ADDR_END 0x0000800000000000ul
 #define ARCH_KERNEL_PGD_FIRST 256
@@ -58,12 +70,25 @@ static inline unsigned pte_index(unsigned long a) { return (a >> PAGE_SHIFT) & 5
 
 /* --- PTE type ---------------------------------------------------------- */
 /* The field name differs from x86 on purpose: use pte_val()/__pte(). */
-typedef struct { u64 soft; } pte_t;
-typedef struct { u64 soft; } pgprot_t;
+typedef struct {
+	u64 soft;
+} pte_t;
+typedef struct {
+	u64 soft;
+} pgprot_t;
 
-static inline pte_t __pte(u64 v) { return (pte_t){ v }; }
-static inline u64 pte_val(pte_t p) { return p.soft; }
-static inline bool pte_same(pte_t a, pte_t b) { return a.soft == b.soft; }
+static inline pte_t __pte(u64 v)
+{
+	return (pte_t){ v };
+}
+static inline u64 pte_val(pte_t p)
+{
+	return p.soft;
+}
+static inline bool pte_same(pte_t a, pte_t b)
+{
+	return a.soft == b.soft;
+}
 
 static inline pte_t ptep_get(const pte_t *ptep)
 {
@@ -78,10 +103,22 @@ static inline pte_t arch_ptep_xchg(pte_t *ptep, pte_t p)
 	return __pte(__atomic_exchange_n(&ptep->soft, p.soft, __ATOMIC_SEQ_CST));
 }
 
-static inline pte_t pte_empty(void) { return __pte(0); }
-static inline bool pte_none(pte_t p) { return p.soft == 0; }
-static inline bool pte_present(pte_t p) { return p.soft & _HPTE_PRESENT; }
-static inline bool pte_is_swap(pte_t p) { return !pte_none(p) && !pte_present(p); }
+static inline pte_t pte_empty(void)
+{
+	return __pte(0);
+}
+static inline bool pte_none(pte_t p)
+{
+	return p.soft == 0;
+}
+static inline bool pte_present(pte_t p)
+{
+	return p.soft & _HPTE_PRESENT;
+}
+static inline bool pte_is_swap(pte_t p)
+{
+	return !pte_none(p) && !pte_present(p);
+}
 
 /* --- protections ------------------------------------------------------- */
 #define PAGE_PROT_READ (1u << 0)
@@ -98,25 +135,73 @@ static inline pte_t pfn_pte(pfn_t pfn, pgprot_t prot)
 {
 	return __pte((pfn & _HPTE_PFN_MASK) | prot.soft | _HPTE_PRESENT);
 }
-static inline pfn_t pte_pfn(pte_t p) { return p.soft & _HPTE_PFN_MASK; }
+static inline pfn_t pte_pfn(pte_t p)
+{
+	return p.soft & _HPTE_PFN_MASK;
+}
 
-static inline bool pte_write(pte_t p) { return p.soft & _HPTE_WRITE; }
-static inline bool pte_user(pte_t p) { return p.soft & _HPTE_USER; }
-static inline bool pte_young(pte_t p) { return p.soft & _HPTE_ACCESSED; }
-static inline bool pte_dirty(pte_t p) { return p.soft & _HPTE_DIRTY; }
-static inline bool pte_exec(pte_t p) { return p.soft & _HPTE_EXEC; }
-static inline bool pte_nx(pte_t p) { return !pte_exec(p); }
-static inline bool pte_soft_dirty(pte_t p) { return p.soft & _HPTE_SOFT_DIRTY; }
+static inline bool pte_write(pte_t p)
+{
+	return p.soft & _HPTE_WRITE;
+}
+static inline bool pte_user(pte_t p)
+{
+	return p.soft & _HPTE_USER;
+}
+static inline bool pte_young(pte_t p)
+{
+	return p.soft & _HPTE_ACCESSED;
+}
+static inline bool pte_dirty(pte_t p)
+{
+	return p.soft & _HPTE_DIRTY;
+}
+static inline bool pte_exec(pte_t p)
+{
+	return p.soft & _HPTE_EXEC;
+}
+static inline bool pte_nx(pte_t p)
+{
+	return !pte_exec(p);
+}
+static inline bool pte_soft_dirty(pte_t p)
+{
+	return p.soft & _HPTE_SOFT_DIRTY;
+}
 
-static inline pte_t pte_mkwrite(pte_t p) { return __pte(p.soft | _HPTE_WRITE); }
-static inline pte_t pte_wrprotect(pte_t p) { return __pte(p.soft & ~_HPTE_WRITE); }
+static inline pte_t pte_mkwrite(pte_t p)
+{
+	return __pte(p.soft | _HPTE_WRITE);
+}
+static inline pte_t pte_wrprotect(pte_t p)
+{
+	return __pte(p.soft & ~_HPTE_WRITE);
+}
 /* As on x86 (and Linux): making a PTE dirty also makes it soft-dirty. */
-static inline pte_t pte_mkdirty(pte_t p) { return __pte(p.soft | _HPTE_DIRTY | _HPTE_SOFT_DIRTY); }
-static inline pte_t pte_mkclean(pte_t p) { return __pte(p.soft & ~_HPTE_DIRTY); }
-static inline pte_t pte_mkyoung(pte_t p) { return __pte(p.soft | _HPTE_ACCESSED); }
-static inline pte_t pte_mkold(pte_t p) { return __pte(p.soft & ~_HPTE_ACCESSED); }
-static inline pte_t pte_mksoft_dirty(pte_t p) { return __pte(p.soft | _HPTE_SOFT_DIRTY); }
-static inline pte_t pte_clear_soft_dirty(pte_t p) { return __pte(p.soft & ~_HPTE_SOFT_DIRTY); }
+static inline pte_t pte_mkdirty(pte_t p)
+{
+	return __pte(p.soft | _HPTE_DIRTY | _HPTE_SOFT_DIRTY);
+}
+static inline pte_t pte_mkclean(pte_t p)
+{
+	return __pte(p.soft & ~_HPTE_DIRTY);
+}
+static inline pte_t pte_mkyoung(pte_t p)
+{
+	return __pte(p.soft | _HPTE_ACCESSED);
+}
+static inline pte_t pte_mkold(pte_t p)
+{
+	return __pte(p.soft & ~_HPTE_ACCESSED);
+}
+static inline pte_t pte_mksoft_dirty(pte_t p)
+{
+	return __pte(p.soft | _HPTE_SOFT_DIRTY);
+}
+static inline pte_t pte_clear_soft_dirty(pte_t p)
+{
+	return __pte(p.soft & ~_HPTE_SOFT_DIRTY);
+}
 
 /* --- swap entries -------------------------------------------------------- */
 #define MAX_SWAPFILES 32
@@ -130,15 +215,26 @@ static inline pte_t pte_clear_soft_dirty(pte_t p) { return __pte(p.soft & ~_HPTE
 #define SWP_OFFSET_USABLE_MAX (SWP_OFFSET_MAX - 1)
 
 /* Packed differently from x86 as well: offset high, type low. */
-typedef struct { u64 val; } swp_entry_t;
+typedef struct {
+	u64 val;
+} swp_entry_t;
 
 static inline swp_entry_t swp_entry(unsigned type, u64 offset)
 {
 	return (swp_entry_t){ ((offset & SWP_OFFSET_MAX) << 5) | (type & 31) };
 }
-static inline unsigned swp_type(swp_entry_t e) { return (unsigned)(e.val & 31); }
-static inline u64 swp_offset(swp_entry_t e) { return e.val >> 5; }
-static inline bool swp_entry_same(swp_entry_t a, swp_entry_t b) { return a.val == b.val; }
+static inline unsigned swp_type(swp_entry_t e)
+{
+	return (unsigned)(e.val & 31);
+}
+static inline u64 swp_offset(swp_entry_t e)
+{
+	return e.val >> 5;
+}
+static inline bool swp_entry_same(swp_entry_t a, swp_entry_t b)
+{
+	return a.val == b.val;
+}
 
 static inline pte_t swp_entry_to_pte(swp_entry_t e)
 {
@@ -150,20 +246,39 @@ static inline swp_entry_t pte_to_swp_entry(pte_t p)
 			 (p.soft >> _HSWP_OFFSET_SHIFT) & _HSWP_OFFSET_MASK);
 }
 
-static inline bool pte_swp_exclusive(pte_t p) { return p.soft & _HSWP_EXCLUSIVE; }
-static inline pte_t pte_swp_mkexclusive(pte_t p) { return __pte(p.soft | _HSWP_EXCLUSIVE); }
-static inline pte_t pte_swp_clear_exclusive(pte_t p) { return __pte(p.soft & ~_HSWP_EXCLUSIVE); }
-static inline bool pte_swp_soft_dirty(pte_t p) { return p.soft & _HSWP_SOFT_DIRTY; }
-static inline pte_t pte_swp_mksoft_dirty(pte_t p) { return __pte(p.soft | _HSWP_SOFT_DIRTY); }
-static inline pte_t pte_swp_clear_soft_dirty(pte_t p) { return __pte(p.soft & ~_HSWP_SOFT_DIRTY); }
+static inline bool pte_swp_exclusive(pte_t p)
+{
+	return p.soft & _HSWP_EXCLUSIVE;
+}
+static inline pte_t pte_swp_mkexclusive(pte_t p)
+{
+	return __pte(p.soft | _HSWP_EXCLUSIVE);
+}
+static inline pte_t pte_swp_clear_exclusive(pte_t p)
+{
+	return __pte(p.soft & ~_HSWP_EXCLUSIVE);
+}
+static inline bool pte_swp_soft_dirty(pte_t p)
+{
+	return p.soft & _HSWP_SOFT_DIRTY;
+}
+static inline pte_t pte_swp_mksoft_dirty(pte_t p)
+{
+	return __pte(p.soft | _HSWP_SOFT_DIRTY);
+}
+static inline pte_t pte_swp_clear_soft_dirty(pte_t p)
+{
+	return __pte(p.soft & ~_HSWP_SOFT_DIRTY);
+}
 
 static inline const char *pte_bad_reason(pte_t p)
 {
 	if (pte_none(p))
 		return NULL;
 	if (pte_present(p))
-		return (p.soft & ~(_HPTE_PRESENT_ALLOWED | _HPTE_PRESENT)) ?
-			       "reserved bits set in a present PTE" : NULL;
+		return (p.soft & ~(_HPTE_PRESENT_ALLOWED | _HPTE_PRESENT))
+			       ? "reserved bits set in a present PTE"
+			       : NULL;
 	if (!(p.soft & _HSWP_MARKER))
 		return "swap marker clear in a non-present PTE";
 	if (p.soft & _HSWP_RESERVED)
@@ -176,33 +291,50 @@ static inline const char *pte_bad_reason(pte_t p)
 }
 
 /* --- upper levels ---------------------------------------------------------- */
-#define ARCH_DEFINE_TABLE_ENTRY(lvl)                                                    \
-	typedef struct { u64 soft; } lvl##_t;                                           \
-	static inline lvl##_t __##lvl(u64 v) { return (lvl##_t){ v }; }                 \
-	static inline u64 lvl##_val(lvl##_t e) { return e.soft; }                       \
-	static inline lvl##_t lvl##p_get(const lvl##_t *p)                              \
-	{                                                                              \
-		return __##lvl(__atomic_load_n(&p->soft, __ATOMIC_ACQUIRE));           \
-	}                                                                              \
-	static inline void arch_set_##lvl(lvl##_t *p, lvl##_t e)                       \
-	{                                                                              \
-		__atomic_store_n(&p->soft, e.soft, __ATOMIC_RELEASE);                  \
-	}                                                                              \
-	static inline bool lvl##_none(lvl##_t e) { return e.soft == 0; }               \
-	static inline bool lvl##_present(lvl##_t e) { return e.soft & _HTABLE_VALID; } \
-	static inline bool lvl##_bad(lvl##_t e)                                        \
-	{                                                                              \
-		return !lvl##_none(e) && (e.soft & ~_HPTE_PFN_MASK) != _HTABLE_VALID;  \
-	}                                                                              \
-	static inline phys_addr_t lvl##_table_phys(lvl##_t e)                          \
-	{                                                                              \
-		return (e.soft & _HPTE_PFN_MASK) << PAGE_SHIFT;                        \
-	}                                                                              \
-	static inline lvl##_t lvl##_mk_table(phys_addr_t table)                       \
-	{                                                                              \
-		return __##lvl(((table >> PAGE_SHIFT) & _HPTE_PFN_MASK) | _HTABLE_VALID); \
-	}                                                                              \
-	static inline lvl##_t lvl##_empty(void) { return __##lvl(0); }
+#define ARCH_DEFINE_TABLE_ENTRY(lvl)                                                               \
+	typedef struct {                                                                           \
+		u64 soft;                                                                          \
+	} lvl##_t;                                                                                 \
+	static inline lvl##_t __##lvl(u64 v)                                                       \
+	{                                                                                          \
+		return (lvl##_t){ v };                                                             \
+	}                                                                                          \
+	static inline u64 lvl##_val(lvl##_t e)                                                     \
+	{                                                                                          \
+		return e.soft;                                                                     \
+	}                                                                                          \
+	static inline lvl##_t lvl##p_get(const lvl##_t *p)                                         \
+	{                                                                                          \
+		return __##lvl(__atomic_load_n(&p->soft, __ATOMIC_ACQUIRE));                       \
+	}                                                                                          \
+	static inline void arch_set_##lvl(lvl##_t *p, lvl##_t e)                                   \
+	{                                                                                          \
+		__atomic_store_n(&p->soft, e.soft, __ATOMIC_RELEASE);                              \
+	}                                                                                          \
+	static inline bool lvl##_none(lvl##_t e)                                                   \
+	{                                                                                          \
+		return e.soft == 0;                                                                \
+	}                                                                                          \
+	static inline bool lvl##_present(lvl##_t e)                                                \
+	{                                                                                          \
+		return e.soft & _HTABLE_VALID;                                                     \
+	}                                                                                          \
+	static inline bool lvl##_bad(lvl##_t e)                                                    \
+	{                                                                                          \
+		return !lvl##_none(e) && (e.soft & ~_HPTE_PFN_MASK) != _HTABLE_VALID;              \
+	}                                                                                          \
+	static inline phys_addr_t lvl##_table_phys(lvl##_t e)                                      \
+	{                                                                                          \
+		return (e.soft & _HPTE_PFN_MASK) << PAGE_SHIFT;                                    \
+	}                                                                                          \
+	static inline lvl##_t lvl##_mk_table(phys_addr_t table)                                    \
+	{                                                                                          \
+		return __##lvl(((table >> PAGE_SHIFT) & _HPTE_PFN_MASK) | _HTABLE_VALID);          \
+	}                                                                                          \
+	static inline lvl##_t lvl##_empty(void)                                                    \
+	{                                                                                          \
+		return __##lvl(0);                                                                 \
+	}
 
 ARCH_DEFINE_TABLE_ENTRY(pgd)
 ARCH_DEFINE_TABLE_ENTRY(pud)

@@ -34,8 +34,7 @@ struct arch_saved_frame {
  * entry(arg) on the stack ending at stack_top, with a 16-byte aligned stack
  * as the ABI wants. entry must never return.
  */
-void arch_context_init(struct arch_context *ctx, void *stack_top, void (*entry)(void *),
-		       void *arg);
+void arch_context_init(struct arch_context *ctx, void *stack_top, void (*entry)(void *), void *arg);
 
 /* Save the callee-saved registers of the running thread in from, load to's.
  * Returns when something switches back to from. */
@@ -49,8 +48,7 @@ void arch_context_switch(struct arch_context *from, struct arch_context *to);
  * task) gives 0s rather than a read of whatever rsp points at.
  */
 static inline struct arch_saved_frame arch_context_saved_frame(const struct arch_context *ctx,
-							       const void *stack,
-							       size_t stack_size)
+							       const void *stack, size_t stack_size)
 {
 	struct arch_saved_frame f = { 0, 0 };
 	u64 lo = (u64)stack, sp = ctx->rsp;

@@ -12,7 +12,10 @@
 #define ARCH_NAME "x86_64"
 #define NR_CPUS_MAX 8
 
-static inline void arch_cpu_relax(void) { __asm__ __volatile__("pause" ::: "memory"); }
+static inline void arch_cpu_relax(void)
+{
+	__asm__ __volatile__("pause" ::: "memory");
+}
 /* Running under a hypervisor (CPUID leaf 1, ECX bit 31)? */
 bool arch_cpu_is_virtual(void);
 
@@ -29,8 +32,14 @@ static inline void arch_irq_restore(unsigned long flags)
 		__asm__ __volatile__("sti" ::: "memory");
 }
 
-static inline void arch_irq_enable(void) { __asm__ __volatile__("sti" ::: "memory"); }
-static inline void arch_irq_disable(void) { __asm__ __volatile__("cli" ::: "memory"); }
+static inline void arch_irq_enable(void)
+{
+	__asm__ __volatile__("sti" ::: "memory");
+}
+static inline void arch_irq_disable(void)
+{
+	__asm__ __volatile__("cli" ::: "memory");
+}
 
 static inline bool arch_irqs_enabled(void)
 {
@@ -41,7 +50,10 @@ static inline bool arch_irqs_enabled(void)
 
 /* Wait for the next interrupt with interrupts enabled ("sti; hlt" closes the
  * window where a wakeup interrupt could arrive between the two). */
-static inline void arch_cpu_idle(void) { __asm__ __volatile__("sti; hlt" ::: "memory"); }
+static inline void arch_cpu_idle(void)
+{
+	__asm__ __volatile__("sti; hlt" ::: "memory");
+}
 
 /* Per-CPU block at GS base: its first word is the CPU number. */
 static inline unsigned arch_cpu_id(void)
@@ -53,7 +65,10 @@ static inline unsigned arch_cpu_id(void)
 
 /* Only one context runs on a CPU at a time (an interrupt nests inside
  * the code it interrupted): a lock held by this CPU is held by us. */
-static inline bool arch_cpu_id_is_exclusive(void) { return true; }
+static inline bool arch_cpu_id_is_exclusive(void)
+{
+	return true;
+}
 
 u64 arch_time_ns(void);
 void arch_udelay(u64 us);
@@ -64,8 +79,8 @@ void arch_backtrace(unsigned long fp);
 /* Up to max return addresses of the frame-pointer chain that starts at fp,
  * following frames only while they lie inside [lo, hi) (another thread's
  * stack); returns how many were stored. */
-unsigned arch_stack_walk(unsigned long fp, unsigned long lo, unsigned long hi,
-			 unsigned long *pcs, unsigned max);
+unsigned arch_stack_walk(unsigned long fp, unsigned long lo, unsigned long hi, unsigned long *pcs,
+			 unsigned max);
 /* "  backtrace:" and one symbolic line per address, at level. */
 void arch_backtrace_print(int level, const unsigned long *pcs, unsigned n);
 unsigned long arch_frame_pointer(void);

@@ -21,8 +21,8 @@ int arch_msi_message(unsigned cpu, unsigned vector, u64 *addr, u32 *data);
 
 /* Trigger and polarity of a legacy interrupt line. */
 struct arch_irq_line {
-	u32 gsi;          /* global system interrupt (IO-APIC input) */
-	bool level;       /* level-triggered (PCI INTx) */
+	u32 gsi;    /* global system interrupt (IO-APIC input) */
+	bool level; /* level-triggered (PCI INTx) */
 	bool active_low;
 };
 /* An ISA IRQ (0..15, e.g. a PCI interrupt line register that the BIOS

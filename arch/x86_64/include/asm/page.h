@@ -15,7 +15,10 @@
 #define KERNEL_VMA 0xffffffff80000000ul
 #endif
 
-static inline void *phys_to_virt(phys_addr_t pa) { return (void *)(pa + PHYS_MAP_BASE); }
+static inline void *phys_to_virt(phys_addr_t pa)
+{
+	return (void *)(pa + PHYS_MAP_BASE);
+}
 
 static inline phys_addr_t virt_to_phys(const void *va)
 {
@@ -36,7 +39,15 @@ phys_addr_t arch_direct_map_end(void);
 int arch_direct_map_extend(phys_addr_t end, void *(*alloc_table_page)(void));
 
 /* Free-page poisoning hooks for sanitizers: nothing to do in the kernel. */
-static inline void arch_page_poison(void *va, size_t len) { (void)va; (void)len; }
-static inline void arch_page_unpoison(void *va, size_t len) { (void)va; (void)len; }
+static inline void arch_page_poison(void *va, size_t len)
+{
+	(void)va;
+	(void)len;
+}
+static inline void arch_page_unpoison(void *va, size_t len)
+{
+	(void)va;
+	(void)len;
+}
 
 #endif

@@ -34,10 +34,22 @@
 #define PUD_SIZE (1ul << PUD_SHIFT)
 #define PMD_SIZE (1ul << PMD_SHIFT)
 
-static inline unsigned pgd_index(unsigned long a) { return (a >> PGDIR_SHIFT) & 511; }
-static inline unsigned pud_index(unsigned long a) { return (a >> PUD_SHIFT) & 511; }
-static inline unsigned pmd_index(unsigned long a) { return (a >> PMD_SHIFT) & 511; }
-static inline unsigned pte_index(unsigned long a) { return (a >> PAGE_SHIFT) & 511; }
+static inline unsigned pgd_index(unsigned long a)
+{
+	return (a >> PGDIR_SHIFT) & 511;
+}
+static inline unsigned pud_index(unsigned long a)
+{
+	return (a >> PUD_SHIFT) & 511;
+}
+static inline unsigned pmd_index(unsigned long a)
+{
+	return (a >> PMD_SHIFT) & 511;
+}
+static inline unsigned pte_index(unsigned long a)
+{
+	return (a >> PAGE_SHIFT) & 511;
+}
 
 /* User addresses are the canonical lower half; the kernel owns PML4
  * entries 256..511 (direct map, kernel image), shared by every mm. */
@@ -69,28 +81,59 @@ static inline unsigned pte_index(unsigned long a) { return (a >> PAGE_SHIFT) & 5
 
 /* --- PTE type ---------------------------------------------------------- */
 /* A struct, so an entry cannot be mixed with an integer by accident. */
-typedef struct { u64 pte; } pte_t;
-typedef struct { u64 pgprot; } pgprot_t;
+typedef struct {
+	u64 pte;
+} pte_t;
+typedef struct {
+	u64 pgprot;
+} pgprot_t;
 
-static inline pte_t __pte(u64 v) { return (pte_t){ v }; }
-static inline u64 pte_val(pte_t p) { return p.pte; }
-static inline bool pte_same(pte_t a, pte_t b) { return a.pte == b.pte; }
+static inline pte_t __pte(u64 v)
+{
+	return (pte_t){ v };
+}
+static inline u64 pte_val(pte_t p)
+{
+	return p.pte;
+}
+static inline bool pte_same(pte_t a, pte_t b)
+{
+	return a.pte == b.pte;
+}
 
 /* Entries are read and written whole, once: the MMU may set accessed and
  * dirty under us, so a torn or repeated read would mix two values. */
-static inline pte_t ptep_get(const pte_t *ptep) { return __pte(*(const volatile u64 *)&ptep->pte); }
-static inline void arch_set_pte(pte_t *ptep, pte_t p) { *(volatile u64 *)&ptep->pte = p.pte; }
+static inline pte_t ptep_get(const pte_t *ptep)
+{
+	return __pte(*(const volatile u64 *)&ptep->pte);
+}
+static inline void arch_set_pte(pte_t *ptep, pte_t p)
+{
+	*(volatile u64 *)&ptep->pte = p.pte;
+}
 /* Atomic exchange: a dirty bit the MMU sets concurrently is not lost. */
 static inline pte_t arch_ptep_xchg(pte_t *ptep, pte_t p)
 {
 	return __pte(__atomic_exchange_n(&ptep->pte, p.pte, __ATOMIC_SEQ_CST));
 }
 
-static inline pte_t pte_empty(void) { return __pte(0); }
-static inline bool pte_none(pte_t p) { return p.pte == 0; }
-static inline bool pte_present(pte_t p) { return p.pte & _PAGE_PRESENT; }
+static inline pte_t pte_empty(void)
+{
+	return __pte(0);
+}
+static inline bool pte_none(pte_t p)
+{
+	return p.pte == 0;
+}
+static inline bool pte_present(pte_t p)
+{
+	return p.pte & _PAGE_PRESENT;
+}
 /* Not none and not present: a swap entry (the only non-present kind here). */
-static inline bool pte_is_swap(pte_t p) { return !pte_none(p) && !pte_present(p); }
+static inline bool pte_is_swap(pte_t p)
+{
+	return !pte_none(p) && !pte_present(p);
+}
 
 /* --- protections ------------------------------------------------------- */
 /* Generic protection flags (VMA protections use the same values). */
@@ -111,28 +154,76 @@ static inline pte_t pfn_pte(pfn_t pfn, pgprot_t prot)
 {
 	return __pte(((u64)pfn << PAGE_SHIFT & _PAGE_PFN_MASK) | prot.pgprot | _PAGE_PRESENT);
 }
-static inline pfn_t pte_pfn(pte_t p) { return (p.pte & _PAGE_PFN_MASK) >> PAGE_SHIFT; }
+static inline pfn_t pte_pfn(pte_t p)
+{
+	return (p.pte & _PAGE_PFN_MASK) >> PAGE_SHIFT;
+}
 
-static inline bool pte_write(pte_t p) { return p.pte & _PAGE_RW; }
-static inline bool pte_user(pte_t p) { return p.pte & _PAGE_USER; }
-static inline bool pte_young(pte_t p) { return p.pte & _PAGE_ACCESSED; }
-static inline bool pte_dirty(pte_t p) { return p.pte & _PAGE_DIRTY; }
-static inline bool pte_nx(pte_t p) { return p.pte & _PAGE_NX; }
-static inline bool pte_exec(pte_t p) { return !pte_nx(p); }
-static inline bool pte_soft_dirty(pte_t p) { return p.pte & _PAGE_SOFT_DIRTY; }
+static inline bool pte_write(pte_t p)
+{
+	return p.pte & _PAGE_RW;
+}
+static inline bool pte_user(pte_t p)
+{
+	return p.pte & _PAGE_USER;
+}
+static inline bool pte_young(pte_t p)
+{
+	return p.pte & _PAGE_ACCESSED;
+}
+static inline bool pte_dirty(pte_t p)
+{
+	return p.pte & _PAGE_DIRTY;
+}
+static inline bool pte_nx(pte_t p)
+{
+	return p.pte & _PAGE_NX;
+}
+static inline bool pte_exec(pte_t p)
+{
+	return !pte_nx(p);
+}
+static inline bool pte_soft_dirty(pte_t p)
+{
+	return p.pte & _PAGE_SOFT_DIRTY;
+}
 
-static inline pte_t pte_mkwrite(pte_t p) { return __pte(p.pte | _PAGE_RW); }
-static inline pte_t pte_wrprotect(pte_t p) { return __pte(p.pte & ~_PAGE_RW); }
-static inline pte_t pte_mkdirty(pte_t p) { return __pte(p.pte | _PAGE_DIRTY | _PAGE_SOFT_DIRTY); }
-static inline pte_t pte_mkclean(pte_t p) { return __pte(p.pte & ~_PAGE_DIRTY); }
-static inline pte_t pte_mkyoung(pte_t p) { return __pte(p.pte | _PAGE_ACCESSED); }
-static inline pte_t pte_mkold(pte_t p) { return __pte(p.pte & ~_PAGE_ACCESSED); }
-static inline pte_t pte_mksoft_dirty(pte_t p) { return __pte(p.pte | _PAGE_SOFT_DIRTY); }
-static inline pte_t pte_clear_soft_dirty(pte_t p) { return __pte(p.pte & ~_PAGE_SOFT_DIRTY); }
+static inline pte_t pte_mkwrite(pte_t p)
+{
+	return __pte(p.pte | _PAGE_RW);
+}
+static inline pte_t pte_wrprotect(pte_t p)
+{
+	return __pte(p.pte & ~_PAGE_RW);
+}
+static inline pte_t pte_mkdirty(pte_t p)
+{
+	return __pte(p.pte | _PAGE_DIRTY | _PAGE_SOFT_DIRTY);
+}
+static inline pte_t pte_mkclean(pte_t p)
+{
+	return __pte(p.pte & ~_PAGE_DIRTY);
+}
+static inline pte_t pte_mkyoung(pte_t p)
+{
+	return __pte(p.pte | _PAGE_ACCESSED);
+}
+static inline pte_t pte_mkold(pte_t p)
+{
+	return __pte(p.pte & ~_PAGE_ACCESSED);
+}
+static inline pte_t pte_mksoft_dirty(pte_t p)
+{
+	return __pte(p.pte | _PAGE_SOFT_DIRTY);
+}
+static inline pte_t pte_clear_soft_dirty(pte_t p)
+{
+	return __pte(p.pte & ~_PAGE_SOFT_DIRTY);
+}
 
 /* --- swap entries -------------------------------------------------------- */
-#define MAX_SWAPFILES 32                   /* types 0..31 */
-#define SWP_OFFSET_MAX ((1ul << 50) - 1)  /* offsets 0..2^50-1 */
+#define MAX_SWAPFILES 32		 /* types 0..31 */
+#define SWP_OFFSET_MAX ((1ul << 50) - 1) /* offsets 0..2^50-1 */
 /*
  * The largest offset the swap layer may hand out. On x86-64, type 0 with
  * offset 2^50-1 encodes (inverted) to 0, which is pte_none: Linux has the
@@ -143,16 +234,27 @@ static inline pte_t pte_clear_soft_dirty(pte_t p) { return __pte(p.pte & ~_PAGE_
 
 /* Arch-independent value (type and offset), not a PTE: the swap layer
  * keys on it. Build it with swp_entry(), read it with swp_type/offset. */
-typedef struct { u64 val; } swp_entry_t;
+typedef struct {
+	u64 val;
+} swp_entry_t;
 #define _SWP_ENTRY_TYPE_SHIFT 50
 
 static inline swp_entry_t swp_entry(unsigned type, u64 offset)
 {
 	return (swp_entry_t){ ((u64)type << _SWP_ENTRY_TYPE_SHIFT) | (offset & SWP_OFFSET_MAX) };
 }
-static inline unsigned swp_type(swp_entry_t e) { return (unsigned)(e.val >> _SWP_ENTRY_TYPE_SHIFT); }
-static inline u64 swp_offset(swp_entry_t e) { return e.val & SWP_OFFSET_MAX; }
-static inline bool swp_entry_same(swp_entry_t a, swp_entry_t b) { return a.val == b.val; }
+static inline unsigned swp_type(swp_entry_t e)
+{
+	return (unsigned)(e.val >> _SWP_ENTRY_TYPE_SHIFT);
+}
+static inline u64 swp_offset(swp_entry_t e)
+{
+	return e.val & SWP_OFFSET_MAX;
+}
+static inline bool swp_entry_same(swp_entry_t a, swp_entry_t b)
+{
+	return a.val == b.val;
+}
 
 /* Linux's __swp_entry(): ~offset shifted to bit 9, type at bit 59. */
 static inline pte_t swp_entry_to_pte(swp_entry_t e)
@@ -171,12 +273,30 @@ static inline swp_entry_t pte_to_swp_entry(pte_t p)
 	return swp_entry((unsigned)(v >> (64 - _SWP_TYPE_BITS)), offset);
 }
 
-static inline bool pte_swp_exclusive(pte_t p) { return p.pte & _PAGE_SWP_EXCLUSIVE; }
-static inline pte_t pte_swp_mkexclusive(pte_t p) { return __pte(p.pte | _PAGE_SWP_EXCLUSIVE); }
-static inline pte_t pte_swp_clear_exclusive(pte_t p) { return __pte(p.pte & ~_PAGE_SWP_EXCLUSIVE); }
-static inline bool pte_swp_soft_dirty(pte_t p) { return p.pte & _PAGE_SWP_SOFT_DIRTY; }
-static inline pte_t pte_swp_mksoft_dirty(pte_t p) { return __pte(p.pte | _PAGE_SWP_SOFT_DIRTY); }
-static inline pte_t pte_swp_clear_soft_dirty(pte_t p) { return __pte(p.pte & ~_PAGE_SWP_SOFT_DIRTY); }
+static inline bool pte_swp_exclusive(pte_t p)
+{
+	return p.pte & _PAGE_SWP_EXCLUSIVE;
+}
+static inline pte_t pte_swp_mkexclusive(pte_t p)
+{
+	return __pte(p.pte | _PAGE_SWP_EXCLUSIVE);
+}
+static inline pte_t pte_swp_clear_exclusive(pte_t p)
+{
+	return __pte(p.pte & ~_PAGE_SWP_EXCLUSIVE);
+}
+static inline bool pte_swp_soft_dirty(pte_t p)
+{
+	return p.pte & _PAGE_SWP_SOFT_DIRTY;
+}
+static inline pte_t pte_swp_mksoft_dirty(pte_t p)
+{
+	return __pte(p.pte | _PAGE_SWP_SOFT_DIRTY);
+}
+static inline pte_t pte_swp_clear_soft_dirty(pte_t p)
+{
+	return __pte(p.pte & ~_PAGE_SWP_SOFT_DIRTY);
+}
 
 /*
  * Is this PTE content something swaplab could have written? NULL when it
@@ -192,7 +312,8 @@ static inline const char *pte_bad_reason(pte_t p)
 	if (pte_none(p))
 		return NULL;
 	if (pte_present(p))
-		return (p.pte & _PAGE_SW_HIGH_MASK) ? "reserved bits 52..62 set in a present PTE" : NULL;
+		return (p.pte & _PAGE_SW_HIGH_MASK) ? "reserved bits 52..62 set in a present PTE"
+						    : NULL;
 	if (p.pte & _PAGE_PSE)
 		return "PSE bit set in a swap PTE";
 	if ((p.pte & _SWP_LOW_MASK) & ~_SWP_LOW_ALLOWED)
@@ -210,31 +331,51 @@ static inline const char *pte_bad_reason(pte_t p)
  * a present entry with PSE set (a 1 GiB / 2 MiB page) is "bad" for the
  * user half, where swaplab never creates large mappings.
  */
-#define ARCH_DEFINE_TABLE_ENTRY(lvl)                                                   \
-	typedef struct { u64 lvl; } lvl##_t;                                           \
-	static inline lvl##_t __##lvl(u64 v) { return (lvl##_t){ v }; }                \
-	static inline u64 lvl##_val(lvl##_t e) { return e.lvl; }                      \
-	static inline lvl##_t lvl##p_get(const lvl##_t *p)                             \
-	{                                                                             \
-		return __##lvl(*(const volatile u64 *)&p->lvl);                       \
-	}                                                                             \
-	static inline void arch_set_##lvl(lvl##_t *p, lvl##_t e)                      \
-	{                                                                             \
-		*(volatile u64 *)&p->lvl = e.lvl;                                     \
-	}                                                                             \
-	static inline bool lvl##_none(lvl##_t e) { return e.lvl == 0; }               \
-	static inline bool lvl##_present(lvl##_t e) { return e.lvl & _PAGE_PRESENT; } \
-	static inline bool lvl##_bad(lvl##_t e)                                       \
-	{                                                                             \
-		return !lvl##_none(e) &&                                              \
-		       (e.lvl & (_PAGE_PSE | _PAGE_SW_HIGH_MASK | _PAGE_TABLE)) != _PAGE_TABLE; \
-	}                                                                             \
-	static inline phys_addr_t lvl##_table_phys(lvl##_t e) { return e.lvl & _PAGE_PFN_MASK; } \
-	static inline lvl##_t lvl##_mk_table(phys_addr_t table)                      \
-	{                                                                             \
-		return __##lvl((table & _PAGE_PFN_MASK) | _PAGE_TABLE);               \
-	}                                                                             \
-	static inline lvl##_t lvl##_empty(void) { return __##lvl(0); }
+#define ARCH_DEFINE_TABLE_ENTRY(lvl)                                                               \
+	typedef struct {                                                                           \
+		u64 lvl;                                                                           \
+	} lvl##_t;                                                                                 \
+	static inline lvl##_t __##lvl(u64 v)                                                       \
+	{                                                                                          \
+		return (lvl##_t){ v };                                                             \
+	}                                                                                          \
+	static inline u64 lvl##_val(lvl##_t e)                                                     \
+	{                                                                                          \
+		return e.lvl;                                                                      \
+	}                                                                                          \
+	static inline lvl##_t lvl##p_get(const lvl##_t *p)                                         \
+	{                                                                                          \
+		return __##lvl(*(const volatile u64 *)&p->lvl);                                    \
+	}                                                                                          \
+	static inline void arch_set_##lvl(lvl##_t *p, lvl##_t e)                                   \
+	{                                                                                          \
+		*(volatile u64 *)&p->lvl = e.lvl;                                                  \
+	}                                                                                          \
+	static inline bool lvl##_none(lvl##_t e)                                                   \
+	{                                                                                          \
+		return e.lvl == 0;                                                                 \
+	}                                                                                          \
+	static inline bool lvl##_present(lvl##_t e)                                                \
+	{                                                                                          \
+		return e.lvl & _PAGE_PRESENT;                                                      \
+	}                                                                                          \
+	static inline bool lvl##_bad(lvl##_t e)                                                    \
+	{                                                                                          \
+		return !lvl##_none(e) &&                                                           \
+		       (e.lvl & (_PAGE_PSE | _PAGE_SW_HIGH_MASK | _PAGE_TABLE)) != _PAGE_TABLE;    \
+	}                                                                                          \
+	static inline phys_addr_t lvl##_table_phys(lvl##_t e)                                      \
+	{                                                                                          \
+		return e.lvl & _PAGE_PFN_MASK;                                                     \
+	}                                                                                          \
+	static inline lvl##_t lvl##_mk_table(phys_addr_t table)                                    \
+	{                                                                                          \
+		return __##lvl((table & _PAGE_PFN_MASK) | _PAGE_TABLE);                            \
+	}                                                                                          \
+	static inline lvl##_t lvl##_empty(void)                                                    \
+	{                                                                                          \
+		return __##lvl(0);                                                                 \
+	}
 
 ARCH_DEFINE_TABLE_ENTRY(pgd)
 ARCH_DEFINE_TABLE_ENTRY(pud)
