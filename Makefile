@@ -256,6 +256,7 @@ lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance --std=c11 -I. \
 		-Iarch/$(ARCH)/include -DARCH_$(ARCH) --suppress=missingIncludeSystem \
 		--suppress=comparePointers kernel mm drivers arch/$(ARCH)
+	@tools/check-doc-names.sh
 	@echo "lint: building the kernel without test hooks (TEST_HOOKS=0)"
 	@$(MAKE) -s BUILD=build/nohooks-$(ARCH) TEST_HOOKS=0 build/nohooks-$(ARCH)/swaplab.elf
 
