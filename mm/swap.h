@@ -11,7 +11,7 @@
  *
  * Locking (docs/ARCHITECTURE.md has the order): a CPU's swap_pcp lock,
  * then a cluster's lock, then the device's lock. Counts and the swap cache
- * change under the cluster lock; swap_cache_get reads under RCU only.
+ * change under the cluster lock; swap_cache_get_folio reads under RCU only.
  */
 #ifndef MM_SWAP_H
 #define MM_SWAP_H
@@ -85,16 +85,16 @@ int swap_report_bad_entry(swp_entry_t entry, const char *why);
 /* --- the swap cache (swap_cache.c) ------------------------------------------ */
 /* The folio cached for entry, with a reference taken, or NULL. Lock-free
  * (RCU); the caller locks the folio and rechecks folio_swap_entry. */
-struct folio *swap_cache_get(swp_entry_t entry);
+struct folio *swap_cache_get_folio(swp_entry_t entry);
 /* Put the locked folio in the cache on its 2^order slots from entry, each
  * of which must be swapped out (count >= 1) and not cached. 0, -EEXIST
  * (a slot is cached already: the racer that got there first reads),
  * -ENOENT (a slot is free or bad), -EINVAL (entry not aligned to the
  * order). Nothing changes on failure. */
-int swap_cache_add(struct folio *folio, swp_entry_t entry);
+int swap_cache_add_folio(struct folio *folio, swp_entry_t entry);
 /* Take the locked folio out of the cache: each slot keeps its count, and
  * a slot whose count is 0 is freed. Drops the cache's references. */
-void swap_cache_del(struct folio *folio);
+void swap_cache_del_folio(struct folio *folio);
 /* Put new (locked, same order, not cached) in old's place (locked, cached). */
 void swap_cache_replace(struct folio *old, struct folio *new_folio);
 /* The first slot of a cached folio. */
@@ -114,7 +114,7 @@ void swap_cache_try_free(swp_entry_t entry);
 bool swap_cache_drop_clean(swp_entry_t entry);
 /* swap.bypass_sync_cache=1 (seed 003): pin a swapped-out slot while it is
  * read around the cache: 0, -EBUSY when it is pinned already, -EEXIST when
- * it is cached, -ENOENT when it is free. swap_cache_add meets a pinned slot with -EBUSY.
+ * it is cached, -ENOENT when it is free. swap_cache_add_folio meets a pinned slot with -EBUSY.
  * Unpin frees the slot if its last swap PTE went meanwhile. */
 int swap_cache_pin(swp_entry_t entry);
 void swap_cache_unpin(swp_entry_t entry);

@@ -3,7 +3,7 @@
  * table word (and in the cluster's side table when the word is too
  * small). fork duplicates (swap_dup), unmap and swap-in drop
  * (swap_free_nr). A slot whose count reaches 0 is freed unless the swap
- * cache still holds it; then swap_cache_del frees it.
+ * cache still holds it; then swap_cache_del_folio frees it.
  *
  * Each function looks the device up inside an RCU read section: swapoff
  * frees a device's clusters only after a grace period, so a caller with a

@@ -4,7 +4,7 @@
  * The swap cache is the one synchronization point, for every device,
  * synchronous ones included (seed 000: never bypass it). The fault looks
  * the entry up; on a miss it allocates a folio, puts it in the cache (the
- * first to succeed reads; a racer's swap_cache_add fails with -EEXIST and
+ * first to succeed reads; a racer's swap_cache_add_folio fails with -EEXIST and
  * it takes the winner's folio instead) and starts the read, which unlocks
  * the folio when it ends. Everyone then takes the folio lock, which is
  * where a racer waits: there is no retry loop and no sleep-and-retry.
@@ -73,7 +73,7 @@ bool swapin_test_keep_partial_folio;
  * Two faults on the same entry would then both read it and both map it, so
  * the fault pins the slot first: its swap-table word becomes "pinned"
  * (swap_cache_pin; SWAP_HAS_CACHE as a lock, seed 003's fix). A racer that
- * finds the pin, in this path or in the cache's (swap_cache_add: -EBUSY),
+ * finds the pin, in this path or in the cache's (swap_cache_add_folio: -EBUSY),
  * sleeps a little and refaults, which is the repeated faulting seed 000
  * set out to remove.
  */
@@ -187,7 +187,7 @@ static struct folio *swapin_read(struct mm *mm, struct vma *vma, unsigned long a
 			return NULL;
 		}
 		folio_lock(folio); /* new: nobody else can hold it */
-		int ret = swap_cache_add(folio, first);
+		int ret = swap_cache_add_folio(folio, first);
 		if (ret) {
 			folio_unlock(folio);
 			folio_put(folio);
@@ -202,14 +202,14 @@ static struct folio *swapin_read(struct mm *mm, struct vma *vma, unsigned long a
 				return NULL;
 			}
 			/* -EEXIST: a racer's folio is in the cache: use it. */
-			return ret == -EEXIST ? swap_cache_get(entry) : NULL;
+			return ret == -EEXIST ? swap_cache_get_folio(entry) : NULL;
 		}
 		race_point("swapin:after-cache-add");
 		if (order)
 			stat_inc(swapin_mthp);
 		ret = swap_read_folio(folio);
 		if (ret) {
-			swap_cache_del(folio);
+			swap_cache_del_folio(folio);
 			folio_unlock(folio);
 			folio_put(folio);
 			*err = ret == -ENOMEM ? -ENOMEM : -EIO;
@@ -307,7 +307,7 @@ static int swapin_map_folio(struct mm *mm, struct vma *vma, unsigned long addr, 
 		pte_unmap_unlock(ptep, ptl);
 		race_point("swapin:partial-refault");
 		if (!swapin_test_keep_partial_folio && !folio_test_dirty(folio))
-			swap_cache_del(folio);
+			swap_cache_del_folio(folio);
 		stat_inc(swapin_refaults);
 		return 0;
 	}
@@ -457,7 +457,7 @@ int do_swap_page(struct mm *mm, struct vma *vma, unsigned long addr, pte_t orig,
 		swapin_lat_record(arch_time_ns() - t0);
 		return err;
 	}
-	struct folio *folio = swap_cache_get(entry);
+	struct folio *folio = swap_cache_get_folio(entry);
 	if (folio) {
 		stat_inc(swapin_cache_hits);
 		race_point("swapin:cache-hit");
@@ -486,7 +486,7 @@ int do_swap_page(struct mm *mm, struct vma *vma, unsigned long addr, pte_t orig,
 		/* The read failed: nothing stale stays in the cache (the data
 		 * is still on the device for the next try). */
 		if (!folio_mapped(folio))
-			swap_cache_del(folio);
+			swap_cache_del_folio(folio);
 		pr_err("mm: swap-in at %#lx failed: read error on swap entry type %u offset %#lx\n",
 		       addr, swp_type(entry), (unsigned long)swp_offset(entry));
 		stat_inc(swapin_read_kills);

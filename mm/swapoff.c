@@ -88,7 +88,7 @@ static void unuse_cache(unsigned type)
 	for (s64 off = swap_next_used(type, 0); off >= 0;
 	     off = swap_next_used(type, (u64)off + 1)) {
 		swp_entry_t e = swp_entry(type, (u64)off);
-		struct folio *folio = swap_cache_get(e);
+		struct folio *folio = swap_cache_get_folio(e);
 		if (!folio)
 			continue;
 		folio_lock(folio);

@@ -314,7 +314,7 @@ KTEST(fault_inject, swap_write_error_keeps_the_page_and_writes_it_later)
 	KT_EXPECT_EQ(t, mmt_stat("pswpout"), writes);
 	pte_t pte = mmt_pte(mm, SWAPP_REGION);
 	KT_ASSERT(t, pte_is_swap(pte));
-	struct folio *folio = swap_cache_get(pte_to_swp_entry(pte));
+	struct folio *folio = swap_cache_get_folio(pte_to_swp_entry(pte));
 	KT_ASSERT(t, folio != NULL);
 	KT_EXPECT(t, folio_test_dirty(folio));
 	folio_put(folio);

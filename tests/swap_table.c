@@ -322,16 +322,16 @@ KTEST(swap_table, swap_cache_add_get_del_on_the_table)
 	KT_ASSERT_EQ(t, swap_alloc_type((unsigned)type, 2, &e), 0);
 	struct folio *f = folio_alloc(GFP_KERNEL, 2), *g = folio_alloc(GFP_KERNEL, 2);
 	KT_ASSERT(t, f && g);
-	KT_EXPECT(t, swap_cache_get(e) == NULL);
+	KT_EXPECT(t, swap_cache_get_folio(e) == NULL);
 	folio_lock(f);
 	folio_lock(g);
-	KT_EXPECT_EQ(t, swap_cache_add(f, swp_entry(type, swp_offset(e) + 1)), -EINVAL);
-	KT_ASSERT_EQ(t, swap_cache_add(f, e), 0);
+	KT_EXPECT_EQ(t, swap_cache_add_folio(f, swp_entry(type, swp_offset(e) + 1)), -EINVAL);
+	KT_ASSERT_EQ(t, swap_cache_add_folio(f, e), 0);
 	KT_EXPECT_EQ(t, folio_ref_count(f), 1 + 4);
-	KT_EXPECT_EQ(t, swap_cache_add(g, e), -EEXIST);
+	KT_EXPECT_EQ(t, swap_cache_add_folio(g, e), -EEXIST);
 	for (unsigned i = 0; i < 4; i++) {
 		swp_entry_t ei = swp_entry(type, swp_offset(e) + i);
-		struct folio *got = swap_cache_get(ei);
+		struct folio *got = swap_cache_get_folio(ei);
 		KT_EXPECT(t, got == f);
 		if (got)
 			folio_put(got);
@@ -342,7 +342,7 @@ KTEST(swap_table, swap_cache_add_get_del_on_the_table)
 	/* Replace (migration): the slots now name g. */
 	swap_cache_replace(f, g);
 	KT_EXPECT(t, !folio_test_swapcache(f) && folio_test_swapcache(g));
-	struct folio *got = swap_cache_get(swp_entry(type, swp_offset(e) + 3));
+	struct folio *got = swap_cache_get_folio(swp_entry(type, swp_offset(e) + 3));
 	KT_EXPECT(t, got == g);
 	if (got)
 		folio_put(got);
@@ -350,14 +350,14 @@ KTEST(swap_table, swap_cache_add_get_del_on_the_table)
 	KT_EXPECT_EQ(t, swap_put(e), 0);
 	KT_EXPECT(t, swap_entry_valid(e));
 	KT_EXPECT_EQ(t, atomic_long_read(&si->inuse), 4);
-	swap_cache_del(g);
+	swap_cache_del_folio(g);
 	KT_EXPECT(t, !folio_test_swapcache(g));
 	KT_EXPECT_EQ(t, atomic_long_read(&si->inuse), 3);
-	KT_EXPECT(t, swap_cache_get(swp_entry(type, swp_offset(e) + 1)) == NULL);
+	KT_EXPECT(t, swap_cache_get_folio(swp_entry(type, swp_offset(e) + 1)) == NULL);
 	KT_EXPECT_EQ(t, swap_count(swp_entry(type, swp_offset(e) + 1)), 1);
 	KT_EXPECT_EQ(t, swap_check(), 0);
 	/* A free slot cannot take a folio. */
-	KT_EXPECT_EQ(t, swap_cache_add(f, e), -ENOENT);
+	KT_EXPECT_EQ(t, swap_cache_add_folio(f, e), -ENOENT);
 	KT_EXPECT_EQ(t, swap_free_nr(swp_entry(type, swp_offset(e) + 1), 3), 0);
 	folio_unlock(f);
 	folio_unlock(g);
@@ -382,8 +382,8 @@ KTEST(swap_table, bypass_pin_on_the_table)
 	struct folio *f = folio_alloc(GFP_KERNEL, 0);
 	KT_ASSERT(t, f);
 	folio_lock(f);
-	KT_EXPECT_EQ(t, swap_cache_add(f, e), -EBUSY);
-	KT_EXPECT(t, swap_cache_get(e) == NULL);
+	KT_EXPECT_EQ(t, swap_cache_add_folio(f, e), -EBUSY);
+	KT_EXPECT(t, swap_cache_get_folio(e) == NULL);
 	KT_EXPECT_EQ(t, swap_check(), 0);
 	/* A fork's dup while pinned, then back. */
 	KT_EXPECT_EQ(t, swap_dup(e), 0);
@@ -405,9 +405,9 @@ KTEST(swap_table, bypass_pin_on_the_table)
 	KT_EXPECT_EQ(t, swap_cache_pin(e), -ENOENT);
 	/* A cached slot cannot be pinned. */
 	KT_ASSERT_EQ(t, swap_alloc_type((unsigned)s.type, 0, &e), 0);
-	KT_ASSERT_EQ(t, swap_cache_add(f, e), 0);
+	KT_ASSERT_EQ(t, swap_cache_add_folio(f, e), 0);
 	KT_EXPECT_EQ(t, swap_cache_pin(e), -EEXIST);
-	swap_cache_del(f);
+	swap_cache_del_folio(f);
 	KT_EXPECT_EQ(t, swap_put(e), 0);
 	folio_unlock(f);
 	folio_put(f);
@@ -428,14 +428,14 @@ KTEST(swap_table, folio_alloc_swap_caches_the_folio)
 	swp_entry_t e = folio_swap_entry(f);
 	KT_EXPECT_EQ(t, swp_offset(e) % 8, 0);
 	KT_EXPECT(t, folio_test_swapcache(f));
-	struct folio *got = swap_cache_get(swp_entry(type, swp_offset(e) + 7));
+	struct folio *got = swap_cache_get_folio(swp_entry(type, swp_offset(e) + 7));
 	KT_EXPECT(t, got == f);
 	if (got)
 		folio_put(got);
 	KT_EXPECT_EQ(t, swap_count(e), 0);
 	KT_EXPECT_EQ(t, swap_dup(e), 0); /* a swap PTE now holds slot 0 of it */
 	KT_EXPECT_EQ(t, swap_check(), 0);
-	swap_cache_del(f);
+	swap_cache_del_folio(f);
 	KT_EXPECT_EQ(t, atomic_long_read(&s.si->inuse), 1);
 	KT_EXPECT_EQ(t, swap_put(e), 0);
 	KT_EXPECT_EQ(t, atomic_long_read(&s.si->inuse), 0);
@@ -578,7 +578,7 @@ KTEST(swap_table, next_used_walks_every_used_slot)
 		prev = off;
 		swp_entry_t x = swp_entry((unsigned)type, (u64)off);
 		KT_EXPECT(t, swap_entry_valid(x));
-		struct folio *got = swap_cache_get(x);
+		struct folio *got = swap_cache_get_folio(x);
 		if (got) {
 			KT_EXPECT(t, got == f);
 			folio_put(got);
@@ -591,7 +591,7 @@ KTEST(swap_table, next_used_walks_every_used_slot)
 	KT_EXPECT_EQ(t, found, 14 + 16);
 	KT_EXPECT_EQ(t, cached, 16);
 	KT_EXPECT_EQ(t, swap_next_used((unsigned)type + 1, 0), -ENOENT);
-	swap_cache_del(f);
+	swap_cache_del_folio(f);
 	folio_unlock(f);
 	folio_put(f);
 	for (unsigned i = 0; i < 40; i += 3)

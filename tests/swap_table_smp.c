@@ -171,7 +171,7 @@ struct reader_arg {
 static int lookup_reader(void *p)
 {
 	struct reader_arg *r = p;
-	r->got = swap_cache_get(r->entry);
+	r->got = swap_cache_get_folio(r->entry);
 	return 0;
 }
 
@@ -209,7 +209,7 @@ KTEST(swap_table_smp, lookup_races_the_free_of_its_table)
 	/* The reader cannot pass its point before the table is queued. */
 	while (race_hits("swap:cache-get-table") == 0)
 		yield();
-	swap_cache_del(f); /* the only slot: the cluster empties, its table goes */
+	swap_cache_del_folio(f); /* the only slot: the cluster empties, its table goes */
 	KT_EXPECT(t, ci->table == NULL);
 	kthread_join(reader);
 	KT_EXPECT(t, r.got == NULL);

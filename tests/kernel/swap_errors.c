@@ -148,7 +148,7 @@ KTEST(swap_errors, write_error_loses_no_data)
 	swp_entry_t entry = pte_to_swp_entry(pte);
 	KT_EXPECT_EQ(t, swp_offset(entry), slot);
 	/* Kept: in the cache, dirty, not freed. */
-	struct folio *folio = swap_cache_get(entry);
+	struct folio *folio = swap_cache_get_folio(entry);
 	KT_ASSERT(t, folio != NULL);
 	KT_EXPECT(t, folio_test_dirty(folio));
 	folio_put(folio);
