@@ -174,7 +174,7 @@ static bool ttu_one_pte(struct folio *folio, struct mm *mm, unsigned long addr, 
 	swp_entry_t first = w->entry;
 	struct page *page = folio_page(folio, idx);
 	swp_entry_t e = swp_entry(swp_type(first), swp_offset(first) + idx);
-	if (swap_dup(e) < 0)
+	if (swap_duplicate(e) < 0)
 		return false;
 	pte_t old = ptep_get_and_clear(mm, addr, ptep);
 	if (pte_dirty(old))

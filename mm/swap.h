@@ -62,14 +62,14 @@ int swap_alloc_type(unsigned type, unsigned order, swp_entry_t *entry);
 /* --- counts (swap_count.c) -------------------------------------------------- */
 /* One more swap PTE holds entry (fork): 0, -ENOENT (free slot, bad entry),
  * -ENOMEM (no memory for the side table). */
-int swap_dup(swp_entry_t entry);
+int swap_duplicate(swp_entry_t entry);
 /* One swap PTE fewer for each of nr slots from entry (unmap, swap-in). A
  * slot whose count reaches 0 and that is not cached is freed. 0, or
  * -EINVAL after reporting a bad entry (no device, out of range, a slot
  * that was already free): counted as swap_bad_entry, nothing changed for
  * that slot. */
 int swap_free_nr(swp_entry_t entry, unsigned nr);
-static inline int swap_put(swp_entry_t entry)
+static inline int swap_free(swp_entry_t entry)
 {
 	return swap_free_nr(entry, 1);
 }

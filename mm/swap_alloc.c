@@ -33,7 +33,7 @@ DEFINE_STAT_COUNTER(swap_alloc_ok);
 DEFINE_STAT_COUNTER(swap_alloc_order_fail);
 DEFINE_STAT_COUNTER(swap_alloc_steal);
 DEFINE_STAT_COUNTER(swap_alloc_slots);
-DEFINE_STAT_COUNTER(swap_slots_freed); /* by swap_put, the swap cache, an unpin */
+DEFINE_STAT_COUNTER(swap_slots_freed); /* by swap_free, the swap cache, an unpin */
 
 DEFINE_PER_CPU(spinlock_t, swap_pcp_locks);
 

@@ -1,7 +1,7 @@
 /*
  * Swap counts: how many swap PTEs hold each slot, kept in the slot's own
  * table word (and in the cluster's side table when the word is too
- * small). fork duplicates (swap_dup), unmap and swap-in drop
+ * small). fork duplicates (swap_duplicate), unmap and swap-in drop
  * (swap_free_nr). A slot whose count reaches 0 is freed unless the swap
  * cache still holds it; then swap_cache_del_folio frees it.
  *
@@ -36,7 +36,7 @@ int swap_report_bad_entry(swp_entry_t entry, const char *why)
 	return -EINVAL;
 }
 
-static int __swap_dup(swp_entry_t entry)
+static int __swap_duplicate(swp_entry_t entry)
 {
 	struct swap_info *si = swap_entry_info(entry);
 	if (!si)
@@ -59,10 +59,10 @@ static int __swap_dup(swp_entry_t entry)
 	return err;
 }
 
-int swap_dup(swp_entry_t entry)
+int swap_duplicate(swp_entry_t entry)
 {
 	rcu_read_lock();
-	int err = __swap_dup(entry);
+	int err = __swap_duplicate(entry);
 	rcu_read_unlock();
 	return err;
 }

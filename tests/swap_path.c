@@ -89,7 +89,7 @@ KTEST(swap_path, mthp_split_when_no_run_of_its_order)
 		if (swp_offset(all[i]) % 2 == 0)
 			held[nheld++] = all[i]; /* keep the even slots */
 		else
-			swap_put(all[i]);
+			swap_free(all[i]);
 	}
 	struct mm *mm = swapp_mm(t, 16);
 	KT_ASSERT(t, mm);
@@ -106,7 +106,7 @@ KTEST(swap_path, mthp_split_when_no_run_of_its_order)
 	KT_EXPECT_EQ(t, swapp_check(mm, 0, 16, 9), 0);
 	mm_put(mm);
 	for (unsigned i = 0; i < nheld; i++)
-		swap_put(held[i]);
+		swap_free(held[i]);
 	swapt_others_on(t, &others);
 	swapp_end(t, &e);
 }
@@ -274,7 +274,7 @@ KTEST(swap_path, bad_swap_entry_kills_only_the_task)
 	KT_EXPECT_EQ(t, swapp_write(mm, 1, 1, 4), 0); /* page 1: real data */
 	swp_entry_t x;
 	KT_ASSERT_EQ(t, swap_alloc_type((unsigned)e.s.type, 0, &x), 0);
-	KT_EXPECT_EQ(t, swap_put(x), 0); /* x is a free slot now */
+	KT_EXPECT_EQ(t, swap_free(x), 0); /* x is a free slot now */
 	spinlock_t *ptl;
 	pte_t *ptep = pte_alloc_map_lock(mm, SWAPP_REGION, &ptl);
 	KT_ASSERT(t, ptep);

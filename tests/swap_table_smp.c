@@ -311,8 +311,8 @@ static void seed002_case(struct ktest *t, bool bug)
 		KT_EXPECT(t, swp_offset(on_a.e) / swap_cluster_slots !=
 				     swp_offset(on_b.e) / swap_cluster_slots);
 	}
-	KT_EXPECT_EQ(t, swap_put(on_a.e), 0);
-	KT_EXPECT_EQ(t, swap_put(on_b.e), 0);
+	KT_EXPECT_EQ(t, swap_free(on_a.e), 0);
+	KT_EXPECT_EQ(t, swap_free(on_b.e), 0);
 	swapt_end(t, &s);
 }
 #else

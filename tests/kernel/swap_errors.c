@@ -44,7 +44,7 @@ static void release_slot(struct held_slots *h, u64 offset)
 {
 	for (unsigned i = 0; i < h->n; i++) {
 		if (swp_offset(h->e[i]) == offset) {
-			swap_put(h->e[i]);
+			swap_free(h->e[i]);
 			h->e[i] = h->e[--h->n];
 			return;
 		}
@@ -54,7 +54,7 @@ static void release_slot(struct held_slots *h, u64 offset)
 static void release_all(struct held_slots *h)
 {
 	for (unsigned i = 0; i < h->n; i++)
-		swap_put(h->e[i]);
+		swap_free(h->e[i]);
 	kfree(h->e);
 }
 
