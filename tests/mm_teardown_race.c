@@ -20,7 +20,7 @@
 
 static int teardown_reclaim(void *arg)
 {
-	return (int)reclaim_folio_list(arg);
+	return (int)reclaim_pages(arg);
 }
 
 KTEST(mm_race, reclaim_unmap_batch_skips_an_mm_being_destroyed)

@@ -89,9 +89,9 @@ KTEST(swap_errors, read_error_kills_only_the_faulting_task)
 		return;
 	/* Page 0 goes to the bad slot, page 1 to the one after it. */
 	release_slot(&held, slot);
-	KT_EXPECT_EQ(t, mm_pageout(mm, SWAPP_REGION, PAGE_SIZE, NULL), 0);
+	KT_EXPECT_EQ(t, madvise_pageout(mm, SWAPP_REGION, PAGE_SIZE, NULL), 0);
 	release_slot(&held, slot + 1);
-	KT_EXPECT_EQ(t, mm_pageout(mm, SWAPP_REGION + PAGE_SIZE, PAGE_SIZE, NULL), 0);
+	KT_EXPECT_EQ(t, madvise_pageout(mm, SWAPP_REGION + PAGE_SIZE, PAGE_SIZE, NULL), 0);
 	swapp_settle();
 	pte_t pte = mmt_pte(mm, SWAPP_REGION);
 	KT_ASSERT(t, pte_is_swap(pte));
@@ -139,7 +139,7 @@ KTEST(swap_errors, write_error_loses_no_data)
 	u64 werr = mmt_stat("swap_write_errors");
 	int saved = console_loglevel;
 	console_loglevel = LOG_EMERG;
-	KT_EXPECT_EQ(t, mm_pageout(mm, SWAPP_REGION, PAGE_SIZE, NULL), 0);
+	KT_EXPECT_EQ(t, madvise_pageout(mm, SWAPP_REGION, PAGE_SIZE, NULL), 0);
 	swapp_settle();
 	console_loglevel = saved;
 	KT_EXPECT_EQ(t, mmt_stat("swap_write_errors"), werr + 1);
@@ -163,7 +163,7 @@ KTEST(swap_errors, write_error_loses_no_data)
 	held.n++;
 	release_slot(&held, slot + 1);
 	u64 writes = mmt_stat("pswpout");
-	KT_EXPECT_EQ(t, mm_pageout(mm, SWAPP_REGION, PAGE_SIZE, NULL), 0);
+	KT_EXPECT_EQ(t, madvise_pageout(mm, SWAPP_REGION, PAGE_SIZE, NULL), 0);
 	swapp_settle();
 	KT_EXPECT_EQ(t, mmt_stat("pswpout"), writes + 1);
 	pte = mmt_pte(mm, SWAPP_REGION);
