@@ -69,6 +69,9 @@ out:
 	return found;
 }
 
+/* The slots' checks and the insertion together: Linux's
+ * __swap_cache_prepare_and_add (its swapcache_prepare, then
+ * swap_cache_add_folio). */
 int swap_cache_add_folio(struct folio *folio, swp_entry_t entry)
 {
 	ASSERT(folio_test_locked(folio));

@@ -119,7 +119,8 @@ static bool swap_ptes_match(pte_t *ptep, unsigned long nr, swp_entry_t first, bo
  * The largest allowed order whose aligned range lies in the VMA, inside
  * one page table, with entries that are contiguous, aligned, of one
  * device, of one exclusivity, and none cached. PTL held; a hint the
- * swap-cache insertion makes true or refutes.
+ * swap-cache insertion makes true or refutes. (Linux's alloc_swap_folio
+ * loop over the orders, with can_swapin_thp's checks: swap_ptes_match.)
  */
 static unsigned swapin_pick_order(struct vma *vma, unsigned long addr, pte_t *ptep, pte_t orig)
 {
@@ -158,9 +159,14 @@ static unsigned swapin_pick_order(struct vma *vma, unsigned long addr, pte_t *pt
  * start the read. Returns the folio with a reference (it unlocks when the
  * read ends), the folio a racer put in the cache first, or NULL with
  * *err: 0 to refault (the entries changed), -ENOMEM, -EIO.
+ *
+ * Linux's read_swap_cache_async: __read_swap_cache_async's allocate, lock
+ * and add to the swap cache (a racer's folio found instead is returned),
+ * then swap_read_folio. The caller looked the cache up first; the order
+ * is picked as Linux's alloc_swap_folio picks it (swapin_pick_order).
  */
-static struct folio *swapin_read(struct mm *mm, struct vma *vma, unsigned long addr, pte_t orig,
-				 int *err)
+static struct folio *read_swap_cache_async(struct mm *mm, struct vma *vma, unsigned long addr,
+					   pte_t orig, int *err)
 {
 	swp_entry_t entry = pte_to_swp_entry(orig);
 	spinlock_t *ptl;
@@ -464,7 +470,7 @@ int do_swap_page(struct mm *mm, struct vma *vma, unsigned long addr, pte_t orig,
 	} else {
 		stat_inc(swapin_cache_misses);
 		int err;
-		folio = swapin_read(mm, vma, addr, orig, &err);
+		folio = read_swap_cache_async(mm, vma, addr, orig, &err);
 		if (!folio) {
 			if (err == -EIO)
 				stat_inc(swapin_read_kills);
