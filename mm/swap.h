@@ -34,14 +34,14 @@ int swapon(struct blockdev *bd, const struct swap_area_info *area, int prio);
 /* Read bd's header (swapdev_open) and swapon it: the same returns, plus
  * the header refusals of swapdev_open. */
 int swapon_blockdev(struct blockdev *bd, int prio);
-/* Switch a device off: bring every entry back into memory (swap_unuse,
+/* Switch a device off: bring every entry back into memory (try_to_unuse,
  * mm/swapoff.c: every mm's swap PTEs of the device are faulted in, keeping
  * their exclusivity), then free the clusters and all tables. -ENOMEM or
  * -EIO when something could not be brought back, -EBUSY when slots are
  * held by nothing it can bring back (swap_alloc'd): the device stays on.
  * -EINVAL for a type that is not on. */
 int swapoff(unsigned type);
-int swap_unuse(unsigned type);
+int try_to_unuse(unsigned type);
 /* Device of a type that is on, NULL otherwise. */
 struct blockdev *swap_type_blockdev(unsigned type);
 /* Slots of the device (including the header slot and bad pages). */
@@ -122,7 +122,7 @@ void swap_cache_unpin(swp_entry_t entry);
 /* --- swapoff support -------------------------------------------------------- */
 /* The first offset >= from of type that is in use (swapped out or cached),
  * or -ENOENT. */
-s64 swap_next_used(unsigned type, u64 from);
+s64 find_next_to_unuse(unsigned type, u64 from);
 
 /* --- accounting and reports (swap_check.c, swap_stats.c) --------------------- */
 /* Check every device: each cluster on exactly one list or owned by one

@@ -170,7 +170,7 @@ bool swap_entry_valid(swp_entry_t entry)
 	return used;
 }
 
-static s64 __swap_next_used(unsigned type, u64 from)
+static s64 __find_next_to_unuse(unsigned type, u64 from)
 {
 	struct swap_info *si = swap_entry_info(swp_entry(type, 0));
 	if (!si)
@@ -191,10 +191,10 @@ static s64 __swap_next_used(unsigned type, u64 from)
 	return -ENOENT;
 }
 
-s64 swap_next_used(unsigned type, u64 from)
+s64 find_next_to_unuse(unsigned type, u64 from)
 {
 	rcu_read_lock();
-	s64 off = __swap_next_used(type, from);
+	s64 off = __find_next_to_unuse(type, from);
 	rcu_read_unlock();
 	return off;
 }

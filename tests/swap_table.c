@@ -559,7 +559,7 @@ KTEST(swap_table, next_used_walks_every_used_slot)
 	if (!swapt_begin(t, &s, "swt-small", SMALL_BYTES, NULL, 0, SWAPT_PRIO))
 		return;
 	int type = s.type;
-	KT_EXPECT_EQ(t, swap_next_used((unsigned)type, 0), -ENOENT);
+	KT_EXPECT_EQ(t, find_next_to_unuse((unsigned)type, 0), -ENOENT);
 	swp_entry_t e[40];
 	for (unsigned i = 0; i < 40; i++)
 		KT_ASSERT_EQ(t, swap_alloc_type((unsigned)type, 0, &e[i]), 0);
@@ -572,8 +572,8 @@ KTEST(swap_table, next_used_walks_every_used_slot)
 	KT_ASSERT_EQ(t, folio_alloc_swap(f), 0); /* 16 cached slots, count 0 */
 	unsigned found = 0, cached = 0;
 	s64 prev = -1;
-	for (s64 off = swap_next_used((unsigned)type, 0); off >= 0;
-	     off = swap_next_used((unsigned)type, (u64)off + 1)) {
+	for (s64 off = find_next_to_unuse((unsigned)type, 0); off >= 0;
+	     off = find_next_to_unuse((unsigned)type, (u64)off + 1)) {
 		KT_EXPECT(t, off > prev);
 		prev = off;
 		swp_entry_t x = swp_entry((unsigned)type, (u64)off);
@@ -590,12 +590,12 @@ KTEST(swap_table, next_used_walks_every_used_slot)
 	}
 	KT_EXPECT_EQ(t, found, 14 + 16);
 	KT_EXPECT_EQ(t, cached, 16);
-	KT_EXPECT_EQ(t, swap_next_used((unsigned)type + 1, 0), -ENOENT);
+	KT_EXPECT_EQ(t, find_next_to_unuse((unsigned)type + 1, 0), -ENOENT);
 	swap_cache_del_folio(f);
 	folio_unlock(f);
 	folio_put(f);
 	for (unsigned i = 0; i < 40; i += 3)
 		KT_EXPECT_EQ(t, swap_free(e[i]), 0);
-	KT_EXPECT_EQ(t, swap_next_used((unsigned)type, 0), -ENOENT);
+	KT_EXPECT_EQ(t, find_next_to_unuse((unsigned)type, 0), -ENOENT);
 	swapt_end(t, &s);
 }
