@@ -24,7 +24,8 @@ DEFINE_STAT_COUNTER(fork_swap_dup);
  * faults and copies or reuses. A swap PTE: the child holds the entry too
  * (swap_duplicate), and seed 001: the entry is no longer exclusive, so the
  * exclusive bit is cleared in the parent and never set in the child;
- * swap-in then cannot map it writable without checking.
+ * swap-in then cannot map it writable without checking. Linux's
+ * copy_present_pte and copy_nonpresent_pte in one.
  */
 static pte_t fork_copy_pte(struct mm *dst, struct mm *src, unsigned long addr, pte_t *sptep,
 			   struct mmu_gather *tlb)

@@ -225,7 +225,9 @@ static struct folio *read_swap_cache_async(struct mm *mm, struct vma *vma, unsig
 	}
 }
 
-/* Map pages [from, from + n) of folio at va_first + from pages. PTL held. */
+/* Map pages [from, from + n) of folio at va_first + from pages. PTL held.
+ * The map counts are Linux's folio_add_anon_rmap_ptes (page_add_anon_rmap
+ * in the seeds). */
 static void swapin_map(struct mm *mm, struct vma *vma, struct folio *folio, unsigned long va_first,
 		       pte_t *ptep_first, unsigned long from, unsigned long n, bool exclusive,
 		       bool write)
