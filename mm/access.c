@@ -58,7 +58,7 @@ retry:
 				flags |= FAULT_FLAG_PRESENT;
 			pte_unmap_unlock(ptep, ptl);
 		}
-		err = addr < MM_USER_END ? mm_fault(mm, addr, flags) : -EFAULT;
+		err = addr < MM_USER_END ? handle_mm_fault(mm, addr, flags) : -EFAULT;
 		if (err)
 			break;
 	}

@@ -45,7 +45,7 @@ static pte_t mk_anon_pte(struct vma *vma, pfn_t pfn, bool write)
 }
 
 /* Are the nr PTEs from ptep on all none? (PTL held.) */
-static bool ptes_none(pte_t *ptep, unsigned long nr)
+static bool pte_range_none(pte_t *ptep, unsigned long nr)
 {
 	for (unsigned long i = 0; i < nr; i++)
 		if (!pte_none(ptep_get(ptep + i)))
@@ -57,7 +57,8 @@ static bool ptes_none(pte_t *ptep, unsigned long nr)
  * The largest allowed order whose aligned range fits in the VMA and has
  * no PTE yet. Looked at without the PTL: the answer is only a hint,
  * rechecked under the PTL once the folio is allocated. The aligned range
- * of any order <= 9 lies inside one page table.
+ * of any order <= 9 lies inside one page table. (The order choice of
+ * Linux's alloc_anon_folio; do_anonymous_page below does the allocation.)
  */
 static unsigned anon_fault_pick_order(struct vma *vma, pte_t *ptep, unsigned long addr,
 				      unsigned long orders)
@@ -68,7 +69,7 @@ static unsigned anon_fault_pick_order(struct vma *vma, pte_t *ptep, unsigned lon
 		unsigned long size = PAGE_SIZE << order;
 		unsigned long start = ALIGN_DOWN(addr, size);
 		if (start < vma->start || start + size > vma->end ||
-		    !ptes_none(ptep - pte_index(addr) + pte_index(start), 1ul << order)) {
+		    !pte_range_none(ptep - pte_index(addr) + pte_index(start), 1ul << order)) {
 			stat_inc(mthp_fallback);
 			continue;
 		}
@@ -83,8 +84,8 @@ static unsigned anon_fault_pick_order(struct vma *vma, pte_t *ptep, unsigned lon
  * fails or a racing fault filled part of the range. The new folio is
  * exclusive: one reference and one map count per PTE.
  */
-static int do_anonymous_fault(struct mm *mm, struct vma *vma, unsigned long addr, pte_t *ptep0,
-			      bool write)
+static int do_anonymous_page(struct mm *mm, struct vma *vma, unsigned long addr, pte_t *ptep0,
+			     bool write)
 {
 	unsigned long orders = mthp_allowed_orders();
 
@@ -104,7 +105,7 @@ static int do_anonymous_fault(struct mm *mm, struct vma *vma, unsigned long addr
 		spinlock_t *ptl;
 		pte_t *ptep = pte_offset_map_lock(mm, start, &ptl);
 		ASSERT(ptep); /* the table exists: the caller allocated it */
-		if (!ptes_none(ptep, nr)) {
+		if (!pte_range_none(ptep, nr)) {
 			pte_unmap_unlock(ptep, ptl);
 			folio_put(folio);
 			if (!order)
@@ -137,7 +138,8 @@ static int do_anonymous_fault(struct mm *mm, struct vma *vma, unsigned long addr
  * the caller took for the check), all of them in this mm (rmap_checked,
  * see wp_folio_only_in_mm) and with this page mapped once. PTL held.
  */
-static bool wp_can_reuse(struct folio *folio, struct page *page, struct folio *rmap_checked)
+static bool wp_can_reuse_anon_folio(struct folio *folio, struct page *page,
+				    struct folio *rmap_checked)
 {
 	if (page_anon_exclusive(page))
 		return true;
@@ -206,8 +208,8 @@ static struct folio *wp_folio_only_in_mm(struct mm *mm, unsigned long addr)
  * every CPU before the new one is set, so no CPU keeps reading the old
  * page after another wrote the new one.
  */
-static int wp_copy(struct mm *mm, struct vma *vma, unsigned long addr, pte_t *ptep, spinlock_t *ptl,
-		   pte_t orig, struct folio *old_folio, struct page *old_page)
+static int wp_page_copy(struct mm *mm, struct vma *vma, unsigned long addr, pte_t *ptep,
+			spinlock_t *ptl, pte_t orig, struct folio *old_folio, struct page *old_page)
 {
 	folio_get(old_folio); /* keeps the page while we copy without the PTL */
 	pte_unmap_unlock(ptep, ptl);
@@ -238,13 +240,13 @@ static int wp_copy(struct mm *mm, struct vma *vma, unsigned long addr, pte_t *pt
 	return 0;
 }
 
-static int do_wp_fault(struct mm *mm, struct vma *vma, unsigned long addr, pte_t *ptep,
-		       spinlock_t *ptl, pte_t orig, struct folio *rmap_checked)
+static int do_wp_page(struct mm *mm, struct vma *vma, unsigned long addr, pte_t *ptep,
+		      spinlock_t *ptl, pte_t orig, struct folio *rmap_checked)
 {
 	struct page *page = pfn_to_page(pte_pfn(orig));
 	struct folio *folio = page_folio(page);
 
-	if (wp_can_reuse(folio, page, rmap_checked)) {
+	if (wp_can_reuse_anon_folio(folio, page, rmap_checked)) {
 		page_set_anon_exclusive(page);
 		/* Read-only to writable: the MMU cannot be setting dirty
 		 * meanwhile, and a stale read-only TLB entry elsewhere only
@@ -256,11 +258,11 @@ static int do_wp_fault(struct mm *mm, struct vma *vma, unsigned long addr, pte_t
 		stat_inc(cow_reuse);
 		return 0;
 	}
-	return wp_copy(mm, vma, addr, ptep, ptl, orig, folio, page);
+	return wp_page_copy(mm, vma, addr, ptep, ptl, orig, folio, page);
 }
 
-static int mm_fault_locked(struct mm *mm, struct vma *vma, unsigned long addr, bool write,
-			   struct folio *checked);
+static int handle_pte_fault(struct mm *mm, struct vma *vma, unsigned long addr, bool write,
+			    struct folio *checked);
 
 static bool vma_allows(struct vma *vma, unsigned flags)
 {
@@ -271,7 +273,7 @@ static bool vma_allows(struct vma *vma, unsigned flags)
 	return vma->prot & (PAGE_PROT_READ | PAGE_PROT_WRITE | PAGE_PROT_EXEC);
 }
 
-int mm_fault(struct mm *mm, unsigned long addr, unsigned flags)
+int handle_mm_fault(struct mm *mm, unsigned long addr, unsigned flags)
 {
 	bool write = flags & FAULT_FLAG_WRITE;
 
@@ -285,14 +287,15 @@ int mm_fault(struct mm *mm, unsigned long addr, unsigned flags)
 	}
 	addr = ALIGN_DOWN(addr, PAGE_SIZE);
 	struct folio *checked = write ? wp_folio_only_in_mm(mm, addr) : NULL;
-	int err = mm_fault_locked(mm, vma, addr, write, checked);
+	int err = handle_pte_fault(mm, vma, addr, write, checked);
 	if (checked)
 		folio_put(checked);
 	return err;
 }
 
-static int mm_fault_locked(struct mm *mm, struct vma *vma, unsigned long addr, bool write,
-			   struct folio *checked)
+/* Dispatch on the PTE, under its PTL: none, swap, write-protected. */
+static int handle_pte_fault(struct mm *mm, struct vma *vma, unsigned long addr, bool write,
+			    struct folio *checked)
 {
 	spinlock_t *ptl;
 	pte_t *ptep = pte_alloc_map_lock(mm, addr, &ptl);
@@ -305,14 +308,14 @@ static int mm_fault_locked(struct mm *mm, struct vma *vma, unsigned long addr, b
 	}
 	if (pte_none(pte)) {
 		pte_unmap_unlock(ptep, ptl);
-		return do_anonymous_fault(mm, vma, addr, ptep, write);
+		return do_anonymous_page(mm, vma, addr, ptep, write);
 	}
 	if (!pte_present(pte)) {
 		pte_unmap_unlock(ptep, ptl);
 		return do_swap_page(mm, vma, addr, pte, write);
 	}
 	if (write && !pte_write(pte))
-		return do_wp_fault(mm, vma, addr, ptep, ptl, pte, checked);
+		return do_wp_page(mm, vma, addr, ptep, ptl, pte, checked);
 	/* Already allowed: another CPU resolved it, or a stale TLB entry. */
 	pte_unmap_unlock(ptep, ptl);
 	if (mm_is_active_here(mm))
@@ -348,7 +351,7 @@ int mm_handle_page_fault(unsigned long addr, unsigned flags, unsigned long ip)
 		int err = -ENOMEM;
 		if (!fatal_signal_pending(t)) {
 			down_read(&mm->mmap_lock);
-			err = mm_fault(mm, addr, flags);
+			err = handle_mm_fault(mm, addr, flags);
 			up_read(&mm->mmap_lock);
 		}
 		if (!err)

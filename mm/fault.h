@@ -1,7 +1,7 @@
 /*
  * Page faults. The arch trap handler decodes its error code into
  * FAULT_FLAG_* and calls mm_handle_page_fault(), which finds the mm of the
- * current task and resolves the fault with mm_fault(). A return of 0 means
+ * current task and resolves the fault with handle_mm_fault(). A return of 0 means
  * the access can be retried; -EFAULT means the fault is not in a user mm
  * at all (a kernel bug: the arch handler panics). A fault in a user mm
  * that cannot be resolved (no VMA, wrong protection, a bad PTE) kills only
@@ -32,7 +32,7 @@ int mm_handle_page_fault(unsigned long addr, unsigned flags, unsigned long ip);
  * mm is an OOM victim), or
  * -EIO (a bad PTE, reported; or a swap PTE, whose swap-in is not there yet).
  */
-int mm_fault(struct mm *mm, unsigned long addr, unsigned flags);
+int handle_mm_fault(struct mm *mm, unsigned long addr, unsigned flags);
 
 /* A fault in mm failed with -ENOMEM; no lock held. Call the OOM killer
  * unless the task is killed or mm is a victim; true when the fault should

@@ -22,9 +22,10 @@ DEFINE_STAT_COUNTER(fork_swap_dup);
  * loses anon-exclusive and becomes read-only in both mms (the parent's
  * TLB entry is flushed with the batch), so the first write on either side
  * faults and copies or reuses. A swap PTE: the child holds the entry too
- * (swap_dup), and seed 001: the entry is no longer exclusive, so the
+ * (swap_duplicate), and seed 001: the entry is no longer exclusive, so the
  * exclusive bit is cleared in the parent and never set in the child;
- * swap-in then cannot map it writable without checking.
+ * swap-in then cannot map it writable without checking. Linux's
+ * copy_present_pte and copy_nonpresent_pte in one.
  */
 static pte_t fork_copy_pte(struct mm *dst, struct mm *src, unsigned long addr, pte_t *sptep,
 			   struct mmu_gather *tlb)
@@ -50,7 +51,7 @@ static pte_t fork_copy_pte(struct mm *dst, struct mm *src, unsigned long addr, p
 	}
 	if (pte_report_if_bad(src, addr, pte))
 		return pte_empty();
-	if (swap_dup(pte_to_swp_entry(pte)) < 0) {
+	if (swap_duplicate(pte_to_swp_entry(pte)) < 0) {
 		pr_err("mm: fork: swap PTE %#lx at %#lx names an unused entry\n",
 		       (unsigned long)pte_val(pte), addr);
 		return pte_empty();

@@ -25,7 +25,8 @@
 
 struct folio;
 
-/* Put folio (referenced by the caller) on the active or inactive list. */
+/* Put folio (referenced by the caller) on the active or inactive list
+ * (Linux's folio_add_lru, folio_add_lru_vma). */
 void lru_add(struct folio *folio, bool active);
 /* Take up to nr folios from the tail of the inactive list onto list, each
  * with a reference and PG_lru clear; refills the inactive list from the

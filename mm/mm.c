@@ -124,7 +124,7 @@ void mm_zap_pte(struct mm *mm, unsigned long addr, pte_t old, void *arg)
 	swp_entry_t e = pte_to_swp_entry(old);
 	/* The last swap PTE gone: a folio left in the swap cache for it has
 	 * nothing to wait for (Linux's free_swap_and_cache). */
-	if (swap_put(e) == 0 && swap_count(e) == 0 && swap_cache_peek(e))
+	if (swap_free(e) == 0 && swap_count(e) == 0 && swap_cache_peek(e))
 		swap_cache_try_free(e);
 }
 

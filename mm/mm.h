@@ -40,6 +40,7 @@
 
 struct task;
 
+/* Linux's struct mm_struct. */
 struct mm {
 	pgd_t *pgd;		   /* root table, direct-map address (set at create) */
 	phys_addr_t pgd_phys;	   /* the same, for arch_mmu_activate (set at create) */

@@ -188,7 +188,7 @@ static void prep_new_page(struct page *page, unsigned order, gfp_t gfp)
 static bool reserve_or_reclaim(gfp_t gfp, unsigned order)
 {
 	if (nr_free_pages() < zone.wm.low) {
-		reclaim_wake_kswapd();
+		wakeup_kswapd();
 		if (gfp & __GFP_RECLAIM)
 			reclaim_direct(order);
 	}

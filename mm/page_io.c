@@ -178,7 +178,7 @@ bool folio_free_swap_clean(struct folio *folio)
 	if (!folio_test_swapcache(folio) || folio_test_writeback(folio) ||
 	    folio_test_dirty(folio) || folio_mapped(folio) || folio_ref_count(folio) != (int)nr + 1)
 		return false;
-	swap_cache_del(folio);
+	swap_cache_del_folio(folio);
 	return true;
 }
 

@@ -73,6 +73,9 @@ void folio_add_new_anon_rmap(struct folio *folio, struct vma *vma, unsigned long
 		page_set_anon_exclusive(folio_page(folio, i));
 }
 
+/* The PTEs of v that map pages of the folio, each looked at once without
+ * the PTL (a lockless page_vma_mapped_walk: the callback locks and
+ * rechecks). */
 static unsigned rmap_walk_vma(struct folio *folio, struct vma *v, struct rmap_walk_control *rwc,
 			      bool *stop)
 {
@@ -119,7 +122,7 @@ unsigned rmap_walk(struct folio *folio, struct rmap_walk_control *rwc)
 	return visited;
 }
 
-unsigned rmap_walk_vmas(struct folio *folio, rmap_vma_fn fn, void *arg, unsigned *skipped)
+unsigned rmap_walk_anon(struct folio *folio, rmap_vma_fn fn, void *arg, unsigned *skipped)
 {
 	struct anon_vma *av = folio->page.mapping;
 	unsigned long first = folio->page.index << PAGE_SHIFT;
@@ -166,15 +169,16 @@ struct ttu_walk {
 	unsigned deferred_puts; /* the PTEs' references, dropped after the flush */
 };
 
-/* One PTE of the folio becomes a swap PTE (PTL held). False when no swap
- * count could be taken: the PTE is left as it was. */
+/* One PTE of the folio becomes a swap PTE (PTL held): the body of
+ * try_to_unmap_one's loop. False when no swap count could be taken
+ * (Linux's swap_duplicate failing there): the PTE is left as it was. */
 static bool ttu_one_pte(struct folio *folio, struct mm *mm, unsigned long addr, pte_t *ptep,
 			unsigned long idx, struct ttu_walk *w, struct mmu_gather *tlb)
 {
 	swp_entry_t first = w->entry;
 	struct page *page = folio_page(folio, idx);
 	swp_entry_t e = swp_entry(swp_type(first), swp_offset(first) + idx);
-	if (swap_dup(e) < 0)
+	if (swap_duplicate(e) < 0)
 		return false;
 	pte_t old = ptep_get_and_clear(mm, addr, ptep);
 	if (pte_dirty(old))
@@ -232,7 +236,14 @@ static bool ttu_maps(pte_t pte, struct folio *folio, unsigned long idx)
 	return pte_present(pte) && pte_pfn(pte) == folio_pfn(folio) + idx;
 }
 
-static bool ttu_vma(struct folio *folio, struct vma *v, void *arg)
+/*
+ * Linux's try_to_unmap_one: unmap the folio from one VMA (rmap_walk_anon's
+ * callback). The PTL is taken at the first PTE of the folio's range and
+ * held over the whole range, and each PTE that maps a page of the folio
+ * is unmapped under it: Linux's page_vma_mapped_walk with PVMW_SYNC
+ * (TTU_SYNC), done here as a plain loop over one page table.
+ */
+static bool try_to_unmap_one(struct folio *folio, struct vma *v, void *arg)
 {
 	struct ttu_walk *w = arg;
 	struct mm *mm = v->mm;
@@ -282,7 +293,7 @@ bool try_to_unmap(struct folio *folio, struct ttu_batch *batch)
 	ASSERT(folio_test_locked(folio) && folio_test_swapcache(folio));
 	struct ttu_walk w = { folio_swap_entry(folio), false, batch, 0 };
 	unsigned skipped;
-	rmap_walk_vmas(folio, ttu_vma, &w, &skipped);
+	rmap_walk_anon(folio, try_to_unmap_one, &w, &skipped);
 	if (w.deferred_puts) {
 		/* The caller holds a reference: these cannot be the last. */
 		ASSERT(folio_ref_count(folio) > (int)w.deferred_puts);
@@ -296,8 +307,8 @@ bool try_to_unmap(struct folio *folio, struct ttu_batch *batch)
 
 /* --- accessed bits --------------------------------------------------------------- */
 
-static bool referenced_one(struct folio *folio, struct page *page, struct mm *mm,
-			   unsigned long addr, void *arg)
+static bool folio_referenced_one(struct folio *folio, struct page *page, struct mm *mm,
+				 unsigned long addr, void *arg)
 {
 	unsigned *young = arg;
 	spinlock_t *ptl;
@@ -318,7 +329,7 @@ static bool referenced_one(struct folio *folio, struct page *page, struct mm *mm
 unsigned folio_referenced(struct folio *folio)
 {
 	unsigned young = 0;
-	struct rmap_walk_control rwc = { .fn = referenced_one, .arg = &young };
+	struct rmap_walk_control rwc = { .fn = folio_referenced_one, .arg = &young };
 	rmap_walk(folio, &rwc);
 	return young;
 }

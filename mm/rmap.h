@@ -52,7 +52,9 @@ void folio_add_new_anon_rmap(struct folio *folio, struct vma *vma, unsigned long
  * whose mm is busy is skipped and counted in rwc->skipped: the caller
  * decides (a copy instead of a reuse, a retry of try_to_unmap). The mm in
  * rwc->held is one whose mmap lock the caller already holds. Returns the
- * number of mappings visited.
+ * number of mappings visited. (Linux's rmap_walk calls back once per VMA
+ * and leaves the PTEs to page_vma_mapped_walk; this one calls back per
+ * PTE: see rmap_walk_anon for the per-VMA walk.)
  */
 typedef bool (*rmap_one_fn)(struct folio *folio, struct page *page, struct mm *mm,
 			    unsigned long addr, void *arg);
@@ -70,10 +72,11 @@ unsigned rmap_walk(struct folio *folio, struct rmap_walk_control *rwc);
  * The same walk one VMA at a time: fn(folio, vma, arg) for every VMA of
  * the anon_vma that overlaps the folio's range, with the anon_vma lock and
  * the VMA's mm's mmap lock (read, trylock; busy mms are skipped and
- * counted) held. fn returns false to stop.
+ * counted) held. fn returns false to stop. This is Linux's rmap_walk_anon,
+ * whose rmap_one callback also gets a VMA (try_to_unmap_one is one).
  */
 typedef bool (*rmap_vma_fn)(struct folio *folio, struct vma *vma, void *arg);
-unsigned rmap_walk_vmas(struct folio *folio, rmap_vma_fn fn, void *arg, unsigned *skipped);
+unsigned rmap_walk_anon(struct folio *folio, rmap_vma_fn fn, void *arg, unsigned *skipped);
 
 /*
  * Reclaim's unmap (mm/vmscan.c): every PTE mapping the locked anon folio,

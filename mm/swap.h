@@ -11,7 +11,7 @@
  *
  * Locking (docs/ARCHITECTURE.md has the order): a CPU's swap_pcp lock,
  * then a cluster's lock, then the device's lock. Counts and the swap cache
- * change under the cluster lock; swap_cache_get reads under RCU only.
+ * change under the cluster lock; swap_cache_get_folio reads under RCU only.
  */
 #ifndef MM_SWAP_H
 #define MM_SWAP_H
@@ -34,14 +34,14 @@ int swapon(struct blockdev *bd, const struct swap_area_info *area, int prio);
 /* Read bd's header (swapdev_open) and swapon it: the same returns, plus
  * the header refusals of swapdev_open. */
 int swapon_blockdev(struct blockdev *bd, int prio);
-/* Switch a device off: bring every entry back into memory (swap_unuse,
+/* Switch a device off: bring every entry back into memory (try_to_unuse,
  * mm/swapoff.c: every mm's swap PTEs of the device are faulted in, keeping
  * their exclusivity), then free the clusters and all tables. -ENOMEM or
  * -EIO when something could not be brought back, -EBUSY when slots are
  * held by nothing it can bring back (swap_alloc'd): the device stays on.
  * -EINVAL for a type that is not on. */
 int swapoff(unsigned type);
-int swap_unuse(unsigned type);
+int try_to_unuse(unsigned type);
 /* Device of a type that is on, NULL otherwise. */
 struct blockdev *swap_type_blockdev(unsigned type);
 /* Slots of the device (including the header slot and bad pages). */
@@ -62,14 +62,14 @@ int swap_alloc_type(unsigned type, unsigned order, swp_entry_t *entry);
 /* --- counts (swap_count.c) -------------------------------------------------- */
 /* One more swap PTE holds entry (fork): 0, -ENOENT (free slot, bad entry),
  * -ENOMEM (no memory for the side table). */
-int swap_dup(swp_entry_t entry);
+int swap_duplicate(swp_entry_t entry);
 /* One swap PTE fewer for each of nr slots from entry (unmap, swap-in). A
  * slot whose count reaches 0 and that is not cached is freed. 0, or
  * -EINVAL after reporting a bad entry (no device, out of range, a slot
  * that was already free): counted as swap_bad_entry, nothing changed for
  * that slot. */
 int swap_free_nr(swp_entry_t entry, unsigned nr);
-static inline int swap_put(swp_entry_t entry)
+static inline int swap_free(swp_entry_t entry)
 {
 	return swap_free_nr(entry, 1);
 }
@@ -85,16 +85,16 @@ int swap_report_bad_entry(swp_entry_t entry, const char *why);
 /* --- the swap cache (swap_cache.c) ------------------------------------------ */
 /* The folio cached for entry, with a reference taken, or NULL. Lock-free
  * (RCU); the caller locks the folio and rechecks folio_swap_entry. */
-struct folio *swap_cache_get(swp_entry_t entry);
+struct folio *swap_cache_get_folio(swp_entry_t entry);
 /* Put the locked folio in the cache on its 2^order slots from entry, each
  * of which must be swapped out (count >= 1) and not cached. 0, -EEXIST
  * (a slot is cached already: the racer that got there first reads),
  * -ENOENT (a slot is free or bad), -EINVAL (entry not aligned to the
  * order). Nothing changes on failure. */
-int swap_cache_add(struct folio *folio, swp_entry_t entry);
+int swap_cache_add_folio(struct folio *folio, swp_entry_t entry);
 /* Take the locked folio out of the cache: each slot keeps its count, and
  * a slot whose count is 0 is freed. Drops the cache's references. */
-void swap_cache_del(struct folio *folio);
+void swap_cache_del_folio(struct folio *folio);
 /* Put new (locked, same order, not cached) in old's place (locked, cached). */
 void swap_cache_replace(struct folio *old, struct folio *new_folio);
 /* The first slot of a cached folio. */
@@ -114,7 +114,7 @@ void swap_cache_try_free(swp_entry_t entry);
 bool swap_cache_drop_clean(swp_entry_t entry);
 /* swap.bypass_sync_cache=1 (seed 003): pin a swapped-out slot while it is
  * read around the cache: 0, -EBUSY when it is pinned already, -EEXIST when
- * it is cached, -ENOENT when it is free. swap_cache_add meets a pinned slot with -EBUSY.
+ * it is cached, -ENOENT when it is free. swap_cache_add_folio meets a pinned slot with -EBUSY.
  * Unpin frees the slot if its last swap PTE went meanwhile. */
 int swap_cache_pin(swp_entry_t entry);
 void swap_cache_unpin(swp_entry_t entry);
@@ -122,7 +122,7 @@ void swap_cache_unpin(swp_entry_t entry);
 /* --- swapoff support -------------------------------------------------------- */
 /* The first offset >= from of type that is in use (swapped out or cached),
  * or -ENOENT. */
-s64 swap_next_used(unsigned type, u64 from);
+s64 find_next_to_unuse(unsigned type, u64 from);
 
 /* --- accounting and reports (swap_check.c, swap_stats.c) --------------------- */
 /* Check every device: each cluster on exactly one list or owned by one

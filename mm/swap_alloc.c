@@ -33,7 +33,7 @@ DEFINE_STAT_COUNTER(swap_alloc_ok);
 DEFINE_STAT_COUNTER(swap_alloc_order_fail);
 DEFINE_STAT_COUNTER(swap_alloc_steal);
 DEFINE_STAT_COUNTER(swap_alloc_slots);
-DEFINE_STAT_COUNTER(swap_slots_freed); /* by swap_put, the swap cache, an unpin */
+DEFINE_STAT_COUNTER(swap_slots_freed); /* by swap_free, the swap cache, an unpin */
 
 DEFINE_PER_CPU(spinlock_t, swap_pcp_locks);
 
@@ -90,7 +90,8 @@ static void cluster_take_run(struct swap_info *si, struct swap_cluster *ci, unsi
 	stat_add(swap_alloc_slots, nr);
 }
 
-/* Put ci (on no list) on the list its contents call for. si->lock held. */
+/* Put ci (on no list) on the list its contents call for. si->lock held.
+ * (Linux's relocate_cluster and move_cluster.) */
 static void cluster_relist(struct swap_info *si, struct swap_cluster *ci, bool fragmented)
 {
 	if (ci->count == 0) {
@@ -147,7 +148,7 @@ void swap_cluster_free_slots(struct swap_info *si, struct swap_cluster *ci, unsi
 }
 
 /* Take the first cluster of list that is not busy off it: returned locked
- * and ISOLATED, or NULL. */
+ * and ISOLATED, or NULL (Linux's isolate_lock_cluster). */
 static struct swap_cluster *isolate_from(struct swap_info *si, struct list_head *list)
 {
 	struct swap_cluster *ci;

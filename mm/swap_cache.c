@@ -33,7 +33,7 @@ swp_entry_t folio_swap_entry(const struct folio *folio)
 	return (swp_entry_t){ folio->page.swap };
 }
 
-struct folio *swap_cache_get(swp_entry_t entry)
+struct folio *swap_cache_get_folio(swp_entry_t entry)
 {
 	struct folio *found = NULL;
 	rcu_read_lock();
@@ -69,7 +69,10 @@ out:
 	return found;
 }
 
-int swap_cache_add(struct folio *folio, swp_entry_t entry)
+/* The slots' checks and the insertion together: Linux's
+ * __swap_cache_prepare_and_add (its swapcache_prepare, then
+ * swap_cache_add_folio). */
+int swap_cache_add_folio(struct folio *folio, swp_entry_t entry)
 {
 	ASSERT(folio_test_locked(folio));
 	ASSERT(!folio_test_swapcache(folio));
@@ -110,7 +113,7 @@ int swap_cache_add(struct folio *folio, swp_entry_t entry)
 	return err;
 }
 
-void swap_cache_del(struct folio *folio)
+void swap_cache_del_folio(struct folio *folio)
 {
 	ASSERT(folio_test_locked(folio));
 	ASSERT(folio_test_swapcache(folio));
@@ -193,13 +196,13 @@ bool folio_free_swap(struct folio *folio)
 	for (unsigned long i = 0; i < folio_nr_pages(folio); i++)
 		if (swap_count(swp_entry(swp_type(e), swp_offset(e) + i)))
 			return false;
-	swap_cache_del(folio);
+	swap_cache_del_folio(folio);
 	return true;
 }
 
 void swap_cache_try_free(swp_entry_t entry)
 {
-	struct folio *folio = swap_cache_get(entry);
+	struct folio *folio = swap_cache_get_folio(entry);
 	if (!folio)
 		return;
 	if (folio_trylock(folio)) {
@@ -214,7 +217,7 @@ void swap_cache_try_free(swp_entry_t entry)
 
 bool swap_cache_drop_clean(swp_entry_t entry)
 {
-	struct folio *folio = swap_cache_get(entry);
+	struct folio *folio = swap_cache_get_folio(entry);
 	if (!folio)
 		return false;
 	folio_lock(folio);
@@ -230,7 +233,7 @@ bool swap_cache_drop_clean(swp_entry_t entry)
  * The bypass path's pin (swap.bypass_sync_cache=1, seed 003): the slot's
  * word becomes "pinned" while a swap-in reads it into a private folio, so
  * that a second fault (which would read it again) or a cache insertion
- * (swap_cache_add: -EBUSY) backs off. This is Linux's swapcache_prepare
+ * (swap_cache_add_folio: -EBUSY) backs off. This is Linux's swapcache_prepare
  * setting SWAP_HAS_CACHE with no folio behind it.
  */
 int swap_cache_pin(swp_entry_t entry)

@@ -40,7 +40,8 @@ enum swap_cluster_state {
 	CLUSTER_ISOLATED,
 };
 
-/* 48 bytes: under 0.1 byte per slot with 512 slots per cluster. */
+/* Linux's struct swap_cluster_info. 48 bytes: under 0.1 byte per slot
+ * with 512 slots per cluster. */
 struct swap_cluster {
 	spinlock_t lock;       /* the table's words, count, order, table */
 	struct list_head list; /* on one of the device's lists (si->lock) */
@@ -58,6 +59,7 @@ struct swap_cluster {
 #define SWP_WRITEOK (1u << 1) /* allocations may use it (not during swapoff) */
 #define SWP_SETUP (1u << 2)   /* claimed by a swapon or swapoff in progress */
 
+/* Linux's struct swap_info_struct. */
 struct swap_info {
 	spinlock_t lock; /* the cluster lists and table_waiters */
 	unsigned type;
@@ -100,7 +102,8 @@ extern struct list_head swap_avail; /* devices on, highest prio first */
  * percpu_swap_cluster.lock). Taken with interrupts off. */
 spinlock_t *swap_pcp_lock(unsigned cpu);
 
-/* The device and cluster of an entry, or NULL when the entry is bad (no
+/* The device and cluster of an entry (Linux's swp_swap_info, now
+ * __swap_entry_to_info), or NULL when the entry is bad (no
  * device on, offset out of range). */
 struct swap_info *swap_entry_info(swp_entry_t entry);
 static inline struct swap_cluster *swap_offset_cluster(struct swap_info *si, u64 offset)

@@ -1,9 +1,9 @@
 /*
  * Swap counts: how many swap PTEs hold each slot, kept in the slot's own
  * table word (and in the cluster's side table when the word is too
- * small). fork duplicates (swap_dup), unmap and swap-in drop
+ * small). fork duplicates (swap_duplicate), unmap and swap-in drop
  * (swap_free_nr). A slot whose count reaches 0 is freed unless the swap
- * cache still holds it; then swap_cache_del frees it.
+ * cache still holds it; then swap_cache_del_folio frees it.
  *
  * Each function looks the device up inside an RCU read section: swapoff
  * frees a device's clusters only after a grace period, so a caller with a
@@ -36,7 +36,7 @@ int swap_report_bad_entry(swp_entry_t entry, const char *why)
 	return -EINVAL;
 }
 
-static int __swap_dup(swp_entry_t entry)
+static int __swap_duplicate(swp_entry_t entry)
 {
 	struct swap_info *si = swap_entry_info(entry);
 	if (!si)
@@ -59,10 +59,10 @@ static int __swap_dup(swp_entry_t entry)
 	return err;
 }
 
-int swap_dup(swp_entry_t entry)
+int swap_duplicate(swp_entry_t entry)
 {
 	rcu_read_lock();
-	int err = __swap_dup(entry);
+	int err = __swap_duplicate(entry);
 	rcu_read_unlock();
 	return err;
 }
@@ -170,7 +170,7 @@ bool swap_entry_valid(swp_entry_t entry)
 	return used;
 }
 
-static s64 __swap_next_used(unsigned type, u64 from)
+static s64 __find_next_to_unuse(unsigned type, u64 from)
 {
 	struct swap_info *si = swap_entry_info(swp_entry(type, 0));
 	if (!si)
@@ -191,10 +191,10 @@ static s64 __swap_next_used(unsigned type, u64 from)
 	return -ENOENT;
 }
 
-s64 swap_next_used(unsigned type, u64 from)
+s64 find_next_to_unuse(unsigned type, u64 from)
 {
 	rcu_read_lock();
-	s64 off = __swap_next_used(type, from);
+	s64 off = __find_next_to_unuse(type, from);
 	rcu_read_unlock();
 	return off;
 }

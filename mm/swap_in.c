@@ -4,7 +4,7 @@
  * The swap cache is the one synchronization point, for every device,
  * synchronous ones included (seed 000: never bypass it). The fault looks
  * the entry up; on a miss it allocates a folio, puts it in the cache (the
- * first to succeed reads; a racer's swap_cache_add fails with -EEXIST and
+ * first to succeed reads; a racer's swap_cache_add_folio fails with -EEXIST and
  * it takes the winner's folio instead) and starts the read, which unlocks
  * the folio when it ends. Everyone then takes the folio lock, which is
  * where a racer waits: there is no retry loop and no sleep-and-retry.
@@ -73,7 +73,7 @@ bool swapin_test_keep_partial_folio;
  * Two faults on the same entry would then both read it and both map it, so
  * the fault pins the slot first: its swap-table word becomes "pinned"
  * (swap_cache_pin; SWAP_HAS_CACHE as a lock, seed 003's fix). A racer that
- * finds the pin, in this path or in the cache's (swap_cache_add: -EBUSY),
+ * finds the pin, in this path or in the cache's (swap_cache_add_folio: -EBUSY),
  * sleeps a little and refaults, which is the repeated faulting seed 000
  * set out to remove.
  */
@@ -119,7 +119,8 @@ static bool swap_ptes_match(pte_t *ptep, unsigned long nr, swp_entry_t first, bo
  * The largest allowed order whose aligned range lies in the VMA, inside
  * one page table, with entries that are contiguous, aligned, of one
  * device, of one exclusivity, and none cached. PTL held; a hint the
- * swap-cache insertion makes true or refutes.
+ * swap-cache insertion makes true or refutes. (Linux's alloc_swap_folio
+ * loop over the orders, with can_swapin_thp's checks: swap_ptes_match.)
  */
 static unsigned swapin_pick_order(struct vma *vma, unsigned long addr, pte_t *ptep, pte_t orig)
 {
@@ -158,9 +159,14 @@ static unsigned swapin_pick_order(struct vma *vma, unsigned long addr, pte_t *pt
  * start the read. Returns the folio with a reference (it unlocks when the
  * read ends), the folio a racer put in the cache first, or NULL with
  * *err: 0 to refault (the entries changed), -ENOMEM, -EIO.
+ *
+ * Linux's read_swap_cache_async: __read_swap_cache_async's allocate, lock
+ * and add to the swap cache (a racer's folio found instead is returned),
+ * then swap_read_folio. The caller looked the cache up first; the order
+ * is picked as Linux's alloc_swap_folio picks it (swapin_pick_order).
  */
-static struct folio *swapin_read(struct mm *mm, struct vma *vma, unsigned long addr, pte_t orig,
-				 int *err)
+static struct folio *read_swap_cache_async(struct mm *mm, struct vma *vma, unsigned long addr,
+					   pte_t orig, int *err)
 {
 	swp_entry_t entry = pte_to_swp_entry(orig);
 	spinlock_t *ptl;
@@ -187,7 +193,7 @@ static struct folio *swapin_read(struct mm *mm, struct vma *vma, unsigned long a
 			return NULL;
 		}
 		folio_lock(folio); /* new: nobody else can hold it */
-		int ret = swap_cache_add(folio, first);
+		int ret = swap_cache_add_folio(folio, first);
 		if (ret) {
 			folio_unlock(folio);
 			folio_put(folio);
@@ -202,14 +208,14 @@ static struct folio *swapin_read(struct mm *mm, struct vma *vma, unsigned long a
 				return NULL;
 			}
 			/* -EEXIST: a racer's folio is in the cache: use it. */
-			return ret == -EEXIST ? swap_cache_get(entry) : NULL;
+			return ret == -EEXIST ? swap_cache_get_folio(entry) : NULL;
 		}
 		race_point("swapin:after-cache-add");
 		if (order)
 			stat_inc(swapin_mthp);
 		ret = swap_read_folio(folio);
 		if (ret) {
-			swap_cache_del(folio);
+			swap_cache_del_folio(folio);
 			folio_unlock(folio);
 			folio_put(folio);
 			*err = ret == -ENOMEM ? -ENOMEM : -EIO;
@@ -219,7 +225,9 @@ static struct folio *swapin_read(struct mm *mm, struct vma *vma, unsigned long a
 	}
 }
 
-/* Map pages [from, from + n) of folio at va_first + from pages. PTL held. */
+/* Map pages [from, from + n) of folio at va_first + from pages. PTL held.
+ * The map counts are Linux's folio_add_anon_rmap_ptes (page_add_anon_rmap
+ * in the seeds). */
 static void swapin_map(struct mm *mm, struct vma *vma, struct folio *folio, unsigned long va_first,
 		       pte_t *ptep_first, unsigned long from, unsigned long n, bool exclusive,
 		       bool write)
@@ -307,7 +315,7 @@ static int swapin_map_folio(struct mm *mm, struct vma *vma, unsigned long addr, 
 		pte_unmap_unlock(ptep, ptl);
 		race_point("swapin:partial-refault");
 		if (!swapin_test_keep_partial_folio && !folio_test_dirty(folio))
-			swap_cache_del(folio);
+			swap_cache_del_folio(folio);
 		stat_inc(swapin_refaults);
 		return 0;
 	}
@@ -457,14 +465,14 @@ int do_swap_page(struct mm *mm, struct vma *vma, unsigned long addr, pte_t orig,
 		swapin_lat_record(arch_time_ns() - t0);
 		return err;
 	}
-	struct folio *folio = swap_cache_get(entry);
+	struct folio *folio = swap_cache_get_folio(entry);
 	if (folio) {
 		stat_inc(swapin_cache_hits);
 		race_point("swapin:cache-hit");
 	} else {
 		stat_inc(swapin_cache_misses);
 		int err;
-		folio = swapin_read(mm, vma, addr, orig, &err);
+		folio = read_swap_cache_async(mm, vma, addr, orig, &err);
 		if (!folio) {
 			if (err == -EIO)
 				stat_inc(swapin_read_kills);
@@ -486,7 +494,7 @@ int do_swap_page(struct mm *mm, struct vma *vma, unsigned long addr, pte_t orig,
 		/* The read failed: nothing stale stays in the cache (the data
 		 * is still on the device for the next try). */
 		if (!folio_mapped(folio))
-			swap_cache_del(folio);
+			swap_cache_del_folio(folio);
 		pr_err("mm: swap-in at %#lx failed: read error on swap entry type %u offset %#lx\n",
 		       addr, swp_type(entry), (unsigned long)swp_offset(entry));
 		stat_inc(swapin_read_kills);

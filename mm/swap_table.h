@@ -42,6 +42,7 @@
 #define SWP_TB_COUNT_MAX (SWP_TB_COUNT_EXT - 1) /* largest count in the word */
 #define SWP_TB_HIGH_SHIFT 10			/* pfn or shadow */
 
+/* Linux's swp_tb_is_null. */
 static inline bool swp_tb_is_free(u64 tb)
 {
 	return tb == 0;
@@ -98,6 +99,7 @@ static inline u64 swp_tb_with_count(u64 tb, unsigned count)
 	       ((u64)count << SWP_TB_COUNT_SHIFT);
 }
 
+/* Linux's __swap_table_get. */
 static inline u64 swap_table_get(const u64 *table, unsigned off)
 {
 	return __atomic_load_n(&table[off], __ATOMIC_ACQUIRE);

@@ -333,7 +333,7 @@ int swapoff(unsigned type)
 	/* Allocators that picked the device before: let them finish. */
 	while (atomic_read(&si->alloc_users))
 		yield();
-	int err = swap_unuse(type);
+	int err = try_to_unuse(type);
 	if (err || atomic_long_read(&si->inuse)) {
 		if (err)
 			pr_warn("swap: %s: swapoff failed: %s; the device stays on\n", si->name,

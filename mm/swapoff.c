@@ -85,10 +85,10 @@ static int unuse_mm(struct mm *mm, unsigned type, unsigned long *read_errors)
 /* Folios in the cache whose slots no swap PTE holds any more. */
 static void unuse_cache(unsigned type)
 {
-	for (s64 off = swap_next_used(type, 0); off >= 0;
-	     off = swap_next_used(type, (u64)off + 1)) {
+	for (s64 off = find_next_to_unuse(type, 0); off >= 0;
+	     off = find_next_to_unuse(type, (u64)off + 1)) {
 		swp_entry_t e = swp_entry(type, (u64)off);
-		struct folio *folio = swap_cache_get(e);
+		struct folio *folio = swap_cache_get_folio(e);
 		if (!folio)
 			continue;
 		folio_lock(folio);
@@ -104,12 +104,13 @@ static void unuse_cache(unsigned type)
 static long device_inuse(unsigned type)
 {
 	long n = 0;
-	for (s64 off = swap_next_used(type, 0); off >= 0; off = swap_next_used(type, (u64)off + 1))
+	for (s64 off = find_next_to_unuse(type, 0); off >= 0;
+	     off = find_next_to_unuse(type, (u64)off + 1))
 		n++;
 	return n;
 }
 
-int swap_unuse(unsigned type)
+int try_to_unuse(unsigned type)
 {
 	long left = device_inuse(type);
 	unsigned long read_errors = 0;

@@ -22,6 +22,7 @@
 struct mm;
 struct anon_vma;
 
+/* Linux's struct vm_area_struct (vm_mm is mm, vm_start/vm_end start/end). */
 struct vma {
 	unsigned long start;	  /* first byte, page aligned */
 	unsigned long end;	  /* one past the last byte, page aligned */

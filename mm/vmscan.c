@@ -2,7 +2,7 @@
  * Reclaim: anonymous memory leaves for the swap devices.
  *
  * Folios come from the tail of the inactive LRU list (lru.h), or from a
- * range of an address space (mm_pageout, like MADV_PAGEOUT). Each one:
+ * range of an address space (madvise_pageout, like MADV_PAGEOUT). Each one:
  * lock it; keep it if its PTEs were accessed since the last look
  * (referenced: back to the active list); give it swap slots of its order
  * and put it in the swap cache (folio_alloc_swap; when no run of that
@@ -88,14 +88,15 @@ static bool reclaim_free_orphan(struct folio *folio)
 }
 
 /*
- * First half for one isolated folio (the caller's reference): give it
+ * shrink_folio_list's first half for one isolated folio (the caller's
+ * reference): give it
  * swap slots and unmap it. RECLAIM_UNMAPPED: it is locked, in the swap
- * cache, unmapped, its TLB flush pending in batch; reclaim_write_or_free
+ * cache, unmapped, its TLB flush pending in batch; shrink_folio_write_or_free
  * finishes it after the flush. RECLAIM_SPLIT: it was split and every
  * piece, the first included, is on more with a reference of its own.
  */
-static enum reclaim_result reclaim_unmap(struct folio *folio, bool ignore_refs,
-					 struct list_head *more, struct ttu_batch *batch)
+static enum reclaim_result shrink_folio_unmap(struct folio *folio, bool ignore_refs,
+					      struct list_head *more, struct ttu_batch *batch)
 {
 	if (!folio_trylock(folio))
 		return RECLAIM_KEEP;
@@ -138,9 +139,10 @@ out:
 	return reclaim_free_orphan(folio) ? RECLAIM_FREED : res;
 }
 
-/* Second half, after the TLB flush: write the folio if it is dirty, free
- * it if it is written and held by nobody else. Unlocks it. */
-static enum reclaim_result reclaim_write_or_free(struct folio *folio)
+/* shrink_folio_list's second half, after the TLB flush: write the folio
+ * if it is dirty (Linux's pageout), free it if it is written and held by
+ * nobody else (__remove_mapping). Unlocks it. */
+static enum reclaim_result shrink_folio_write_or_free(struct folio *folio)
 {
 	enum reclaim_result res = RECLAIM_KEEP;
 	if (folio_test_dirty(folio)) {
@@ -178,8 +180,9 @@ static unsigned long reclaim_finish(struct folio *folio, enum reclaim_result res
 }
 
 /* Reclaim every folio on list (each with a reference); returns pages
- * freed. All are unmapped first, then one TLB flush per mm, then written. */
-static unsigned long reclaim_list(struct list_head *list, bool ignore_refs)
+ * freed. All are unmapped first, then one TLB flush per mm, then written
+ * (Linux's shrink_folio_list with TTU_BATCH_FLUSH). */
+static unsigned long shrink_folio_list(struct list_head *list, bool ignore_refs)
 {
 	unsigned long freed = 0;
 	LIST_HEAD(unmapped);
@@ -189,7 +192,7 @@ static unsigned long reclaim_list(struct list_head *list, bool ignore_refs)
 			(struct folio *)list_first_entry(list, struct page, folio_lru);
 		list_del(&folio->page.folio_lru);
 		stat_inc(reclaim_scanned);
-		enum reclaim_result res = reclaim_unmap(folio, ignore_refs, list, &batch);
+		enum reclaim_result res = shrink_folio_unmap(folio, ignore_refs, list, &batch);
 		if (res == RECLAIM_UNMAPPED)
 			list_add_tail(&folio->page.folio_lru, &unmapped);
 		else
@@ -200,7 +203,7 @@ static unsigned long reclaim_list(struct list_head *list, bool ignore_refs)
 		struct folio *folio =
 			(struct folio *)list_first_entry(&unmapped, struct page, folio_lru);
 		list_del(&folio->page.folio_lru);
-		freed += reclaim_finish(folio, reclaim_write_or_free(folio));
+		freed += reclaim_finish(folio, shrink_folio_write_or_free(folio));
 	}
 	stat_add(reclaim_freed, freed);
 	return freed;
@@ -224,12 +227,21 @@ static unsigned long reclaim_budget(unsigned long nr_pages, unsigned prio)
 	return MIN(budget, MAX(all, 8 * nr_pages + 4 * RECLAIM_BATCH));
 }
 
-unsigned long reclaim_pages(unsigned long nr_pages)
+/* Linux's shrink_all_memory (there for hibernation): free nr_pages from
+ * the LRU at the lightest priority. */
+unsigned long shrink_all_memory(unsigned long nr_pages)
 {
-	return reclaim_pages_prio(nr_pages, 0);
+	return shrink_lruvec(nr_pages, 0);
 }
 
-unsigned long reclaim_pages_prio(unsigned long nr_pages, unsigned prio)
+/*
+ * Linux's shrink_lruvec for the one lruvec: isolate a batch from the
+ * inactive tail (refilled from the active list: shrink_active_list) and
+ * shrink it (together, shrink_inactive_list), until nr_pages are freed or
+ * the priority's scan budget is spent. Unlike Linux, priority 0 is the
+ * lightest scan and it grows (reclaim_budget).
+ */
+unsigned long shrink_lruvec(unsigned long nr_pages, unsigned prio)
 {
 	unsigned long freed = 0, isolated = 0;
 	unsigned long budget = reclaim_budget(nr_pages, prio);
@@ -239,19 +251,22 @@ unsigned long reclaim_pages_prio(unsigned long nr_pages, unsigned prio)
 		if (!n)
 			break;
 		isolated += n;
-		freed += reclaim_list(&list, false);
+		freed += shrink_folio_list(&list, false);
 	}
 	return freed;
 }
 
-unsigned long reclaim_folio_list(struct list_head *list)
+/* Linux's reclaim_pages (its per-node helper is reclaim_folio_list). */
+unsigned long reclaim_pages(struct list_head *list)
 {
-	return reclaim_list(list, true);
+	return shrink_folio_list(list, true);
 }
 
 /* --- a range, on request (MADV_PAGEOUT) ---------------------------------------- */
 
-int mm_pageout(struct mm *mm, unsigned long start, unsigned long len, unsigned long *freed)
+/* Linux's madvise_pageout; the list goes to shrink_folio_list as
+ * reclaim_pages would send it. */
+int madvise_pageout(struct mm *mm, unsigned long start, unsigned long len, unsigned long *freed)
 {
 	if (!mm_user_range_ok(start, start + len) || (start | len) & (PAGE_SIZE - 1))
 		return -EINVAL;
@@ -269,7 +284,7 @@ int mm_pageout(struct mm *mm, unsigned long start, unsigned long len, unsigned l
 		pte_unmap_unlock(ptep, ptl);
 	}
 	up_read(&mm->mmap_lock);
-	unsigned long n = reclaim_list(&list, true);
+	unsigned long n = shrink_folio_list(&list, true);
 	if (freed)
 		*freed = n;
 	return 0;
@@ -307,8 +322,9 @@ DEFINE_STAT_COUNTER(reclaim_direct_waits);
 
 #define RECLAIM_WAITED (~0ul)
 
-/* Pages freed, or RECLAIM_WAITED when another task was reclaiming. */
-static unsigned long reclaim_direct_pages(unsigned long nr, unsigned prio)
+/* Direct reclaim (Linux's try_to_free_pages, with its throttling): pages
+ * freed, or RECLAIM_WAITED when another task was reclaiming. */
+static unsigned long try_to_free_pages(unsigned long nr, unsigned prio)
 {
 	if (!mutex_trylock(&reclaim_direct_mutex)) {
 		stat_inc(reclaim_direct_waits);
@@ -321,7 +337,7 @@ static unsigned long reclaim_direct_pages(unsigned long nr, unsigned prio)
 	stat_inc(reclaim_direct_runs);
 	if (current)
 		current->in_reclaim = true;
-	unsigned long freed = reclaim_pages_prio(nr, prio);
+	unsigned long freed = shrink_lruvec(nr, prio);
 	if (current)
 		current->in_reclaim = false;
 	mutex_unlock(&reclaim_direct_mutex);
@@ -333,7 +349,7 @@ void reclaim_direct(unsigned order)
 	const struct watermarks *wm = page_alloc_watermarks();
 	if (!below(wm->low + (1ul << order)) || (current && current->in_reclaim))
 		return;
-	reclaim_direct_pages(RECLAIM_BATCH + (1ul << order), 0);
+	try_to_free_pages(RECLAIM_BATCH + (1ul << order), 0);
 }
 
 #define RECLAIM_RETRIES 16   /* rounds without progress before OOM */
@@ -357,7 +373,7 @@ bool reclaim_retry(unsigned order, struct reclaim_retry_state *st)
 	 * fails and the task ends instead of competing for memory. */
 	if (current && fatal_signal_pending(current))
 		return false;
-	unsigned long freed = reclaim_direct_pages(RECLAIM_BATCH + (1ul << order), st->prio);
+	unsigned long freed = try_to_free_pages(RECLAIM_BATCH + (1ul << order), st->prio);
 	if (freed == RECLAIM_WAITED)
 		return true;
 	if (freed) {
@@ -377,7 +393,7 @@ bool reclaim_retry(unsigned order, struct reclaim_retry_state *st)
 	return ++st->no_progress < RECLAIM_RETRIES;
 }
 
-void reclaim_wake_kswapd(void)
+void wakeup_kswapd(void)
 {
 	if (kswapd_task && below(page_alloc_watermarks()->low))
 		wake_up_all(&kswapd_wait);
@@ -393,7 +409,7 @@ static int kswapd(void *arg)
 		stat_inc(kswapd_runs);
 		unsigned prio = 0;
 		while (below(page_alloc_watermarks()->high) && !kswapd_stop) {
-			if (reclaim_pages_prio(RECLAIM_BATCH, prio)) {
+			if (shrink_lruvec(RECLAIM_BATCH, prio)) {
 				prio = 0;
 				continue;
 			}

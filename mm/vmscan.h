@@ -9,22 +9,22 @@
 struct mm;
 
 /* Scan the LRU and free up to about nr_pages; returns pages freed. */
-unsigned long reclaim_pages(unsigned long nr_pages);
+unsigned long shrink_all_memory(unsigned long nr_pages);
 /* The same looking harder: each priority step doubles the folios looked
  * at, up to the whole LRU twice. */
-unsigned long reclaim_pages_prio(unsigned long nr_pages, unsigned prio);
+unsigned long shrink_lruvec(unsigned long nr_pages, unsigned prio);
 /* Reclaim every anon folio mapped in [start, start + len) of mm, accessed
  * or not (MADV_PAGEOUT). 0 or -EINVAL; *freed (may be NULL) gets the pages
  * freed now (writes still in flight free theirs at completion). */
-int mm_pageout(struct mm *mm, unsigned long start, unsigned long len, unsigned long *freed);
+int madvise_pageout(struct mm *mm, unsigned long start, unsigned long len, unsigned long *freed);
 /* Reclaim the folios on list (each isolated from the LRU with a
  * reference, e.g. by lru_isolate_folio), accessed or not; pages freed. */
 #include "kernel/list.h"
-unsigned long reclaim_folio_list(struct list_head *list);
+unsigned long reclaim_pages(struct list_head *list);
 /* From alloc_pages: direct reclaim for a __GFP_RECLAIM allocation when
  * free pages are below the low watermark; wake the background thread. */
 void reclaim_direct(unsigned order);
-void reclaim_wake_kswapd(void);
+void wakeup_kswapd(void);
 /* An allocation with __GFP_RECLAIM failed: reclaim (or wait for writes in
  * flight) and say whether trying again can help. */
 struct reclaim_retry_state {

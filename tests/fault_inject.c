@@ -250,7 +250,7 @@ KTEST(fault_inject, page_alloc_and_kmalloc_fail_as_told)
 /* A page in swap and not in the swap cache: the next touch must read. */
 static pte_t fi_swapped_out(struct ktest *t, struct mm *mm, unsigned long page)
 {
-	KT_EXPECT_EQ(t, mm_pageout(mm, SWAPP_REGION + page * PAGE_SIZE, PAGE_SIZE, NULL), 0);
+	KT_EXPECT_EQ(t, madvise_pageout(mm, SWAPP_REGION + page * PAGE_SIZE, PAGE_SIZE, NULL), 0);
 	swapp_settle();
 	pte_t pte = mmt_pte(mm, SWAPP_REGION + page * PAGE_SIZE);
 	if (pte_is_swap(pte))
@@ -307,14 +307,14 @@ KTEST(fault_inject, swap_write_error_keeps_the_page_and_writes_it_later)
 	u64 werr = mmt_stat("swap_write_errors"), writes = mmt_stat("pswpout");
 	int saved = console_loglevel;
 	console_loglevel = LOG_EMERG;
-	KT_EXPECT_EQ(t, mm_pageout(mm, SWAPP_REGION, PAGE_SIZE, NULL), 0);
+	KT_EXPECT_EQ(t, madvise_pageout(mm, SWAPP_REGION, PAGE_SIZE, NULL), 0);
 	swapp_settle();
 	console_loglevel = saved;
 	KT_EXPECT_EQ(t, mmt_stat("swap_write_errors"), werr + 1);
 	KT_EXPECT_EQ(t, mmt_stat("pswpout"), writes);
 	pte_t pte = mmt_pte(mm, SWAPP_REGION);
 	KT_ASSERT(t, pte_is_swap(pte));
-	struct folio *folio = swap_cache_get(pte_to_swp_entry(pte));
+	struct folio *folio = swap_cache_get_folio(pte_to_swp_entry(pte));
 	KT_ASSERT(t, folio != NULL);
 	KT_EXPECT(t, folio_test_dirty(folio));
 	folio_put(folio);
@@ -344,7 +344,7 @@ KTEST(fault_inject, swap_alloc_failure_keeps_the_page_mapped)
 	fi_spec(spec, sizeof(spec), "task=%s,times=1", current->name);
 	KT_ASSERT_EQ(t, fault_attr_set(&fail_swap_alloc, spec), 0);
 	u64 no_swap = mmt_stat("reclaim_no_swap");
-	KT_EXPECT_EQ(t, mm_pageout(mm, SWAPP_REGION, PAGE_SIZE, NULL), 0);
+	KT_EXPECT_EQ(t, madvise_pageout(mm, SWAPP_REGION, PAGE_SIZE, NULL), 0);
 	KT_EXPECT_EQ(t, mmt_stat("reclaim_no_swap"), no_swap + 1);
 	KT_EXPECT(t, pte_present(mmt_pte(mm, SWAPP_REGION)));
 	KT_EXPECT(t, pte_is_swap(fi_swapped_out(t, mm, 0)));

@@ -20,7 +20,7 @@
 
 static int teardown_reclaim(void *arg)
 {
-	return (int)reclaim_folio_list(arg);
+	return (int)reclaim_pages(arg);
 }
 
 KTEST(mm_race, reclaim_unmap_batch_skips_an_mm_being_destroyed)
@@ -74,7 +74,7 @@ KTEST(mm_race, reclaim_unmap_batch_skips_an_mm_being_destroyed)
 	 * free sees the zap's reference): reclaim frees the orphan after its
 	 * unlock (tests/reclaim_orphan.c), so no slot is left for a later
 	 * reclaim pass. */
-	KT_EXPECT_EQ(t, swap_next_used((unsigned)e.s.type, 0), -ENOENT);
+	KT_EXPECT_EQ(t, find_next_to_unuse((unsigned)e.s.type, 0), -ENOENT);
 	ktest_stats_print(t, &stats);
 	mm_put(parent);
 	swapp_end(t, &e); /* every page and slot back: nothing freed twice */

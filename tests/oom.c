@@ -375,7 +375,7 @@ KTEST(oom, reap_with_swap_writes_in_flight)
 	KT_ASSERT_EQ(t, race_arm("oom:reap-done", &count), 0);
 	u64 timeouts = race_wait_timeouts(), last_ref = mmt_stat("swap_write_end_last_ref");
 	unsigned long freed = 1;
-	KT_EXPECT_EQ(t, mm_pageout(mm, SWAPP_REGION, OOMT_ASYNC_PAGES * PAGE_SIZE, &freed), 0);
+	KT_EXPECT_EQ(t, madvise_pageout(mm, SWAPP_REGION, OOMT_ASYNC_PAGES * PAGE_SIZE, &freed), 0);
 	KT_EXPECT_EQ(t, freed, 0); /* every write is in flight */
 	u64 t0 = arch_time_ns();
 	while (race_hits("swapout:write-end-io") == 0 && arch_time_ns() - t0 < 5 * TEST_SEC)

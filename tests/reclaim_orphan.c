@@ -23,7 +23,7 @@
 
 static int orphan_reclaim(void *arg)
 {
-	return (int)reclaim_folio_list(arg);
+	return (int)reclaim_pages(arg);
 }
 
 KTEST(reclaim_race, zap_under_a_kept_folio_frees_its_swap_at_unlock)

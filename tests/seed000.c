@@ -78,7 +78,7 @@ static u64 seed000_run(struct ktest *t, bool broken)
 	if (!KT_EXPECT(t, c != NULL))
 		return ~0ull;
 	KT_EXPECT_EQ(t, mm_munmap(c, SWAPP_REGION, PAGE_SIZE), 0); /* C maps 15 of 16 */
-	KT_EXPECT_EQ(t, mm_pageout(p, SWAPP_REGION, NPAGES * PAGE_SIZE, NULL), 0);
+	KT_EXPECT_EQ(t, madvise_pageout(p, SWAPP_REGION, NPAGES * PAGE_SIZE, NULL), 0);
 	KT_EXPECT(t, pte_is_swap(mmt_pte(p, SWAPP_REGION)));
 	KT_EXPECT(t, pte_is_swap(mmt_pte(c, SWAPP_REGION + 5 * PAGE_SIZE)));
 

@@ -45,7 +45,7 @@ static bool seed003_run(struct ktest *t, bool bypass, struct seed003_counts *d)
 	if (!mm)
 		return false;
 	KT_EXPECT_EQ(t, swapp_write(mm, 0, 1, 3), 0);
-	KT_EXPECT_EQ(t, mm_pageout(mm, SWAPP_REGION, PAGE_SIZE, NULL), 0);
+	KT_EXPECT_EQ(t, madvise_pageout(mm, SWAPP_REGION, PAGE_SIZE, NULL), 0);
 	KT_EXPECT(t, pte_is_swap(mmt_pte(mm, SWAPP_REGION)));
 
 	/* A (on another CPU: it spins in its race point) goes first and is

@@ -75,7 +75,7 @@ static void seed004_run(struct ktest *t, bool sync, struct seed004_result *r)
 	/* Reclaim once the first PTE is cleared (the window is open). */
 	while (race_hits("seed004:bbm-window") == 0)
 		yield();
-	reclaim_folio_list(&list);
+	reclaim_pages(&list);
 	KT_EXPECT_EQ(t, kthread_join(bbm), 0);
 	KT_EXPECT_EQ(t, race_wait_timeouts(), timeouts); /* the forced order happened */
 	race_disarm_all();

@@ -57,7 +57,7 @@ KTEST(swap_path, full_device_keeps_the_rest_in_memory)
 	KT_EXPECT_EQ(t, swapp_write(mm, 0, n, 7), 0);
 	u64 no_swap = mmt_stat("reclaim_no_swap");
 	unsigned long freed = 0;
-	KT_EXPECT_EQ(t, mm_pageout(mm, SWAPP_REGION, n * PAGE_SIZE, &freed), 0);
+	KT_EXPECT_EQ(t, madvise_pageout(mm, SWAPP_REGION, n * PAGE_SIZE, &freed), 0);
 	KT_EXPECT_EQ(t, freed, 511);
 	KT_EXPECT_EQ(t, atomic_long_read(&mm->rss_swap), 511);
 	KT_EXPECT_EQ(t, mmt_stat("reclaim_no_swap"), no_swap + n - 511);
@@ -89,7 +89,7 @@ KTEST(swap_path, mthp_split_when_no_run_of_its_order)
 		if (swp_offset(all[i]) % 2 == 0)
 			held[nheld++] = all[i]; /* keep the even slots */
 		else
-			swap_put(all[i]);
+			swap_free(all[i]);
 	}
 	struct mm *mm = swapp_mm(t, 16);
 	KT_ASSERT(t, mm);
@@ -97,7 +97,7 @@ KTEST(swap_path, mthp_split_when_no_run_of_its_order)
 	KT_EXPECT_EQ(t, folio_order(mmt_folio_at(mm, SWAPP_REGION)), 4);
 	u64 splits = mmt_stat("swapout_mthp_split"), fails = mmt_stat("swap_alloc_order_fail");
 	unsigned long freed = 0;
-	KT_EXPECT_EQ(t, mm_pageout(mm, SWAPP_REGION, 16 * PAGE_SIZE, &freed), 0);
+	KT_EXPECT_EQ(t, madvise_pageout(mm, SWAPP_REGION, 16 * PAGE_SIZE, &freed), 0);
 	KT_EXPECT_EQ(t, freed, 16);
 	KT_EXPECT_EQ(t, mmt_stat("swapout_mthp_split"), splits + 1);
 	KT_EXPECT(t, mmt_stat("swap_alloc_order_fail") > fails);
@@ -106,7 +106,7 @@ KTEST(swap_path, mthp_split_when_no_run_of_its_order)
 	KT_EXPECT_EQ(t, swapp_check(mm, 0, 16, 9), 0);
 	mm_put(mm);
 	for (unsigned i = 0; i < nheld; i++)
-		swap_put(held[i]);
+		swap_free(held[i]);
 	swapt_others_on(t, &others);
 	swapp_end(t, &e);
 }
@@ -120,7 +120,7 @@ KTEST(swap_path, munmap_of_swapped_memory_frees_its_slots)
 	struct mm *mm = swapp_mm(t, NP);
 	KT_ASSERT(t, mm);
 	KT_EXPECT_EQ(t, swapp_write(mm, 0, NP, 3), 0);
-	KT_EXPECT_EQ(t, mm_pageout(mm, SWAPP_REGION, NP * PAGE_SIZE, NULL), 0);
+	KT_EXPECT_EQ(t, madvise_pageout(mm, SWAPP_REGION, NP * PAGE_SIZE, NULL), 0);
 	KT_EXPECT_EQ(t, atomic_long_read(&e.s.si->inuse), NP);
 	/* Half of them back in, then everything unmapped. */
 	KT_EXPECT_EQ(t, swapp_check(mm, 0, NP / 2, 3), 0);
@@ -151,7 +151,7 @@ KTEST(swap_path, two_cpus_fault_one_entry_one_read)
 	KT_EXPECT_EQ(t, swapp_write(mm, 0, 1, 5), 0);
 	struct mm *child = mm_fork(mm);
 	KT_ASSERT(t, child);
-	KT_EXPECT_EQ(t, mm_pageout(mm, SWAPP_REGION, PAGE_SIZE, NULL), 0);
+	KT_EXPECT_EQ(t, madvise_pageout(mm, SWAPP_REGION, PAGE_SIZE, NULL), 0);
 	KT_EXPECT(t, pte_is_swap(mmt_pte(child, SWAPP_REGION)));
 	u64 reads = mmt_stat("pswpin");
 	struct task *a = kthread_create_in_mm(read_one, mm, test_nth_cpu(0), "reader", mm);
@@ -184,8 +184,8 @@ KTEST(swap_path, swapoff_brings_back_forked_mms_keeping_exclusivity)
 	struct mm *b = mm_fork(a);
 	KT_ASSERT(t, b);
 	KT_EXPECT_EQ(t, swapp_write(a, n / 2, n / 2, 2), 0); /* a's own copies: exclusive */
-	KT_EXPECT_EQ(t, mm_pageout(a, SWAPP_REGION, n * PAGE_SIZE, NULL), 0);
-	KT_EXPECT_EQ(t, mm_pageout(b, SWAPP_REGION, n * PAGE_SIZE, NULL), 0);
+	KT_EXPECT_EQ(t, madvise_pageout(a, SWAPP_REGION, n * PAGE_SIZE, NULL), 0);
+	KT_EXPECT_EQ(t, madvise_pageout(b, SWAPP_REGION, n * PAGE_SIZE, NULL), 0);
 	for (unsigned long p = 0; p < n; p++) {
 		pte_t pa = mmt_pte(a, SWAPP_REGION + p * PAGE_SIZE);
 		pte_t pb = mmt_pte(b, SWAPP_REGION + p * PAGE_SIZE);
@@ -239,7 +239,7 @@ KTEST(swap_path, swapoff_fails_cleanly_when_memory_is_short)
 	struct mm *mm = swapp_mm(t, n);
 	KT_ASSERT(t, mm);
 	KT_EXPECT_EQ(t, swapp_write(mm, 0, n, 6), 0);
-	KT_EXPECT_EQ(t, mm_pageout(mm, SWAPP_REGION, n * PAGE_SIZE, NULL), 0);
+	KT_EXPECT_EQ(t, madvise_pageout(mm, SWAPP_REGION, n * PAGE_SIZE, NULL), 0);
 	LIST_HEAD(held);
 	swapp_eat_memory(&held, 0);
 	int saved = console_loglevel;
@@ -274,7 +274,7 @@ KTEST(swap_path, bad_swap_entry_kills_only_the_task)
 	KT_EXPECT_EQ(t, swapp_write(mm, 1, 1, 4), 0); /* page 1: real data */
 	swp_entry_t x;
 	KT_ASSERT_EQ(t, swap_alloc_type((unsigned)e.s.type, 0, &x), 0);
-	KT_EXPECT_EQ(t, swap_put(x), 0); /* x is a free slot now */
+	KT_EXPECT_EQ(t, swap_free(x), 0); /* x is a free slot now */
 	spinlock_t *ptl;
 	pte_t *ptep = pte_alloc_map_lock(mm, SWAPP_REGION, &ptl);
 	KT_ASSERT(t, ptep);

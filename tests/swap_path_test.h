@@ -194,7 +194,7 @@ static inline void swapp_pageout_then_fault_back(struct ktest *t, const char *de
 	u64 out = mmt_stat("pswpout"), in = mmt_stat("pswpin"), mthp_out = mmt_stat("swapout_mthp");
 	u64 excl = mmt_stat("swapin_exclusive"), mthp_in = mmt_stat("swapin_mthp");
 	unsigned long freed = 0;
-	KT_EXPECT_EQ(t, mm_pageout(mm, SWAPP_REGION, n * PAGE_SIZE, &freed), 0);
+	KT_EXPECT_EQ(t, madvise_pageout(mm, SWAPP_REGION, n * PAGE_SIZE, &freed), 0);
 	swapp_settle();
 	KT_EXPECT_EQ(t, mmt_stat("pswpout"), out + n);
 	if (e.synchronous)
@@ -243,7 +243,7 @@ static inline void swapp_fork_shares_swap(struct ktest *t, const char *dev, u64 
 	KT_EXPECT_EQ(t, swapp_write(mm, 0, n, 1), 0);
 	struct mm *child = mm_fork(mm);
 	KT_ASSERT(t, child);
-	KT_EXPECT_EQ(t, mm_pageout(mm, SWAPP_REGION, n * PAGE_SIZE, NULL), 0);
+	KT_EXPECT_EQ(t, madvise_pageout(mm, SWAPP_REGION, n * PAGE_SIZE, NULL), 0);
 	swapp_settle();
 	for (unsigned long p = 0; p < n; p++) {
 		pte_t a = mmt_pte(mm, SWAPP_REGION + p * PAGE_SIZE);

@@ -112,7 +112,7 @@ KTEST(swap_table, alloc_order4_after_fragmentation)
 		for (unsigned i = 0; i < 16; i++) {
 			u64 off = block * 16 + i;
 			if (i != keep && held[off] && swapt_rand(&seed) % 4 != 0) {
-				KT_EXPECT_EQ(t, swap_put(swp_entry(type, off)), 0);
+				KT_EXPECT_EQ(t, swap_free(swp_entry(type, off)), 0);
 				held[off] = 0;
 			}
 		}
@@ -131,7 +131,7 @@ KTEST(swap_table, alloc_order4_after_fragmentation)
 	u64 block = 77; /* free block 77 entirely */
 	for (unsigned i = 0; i < 16; i++) {
 		if (held[block * 16 + i]) {
-			KT_EXPECT_EQ(t, swap_put(swp_entry(type, block * 16 + i)), 0);
+			KT_EXPECT_EQ(t, swap_free(swp_entry(type, block * 16 + i)), 0);
 			held[block * 16 + i] = 0;
 		}
 	}
@@ -143,7 +143,7 @@ KTEST(swap_table, alloc_order4_after_fragmentation)
 	KT_EXPECT_EQ(t, swap_free_nr(e, 16), 0);
 	for (u64 off = 0; off < slots; off++)
 		if (held[off])
-			KT_EXPECT_EQ(t, swap_put(swp_entry(type, off)), 0);
+			KT_EXPECT_EQ(t, swap_free(swp_entry(type, off)), 0);
 	KT_EXPECT_EQ(t, atomic_long_read(&si->inuse), 0);
 	KT_EXPECT_EQ(t, swap_check(), 0);
 	kfree(held);
@@ -163,7 +163,7 @@ KTEST(swap_table, count_overflows_the_word_and_comes_back)
 	KT_ASSERT_EQ(t, swap_alloc_type((unsigned)type, 0, &other), 0);
 	const unsigned n = 1000;
 	for (unsigned i = 0; i < n; i++)
-		KT_ASSERT_EQ(t, swap_dup(e), 0);
+		KT_ASSERT_EQ(t, swap_duplicate(e), 0);
 	KT_EXPECT_EQ(t, swap_count(e), n + 1);
 	KT_EXPECT_EQ(t, swap_count(other), 1);
 	KT_EXPECT(t, atomic_long_read(&si->ext_bytes) > 0);
@@ -172,17 +172,17 @@ KTEST(swap_table, count_overflows_the_word_and_comes_back)
 	KT_EXPECT_EQ(t, swp_tb_count(tb), SWP_TB_COUNT_EXT);
 	KT_EXPECT_EQ(t, swap_check(), 0);
 	for (unsigned i = 0; i < n; i++) {
-		KT_ASSERT_EQ(t, swap_put(e), 0);
+		KT_ASSERT_EQ(t, swap_free(e), 0);
 		if (i == n - SWP_TB_COUNT_MAX) /* count now SWP_TB_COUNT_MAX: in the word */
 			KT_EXPECT_EQ(t, atomic_long_read(&si->ext_bytes), 0);
 	}
 	KT_EXPECT_EQ(t, swap_count(e), 1);
 	KT_EXPECT_EQ(t, atomic_long_read(&si->ext_bytes), 0);
 	KT_EXPECT_EQ(t, swap_check(), 0);
-	KT_EXPECT_EQ(t, swap_put(e), 0);
+	KT_EXPECT_EQ(t, swap_free(e), 0);
 	KT_EXPECT_EQ(t, swap_count(e), 0);
 	KT_EXPECT(t, !swap_entry_valid(e));
-	KT_EXPECT_EQ(t, swap_put(other), 0);
+	KT_EXPECT_EQ(t, swap_free(other), 0);
 	swapt_end(t, &s);
 }
 
@@ -209,7 +209,7 @@ KTEST(swap_table, header_slot_and_bad_pages_never_handed_out)
 	KT_EXPECT_EQ(t, swap_alloc_type((unsigned)type, 1, &e), -ENOSPC);
 	for (u64 off = 1; off < si->nr_slots; off++)
 		if (!swap_slot_is_bad(si, off))
-			KT_EXPECT_EQ(t, swap_put(swp_entry(type, off)), 0);
+			KT_EXPECT_EQ(t, swap_free(swp_entry(type, off)), 0);
 	KT_EXPECT_EQ(t, atomic_long_read(&si->inuse), 0);
 	/* Order 9 runs: cluster 0 (slot 0, 5, 511) and 1 (512, 1000) are out. */
 	unsigned runs = 0;
@@ -244,12 +244,12 @@ KTEST(swap_table, devices_used_by_priority)
 	}
 	KT_ASSERT_EQ(t, swap_alloc(0, &e), 0);
 	KT_EXPECT_EQ(t, swp_type(e), (unsigned)tlo);
-	KT_EXPECT_EQ(t, swap_put(e), 0);
+	KT_EXPECT_EQ(t, swap_free(e), 0);
 	/* swapoff refuses a device in use and leaves it on. */
 	KT_EXPECT_EQ(t, swapoff((unsigned)thi), -EBUSY);
 	KT_EXPECT(t, swap_type_blockdev((unsigned)thi) == hi);
 	for (u64 off = 1; off < 512; off++)
-		KT_EXPECT_EQ(t, swap_put(swp_entry(thi, off)), 0);
+		KT_EXPECT_EQ(t, swap_free(swp_entry(thi, off)), 0);
 	KT_EXPECT_EQ(t, swapoff((unsigned)thi), 0);
 	KT_EXPECT_EQ(t, swapoff((unsigned)thi), -EINVAL);
 	KT_EXPECT(t, swap_type_blockdev((unsigned)tlo) != NULL);
@@ -267,14 +267,14 @@ KTEST(swap_table, bad_entries_are_reported_and_counted)
 	swp_entry_t e;
 	KT_ASSERT_EQ(t, swap_alloc_type((unsigned)type, 0, &e), 0);
 	swp_entry_t free_slot = swp_entry(type, swp_offset(e) + 1);
-	KT_EXPECT_EQ(t, swap_put(free_slot), -EINVAL);
-	KT_EXPECT_EQ(t, swap_dup(free_slot), -ENOENT);
-	KT_EXPECT_EQ(t, swap_put(swp_entry(type, 1ul << 40)), -EINVAL);
-	KT_EXPECT_EQ(t, swap_put(swp_entry((unsigned)type + 1, 1)), -EINVAL);
+	KT_EXPECT_EQ(t, swap_free(free_slot), -EINVAL);
+	KT_EXPECT_EQ(t, swap_duplicate(free_slot), -ENOENT);
+	KT_EXPECT_EQ(t, swap_free(swp_entry(type, 1ul << 40)), -EINVAL);
+	KT_EXPECT_EQ(t, swap_free(swp_entry((unsigned)type + 1, 1)), -EINVAL);
 	KT_EXPECT_EQ(t, swap_count(free_slot), 0);
 	KT_EXPECT_EQ(t, stat_of("swap_bad_entry"), bad + 3);
-	KT_EXPECT_EQ(t, swap_put(e), 0);
-	KT_EXPECT_EQ(t, swap_put(e), -EINVAL); /* a double free is a bad entry too */
+	KT_EXPECT_EQ(t, swap_free(e), 0);
+	KT_EXPECT_EQ(t, swap_free(e), -EINVAL); /* a double free is a bad entry too */
 	swapt_end(t, &s);
 }
 
@@ -306,7 +306,7 @@ KTEST(swap_table, check_catches_a_lost_cluster)
 	ci->count--;
 	swap_cluster_unlock(ci, irq);
 	KT_EXPECT_EQ(t, swap_check(), 0);
-	KT_EXPECT_EQ(t, swap_put(e), 0);
+	KT_EXPECT_EQ(t, swap_free(e), 0);
 	swapt_end(t, &s);
 }
 
@@ -322,16 +322,16 @@ KTEST(swap_table, swap_cache_add_get_del_on_the_table)
 	KT_ASSERT_EQ(t, swap_alloc_type((unsigned)type, 2, &e), 0);
 	struct folio *f = folio_alloc(GFP_KERNEL, 2), *g = folio_alloc(GFP_KERNEL, 2);
 	KT_ASSERT(t, f && g);
-	KT_EXPECT(t, swap_cache_get(e) == NULL);
+	KT_EXPECT(t, swap_cache_get_folio(e) == NULL);
 	folio_lock(f);
 	folio_lock(g);
-	KT_EXPECT_EQ(t, swap_cache_add(f, swp_entry(type, swp_offset(e) + 1)), -EINVAL);
-	KT_ASSERT_EQ(t, swap_cache_add(f, e), 0);
+	KT_EXPECT_EQ(t, swap_cache_add_folio(f, swp_entry(type, swp_offset(e) + 1)), -EINVAL);
+	KT_ASSERT_EQ(t, swap_cache_add_folio(f, e), 0);
 	KT_EXPECT_EQ(t, folio_ref_count(f), 1 + 4);
-	KT_EXPECT_EQ(t, swap_cache_add(g, e), -EEXIST);
+	KT_EXPECT_EQ(t, swap_cache_add_folio(g, e), -EEXIST);
 	for (unsigned i = 0; i < 4; i++) {
 		swp_entry_t ei = swp_entry(type, swp_offset(e) + i);
-		struct folio *got = swap_cache_get(ei);
+		struct folio *got = swap_cache_get_folio(ei);
 		KT_EXPECT(t, got == f);
 		if (got)
 			folio_put(got);
@@ -342,22 +342,22 @@ KTEST(swap_table, swap_cache_add_get_del_on_the_table)
 	/* Replace (migration): the slots now name g. */
 	swap_cache_replace(f, g);
 	KT_EXPECT(t, !folio_test_swapcache(f) && folio_test_swapcache(g));
-	struct folio *got = swap_cache_get(swp_entry(type, swp_offset(e) + 3));
+	struct folio *got = swap_cache_get_folio(swp_entry(type, swp_offset(e) + 3));
 	KT_EXPECT(t, got == g);
 	if (got)
 		folio_put(got);
 	/* One slot's count drops to 0 while cached: it stays until the del. */
-	KT_EXPECT_EQ(t, swap_put(e), 0);
+	KT_EXPECT_EQ(t, swap_free(e), 0);
 	KT_EXPECT(t, swap_entry_valid(e));
 	KT_EXPECT_EQ(t, atomic_long_read(&si->inuse), 4);
-	swap_cache_del(g);
+	swap_cache_del_folio(g);
 	KT_EXPECT(t, !folio_test_swapcache(g));
 	KT_EXPECT_EQ(t, atomic_long_read(&si->inuse), 3);
-	KT_EXPECT(t, swap_cache_get(swp_entry(type, swp_offset(e) + 1)) == NULL);
+	KT_EXPECT(t, swap_cache_get_folio(swp_entry(type, swp_offset(e) + 1)) == NULL);
 	KT_EXPECT_EQ(t, swap_count(swp_entry(type, swp_offset(e) + 1)), 1);
 	KT_EXPECT_EQ(t, swap_check(), 0);
 	/* A free slot cannot take a folio. */
-	KT_EXPECT_EQ(t, swap_cache_add(f, e), -ENOENT);
+	KT_EXPECT_EQ(t, swap_cache_add_folio(f, e), -ENOENT);
 	KT_EXPECT_EQ(t, swap_free_nr(swp_entry(type, swp_offset(e) + 1), 3), 0);
 	folio_unlock(f);
 	folio_unlock(g);
@@ -382,20 +382,20 @@ KTEST(swap_table, bypass_pin_on_the_table)
 	struct folio *f = folio_alloc(GFP_KERNEL, 0);
 	KT_ASSERT(t, f);
 	folio_lock(f);
-	KT_EXPECT_EQ(t, swap_cache_add(f, e), -EBUSY);
-	KT_EXPECT(t, swap_cache_get(e) == NULL);
+	KT_EXPECT_EQ(t, swap_cache_add_folio(f, e), -EBUSY);
+	KT_EXPECT(t, swap_cache_get_folio(e) == NULL);
 	KT_EXPECT_EQ(t, swap_check(), 0);
 	/* A fork's dup while pinned, then back. */
-	KT_EXPECT_EQ(t, swap_dup(e), 0);
+	KT_EXPECT_EQ(t, swap_duplicate(e), 0);
 	KT_EXPECT_EQ(t, swap_count(e), 2);
-	KT_EXPECT_EQ(t, swap_put(e), 0);
+	KT_EXPECT_EQ(t, swap_free(e), 0);
 	swap_cache_unpin(e);
 	KT_EXPECT_EQ(t, swap_count(e), 1);
 	KT_EXPECT_EQ(t, atomic_long_read(&si->inuse), 1);
 	/* Pinned, its last swap PTE goes (the bypass read maps it and puts
 	 * the entry): the slot stays until the unpin frees it. */
 	KT_ASSERT_EQ(t, swap_cache_pin(e), 0);
-	KT_EXPECT_EQ(t, swap_put(e), 0);
+	KT_EXPECT_EQ(t, swap_free(e), 0);
 	KT_EXPECT(t, swap_entry_valid(e));
 	KT_EXPECT_EQ(t, atomic_long_read(&si->inuse), 1);
 	KT_EXPECT_EQ(t, swap_check(), 0);
@@ -405,10 +405,10 @@ KTEST(swap_table, bypass_pin_on_the_table)
 	KT_EXPECT_EQ(t, swap_cache_pin(e), -ENOENT);
 	/* A cached slot cannot be pinned. */
 	KT_ASSERT_EQ(t, swap_alloc_type((unsigned)s.type, 0, &e), 0);
-	KT_ASSERT_EQ(t, swap_cache_add(f, e), 0);
+	KT_ASSERT_EQ(t, swap_cache_add_folio(f, e), 0);
 	KT_EXPECT_EQ(t, swap_cache_pin(e), -EEXIST);
-	swap_cache_del(f);
-	KT_EXPECT_EQ(t, swap_put(e), 0);
+	swap_cache_del_folio(f);
+	KT_EXPECT_EQ(t, swap_free(e), 0);
 	folio_unlock(f);
 	folio_put(f);
 	swapt_end(t, &s);
@@ -428,16 +428,16 @@ KTEST(swap_table, folio_alloc_swap_caches_the_folio)
 	swp_entry_t e = folio_swap_entry(f);
 	KT_EXPECT_EQ(t, swp_offset(e) % 8, 0);
 	KT_EXPECT(t, folio_test_swapcache(f));
-	struct folio *got = swap_cache_get(swp_entry(type, swp_offset(e) + 7));
+	struct folio *got = swap_cache_get_folio(swp_entry(type, swp_offset(e) + 7));
 	KT_EXPECT(t, got == f);
 	if (got)
 		folio_put(got);
 	KT_EXPECT_EQ(t, swap_count(e), 0);
-	KT_EXPECT_EQ(t, swap_dup(e), 0); /* a swap PTE now holds slot 0 of it */
+	KT_EXPECT_EQ(t, swap_duplicate(e), 0); /* a swap PTE now holds slot 0 of it */
 	KT_EXPECT_EQ(t, swap_check(), 0);
-	swap_cache_del(f);
+	swap_cache_del_folio(f);
 	KT_EXPECT_EQ(t, atomic_long_read(&s.si->inuse), 1);
-	KT_EXPECT_EQ(t, swap_put(e), 0);
+	KT_EXPECT_EQ(t, swap_free(e), 0);
 	KT_EXPECT_EQ(t, atomic_long_read(&s.si->inuse), 0);
 	folio_unlock(f);
 	folio_put(f);
@@ -489,7 +489,7 @@ KTEST(swap_table, metadata_bytes_per_slot_empty_half_full)
 	meta_point(t, si, "full", true);
 	swap_report();
 	for (u64 off = 1; off < si->nr_slots; off++)
-		swap_put(swp_entry(type, off));
+		swap_free(swp_entry(type, off));
 	swapt_end(t, &s);
 }
 
@@ -516,7 +516,7 @@ KTEST(swap_table, static_tables_cost_every_slot)
 		   (unsigned long)(free / 100), (unsigned long)(free % 100));
 	KT_EXPECT(t, free > 800);
 	KT_ASSERT_EQ(t, swap_alloc_type((unsigned)type, 0, &e), 0);
-	KT_EXPECT_EQ(t, swap_put(e), 0);
+	KT_EXPECT_EQ(t, swap_free(e), 0);
 	swap_pcp_drain(si); /* an empty cluster keeps its static table */
 	KT_EXPECT_EQ(t, atomic_long_read(&si->table_bytes),
 		     si->nr_clusters * (long)(PAGE_SIZE << swap_table_order()));
@@ -559,26 +559,26 @@ KTEST(swap_table, next_used_walks_every_used_slot)
 	if (!swapt_begin(t, &s, "swt-small", SMALL_BYTES, NULL, 0, SWAPT_PRIO))
 		return;
 	int type = s.type;
-	KT_EXPECT_EQ(t, swap_next_used((unsigned)type, 0), -ENOENT);
+	KT_EXPECT_EQ(t, find_next_to_unuse((unsigned)type, 0), -ENOENT);
 	swp_entry_t e[40];
 	for (unsigned i = 0; i < 40; i++)
 		KT_ASSERT_EQ(t, swap_alloc_type((unsigned)type, 0, &e[i]), 0);
 	for (unsigned i = 0; i < 40; i++) /* keep every third */
 		if (i % 3)
-			KT_EXPECT_EQ(t, swap_put(e[i]), 0);
+			KT_EXPECT_EQ(t, swap_free(e[i]), 0);
 	struct folio *f = folio_alloc(GFP_KERNEL, 4);
 	KT_ASSERT(t, f);
 	folio_lock(f);
 	KT_ASSERT_EQ(t, folio_alloc_swap(f), 0); /* 16 cached slots, count 0 */
 	unsigned found = 0, cached = 0;
 	s64 prev = -1;
-	for (s64 off = swap_next_used((unsigned)type, 0); off >= 0;
-	     off = swap_next_used((unsigned)type, (u64)off + 1)) {
+	for (s64 off = find_next_to_unuse((unsigned)type, 0); off >= 0;
+	     off = find_next_to_unuse((unsigned)type, (u64)off + 1)) {
 		KT_EXPECT(t, off > prev);
 		prev = off;
 		swp_entry_t x = swp_entry((unsigned)type, (u64)off);
 		KT_EXPECT(t, swap_entry_valid(x));
-		struct folio *got = swap_cache_get(x);
+		struct folio *got = swap_cache_get_folio(x);
 		if (got) {
 			KT_EXPECT(t, got == f);
 			folio_put(got);
@@ -590,12 +590,12 @@ KTEST(swap_table, next_used_walks_every_used_slot)
 	}
 	KT_EXPECT_EQ(t, found, 14 + 16);
 	KT_EXPECT_EQ(t, cached, 16);
-	KT_EXPECT_EQ(t, swap_next_used((unsigned)type + 1, 0), -ENOENT);
-	swap_cache_del(f);
+	KT_EXPECT_EQ(t, find_next_to_unuse((unsigned)type + 1, 0), -ENOENT);
+	swap_cache_del_folio(f);
 	folio_unlock(f);
 	folio_put(f);
 	for (unsigned i = 0; i < 40; i += 3)
-		KT_EXPECT_EQ(t, swap_put(e[i]), 0);
-	KT_EXPECT_EQ(t, swap_next_used((unsigned)type, 0), -ENOENT);
+		KT_EXPECT_EQ(t, swap_free(e[i]), 0);
+	KT_EXPECT_EQ(t, find_next_to_unuse((unsigned)type, 0), -ENOENT);
 	swapt_end(t, &s);
 }

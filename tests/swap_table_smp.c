@@ -171,7 +171,7 @@ struct reader_arg {
 static int lookup_reader(void *p)
 {
 	struct reader_arg *r = p;
-	r->got = swap_cache_get(r->entry);
+	r->got = swap_cache_get_folio(r->entry);
 	return 0;
 }
 
@@ -209,7 +209,7 @@ KTEST(swap_table_smp, lookup_races_the_free_of_its_table)
 	/* The reader cannot pass its point before the table is queued. */
 	while (race_hits("swap:cache-get-table") == 0)
 		yield();
-	swap_cache_del(f); /* the only slot: the cluster empties, its table goes */
+	swap_cache_del_folio(f); /* the only slot: the cluster empties, its table goes */
 	KT_EXPECT(t, ci->table == NULL);
 	kthread_join(reader);
 	KT_EXPECT(t, r.got == NULL);
@@ -311,8 +311,8 @@ static void seed002_case(struct ktest *t, bool bug)
 		KT_EXPECT(t, swp_offset(on_a.e) / swap_cluster_slots !=
 				     swp_offset(on_b.e) / swap_cluster_slots);
 	}
-	KT_EXPECT_EQ(t, swap_put(on_a.e), 0);
-	KT_EXPECT_EQ(t, swap_put(on_b.e), 0);
+	KT_EXPECT_EQ(t, swap_free(on_a.e), 0);
+	KT_EXPECT_EQ(t, swap_free(on_b.e), 0);
 	swapt_end(t, &s);
 }
 #else

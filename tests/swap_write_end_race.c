@@ -50,7 +50,7 @@ KTEST(mm_race, swap_write_end_holds_its_folio)
 	u64 timeouts = race_wait_timeouts(), last_ref = mmt_stat("swap_write_end_last_ref");
 
 	unsigned long freed = 1;
-	KT_EXPECT_EQ(t, mm_pageout(mm, SWAPP_REGION, PAGE_SIZE, &freed), 0);
+	KT_EXPECT_EQ(t, madvise_pageout(mm, SWAPP_REGION, PAGE_SIZE, &freed), 0);
 	KT_EXPECT_EQ(t, freed, 0); /* the write is in flight */
 	u64 t0 = arch_time_ns();
 	while (race_hits("swapout:write-done") == 0 && arch_time_ns() - t0 < 5 * TEST_SEC)

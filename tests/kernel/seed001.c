@@ -34,7 +34,7 @@ static int write_page1(void *arg)
 static int pageout_page1(void *arg)
 {
 	struct seed001_job *j = arg;
-	return mm_pageout(j->mm, swapp_addr(1, 0), PAGE_SIZE, NULL);
+	return madvise_pageout(j->mm, swapp_addr(1, 0), PAGE_SIZE, NULL);
 }
 
 static void seed001_invert(bool on)

@@ -44,7 +44,7 @@ static void release_slot(struct held_slots *h, u64 offset)
 {
 	for (unsigned i = 0; i < h->n; i++) {
 		if (swp_offset(h->e[i]) == offset) {
-			swap_put(h->e[i]);
+			swap_free(h->e[i]);
 			h->e[i] = h->e[--h->n];
 			return;
 		}
@@ -54,7 +54,7 @@ static void release_slot(struct held_slots *h, u64 offset)
 static void release_all(struct held_slots *h)
 {
 	for (unsigned i = 0; i < h->n; i++)
-		swap_put(h->e[i]);
+		swap_free(h->e[i]);
 	kfree(h->e);
 }
 
@@ -89,9 +89,9 @@ KTEST(swap_errors, read_error_kills_only_the_faulting_task)
 		return;
 	/* Page 0 goes to the bad slot, page 1 to the one after it. */
 	release_slot(&held, slot);
-	KT_EXPECT_EQ(t, mm_pageout(mm, SWAPP_REGION, PAGE_SIZE, NULL), 0);
+	KT_EXPECT_EQ(t, madvise_pageout(mm, SWAPP_REGION, PAGE_SIZE, NULL), 0);
 	release_slot(&held, slot + 1);
-	KT_EXPECT_EQ(t, mm_pageout(mm, SWAPP_REGION + PAGE_SIZE, PAGE_SIZE, NULL), 0);
+	KT_EXPECT_EQ(t, madvise_pageout(mm, SWAPP_REGION + PAGE_SIZE, PAGE_SIZE, NULL), 0);
 	swapp_settle();
 	pte_t pte = mmt_pte(mm, SWAPP_REGION);
 	KT_ASSERT(t, pte_is_swap(pte));
@@ -139,7 +139,7 @@ KTEST(swap_errors, write_error_loses_no_data)
 	u64 werr = mmt_stat("swap_write_errors");
 	int saved = console_loglevel;
 	console_loglevel = LOG_EMERG;
-	KT_EXPECT_EQ(t, mm_pageout(mm, SWAPP_REGION, PAGE_SIZE, NULL), 0);
+	KT_EXPECT_EQ(t, madvise_pageout(mm, SWAPP_REGION, PAGE_SIZE, NULL), 0);
 	swapp_settle();
 	console_loglevel = saved;
 	KT_EXPECT_EQ(t, mmt_stat("swap_write_errors"), werr + 1);
@@ -148,7 +148,7 @@ KTEST(swap_errors, write_error_loses_no_data)
 	swp_entry_t entry = pte_to_swp_entry(pte);
 	KT_EXPECT_EQ(t, swp_offset(entry), slot);
 	/* Kept: in the cache, dirty, not freed. */
-	struct folio *folio = swap_cache_get(entry);
+	struct folio *folio = swap_cache_get_folio(entry);
 	KT_ASSERT(t, folio != NULL);
 	KT_EXPECT(t, folio_test_dirty(folio));
 	folio_put(folio);
@@ -163,7 +163,7 @@ KTEST(swap_errors, write_error_loses_no_data)
 	held.n++;
 	release_slot(&held, slot + 1);
 	u64 writes = mmt_stat("pswpout");
-	KT_EXPECT_EQ(t, mm_pageout(mm, SWAPP_REGION, PAGE_SIZE, NULL), 0);
+	KT_EXPECT_EQ(t, madvise_pageout(mm, SWAPP_REGION, PAGE_SIZE, NULL), 0);
 	swapp_settle();
 	KT_EXPECT_EQ(t, mmt_stat("pswpout"), writes + 1);
 	pte = mmt_pte(mm, SWAPP_REGION);

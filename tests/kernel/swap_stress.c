@@ -5,7 +5,7 @@
  *
  *   touch    a run of 1..16 pages: every byte checked against the page's
  *            shadow version, then (half the time) the next version written
- *   pageout  a run of up to 64 pages (mm_pageout)
+ *   pageout  a run of up to 64 pages (madvise_pageout)
  *   munmap   a run of up to 64 pages at any offset (large folios split or
  *            partly unmapped), mapped again empty: it must read as zeros
  *   fork     a child checks a sample against the parent and writes its own
@@ -145,7 +145,7 @@ static void stress_pageout(struct stress_job *j)
 {
 	unsigned long first, len;
 	stress_span(j, &first, &len);
-	int err = mm_pageout(j->mm, SWAPP_REGION + first * PAGE_SIZE, len * PAGE_SIZE, NULL);
+	int err = madvise_pageout(j->mm, SWAPP_REGION + first * PAGE_SIZE, len * PAGE_SIZE, NULL);
 	if (err && !j->err)
 		j->err = err;
 	j->pageouts++;
