@@ -214,9 +214,9 @@ KTEST(fault_inject, page_alloc_and_kmalloc_fail_as_told)
 	char spec[64];
 	fi_spec(spec, sizeof(spec), "task=%s,times=1", current->name);
 	KT_ASSERT_EQ(t, fault_attr_set(&fail_page_alloc, spec), 0);
-	u64 failures = mmt_stat("page_alloc_failures");
+	u64 failures = test_stat("page_alloc_failures");
 	KT_EXPECT(t, alloc_page(GFP_KERNEL | __GFP_NOWARN) == NULL);
-	KT_EXPECT_EQ(t, mmt_stat("page_alloc_failures"), failures + 1);
+	KT_EXPECT_EQ(t, test_stat("page_alloc_failures"), failures + 1);
 	struct page *p = alloc_page(GFP_KERNEL); /* times=1: spent */
 	KT_EXPECT(t, p != NULL);
 	if (p)
@@ -272,14 +272,14 @@ KTEST(fault_inject, swap_read_error_kills_only_the_reader_and_loses_nothing)
 	pte_t pte = fi_swapped_out(t, mm, 0);
 	fi_swapped_out(t, mm, 1);
 	KT_ASSERT(t, pte_is_swap(pte));
-	u64 kills = mmt_stat("swapin_read_kills"), errs = mmt_stat("swap_read_errors");
+	u64 kills = test_stat("swapin_read_kills"), errs = test_stat("swap_read_errors");
 	KT_ASSERT_EQ(t, fault_attr_set(&fail_swap_read, "task=mm-test,times=1"), 0);
 	int saved = console_loglevel;
 	console_loglevel = LOG_EMERG; /* the messages are expected */
 	KT_EXPECT_EQ(t, swapp_check(mm, 0, 1, 1), -EIO);
 	console_loglevel = saved;
-	KT_EXPECT_EQ(t, mmt_stat("swapin_read_kills"), kills + 1);
-	KT_EXPECT_EQ(t, mmt_stat("swap_read_errors"), errs + 1);
+	KT_EXPECT_EQ(t, test_stat("swapin_read_kills"), kills + 1);
+	KT_EXPECT_EQ(t, test_stat("swap_read_errors"), errs + 1);
 	KT_EXPECT(t, pte_same(mmt_pte(mm, SWAPP_REGION), pte));
 	KT_EXPECT(t, !swap_cache_peek(pte_to_swp_entry(pte)));
 	KT_EXPECT_EQ(t, swap_count(pte_to_swp_entry(pte)), 1);
@@ -304,28 +304,28 @@ KTEST(fault_inject, swap_write_error_keeps_the_page_and_writes_it_later)
 	char spec[64];
 	fi_spec(spec, sizeof(spec), "task=%s,times=1", current->name);
 	KT_ASSERT_EQ(t, fault_attr_set(&fail_swap_write, spec), 0);
-	u64 werr = mmt_stat("swap_write_errors"), writes = mmt_stat("pswpout");
+	u64 werr = test_stat("swap_write_errors"), writes = test_stat("pswpout");
 	int saved = console_loglevel;
 	console_loglevel = LOG_EMERG;
 	KT_EXPECT_EQ(t, mm_pageout(mm, SWAPP_REGION, PAGE_SIZE, NULL), 0);
 	swapp_settle();
 	console_loglevel = saved;
-	KT_EXPECT_EQ(t, mmt_stat("swap_write_errors"), werr + 1);
-	KT_EXPECT_EQ(t, mmt_stat("pswpout"), writes);
+	KT_EXPECT_EQ(t, test_stat("swap_write_errors"), werr + 1);
+	KT_EXPECT_EQ(t, test_stat("pswpout"), writes);
 	pte_t pte = mmt_pte(mm, SWAPP_REGION);
 	KT_ASSERT(t, pte_is_swap(pte));
 	struct folio *folio = swap_cache_get(pte_to_swp_entry(pte));
 	KT_ASSERT(t, folio != NULL);
 	KT_EXPECT(t, folio_test_dirty(folio));
 	folio_put(folio);
-	u64 reads = mmt_stat("pswpin");
+	u64 reads = test_stat("pswpin");
 	KT_EXPECT_EQ(t, swapp_check(mm, 0, 1, 1), 0); /* from memory */
-	KT_EXPECT_EQ(t, mmt_stat("pswpin"), reads);
+	KT_EXPECT_EQ(t, test_stat("pswpin"), reads);
 	pte = fi_swapped_out(t, mm, 0); /* times=1 spent: written now */
 	KT_EXPECT(t, pte_is_swap(pte));
-	KT_EXPECT_EQ(t, mmt_stat("pswpout"), writes + 1);
+	KT_EXPECT_EQ(t, test_stat("pswpout"), writes + 1);
 	KT_EXPECT_EQ(t, swapp_check(mm, 0, 1, 1), 0); /* from the device */
-	KT_EXPECT_EQ(t, mmt_stat("pswpin"), reads + 1);
+	KT_EXPECT_EQ(t, test_stat("pswpin"), reads + 1);
 	fault_attr_disable(&fail_swap_write);
 	mm_put(mm);
 	swapp_end(t, &e);
@@ -343,9 +343,9 @@ KTEST(fault_inject, swap_alloc_failure_keeps_the_page_mapped)
 	char spec[64];
 	fi_spec(spec, sizeof(spec), "task=%s,times=1", current->name);
 	KT_ASSERT_EQ(t, fault_attr_set(&fail_swap_alloc, spec), 0);
-	u64 no_swap = mmt_stat("reclaim_no_swap");
+	u64 no_swap = test_stat("reclaim_no_swap");
 	KT_EXPECT_EQ(t, mm_pageout(mm, SWAPP_REGION, PAGE_SIZE, NULL), 0);
-	KT_EXPECT_EQ(t, mmt_stat("reclaim_no_swap"), no_swap + 1);
+	KT_EXPECT_EQ(t, test_stat("reclaim_no_swap"), no_swap + 1);
 	KT_EXPECT(t, pte_present(mmt_pte(mm, SWAPP_REGION)));
 	KT_EXPECT(t, pte_is_swap(fi_swapped_out(t, mm, 0)));
 	KT_EXPECT_EQ(t, swapp_check(mm, 0, 1, 1), 0);
@@ -382,12 +382,12 @@ KTEST(fault_inject, swapoff_retries_a_page_whose_read_failed)
 	KT_EXPECT(t, swap_type_blockdev((unsigned)e.s.type) != NULL);
 	fi_spec(spec, sizeof(spec), "task=%s,times=3", current->name);
 	KT_ASSERT_EQ(t, fault_attr_set(&fail_swap_read, spec), 0);
-	u64 errs = mmt_stat("swap_read_errors"), skipped = mmt_stat("swapoff_read_errors");
+	u64 errs = test_stat("swap_read_errors"), skipped = test_stat("swapoff_read_errors");
 	struct blockdev *bd = swap_type_blockdev((unsigned)e.s.type);
 	KT_EXPECT_EQ(t, swapoff((unsigned)e.s.type), 0);
 	console_loglevel = saved;
-	KT_EXPECT_EQ(t, mmt_stat("swap_read_errors"), errs + 3);
-	KT_EXPECT_EQ(t, mmt_stat("swapoff_read_errors"), skipped + 3);
+	KT_EXPECT_EQ(t, test_stat("swap_read_errors"), errs + 3);
+	KT_EXPECT_EQ(t, test_stat("swapoff_read_errors"), skipped + 3);
 	fault_attr_disable(&fail_swap_read);
 	KT_EXPECT_EQ(t, atomic_long_read(&mm->rss_swap), 0);
 	KT_EXPECT_EQ(t, swapp_check(mm, 0, n, 7), 0);

@@ -128,12 +128,12 @@ MM_COW_BOTH(fault_maps_folio_of_largest_fitting_order)
 	/* 21 pages: orders 4 (pages 0..15), 2 (16..19) and 0 (20) fit. */
 	struct mm *mm = mmt_mm(t, 21);
 	KT_ASSERT(t, mm);
-	u64 mthp0 = mmt_stat("fault_anon_mthp");
+	u64 mthp0 = test_stat("fault_anon_mthp");
 	KT_EXPECT_EQ(t, mmt_write_range(mm, 0, 0, 21, 1), 0);
 	KT_EXPECT_EQ(t, folio_order(mmt_folio_at(mm, mmt_addr(0, 0))), mthp ? 4 : 0);
 	KT_EXPECT_EQ(t, folio_order(mmt_folio_at(mm, mmt_addr(17, 0))), mthp ? 2 : 0);
 	KT_EXPECT_EQ(t, folio_order(mmt_folio_at(mm, mmt_addr(20, 0))), 0);
-	KT_EXPECT_EQ(t, mmt_stat("fault_anon_mthp") - mthp0, mthp ? 2 : 0);
+	KT_EXPECT_EQ(t, test_stat("fault_anon_mthp") - mthp0, mthp ? 2 : 0);
 	KT_EXPECT_EQ(t, folio_nr_live() - b.folios, mthp ? 3 : 21);
 	KT_EXPECT_EQ(t, atomic_long_read(&mm->rss_anon), 21);
 	struct folio *f = mmt_folio_at(mm, mmt_addr(3, 0));
@@ -177,11 +177,11 @@ MM_COW_BOTH(read_faults_after_fork_map_the_shared_page_without_copy)
 	KT_EXPECT_EQ(t, mmt_write_range(mm, 0, 0, NPAGES, 1), 0);
 	struct mm *child = mm_fork(mm);
 	KT_ASSERT(t, child);
-	u64 copies = mmt_stat("cow_copy"), faults = mmt_stat("fault_anon");
+	u64 copies = test_stat("cow_copy"), faults = test_stat("fault_anon");
 	KT_EXPECT_EQ(t, mmt_check_range(child, test_nth_cpu(1), 0, NPAGES, 1), 0);
 	KT_EXPECT_EQ(t, mmt_check_range(mm, test_nth_cpu(2), 0, NPAGES, 1), 0);
-	KT_EXPECT_EQ(t, mmt_stat("cow_copy"), copies);
-	KT_EXPECT_EQ(t, mmt_stat("fault_anon"), faults);
+	KT_EXPECT_EQ(t, test_stat("cow_copy"), copies);
+	KT_EXPECT_EQ(t, test_stat("fault_anon"), faults);
 	unsigned same = 0, readonly = 0, shared = 0;
 	for (unsigned long i = 0; i < NPAGES; i++) {
 		pte_t p = mmt_pte(mm, mmt_addr(i, 0)), c = mmt_pte(child, mmt_addr(i, 0));
@@ -209,10 +209,10 @@ MM_COW_BOTH(exclusive_page_is_reused_on_write_without_copy)
 	KT_EXPECT_EQ(t, mm_wrprotect(mm, REGION, NPAGES * PAGE_SIZE), 0);
 	KT_EXPECT(t, !pte_write(mmt_pte(mm, mmt_addr(5, 0))));
 	KT_EXPECT(t, page_anon_exclusive(pfn_to_page(pfn5)));
-	u64 reuse = mmt_stat("cow_reuse"), copy = mmt_stat("cow_copy");
+	u64 reuse = test_stat("cow_reuse"), copy = test_stat("cow_copy");
 	KT_EXPECT_EQ(t, mmt_write_range(mm, test_nth_cpu(1), 0, NPAGES, 2), 0);
-	KT_EXPECT_EQ(t, mmt_stat("cow_reuse") - reuse, NPAGES);
-	KT_EXPECT_EQ(t, mmt_stat("cow_copy") - copy, 0);
+	KT_EXPECT_EQ(t, test_stat("cow_reuse") - reuse, NPAGES);
+	KT_EXPECT_EQ(t, test_stat("cow_copy") - copy, 0);
 	KT_EXPECT_EQ(t, pte_pfn(mmt_pte(mm, mmt_addr(5, 0))), pfn5);
 	KT_EXPECT(t, pte_write(mmt_pte(mm, mmt_addr(5, 0))));
 	KT_EXPECT_EQ(t, mmt_check_range(mm, 0, 0, NPAGES, 2), 0);
@@ -230,18 +230,18 @@ MM_COW_BOTH(shared_page_is_copied_on_write)
 	struct mm *child = mm_fork(mm);
 	KT_ASSERT(t, child);
 	pfn_t child_pfn = pte_pfn(mmt_pte(child, mmt_addr(9, 0)));
-	u64 reuse = mmt_stat("cow_reuse"), copy = mmt_stat("cow_copy");
+	u64 reuse = test_stat("cow_reuse"), copy = test_stat("cow_copy");
 	KT_EXPECT_EQ(t, mmt_write_range(mm, test_nth_cpu(1), 0, NPAGES, 2), 0);
-	KT_EXPECT_EQ(t, mmt_stat("cow_copy") - copy, NPAGES);
-	KT_EXPECT_EQ(t, mmt_stat("cow_reuse") - reuse, 0);
+	KT_EXPECT_EQ(t, test_stat("cow_copy") - copy, NPAGES);
+	KT_EXPECT_EQ(t, test_stat("cow_reuse") - reuse, 0);
 	KT_EXPECT(t, pte_pfn(mmt_pte(mm, mmt_addr(9, 0))) != child_pfn);
 	KT_EXPECT(t, page_anon_exclusive(pfn_to_page(pte_pfn(mmt_pte(mm, mmt_addr(9, 0))))));
 	/* The child is now the only mapper of the old pages: it reuses them. */
-	reuse = mmt_stat("cow_reuse");
-	copy = mmt_stat("cow_copy");
+	reuse = test_stat("cow_reuse");
+	copy = test_stat("cow_copy");
 	KT_EXPECT_EQ(t, mmt_write_range(child, test_nth_cpu(2), 0, NPAGES, 3), 0);
-	KT_EXPECT_EQ(t, mmt_stat("cow_reuse") - reuse, NPAGES);
-	KT_EXPECT_EQ(t, mmt_stat("cow_copy") - copy, 0);
+	KT_EXPECT_EQ(t, test_stat("cow_reuse") - reuse, NPAGES);
+	KT_EXPECT_EQ(t, test_stat("cow_copy") - copy, 0);
 	KT_EXPECT_EQ(t, pte_pfn(mmt_pte(child, mmt_addr(9, 0))), child_pfn);
 	KT_EXPECT_EQ(t, mmt_check_range(mm, 0, 0, NPAGES, 2), 0);
 	KT_EXPECT_EQ(t, mmt_check_range(child, 0, 0, NPAGES, 3), 0);
@@ -263,10 +263,10 @@ MM_COW_BOTH(previously_shared_page_is_reused_once_the_other_mapper_went_away)
 	mm_put(child);
 	struct page *page = pfn_to_page(pte_pfn(mmt_pte(mm, mmt_addr(3, 0))));
 	KT_EXPECT(t, !page_anon_exclusive(page)); /* fork cleared it for good */
-	u64 reuse = mmt_stat("cow_reuse"), copy = mmt_stat("cow_copy");
+	u64 reuse = test_stat("cow_reuse"), copy = test_stat("cow_copy");
 	KT_EXPECT_EQ(t, mmt_write_range(mm, test_nth_cpu(1), 0, NPAGES, 2), 0);
-	KT_EXPECT_EQ(t, mmt_stat("cow_reuse") - reuse, NPAGES);
-	KT_EXPECT_EQ(t, mmt_stat("cow_copy") - copy, 0);
+	KT_EXPECT_EQ(t, test_stat("cow_reuse") - reuse, NPAGES);
+	KT_EXPECT_EQ(t, test_stat("cow_copy") - copy, 0);
 	KT_EXPECT(t, page_anon_exclusive(page));
 	KT_EXPECT_EQ(t, mmt_check_range(mm, 0, 0, NPAGES, 2), 0);
 	mm_put(mm);

@@ -76,10 +76,10 @@ KTEST(mm_kill, bad_swap_pte_kills_only_the_faulting_task)
 	pte_t bad = bad_swap_pte();
 	KT_ASSERT(t, !pte_none(bad));
 	install_pte(mm, KREGION + BAD_PAGE * PAGE_SIZE, bad);
-	u64 reports = mmt_stat("pgtable_bad_pte"), kills = mmt_stat("fault_task_kills");
+	u64 reports = test_stat("pgtable_bad_pte"), kills = test_stat("fault_task_kills");
 	KT_EXPECT_EQ(t, mmt_access_in_task(mm, KREGION + BAD_PAGE * PAGE_SIZE, false, NULL), -EIO);
-	KT_EXPECT_EQ(t, mmt_stat("pgtable_bad_pte") - reports, 1);
-	KT_EXPECT_EQ(t, mmt_stat("fault_task_kills") - kills, 1);
+	KT_EXPECT_EQ(t, test_stat("pgtable_bad_pte") - reports, 1);
+	KT_EXPECT_EQ(t, test_stat("fault_task_kills") - kills, 1);
 	/* The PTE is left for inspection; the mm and its other pages work. */
 	KT_EXPECT(t, pte_same(mmt_pte(mm, KREGION + BAD_PAGE * PAGE_SIZE), bad));
 	u64 seen = 0;
@@ -90,7 +90,7 @@ KTEST(mm_kill, bad_swap_pte_kills_only_the_faulting_task)
 	KT_EXPECT_EQ(t, mmt_access_in_task(mm, KREGION + 6 * PAGE_SIZE, true, NULL), 0);
 	/* Teardown reports it again and gives no swap count back for it. */
 	mm_put(mm);
-	KT_EXPECT_EQ(t, mmt_stat("pgtable_bad_pte") - reports, 2);
+	KT_EXPECT_EQ(t, test_stat("pgtable_bad_pte") - reports, 2);
 	KT_EXPECT_EQ(t, folio_nr_live(), folios);
 	KT_EXPECT_EQ(t, mmt_drained_free(), before);
 }
@@ -101,10 +101,10 @@ KTEST(mm_kill, fault_outside_any_vma_kills_only_the_task)
 	struct mm *mm = mm_create();
 	KT_ASSERT(t, mm);
 	KT_ASSERT_EQ(t, mm_mmap(mm, KREGION, KPAGES * PAGE_SIZE, RW), 0);
-	u64 segv = mmt_stat("fault_segv");
+	u64 segv = test_stat("fault_segv");
 	KT_EXPECT_EQ(t, mmt_access_in_task(mm, KREGION + KPAGES * PAGE_SIZE, false, NULL), -EFAULT);
 	KT_EXPECT_EQ(t, mmt_access_in_task(mm, KREGION - PAGE_SIZE, true, NULL), -EFAULT);
-	KT_EXPECT_EQ(t, mmt_stat("fault_segv") - segv, 2);
+	KT_EXPECT_EQ(t, test_stat("fault_segv") - segv, 2);
 	KT_EXPECT_EQ(t, mmt_access_in_task(mm, KREGION, true, NULL), 0);
 	mm_put(mm);
 	KT_EXPECT_EQ(t, mmt_drained_free(), before);
@@ -172,30 +172,30 @@ KTEST(mm_tlb, shootdown_reaches_cpus_with_the_mm_loaded_once_per_operation)
 		  !(__atomic_load_n(&mm->cpu_mask, __ATOMIC_SEQ_CST) & cpu_mask_of(arch_cpu_id())));
 
 	/* 8 pages, the page table stays: one batched shootdown, one IPI. */
-	u64 ipis = mmt_stat("tlb_shootdown_ipis"), downs = mmt_stat("tlb_shootdowns");
+	u64 ipis = test_stat("tlb_shootdown_ipis"), downs = test_stat("tlb_shootdowns");
 	KT_EXPECT_EQ(t, mm_munmap(mm, KREGION + PAGE_SIZE, 8 * PAGE_SIZE), 0);
-	KT_EXPECT_EQ(t, mmt_stat("tlb_shootdowns") - downs, 1);
-	KT_EXPECT_EQ(t, mmt_stat("tlb_shootdown_ipis") - ipis, 1);
+	KT_EXPECT_EQ(t, test_stat("tlb_shootdowns") - downs, 1);
+	KT_EXPECT_EQ(t, test_stat("tlb_shootdown_ipis") - ipis, 1);
 	/* 40 pages: above the threshold, still one (full) flush. */
-	ipis = mmt_stat("tlb_shootdown_ipis");
-	downs = mmt_stat("tlb_shootdowns");
+	ipis = test_stat("tlb_shootdown_ipis");
+	downs = test_stat("tlb_shootdowns");
 	KT_EXPECT_EQ(t, mm_munmap(mm, KREGION + 16 * PAGE_SIZE, 40 * PAGE_SIZE), 0);
-	KT_EXPECT_EQ(t, mmt_stat("tlb_shootdowns") - downs, 1);
-	KT_EXPECT_EQ(t, mmt_stat("tlb_shootdown_ipis") - ipis, 1);
+	KT_EXPECT_EQ(t, test_stat("tlb_shootdowns") - downs, 1);
+	KT_EXPECT_EQ(t, test_stat("tlb_shootdown_ipis") - ipis, 1);
 	/* fork write-protects the parent: one more. */
-	downs = mmt_stat("tlb_shootdowns");
+	downs = test_stat("tlb_shootdowns");
 	struct mm *child = mm_fork(mm);
 	KT_ASSERT(t, child);
-	KT_EXPECT_EQ(t, mmt_stat("tlb_shootdowns") - downs, 1);
+	KT_EXPECT_EQ(t, test_stat("tlb_shootdowns") - downs, 1);
 	mm_put(child);
 
 	__atomic_store_n(&j.done, 1, __ATOMIC_SEQ_CST);
 	KT_EXPECT_EQ(t, kthread_join(spinner), 0);
 	KT_EXPECT_EQ(t, __atomic_load_n(&mm->cpu_mask, __ATOMIC_SEQ_CST), 0);
 	/* Nobody has it loaded now: unmapping needs no IPI. */
-	ipis = mmt_stat("tlb_shootdown_ipis");
+	ipis = test_stat("tlb_shootdown_ipis");
 	KT_EXPECT_EQ(t, mm_munmap(mm, KREGION, KPAGES * PAGE_SIZE), 0);
-	KT_EXPECT_EQ(t, mmt_stat("tlb_shootdown_ipis") - ipis, 0);
+	KT_EXPECT_EQ(t, test_stat("tlb_shootdown_ipis") - ipis, 0);
 	KT_EXPECT_EQ(t, atomic_long_read(&mm->nr_pgtables), 1); /* tables freed */
 	KT_EXPECT_EQ(t, mm->vmas.count, 0);
 	mm_put(mm);

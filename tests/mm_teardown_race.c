@@ -55,7 +55,7 @@ KTEST(mm_race, reclaim_unmap_batch_skips_an_mm_being_destroyed)
 						"pswpout", "mm_zap_swap", NULL };
 	struct ktest_stats stats;
 	ktest_stats_begin(&stats, counters);
-	u64 timeouts = race_wait_timeouts(), dying = mmt_stat("ttu_batch_dying_mm");
+	u64 timeouts = race_wait_timeouts(), dying = test_stat("ttu_batch_dying_mm");
 
 	struct task *reclaim =
 		kthread_create_on_cpu(teardown_reclaim, &list, reclaim_cpu, "reclaim");
@@ -68,7 +68,7 @@ KTEST(mm_race, reclaim_unmap_batch_skips_an_mm_being_destroyed)
 	KT_EXPECT(t, kthread_join(reclaim) >= 0);
 	KT_EXPECT_EQ(t, race_wait_timeouts(), timeouts); /* the forced order happened */
 	race_disarm_all();
-	KT_EXPECT_EQ(t, mmt_stat("ttu_batch_dying_mm"), dying + 1);
+	KT_EXPECT_EQ(t, test_stat("ttu_batch_dying_mm"), dying + 1);
 	/* The zap of the child's swap PTE may come while reclaim still holds
 	 * the folio (its try to free the cache then fails, and reclaim's own
 	 * free sees the zap's reference): reclaim frees the orphan after its

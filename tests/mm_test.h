@@ -11,24 +11,17 @@
 
 #include "kernel/errno.h"
 #include "kernel/sched.h"
-#include "kernel/stats.h"
 #include "mm/fault.h"
 #include "mm/folio.h"
 #include "mm/mm.h"
 #include "mm/page_alloc.h"
 #include "mm/pgtable.h"
+#include "tests/test_kit.h"
 
 static inline unsigned long mmt_drained_free(void)
 {
 	page_alloc_drain_all();
 	return nr_free_pages();
-}
-
-static inline u64 mmt_stat(const char *name)
-{
-	u64 v = 0;
-	stats_get(name, &v);
-	return v;
 }
 
 static inline bool mmt_in_task_of(struct mm *mm)

@@ -216,21 +216,21 @@ static unsigned long oomt_four_tasks_run_out(struct ktest *t, struct oomt_env *o
 	struct mm *mm = oomt_mm(t, n, &free_before);
 	if (!mm)
 		return 0;
-	u64 kills = mmt_stat("oom_kills"), exits = mmt_stat("oom_victim_exits");
-	u64 pages = mmt_stat("oom_reaped_pages"), swap = mmt_stat("oom_reaped_swap");
+	u64 kills = test_stat("oom_kills"), exits = test_stat("oom_victim_exits");
+	u64 pages = test_stat("oom_reaped_pages"), swap = test_stat("oom_reaped_swap");
 	struct task *tasks[OOMT_TASKS];
 	struct oomt_job jobs[OOMT_TASKS];
 	u64 t0 = arch_time_ns();
 	oomt_start(t, tasks, jobs, OOMT_TASKS, mm, n, 1, false, -1);
 	oomt_join(t, tasks, jobs, OOMT_TASKS, -ENOMEM);
 	u64 ms = (arch_time_ns() - t0) / TEST_MS;
-	KT_EXPECT_EQ(t, mmt_stat("oom_kills"), kills + 1);
-	KT_EXPECT_EQ(t, mmt_stat("oom_victim_exits"), exits + OOMT_TASKS);
+	KT_EXPECT_EQ(t, test_stat("oom_kills"), kills + 1);
+	KT_EXPECT_EQ(t, test_stat("oom_victim_exits"), exits + OOMT_TASKS);
 	oomt_check_reaped(t, mm);
 	oomt_check_all_back(t, o, free_before);
 	mm_put(mm);
-	unsigned long size = (unsigned long)(mmt_stat("oom_reaped_pages") - pages +
-					     mmt_stat("oom_reaped_swap") - swap);
+	unsigned long size = (unsigned long)(test_stat("oom_reaped_pages") - pages +
+					     test_stat("oom_reaped_swap") - swap);
 	ktest_diag(t, "%lu pages available, %lu written over, victim held %lu; killed after %lu ms",
 		   o->avail, n, size, (unsigned long)ms);
 	return size;
@@ -242,7 +242,7 @@ static void oomt_workload_completes(struct ktest *t, unsigned long size)
 	struct mm *mm = swapp_mm(t, size);
 	if (!mm)
 		return;
-	u64 kills = mmt_stat("oom_kills"), t0 = arch_time_ns();
+	u64 kills = test_stat("oom_kills"), t0 = arch_time_ns();
 	struct task *tasks[OOMT_TASKS];
 	struct oomt_job jobs[OOMT_TASKS];
 	oomt_start(t, tasks, jobs, OOMT_TASKS, mm, size, 2, false, -1);
@@ -250,7 +250,7 @@ static void oomt_workload_completes(struct ktest *t, unsigned long size)
 	u64 t1 = arch_time_ns();
 	struct oomt_job all = { mm, 0, size, 2, false, 0, 0 };
 	KT_EXPECT_EQ(t, mmt_run(mm, test_nth_cpu(1), oomt_job_check, &all), 0);
-	KT_EXPECT_EQ(t, mmt_stat("oom_kills"), kills);
+	KT_EXPECT_EQ(t, test_stat("oom_kills"), kills);
 	ktest_diag(t, "the new workload wrote in %lu ms, read back in %lu ms",
 		   (unsigned long)((t1 - t0) / TEST_MS),
 		   (unsigned long)((arch_time_ns() - t1) / TEST_MS));
@@ -307,7 +307,7 @@ KTEST(oom, victim_is_the_largest_mm_not_the_faulting_tasks)
 	unsigned long free_before;
 	struct mm *big = oomt_mm(t, na, &free_before), *small = swapp_mm(t, nb);
 	KT_ASSERT(t, big && small);
-	u64 kills = mmt_stat("oom_kills");
+	u64 kills = test_stat("oom_kills");
 	struct task *tasks[OOMT_TASKS];
 	struct oomt_job jobs[OOMT_TASKS];
 	oomt_start(t, tasks, jobs, OOMT_TASKS, big, na, 3, true, -1);
@@ -315,16 +315,16 @@ KTEST(oom, victim_is_the_largest_mm_not_the_faulting_tasks)
 	oomt_check_counters(t, big, na);
 	KT_EXPECT(t, get_mm_counter(big, MM_SWAPENTS) > 0);
 
-	u64 exits = mmt_stat("oom_victim_exits");
+	u64 exits = test_stat("oom_victim_exits");
 	struct oomt_job sj = { small, 0, nb, 4, false, 0, 0 };
 	KT_EXPECT_EQ(t, mmt_run(small, test_nth_cpu(0), oomt_job_run, &sj), 0);
-	KT_EXPECT_EQ(t, mmt_stat("oom_kills"), kills + 1);
+	KT_EXPECT_EQ(t, test_stat("oom_kills"), kills + 1);
 	for (unsigned i = 0; i < OOMT_TASKS; i++) {
 		__atomic_store_n(&jobs[i].stop, 1, __ATOMIC_SEQ_CST);
 		if (tasks[i])
 			KT_EXPECT_EQ(t, kthread_join(tasks[i]), -ENOMEM);
 	}
-	KT_EXPECT_EQ(t, mmt_stat("oom_victim_exits"), exits + OOMT_TASKS);
+	KT_EXPECT_EQ(t, test_stat("oom_victim_exits"), exits + OOMT_TASKS);
 	oomt_check_reaped(t, big);
 	KT_EXPECT(t, !mm_is_oom_victim(small));
 	oomt_check_counters(t, small, nb);
@@ -373,7 +373,7 @@ KTEST(oom, reap_with_swap_writes_in_flight)
 	KT_ASSERT_EQ(t, race_arm("swapout:write-end-io", &hold), 0);
 	struct race_arming count = RACE_ARMING_DEFAULT;
 	KT_ASSERT_EQ(t, race_arm("oom:reap-done", &count), 0);
-	u64 timeouts = race_wait_timeouts(), last_ref = mmt_stat("swap_write_end_last_ref");
+	u64 timeouts = race_wait_timeouts(), last_ref = test_stat("swap_write_end_last_ref");
 	unsigned long freed = 1;
 	KT_EXPECT_EQ(t, mm_pageout(mm, SWAPP_REGION, OOMT_ASYNC_PAGES * PAGE_SIZE, &freed), 0);
 	KT_EXPECT_EQ(t, freed, 0); /* every write is in flight */
@@ -393,7 +393,7 @@ KTEST(oom, reap_with_swap_writes_in_flight)
 	KT_EXPECT_EQ(t, race_wait_timeouts(), timeouts); /* held until the reap */
 	race_disarm_all();
 	ktest_diag(t, "write ends that dropped the last reference: %lu",
-		   (unsigned long)(mmt_stat("swap_write_end_last_ref") - last_ref));
+		   (unsigned long)(test_stat("swap_write_end_last_ref") - last_ref));
 	oomt_check_reaped(t, mm);
 	KT_EXPECT_EQ(t, folio_nr_live(), folios);
 	oomt_check_all_back(t, &o, free_before);

@@ -9,9 +9,9 @@
 #include "kernel/bootinfo.h"
 #include "kernel/ktest.h"
 #include "kernel/smp.h"
-#include "kernel/stats.h"
 #include "kernel/string.h"
 #include "mm/page_alloc.h"
+#include "tests/test_kit.h"
 
 #define NOFAIL (GFP_KERNEL | __GFP_NOWARN)
 
@@ -19,13 +19,6 @@ static unsigned long drained_free(void)
 {
 	page_alloc_drain_all();
 	return nr_free_pages();
-}
-
-static u64 stat_value(const char *name)
-{
-	u64 v = 0;
-	stats_get(name, &v);
-	return v;
 }
 
 static u64 rand_next(u64 *s)
@@ -68,8 +61,8 @@ KTEST(page_alloc, lists_consistent_after_boot)
 	KT_EXPECT_EQ(t, page_alloc_verify(), 0);
 	KT_EXPECT(t, nr_total_pages() > PAGE_ALLOC_MIN_PAGES);
 	KT_EXPECT(t, nr_free_pages() <= nr_total_pages());
-	KT_EXPECT_EQ(t, stat_value("mem_total_kib"), nr_total_pages() * (PAGE_SIZE / 1024));
-	KT_EXPECT_EQ(t, stat_value("mem_free_kib"), nr_free_pages() * (PAGE_SIZE / 1024));
+	KT_EXPECT_EQ(t, test_stat("mem_total_kib"), nr_total_pages() * (PAGE_SIZE / 1024));
+	KT_EXPECT_EQ(t, test_stat("mem_free_kib"), nr_free_pages() * (PAGE_SIZE / 1024));
 }
 
 KTEST(page_alloc, every_order_restores_free_count)
@@ -154,7 +147,7 @@ KTEST(page_alloc, exhaustion_stops_at_min_and_recovers)
 {
 	const struct watermarks *wm = page_alloc_watermarks();
 	unsigned long base = drained_free();
-	u64 failures = stat_value("page_alloc_failures");
+	u64 failures = test_stat("page_alloc_failures");
 	struct chain_link *chain = NULL;
 	struct page *p;
 
@@ -163,7 +156,7 @@ KTEST(page_alloc, exhaustion_stops_at_min_and_recovers)
 			chain_push(&chain, p, o);
 	KT_EXPECT_EQ(t, nr_free_pages(), wm->min);
 	KT_EXPECT(t, alloc_pages(NOFAIL, 0) == NULL);
-	KT_EXPECT(t, stat_value("page_alloc_failures") >= failures + MAX_ORDER + 1);
+	KT_EXPECT(t, test_stat("page_alloc_failures") >= failures + MAX_ORDER + 1);
 
 	unsigned long atomic_pages = 0;
 	while ((p = alloc_pages(GFP_ATOMIC | __GFP_NOWARN, 0))) {
@@ -186,10 +179,10 @@ KTEST(page_alloc, exhaustion_stops_at_min_and_recovers)
 KTEST(page_alloc, order_too_large_fails_and_counts)
 {
 	unsigned long base = drained_free();
-	u64 failures = stat_value("page_alloc_failures");
+	u64 failures = test_stat("page_alloc_failures");
 	KT_EXPECT(t, alloc_pages(NOFAIL, MAX_ORDER) == NULL);
 	KT_EXPECT(t, alloc_pages(NOFAIL, 40) == NULL);
-	KT_EXPECT_EQ(t, stat_value("page_alloc_failures"), failures + 2);
+	KT_EXPECT_EQ(t, test_stat("page_alloc_failures"), failures + 2);
 	KT_EXPECT_EQ(t, nr_free_pages(), base);
 }
 
@@ -199,13 +192,13 @@ KTEST(page_alloc, pcp_refill_takes_one_batch)
 	unsigned long flags = arch_irq_save(); /* stay on this CPU */
 	unsigned cpu = arch_cpu_id();
 	unsigned long base = drained_free();
-	u64 refills = stat_value("pcp_refills");
+	u64 refills = test_stat("pcp_refills");
 
 	KT_EXPECT_EQ(t, page_alloc_pcp_count(cpu), 0);
 	struct page *p = alloc_page(NOFAIL);
 	KT_EXPECT(t, p != NULL);
 	KT_EXPECT_EQ(t, page_alloc_pcp_count(cpu), lim.batch - 1);
-	KT_EXPECT_EQ(t, stat_value("pcp_refills"), refills + 1);
+	KT_EXPECT_EQ(t, test_stat("pcp_refills"), refills + 1);
 	KT_EXPECT_EQ(t, nr_free_pages(), base - 1);
 	if (p)
 		free_page(p);
@@ -224,7 +217,7 @@ KTEST(page_alloc, pcp_list_never_exceeds_high)
 	unsigned long flags = arch_irq_save();
 	unsigned cpu = arch_cpu_id();
 	unsigned long base = drained_free();
-	u64 drains = stat_value("pcp_drains");
+	u64 drains = test_stat("pcp_drains");
 	struct chain_link *chain = NULL;
 	unsigned long n = 2 * lim.high + lim.batch;
 
@@ -243,7 +236,7 @@ KTEST(page_alloc, pcp_list_never_exceeds_high)
 	}
 	KT_EXPECT(t, bounded);
 	KT_EXPECT(t, page_alloc_pcp_count(cpu) > 0);
-	KT_EXPECT(t, stat_value("pcp_drains") > drains);
+	KT_EXPECT(t, test_stat("pcp_drains") > drains);
 	KT_EXPECT_EQ(t, nr_free_pages(), base);
 	KT_EXPECT_EQ(t, drained_free(), base);
 	KT_EXPECT_EQ(t, page_alloc_pcp_count(cpu), 0);

@@ -113,7 +113,7 @@ static u64 seed000_run(struct ktest *t, bool broken)
 		return ~0ull;
 	if (!KT_EXPECT_EQ(t, race_arm("seed000:release", &cnt), 0))
 		return ~0ull;
-	u64 timeouts = race_wait_timeouts(), refaults = mmt_stat("swapin_refaults");
+	u64 timeouts = race_wait_timeouts(), refaults = test_stat("swapin_refaults");
 	static const char *const counters[] = { "swapin_faults",
 						"swapin_refaults",
 						"swapin_cache_hits",
@@ -123,7 +123,7 @@ static u64 seed000_run(struct ktest *t, bool broken)
 						NULL };
 	struct ktest_stats stats;
 	ktest_stats_begin(&stats, counters);
-	u64 faults = mmt_stat("swapin_faults"), partial = mmt_stat("swapin_partial_maps");
+	u64 faults = test_stat("swapin_faults"), partial = test_stat("swapin_partial_maps");
 	seed000_keep_partial(broken);
 
 	struct task *tr =
@@ -148,14 +148,14 @@ static u64 seed000_run(struct ktest *t, bool broken)
 	KT_EXPECT_EQ(t, race_wait_timeouts(), timeouts); /* the forced order happened */
 	KT_EXPECT_EQ(t, jp.bad, 0);
 	KT_EXPECT_EQ(t, jc.bad, 0);
-	u64 repeated = mmt_stat("swapin_refaults") - refaults;
+	u64 repeated = test_stat("swapin_refaults") - refaults;
 	ktest_diag(t,
 		   "%s: P and C done: %lu swap-in faults, %lu repeated (refaults; %lu by C "
 		   "finding the folio it cannot map), %lu partial maps",
 		   broken ? "keep-partial-folio hook" : "default design",
-		   (unsigned long)(mmt_stat("swapin_faults") - faults), (unsigned long)repeated,
+		   (unsigned long)(test_stat("swapin_faults") - faults), (unsigned long)repeated,
 		   (unsigned long)given_up,
-		   (unsigned long)(mmt_stat("swapin_partial_maps") - partial));
+		   (unsigned long)(test_stat("swapin_partial_maps") - partial));
 	ktest_stats_print(t, &stats);
 	/* Everything reads back in both. */
 	KT_EXPECT_EQ(t, swapp_check(p, 0, NPAGES, 5), 0);

@@ -70,9 +70,9 @@ static bool seed003_run(struct ktest *t, bool bypass, struct seed003_counts *d)
 						NULL };
 	struct ktest_stats stats;
 	ktest_stats_begin(&stats, counters);
-	struct seed003_counts before = { mmt_stat("pswpin"), mmt_stat("swapin_cache_hits"),
-					 mmt_stat("swapin_bypass_retries"),
-					 mmt_stat("swapin_faults") };
+	struct seed003_counts before = { test_stat("pswpin"), test_stat("swapin_cache_hits"),
+					 test_stat("swapin_bypass_retries"),
+					 test_stat("swapin_faults") };
 	swap_bypass_sync_cache = bypass;
 	struct seed003_job ja = { mm, 0 }, jb = { mm, 0 };
 	struct task *a = kthread_create_in_mm(seed003_read, &ja, test_other_cpu(), "A", mm);
@@ -88,10 +88,10 @@ static bool seed003_run(struct ktest *t, bool bypass, struct seed003_counts *d)
 	swap_bypass_sync_cache = false;
 	race_disarm_all();
 	KT_EXPECT_EQ(t, race_wait_timeouts(), timeouts); /* the forced order happened */
-	d->reads = mmt_stat("pswpin") - before.reads;
-	d->hits = mmt_stat("swapin_cache_hits") - before.hits;
-	d->retries = mmt_stat("swapin_bypass_retries") - before.retries;
-	d->faults = mmt_stat("swapin_faults") - before.faults;
+	d->reads = test_stat("pswpin") - before.reads;
+	d->hits = test_stat("swapin_cache_hits") - before.hits;
+	d->retries = test_stat("swapin_bypass_retries") - before.retries;
+	d->faults = test_stat("swapin_faults") - before.faults;
 	ktest_diag(
 		t,
 		"%s: %lu read, %lu cache hit, %lu pinned retries, %lu swap-in faults for one entry",

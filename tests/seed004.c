@@ -58,7 +58,7 @@ static void seed004_run(struct ktest *t, bool sync, struct seed004_result *r)
 	KT_ASSERT_EQ(t, race_arm("seed004:bbm-window", &how), 0);
 	struct race_arming count = RACE_ARMING_DEFAULT;
 	KT_ASSERT_EQ(t, race_arm(how.wait_for, &count), 0);
-	u64 timeouts = race_wait_timeouts(), failed = mmt_stat("ttu_failed");
+	u64 timeouts = race_wait_timeouts(), failed = test_stat("ttu_failed");
 	static const char *const counters[] = { "ttu_ptes_unmapped", "ttu_failed", "pswpout",
 						"reclaim_freed", NULL };
 	struct ktest_stats stats;
@@ -88,7 +88,8 @@ static void seed004_run(struct ktest *t, bool sync, struct seed004_result *r)
 		r->present_ptes += pte_present(pte);
 	}
 	ktest_diag(t, "ttu.sync=%d: after reclaim %u swap PTEs, %u present; ttu_failed +%lu", sync,
-		   r->swap_ptes, r->present_ptes, (unsigned long)(mmt_stat("ttu_failed") - failed));
+		   r->swap_ptes, r->present_ptes,
+		   (unsigned long)(test_stat("ttu_failed") - failed));
 	ktest_stats_print(t, &stats);
 	KT_EXPECT_EQ(t, r->swap_ptes + r->present_ptes, FOLIO_PAGES);
 	KT_EXPECT_EQ(t, swapp_check(mm, 0, FOLIO_PAGES, 4), 0); /* data intact either way */

@@ -55,12 +55,12 @@ KTEST(swap_path, full_device_keeps_the_rest_in_memory)
 	struct mm *mm = swapp_mm(t, n);
 	KT_ASSERT(t, mm);
 	KT_EXPECT_EQ(t, swapp_write(mm, 0, n, 7), 0);
-	u64 no_swap = mmt_stat("reclaim_no_swap");
+	u64 no_swap = test_stat("reclaim_no_swap");
 	unsigned long freed = 0;
 	KT_EXPECT_EQ(t, mm_pageout(mm, SWAPP_REGION, n * PAGE_SIZE, &freed), 0);
 	KT_EXPECT_EQ(t, freed, 511);
 	KT_EXPECT_EQ(t, atomic_long_read(&mm->rss_swap), 511);
-	KT_EXPECT_EQ(t, mmt_stat("reclaim_no_swap"), no_swap + n - 511);
+	KT_EXPECT_EQ(t, test_stat("reclaim_no_swap"), no_swap + n - 511);
 	KT_EXPECT_EQ(t, swapp_check(mm, 0, n, 7), 0);
 	KT_EXPECT_EQ(t, atomic_long_read(&mm->rss_swap), 0);
 	mm_put(mm);
@@ -95,12 +95,12 @@ KTEST(swap_path, mthp_split_when_no_run_of_its_order)
 	KT_ASSERT(t, mm);
 	KT_EXPECT_EQ(t, swapp_write(mm, 0, 16, 9), 0);
 	KT_EXPECT_EQ(t, folio_order(mmt_folio_at(mm, SWAPP_REGION)), 4);
-	u64 splits = mmt_stat("swapout_mthp_split"), fails = mmt_stat("swap_alloc_order_fail");
+	u64 splits = test_stat("swapout_mthp_split"), fails = test_stat("swap_alloc_order_fail");
 	unsigned long freed = 0;
 	KT_EXPECT_EQ(t, mm_pageout(mm, SWAPP_REGION, 16 * PAGE_SIZE, &freed), 0);
 	KT_EXPECT_EQ(t, freed, 16);
-	KT_EXPECT_EQ(t, mmt_stat("swapout_mthp_split"), splits + 1);
-	KT_EXPECT(t, mmt_stat("swap_alloc_order_fail") > fails);
+	KT_EXPECT_EQ(t, test_stat("swapout_mthp_split"), splits + 1);
+	KT_EXPECT(t, test_stat("swap_alloc_order_fail") > fails);
 	for (unsigned long i = 0; i < 16; i++)
 		KT_EXPECT(t, pte_is_swap(mmt_pte(mm, SWAPP_REGION + i * PAGE_SIZE)));
 	KT_EXPECT_EQ(t, swapp_check(mm, 0, 16, 9), 0);
@@ -153,13 +153,13 @@ KTEST(swap_path, two_cpus_fault_one_entry_one_read)
 	KT_ASSERT(t, child);
 	KT_EXPECT_EQ(t, mm_pageout(mm, SWAPP_REGION, PAGE_SIZE, NULL), 0);
 	KT_EXPECT(t, pte_is_swap(mmt_pte(child, SWAPP_REGION)));
-	u64 reads = mmt_stat("pswpin");
+	u64 reads = test_stat("pswpin");
 	struct task *a = kthread_create_in_mm(read_one, mm, test_nth_cpu(0), "reader", mm);
 	struct task *b = kthread_create_in_mm(read_one, child, test_nth_cpu(1), "reader", child);
 	KT_ASSERT(t, a && b);
 	KT_EXPECT_EQ(t, kthread_join(a), 0);
 	KT_EXPECT_EQ(t, kthread_join(b), 0);
-	KT_EXPECT_EQ(t, mmt_stat("pswpin"), reads + 1);
+	KT_EXPECT_EQ(t, test_stat("pswpin"), reads + 1);
 	KT_EXPECT(t, mmt_folio_at(mm, SWAPP_REGION) == mmt_folio_at(child, SWAPP_REGION));
 	mm_put(child);
 	mm_put(mm);
@@ -194,10 +194,10 @@ KTEST(swap_path, swapoff_brings_back_forked_mms_keeping_exclusivity)
 		KT_EXPECT(t, !pte_swp_exclusive(pb));
 	}
 	struct blockdev *bd = swap_type_blockdev((unsigned)e.s.type);
-	u64 in = mmt_stat("swapoff_pages_in");
+	u64 in = test_stat("swapoff_pages_in");
 	KT_ASSERT_EQ(t, swapoff((unsigned)e.s.type), 0);
 	KT_EXPECT(t, swap_type_blockdev((unsigned)e.s.type) == NULL);
-	KT_EXPECT(t, mmt_stat("swapoff_pages_in") > in);
+	KT_EXPECT(t, test_stat("swapoff_pages_in") > in);
 	for (unsigned long p = 0; p < n; p++) {
 		pte_t pa = mmt_pte(a, SWAPP_REGION + p * PAGE_SIZE);
 		pte_t pb = mmt_pte(b, SWAPP_REGION + p * PAGE_SIZE);
@@ -210,11 +210,11 @@ KTEST(swap_path, swapoff_brings_back_forked_mms_keeping_exclusivity)
 	KT_EXPECT_EQ(t, swapp_check(a, 0, n / 2, 1), 0);
 	KT_EXPECT_EQ(t, swapp_check(a, n / 2, n / 2, 2), 0);
 	KT_EXPECT_EQ(t, swapp_check(b, 0, n, 1), 0);
-	u64 copies = mmt_stat("cow_copy");
+	u64 copies = test_stat("cow_copy");
 	KT_EXPECT_EQ(t, swapp_write(a, n / 2, n / 2, 3), 0); /* exclusive: no copy */
-	KT_EXPECT_EQ(t, mmt_stat("cow_copy"), copies);
+	KT_EXPECT_EQ(t, test_stat("cow_copy"), copies);
 	KT_EXPECT_EQ(t, swapp_write(b, 0, n / 2, 4), 0); /* shared with a: copies */
-	KT_EXPECT_EQ(t, mmt_stat("cow_copy"), copies + n / 2);
+	KT_EXPECT_EQ(t, test_stat("cow_copy"), copies + n / 2);
 	KT_EXPECT_EQ(t, swapp_check(a, 0, n / 2, 1), 0);
 	KT_EXPECT_EQ(t, swapp_check(b, 0, n / 2, 4), 0);
 	mm_put(b);
@@ -280,13 +280,13 @@ KTEST(swap_path, bad_swap_entry_kills_only_the_task)
 	KT_ASSERT(t, ptep);
 	set_pte_at(mm, SWAPP_REGION, ptep, swp_entry_to_pte(x));
 	pte_unmap_unlock(ptep, ptl);
-	u64 bad = mmt_stat("swap_bad_entry"), kills = mmt_stat("fault_task_kills");
+	u64 bad = test_stat("swap_bad_entry"), kills = test_stat("fault_task_kills");
 	int saved = console_loglevel;
 	console_loglevel = LOG_EMERG;
 	KT_EXPECT_EQ(t, mmt_run(mm, test_nth_cpu(1), touch_page0, mm), -EIO);
 	console_loglevel = saved;
-	KT_EXPECT_EQ(t, mmt_stat("swap_bad_entry"), bad + 1);
-	KT_EXPECT_EQ(t, mmt_stat("fault_task_kills"), kills + 1);
+	KT_EXPECT_EQ(t, test_stat("swap_bad_entry"), bad + 1);
+	KT_EXPECT_EQ(t, test_stat("fault_task_kills"), kills + 1);
 	KT_EXPECT_EQ(t, swapp_check(mm, 1, 1, 4), 0); /* the rest of the mm is fine */
 	/* Clear it by hand: zapping it would report it again. */
 	ptep = pte_offset_map_lock(mm, SWAPP_REGION, &ptl);

@@ -191,36 +191,37 @@ static inline void swapp_pageout_then_fault_back(struct ktest *t, const char *de
 	KT_ASSERT(t, mm);
 	KT_EXPECT_EQ(t, swapp_write(mm, 0, n, 1), 0);
 	KT_EXPECT_EQ(t, folio_order(mmt_folio_at(mm, SWAPP_REGION)), order);
-	u64 out = mmt_stat("pswpout"), in = mmt_stat("pswpin"), mthp_out = mmt_stat("swapout_mthp");
-	u64 excl = mmt_stat("swapin_exclusive"), mthp_in = mmt_stat("swapin_mthp");
+	u64 out = test_stat("pswpout"), in = test_stat("pswpin"),
+	    mthp_out = test_stat("swapout_mthp");
+	u64 excl = test_stat("swapin_exclusive"), mthp_in = test_stat("swapin_mthp");
 	unsigned long freed = 0;
 	KT_EXPECT_EQ(t, mm_pageout(mm, SWAPP_REGION, n * PAGE_SIZE, &freed), 0);
 	swapp_settle();
-	KT_EXPECT_EQ(t, mmt_stat("pswpout"), out + n);
+	KT_EXPECT_EQ(t, test_stat("pswpout"), out + n);
 	if (e.synchronous)
 		KT_EXPECT_EQ(t, freed, n);
 	KT_EXPECT_EQ(t, atomic_long_read(&mm->rss_anon), 0);
 	KT_EXPECT_EQ(t, atomic_long_read(&mm->rss_swap), n);
 	KT_EXPECT_EQ(t, atomic_long_read(&e.s.si->inuse), n);
 	if (order)
-		KT_EXPECT_EQ(t, mmt_stat("swapout_mthp"), mthp_out + n / (1ul << order));
+		KT_EXPECT_EQ(t, test_stat("swapout_mthp"), mthp_out + n / (1ul << order));
 	for (unsigned long p = 0; p < n; p++) {
 		pte_t pte = mmt_pte(mm, SWAPP_REGION + p * PAGE_SIZE);
 		KT_EXPECT(t, pte_is_swap(pte) && pte_swp_exclusive(pte)); /* seed 001 */
 	}
 	KT_EXPECT_EQ(t, swapp_check(mm, 0, n, 1), 0);
-	KT_EXPECT_EQ(t, mmt_stat("swapin_exclusive"), excl + n);
+	KT_EXPECT_EQ(t, test_stat("swapin_exclusive"), excl + n);
 	if (e.synchronous) {
-		KT_EXPECT_EQ(t, mmt_stat("pswpin"), in + n);
+		KT_EXPECT_EQ(t, test_stat("pswpin"), in + n);
 		if (order)
-			KT_EXPECT_EQ(t, mmt_stat("swapin_mthp"), mthp_in + n / (1ul << order));
+			KT_EXPECT_EQ(t, test_stat("swapin_mthp"), mthp_in + n / (1ul << order));
 	}
 	KT_EXPECT_EQ(t, atomic_long_read(&mm->rss_swap), 0);
 	KT_EXPECT_EQ(t, atomic_long_read(&e.s.si->inuse), 0); /* the cache let go */
-	u64 copies = mmt_stat("cow_copy"), reuses = mmt_stat("cow_reuse");
+	u64 copies = test_stat("cow_copy"), reuses = test_stat("cow_reuse");
 	KT_EXPECT_EQ(t, swapp_write(mm, 0, n, 2), 0);
-	KT_EXPECT_EQ(t, mmt_stat("cow_copy"), copies);
-	KT_EXPECT_EQ(t, mmt_stat("cow_reuse"), reuses + n);
+	KT_EXPECT_EQ(t, test_stat("cow_copy"), copies);
+	KT_EXPECT_EQ(t, test_stat("cow_reuse"), reuses + n);
 	KT_EXPECT_EQ(t, swapp_check(mm, 0, n, 2), 0);
 	mm_put(mm);
 	swapp_end(t, &e);
@@ -253,10 +254,10 @@ static inline void swapp_fork_shares_swap(struct ktest *t, const char *dev, u64 
 		KT_EXPECT(t, pte_same(a, b));
 	}
 	KT_EXPECT_EQ(t, atomic_long_read(&e.s.si->inuse), n);
-	u64 copies = mmt_stat("cow_copy"), shared = mmt_stat("swapin_shared");
+	u64 copies = test_stat("cow_copy"), shared = test_stat("swapin_shared");
 	KT_EXPECT_EQ(t, swapp_write(child, 0, n, 2), 0);
-	KT_EXPECT_EQ(t, mmt_stat("cow_copy"), copies + n);
-	KT_EXPECT_EQ(t, mmt_stat("swapin_shared"), shared + n);
+	KT_EXPECT_EQ(t, test_stat("cow_copy"), copies + n);
+	KT_EXPECT_EQ(t, test_stat("swapin_shared"), shared + n);
 	KT_EXPECT_EQ(t, swapp_check(mm, 0, n, 1), 0);
 	KT_EXPECT_EQ(t, swapp_check(child, 0, n, 2), 0);
 	KT_EXPECT_EQ(t, swapp_write(mm, 0, n, 3), 0);

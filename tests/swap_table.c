@@ -7,7 +7,6 @@
  */
 #include "kernel/ktest.h"
 #include "kernel/printk.h"
-#include "kernel/stats.h"
 #include "mm/folio.h"
 #include "mm/kmalloc.h"
 #include "mm/swap_table.h"
@@ -15,13 +14,6 @@
 
 #define SMALL_BYTES (16ul << 20) /* 4096 slots, 8 clusters */
 #define BIG_BYTES (64ul << 20)	 /* 16384 slots, 32 clusters */
-
-static u64 stat_of(const char *name)
-{
-	u64 v = 0;
-	stats_get(name, &v);
-	return v;
-}
 
 /*
  * Allocate runs of one order until the device says -ENOSPC: every run is
@@ -42,7 +34,7 @@ static void fill_and_free(struct ktest *t, unsigned order)
 	swp_entry_t *e = kmalloc(max_runs * sizeof(*e), GFP_KERNEL);
 	u8 *used = kzalloc(si->nr_slots, GFP_KERNEL);
 	KT_ASSERT(t, e && used);
-	u64 fails = stat_of("swap_alloc_order_fail"), n = 0;
+	u64 fails = test_stat("swap_alloc_order_fail"), n = 0;
 	int err;
 	while (n < max_runs && (err = swap_alloc_type((unsigned)type, order, &e[n])) == 0) {
 		u64 off = swp_offset(e[n]);
@@ -59,7 +51,7 @@ static void fill_and_free(struct ktest *t, unsigned order)
 	}
 	KT_EXPECT_EQ(t, swap_alloc_type((unsigned)type, order, &e[0]) == -ENOSPC || n == max_runs,
 		     true);
-	KT_EXPECT(t, stat_of("swap_alloc_order_fail") > fails);
+	KT_EXPECT(t, test_stat("swap_alloc_order_fail") > fails);
 	u64 want = (si->nr_clusters * (u64)(swap_cluster_slots / nr)) - 1; /* run with slot 0 */
 	KT_EXPECT_EQ(t, n, want);
 	KT_EXPECT_EQ(t, atomic_long_read(&si->inuse), n * nr);
@@ -119,9 +111,9 @@ KTEST(swap_table, alloc_order4_after_fragmentation)
 	}
 	long inuse = atomic_long_read(&si->inuse);
 	KT_EXPECT_EQ(t, swap_check(), 0);
-	u64 fails = stat_of("swap_alloc_order_fail");
+	u64 fails = test_stat("swap_alloc_order_fail");
 	KT_EXPECT_EQ(t, swap_alloc_type((unsigned)type, 4, &e), -ENOSPC);
-	KT_EXPECT_EQ(t, stat_of("swap_alloc_order_fail"), fails + 1);
+	KT_EXPECT_EQ(t, test_stat("swap_alloc_order_fail"), fails + 1);
 	KT_EXPECT_EQ(t, atomic_long_read(&si->inuse), inuse);
 	KT_EXPECT_EQ(t, swap_check(), 0);
 	/* Order 0 still works (the device is far from full). */
@@ -135,10 +127,10 @@ KTEST(swap_table, alloc_order4_after_fragmentation)
 			held[block * 16 + i] = 0;
 		}
 	}
-	u64 steals = stat_of("swap_alloc_steal");
+	u64 steals = test_stat("swap_alloc_steal");
 	KT_ASSERT_EQ(t, swap_alloc_type((unsigned)type, 4, &e), 0);
 	KT_EXPECT_EQ(t, swp_offset(e), block * 16);
-	KT_EXPECT_EQ(t, stat_of("swap_alloc_steal"), steals + 1);
+	KT_EXPECT_EQ(t, test_stat("swap_alloc_steal"), steals + 1);
 	KT_EXPECT_EQ(t, swap_check(), 0);
 	KT_EXPECT_EQ(t, swap_free_nr(e, 16), 0);
 	for (u64 off = 0; off < slots; off++)
@@ -263,7 +255,7 @@ KTEST(swap_table, bad_entries_are_reported_and_counted)
 	if (!swapt_begin(t, &s, "swt-small", SMALL_BYTES, NULL, 0, SWAPT_PRIO))
 		return;
 	int type = s.type;
-	u64 bad = stat_of("swap_bad_entry");
+	u64 bad = test_stat("swap_bad_entry");
 	swp_entry_t e;
 	KT_ASSERT_EQ(t, swap_alloc_type((unsigned)type, 0, &e), 0);
 	swp_entry_t free_slot = swp_entry(type, swp_offset(e) + 1);
@@ -272,7 +264,7 @@ KTEST(swap_table, bad_entries_are_reported_and_counted)
 	KT_EXPECT_EQ(t, swap_put(swp_entry(type, 1ul << 40)), -EINVAL);
 	KT_EXPECT_EQ(t, swap_put(swp_entry((unsigned)type + 1, 1)), -EINVAL);
 	KT_EXPECT_EQ(t, swap_count(free_slot), 0);
-	KT_EXPECT_EQ(t, stat_of("swap_bad_entry"), bad + 3);
+	KT_EXPECT_EQ(t, test_stat("swap_bad_entry"), bad + 3);
 	KT_EXPECT_EQ(t, swap_put(e), 0);
 	KT_EXPECT_EQ(t, swap_put(e), -EINVAL); /* a double free is a bad entry too */
 	swapt_end(t, &s);

@@ -18,13 +18,6 @@
 
 #define SMP_BYTES (32ul << 20) /* 16 clusters */
 
-static u64 stat_of(const char *name)
-{
-	u64 v = 0;
-	stats_get(name, &v);
-	return v;
-}
-
 struct smp_worker {
 	unsigned id;
 	u64 seed;
@@ -148,7 +141,7 @@ KTEST(swap_table_smp, cpus_allocate_and_free_concurrently_check_every_round)
 	ktest_diag(t,
 		   "%u CPUs, 6 rounds: %u allocations, %u -ENOSPC, %u checks while running, %lu "
 		   "steals in all so far",
-		   ncpu, allocs, enospc, checks, (unsigned long)stat_of("swap_alloc_steal"));
+		   ncpu, allocs, enospc, checks, (unsigned long)test_stat("swap_alloc_steal"));
 	KT_EXPECT(t, allocs > 0);
 	kfree(owner);
 	swapt_end(t, &s);
@@ -202,7 +195,7 @@ KTEST(swap_table_smp, lookup_races_the_free_of_its_table)
 	KT_ASSERT_EQ(t, race_arm("swap:cache-get-table", &how), 0);
 	struct race_arming count = RACE_ARMING_DEFAULT;
 	KT_ASSERT_EQ(t, race_arm("swap:table-freed", &count), 0);
-	u64 timeouts = race_wait_timeouts(), misses = stat_of("swap_cache_lookup_misses");
+	u64 timeouts = race_wait_timeouts(), misses = test_stat("swap_cache_lookup_misses");
 	struct reader_arg r = { e, NULL };
 	struct task *reader = kthread_create_on_cpu(lookup_reader, &r, other, "lookup");
 	KT_ASSERT(t, reader);
@@ -215,7 +208,7 @@ KTEST(swap_table_smp, lookup_races_the_free_of_its_table)
 	KT_EXPECT(t, r.got == NULL);
 	KT_EXPECT_EQ(t, race_hits("swap:table-freed"), 1);
 	KT_EXPECT_EQ(t, race_wait_timeouts(), timeouts);
-	KT_EXPECT_EQ(t, stat_of("swap_cache_lookup_misses"), misses + 1);
+	KT_EXPECT_EQ(t, test_stat("swap_cache_lookup_misses"), misses + 1);
 	race_disarm_all();
 	rcu_barrier();
 	KT_EXPECT_EQ(t, swap_table_bytes_in_rcu(), 0);
@@ -278,7 +271,7 @@ static void seed002_case(struct ktest *t, bool bug)
 	KT_ASSERT_EQ(t, on_b.err, 0);
 	KT_EXPECT(t, si->pcp_cluster[b_cpu][0] != 0);
 
-	u64 sleeps = stat_of("swap_table_alloc_sleeps");
+	u64 sleeps = test_stat("swap_table_alloc_sleeps");
 	static const char *const counters[] = { "swap_table_alloc_sleeps", "swap_table_allocs",
 						"swap_alloc_ok", "swap_check_problems", NULL };
 	struct ktest_stats stats;
@@ -291,7 +284,7 @@ static void seed002_case(struct ktest *t, bool bug)
 	swap_test_hooks = (struct swap_test_hooks){ 0 };
 	KT_ASSERT_EQ(t, on_a.err, 0);
 	KT_EXPECT_EQ(t, on_a.cpu_after, b_cpu);
-	KT_EXPECT_EQ(t, stat_of("swap_table_alloc_sleeps"), sleeps + 1);
+	KT_EXPECT_EQ(t, test_stat("swap_table_alloc_sleeps"), sleeps + 1);
 
 	if (bug)
 		console_loglevel = LOG_EMERG; /* the check's complaints are the point */

@@ -47,7 +47,7 @@ KTEST(mm_race, swap_write_end_holds_its_folio)
 						"swap_freed_at_write_end", NULL };
 	struct ktest_stats stats;
 	ktest_stats_begin(&stats, counters);
-	u64 timeouts = race_wait_timeouts(), last_ref = mmt_stat("swap_write_end_last_ref");
+	u64 timeouts = race_wait_timeouts(), last_ref = test_stat("swap_write_end_last_ref");
 
 	unsigned long freed = 1;
 	KT_EXPECT_EQ(t, mm_pageout(mm, SWAPP_REGION, PAGE_SIZE, &freed), 0);
@@ -64,7 +64,7 @@ KTEST(mm_race, swap_write_end_holds_its_folio)
 	KT_EXPECT_EQ(t, race_wait_timeouts(), timeouts); /* the forced order happened */
 	race_disarm_all();
 	/* The completion, not the zap, freed the folio. */
-	KT_EXPECT_EQ(t, mmt_stat("swap_write_end_last_ref"), last_ref + 1);
+	KT_EXPECT_EQ(t, test_stat("swap_write_end_last_ref"), last_ref + 1);
 	ktest_stats_print(t, &stats);
 	mm_put(mm);
 	swapp_end(t, &e); /* every folio and slot back: nothing freed twice */

@@ -190,8 +190,8 @@ static void demo_run(struct ktest *t, unsigned long n, unsigned long ram)
 	KT_ASSERT(t, parent);
 	swapin_latency_reset();
 	unsigned long bad = 0, q = half / 8;
-	u64 t0 = arch_time_ns(), copies = mmt_stat("cow_copy"), reuses = mmt_stat("cow_reuse");
-	u64 out = mmt_stat("pswpout"), in = mmt_stat("pswpin");
+	u64 t0 = arch_time_ns(), copies = test_stat("cow_copy"), reuses = test_stat("cow_reuse");
+	u64 out = test_stat("pswpout"), in = test_stat("pswpin");
 	KT_EXPECT_EQ(t, demo_phase(parent, demo_write, 0, half, 1, &bad), 0);
 	pr_info("demo: first half written (%lu ms); fork\n",
 		(unsigned long)((arch_time_ns() - t0) / 1000000));
@@ -211,17 +211,17 @@ static void demo_run(struct ktest *t, unsigned long n, unsigned long ram)
 	pr_info("demo: %lu words differ; %lu ms in all; pswpout %lu pswpin %lu, COW copies %lu "
 		"reuses %lu\n",
 		bad, (unsigned long)((arch_time_ns() - t0) / 1000000),
-		(unsigned long)(mmt_stat("pswpout") - out),
-		(unsigned long)(mmt_stat("pswpin") - in),
-		(unsigned long)(mmt_stat("cow_copy") - copies),
-		(unsigned long)(mmt_stat("cow_reuse") - reuses));
+		(unsigned long)(test_stat("pswpout") - out),
+		(unsigned long)(test_stat("pswpin") - in),
+		(unsigned long)(test_stat("cow_copy") - copies),
+		(unsigned long)(test_stat("cow_reuse") - reuses));
 	/* The child's writes copied every page it shared; the parent then
 	 * wrote its own pages again without copying them all. */
-	KT_EXPECT(t, mmt_stat("cow_copy") - copies >= q);
-	KT_EXPECT(t, mmt_stat("cow_reuse") > reuses);
+	KT_EXPECT(t, test_stat("cow_copy") - copies >= q);
+	KT_EXPECT(t, test_stat("cow_reuse") > reuses);
 	/* At least half of what could not stay in RAM went out, and came in. */
-	KT_EXPECT(t, mmt_stat("pswpout") - out > (n - ram) / 2);
-	KT_EXPECT(t, mmt_stat("pswpin") > in);
+	KT_EXPECT(t, test_stat("pswpout") - out > (n - ram) / 2);
+	KT_EXPECT(t, test_stat("pswpin") > in);
 	mm_put(child);
 	mm_put(parent);
 	swapp_settle();

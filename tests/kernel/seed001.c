@@ -83,7 +83,7 @@ static bool seed001_run(struct ktest *t, bool inverted, u64 *writable, u64 *copi
 	if (!KT_EXPECT_EQ(t, race_arm("seed001:go", &go), 0))
 		return false;
 	u64 timeouts = race_wait_timeouts();
-	u64 w0 = mmt_stat("swapin_writable_under_writeback"), c0 = mmt_stat("cow_copy");
+	u64 w0 = test_stat("swapin_writable_under_writeback"), c0 = test_stat("cow_copy");
 	static const char *const counters[] = { "pswpout",
 						"pswpin",
 						"swapin_stable_writeback",
@@ -114,8 +114,8 @@ static bool seed001_run(struct ktest *t, bool inverted, u64 *writable, u64 *copi
 	seed001_invert(false);
 	KT_EXPECT_EQ(t, race_wait_timeouts(), timeouts);
 	race_disarm_all();
-	*writable = mmt_stat("swapin_writable_under_writeback") - w0;
-	*copies = mmt_stat("cow_copy") - c0;
+	*writable = test_stat("swapin_writable_under_writeback") - w0;
+	*copies = test_stat("cow_copy") - c0;
 	ktest_diag(t, "%s: mapped writable under writeback %lu, COW copies %lu",
 		   inverted ? "inverted stable-writes check" : "stable-writes rule",
 		   (unsigned long)*writable, (unsigned long)*copies);

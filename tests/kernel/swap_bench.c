@@ -167,12 +167,12 @@ static void swap_bench_run(struct ktest *t, const char *dev, unsigned order)
 				b.order[j] = x;
 			}
 		}
-		u64 out = mmt_stat("pswpout"), in = mmt_stat("pswpin");
+		u64 out = test_stat("pswpout"), in = test_stat("pswpin");
 		KT_EXPECT_EQ(t, mmt_run(mm, test_nth_cpu(0), pass ? bench_read : bench_write, &b),
 			     0);
 		swapp_settle();
-		bench_report(&b, dev, order, passes[pass], mmt_stat("pswpout") - out,
-			     mmt_stat("pswpin") - in);
+		bench_report(&b, dev, order, passes[pass], test_stat("pswpout") - out,
+			     test_stat("pswpin") - in);
 	}
 	KT_EXPECT_EQ(t, b.bad, 0);
 out:

@@ -98,13 +98,13 @@ KTEST(swap_errors, read_error_kills_only_the_faulting_task)
 	KT_EXPECT_EQ(t, swp_offset(pte_to_swp_entry(pte)), slot);
 	swap_cache_drop_clean(pte_to_swp_entry(pte)); /* so the fault must read */
 	KT_EXPECT(t, !swap_cache_peek(pte_to_swp_entry(pte)));
-	u64 kills = mmt_stat("swapin_read_kills"), errs = mmt_stat("swap_read_errors");
+	u64 kills = test_stat("swapin_read_kills"), errs = test_stat("swap_read_errors");
 	int saved = console_loglevel;
 	console_loglevel = LOG_EMERG; /* the messages are expected */
 	KT_EXPECT_EQ(t, mmt_run(mm, test_nth_cpu(1), read_page0, mm), -EIO);
 	console_loglevel = saved;
-	KT_EXPECT_EQ(t, mmt_stat("swapin_read_kills"), kills + 1);
-	KT_EXPECT_EQ(t, mmt_stat("swap_read_errors"), errs + 1);
+	KT_EXPECT_EQ(t, test_stat("swapin_read_kills"), kills + 1);
+	KT_EXPECT_EQ(t, test_stat("swap_read_errors"), errs + 1);
 	/* Nothing stale: the PTE still names the entry, no folio is cached
 	 * for it, its count is intact. */
 	KT_EXPECT(t, pte_same(mmt_pte(mm, SWAPP_REGION), pte));
@@ -136,13 +136,13 @@ KTEST(swap_errors, write_error_loses_no_data)
 	if (!hold_all(t, (unsigned)e.s.type, &held))
 		return;
 	release_slot(&held, slot);
-	u64 werr = mmt_stat("swap_write_errors");
+	u64 werr = test_stat("swap_write_errors");
 	int saved = console_loglevel;
 	console_loglevel = LOG_EMERG;
 	KT_EXPECT_EQ(t, mm_pageout(mm, SWAPP_REGION, PAGE_SIZE, NULL), 0);
 	swapp_settle();
 	console_loglevel = saved;
-	KT_EXPECT_EQ(t, mmt_stat("swap_write_errors"), werr + 1);
+	KT_EXPECT_EQ(t, test_stat("swap_write_errors"), werr + 1);
 	pte_t pte = mmt_pte(mm, SWAPP_REGION);
 	KT_ASSERT(t, pte_is_swap(pte));
 	swp_entry_t entry = pte_to_swp_entry(pte);
@@ -153,25 +153,25 @@ KTEST(swap_errors, write_error_loses_no_data)
 	KT_EXPECT(t, folio_test_dirty(folio));
 	folio_put(folio);
 	/* Reads back from memory (a cache hit, no read). */
-	u64 reads = mmt_stat("pswpin");
+	u64 reads = test_stat("pswpin");
 	KT_EXPECT_EQ(t, swapp_check(mm, 0, 1, 1), 0);
-	KT_EXPECT_EQ(t, mmt_stat("pswpin"), reads);
+	KT_EXPECT_EQ(t, test_stat("pswpin"), reads);
 	/* Written again, to the next slot (the bad one held now), and read
 	 * back from the device. */
 	KT_ASSERT_EQ(t, swap_alloc_type((unsigned)e.s.type, 0, &held.e[held.n]), 0);
 	KT_EXPECT_EQ(t, swp_offset(held.e[held.n]), slot);
 	held.n++;
 	release_slot(&held, slot + 1);
-	u64 writes = mmt_stat("pswpout");
+	u64 writes = test_stat("pswpout");
 	KT_EXPECT_EQ(t, mm_pageout(mm, SWAPP_REGION, PAGE_SIZE, NULL), 0);
 	swapp_settle();
-	KT_EXPECT_EQ(t, mmt_stat("pswpout"), writes + 1);
+	KT_EXPECT_EQ(t, test_stat("pswpout"), writes + 1);
 	pte = mmt_pte(mm, SWAPP_REGION);
 	KT_ASSERT(t, pte_is_swap(pte));
 	swap_cache_drop_clean(pte_to_swp_entry(pte)); /* so the fault must read */
 	KT_EXPECT(t, swp_offset(pte_to_swp_entry(pte)) != slot);
 	KT_EXPECT_EQ(t, swapp_check(mm, 0, 1, 1), 0);
-	KT_EXPECT_EQ(t, mmt_stat("pswpin"), reads + 1);
+	KT_EXPECT_EQ(t, test_stat("pswpin"), reads + 1);
 	mm_put(mm);
 	release_all(&held);
 	swapp_end(t, &e);

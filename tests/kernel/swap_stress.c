@@ -332,7 +332,7 @@ static void stress_print_progress(struct stress_job *jobs, struct stress_swapper
 	pr_info("stress: %lu s: %lu operations (%lu forks, %lu munmaps), swapoff/on %lu, "
 		"pswpout %lu pswpin %lu, free pages %lu\n",
 		(unsigned long)secs, ops, forks, munmaps, s->cycles,
-		(unsigned long)mmt_stat("pswpout"), (unsigned long)mmt_stat("pswpin"),
+		(unsigned long)test_stat("pswpout"), (unsigned long)test_stat("pswpin"),
 		nr_free_pages());
 }
 
@@ -595,7 +595,7 @@ KTEST(stress, swap_touch_fork_munmap_pageout_swapoff_verify_every_byte)
 	 * gives up at the first page it has no memory for, as Linux's does. */
 	KT_EXPECT(t, s.cycles > 0 || fault_attr_injected(&fail_page_alloc) ||
 			     fault_attr_injected(&fail_kmalloc));
-	KT_EXPECT(t, mmt_stat("pswpin") > 0);
+	KT_EXPECT(t, test_stat("pswpin") > 0);
 out:
 	for (unsigned i = 0; i < STRESS_TASKS; i++) {
 		if (jobs[i].mm)
