@@ -151,10 +151,8 @@ static int job_touch_and_spin(void *arg)
 
 KTEST(mm_tlb, shootdown_reaches_cpus_with_the_mm_loaded_once_per_operation)
 {
-	if (nr_cpus_online < 2) {
-		ktest_skip(t, "needs 2 CPUs");
+	if (!test_require_cpus(t, 2))
 		return;
-	}
 	unsigned long before = mmt_drained_free();
 	struct mm *mm = mm_create();
 	KT_ASSERT(t, mm);

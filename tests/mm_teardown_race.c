@@ -25,10 +25,8 @@ static int teardown_reclaim(void *arg)
 
 KTEST(mm_race, reclaim_unmap_batch_skips_an_mm_being_destroyed)
 {
-	if (nr_cpus_online < 2) {
-		ktest_skip(t, "needs 2 or more CPUs");
+	if (!test_require_cpus(t, 2))
 		return;
-	}
 	struct swapp_env e;
 	if (!swapp_begin(t, &e, "swt-io", 16ul << 20, 0))
 		return;

@@ -348,10 +348,9 @@ KTEST(oom, victim_is_the_largest_mm_not_the_faulting_tasks)
  */
 KTEST(oom, reap_with_swap_writes_in_flight)
 {
-	if (nr_cpus_online < 2) {
-		ktest_skip(t, "needs 2 or more CPUs: the write completion is held on another");
+	/* The write completion is held on another CPU. */
+	if (!test_require_cpus(t, 2))
 		return;
-	}
 	unsigned io_cpu = test_other_cpu();
 	if (!oomt_async_device(t))
 		return;

@@ -11,6 +11,7 @@
 #include "kernel/spinlock.h"
 #include "kernel/string.h"
 #include "test_cpus.h"
+#include "test_kit.h"
 
 static void hit_a(void)
 {
@@ -134,10 +135,9 @@ static const char *const scenario =
 
 KTEST(race, rendezvous_forces_one_interleaving)
 {
-	if (nr_cpus_online < 2) {
-		ktest_skip(t, "needs 2 CPUs (race waits spin)");
+	/* Race waits spin: each thread needs a CPU of its own. */
+	if (!test_require_cpus(t, 2))
 		return;
-	}
 	u64 timeouts = race_wait_timeouts();
 	for (int round = 0; round < 50; round++) {
 		struct order_log log = { SPINLOCK_INIT("order_log"), { 0 }, 0 };

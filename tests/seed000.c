@@ -61,10 +61,8 @@ static void seed000_keep_partial(bool on)
 /* Repeated faults (refaults) of the scenario; ~0 when it could not run. */
 static u64 seed000_run(struct ktest *t, bool broken)
 {
-	if (nr_cpus_online < (broken ? 3u : 2u)) {
-		ktest_skip(t, broken ? "needs 3 or more CPUs" : "needs 2 or more CPUs");
+	if (!test_require_cpus(t, broken ? 3 : 2))
 		return ~0ull;
-	}
 	struct swapp_env e;
 	if (!swapp_begin(t, &e, "swt-io", 16ul << 20, 4))
 		return ~0ull;

@@ -34,10 +34,8 @@ struct seed003_counts {
 
 static bool seed003_run(struct ktest *t, bool bypass, struct seed003_counts *d)
 {
-	if (nr_cpus_online < 2) {
-		ktest_skip(t, "needs 2 or more CPUs");
+	if (!test_require_cpus(t, 2))
 		return false;
-	}
 	struct swapp_env e;
 	if (!swapp_begin(t, &e, "swt-io", 16ul << 20, 0))
 		return false;

@@ -99,10 +99,8 @@ static void seed004_run(struct ktest *t, bool sync, struct seed004_result *r)
 
 KTEST(seed004, ttu_sync_whole_folio)
 {
-	if (nr_cpus_online < 2) {
-		ktest_skip(t, "needs 2 or more CPUs");
+	if (!test_require_cpus(t, 2))
 		return;
-	}
 	struct seed004_result r = { 0, 0 };
 	seed004_run(t, true, &r);
 	KT_EXPECT_EQ(t, r.swap_ptes, FOLIO_PAGES); /* entirely unmapped */
@@ -111,10 +109,8 @@ KTEST(seed004, ttu_sync_whole_folio)
 /* The design before the fix: the test passes when the breakage shows. */
 KTEST(seed004, without_ttu_sync_folio_left_half_mapped)
 {
-	if (nr_cpus_online < 2) {
-		ktest_skip(t, "needs 2 or more CPUs");
+	if (!test_require_cpus(t, 2))
 		return;
-	}
 	struct seed004_result r = { 0, 0 };
 	seed004_run(t, false, &r);
 	KT_EXPECT_EQ(t, r.present_ptes, 1);	       /* the PTE it skipped */

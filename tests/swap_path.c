@@ -139,10 +139,8 @@ static int read_one(void *arg)
 
 KTEST(swap_path, two_cpus_fault_one_entry_one_read)
 {
-	if (nr_cpus_online < 2) {
-		ktest_skip(t, "needs 2 or more CPUs");
+	if (!test_require_cpus(t, 2))
 		return;
-	}
 	struct swapp_env e;
 	if (!swapp_begin(t, &e, "swt-io", IO_BYTES, 0))
 		return;

@@ -91,10 +91,8 @@ static int smp_worker_fn(void *arg)
 
 KTEST(swap_table_smp, cpus_allocate_and_free_concurrently_check_every_round)
 {
-	if (nr_cpus_online < 2) {
-		ktest_skip(t, "needs 2 or more CPUs");
+	if (!test_require_cpus(t, 2))
 		return;
-	}
 	struct swapt s;
 	if (!swapt_begin(t, &s, "swt-smp", SMP_BYTES, NULL, 0, SWAPT_PRIO))
 		return;
@@ -170,10 +168,8 @@ static int lookup_reader(void *p)
 
 KTEST(swap_table_smp, lookup_races_the_free_of_its_table)
 {
-	if (nr_cpus_online < 2) {
-		ktest_skip(t, "needs 2 or more CPUs");
+	if (!test_require_cpus(t, 2))
 		return;
-	}
 	struct swapt s;
 	if (!swapt_begin(t, &s, "swt-smp", SMP_BYTES, NULL, 0, SWAPT_PRIO))
 		return;
@@ -323,10 +319,8 @@ static bool seed002_can_run(struct ktest *t)
 	ktest_skip(t, "built without test hooks (TEST_HOOKS=0)");
 	return false;
 #endif
-	if (nr_cpus_online < 2) {
-		ktest_skip(t, "needs 2 or more CPUs");
+	if (!test_require_cpus(t, 2))
 		return false;
-	}
 	return true;
 }
 

@@ -23,10 +23,8 @@
 
 KTEST(mm_race, swap_write_end_holds_its_folio)
 {
-	if (nr_cpus_online < 2) {
-		ktest_skip(t, "needs 2 or more CPUs");
+	if (!test_require_cpus(t, 2))
 		return;
-	}
 	/* Completions on another CPU than this task's. */
 	unsigned io_cpu = test_other_cpu();
 	KT_ASSERT(t, test_ramswap(t, SWER_DEVICE, 16ul << 20, true, io_cpu));

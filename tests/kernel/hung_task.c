@@ -176,10 +176,9 @@ static int hung_irqs_off_spinner(void *arg)
 
 KTEST(hung_task, nmi_backtrace_reaches_a_cpu_spinning_with_interrupts_off)
 {
-	if (nr_cpus_online < 2) {
-		ktest_skip(t, "needs 2 CPUs: one spins, one asks");
+	/* One CPU spins, another asks it for a backtrace. */
+	if (!test_require_cpus(t, 2))
 		return;
-	}
 	int state = 0;
 	struct task *spinner = kthread_create_on_cpu(hung_irqs_off_spinner, &state,
 						     test_other_cpu(), "irqs-off-spin");

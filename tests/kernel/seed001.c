@@ -49,10 +49,8 @@ static void seed001_invert(bool on)
 /* False when the case cannot run here (skipped, or failed setting up). */
 static bool seed001_run(struct ktest *t, bool inverted, u64 *writable, u64 *copies)
 {
-	if (nr_cpus_online < 3) {
-		ktest_skip(t, "needs 3 or more CPUs");
+	if (!test_require_cpus(t, 3))
 		return false;
-	}
 	struct swapp_env e;
 	if (!swapp_begin(t, &e, NULL, 0, 0))
 		return false;
