@@ -51,10 +51,11 @@ KTEST(lru_race, folio_freed_while_the_refill_moves_it_leaves_the_lists)
 	KT_EXPECT_EQ(t, lru_race_pages(), 1);
 
 	unsigned cpu = test_other_cpu();
-	char spec[120];
-	snprintk(spec, sizeof(spec),
-		 "lru:moving/wait=lru:free-looked/cpu=%u/times=1,lru:free-looked/count", cpu);
-	if (!test_race_arm(t, spec))
+	const struct test_race_point points[] = {
+		{ "lru:moving", TEST_RACE_HOLD("lru:free-looked", (int)cpu) },
+		{ "lru:free-looked", TEST_RACE_COUNT },
+	};
+	if (!test_race_arm(t, points, ARRAY_SIZE(points)))
 		return;
 	u64 timeouts = race_wait_timeouts();
 	LIST_HEAD(isolated);

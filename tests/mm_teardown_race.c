@@ -42,13 +42,12 @@ KTEST(mm_race, reclaim_unmap_batch_skips_an_mm_being_destroyed)
 	list_add_tail(&folio->page.folio_lru, &list);
 
 	unsigned reclaim_cpu = test_other_cpu();
-	struct race_arming hold = RACE_ARMING_DEFAULT;
-	hold.wait_for = "mm:destroy-before-lock";
-	hold.cpu = (int)reclaim_cpu;
-	hold.times = 1;
-	KT_ASSERT_EQ(t, race_arm("ttu:before-batch-add", &hold), 0);
-	struct race_arming count = RACE_ARMING_DEFAULT;
-	KT_ASSERT_EQ(t, race_arm("mm:destroy-before-lock", &count), 0);
+	const struct test_race_point points[] = {
+		{ "ttu:before-batch-add",
+		  TEST_RACE_HOLD("mm:destroy-before-lock", (int)reclaim_cpu) },
+		{ "mm:destroy-before-lock", TEST_RACE_COUNT },
+	};
+	KT_ASSERT(t, test_race_arm(t, points, ARRAY_SIZE(points)));
 	static const char *const counters[] = { "ttu_batch_dying_mm", "ttu_ptes_unmapped",
 						"pswpout", "mm_zap_swap", NULL };
 	struct ktest_stats stats;

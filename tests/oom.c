@@ -366,12 +366,11 @@ KTEST(oom, reap_with_swap_writes_in_flight)
 	oomt_start(t, tasks, jobs, 2, mm, OOMT_ASYNC_PAGES, 5, true, (int)io_cpu);
 	oomt_wait_written(jobs, 2);
 
-	struct race_arming hold = RACE_ARMING_DEFAULT;
-	hold.wait_for = "oom:reap-done";
-	hold.times = 1;
-	KT_ASSERT_EQ(t, race_arm("swapout:write-end-io", &hold), 0);
-	struct race_arming count = RACE_ARMING_DEFAULT;
-	KT_ASSERT_EQ(t, race_arm("oom:reap-done", &count), 0);
+	const struct test_race_point points[] = {
+		{ "swapout:write-end-io", TEST_RACE_HOLD("oom:reap-done", -1) },
+		{ "oom:reap-done", TEST_RACE_COUNT },
+	};
+	KT_ASSERT(t, test_race_arm(t, points, ARRAY_SIZE(points)));
 	u64 timeouts = race_wait_timeouts(), last_ref = test_stat("swap_write_end_last_ref");
 	unsigned long freed = 1;
 	KT_EXPECT_EQ(t, mm_pageout(mm, SWAPP_REGION, OOMT_ASYNC_PAGES * PAGE_SIZE, &freed), 0);

@@ -42,13 +42,13 @@ KTEST(reclaim_race, zap_under_a_kept_folio_frees_its_swap_at_unlock)
 	list_add_tail(&folio->page.folio_lru, &list);
 
 	unsigned cpu = test_other_cpu();
-	char spec[200];
-	snprintk(spec, sizeof(spec),
-		 "swapout:before-unmap/wait=orphan:write-locked/cpu=%u/times=1,"
-		 "reclaim:keep/wait=orphan:zapped/cpu=%u/times=1,orphan:write-locked/count,"
-		 "orphan:zapped/count",
-		 cpu, cpu);
-	if (!test_race_arm(t, spec))
+	const struct test_race_point points[] = {
+		{ "swapout:before-unmap", TEST_RACE_HOLD("orphan:write-locked", (int)cpu) },
+		{ "reclaim:keep", TEST_RACE_HOLD("orphan:zapped", (int)cpu) },
+		{ "orphan:write-locked", TEST_RACE_COUNT },
+		{ "orphan:zapped", TEST_RACE_COUNT },
+	};
+	if (!test_race_arm(t, points, ARRAY_SIZE(points)))
 		return;
 	u64 orphans = test_stat("reclaim_freed_orphans"), timeouts = race_wait_timeouts();
 	struct task *reclaim = kthread_create_on_cpu(orphan_reclaim, &list, cpu, "reclaim");

@@ -89,27 +89,17 @@ static u64 seed000_run(struct ktest *t, bool broken)
 	/* P: after putting its folio in the cache, wait for C's lookup to
 	 * find it; after the read, wait for C to hold the folio lock (the
 	 * broken design: for C's 50th refault). */
-	struct race_arming a = RACE_ARMING_DEFAULT;
-	a.wait_for = "swapin:cache-hit";
-	a.cpu = (int)cpu_p;
-	a.times = 1;
-	if (!KT_EXPECT_EQ(t, race_arm("swapin:after-cache-add", &a), 0))
-		return ~0ull;
-	struct race_arming b = RACE_ARMING_DEFAULT;
-	b.wait_for = broken ? "seed000:release" : "swapin:folio-locked";
-	b.cpu = (int)cpu_p;
-	b.times = 1;
-	b.timeout_us = 20 * 1000 * 1000;
-	if (!KT_EXPECT_EQ(t, race_arm("swapin:before-lock", &b), 0))
-		return ~0ull;
-	struct race_arming cnt = RACE_ARMING_DEFAULT;
-	if (!KT_EXPECT_EQ(t, race_arm("swapin:cache-hit", &cnt), 0))
-		return ~0ull;
-	if (!KT_EXPECT_EQ(t, race_arm("swapin:folio-locked", &cnt), 0))
-		return ~0ull;
-	if (!KT_EXPECT_EQ(t, race_arm("swapin:partial-refault", &cnt), 0))
-		return ~0ull;
-	if (!KT_EXPECT_EQ(t, race_arm("seed000:release", &cnt), 0))
+	const char *p_waits_for = broken ? "seed000:release" : "swapin:folio-locked";
+	const struct test_race_point points[] = {
+		{ "swapin:after-cache-add", TEST_RACE_HOLD("swapin:cache-hit", (int)cpu_p) },
+		{ "swapin:before-lock",
+		  TEST_RACE_HOLD_FOR(p_waits_for, (int)cpu_p, 20 * 1000 * 1000) },
+		{ "swapin:cache-hit", TEST_RACE_COUNT },
+		{ "swapin:folio-locked", TEST_RACE_COUNT },
+		{ "swapin:partial-refault", TEST_RACE_COUNT },
+		{ "seed000:release", TEST_RACE_COUNT },
+	};
+	if (!test_race_arm(t, points, ARRAY_SIZE(points)))
 		return ~0ull;
 	u64 timeouts = race_wait_timeouts(), refaults = test_stat("swapin_refaults");
 	static const char *const counters[] = { "swapin_faults",

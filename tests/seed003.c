@@ -50,13 +50,11 @@ static bool seed003_run(struct ktest *t, bool bypass, struct seed003_counts *d)
 	 * held where the second fault must find it; then B faults. */
 	const char *hold = bypass ? "swapin:bypass-read" : "swapin:after-cache-add";
 	const char *until = bypass ? "swapin:bypass-pinned" : "swapin:cache-hit";
-	struct race_arming how = RACE_ARMING_DEFAULT;
-	how.wait_for = until;
-	how.cpu = (int)test_other_cpu();
-	how.times = 1;
-	struct race_arming count = RACE_ARMING_DEFAULT;
-	if (!KT_EXPECT_EQ(t, race_arm(until, &count), 0) ||
-	    !KT_EXPECT_EQ(t, race_arm(hold, &how), 0))
+	const struct test_race_point points[] = {
+		{ until, TEST_RACE_COUNT },
+		{ hold, TEST_RACE_HOLD(until, (int)test_other_cpu()) },
+	};
+	if (!test_race_arm(t, points, ARRAY_SIZE(points)))
 		return false;
 	u64 timeouts = race_wait_timeouts();
 	static const char *const counters[] = { "pswpin",

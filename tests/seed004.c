@@ -51,13 +51,12 @@ static void seed004_run(struct ktest *t, bool sync, struct seed004_result *r)
 	bool old_sync = ttu_sync;
 	ttu_sync = sync;
 	unsigned bbm_cpu = test_nth_cpu(1);
-	struct race_arming how = RACE_ARMING_DEFAULT;
-	how.wait_for = sync ? "swapout:before-unmap" : "ttu:after-lockless-scan";
-	how.cpu = (int)bbm_cpu;
-	how.times = 1;
-	KT_ASSERT_EQ(t, race_arm("seed004:bbm-window", &how), 0);
-	struct race_arming count = RACE_ARMING_DEFAULT;
-	KT_ASSERT_EQ(t, race_arm(how.wait_for, &count), 0);
+	const char *reclaim_looked = sync ? "swapout:before-unmap" : "ttu:after-lockless-scan";
+	const struct test_race_point points[] = {
+		{ "seed004:bbm-window", TEST_RACE_HOLD(reclaim_looked, (int)bbm_cpu) },
+		{ reclaim_looked, TEST_RACE_COUNT },
+	};
+	KT_ASSERT(t, test_race_arm(t, points, ARRAY_SIZE(points)));
 	u64 timeouts = race_wait_timeouts(), failed = test_stat("ttu_failed");
 	static const char *const counters[] = { "ttu_ptes_unmapped", "ttu_failed", "pswpout",
 						"reclaim_freed", NULL };

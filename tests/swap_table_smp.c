@@ -184,13 +184,11 @@ KTEST(swap_table_smp, lookup_races_the_free_of_its_table)
 	KT_EXPECT(t, ci->table != NULL);
 
 	unsigned other = test_other_cpu();
-	struct race_arming how = RACE_ARMING_DEFAULT;
-	how.wait_for = "swap:table-freed";
-	how.cpu = (int)other;
-	how.times = 1;
-	KT_ASSERT_EQ(t, race_arm("swap:cache-get-table", &how), 0);
-	struct race_arming count = RACE_ARMING_DEFAULT;
-	KT_ASSERT_EQ(t, race_arm("swap:table-freed", &count), 0);
+	const struct test_race_point points[] = {
+		{ "swap:cache-get-table", TEST_RACE_HOLD("swap:table-freed", (int)other) },
+		{ "swap:table-freed", TEST_RACE_COUNT },
+	};
+	KT_ASSERT(t, test_race_arm(t, points, ARRAY_SIZE(points)));
 	u64 timeouts = race_wait_timeouts(), misses = test_stat("swap_cache_lookup_misses");
 	struct reader_arg r = { e, NULL };
 	struct task *reader = kthread_create_on_cpu(lookup_reader, &r, other, "lookup");

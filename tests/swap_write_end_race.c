@@ -35,12 +35,11 @@ KTEST(mm_race, swap_write_end_holds_its_folio)
 	KT_ASSERT(t, mm);
 	KT_EXPECT_EQ(t, swapp_write(mm, 0, 1, 7), 0);
 
-	struct race_arming hold = RACE_ARMING_DEFAULT;
-	hold.wait_for = "swap_cache:try-free-done";
-	hold.times = 1;
-	KT_ASSERT_EQ(t, race_arm("swapout:write-done", &hold), 0);
-	struct race_arming count = RACE_ARMING_DEFAULT;
-	KT_ASSERT_EQ(t, race_arm("swap_cache:try-free-done", &count), 0);
+	const struct test_race_point points[] = {
+		{ "swapout:write-done", TEST_RACE_HOLD("swap_cache:try-free-done", -1) },
+		{ "swap_cache:try-free-done", TEST_RACE_COUNT },
+	};
+	KT_ASSERT(t, test_race_arm(t, points, ARRAY_SIZE(points)));
 	static const char *const counters[] = { "pswpout", "mm_zap_swap", "swap_write_end_last_ref",
 						"swap_freed_at_write_end", NULL };
 	struct ktest_stats stats;

@@ -3,8 +3,8 @@
  *   test_require_cpus / test_require_free_mib / test_require_disk: skip
  *     with the reason when the machine lacks what the test needs;
  *   test_stat: one counter by name;
- *   test_race_arm: arm race points, disarmed when the test ends however
- *     it ends;
+ *   test_race_arm: arm a scenario's race points (a table of struct
+ *     test_race_point), disarmed when the test ends however it ends;
  *   test_ramswap: a RAM block device of the test's own, switched off as
  *     swap and freed when the test ends.
  * Clean-ups go through ktest_defer, so a KT_ASSERT that returns early
@@ -84,13 +84,48 @@ static inline void test_race_disarm(void *arg)
 	race_disarm_all();
 }
 
-/* Arm points from the race= syntax ("POINT/OPT[/OPT],..."); they are
- * disarmed when the test ends. False (test failed) on a bad spec. */
-static inline bool test_race_arm(struct ktest *t, const char *spec)
+/* Every race point disarmed when the test ends, however it ends (one
+ * clean-up per test, however many points it arms). Call it before arming
+ * points with race_arm directly; test_race_arm calls it itself. */
+static inline bool test_race_disarm_at_end(struct ktest *t)
 {
-	if (!KT_EXPECT_EQ(t, race_arm_from_string(spec, strlen(spec)), 0))
-		return false;
+	for (unsigned i = 0; i < t->nr_deferred; i++)
+		if (t->deferred[i].fn == test_race_disarm)
+			return true;
 	return ktest_defer(t, test_race_disarm, NULL);
+}
+
+/* One point of a scenario and how it is armed (kernel/race.h). */
+struct test_race_point {
+	const char *name;
+	struct race_arming how;
+};
+
+/* Only count the point's hits. A point that another waits for counts its
+ * hits anyway; arming it too says the scenario watches it. */
+#define TEST_RACE_COUNT RACE_ARMING_DEFAULT
+/* The point's first hit on cpu (-1: any) waits until point until has
+ * been reached (for at most the default 5 s, or timeout_us). */
+#define TEST_RACE_HOLD(until, on_cpu)                                                              \
+	{                                                                                          \
+		.wait_for = (until), .cpu = (on_cpu), .times = 1                                   \
+	}
+#define TEST_RACE_HOLD_FOR(until, on_cpu, us)                                                      \
+	{                                                                                          \
+		.wait_for = (until), .timeout_us = (us), .cpu = (on_cpu), .times = 1               \
+	}
+
+/* Arm a scenario's points, disarmed when the test ends however it ends
+ * (a KT_ASSERT return included). False, with the test failed, when one
+ * cannot be armed. */
+static inline bool test_race_arm(struct ktest *t, const struct test_race_point *points, size_t n)
+{
+	if (!test_race_disarm_at_end(t))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!KT_EXPECT_EQ(t, race_arm(points[i].name, &points[i].how), 0))
+			return false;
+	return true;
 }
 
 /* Switched off as swap if it still is, then freed. A device swapoff

@@ -66,19 +66,12 @@ static bool seed001_run(struct ktest *t, bool inverted, u64 *writable, u64 *copi
 		return false;
 	KT_EXPECT_EQ(t, swapp_write(a, 1, 1, 2), 0); /* a's own copy of page 1: exclusive */
 
-	struct race_arming hold = RACE_ARMING_DEFAULT;
-	hold.wait_for = "seed001:written";
-	hold.times = 1;
-	if (!KT_EXPECT_EQ(t, race_arm("swapout:write-end-io", &hold), 0))
-		return false;
-	struct race_arming count = RACE_ARMING_DEFAULT;
-	if (!KT_EXPECT_EQ(t, race_arm("seed001:written", &count), 0))
-		return false;
-	struct race_arming go = RACE_ARMING_DEFAULT;
-	go.wait_for = "swapout:write-end-io";
-	go.times = 1;
-	go.timeout_us = 20 * 1000 * 1000;
-	if (!KT_EXPECT_EQ(t, race_arm("seed001:go", &go), 0))
+	const struct test_race_point points[] = {
+		{ "swapout:write-end-io", TEST_RACE_HOLD("seed001:written", -1) },
+		{ "seed001:written", TEST_RACE_COUNT },
+		{ "seed001:go", TEST_RACE_HOLD_FOR("swapout:write-end-io", -1, 20 * 1000 * 1000) },
+	};
+	if (!test_race_arm(t, points, ARRAY_SIZE(points)))
 		return false;
 	u64 timeouts = race_wait_timeouts();
 	u64 w0 = test_stat("swapin_writable_under_writeback"), c0 = test_stat("cow_copy");
