@@ -19,14 +19,6 @@
 #include "swap_path_test.h"
 #include "test_cpus.h"
 
-__printf(3, 4) static void fi_spec(char *buf, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintk(buf, size, fmt, ap);
-	va_end(ap);
-}
-
 /* A private attribute: the kernel's own ones stay untouched. */
 static struct fault_attr test_attr = { .name = "test" };
 
@@ -149,7 +141,7 @@ KTEST(fault_inject, cpu_filter_fails_only_there)
 		return;
 	}
 	char spec[32];
-	fi_spec(spec, sizeof(spec), "cpu=%u", other);
+	snprintk(spec, sizeof(spec), "cpu=%u", other);
 	KT_ASSERT_EQ(t, fault_attr_set(&test_attr, spec), 0);
 	KT_EXPECT(t, !should_fail(&test_attr, 1));
 	KT_EXPECT_EQ(t, run_named("fi-cpu", other), 1);
@@ -212,7 +204,7 @@ KTEST(fault_inject, parse_reads_every_option_and_refuses_bad_ones)
 KTEST(fault_inject, page_alloc_and_kmalloc_fail_as_told)
 {
 	char spec[64];
-	fi_spec(spec, sizeof(spec), "task=%s,times=1", current->name);
+	snprintk(spec, sizeof(spec), "task=%s,times=1", current->name);
 	KT_ASSERT_EQ(t, fault_attr_set(&fail_page_alloc, spec), 0);
 	u64 failures = test_stat("page_alloc_failures");
 	KT_EXPECT(t, alloc_page(GFP_KERNEL | __GFP_NOWARN) == NULL);
@@ -222,7 +214,7 @@ KTEST(fault_inject, page_alloc_and_kmalloc_fail_as_told)
 	if (p)
 		free_page(p);
 	/* min_order=1 spares order 0; ignore_reclaim=1 spares GFP_USER. */
-	fi_spec(spec, sizeof(spec), "task=%s,min_order=1,ignore_reclaim=1", current->name);
+	snprintk(spec, sizeof(spec), "task=%s,min_order=1,ignore_reclaim=1", current->name);
 	KT_ASSERT_EQ(t, fault_attr_set(&fail_page_alloc, spec), 0);
 	p = alloc_page(GFP_KERNEL);
 	KT_EXPECT(t, p != NULL);
@@ -235,7 +227,7 @@ KTEST(fault_inject, page_alloc_and_kmalloc_fail_as_told)
 	KT_EXPECT(t, alloc_pages(GFP_KERNEL | __GFP_NOWARN, 1) == NULL);
 	fault_attr_disable(&fail_page_alloc);
 
-	fi_spec(spec, sizeof(spec), "task=%s,times=1", current->name);
+	snprintk(spec, sizeof(spec), "task=%s,times=1", current->name);
 	KT_ASSERT_EQ(t, fault_attr_set(&fail_kmalloc, spec), 0);
 	KT_EXPECT(t, kmalloc(100, GFP_KERNEL) == NULL);
 	void *v = kmalloc(100, GFP_KERNEL);
@@ -302,7 +294,7 @@ KTEST(fault_inject, swap_write_error_keeps_the_page_and_writes_it_later)
 	KT_ASSERT(t, mm);
 	KT_EXPECT_EQ(t, swapp_write(mm, 0, 1, 1), 0);
 	char spec[64];
-	fi_spec(spec, sizeof(spec), "task=%s,times=1", current->name);
+	snprintk(spec, sizeof(spec), "task=%s,times=1", current->name);
 	KT_ASSERT_EQ(t, fault_attr_set(&fail_swap_write, spec), 0);
 	u64 werr = test_stat("swap_write_errors"), writes = test_stat("pswpout");
 	int saved = console_loglevel;
@@ -341,7 +333,7 @@ KTEST(fault_inject, swap_alloc_failure_keeps_the_page_mapped)
 	KT_ASSERT(t, mm);
 	KT_EXPECT_EQ(t, swapp_write(mm, 0, 1, 1), 0);
 	char spec[64];
-	fi_spec(spec, sizeof(spec), "task=%s,times=1", current->name);
+	snprintk(spec, sizeof(spec), "task=%s,times=1", current->name);
 	KT_ASSERT_EQ(t, fault_attr_set(&fail_swap_alloc, spec), 0);
 	u64 no_swap = test_stat("reclaim_no_swap");
 	KT_EXPECT_EQ(t, mm_pageout(mm, SWAPP_REGION, PAGE_SIZE, NULL), 0);
@@ -374,13 +366,13 @@ KTEST(fault_inject, swapoff_retries_a_page_whose_read_failed)
 	for (unsigned long p = 0; p < n; p++)
 		KT_EXPECT(t, pte_is_swap(fi_swapped_out(t, mm, p)));
 	char spec[64];
-	fi_spec(spec, sizeof(spec), "task=%s", current->name); /* every read fails */
+	snprintk(spec, sizeof(spec), "task=%s", current->name); /* every read fails */
 	KT_ASSERT_EQ(t, fault_attr_set(&fail_swap_read, spec), 0);
 	int saved = console_loglevel;
 	console_loglevel = LOG_EMERG;
 	KT_EXPECT_EQ(t, swapoff((unsigned)e.s.type), -EIO);
 	KT_EXPECT(t, swap_type_blockdev((unsigned)e.s.type) != NULL);
-	fi_spec(spec, sizeof(spec), "task=%s,times=3", current->name);
+	snprintk(spec, sizeof(spec), "task=%s,times=3", current->name);
 	KT_ASSERT_EQ(t, fault_attr_set(&fail_swap_read, spec), 0);
 	u64 errs = test_stat("swap_read_errors"), skipped = test_stat("swapoff_read_errors");
 	struct blockdev *bd = swap_type_blockdev((unsigned)e.s.type);
@@ -408,7 +400,7 @@ KTEST(fault_inject, swap_check_needs_no_memory)
 	if (!swapt_begin(t, &s, "swt-fi", FI_BYTES, NULL, 0, SWAPT_PRIO))
 		return;
 	char spec[64];
-	fi_spec(spec, sizeof(spec), "task=%s", current->name);
+	snprintk(spec, sizeof(spec), "task=%s", current->name);
 	KT_ASSERT_EQ(t, fault_attr_set(&fail_kmalloc, spec), 0);
 	KT_ASSERT_EQ(t, fault_attr_set(&fail_page_alloc, spec), 0);
 	KT_EXPECT_EQ(t, swap_check(), 0);

@@ -84,14 +84,14 @@ struct mmt_baseline {
 
 static void mmt_begin(struct mmt_baseline *b)
 {
-	b->free = mmt_drained_free();
+	b->free = test_drained_free_pages();
 	b->folios = folio_nr_live();
 }
 
 static void mmt_end(struct ktest *t, const struct mmt_baseline *b)
 {
 	KT_EXPECT_EQ(t, folio_nr_live(), b->folios);
-	KT_EXPECT_EQ(t, mmt_drained_free(), b->free);
+	KT_EXPECT_EQ(t, test_drained_free_pages(), b->free);
 }
 
 static struct mm *mmt_mm(struct ktest *t, unsigned long npages)

@@ -67,7 +67,7 @@ static void install_pte(struct mm *mm, unsigned long addr, pte_t pte)
 
 KTEST(mm_kill, bad_swap_pte_kills_only_the_faulting_task)
 {
-	unsigned long before = mmt_drained_free();
+	unsigned long before = test_drained_free_pages();
 	long folios = folio_nr_live();
 	struct mm *mm = mm_create();
 	KT_ASSERT(t, mm);
@@ -92,12 +92,12 @@ KTEST(mm_kill, bad_swap_pte_kills_only_the_faulting_task)
 	mm_put(mm);
 	KT_EXPECT_EQ(t, test_stat("pgtable_bad_pte") - reports, 2);
 	KT_EXPECT_EQ(t, folio_nr_live(), folios);
-	KT_EXPECT_EQ(t, mmt_drained_free(), before);
+	KT_EXPECT_EQ(t, test_drained_free_pages(), before);
 }
 
 KTEST(mm_kill, fault_outside_any_vma_kills_only_the_task)
 {
-	unsigned long before = mmt_drained_free();
+	unsigned long before = test_drained_free_pages();
 	struct mm *mm = mm_create();
 	KT_ASSERT(t, mm);
 	KT_ASSERT_EQ(t, mm_mmap(mm, KREGION, KPAGES * PAGE_SIZE, RW), 0);
@@ -107,12 +107,12 @@ KTEST(mm_kill, fault_outside_any_vma_kills_only_the_task)
 	KT_EXPECT_EQ(t, test_stat("fault_segv") - segv, 2);
 	KT_EXPECT_EQ(t, mmt_access_in_task(mm, KREGION, true, NULL), 0);
 	mm_put(mm);
-	KT_EXPECT_EQ(t, mmt_drained_free(), before);
+	KT_EXPECT_EQ(t, test_drained_free_pages(), before);
 }
 
 KTEST(mm_kill, write_to_a_read_only_vma_kills_only_the_task)
 {
-	unsigned long before = mmt_drained_free();
+	unsigned long before = test_drained_free_pages();
 	struct mm *mm = mm_create();
 	KT_ASSERT(t, mm);
 	KT_ASSERT_EQ(t, mm_mmap(mm, KREGION, PAGE_SIZE, PAGE_PROT_READ | PAGE_PROT_USER), 0);
@@ -122,7 +122,7 @@ KTEST(mm_kill, write_to_a_read_only_vma_kills_only_the_task)
 	KT_EXPECT(t, !pte_write(mmt_pte(mm, KREGION)));
 	KT_EXPECT_EQ(t, mmt_access_in_task(mm, KREGION, true, NULL), -EFAULT);
 	mm_put(mm);
-	KT_EXPECT_EQ(t, mmt_drained_free(), before);
+	KT_EXPECT_EQ(t, test_drained_free_pages(), before);
 }
 
 /* Outside a user mm the handler refuses, and the arch handler panics. */
@@ -153,7 +153,7 @@ KTEST(mm_tlb, shootdown_reaches_cpus_with_the_mm_loaded_once_per_operation)
 {
 	if (!test_require_cpus(t, 2))
 		return;
-	unsigned long before = mmt_drained_free();
+	unsigned long before = test_drained_free_pages();
 	struct mm *mm = mm_create();
 	KT_ASSERT(t, mm);
 	KT_ASSERT_EQ(t, mm_mmap(mm, KREGION, KPAGES * PAGE_SIZE, RW), 0);
@@ -197,5 +197,5 @@ KTEST(mm_tlb, shootdown_reaches_cpus_with_the_mm_loaded_once_per_operation)
 	KT_EXPECT_EQ(t, atomic_long_read(&mm->nr_pgtables), 1); /* tables freed */
 	KT_EXPECT_EQ(t, mm->vmas.count, 0);
 	mm_put(mm);
-	KT_EXPECT_EQ(t, mmt_drained_free(), before);
+	KT_EXPECT_EQ(t, test_drained_free_pages(), before);
 }

@@ -18,12 +18,6 @@
 #include "mm/pgtable.h"
 #include "tests/test_kit.h"
 
-static inline unsigned long mmt_drained_free(void)
-{
-	page_alloc_drain_all();
-	return nr_free_pages();
-}
-
 static inline bool mmt_in_task_of(struct mm *mm)
 {
 	return current && current->mm == mm;

@@ -100,10 +100,10 @@ KTEST(swap_table, alloc_order4_after_fragmentation)
 	KT_EXPECT_EQ(t, atomic_long_read(&si->inuse), (long)slots - 1);
 	u64 seed = 0x5eed5eedull;
 	for (u64 block = 0; block < slots / 16; block++) {
-		unsigned keep = (unsigned)(swapt_rand(&seed) % 16);
+		unsigned keep = (unsigned)(test_rand(&seed) % 16);
 		for (unsigned i = 0; i < 16; i++) {
 			u64 off = block * 16 + i;
-			if (i != keep && held[off] && swapt_rand(&seed) % 4 != 0) {
+			if (i != keep && held[off] && test_rand(&seed) % 4 != 0) {
 				KT_EXPECT_EQ(t, swap_put(swp_entry(type, off)), 0);
 				held[off] = 0;
 			}

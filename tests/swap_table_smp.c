@@ -51,8 +51,8 @@ static int smp_worker_fn(void *arg)
 	swp_entry_t held[WORKER_HELD];
 	unsigned orders[WORKER_HELD], n = 0;
 	for (unsigned step = 0; step < 400; step++) {
-		if (n == WORKER_HELD || (n && swapt_rand(&w->seed) % 3 == 0)) {
-			unsigned k = (unsigned)(swapt_rand(&w->seed) % n);
+		if (n == WORKER_HELD || (n && test_rand(&w->seed) % 3 == 0)) {
+			unsigned k = (unsigned)(test_rand(&w->seed) % n);
 			if (!claim(w, swp_offset(held[k]), 1u << orders[k], (u8)(w->id + 1), 0))
 				w->errors++;
 			if (swap_free_nr(held[k], 1u << orders[k]))
@@ -61,7 +61,7 @@ static int smp_worker_fn(void *arg)
 			orders[k] = orders[n];
 			continue;
 		}
-		unsigned order = (unsigned)(swapt_rand(&w->seed) % 5);
+		unsigned order = (unsigned)(test_rand(&w->seed) % 5);
 		swp_entry_t e;
 		int err = swap_alloc_type(w->type, order, &e);
 		if (err == -ENOSPC) {

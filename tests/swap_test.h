@@ -130,13 +130,4 @@ static inline void swapt_others_on(struct ktest *t, struct swapt_others *o)
 		KT_EXPECT(t, swapon_blockdev(o->bd[i], o->prio[i]) >= 0);
 }
 
-/* A small deterministic PRNG for the tests (xorshift64). */
-static inline u64 swapt_rand(u64 *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
-
 #endif

@@ -3,6 +3,8 @@
  *   test_require_cpus / test_require_free_mib / test_require_disk: skip
  *     with the reason when the machine lacks what the test needs;
  *   test_stat: one counter by name;
+ *   test_drained_free_pages: the free page count, per-CPU lists drained;
+ *   test_rand: a small deterministic PRNG (xorshift64);
  *   test_race_arm: arm a scenario's race points (a table of struct
  *     test_race_point), disarmed when the test ends however it ends;
  *   test_ramswap: a RAM block device of the test's own, switched off as
@@ -68,6 +70,22 @@ static inline struct blockdev *test_require_disk(struct ktest *t, const char *na
 	if (!bd)
 		ktest_skip(t, why);
 	return bd;
+}
+
+/* Free pages once every CPU's page lists went back to the allocator. */
+static inline unsigned long test_drained_free_pages(void)
+{
+	page_alloc_drain_all();
+	return nr_free_pages();
+}
+
+/* A small deterministic PRNG for the tests (xorshift64): the next value. */
+static inline u64 test_rand(u64 *state)
+{
+	*state ^= *state << 13;
+	*state ^= *state >> 7;
+	*state ^= *state << 17;
+	return *state;
 }
 
 /* A counter's value (0 for a name no counter has). */

@@ -15,6 +15,7 @@
 #include "kernel/spinlock.h"
 #include "kernel/wait.h"
 #include "mm/page_alloc.h"
+#include "tests/test_kit.h"
 
 #define BENCH_DEPTH 32
 #define BENCH_MAX_PAGES 16
@@ -56,10 +57,7 @@ static u64 next_page(struct bench *b)
 	u64 slots = b->window_pages / b->nr_pages;
 	u64 i;
 	if (b->random) {
-		b->rng ^= b->rng << 13;
-		b->rng ^= b->rng >> 7;
-		b->rng ^= b->rng << 17;
-		i = b->rng % slots;
+		i = test_rand(&b->rng) % slots;
 	} else {
 		i = b->next_seq++ % slots;
 	}

@@ -38,14 +38,6 @@ static u64 bench_word(unsigned long page, unsigned w)
 	return (page << 20) ^ ((u64)w << 3) ^ 0x5bd1e9955bd1e995ull;
 }
 
-static u64 bench_rand(u64 *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
-
 /* One pass over the pages in b->order: write or read-and-verify. */
 static void bench_pass(struct swap_bench *b, bool write)
 {
@@ -161,7 +153,7 @@ static void swap_bench_run(struct ktest *t, const char *dev, unsigned order)
 			b.order[k] = (u32)k;
 		if (pass == 2) {
 			for (unsigned long k = b.npages - 1; k > 0; k--) {
-				unsigned long j = bench_rand(&seed) % (k + 1);
+				unsigned long j = test_rand(&seed) % (k + 1);
 				u32 x = b.order[k];
 				b.order[k] = b.order[j];
 				b.order[j] = x;

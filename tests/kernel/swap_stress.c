@@ -109,8 +109,8 @@ static void stress_note_bad(struct stress_job *j, unsigned long p, unsigned long
 /* A run of 1, 2, 4, 8 or 16 pages, aligned to its size (mTHP folios). */
 static void stress_pick_run(struct stress_job *j, unsigned long *first, unsigned long *len)
 {
-	*len = 1ul << (swapt_rand(&j->rng) % 5);
-	*first = ALIGN_DOWN(swapt_rand(&j->rng) % j->n, *len);
+	*len = 1ul << (test_rand(&j->rng) % 5);
+	*first = ALIGN_DOWN(test_rand(&j->rng) % j->n, *len);
 	if (*first + *len > j->n)
 		*len = j->n - *first;
 }
@@ -119,7 +119,7 @@ static void stress_touch(struct stress_job *j)
 {
 	unsigned long first, len;
 	stress_pick_run(j, &first, &len);
-	bool write = swapt_rand(&j->rng) & 1;
+	bool write = test_rand(&j->rng) & 1;
 	for (unsigned long p = first; p < first + len; p++) {
 		stress_note_bad(j, p, stress_check_page(j->id, p, j->version[p]));
 		if (write) {
@@ -135,8 +135,8 @@ static void stress_touch(struct stress_job *j)
 /* Any offset, up to 64 pages (clipped at the end of the region). */
 static void stress_span(struct stress_job *j, unsigned long *first, unsigned long *len)
 {
-	*first = swapt_rand(&j->rng) % j->n;
-	*len = 1 + swapt_rand(&j->rng) % 64;
+	*first = test_rand(&j->rng) % j->n;
+	*len = 1 + test_rand(&j->rng) % 64;
 	if (*first + *len > j->n)
 		*len = j->n - *first;
 }
@@ -197,7 +197,7 @@ static int stress_child_run(void *arg)
 	struct stress_job *j = c->parent;
 	u64 rng = j->rng ^ 0x5bd1e995;
 	for (unsigned i = 0; i < STRESS_FORK_SAMPLE; i++) {
-		unsigned long p = swapt_rand(&rng) % j->n;
+		unsigned long p = test_rand(&rng) % j->n;
 		bool again = false;
 		for (unsigned k = 0; k < i; k++)
 			again |= c->page[k] == p;
@@ -242,7 +242,7 @@ static void stress_fork(struct stress_job *j)
 	for (unsigned i = 0; i < STRESS_FORK_SAMPLE; i++)
 		stress_note_bad(j, c.page[i],
 				stress_check_page(j->id, c.page[i], j->version[c.page[i]]));
-	swapt_rand(&j->rng);
+	test_rand(&j->rng);
 	j->forks++;
 }
 
@@ -250,7 +250,7 @@ static int stress_task(void *arg)
 {
 	struct stress_job *j = arg;
 	while (!__atomic_load_n(&stress_stop, __ATOMIC_ACQUIRE)) {
-		unsigned r = (unsigned)(swapt_rand(&j->rng) % 100);
+		unsigned r = (unsigned)(test_rand(&j->rng) % 100);
 		if (r < 75)
 			stress_touch(j);
 		else if (r < 88)
