@@ -242,9 +242,9 @@ KTEST(fault_inject, page_alloc_and_kmalloc_fail_as_told)
 /* A page in swap and not in the swap cache: the next touch must read. */
 static pte_t fi_swapped_out(struct ktest *t, struct mm *mm, unsigned long page)
 {
-	KT_EXPECT_EQ(t, mm_pageout(mm, SWAPP_REGION + page * PAGE_SIZE, PAGE_SIZE, NULL), 0);
+	KT_EXPECT_EQ(t, mm_pageout(mm, MM_TEST_REGION + page * PAGE_SIZE, PAGE_SIZE, NULL), 0);
 	swapp_settle();
-	pte_t pte = mmt_pte(mm, SWAPP_REGION + page * PAGE_SIZE);
+	pte_t pte = mm_test_pte(mm, MM_TEST_REGION + page * PAGE_SIZE);
 	if (pte_is_swap(pte))
 		swap_cache_drop_clean(pte_to_swp_entry(pte));
 	return pte;
@@ -258,7 +258,7 @@ KTEST(fault_inject, swap_read_error_kills_only_the_reader_and_loses_nothing)
 	struct swapp_env e;
 	if (!swapp_begin(t, &e, "swt-fi", FI_BYTES, 0))
 		return;
-	struct mm *mm = swapp_mm(t, 2);
+	struct mm *mm = mm_test_create(t, 2);
 	KT_ASSERT(t, mm);
 	KT_EXPECT_EQ(t, swapp_write(mm, 0, 2, 1), 0);
 	pte_t pte = fi_swapped_out(t, mm, 0);
@@ -272,7 +272,7 @@ KTEST(fault_inject, swap_read_error_kills_only_the_reader_and_loses_nothing)
 	console_loglevel = saved;
 	KT_EXPECT_EQ(t, test_stat("swapin_read_kills"), kills + 1);
 	KT_EXPECT_EQ(t, test_stat("swap_read_errors"), errs + 1);
-	KT_EXPECT(t, pte_same(mmt_pte(mm, SWAPP_REGION), pte));
+	KT_EXPECT(t, pte_same(mm_test_pte(mm, MM_TEST_REGION), pte));
 	KT_EXPECT(t, !swap_cache_peek(pte_to_swp_entry(pte)));
 	KT_EXPECT_EQ(t, swap_count(pte_to_swp_entry(pte)), 1);
 	/* times=1 is spent: both pages read back intact. */
@@ -290,7 +290,7 @@ KTEST(fault_inject, swap_write_error_keeps_the_page_and_writes_it_later)
 	struct swapp_env e;
 	if (!swapp_begin(t, &e, "swt-fi", FI_BYTES, 0))
 		return;
-	struct mm *mm = swapp_mm(t, 1);
+	struct mm *mm = mm_test_create(t, 1);
 	KT_ASSERT(t, mm);
 	KT_EXPECT_EQ(t, swapp_write(mm, 0, 1, 1), 0);
 	char spec[64];
@@ -299,12 +299,12 @@ KTEST(fault_inject, swap_write_error_keeps_the_page_and_writes_it_later)
 	u64 werr = test_stat("swap_write_errors"), writes = test_stat("pswpout");
 	int saved = console_loglevel;
 	console_loglevel = LOG_EMERG;
-	KT_EXPECT_EQ(t, mm_pageout(mm, SWAPP_REGION, PAGE_SIZE, NULL), 0);
+	KT_EXPECT_EQ(t, mm_pageout(mm, MM_TEST_REGION, PAGE_SIZE, NULL), 0);
 	swapp_settle();
 	console_loglevel = saved;
 	KT_EXPECT_EQ(t, test_stat("swap_write_errors"), werr + 1);
 	KT_EXPECT_EQ(t, test_stat("pswpout"), writes);
-	pte_t pte = mmt_pte(mm, SWAPP_REGION);
+	pte_t pte = mm_test_pte(mm, MM_TEST_REGION);
 	KT_ASSERT(t, pte_is_swap(pte));
 	struct folio *folio = swap_cache_get(pte_to_swp_entry(pte));
 	KT_ASSERT(t, folio != NULL);
@@ -329,16 +329,16 @@ KTEST(fault_inject, swap_alloc_failure_keeps_the_page_mapped)
 	struct swapp_env e;
 	if (!swapp_begin(t, &e, "swt-fi", FI_BYTES, 0))
 		return;
-	struct mm *mm = swapp_mm(t, 1);
+	struct mm *mm = mm_test_create(t, 1);
 	KT_ASSERT(t, mm);
 	KT_EXPECT_EQ(t, swapp_write(mm, 0, 1, 1), 0);
 	char spec[64];
 	snprintk(spec, sizeof(spec), "task=%s,times=1", current->name);
 	KT_ASSERT_EQ(t, fault_attr_set(&fail_swap_alloc, spec), 0);
 	u64 no_swap = test_stat("reclaim_no_swap");
-	KT_EXPECT_EQ(t, mm_pageout(mm, SWAPP_REGION, PAGE_SIZE, NULL), 0);
+	KT_EXPECT_EQ(t, mm_pageout(mm, MM_TEST_REGION, PAGE_SIZE, NULL), 0);
 	KT_EXPECT_EQ(t, test_stat("reclaim_no_swap"), no_swap + 1);
-	KT_EXPECT(t, pte_present(mmt_pte(mm, SWAPP_REGION)));
+	KT_EXPECT(t, pte_present(mm_test_pte(mm, MM_TEST_REGION)));
 	KT_EXPECT(t, pte_is_swap(fi_swapped_out(t, mm, 0)));
 	KT_EXPECT_EQ(t, swapp_check(mm, 0, 1, 1), 0);
 	fault_attr_disable(&fail_swap_alloc);
@@ -360,7 +360,7 @@ KTEST(fault_inject, swapoff_retries_a_page_whose_read_failed)
 	struct swapt_others others;
 	swapt_others_off(t, &others, e.s.type);
 	const unsigned long n = 8;
-	struct mm *mm = swapp_mm(t, n);
+	struct mm *mm = mm_test_create(t, n);
 	KT_ASSERT(t, mm);
 	KT_EXPECT_EQ(t, swapp_write(mm, 0, n, 7), 0);
 	for (unsigned long p = 0; p < n; p++)

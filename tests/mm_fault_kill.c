@@ -27,16 +27,16 @@ static int job_access(void *arg)
 {
 	struct kill_job *j = arg;
 	if (j->write)
-		mmt_write(j->mm, j->addr, 0x1234);
+		mm_test_write(j->mm, j->addr, 0x1234);
 	else
-		j->seen = mmt_read(j->mm, j->addr);
+		j->seen = mm_test_read(j->mm, j->addr);
 	return 0;
 }
 
-static int mmt_access_in_task(struct mm *mm, unsigned long addr, bool write, u64 *seen)
+static int mm_kill_access(struct mm *mm, unsigned long addr, bool write, u64 *seen)
 {
 	struct kill_job j = { mm, addr, write, 0 };
-	int err = mmt_run(mm, test_other_cpu(), job_access, &j);
+	int err = mm_test_run(mm, test_other_cpu(), job_access, &j);
 	if (seen)
 		*seen = j.seen;
 	return err;
@@ -72,22 +72,22 @@ KTEST(mm_kill, bad_swap_pte_kills_only_the_faulting_task)
 	struct mm *mm = mm_create();
 	KT_ASSERT(t, mm);
 	KT_ASSERT_EQ(t, mm_mmap(mm, KREGION, KPAGES * PAGE_SIZE, RW), 0);
-	KT_EXPECT_EQ(t, mmt_access_in_task(mm, KREGION, true, NULL), 0);
+	KT_EXPECT_EQ(t, mm_kill_access(mm, KREGION, true, NULL), 0);
 	pte_t bad = bad_swap_pte();
 	KT_ASSERT(t, !pte_none(bad));
 	install_pte(mm, KREGION + BAD_PAGE * PAGE_SIZE, bad);
 	u64 reports = test_stat("pgtable_bad_pte"), kills = test_stat("fault_task_kills");
-	KT_EXPECT_EQ(t, mmt_access_in_task(mm, KREGION + BAD_PAGE * PAGE_SIZE, false, NULL), -EIO);
+	KT_EXPECT_EQ(t, mm_kill_access(mm, KREGION + BAD_PAGE * PAGE_SIZE, false, NULL), -EIO);
 	KT_EXPECT_EQ(t, test_stat("pgtable_bad_pte") - reports, 1);
 	KT_EXPECT_EQ(t, test_stat("fault_task_kills") - kills, 1);
 	/* The PTE is left for inspection; the mm and its other pages work. */
-	KT_EXPECT(t, pte_same(mmt_pte(mm, KREGION + BAD_PAGE * PAGE_SIZE), bad));
+	KT_EXPECT(t, pte_same(mm_test_pte(mm, KREGION + BAD_PAGE * PAGE_SIZE), bad));
 	u64 seen = 0;
-	KT_EXPECT_EQ(t, mmt_access_in_task(mm, KREGION + 8, false, &seen), 0);
+	KT_EXPECT_EQ(t, mm_kill_access(mm, KREGION + 8, false, &seen), 0);
 	KT_EXPECT_EQ(t, seen, 0);
-	KT_EXPECT_EQ(t, mmt_access_in_task(mm, KREGION, false, &seen), 0);
+	KT_EXPECT_EQ(t, mm_kill_access(mm, KREGION, false, &seen), 0);
 	KT_EXPECT_EQ(t, seen, 0x1234);
-	KT_EXPECT_EQ(t, mmt_access_in_task(mm, KREGION + 6 * PAGE_SIZE, true, NULL), 0);
+	KT_EXPECT_EQ(t, mm_kill_access(mm, KREGION + 6 * PAGE_SIZE, true, NULL), 0);
 	/* Teardown reports it again and gives no swap count back for it. */
 	mm_put(mm);
 	KT_EXPECT_EQ(t, test_stat("pgtable_bad_pte") - reports, 2);
@@ -102,10 +102,10 @@ KTEST(mm_kill, fault_outside_any_vma_kills_only_the_task)
 	KT_ASSERT(t, mm);
 	KT_ASSERT_EQ(t, mm_mmap(mm, KREGION, KPAGES * PAGE_SIZE, RW), 0);
 	u64 segv = test_stat("fault_segv");
-	KT_EXPECT_EQ(t, mmt_access_in_task(mm, KREGION + KPAGES * PAGE_SIZE, false, NULL), -EFAULT);
-	KT_EXPECT_EQ(t, mmt_access_in_task(mm, KREGION - PAGE_SIZE, true, NULL), -EFAULT);
+	KT_EXPECT_EQ(t, mm_kill_access(mm, KREGION + KPAGES * PAGE_SIZE, false, NULL), -EFAULT);
+	KT_EXPECT_EQ(t, mm_kill_access(mm, KREGION - PAGE_SIZE, true, NULL), -EFAULT);
 	KT_EXPECT_EQ(t, test_stat("fault_segv") - segv, 2);
-	KT_EXPECT_EQ(t, mmt_access_in_task(mm, KREGION, true, NULL), 0);
+	KT_EXPECT_EQ(t, mm_kill_access(mm, KREGION, true, NULL), 0);
 	mm_put(mm);
 	KT_EXPECT_EQ(t, test_drained_free_pages(), before);
 }
@@ -117,10 +117,10 @@ KTEST(mm_kill, write_to_a_read_only_vma_kills_only_the_task)
 	KT_ASSERT(t, mm);
 	KT_ASSERT_EQ(t, mm_mmap(mm, KREGION, PAGE_SIZE, PAGE_PROT_READ | PAGE_PROT_USER), 0);
 	u64 seen = 1;
-	KT_EXPECT_EQ(t, mmt_access_in_task(mm, KREGION, false, &seen), 0);
+	KT_EXPECT_EQ(t, mm_kill_access(mm, KREGION, false, &seen), 0);
 	KT_EXPECT_EQ(t, seen, 0);
-	KT_EXPECT(t, !pte_write(mmt_pte(mm, KREGION)));
-	KT_EXPECT_EQ(t, mmt_access_in_task(mm, KREGION, true, NULL), -EFAULT);
+	KT_EXPECT(t, !pte_write(mm_test_pte(mm, KREGION)));
+	KT_EXPECT_EQ(t, mm_kill_access(mm, KREGION, true, NULL), -EFAULT);
 	mm_put(mm);
 	KT_EXPECT_EQ(t, test_drained_free_pages(), before);
 }
@@ -141,7 +141,7 @@ struct spin_job {
 static int job_touch_and_spin(void *arg)
 {
 	struct spin_job *j = arg;
-	mmt_write(j->mm, KREGION, 1);
+	mm_test_write(j->mm, KREGION, 1);
 	__atomic_store_n(&j->ready, 1, __ATOMIC_SEQ_CST);
 	/* Keeps running (yield returns at once): the mm stays loaded here. */
 	while (!__atomic_load_n(&j->done, __ATOMIC_SEQ_CST))

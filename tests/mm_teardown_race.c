@@ -30,13 +30,13 @@ KTEST(mm_race, reclaim_unmap_batch_skips_an_mm_being_destroyed)
 	struct swapp_env e;
 	if (!swapp_begin(t, &e, "swt-io", 16ul << 20, 0))
 		return;
-	struct mm *parent = swapp_mm(t, 1);
+	struct mm *parent = mm_test_create(t, 1);
 	KT_ASSERT(t, parent);
 	KT_EXPECT_EQ(t, swapp_write(parent, 0, 1, 7), 0);
 	struct mm *child = mm_fork(parent);
 	KT_ASSERT(t, child);
-	KT_EXPECT_EQ(t, mm_munmap(parent, SWAPP_REGION, PAGE_SIZE), 0);
-	struct folio *folio = mmt_folio_at(child, SWAPP_REGION);
+	KT_EXPECT_EQ(t, mm_munmap(parent, MM_TEST_REGION, PAGE_SIZE), 0);
+	struct folio *folio = mm_test_folio_at(child, MM_TEST_REGION);
 	KT_ASSERT(t, folio && lru_isolate_folio(folio));
 	LIST_HEAD(list);
 	list_add_tail(&folio->page.folio_lru, &list);

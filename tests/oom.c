@@ -21,7 +21,7 @@
 
 static unsigned long oomt_addr(unsigned long page)
 {
-	return SWAPP_REGION + page * PAGE_SIZE;
+	return MM_TEST_REGION + page * PAGE_SIZE;
 }
 
 struct oomt_job {
@@ -43,7 +43,7 @@ static int oomt_job_run(void *arg)
 {
 	struct oomt_job *j = arg;
 	for (unsigned long p = j->first; p < j->first + j->n; p++)
-		mmt_write(j->mm, oomt_addr(p), swapp_value(j->tag, p, 0));
+		mm_test_write(j->mm, oomt_addr(p), swapp_value(j->tag, p, 0));
 	__atomic_store_n(&j->written, 1, __ATOMIC_SEQ_CST);
 	if (!j->hold)
 		return 0;
@@ -56,7 +56,7 @@ static int oomt_job_run(void *arg)
 	 * kill wins, as a fault of a killed task would. */
 	if (fatal_signal_pending(current))
 		mm_fault_kill_current(0, 0, 0, -ENOMEM);
-	(void)mmt_read(j->mm, oomt_addr(j->first));
+	(void)mm_test_read(j->mm, oomt_addr(j->first));
 	return 0;
 }
 
@@ -66,7 +66,7 @@ static int oomt_job_check(void *arg)
 	struct oomt_job *j = arg;
 	int bad = 0;
 	for (unsigned long p = j->first; p < j->first + j->n; p++)
-		bad += mmt_read(j->mm, oomt_addr(p)) != swapp_value(j->tag, p, 0);
+		bad += mm_test_read(j->mm, oomt_addr(p)) != swapp_value(j->tag, p, 0);
 	return bad;
 }
 
@@ -101,7 +101,7 @@ static void oomt_check_counters(struct ktest *t, struct mm *mm, unsigned long n)
 	unsigned long anon = 0, swap = 0;
 	down_write(&mm->mmap_lock);
 	for (unsigned long p = 0; p < n; p++) {
-		pte_t pte = mmt_pte(mm, oomt_addr(p));
+		pte_t pte = mm_test_pte(mm, oomt_addr(p));
 		if (pte_present(pte))
 			anon += pte_anon_folio(pte) != NULL;
 		else if (!pte_none(pte))
@@ -123,7 +123,7 @@ static struct mm *oomt_mm(struct ktest *t, unsigned long n, unsigned long *free_
 	if (!mm)
 		return NULL;
 	*free_before = swapt_settled_free();
-	if (!KT_EXPECT_EQ(t, mm_mmap(mm, SWAPP_REGION, n * PAGE_SIZE, SWAPP_RW), 0)) {
+	if (!KT_EXPECT_EQ(t, mm_mmap(mm, MM_TEST_REGION, n * PAGE_SIZE, MM_TEST_RW), 0)) {
 		mm_put(mm);
 		return NULL;
 	}
@@ -166,7 +166,7 @@ static bool oomt_begin(struct ktest *t, struct oomt_env *o, const char *dev)
 		return false;
 	swapt_others_off(t, &o->others, o->e.s.type);
 	list_init(&o->held);
-	swapp_eat_memory(&o->held, OOMT_LEAVE);
+	mm_test_eat_memory(&o->held, OOMT_LEAVE);
 	o->avail = nr_free_pages() - page_alloc_watermarks()->min +
 		   (unsigned long)(o->e.s.si->nr_usable - (u64)atomic_long_read(&o->e.s.si->inuse));
 	return true;
@@ -175,7 +175,7 @@ static bool oomt_begin(struct ktest *t, struct oomt_env *o, const char *dev)
 static void oomt_end(struct ktest *t, struct oomt_env *o)
 {
 	ktest_stats_print(t, &o->stats);
-	swapp_give_back(&o->held);
+	mm_test_give_back(&o->held);
 	swapt_others_on(t, &o->others);
 	swapp_end(t, &o->e);
 }
@@ -239,7 +239,7 @@ static unsigned long oomt_four_tasks_run_out(struct ktest *t, struct oomt_env *o
 /* Four tasks in a new mm write size pages, then every page reads back. */
 static void oomt_workload_completes(struct ktest *t, unsigned long size)
 {
-	struct mm *mm = swapp_mm(t, size);
+	struct mm *mm = mm_test_create(t, size);
 	if (!mm)
 		return;
 	u64 kills = test_stat("oom_kills"), t0 = arch_time_ns();
@@ -249,7 +249,7 @@ static void oomt_workload_completes(struct ktest *t, unsigned long size)
 	oomt_join(t, tasks, jobs, OOMT_TASKS, 0);
 	u64 t1 = arch_time_ns();
 	struct oomt_job all = { mm, 0, size, 2, false, 0, 0 };
-	KT_EXPECT_EQ(t, mmt_run(mm, test_nth_cpu(1), oomt_job_check, &all), 0);
+	KT_EXPECT_EQ(t, mm_test_run(mm, test_nth_cpu(1), oomt_job_check, &all), 0);
 	KT_EXPECT_EQ(t, test_stat("oom_kills"), kills);
 	ktest_diag(t, "the new workload wrote in %lu ms, read back in %lu ms",
 		   (unsigned long)((t1 - t0) / TEST_MS),
@@ -305,7 +305,7 @@ KTEST(oom, victim_is_the_largest_mm_not_the_faulting_tasks)
 		return;
 	const unsigned long na = o.avail * 3 / 4, nb = o.avail * 3 / 4;
 	unsigned long free_before;
-	struct mm *big = oomt_mm(t, na, &free_before), *small = swapp_mm(t, nb);
+	struct mm *big = oomt_mm(t, na, &free_before), *small = mm_test_create(t, nb);
 	KT_ASSERT(t, big && small);
 	u64 kills = test_stat("oom_kills");
 	struct task *tasks[OOMT_TASKS];
@@ -317,7 +317,7 @@ KTEST(oom, victim_is_the_largest_mm_not_the_faulting_tasks)
 
 	u64 exits = test_stat("oom_victim_exits");
 	struct oomt_job sj = { small, 0, nb, 4, false, 0, 0 };
-	KT_EXPECT_EQ(t, mmt_run(small, test_nth_cpu(0), oomt_job_run, &sj), 0);
+	KT_EXPECT_EQ(t, mm_test_run(small, test_nth_cpu(0), oomt_job_run, &sj), 0);
 	KT_EXPECT_EQ(t, test_stat("oom_kills"), kills + 1);
 	for (unsigned i = 0; i < OOMT_TASKS; i++) {
 		__atomic_store_n(&jobs[i].stop, 1, __ATOMIC_SEQ_CST);
@@ -328,7 +328,7 @@ KTEST(oom, victim_is_the_largest_mm_not_the_faulting_tasks)
 	oomt_check_reaped(t, big);
 	KT_EXPECT(t, !mm_is_oom_victim(small));
 	oomt_check_counters(t, small, nb);
-	KT_EXPECT_EQ(t, mmt_run(small, test_nth_cpu(1), oomt_job_check, &sj), 0);
+	KT_EXPECT_EQ(t, mm_test_run(small, test_nth_cpu(1), oomt_job_check, &sj), 0);
 	mm_put(small);
 	oomt_check_all_back(t, &o, free_before);
 	mm_put(big);
@@ -373,7 +373,7 @@ KTEST(oom, reap_with_swap_writes_in_flight)
 	KT_ASSERT(t, test_race_arm(t, points, ARRAY_SIZE(points)));
 	u64 timeouts = race_wait_timeouts(), last_ref = test_stat("swap_write_end_last_ref");
 	unsigned long freed = 1;
-	KT_EXPECT_EQ(t, mm_pageout(mm, SWAPP_REGION, OOMT_ASYNC_PAGES * PAGE_SIZE, &freed), 0);
+	KT_EXPECT_EQ(t, mm_pageout(mm, MM_TEST_REGION, OOMT_ASYNC_PAGES * PAGE_SIZE, &freed), 0);
 	KT_EXPECT_EQ(t, freed, 0); /* every write is in flight */
 	u64 t0 = arch_time_ns();
 	while (race_hits("swapout:write-end-io") == 0 && arch_time_ns() - t0 < 5 * TEST_SEC)

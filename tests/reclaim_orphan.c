@@ -33,10 +33,10 @@ KTEST(reclaim_race, zap_under_a_kept_folio_frees_its_swap_at_unlock)
 	struct swapp_env e;
 	if (!swapp_begin(t, &e, "orphan-swap", 2ul << 20, 0))
 		return;
-	struct mm *mm = swapp_mm(t, 1);
+	struct mm *mm = mm_test_create(t, 1);
 	KT_ASSERT(t, mm);
 	KT_EXPECT_EQ(t, swapp_write(mm, 0, 1, 5), 0);
-	struct folio *folio = mmt_folio_at(mm, SWAPP_REGION);
+	struct folio *folio = mm_test_folio_at(mm, MM_TEST_REGION);
 	KT_ASSERT(t, folio && lru_isolate_folio(folio));
 	LIST_HEAD(list);
 	list_add_tail(&folio->page.folio_lru, &list);

@@ -32,7 +32,7 @@ struct seed000_job {
 static int seed000_read(void *arg)
 {
 	struct seed000_job *j = arg;
-	j->bad = mmt_read(j->mm, swapp_addr(j->page, 0)) != swapp_value(j->tag, j->page, 0);
+	j->bad = mm_test_read(j->mm, swapp_addr(j->page, 0)) != swapp_value(j->tag, j->page, 0);
 	return 0;
 }
 
@@ -66,19 +66,19 @@ static u64 seed000_run(struct ktest *t, bool broken)
 	struct swapp_env e;
 	if (!swapp_begin(t, &e, "swt-io", 16ul << 20, 4))
 		return ~0ull;
-	struct mm *p = swapp_mm(t, NPAGES);
+	struct mm *p = mm_test_create(t, NPAGES);
 	if (!p)
 		return ~0ull;
 	KT_EXPECT_EQ(t, swapp_write(p, 0, NPAGES, 5), 0);
-	if (!KT_EXPECT_EQ(t, folio_order(mmt_folio_at(p, SWAPP_REGION)), 4))
+	if (!KT_EXPECT_EQ(t, folio_order(mm_test_folio_at(p, MM_TEST_REGION)), 4))
 		return ~0ull;
 	struct mm *c = mm_fork(p);
 	if (!KT_EXPECT(t, c != NULL))
 		return ~0ull;
-	KT_EXPECT_EQ(t, mm_munmap(c, SWAPP_REGION, PAGE_SIZE), 0); /* C maps 15 of 16 */
-	KT_EXPECT_EQ(t, mm_pageout(p, SWAPP_REGION, NPAGES * PAGE_SIZE, NULL), 0);
-	KT_EXPECT(t, pte_is_swap(mmt_pte(p, SWAPP_REGION)));
-	KT_EXPECT(t, pte_is_swap(mmt_pte(c, SWAPP_REGION + 5 * PAGE_SIZE)));
+	KT_EXPECT_EQ(t, mm_munmap(c, MM_TEST_REGION, PAGE_SIZE), 0); /* C maps 15 of 16 */
+	KT_EXPECT_EQ(t, mm_pageout(p, MM_TEST_REGION, NPAGES * PAGE_SIZE, NULL), 0);
+	KT_EXPECT(t, pte_is_swap(mm_test_pte(p, MM_TEST_REGION)));
+	KT_EXPECT(t, pte_is_swap(mm_test_pte(c, MM_TEST_REGION + 5 * PAGE_SIZE)));
 
 	/* P spins in its race points: not on this thread's CPU, which must
 	 * go on to start C (and not on the releaser's). */

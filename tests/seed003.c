@@ -24,7 +24,7 @@ struct seed003_job {
 static int seed003_read(void *arg)
 {
 	struct seed003_job *j = arg;
-	j->bad = mmt_read(j->mm, swapp_addr(0, 0)) != swapp_value(3, 0, 0);
+	j->bad = mm_test_read(j->mm, swapp_addr(0, 0)) != swapp_value(3, 0, 0);
 	return 0;
 }
 
@@ -39,12 +39,12 @@ static bool seed003_run(struct ktest *t, bool bypass, struct seed003_counts *d)
 	struct swapp_env e;
 	if (!swapp_begin(t, &e, "swt-io", 16ul << 20, 0))
 		return false;
-	struct mm *mm = swapp_mm(t, 1);
+	struct mm *mm = mm_test_create(t, 1);
 	if (!mm)
 		return false;
 	KT_EXPECT_EQ(t, swapp_write(mm, 0, 1, 3), 0);
-	KT_EXPECT_EQ(t, mm_pageout(mm, SWAPP_REGION, PAGE_SIZE, NULL), 0);
-	KT_EXPECT(t, pte_is_swap(mmt_pte(mm, SWAPP_REGION)));
+	KT_EXPECT_EQ(t, mm_pageout(mm, MM_TEST_REGION, PAGE_SIZE, NULL), 0);
+	KT_EXPECT(t, pte_is_swap(mm_test_pte(mm, MM_TEST_REGION)));
 
 	/* A (on another CPU: it spins in its race point) goes first and is
 	 * held where the second fault must find it; then B faults. */

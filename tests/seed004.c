@@ -23,13 +23,13 @@ static int bbm_first_pte(void *arg)
 {
 	struct mm *mm = arg;
 	spinlock_t *ptl;
-	pte_t *ptep = pte_offset_map_lock(mm, SWAPP_REGION, &ptl);
+	pte_t *ptep = pte_offset_map_lock(mm, MM_TEST_REGION, &ptl);
 	if (!ptep)
 		return -ENOENT;
-	pte_t old = ptep_get_and_clear(mm, SWAPP_REGION, ptep);
-	mm_tlb_flush_page(mm, SWAPP_REGION);
+	pte_t old = ptep_get_and_clear(mm, MM_TEST_REGION, ptep);
+	mm_tlb_flush_page(mm, MM_TEST_REGION);
 	race_point("seed004:bbm-window"); /* held until reclaim looked */
-	set_pte_at(mm, SWAPP_REGION, ptep, old);
+	set_pte_at(mm, MM_TEST_REGION, ptep, old);
 	pte_unmap_unlock(ptep, ptl);
 	return 0;
 }
@@ -43,10 +43,10 @@ static void seed004_run(struct ktest *t, bool sync, struct seed004_result *r)
 	struct swapp_env e;
 	if (!swapp_begin(t, &e, "swt-io", 16ul << 20, 4))
 		return;
-	struct mm *mm = swapp_mm(t, FOLIO_PAGES);
+	struct mm *mm = mm_test_create(t, FOLIO_PAGES);
 	KT_ASSERT(t, mm);
 	KT_EXPECT_EQ(t, swapp_write(mm, 0, FOLIO_PAGES, 4), 0);
-	KT_ASSERT_EQ(t, folio_order(mmt_folio_at(mm, SWAPP_REGION)), 4);
+	KT_ASSERT_EQ(t, folio_order(mm_test_folio_at(mm, MM_TEST_REGION)), 4);
 
 	bool old_sync = ttu_sync;
 	ttu_sync = sync;
@@ -66,7 +66,7 @@ static void seed004_run(struct ktest *t, bool sync, struct seed004_result *r)
 	/* Take the folio off the LRU first: finding it walks the page table,
 	 * whose lock the break-before-make will hold. */
 	LIST_HEAD(list);
-	struct folio *folio = mmt_folio_at(mm, SWAPP_REGION);
+	struct folio *folio = mm_test_folio_at(mm, MM_TEST_REGION);
 	KT_ASSERT(t, folio && lru_isolate_folio(folio));
 	list_add_tail(&folio->page.folio_lru, &list);
 	struct task *bbm = kthread_create_on_cpu(bbm_first_pte, mm, bbm_cpu, "bbm");
@@ -82,7 +82,7 @@ static void seed004_run(struct ktest *t, bool sync, struct seed004_result *r)
 
 	r->swap_ptes = r->present_ptes = 0;
 	for (unsigned long p = 0; p < FOLIO_PAGES; p++) {
-		pte_t pte = mmt_pte(mm, SWAPP_REGION + p * PAGE_SIZE);
+		pte_t pte = mm_test_pte(mm, MM_TEST_REGION + p * PAGE_SIZE);
 		r->swap_ptes += pte_is_swap(pte);
 		r->present_ptes += pte_present(pte);
 	}

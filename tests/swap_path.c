@@ -52,12 +52,12 @@ KTEST(swap_path, full_device_keeps_the_rest_in_memory)
 	struct swapt_others others;
 	swapt_others_off(t, &others, e.s.type);
 	const unsigned long n = 600;
-	struct mm *mm = swapp_mm(t, n);
+	struct mm *mm = mm_test_create(t, n);
 	KT_ASSERT(t, mm);
 	KT_EXPECT_EQ(t, swapp_write(mm, 0, n, 7), 0);
 	u64 no_swap = test_stat("reclaim_no_swap");
 	unsigned long freed = 0;
-	KT_EXPECT_EQ(t, mm_pageout(mm, SWAPP_REGION, n * PAGE_SIZE, &freed), 0);
+	KT_EXPECT_EQ(t, mm_pageout(mm, MM_TEST_REGION, n * PAGE_SIZE, &freed), 0);
 	KT_EXPECT_EQ(t, freed, 511);
 	KT_EXPECT_EQ(t, atomic_long_read(&mm->rss_swap), 511);
 	KT_EXPECT_EQ(t, test_stat("reclaim_no_swap"), no_swap + n - 511);
@@ -91,18 +91,18 @@ KTEST(swap_path, mthp_split_when_no_run_of_its_order)
 		else
 			swap_put(all[i]);
 	}
-	struct mm *mm = swapp_mm(t, 16);
+	struct mm *mm = mm_test_create(t, 16);
 	KT_ASSERT(t, mm);
 	KT_EXPECT_EQ(t, swapp_write(mm, 0, 16, 9), 0);
-	KT_EXPECT_EQ(t, folio_order(mmt_folio_at(mm, SWAPP_REGION)), 4);
+	KT_EXPECT_EQ(t, folio_order(mm_test_folio_at(mm, MM_TEST_REGION)), 4);
 	u64 splits = test_stat("swapout_mthp_split"), fails = test_stat("swap_alloc_order_fail");
 	unsigned long freed = 0;
-	KT_EXPECT_EQ(t, mm_pageout(mm, SWAPP_REGION, 16 * PAGE_SIZE, &freed), 0);
+	KT_EXPECT_EQ(t, mm_pageout(mm, MM_TEST_REGION, 16 * PAGE_SIZE, &freed), 0);
 	KT_EXPECT_EQ(t, freed, 16);
 	KT_EXPECT_EQ(t, test_stat("swapout_mthp_split"), splits + 1);
 	KT_EXPECT(t, test_stat("swap_alloc_order_fail") > fails);
 	for (unsigned long i = 0; i < 16; i++)
-		KT_EXPECT(t, pte_is_swap(mmt_pte(mm, SWAPP_REGION + i * PAGE_SIZE)));
+		KT_EXPECT(t, pte_is_swap(mm_test_pte(mm, MM_TEST_REGION + i * PAGE_SIZE)));
 	KT_EXPECT_EQ(t, swapp_check(mm, 0, 16, 9), 0);
 	mm_put(mm);
 	for (unsigned i = 0; i < nheld; i++)
@@ -117,14 +117,14 @@ KTEST(swap_path, munmap_of_swapped_memory_frees_its_slots)
 	struct swapp_env e;
 	if (!swapp_begin(t, &e, "swt-io", IO_BYTES, 0))
 		return;
-	struct mm *mm = swapp_mm(t, NP);
+	struct mm *mm = mm_test_create(t, NP);
 	KT_ASSERT(t, mm);
 	KT_EXPECT_EQ(t, swapp_write(mm, 0, NP, 3), 0);
-	KT_EXPECT_EQ(t, mm_pageout(mm, SWAPP_REGION, NP * PAGE_SIZE, NULL), 0);
+	KT_EXPECT_EQ(t, mm_pageout(mm, MM_TEST_REGION, NP * PAGE_SIZE, NULL), 0);
 	KT_EXPECT_EQ(t, atomic_long_read(&e.s.si->inuse), NP);
 	/* Half of them back in, then everything unmapped. */
 	KT_EXPECT_EQ(t, swapp_check(mm, 0, NP / 2, 3), 0);
-	KT_EXPECT_EQ(t, mm_munmap(mm, SWAPP_REGION, NP * PAGE_SIZE), 0);
+	KT_EXPECT_EQ(t, mm_munmap(mm, MM_TEST_REGION, NP * PAGE_SIZE), 0);
 	KT_EXPECT_EQ(t, atomic_long_read(&e.s.si->inuse), 0);
 	mm_put(mm);
 	swapp_end(t, &e);
@@ -134,7 +134,7 @@ KTEST(swap_path, munmap_of_swapped_memory_frees_its_slots)
 static int read_one(void *arg)
 {
 	struct mm *mm = arg;
-	return mmt_read(mm, SWAPP_REGION) != swapp_value(5, 0, 0);
+	return mm_test_read(mm, MM_TEST_REGION) != swapp_value(5, 0, 0);
 }
 
 KTEST(swap_path, two_cpus_fault_one_entry_one_read)
@@ -144,13 +144,13 @@ KTEST(swap_path, two_cpus_fault_one_entry_one_read)
 	struct swapp_env e;
 	if (!swapp_begin(t, &e, "swt-io", IO_BYTES, 0))
 		return;
-	struct mm *mm = swapp_mm(t, 1);
+	struct mm *mm = mm_test_create(t, 1);
 	KT_ASSERT(t, mm);
 	KT_EXPECT_EQ(t, swapp_write(mm, 0, 1, 5), 0);
 	struct mm *child = mm_fork(mm);
 	KT_ASSERT(t, child);
-	KT_EXPECT_EQ(t, mm_pageout(mm, SWAPP_REGION, PAGE_SIZE, NULL), 0);
-	KT_EXPECT(t, pte_is_swap(mmt_pte(child, SWAPP_REGION)));
+	KT_EXPECT_EQ(t, mm_pageout(mm, MM_TEST_REGION, PAGE_SIZE, NULL), 0);
+	KT_EXPECT(t, pte_is_swap(mm_test_pte(child, MM_TEST_REGION)));
 	u64 reads = test_stat("pswpin");
 	struct task *a = kthread_create_in_mm(read_one, mm, test_nth_cpu(0), "reader", mm);
 	struct task *b = kthread_create_in_mm(read_one, child, test_nth_cpu(1), "reader", child);
@@ -158,7 +158,8 @@ KTEST(swap_path, two_cpus_fault_one_entry_one_read)
 	KT_EXPECT_EQ(t, kthread_join(a), 0);
 	KT_EXPECT_EQ(t, kthread_join(b), 0);
 	KT_EXPECT_EQ(t, test_stat("pswpin"), reads + 1);
-	KT_EXPECT(t, mmt_folio_at(mm, SWAPP_REGION) == mmt_folio_at(child, SWAPP_REGION));
+	KT_EXPECT(t,
+		  mm_test_folio_at(mm, MM_TEST_REGION) == mm_test_folio_at(child, MM_TEST_REGION));
 	mm_put(child);
 	mm_put(mm);
 	swapp_end(t, &e);
@@ -176,17 +177,17 @@ KTEST(swap_path, swapoff_brings_back_forked_mms_keeping_exclusivity)
 	if (!swapp_begin(t, &e, "swt-io", IO_BYTES, 0))
 		return;
 	const unsigned long n = 32;
-	struct mm *a = swapp_mm(t, n);
+	struct mm *a = mm_test_create(t, n);
 	KT_ASSERT(t, a);
 	KT_EXPECT_EQ(t, swapp_write(a, 0, n, 1), 0);
 	struct mm *b = mm_fork(a);
 	KT_ASSERT(t, b);
 	KT_EXPECT_EQ(t, swapp_write(a, n / 2, n / 2, 2), 0); /* a's own copies: exclusive */
-	KT_EXPECT_EQ(t, mm_pageout(a, SWAPP_REGION, n * PAGE_SIZE, NULL), 0);
-	KT_EXPECT_EQ(t, mm_pageout(b, SWAPP_REGION, n * PAGE_SIZE, NULL), 0);
+	KT_EXPECT_EQ(t, mm_pageout(a, MM_TEST_REGION, n * PAGE_SIZE, NULL), 0);
+	KT_EXPECT_EQ(t, mm_pageout(b, MM_TEST_REGION, n * PAGE_SIZE, NULL), 0);
 	for (unsigned long p = 0; p < n; p++) {
-		pte_t pa = mmt_pte(a, SWAPP_REGION + p * PAGE_SIZE);
-		pte_t pb = mmt_pte(b, SWAPP_REGION + p * PAGE_SIZE);
+		pte_t pa = mm_test_pte(a, MM_TEST_REGION + p * PAGE_SIZE);
+		pte_t pb = mm_test_pte(b, MM_TEST_REGION + p * PAGE_SIZE);
 		KT_EXPECT(t, pte_is_swap(pa) && pte_is_swap(pb));
 		KT_EXPECT_EQ(t, pte_swp_exclusive(pa), p >= n / 2);
 		KT_EXPECT(t, !pte_swp_exclusive(pb));
@@ -197,8 +198,8 @@ KTEST(swap_path, swapoff_brings_back_forked_mms_keeping_exclusivity)
 	KT_EXPECT(t, swap_type_blockdev((unsigned)e.s.type) == NULL);
 	KT_EXPECT(t, test_stat("swapoff_pages_in") > in);
 	for (unsigned long p = 0; p < n; p++) {
-		pte_t pa = mmt_pte(a, SWAPP_REGION + p * PAGE_SIZE);
-		pte_t pb = mmt_pte(b, SWAPP_REGION + p * PAGE_SIZE);
+		pte_t pa = mm_test_pte(a, MM_TEST_REGION + p * PAGE_SIZE);
+		pte_t pb = mm_test_pte(b, MM_TEST_REGION + p * PAGE_SIZE);
 		KT_ASSERT(t, pte_present(pa) && pte_present(pb));
 		KT_EXPECT_EQ(t, page_anon_exclusive(pfn_to_page(pte_pfn(pa))), p >= n / 2);
 		KT_EXPECT(t, !page_anon_exclusive(pfn_to_page(pte_pfn(pb))));
@@ -234,12 +235,12 @@ KTEST(swap_path, swapoff_fails_cleanly_when_memory_is_short)
 	struct swapt_others others;
 	swapt_others_off(t, &others, e.s.type);
 	const unsigned long n = 256;
-	struct mm *mm = swapp_mm(t, n);
+	struct mm *mm = mm_test_create(t, n);
 	KT_ASSERT(t, mm);
 	KT_EXPECT_EQ(t, swapp_write(mm, 0, n, 6), 0);
-	KT_EXPECT_EQ(t, mm_pageout(mm, SWAPP_REGION, n * PAGE_SIZE, NULL), 0);
+	KT_EXPECT_EQ(t, mm_pageout(mm, MM_TEST_REGION, n * PAGE_SIZE, NULL), 0);
 	LIST_HEAD(held);
-	swapp_eat_memory(&held, 0);
+	mm_test_eat_memory(&held, 0);
 	int saved = console_loglevel;
 	console_loglevel = LOG_EMERG;
 	int err = swapoff((unsigned)e.s.type);
@@ -247,7 +248,7 @@ KTEST(swap_path, swapoff_fails_cleanly_when_memory_is_short)
 	KT_EXPECT_EQ(t, err, -ENOMEM);
 	KT_EXPECT(t, swap_type_blockdev((unsigned)e.s.type) != NULL);
 	KT_EXPECT(t, atomic_long_read(&mm->rss_swap) > 0);
-	swapp_give_back(&held);
+	mm_test_give_back(&held);
 	KT_EXPECT_EQ(t, swapp_check(mm, 0, n, 6), 0);
 	mm_put(mm);
 	swapt_others_on(t, &others);
@@ -259,7 +260,7 @@ KTEST(swap_path, swapoff_fails_cleanly_when_memory_is_short)
 static int touch_page0(void *arg)
 {
 	struct mm *mm = arg;
-	return (int)(mmt_read(mm, SWAPP_REGION) & 0);
+	return (int)(mm_test_read(mm, MM_TEST_REGION) & 0);
 }
 
 KTEST(swap_path, bad_swap_entry_kills_only_the_task)
@@ -267,28 +268,28 @@ KTEST(swap_path, bad_swap_entry_kills_only_the_task)
 	struct swapp_env e;
 	if (!swapp_begin(t, &e, "swt-io", IO_BYTES, 0))
 		return;
-	struct mm *mm = swapp_mm(t, 2);
+	struct mm *mm = mm_test_create(t, 2);
 	KT_ASSERT(t, mm);
 	KT_EXPECT_EQ(t, swapp_write(mm, 1, 1, 4), 0); /* page 1: real data */
 	swp_entry_t x;
 	KT_ASSERT_EQ(t, swap_alloc_type((unsigned)e.s.type, 0, &x), 0);
 	KT_EXPECT_EQ(t, swap_put(x), 0); /* x is a free slot now */
 	spinlock_t *ptl;
-	pte_t *ptep = pte_alloc_map_lock(mm, SWAPP_REGION, &ptl);
+	pte_t *ptep = pte_alloc_map_lock(mm, MM_TEST_REGION, &ptl);
 	KT_ASSERT(t, ptep);
-	set_pte_at(mm, SWAPP_REGION, ptep, swp_entry_to_pte(x));
+	set_pte_at(mm, MM_TEST_REGION, ptep, swp_entry_to_pte(x));
 	pte_unmap_unlock(ptep, ptl);
 	u64 bad = test_stat("swap_bad_entry"), kills = test_stat("fault_task_kills");
 	int saved = console_loglevel;
 	console_loglevel = LOG_EMERG;
-	KT_EXPECT_EQ(t, mmt_run(mm, test_nth_cpu(1), touch_page0, mm), -EIO);
+	KT_EXPECT_EQ(t, mm_test_run(mm, test_nth_cpu(1), touch_page0, mm), -EIO);
 	console_loglevel = saved;
 	KT_EXPECT_EQ(t, test_stat("swap_bad_entry"), bad + 1);
 	KT_EXPECT_EQ(t, test_stat("fault_task_kills"), kills + 1);
 	KT_EXPECT_EQ(t, swapp_check(mm, 1, 1, 4), 0); /* the rest of the mm is fine */
 	/* Clear it by hand: zapping it would report it again. */
-	ptep = pte_offset_map_lock(mm, SWAPP_REGION, &ptl);
-	ptep_get_and_clear(mm, SWAPP_REGION, ptep);
+	ptep = pte_offset_map_lock(mm, MM_TEST_REGION, &ptl);
+	ptep_get_and_clear(mm, MM_TEST_REGION, ptep);
 	pte_unmap_unlock(ptep, ptl);
 	mm_put(mm);
 	swapp_end(t, &e);

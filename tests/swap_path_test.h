@@ -18,9 +18,6 @@
 #include "swap_test.h"
 #include "test_cpus.h"
 
-#define SWAPP_REGION 0x40000000ul
-#define SWAPP_RW (PAGE_PROT_READ | PAGE_PROT_WRITE | PAGE_PROT_USER)
-
 static inline u64 swapp_value(u64 tag, unsigned long page, unsigned word)
 {
 	return (tag << 40) ^ (page << 12) ^ ((u64)word << 3) ^ 0x5a;
@@ -30,7 +27,7 @@ static inline u64 swapp_value(u64 tag, unsigned long page, unsigned word)
 static inline unsigned long swapp_addr(unsigned long page, unsigned word)
 {
 	static const unsigned long off[3] = { 0, 2048, PAGE_SIZE - 8 };
-	return SWAPP_REGION + page * PAGE_SIZE + off[word];
+	return MM_TEST_REGION + page * PAGE_SIZE + off[word];
 }
 
 struct swapp_job {
@@ -44,7 +41,7 @@ static inline int swapp_job_write(void *arg)
 	struct swapp_job *j = arg;
 	for (unsigned long p = j->first; p < j->first + j->n; p++)
 		for (unsigned w = 0; w < 3; w++)
-			mmt_write(j->mm, swapp_addr(p, w), swapp_value(j->tag, p, w));
+			mm_test_write(j->mm, swapp_addr(p, w), swapp_value(j->tag, p, w));
 	return 0;
 }
 
@@ -55,31 +52,20 @@ static inline int swapp_job_check(void *arg)
 	int bad = 0;
 	for (unsigned long p = j->first; p < j->first + j->n; p++)
 		for (unsigned w = 0; w < 3; w++)
-			bad += mmt_read(j->mm, swapp_addr(p, w)) != swapp_value(j->tag, p, w);
+			bad += mm_test_read(j->mm, swapp_addr(p, w)) != swapp_value(j->tag, p, w);
 	return bad;
 }
 
 static inline int swapp_write(struct mm *mm, unsigned long first, unsigned long n, u64 tag)
 {
 	struct swapp_job j = { mm, first, n, tag };
-	return mmt_run(mm, test_nth_cpu(0), swapp_job_write, &j);
+	return mm_test_run(mm, test_nth_cpu(0), swapp_job_write, &j);
 }
 
 static inline int swapp_check(struct mm *mm, unsigned long first, unsigned long n, u64 tag)
 {
 	struct swapp_job j = { mm, first, n, tag };
-	return mmt_run(mm, test_nth_cpu(1), swapp_job_check, &j);
-}
-
-static inline struct mm *swapp_mm(struct ktest *t, unsigned long npages)
-{
-	struct mm *mm = mm_create();
-	if (mm && mm_mmap(mm, SWAPP_REGION, npages * PAGE_SIZE, SWAPP_RW) != 0) {
-		mm_put(mm);
-		mm = NULL;
-	}
-	KT_EXPECT(t, mm != NULL);
-	return mm;
+	return mm_test_run(mm, test_nth_cpu(1), swapp_job_check, &j);
 }
 
 /* A case's surroundings: its device (a RAM device of its own, or the
@@ -151,30 +137,6 @@ static inline void swapp_end(struct ktest *t, struct swapp_env *e)
 	}
 }
 
-/* Memory held by a test, page by page, until free pages are down to the
- * min watermark plus leave (or allocations fail). */
-static inline unsigned long swapp_eat_memory(struct list_head *held, unsigned long leave)
-{
-	unsigned long n = 0;
-	while (nr_free_pages() > page_alloc_watermarks()->min + leave) {
-		struct page *p = alloc_page(GFP_KERNEL | __GFP_NOWARN);
-		if (!p)
-			break;
-		list_add(&p->lru, held);
-		n++;
-	}
-	return n;
-}
-
-static inline void swapp_give_back(struct list_head *held)
-{
-	while (!list_empty(held)) {
-		struct page *p = list_first_entry(held, struct page, lru);
-		list_del(&p->lru);
-		free_page(p);
-	}
-}
-
 /*
  * Write a pattern, page the range out, read it back, write it again.
  * Exclusive pages come back exclusive (swapin_exclusive) and are written
@@ -187,15 +149,15 @@ static inline void swapp_pageout_then_fault_back(struct ktest *t, const char *de
 	struct swapp_env e;
 	if (!swapp_begin(t, &e, dev, bytes, order))
 		return;
-	struct mm *mm = swapp_mm(t, n);
+	struct mm *mm = mm_test_create(t, n);
 	KT_ASSERT(t, mm);
 	KT_EXPECT_EQ(t, swapp_write(mm, 0, n, 1), 0);
-	KT_EXPECT_EQ(t, folio_order(mmt_folio_at(mm, SWAPP_REGION)), order);
+	KT_EXPECT_EQ(t, folio_order(mm_test_folio_at(mm, MM_TEST_REGION)), order);
 	u64 out = test_stat("pswpout"), in = test_stat("pswpin"),
 	    mthp_out = test_stat("swapout_mthp");
 	u64 excl = test_stat("swapin_exclusive"), mthp_in = test_stat("swapin_mthp");
 	unsigned long freed = 0;
-	KT_EXPECT_EQ(t, mm_pageout(mm, SWAPP_REGION, n * PAGE_SIZE, &freed), 0);
+	KT_EXPECT_EQ(t, mm_pageout(mm, MM_TEST_REGION, n * PAGE_SIZE, &freed), 0);
 	swapp_settle();
 	KT_EXPECT_EQ(t, test_stat("pswpout"), out + n);
 	if (e.synchronous)
@@ -206,7 +168,7 @@ static inline void swapp_pageout_then_fault_back(struct ktest *t, const char *de
 	if (order)
 		KT_EXPECT_EQ(t, test_stat("swapout_mthp"), mthp_out + n / (1ul << order));
 	for (unsigned long p = 0; p < n; p++) {
-		pte_t pte = mmt_pte(mm, SWAPP_REGION + p * PAGE_SIZE);
+		pte_t pte = mm_test_pte(mm, MM_TEST_REGION + p * PAGE_SIZE);
 		KT_EXPECT(t, pte_is_swap(pte) && pte_swp_exclusive(pte)); /* seed 001 */
 	}
 	KT_EXPECT_EQ(t, swapp_check(mm, 0, n, 1), 0);
@@ -239,16 +201,16 @@ static inline void swapp_fork_shares_swap(struct ktest *t, const char *dev, u64 
 	struct swapp_env e;
 	if (!swapp_begin(t, &e, dev, bytes, order))
 		return;
-	struct mm *mm = swapp_mm(t, n);
+	struct mm *mm = mm_test_create(t, n);
 	KT_ASSERT(t, mm);
 	KT_EXPECT_EQ(t, swapp_write(mm, 0, n, 1), 0);
 	struct mm *child = mm_fork(mm);
 	KT_ASSERT(t, child);
-	KT_EXPECT_EQ(t, mm_pageout(mm, SWAPP_REGION, n * PAGE_SIZE, NULL), 0);
+	KT_EXPECT_EQ(t, mm_pageout(mm, MM_TEST_REGION, n * PAGE_SIZE, NULL), 0);
 	swapp_settle();
 	for (unsigned long p = 0; p < n; p++) {
-		pte_t a = mmt_pte(mm, SWAPP_REGION + p * PAGE_SIZE);
-		pte_t b = mmt_pte(child, SWAPP_REGION + p * PAGE_SIZE);
+		pte_t a = mm_test_pte(mm, MM_TEST_REGION + p * PAGE_SIZE);
+		pte_t b = mm_test_pte(child, MM_TEST_REGION + p * PAGE_SIZE);
 		KT_EXPECT(t, pte_is_swap(a) && pte_is_swap(b));
 		KT_EXPECT(t, !pte_swp_exclusive(a) && !pte_swp_exclusive(b));
 		KT_EXPECT(t, pte_same(a, b));

@@ -18,11 +18,11 @@ KTEST(swap_pressure, reclaim_swaps_out_and_every_byte_reads_back)
 	struct swapt_others others;
 	swapt_others_off(t, &others, e.s.type);
 	const unsigned long n = 4 * LEAVE;
-	struct mm *mm = swapp_mm(t, n);
+	struct mm *mm = mm_test_create(t, n);
 	KT_ASSERT(t, mm);
 	u64 direct = test_stat("reclaim_direct_runs"), out = test_stat("pswpout");
 	LIST_HEAD(held);
-	swapp_eat_memory(&held, LEAVE);
+	mm_test_eat_memory(&held, LEAVE);
 	KT_EXPECT_EQ(t, swapp_write(mm, 0, n, 11), 0);
 	KT_EXPECT_EQ(t, swapp_check(mm, 0, n, 11), 0);
 	KT_EXPECT(t, test_stat("reclaim_direct_runs") > direct);
@@ -33,7 +33,7 @@ KTEST(swap_pressure, reclaim_swaps_out_and_every_byte_reads_back)
 		   n, LEAVE, (unsigned long)(test_stat("pswpout") - out),
 		   (unsigned long)test_stat("pswpin"),
 		   (unsigned long)(test_stat("reclaim_direct_runs") - direct));
-	swapp_give_back(&held);
+	mm_test_give_back(&held);
 	mm_put(mm);
 	swapt_others_on(t, &others);
 	swapp_end(t, &e);
@@ -47,11 +47,11 @@ KTEST(swap_pressure, too_small_swap_ends_in_a_clean_oom_kill)
 	struct swapt_others others;
 	swapt_others_off(t, &others, e.s.type);
 	const unsigned long n = 4 * LEAVE;
-	struct mm *mm = swapp_mm(t, n);
+	struct mm *mm = mm_test_create(t, n);
 	KT_ASSERT(t, mm);
 	u64 ooms = test_stat("oom_kills"), reaped = test_stat("oom_reaped_swap");
 	LIST_HEAD(held);
-	swapp_eat_memory(&held, LEAVE);
+	mm_test_eat_memory(&held, LEAVE);
 	int saved = console_loglevel;
 	console_loglevel = LOG_EMERG; /* the report is expected */
 	int err = swapp_write(mm, 0, n, 12);
@@ -63,7 +63,7 @@ KTEST(swap_pressure, too_small_swap_ends_in_a_clean_oom_kill)
 	KT_EXPECT_EQ(t, test_stat("oom_reaped_swap"), reaped + 511);
 	KT_EXPECT_EQ(t, atomic_long_read(&e.s.si->inuse), 0);
 	KT_EXPECT_EQ(t, atomic_long_read(&mm->rss_anon) + atomic_long_read(&mm->rss_swap), 0);
-	swapp_give_back(&held);
+	mm_test_give_back(&held);
 	mm_put(mm);
 	swapt_others_on(t, &others);
 	swapp_end(t, &e);

@@ -31,7 +31,7 @@ KTEST(mm_race, swap_write_end_holds_its_folio)
 	struct swapp_env e;
 	if (!swapp_begin(t, &e, SWER_DEVICE, 16ul << 20, 0))
 		return;
-	struct mm *mm = swapp_mm(t, 1);
+	struct mm *mm = mm_test_create(t, 1);
 	KT_ASSERT(t, mm);
 	KT_EXPECT_EQ(t, swapp_write(mm, 0, 1, 7), 0);
 
@@ -47,7 +47,7 @@ KTEST(mm_race, swap_write_end_holds_its_folio)
 	u64 timeouts = race_wait_timeouts(), last_ref = test_stat("swap_write_end_last_ref");
 
 	unsigned long freed = 1;
-	KT_EXPECT_EQ(t, mm_pageout(mm, SWAPP_REGION, PAGE_SIZE, &freed), 0);
+	KT_EXPECT_EQ(t, mm_pageout(mm, MM_TEST_REGION, PAGE_SIZE, &freed), 0);
 	KT_EXPECT_EQ(t, freed, 0); /* the write is in flight */
 	u64 t0 = arch_time_ns();
 	while (race_hits("swapout:write-done") == 0 && arch_time_ns() - t0 < 5 * TEST_SEC)
@@ -55,7 +55,7 @@ KTEST(mm_race, swap_write_end_holds_its_folio)
 	KT_ASSERT_EQ(t, race_hits("swapout:write-done"), 1);
 	/* Writeback is clear and the completion waits: the zap of the only
 	 * swap PTE takes the folio out of the cache. */
-	KT_EXPECT_EQ(t, mm_munmap(mm, SWAPP_REGION, PAGE_SIZE), 0);
+	KT_EXPECT_EQ(t, mm_munmap(mm, MM_TEST_REGION, PAGE_SIZE), 0);
 	KT_EXPECT_EQ(t, race_hits("swap_cache:try-free-done"), 1);
 	swapp_settle();
 	KT_EXPECT_EQ(t, race_wait_timeouts(), timeouts); /* the forced order happened */

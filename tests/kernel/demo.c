@@ -48,7 +48,7 @@ static int demo_write(void *arg)
 {
 	struct demo_job *j = arg;
 	for (unsigned long p = j->first; p < j->first + j->n; p++) {
-		volatile u64 *w = (volatile u64 *)(SWAPP_REGION + p * PAGE_SIZE);
+		volatile u64 *w = (volatile u64 *)(MM_TEST_REGION + p * PAGE_SIZE);
 		for (unsigned i = 0; i < PAGE_SIZE / 8; i++)
 			w[i] = demo_word(j->tag, p, i);
 		if (p % 64 == 0)
@@ -61,7 +61,7 @@ static int demo_verify(void *arg)
 {
 	struct demo_job *j = arg;
 	for (unsigned long p = j->first; p < j->first + j->n; p++) {
-		volatile u64 *w = (volatile u64 *)(SWAPP_REGION + p * PAGE_SIZE);
+		volatile u64 *w = (volatile u64 *)(MM_TEST_REGION + p * PAGE_SIZE);
 		for (unsigned i = 0; i < PAGE_SIZE / 8; i++)
 			j->bad += w[i] != demo_word(j->tag, p, i);
 		if (p % 64 == 0)
@@ -186,7 +186,7 @@ static unsigned long demo_mib(unsigned long pages)
 static void demo_run(struct ktest *t, unsigned long n, unsigned long ram)
 {
 	unsigned long half = n / 2;
-	struct mm *parent = swapp_mm(t, n);
+	struct mm *parent = mm_test_create(t, n);
 	KT_ASSERT(t, parent);
 	swapin_latency_reset();
 	unsigned long bad = 0, q = half / 8;

@@ -26,7 +26,7 @@ static int write_page1(void *arg)
 {
 	struct seed001_job *j = arg;
 	race_point("seed001:go");
-	mmt_write(j->mm, swapp_addr(1, 0), swapp_value(9, 1, 0));
+	mm_test_write(j->mm, swapp_addr(1, 0), swapp_value(9, 1, 0));
 	race_point("seed001:written");
 	return 0;
 }
@@ -57,7 +57,7 @@ static bool seed001_run(struct ktest *t, bool inverted, u64 *writable, u64 *copi
 	struct blockdev *bd = swap_type_blockdev((unsigned)e.s.type);
 	bool saved_stable_writes = bd->stable_writes;
 	bd->stable_writes = true;
-	struct mm *a = swapp_mm(t, 2);
+	struct mm *a = mm_test_create(t, 2);
 	if (!a)
 		return false;
 	KT_EXPECT_EQ(t, swapp_write(a, 0, 2, 1), 0);
@@ -112,7 +112,7 @@ static bool seed001_run(struct ktest *t, bool inverted, u64 *writable, u64 *copi
 		   (unsigned long)*writable, (unsigned long)*copies);
 	ktest_stats_print(t, &stats);
 	/* Isolation holds either way: each mm reads its own data. */
-	KT_EXPECT_EQ(t, mmt_read(a, swapp_addr(1, 0)), swapp_value(9, 1, 0));
+	KT_EXPECT_EQ(t, mm_test_read(a, swapp_addr(1, 0)), swapp_value(9, 1, 0));
 	KT_EXPECT_EQ(t, swapp_check(b, 0, 2, 1), 0);
 	mm_put(b);
 	mm_put(a);

@@ -44,7 +44,7 @@ static void bench_pass(struct swap_bench *b, bool write)
 	u64 start = arch_time_ns();
 	for (unsigned long k = 0; k < b->npages; k++) {
 		unsigned long p = b->order[k];
-		volatile u64 *w = (volatile u64 *)(SWAPP_REGION + p * PAGE_SIZE);
+		volatile u64 *w = (volatile u64 *)(MM_TEST_REGION + p * PAGE_SIZE);
 		u64 t0 = arch_time_ns();
 		if (write)
 			w[0] = bench_word(p, 0);
@@ -143,7 +143,7 @@ static void swap_bench_run(struct ktest *t, const char *dev, unsigned order)
 	struct swap_bench b = { (unsigned long)(bench_mib << 20) / PAGE_SIZE, NULL, NULL, 0, 0 };
 	b.lat_us = kmalloc(b.npages * sizeof(u32), GFP_KERNEL);
 	b.order = kmalloc(b.npages * sizeof(u32), GFP_KERNEL);
-	struct mm *mm = swapp_mm(t, b.npages);
+	struct mm *mm = mm_test_create(t, b.npages);
 	if (!KT_EXPECT(t, b.lat_us && b.order && mm))
 		goto out;
 	static const char *const passes[] = { "write", "seq read", "random read" };
@@ -160,7 +160,8 @@ static void swap_bench_run(struct ktest *t, const char *dev, unsigned order)
 			}
 		}
 		u64 out = test_stat("pswpout"), in = test_stat("pswpin");
-		KT_EXPECT_EQ(t, mmt_run(mm, test_nth_cpu(0), pass ? bench_read : bench_write, &b),
+		KT_EXPECT_EQ(t,
+			     mm_test_run(mm, test_nth_cpu(0), pass ? bench_read : bench_write, &b),
 			     0);
 		swapp_settle();
 		bench_report(&b, dev, order, passes[pass], test_stat("pswpout") - out,

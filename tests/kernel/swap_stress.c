@@ -80,7 +80,7 @@ static u64 stress_word(unsigned tag, unsigned long p, u16 v, unsigned w)
 
 static volatile u64 *stress_page(unsigned long p)
 {
-	return (volatile u64 *)(SWAPP_REGION + p * PAGE_SIZE);
+	return (volatile u64 *)(MM_TEST_REGION + p * PAGE_SIZE);
 }
 
 static unsigned long stress_check_page(unsigned tag, unsigned long p, u16 v)
@@ -145,7 +145,7 @@ static void stress_pageout(struct stress_job *j)
 {
 	unsigned long first, len;
 	stress_span(j, &first, &len);
-	int err = mm_pageout(j->mm, SWAPP_REGION + first * PAGE_SIZE, len * PAGE_SIZE, NULL);
+	int err = mm_pageout(j->mm, MM_TEST_REGION + first * PAGE_SIZE, len * PAGE_SIZE, NULL);
 	if (err && !j->err)
 		j->err = err;
 	j->pageouts++;
@@ -159,14 +159,14 @@ static void stress_munmap(struct stress_job *j)
 {
 	unsigned long first, len;
 	stress_span(j, &first, &len);
-	unsigned long start = SWAPP_REGION + first * PAGE_SIZE;
+	unsigned long start = MM_TEST_REGION + first * PAGE_SIZE;
 	int err = mm_munmap(j->mm, start, len * PAGE_SIZE);
 	if (err == -ENOMEM) {
 		j->munmap_nomem++;
 		return;
 	}
 	for (int tries = 0; !err && tries < 1000; tries++) {
-		err = mm_mmap(j->mm, start, len * PAGE_SIZE, SWAPP_RW);
+		err = mm_mmap(j->mm, start, len * PAGE_SIZE, MM_TEST_RW);
 		if (err != -ENOMEM)
 			break;
 		if (tries < 999)
@@ -364,7 +364,7 @@ static struct mm *stress_mm_create(unsigned long n)
 {
 	for (int tries = 0; tries < 1000; tries++) {
 		struct mm *mm = mm_create();
-		if (mm && mm_mmap(mm, SWAPP_REGION, n * PAGE_SIZE, SWAPP_RW) == 0)
+		if (mm && mm_mmap(mm, MM_TEST_REGION, n * PAGE_SIZE, MM_TEST_RW) == 0)
 			return mm;
 		if (mm)
 			mm_put(mm);
@@ -476,7 +476,7 @@ static void stress_check_region(struct ktest *t, struct stress_job *j, unsigned 
 	int err;
 	j->check_next = 0;
 	do {
-		err = mmt_run(j->mm, test_nth_cpu(i), stress_check_all, j);
+		err = mm_test_run(j->mm, test_nth_cpu(i), stress_check_all, j);
 	} while (stress_killed(err) && ++j->check_kills < 10000);
 	KT_EXPECT_EQ(t, err, 0);
 }
