@@ -357,8 +357,8 @@ KTEST(fault_inject, swapoff_retries_a_page_whose_read_failed)
 	struct swapp_env e;
 	if (!swapp_begin(t, &e, "swt-fi", FI_BYTES, 0))
 		return;
-	struct swapt_others others;
-	swapt_others_off(t, &others, e.s.type);
+	struct swap_test_others others;
+	swap_test_others_off(t, &others, e.s.type);
 	const unsigned long n = 8;
 	struct mm *mm = mm_test_create(t, n);
 	KT_ASSERT(t, mm);
@@ -384,10 +384,10 @@ KTEST(fault_inject, swapoff_retries_a_page_whose_read_failed)
 	KT_EXPECT_EQ(t, atomic_long_read(&mm->rss_swap), 0);
 	KT_EXPECT_EQ(t, swapp_check(mm, 0, n, 7), 0);
 	mm_put(mm);
-	e.s.type = swapt_on(bd, NULL, 0, SWAPT_PRIO); /* for swapp_end */
+	e.s.type = swap_test_swapon(bd, NULL, 0, SWAP_TEST_PRIO); /* for swapp_end */
 	KT_ASSERT(t, e.s.type >= 0);
-	e.s.si = swapt_info(e.s.type);
-	swapt_others_on(t, &others);
+	e.s.si = swap_test_info(e.s.type);
+	swap_test_others_on(t, &others);
 	swapp_end(t, &e);
 }
 
@@ -396,8 +396,8 @@ KTEST(fault_inject, swapoff_retries_a_page_whose_read_failed)
  * swap.check=1 turns into a panic at swapoff. */
 KTEST(fault_inject, swap_check_needs_no_memory)
 {
-	struct swapt s;
-	if (!swapt_begin(t, &s, "swt-fi", FI_BYTES, NULL, 0, SWAPT_PRIO))
+	struct swap_test s;
+	if (!swap_test_begin(t, &s, "swt-fi", FI_BYTES, NULL, 0, SWAP_TEST_PRIO))
 		return;
 	char spec[64];
 	snprintk(spec, sizeof(spec), "task=%s", current->name);
@@ -406,5 +406,5 @@ KTEST(fault_inject, swap_check_needs_no_memory)
 	KT_EXPECT_EQ(t, swap_check(), 0);
 	fault_attr_disable(&fail_kmalloc);
 	fault_attr_disable(&fail_page_alloc);
-	swapt_end(t, &s);
+	swap_test_end(t, &s);
 }

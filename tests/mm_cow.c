@@ -371,11 +371,11 @@ static void install_swap_pte(struct mm *mm, unsigned long addr, pte_t pte)
 MM_COW_BOTH(fork_with_swap_ptes_clears_exclusive_in_parent_and_dups_counts)
 {
 	/* The device before the baseline: it is freed after the test ends. */
-	KT_ASSERT(t, swapt_device(t, "swt-cow", 2ul << 20));
+	KT_ASSERT(t, swap_test_device(t, "swt-cow", 2ul << 20));
 	struct mm_cow_baseline b;
 	mm_cow_begin(&b);
-	struct swapt s;
-	if (!swapt_begin(t, &s, "swt-cow", 2ul << 20, NULL, 0, SWAPT_PRIO))
+	struct swap_test s;
+	if (!swap_test_begin(t, &s, "swt-cow", 2ul << 20, NULL, 0, SWAP_TEST_PRIO))
 		return;
 	int type = s.type;
 	struct mm *mm = mm_test_create(t, NPAGES);
@@ -412,7 +412,7 @@ MM_COW_BOTH(fork_with_swap_ptes_clears_exclusive_in_parent_and_dups_counts)
 	KT_EXPECT(t, !swap_entry_valid(e[0]));
 	mm_put(mm);
 	KT_EXPECT_EQ(t, atomic_long_read(&s.si->inuse), 0);
-	swapt_end(t, &s);
+	swap_test_end(t, &s);
 	mm_cow_end(t, &b);
 }
 

@@ -8,7 +8,7 @@
  * Each case holds all memory but OOMT_LEAVE pages above the min watermark
  * (so the work is the same at 48 MiB and at 4 GiB) and swaps to a small
  * RAM device of its own with the other devices off, so that it fills.
- * The console stays at LOG_ERR (swapt_begin): the OOM killer's line shows.
+ * The console stays at LOG_ERR (swap_test_begin): the OOM killer's line shows.
  */
 #include "drivers/ramswap.h"
 #include "kernel/race.h"
@@ -122,7 +122,7 @@ static struct mm *oomt_mm(struct ktest *t, unsigned long n, unsigned long *free_
 	KT_EXPECT(t, mm != NULL);
 	if (!mm)
 		return NULL;
-	*free_before = swapt_settled_free();
+	*free_before = swap_test_settled_free();
 	if (!KT_EXPECT_EQ(t, mm_mmap(mm, MM_TEST_REGION, n * PAGE_SIZE, MM_TEST_RW), 0)) {
 		mm_put(mm);
 		return NULL;
@@ -154,7 +154,7 @@ static const char *const oomt_stat_names[] = {
 struct oomt_env {
 	struct ktest_stats stats;
 	struct swapp_env e;
-	struct swapt_others others;
+	struct swap_test_others others;
 	struct list_head held;
 	unsigned long avail; /* pages of RAM above min plus free swap slots */
 };
@@ -164,7 +164,7 @@ static bool oomt_begin(struct ktest *t, struct oomt_env *o, const char *dev)
 	ktest_stats_begin(&o->stats, oomt_stat_names);
 	if (!swapp_begin(t, &o->e, dev, OOMT_SWAP_BYTES, 0))
 		return false;
-	swapt_others_off(t, &o->others, o->e.s.type);
+	swap_test_others_off(t, &o->others, o->e.s.type);
 	list_init(&o->held);
 	mm_test_eat_memory(&o->held, OOMT_LEAVE);
 	o->avail = nr_free_pages() - page_alloc_watermarks()->min +
@@ -176,7 +176,7 @@ static void oomt_end(struct ktest *t, struct oomt_env *o)
 {
 	ktest_stats_print(t, &o->stats);
 	mm_test_give_back(&o->held);
-	swapt_others_on(t, &o->others);
+	swap_test_others_on(t, &o->others);
 	swapp_end(t, &o->e);
 }
 
@@ -187,7 +187,7 @@ static void oomt_check_all_back(struct ktest *t, struct oomt_env *o, unsigned lo
 	swapp_settle();
 	swap_pcp_drain(o->e.s.si);
 	KT_EXPECT_EQ(t, atomic_long_read(&o->e.s.si->inuse), 0);
-	KT_EXPECT_EQ(t, swapt_settled_free(), free_before);
+	KT_EXPECT_EQ(t, swap_test_settled_free(), free_before);
 }
 
 /* Join the nr tasks; each must end with status want. */

@@ -49,8 +49,8 @@ KTEST(swap_path, full_device_keeps_the_rest_in_memory)
 	struct swapp_env e;
 	if (!swapp_begin(t, &e, "swt-tiny", 2ul << 20, 0)) /* 511 slots */
 		return;
-	struct swapt_others others;
-	swapt_others_off(t, &others, e.s.type);
+	struct swap_test_others others;
+	swap_test_others_off(t, &others, e.s.type);
 	const unsigned long n = 600;
 	struct mm *mm = mm_test_create(t, n);
 	KT_ASSERT(t, mm);
@@ -64,7 +64,7 @@ KTEST(swap_path, full_device_keeps_the_rest_in_memory)
 	KT_EXPECT_EQ(t, swapp_check(mm, 0, n, 7), 0);
 	KT_EXPECT_EQ(t, atomic_long_read(&mm->rss_swap), 0);
 	mm_put(mm);
-	swapt_others_on(t, &others);
+	swap_test_others_on(t, &others);
 	swapp_end(t, &e);
 }
 
@@ -77,8 +77,8 @@ KTEST(swap_path, mthp_split_when_no_run_of_its_order)
 	struct swapp_env e;
 	if (!swapp_begin(t, &e, "swt-tiny", 2ul << 20, 4))
 		return;
-	struct swapt_others others;
-	swapt_others_off(t, &others, e.s.type);
+	struct swap_test_others others;
+	swap_test_others_off(t, &others, e.s.type);
 	swp_entry_t all[512];
 	unsigned nall = 0, nheld = 0;
 	while (nall < 512 && swap_alloc_type((unsigned)e.s.type, 0, &all[nall]) == 0)
@@ -107,7 +107,7 @@ KTEST(swap_path, mthp_split_when_no_run_of_its_order)
 	mm_put(mm);
 	for (unsigned i = 0; i < nheld; i++)
 		swap_put(held[i]);
-	swapt_others_on(t, &others);
+	swap_test_others_on(t, &others);
 	swapp_end(t, &e);
 }
 
@@ -219,9 +219,9 @@ KTEST(swap_path, swapoff_brings_back_forked_mms_keeping_exclusivity)
 	mm_put(b);
 	mm_put(a);
 	/* Back on, for swapp_end's checks (and its swapoff). */
-	e.s.type = swapt_on(bd, NULL, 0, SWAPT_PRIO);
+	e.s.type = swap_test_swapon(bd, NULL, 0, SWAP_TEST_PRIO);
 	KT_ASSERT(t, e.s.type >= 0);
-	e.s.si = swapt_info(e.s.type);
+	e.s.si = swap_test_info(e.s.type);
 	swapp_end(t, &e);
 }
 
@@ -232,8 +232,8 @@ KTEST(swap_path, swapoff_fails_cleanly_when_memory_is_short)
 	struct swapp_env e;
 	if (!swapp_begin(t, &e, "swt-io", IO_BYTES, 0))
 		return;
-	struct swapt_others others;
-	swapt_others_off(t, &others, e.s.type);
+	struct swap_test_others others;
+	swap_test_others_off(t, &others, e.s.type);
 	const unsigned long n = 256;
 	struct mm *mm = mm_test_create(t, n);
 	KT_ASSERT(t, mm);
@@ -251,7 +251,7 @@ KTEST(swap_path, swapoff_fails_cleanly_when_memory_is_short)
 	mm_test_give_back(&held);
 	KT_EXPECT_EQ(t, swapp_check(mm, 0, n, 6), 0);
 	mm_put(mm);
-	swapt_others_on(t, &others);
+	swap_test_others_on(t, &others);
 	swapp_end(t, &e);
 }
 

@@ -71,7 +71,7 @@ static inline int swapp_check(struct mm *mm, unsigned long first, unsigned long 
 /* A case's surroundings: its device (a RAM device of its own, or the
  * boot's swap disk when name is NULL), mTHP orders, folio baseline. */
 struct swapp_env {
-	struct swapt s;
+	struct swap_test s;
 	bool own_device;
 	bool synchronous;
 	unsigned long old_orders;
@@ -93,7 +93,7 @@ static inline bool swapp_begin(struct ktest *t, struct swapp_env *e, const char 
 {
 	e->own_device = name != NULL;
 	if (name) {
-		if (!swapt_begin(t, &e->s, name, bytes, NULL, 0, SWAPT_PRIO))
+		if (!swap_test_begin(t, &e->s, name, bytes, NULL, 0, SWAP_TEST_PRIO))
 			return false;
 	} else {
 		e->s.type = swapp_find_type("vda");
@@ -101,10 +101,10 @@ static inline bool swapp_begin(struct ktest *t, struct swapp_env *e, const char 
 			ktest_skip(t, "no virtio-blk swap disk on (boot with a disk attached)");
 			return false;
 		}
-		e->s.si = swapt_info(e->s.type);
+		e->s.si = swap_test_info(e->s.type);
 		e->s.loglevel = console_loglevel;
 		swap_pcp_drain(e->s.si);
-		e->s.base = swapt_settled_free();
+		e->s.base = swap_test_settled_free();
 	}
 	e->synchronous = swap_type_blockdev((unsigned)e->s.type)->synchronous_io;
 	e->old_orders = mthp_set_orders(1ul | (1ul << mthp_order));
@@ -128,12 +128,12 @@ static inline void swapp_end(struct ktest *t, struct swapp_env *e)
 	KT_EXPECT_EQ(t, atomic_long_read(&e->s.si->inuse), 0);
 	KT_EXPECT_EQ(t, folio_nr_live(), e->folios);
 	if (e->own_device) {
-		swapt_end(t, &e->s);
+		swap_test_end(t, &e->s);
 	} else {
 		/* Current clusters keep their tables even when emptied. */
 		swap_pcp_drain(e->s.si);
 		KT_EXPECT_EQ(t, swap_check(), 0);
-		KT_EXPECT_EQ(t, swapt_settled_free(), e->s.base);
+		KT_EXPECT_EQ(t, swap_test_settled_free(), e->s.base);
 	}
 }
 

@@ -15,8 +15,8 @@ KTEST(swap_pressure, reclaim_swaps_out_and_every_byte_reads_back)
 	struct swapp_env e;
 	if (!swapp_begin(t, &e, "swt-press", 32ul << 20, 0))
 		return;
-	struct swapt_others others;
-	swapt_others_off(t, &others, e.s.type);
+	struct swap_test_others others;
+	swap_test_others_off(t, &others, e.s.type);
 	const unsigned long n = 4 * LEAVE;
 	struct mm *mm = mm_test_create(t, n);
 	KT_ASSERT(t, mm);
@@ -35,7 +35,7 @@ KTEST(swap_pressure, reclaim_swaps_out_and_every_byte_reads_back)
 		   (unsigned long)(test_stat("reclaim_direct_runs") - direct));
 	mm_test_give_back(&held);
 	mm_put(mm);
-	swapt_others_on(t, &others);
+	swap_test_others_on(t, &others);
 	swapp_end(t, &e);
 }
 
@@ -44,8 +44,8 @@ KTEST(swap_pressure, too_small_swap_ends_in_a_clean_oom_kill)
 	struct swapp_env e;
 	if (!swapp_begin(t, &e, "swt-tiny", 2ul << 20, 0)) /* 511 slots */
 		return;
-	struct swapt_others others;
-	swapt_others_off(t, &others, e.s.type);
+	struct swap_test_others others;
+	swap_test_others_off(t, &others, e.s.type);
 	const unsigned long n = 4 * LEAVE;
 	struct mm *mm = mm_test_create(t, n);
 	KT_ASSERT(t, mm);
@@ -65,6 +65,6 @@ KTEST(swap_pressure, too_small_swap_ends_in_a_clean_oom_kill)
 	KT_EXPECT_EQ(t, atomic_long_read(&mm->rss_anon) + atomic_long_read(&mm->rss_swap), 0);
 	mm_test_give_back(&held);
 	mm_put(mm);
-	swapt_others_on(t, &others);
+	swap_test_others_on(t, &others);
 	swapp_end(t, &e);
 }

@@ -93,8 +93,8 @@ KTEST(swap_table_smp, cpus_allocate_and_free_concurrently_check_every_round)
 {
 	if (!test_require_cpus(t, 2))
 		return;
-	struct swapt s;
-	if (!swapt_begin(t, &s, "swt-smp", SMP_BYTES, NULL, 0, SWAPT_PRIO))
+	struct swap_test s;
+	if (!swap_test_begin(t, &s, "swt-smp", SMP_BYTES, NULL, 0, SWAP_TEST_PRIO))
 		return;
 	int type = s.type;
 	struct swap_info *si = s.si;
@@ -142,7 +142,7 @@ KTEST(swap_table_smp, cpus_allocate_and_free_concurrently_check_every_round)
 		   ncpu, allocs, enospc, checks, (unsigned long)test_stat("swap_alloc_steal"));
 	KT_EXPECT(t, allocs > 0);
 	kfree(owner);
-	swapt_end(t, &s);
+	swap_test_end(t, &s);
 }
 
 /*
@@ -170,8 +170,8 @@ KTEST(swap_table_smp, lookup_races_the_free_of_its_table)
 {
 	if (!test_require_cpus(t, 2))
 		return;
-	struct swapt s;
-	if (!swapt_begin(t, &s, "swt-smp", SMP_BYTES, NULL, 0, SWAPT_PRIO))
+	struct swap_test s;
+	if (!swap_test_begin(t, &s, "swt-smp", SMP_BYTES, NULL, 0, SWAP_TEST_PRIO))
 		return;
 	struct swap_info *si = s.si;
 	struct folio *f = folio_alloc(GFP_KERNEL, 0);
@@ -211,7 +211,7 @@ KTEST(swap_table_smp, lookup_races_the_free_of_its_table)
 		      "grace period");
 	folio_unlock(f);
 	folio_put(f);
-	swapt_end(t, &s);
+	swap_test_end(t, &s);
 }
 
 /*
@@ -253,8 +253,8 @@ static int run_alloc_on(unsigned cpu, struct seed002_arg *a)
 
 static void seed002_case(struct ktest *t, bool bug)
 {
-	struct swapt s;
-	if (!swapt_begin(t, &s, "swt-smp", SMP_BYTES, NULL, 0, SWAPT_PRIO))
+	struct swap_test s;
+	if (!swap_test_begin(t, &s, "swt-smp", SMP_BYTES, NULL, 0, SWAP_TEST_PRIO))
 		return;
 	int type = s.type;
 	struct swap_info *si = s.si;
@@ -300,7 +300,7 @@ static void seed002_case(struct ktest *t, bool bug)
 	}
 	KT_EXPECT_EQ(t, swap_put(on_a.e), 0);
 	KT_EXPECT_EQ(t, swap_put(on_b.e), 0);
-	swapt_end(t, &s);
+	swap_test_end(t, &s);
 }
 #else
 static void seed002_case(struct ktest *t, bool bug)

@@ -1,8 +1,8 @@
 /*
- * Helpers for the swap tests: a RAM device with a fresh mkswap header
- * (optionally with bad pages), switched on. RAM devices are never freed,
- * so each name is created once and reused; make them before taking a
- * free-page baseline.
+ * Helpers for the swap tests (swap_test_*): a RAM device with a fresh
+ * mkswap header (optionally with bad pages), switched on for one test
+ * (swap_test_begin .. swap_test_end), and other devices switched off
+ * around a test that needs its own to be the only one.
  */
 #ifndef TESTS_SWAP_TEST_H
 #define TESTS_SWAP_TEST_H
@@ -21,16 +21,18 @@
 
 /* Test devices go before the boot's swap device (priority 0), so that
  * folio_alloc_swap, which takes any device, uses them. */
-#define SWAPT_PRIO 100
+#define SWAP_TEST_PRIO 100
 
-static inline struct blockdev *swapt_device(struct ktest *t, const char *name, u64 bytes)
+/* The device of that name, or a RAM device of the test's own
+ * (test_ramswap: freed when the test ends). */
+static inline struct blockdev *swap_test_device(struct ktest *t, const char *name, u64 bytes)
 {
 	struct blockdev *bd = blockdev_get(name);
 	return bd ? bd : test_ramswap(t, name, bytes, false, 0);
 }
 
 /* Write a header for the whole device with these bad pages. */
-static inline int swapt_format(struct blockdev *bd, const u32 *bad, unsigned nbad)
+static inline int swap_test_format(struct blockdev *bd, const u32 *bad, unsigned nbad)
 {
 	struct page *pg = alloc_page(GFP_KERNEL | __GFP_ZERO);
 	if (!pg)
@@ -46,71 +48,71 @@ static inline int swapt_format(struct blockdev *bd, const u32 *bad, unsigned nba
 }
 
 /* Format and swapon: the type, or a negative error. */
-static inline int swapt_on(struct blockdev *bd, const u32 *bad, unsigned nbad, int prio)
+static inline int swap_test_swapon(struct blockdev *bd, const u32 *bad, unsigned nbad, int prio)
 {
-	int err = swapt_format(bd, bad, nbad);
+	int err = swap_test_format(bd, bad, nbad);
 	return err ? err : swapon_blockdev(bd, prio);
 }
 
-static inline struct swap_info *swapt_info(int type)
+static inline struct swap_info *swap_test_info(int type)
 {
 	ASSERT(type >= 0 && type < MAX_SWAPFILES);
 	return &swap_info[type];
 }
 
 /* Free pages once every deferred table free has run. */
-static inline unsigned long swapt_settled_free(void)
+static inline unsigned long swap_test_settled_free(void)
 {
 	rcu_barrier();
 	page_alloc_drain_all();
 	return nr_free_pages();
 }
 
-/* One test's device: switched on by swapt_begin, off by swapt_end, which
+/* One test's device: switched on by swap_test_begin, off by swap_test_end, which
  * also checks the accounting and that every page came back. */
-struct swapt {
+struct swap_test {
 	int type;
 	struct swap_info *si;
 	unsigned long base; /* free pages before swapon */
-	int loglevel;	    /* the console's, restored by swapt_end */
+	int loglevel;	    /* the console's, restored by swap_test_end */
 };
 
 /* Quiet console (tests make swap messages on purpose), a free-page
  * baseline, a freshly formatted device name of bytes switched on. False,
  * with the test failed and the console restored, when that fails. */
-static inline bool swapt_begin(struct ktest *t, struct swapt *s, const char *name, u64 bytes,
-			       const u32 *bad, unsigned nbad, int prio)
+static inline bool swap_test_begin(struct ktest *t, struct swap_test *s, const char *name,
+				   u64 bytes, const u32 *bad, unsigned nbad, int prio)
 {
 	s->loglevel = console_loglevel;
 	console_loglevel = LOG_ERR;
-	struct blockdev *bd = swapt_device(t, name, bytes);
-	s->base = swapt_settled_free();
-	s->type = bd ? swapt_on(bd, bad, nbad, prio) : -ENOMEM;
+	struct blockdev *bd = swap_test_device(t, name, bytes);
+	s->base = swap_test_settled_free();
+	s->type = bd ? swap_test_swapon(bd, bad, nbad, prio) : -ENOMEM;
 	if (!KT_EXPECT(t, s->type >= 0)) {
 		console_loglevel = s->loglevel;
 		return false;
 	}
-	s->si = swapt_info(s->type);
+	s->si = swap_test_info(s->type);
 	return true;
 }
 
-static inline void swapt_end(struct ktest *t, struct swapt *s)
+static inline void swap_test_end(struct ktest *t, struct swap_test *s)
 {
 	KT_EXPECT_EQ(t, swap_check(), 0);
 	KT_EXPECT_EQ(t, swapoff((unsigned)s->type), 0);
 	console_loglevel = s->loglevel;
-	KT_EXPECT_EQ(t, swapt_settled_free(), s->base);
+	KT_EXPECT_EQ(t, swap_test_settled_free(), s->base);
 }
 
 /* Other devices off for a test that needs its device to be the only one
  * (a full device must stay full), and back on after. They must be empty. */
-struct swapt_others {
+struct swap_test_others {
 	unsigned n;
 	struct blockdev *bd[MAX_SWAPFILES];
 	int prio[MAX_SWAPFILES];
 };
 
-static inline void swapt_others_off(struct ktest *t, struct swapt_others *o, int keep)
+static inline void swap_test_others_off(struct ktest *t, struct swap_test_others *o, int keep)
 {
 	o->n = 0;
 	for (unsigned type = 0; type < MAX_SWAPFILES; type++) {
@@ -124,7 +126,7 @@ static inline void swapt_others_off(struct ktest *t, struct swapt_others *o, int
 	}
 }
 
-static inline void swapt_others_on(struct ktest *t, struct swapt_others *o)
+static inline void swap_test_others_on(struct ktest *t, struct swap_test_others *o)
 {
 	for (unsigned i = 0; i < o->n; i++)
 		KT_EXPECT(t, swapon_blockdev(o->bd[i], o->prio[i]) >= 0);

@@ -171,7 +171,7 @@ static int demo_make_ramswap(struct ktest *t, unsigned long pages)
 		"%lu MiB of the RAM, as swap\n",
 		DEMO_RAMSWAP, (pages * PAGE_SIZE) >> 20);
 	struct blockdev *bd = test_ramswap(t, DEMO_RAMSWAP, (u64)pages * PAGE_SIZE, false, 0);
-	int type = bd ? swapt_on(bd, NULL, 0, 0) : -ENOMEM;
+	int type = bd ? swap_test_swapon(bd, NULL, 0, 0) : -ENOMEM;
 	if (type < 0)
 		ktest_fail(t, "demo: could not make and switch on a RAM swap device");
 	return type;
@@ -230,7 +230,7 @@ static void demo_run(struct ktest *t, unsigned long n, unsigned long ram)
 KTEST(demo, four_tasks_write_past_ram_fork_halfway_verify_every_byte)
 {
 	const unsigned long reserve = page_alloc_watermarks()->high;
-	unsigned long total = nr_total_pages(), free = swapt_settled_free();
+	unsigned long total = nr_total_pages(), free = swap_test_settled_free();
 	struct demo_hold hold;
 	demo_hold(&hold, demo_hold_pages(free, reserve));
 	if (hold.nr)
@@ -242,12 +242,13 @@ KTEST(demo, four_tasks_write_past_ram_fork_halfway_verify_every_byte)
 	long inuse;
 	int own_type = -1;
 	if (!demo_swap_state(&swap_free, &inuse)) {
-		own_type = demo_make_ramswap(t, demo_ramswap_pages(swapt_settled_free(), reserve));
+		own_type =
+			demo_make_ramswap(t, demo_ramswap_pages(swap_test_settled_free(), reserve));
 		if (own_type < 0)
 			goto out;
 	}
 	const char *swap_name = demo_swap_state(&swap_free, &inuse);
-	unsigned long ram = demo_ram_pages(swapt_settled_free(), reserve);
+	unsigned long ram = demo_ram_pages(swap_test_settled_free(), reserve);
 	unsigned long n = demo_working_set(ram, swap_free);
 	if (!n) {
 		pr_info("demo: %lu MiB of RAM to fill, %lu MiB of swap free on %s: too little swap "

@@ -137,8 +137,8 @@ static void swap_bench_run(struct ktest *t, const char *dev, unsigned order)
 		ktest_skip(t, "device not attached or not on as swap");
 		return;
 	}
-	struct swapt_others others; /* only this device takes the pages */
-	swapt_others_off(t, &others, type);
+	struct swap_test_others others; /* only this device takes the pages */
+	swap_test_others_off(t, &others, type);
 	unsigned long old = mthp_set_orders(1ul | (1ul << order));
 	struct swap_bench b = { (unsigned long)(bench_mib << 20) / PAGE_SIZE, NULL, NULL, 0, 0 };
 	b.lat_us = kmalloc(b.npages * sizeof(u32), GFP_KERNEL);
@@ -174,7 +174,7 @@ out:
 	kfree(b.lat_us);
 	kfree(b.order);
 	mthp_set_orders(old);
-	swapt_others_on(t, &others);
+	swap_test_others_on(t, &others);
 }
 
 KTEST(bench_swap, virtio_order0)

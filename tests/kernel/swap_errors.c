@@ -20,7 +20,7 @@ extern u64 blktest_bad_write_sector(void);
 /*
  * Every slot of the device taken but the ones a case wants its pages in:
  * the allocator then has no choice. The holes are given out by
- * swapt_release_slot.
+ * release_slot.
  */
 struct held_slots {
 	unsigned n;

@@ -286,7 +286,7 @@ static int stress_swapon(struct blockdev *bd)
 			set_current_state(TASK_BLOCKED);
 			schedule_timeout(TEST_SEC / 100);
 		}
-		type = swapon_blockdev(bd, SWAPT_PRIO);
+		type = swapon_blockdev(bd, SWAP_TEST_PRIO);
 	}
 	return type;
 }
@@ -522,9 +522,9 @@ KTEST(stress, swap_touch_fork_munmap_pageout_swapoff_verify_every_byte)
 		ktest_fail(t, "stress: needs the swap disk vda");
 		return;
 	}
-	struct swap_info *si = swapt_info(vda);
+	struct swap_info *si = swap_test_info(vda);
 	swap_pcp_drain(si);
-	unsigned long base = swapt_settled_free(), n = nr_total_pages();
+	unsigned long base = swap_test_settled_free(), n = nr_total_pages();
 	long folios = folio_nr_live();
 	struct stress_job jobs[STRESS_TASKS];
 	struct stress_swapper s = { 0 };
@@ -611,6 +611,6 @@ out:
 	KT_EXPECT_EQ(t, folio_nr_live(), folios);
 	swap_pcp_drain(si);
 	KT_EXPECT_EQ(t, swap_check(), 0);
-	KT_EXPECT_EQ(t, swapt_settled_free(), base);
+	KT_EXPECT_EQ(t, swap_test_settled_free(), base);
 	stress_print_progress(jobs, &s, stress_seconds);
 }
