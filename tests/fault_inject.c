@@ -243,7 +243,7 @@ KTEST(fault_inject, page_alloc_and_kmalloc_fail_as_told)
 static pte_t fi_swapped_out(struct ktest *t, struct mm *mm, unsigned long page)
 {
 	KT_EXPECT_EQ(t, mm_pageout(mm, MM_TEST_REGION + page * PAGE_SIZE, PAGE_SIZE, NULL), 0);
-	swapp_settle();
+	swap_test_wait_io();
 	pte_t pte = mm_test_pte(mm, MM_TEST_REGION + page * PAGE_SIZE);
 	if (pte_is_swap(pte))
 		swap_cache_drop_clean(pte_to_swp_entry(pte));
@@ -255,12 +255,12 @@ static pte_t fi_swapped_out(struct ktest *t, struct mm *mm, unsigned long page)
  * the next read gets the data. */
 KTEST(fault_inject, swap_read_error_kills_only_the_reader_and_loses_nothing)
 {
-	struct swapp_env e;
-	if (!swapp_begin(t, &e, "swt-fi", FI_BYTES, 0))
+	struct swap_path_env e;
+	if (!swap_path_begin(t, &e, "swt-fi", FI_BYTES, 0))
 		return;
 	struct mm *mm = mm_test_create(t, 2);
 	KT_ASSERT(t, mm);
-	KT_EXPECT_EQ(t, swapp_write(mm, 0, 2, 1), 0);
+	KT_EXPECT_EQ(t, swap_path_write(mm, 0, 2, 1), 0);
 	pte_t pte = fi_swapped_out(t, mm, 0);
 	fi_swapped_out(t, mm, 1);
 	KT_ASSERT(t, pte_is_swap(pte));
@@ -268,7 +268,7 @@ KTEST(fault_inject, swap_read_error_kills_only_the_reader_and_loses_nothing)
 	KT_ASSERT_EQ(t, fault_attr_set(&fail_swap_read, "task=mm-test,times=1"), 0);
 	int saved = console_loglevel;
 	console_loglevel = LOG_EMERG; /* the messages are expected */
-	KT_EXPECT_EQ(t, swapp_check(mm, 0, 1, 1), -EIO);
+	KT_EXPECT_EQ(t, swap_path_check(mm, 0, 1, 1), -EIO);
 	console_loglevel = saved;
 	KT_EXPECT_EQ(t, test_stat("swapin_read_kills"), kills + 1);
 	KT_EXPECT_EQ(t, test_stat("swap_read_errors"), errs + 1);
@@ -276,23 +276,23 @@ KTEST(fault_inject, swap_read_error_kills_only_the_reader_and_loses_nothing)
 	KT_EXPECT(t, !swap_cache_peek(pte_to_swp_entry(pte)));
 	KT_EXPECT_EQ(t, swap_count(pte_to_swp_entry(pte)), 1);
 	/* times=1 is spent: both pages read back intact. */
-	KT_EXPECT_EQ(t, swapp_check(mm, 0, 2, 1), 0);
+	KT_EXPECT_EQ(t, swap_path_check(mm, 0, 2, 1), 0);
 	KT_EXPECT_EQ(t, fault_attr_injected(&fail_swap_read), 1);
 	fault_attr_disable(&fail_swap_read);
 	mm_put(mm);
-	swapp_end(t, &e);
+	swap_path_end(t, &e);
 }
 
 /* The failed write keeps the page dirty in the swap cache; it reads back
  * from memory, and the next pageout writes it. */
 KTEST(fault_inject, swap_write_error_keeps_the_page_and_writes_it_later)
 {
-	struct swapp_env e;
-	if (!swapp_begin(t, &e, "swt-fi", FI_BYTES, 0))
+	struct swap_path_env e;
+	if (!swap_path_begin(t, &e, "swt-fi", FI_BYTES, 0))
 		return;
 	struct mm *mm = mm_test_create(t, 1);
 	KT_ASSERT(t, mm);
-	KT_EXPECT_EQ(t, swapp_write(mm, 0, 1, 1), 0);
+	KT_EXPECT_EQ(t, swap_path_write(mm, 0, 1, 1), 0);
 	char spec[64];
 	snprintk(spec, sizeof(spec), "task=%s,times=1", current->name);
 	KT_ASSERT_EQ(t, fault_attr_set(&fail_swap_write, spec), 0);
@@ -300,7 +300,7 @@ KTEST(fault_inject, swap_write_error_keeps_the_page_and_writes_it_later)
 	int saved = console_loglevel;
 	console_loglevel = LOG_EMERG;
 	KT_EXPECT_EQ(t, mm_pageout(mm, MM_TEST_REGION, PAGE_SIZE, NULL), 0);
-	swapp_settle();
+	swap_test_wait_io();
 	console_loglevel = saved;
 	KT_EXPECT_EQ(t, test_stat("swap_write_errors"), werr + 1);
 	KT_EXPECT_EQ(t, test_stat("pswpout"), writes);
@@ -311,27 +311,27 @@ KTEST(fault_inject, swap_write_error_keeps_the_page_and_writes_it_later)
 	KT_EXPECT(t, folio_test_dirty(folio));
 	folio_put(folio);
 	u64 reads = test_stat("pswpin");
-	KT_EXPECT_EQ(t, swapp_check(mm, 0, 1, 1), 0); /* from memory */
+	KT_EXPECT_EQ(t, swap_path_check(mm, 0, 1, 1), 0); /* from memory */
 	KT_EXPECT_EQ(t, test_stat("pswpin"), reads);
 	pte = fi_swapped_out(t, mm, 0); /* times=1 spent: written now */
 	KT_EXPECT(t, pte_is_swap(pte));
 	KT_EXPECT_EQ(t, test_stat("pswpout"), writes + 1);
-	KT_EXPECT_EQ(t, swapp_check(mm, 0, 1, 1), 0); /* from the device */
+	KT_EXPECT_EQ(t, swap_path_check(mm, 0, 1, 1), 0); /* from the device */
 	KT_EXPECT_EQ(t, test_stat("pswpin"), reads + 1);
 	fault_attr_disable(&fail_swap_write);
 	mm_put(mm);
-	swapp_end(t, &e);
+	swap_path_end(t, &e);
 }
 
 /* No slot: the page stays mapped, as when swap is full. */
 KTEST(fault_inject, swap_alloc_failure_keeps_the_page_mapped)
 {
-	struct swapp_env e;
-	if (!swapp_begin(t, &e, "swt-fi", FI_BYTES, 0))
+	struct swap_path_env e;
+	if (!swap_path_begin(t, &e, "swt-fi", FI_BYTES, 0))
 		return;
 	struct mm *mm = mm_test_create(t, 1);
 	KT_ASSERT(t, mm);
-	KT_EXPECT_EQ(t, swapp_write(mm, 0, 1, 1), 0);
+	KT_EXPECT_EQ(t, swap_path_write(mm, 0, 1, 1), 0);
 	char spec[64];
 	snprintk(spec, sizeof(spec), "task=%s,times=1", current->name);
 	KT_ASSERT_EQ(t, fault_attr_set(&fail_swap_alloc, spec), 0);
@@ -340,10 +340,10 @@ KTEST(fault_inject, swap_alloc_failure_keeps_the_page_mapped)
 	KT_EXPECT_EQ(t, test_stat("reclaim_no_swap"), no_swap + 1);
 	KT_EXPECT(t, pte_present(mm_test_pte(mm, MM_TEST_REGION)));
 	KT_EXPECT(t, pte_is_swap(fi_swapped_out(t, mm, 0)));
-	KT_EXPECT_EQ(t, swapp_check(mm, 0, 1, 1), 0);
+	KT_EXPECT_EQ(t, swap_path_check(mm, 0, 1, 1), 0);
 	fault_attr_disable(&fail_swap_alloc);
 	mm_put(mm);
-	swapp_end(t, &e);
+	swap_path_end(t, &e);
 }
 
 /*
@@ -354,15 +354,15 @@ KTEST(fault_inject, swap_alloc_failure_keeps_the_page_mapped)
  */
 KTEST(fault_inject, swapoff_retries_a_page_whose_read_failed)
 {
-	struct swapp_env e;
-	if (!swapp_begin(t, &e, "swt-fi", FI_BYTES, 0))
+	struct swap_path_env e;
+	if (!swap_path_begin(t, &e, "swt-fi", FI_BYTES, 0))
 		return;
 	struct swap_test_others others;
 	swap_test_others_off(t, &others, e.s.type);
 	const unsigned long n = 8;
 	struct mm *mm = mm_test_create(t, n);
 	KT_ASSERT(t, mm);
-	KT_EXPECT_EQ(t, swapp_write(mm, 0, n, 7), 0);
+	KT_EXPECT_EQ(t, swap_path_write(mm, 0, n, 7), 0);
 	for (unsigned long p = 0; p < n; p++)
 		KT_EXPECT(t, pte_is_swap(fi_swapped_out(t, mm, p)));
 	char spec[64];
@@ -382,13 +382,13 @@ KTEST(fault_inject, swapoff_retries_a_page_whose_read_failed)
 	KT_EXPECT_EQ(t, test_stat("swapoff_read_errors"), skipped + 3);
 	fault_attr_disable(&fail_swap_read);
 	KT_EXPECT_EQ(t, atomic_long_read(&mm->rss_swap), 0);
-	KT_EXPECT_EQ(t, swapp_check(mm, 0, n, 7), 0);
+	KT_EXPECT_EQ(t, swap_path_check(mm, 0, n, 7), 0);
 	mm_put(mm);
-	e.s.type = swap_test_swapon(bd, NULL, 0, SWAP_TEST_PRIO); /* for swapp_end */
+	e.s.type = swap_test_swapon(bd, NULL, 0, SWAP_TEST_PRIO); /* for swap_path_end */
 	KT_ASSERT(t, e.s.type >= 0);
 	e.s.si = swap_test_info(e.s.type);
 	swap_test_others_on(t, &others);
-	swapp_end(t, &e);
+	swap_path_end(t, &e);
 }
 
 /* The accounting check needs no memory: with every allocation failing

@@ -22,16 +22,12 @@
 #include "mm/page_io.h"
 #include "mm/swap.h"
 #include "tests/test_cpus.h"
+#include "tests/swap_test.h"
 #include "tests/test_kit.h"
-
-#define KTEST_SETTLE_IO_NS (5 * TEST_SEC)
 
 static void ktest_settle_mm(void)
 {
-	u64 end = arch_time_ns() + KTEST_SETTLE_IO_NS;
-	while (swap_io_pending() && arch_time_ns() < end)
-		yield();
-	if (swap_io_pending())
+	if (!swap_test_wait_io())
 		pr_err("ktest: %ld swap I/Os still in flight after 5 s: the leak check may blame "
 		       "them on the test\n",
 		       swap_io_pending());

@@ -27,12 +27,12 @@ KTEST(mm_race, reclaim_unmap_batch_skips_an_mm_being_destroyed)
 {
 	if (!test_require_cpus(t, 2))
 		return;
-	struct swapp_env e;
-	if (!swapp_begin(t, &e, "swt-io", 16ul << 20, 0))
+	struct swap_path_env e;
+	if (!swap_path_begin(t, &e, "swt-io", 16ul << 20, 0))
 		return;
 	struct mm *parent = mm_test_create(t, 1);
 	KT_ASSERT(t, parent);
-	KT_EXPECT_EQ(t, swapp_write(parent, 0, 1, 7), 0);
+	KT_EXPECT_EQ(t, swap_path_write(parent, 0, 1, 7), 0);
 	struct mm *child = mm_fork(parent);
 	KT_ASSERT(t, child);
 	KT_EXPECT_EQ(t, mm_munmap(parent, MM_TEST_REGION, PAGE_SIZE), 0);
@@ -74,5 +74,5 @@ KTEST(mm_race, reclaim_unmap_batch_skips_an_mm_being_destroyed)
 	KT_EXPECT_EQ(t, swap_next_used((unsigned)e.s.type, 0), -ENOENT);
 	ktest_stats_print(t, &stats);
 	mm_put(parent);
-	swapp_end(t, &e); /* every page and slot back: nothing freed twice */
+	swap_path_end(t, &e); /* every page and slot back: nothing freed twice */
 }

@@ -43,7 +43,7 @@ static int oomt_job_run(void *arg)
 {
 	struct oomt_job *j = arg;
 	for (unsigned long p = j->first; p < j->first + j->n; p++)
-		mm_test_write(j->mm, oomt_addr(p), swapp_value(j->tag, p, 0));
+		mm_test_write(j->mm, oomt_addr(p), swap_path_value(j->tag, p, 0));
 	__atomic_store_n(&j->written, 1, __ATOMIC_SEQ_CST);
 	if (!j->hold)
 		return 0;
@@ -66,7 +66,7 @@ static int oomt_job_check(void *arg)
 	struct oomt_job *j = arg;
 	int bad = 0;
 	for (unsigned long p = j->first; p < j->first + j->n; p++)
-		bad += mm_test_read(j->mm, oomt_addr(p)) != swapp_value(j->tag, p, 0);
+		bad += mm_test_read(j->mm, oomt_addr(p)) != swap_path_value(j->tag, p, 0);
 	return bad;
 }
 
@@ -153,7 +153,7 @@ static const char *const oomt_stat_names[] = {
 
 struct oomt_env {
 	struct ktest_stats stats;
-	struct swapp_env e;
+	struct swap_path_env e;
 	struct swap_test_others others;
 	struct list_head held;
 	unsigned long avail; /* pages of RAM above min plus free swap slots */
@@ -162,7 +162,7 @@ struct oomt_env {
 static bool oomt_begin(struct ktest *t, struct oomt_env *o, const char *dev)
 {
 	ktest_stats_begin(&o->stats, oomt_stat_names);
-	if (!swapp_begin(t, &o->e, dev, OOMT_SWAP_BYTES, 0))
+	if (!swap_path_begin(t, &o->e, dev, OOMT_SWAP_BYTES, 0))
 		return false;
 	swap_test_others_off(t, &o->others, o->e.s.type);
 	list_init(&o->held);
@@ -177,14 +177,14 @@ static void oomt_end(struct ktest *t, struct oomt_env *o)
 	ktest_stats_print(t, &o->stats);
 	mm_test_give_back(&o->held);
 	swap_test_others_on(t, &o->others);
-	swapp_end(t, &o->e);
+	swap_path_end(t, &o->e);
 }
 
 /* Every page and slot the test's mms held is back (their roots aside:
  * the test still holds the mms). */
 static void oomt_check_all_back(struct ktest *t, struct oomt_env *o, unsigned long free_before)
 {
-	swapp_settle();
+	swap_test_wait_io();
 	swap_pcp_drain(o->e.s.si);
 	KT_EXPECT_EQ(t, atomic_long_read(&o->e.s.si->inuse), 0);
 	KT_EXPECT_EQ(t, swap_test_settled_free(), free_before);
@@ -386,7 +386,7 @@ KTEST(oom, reap_with_swap_writes_in_flight)
 	KT_EXPECT_EQ(t, oc.victim_tasks, 2);
 	KT_EXPECT_EQ(t, oc.reaped_swap, OOMT_ASYNC_PAGES);
 	oomt_join(t, tasks, jobs, 2, -ENOMEM);
-	swapp_settle();
+	swap_test_wait_io();
 	KT_EXPECT_EQ(t, race_hits("oom:reap-done"), 1);
 	KT_EXPECT_EQ(t, race_wait_timeouts(), timeouts); /* held until the reap */
 	race_disarm_all();

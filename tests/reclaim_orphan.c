@@ -30,12 +30,12 @@ KTEST(reclaim_race, zap_under_a_kept_folio_frees_its_swap_at_unlock)
 {
 	if (!test_require_cpus(t, 2))
 		return;
-	struct swapp_env e;
-	if (!swapp_begin(t, &e, "orphan-swap", 2ul << 20, 0))
+	struct swap_path_env e;
+	if (!swap_path_begin(t, &e, "orphan-swap", 2ul << 20, 0))
 		return;
 	struct mm *mm = mm_test_create(t, 1);
 	KT_ASSERT(t, mm);
-	KT_EXPECT_EQ(t, swapp_write(mm, 0, 1, 5), 0);
+	KT_EXPECT_EQ(t, swap_path_write(mm, 0, 1, 5), 0);
 	struct folio *folio = mm_test_folio_at(mm, MM_TEST_REGION);
 	KT_ASSERT(t, folio && lru_isolate_folio(folio));
 	LIST_HEAD(list);
@@ -73,5 +73,5 @@ KTEST(reclaim_race, zap_under_a_kept_folio_frees_its_swap_at_unlock)
 	KT_EXPECT_EQ(t, folio_nr_live(), e.folios);
 	KT_EXPECT_EQ(t, test_stat("reclaim_freed_orphans"), orphans + 1);
 	mm_put(mm);
-	swapp_end(t, &e);
+	swap_path_end(t, &e);
 }

@@ -32,7 +32,8 @@ struct seed000_job {
 static int seed000_read(void *arg)
 {
 	struct seed000_job *j = arg;
-	j->bad = mm_test_read(j->mm, swapp_addr(j->page, 0)) != swapp_value(j->tag, j->page, 0);
+	j->bad = mm_test_read(j->mm, swap_path_addr(j->page, 0)) !=
+		 swap_path_value(j->tag, j->page, 0);
 	return 0;
 }
 
@@ -63,13 +64,13 @@ static u64 seed000_run(struct ktest *t, bool broken)
 {
 	if (!test_require_cpus(t, broken ? 3 : 2))
 		return ~0ull;
-	struct swapp_env e;
-	if (!swapp_begin(t, &e, "swt-io", 16ul << 20, 4))
+	struct swap_path_env e;
+	if (!swap_path_begin(t, &e, "swt-io", 16ul << 20, 4))
 		return ~0ull;
 	struct mm *p = mm_test_create(t, NPAGES);
 	if (!p)
 		return ~0ull;
-	KT_EXPECT_EQ(t, swapp_write(p, 0, NPAGES, 5), 0);
+	KT_EXPECT_EQ(t, swap_path_write(p, 0, NPAGES, 5), 0);
 	if (!KT_EXPECT_EQ(t, folio_order(mm_test_folio_at(p, MM_TEST_REGION)), 4))
 		return ~0ull;
 	struct mm *c = mm_fork(p);
@@ -146,11 +147,11 @@ static u64 seed000_run(struct ktest *t, bool broken)
 		   (unsigned long)(test_stat("swapin_partial_maps") - partial));
 	ktest_stats_print(t, &stats);
 	/* Everything reads back in both. */
-	KT_EXPECT_EQ(t, swapp_check(p, 0, NPAGES, 5), 0);
-	KT_EXPECT_EQ(t, swapp_check(c, 1, NPAGES - 1, 5), 0);
+	KT_EXPECT_EQ(t, swap_path_check(p, 0, NPAGES, 5), 0);
+	KT_EXPECT_EQ(t, swap_path_check(c, 1, NPAGES - 1, 5), 0);
 	mm_put(c);
 	mm_put(p);
-	swapp_end(t, &e);
+	swap_path_end(t, &e);
 	return repeated;
 }
 

@@ -24,7 +24,7 @@ struct seed003_job {
 static int seed003_read(void *arg)
 {
 	struct seed003_job *j = arg;
-	j->bad = mm_test_read(j->mm, swapp_addr(0, 0)) != swapp_value(3, 0, 0);
+	j->bad = mm_test_read(j->mm, swap_path_addr(0, 0)) != swap_path_value(3, 0, 0);
 	return 0;
 }
 
@@ -36,13 +36,13 @@ static bool seed003_run(struct ktest *t, bool bypass, struct seed003_counts *d)
 {
 	if (!test_require_cpus(t, 2))
 		return false;
-	struct swapp_env e;
-	if (!swapp_begin(t, &e, "swt-io", 16ul << 20, 0))
+	struct swap_path_env e;
+	if (!swap_path_begin(t, &e, "swt-io", 16ul << 20, 0))
 		return false;
 	struct mm *mm = mm_test_create(t, 1);
 	if (!mm)
 		return false;
-	KT_EXPECT_EQ(t, swapp_write(mm, 0, 1, 3), 0);
+	KT_EXPECT_EQ(t, swap_path_write(mm, 0, 1, 3), 0);
 	KT_EXPECT_EQ(t, mm_pageout(mm, MM_TEST_REGION, PAGE_SIZE, NULL), 0);
 	KT_EXPECT(t, pte_is_swap(mm_test_pte(mm, MM_TEST_REGION)));
 
@@ -97,7 +97,7 @@ static bool seed003_run(struct ktest *t, bool bypass, struct seed003_counts *d)
 	KT_EXPECT_EQ(t, ja.bad + jb.bad, 0);
 	KT_EXPECT_EQ(t, atomic_long_read(&e.s.si->inuse), 0); /* the slot freed, once */
 	mm_put(mm);
-	swapp_end(t, &e);
+	swap_path_end(t, &e);
 	return true;
 }
 

@@ -40,12 +40,12 @@ struct seed004_result {
 
 static void seed004_run(struct ktest *t, bool sync, struct seed004_result *r)
 {
-	struct swapp_env e;
-	if (!swapp_begin(t, &e, "swt-io", 16ul << 20, 4))
+	struct swap_path_env e;
+	if (!swap_path_begin(t, &e, "swt-io", 16ul << 20, 4))
 		return;
 	struct mm *mm = mm_test_create(t, FOLIO_PAGES);
 	KT_ASSERT(t, mm);
-	KT_EXPECT_EQ(t, swapp_write(mm, 0, FOLIO_PAGES, 4), 0);
+	KT_EXPECT_EQ(t, swap_path_write(mm, 0, FOLIO_PAGES, 4), 0);
 	KT_ASSERT_EQ(t, folio_order(mm_test_folio_at(mm, MM_TEST_REGION)), 4);
 
 	bool old_sync = ttu_sync;
@@ -91,9 +91,9 @@ static void seed004_run(struct ktest *t, bool sync, struct seed004_result *r)
 		   (unsigned long)(test_stat("ttu_failed") - failed));
 	ktest_stats_print(t, &stats);
 	KT_EXPECT_EQ(t, r->swap_ptes + r->present_ptes, FOLIO_PAGES);
-	KT_EXPECT_EQ(t, swapp_check(mm, 0, FOLIO_PAGES, 4), 0); /* data intact either way */
+	KT_EXPECT_EQ(t, swap_path_check(mm, 0, FOLIO_PAGES, 4), 0); /* data intact either way */
 	mm_put(mm);
-	swapp_end(t, &e);
+	swap_path_end(t, &e);
 }
 
 KTEST(seed004, ttu_sync_whole_folio)

@@ -24,48 +24,48 @@
 
 KTEST(swap_path, pageout_then_fault_back_base)
 {
-	swapp_pageout_then_fault_back(t, "swt-io", IO_BYTES, 0);
+	swap_path_pageout_then_fault_back(t, "swt-io", IO_BYTES, 0);
 }
 
 KTEST(swap_path, pageout_then_fault_back_mthp)
 {
-	swapp_pageout_then_fault_back(t, "swt-io", IO_BYTES, 4);
+	swap_path_pageout_then_fault_back(t, "swt-io", IO_BYTES, 4);
 }
 
 KTEST(swap_path, fork_shares_swap_each_side_copies_base)
 {
-	swapp_fork_shares_swap(t, "swt-io", IO_BYTES, 0);
+	swap_path_fork_shares_swap(t, "swt-io", IO_BYTES, 0);
 }
 
 KTEST(swap_path, fork_shares_swap_each_side_copies_mthp)
 {
-	swapp_fork_shares_swap(t, "swt-io", IO_BYTES, 4);
+	swap_path_fork_shares_swap(t, "swt-io", IO_BYTES, 4);
 }
 
 /* A device too small for the range: what fits goes, the rest stays in
  * memory (counted as reclaim_no_swap), and every byte reads back. */
 KTEST(swap_path, full_device_keeps_the_rest_in_memory)
 {
-	struct swapp_env e;
-	if (!swapp_begin(t, &e, "swt-tiny", 2ul << 20, 0)) /* 511 slots */
+	struct swap_path_env e;
+	if (!swap_path_begin(t, &e, "swt-tiny", 2ul << 20, 0)) /* 511 slots */
 		return;
 	struct swap_test_others others;
 	swap_test_others_off(t, &others, e.s.type);
 	const unsigned long n = 600;
 	struct mm *mm = mm_test_create(t, n);
 	KT_ASSERT(t, mm);
-	KT_EXPECT_EQ(t, swapp_write(mm, 0, n, 7), 0);
+	KT_EXPECT_EQ(t, swap_path_write(mm, 0, n, 7), 0);
 	u64 no_swap = test_stat("reclaim_no_swap");
 	unsigned long freed = 0;
 	KT_EXPECT_EQ(t, mm_pageout(mm, MM_TEST_REGION, n * PAGE_SIZE, &freed), 0);
 	KT_EXPECT_EQ(t, freed, 511);
 	KT_EXPECT_EQ(t, atomic_long_read(&mm->rss_swap), 511);
 	KT_EXPECT_EQ(t, test_stat("reclaim_no_swap"), no_swap + n - 511);
-	KT_EXPECT_EQ(t, swapp_check(mm, 0, n, 7), 0);
+	KT_EXPECT_EQ(t, swap_path_check(mm, 0, n, 7), 0);
 	KT_EXPECT_EQ(t, atomic_long_read(&mm->rss_swap), 0);
 	mm_put(mm);
 	swap_test_others_on(t, &others);
-	swapp_end(t, &e);
+	swap_path_end(t, &e);
 }
 
 /*
@@ -74,8 +74,8 @@ KTEST(swap_path, full_device_keeps_the_rest_in_memory)
  */
 KTEST(swap_path, mthp_split_when_no_run_of_its_order)
 {
-	struct swapp_env e;
-	if (!swapp_begin(t, &e, "swt-tiny", 2ul << 20, 4))
+	struct swap_path_env e;
+	if (!swap_path_begin(t, &e, "swt-tiny", 2ul << 20, 4))
 		return;
 	struct swap_test_others others;
 	swap_test_others_off(t, &others, e.s.type);
@@ -93,7 +93,7 @@ KTEST(swap_path, mthp_split_when_no_run_of_its_order)
 	}
 	struct mm *mm = mm_test_create(t, 16);
 	KT_ASSERT(t, mm);
-	KT_EXPECT_EQ(t, swapp_write(mm, 0, 16, 9), 0);
+	KT_EXPECT_EQ(t, swap_path_write(mm, 0, 16, 9), 0);
 	KT_EXPECT_EQ(t, folio_order(mm_test_folio_at(mm, MM_TEST_REGION)), 4);
 	u64 splits = test_stat("swapout_mthp_split"), fails = test_stat("swap_alloc_order_fail");
 	unsigned long freed = 0;
@@ -103,50 +103,50 @@ KTEST(swap_path, mthp_split_when_no_run_of_its_order)
 	KT_EXPECT(t, test_stat("swap_alloc_order_fail") > fails);
 	for (unsigned long i = 0; i < 16; i++)
 		KT_EXPECT(t, pte_is_swap(mm_test_pte(mm, MM_TEST_REGION + i * PAGE_SIZE)));
-	KT_EXPECT_EQ(t, swapp_check(mm, 0, 16, 9), 0);
+	KT_EXPECT_EQ(t, swap_path_check(mm, 0, 16, 9), 0);
 	mm_put(mm);
 	for (unsigned i = 0; i < nheld; i++)
 		swap_put(held[i]);
 	swap_test_others_on(t, &others);
-	swapp_end(t, &e);
+	swap_path_end(t, &e);
 }
 
 /* munmap of swapped-out memory gives back its slots at once. */
 KTEST(swap_path, munmap_of_swapped_memory_frees_its_slots)
 {
-	struct swapp_env e;
-	if (!swapp_begin(t, &e, "swt-io", IO_BYTES, 0))
+	struct swap_path_env e;
+	if (!swap_path_begin(t, &e, "swt-io", IO_BYTES, 0))
 		return;
 	struct mm *mm = mm_test_create(t, NP);
 	KT_ASSERT(t, mm);
-	KT_EXPECT_EQ(t, swapp_write(mm, 0, NP, 3), 0);
+	KT_EXPECT_EQ(t, swap_path_write(mm, 0, NP, 3), 0);
 	KT_EXPECT_EQ(t, mm_pageout(mm, MM_TEST_REGION, NP * PAGE_SIZE, NULL), 0);
 	KT_EXPECT_EQ(t, atomic_long_read(&e.s.si->inuse), NP);
 	/* Half of them back in, then everything unmapped. */
-	KT_EXPECT_EQ(t, swapp_check(mm, 0, NP / 2, 3), 0);
+	KT_EXPECT_EQ(t, swap_path_check(mm, 0, NP / 2, 3), 0);
 	KT_EXPECT_EQ(t, mm_munmap(mm, MM_TEST_REGION, NP * PAGE_SIZE), 0);
 	KT_EXPECT_EQ(t, atomic_long_read(&e.s.si->inuse), 0);
 	mm_put(mm);
-	swapp_end(t, &e);
+	swap_path_end(t, &e);
 }
 
 /* Two CPUs fault the same shared swap entry: one read, one folio. */
 static int read_one(void *arg)
 {
 	struct mm *mm = arg;
-	return mm_test_read(mm, MM_TEST_REGION) != swapp_value(5, 0, 0);
+	return mm_test_read(mm, MM_TEST_REGION) != swap_path_value(5, 0, 0);
 }
 
 KTEST(swap_path, two_cpus_fault_one_entry_one_read)
 {
 	if (!test_require_cpus(t, 2))
 		return;
-	struct swapp_env e;
-	if (!swapp_begin(t, &e, "swt-io", IO_BYTES, 0))
+	struct swap_path_env e;
+	if (!swap_path_begin(t, &e, "swt-io", IO_BYTES, 0))
 		return;
 	struct mm *mm = mm_test_create(t, 1);
 	KT_ASSERT(t, mm);
-	KT_EXPECT_EQ(t, swapp_write(mm, 0, 1, 5), 0);
+	KT_EXPECT_EQ(t, swap_path_write(mm, 0, 1, 5), 0);
 	struct mm *child = mm_fork(mm);
 	KT_ASSERT(t, child);
 	KT_EXPECT_EQ(t, mm_pageout(mm, MM_TEST_REGION, PAGE_SIZE, NULL), 0);
@@ -162,7 +162,7 @@ KTEST(swap_path, two_cpus_fault_one_entry_one_read)
 		  mm_test_folio_at(mm, MM_TEST_REGION) == mm_test_folio_at(child, MM_TEST_REGION));
 	mm_put(child);
 	mm_put(mm);
-	swapp_end(t, &e);
+	swap_path_end(t, &e);
 }
 
 /*
@@ -173,16 +173,16 @@ KTEST(swap_path, two_cpus_fault_one_entry_one_read)
  */
 KTEST(swap_path, swapoff_brings_back_forked_mms_keeping_exclusivity)
 {
-	struct swapp_env e;
-	if (!swapp_begin(t, &e, "swt-io", IO_BYTES, 0))
+	struct swap_path_env e;
+	if (!swap_path_begin(t, &e, "swt-io", IO_BYTES, 0))
 		return;
 	const unsigned long n = 32;
 	struct mm *a = mm_test_create(t, n);
 	KT_ASSERT(t, a);
-	KT_EXPECT_EQ(t, swapp_write(a, 0, n, 1), 0);
+	KT_EXPECT_EQ(t, swap_path_write(a, 0, n, 1), 0);
 	struct mm *b = mm_fork(a);
 	KT_ASSERT(t, b);
-	KT_EXPECT_EQ(t, swapp_write(a, n / 2, n / 2, 2), 0); /* a's own copies: exclusive */
+	KT_EXPECT_EQ(t, swap_path_write(a, n / 2, n / 2, 2), 0); /* a's own copies: exclusive */
 	KT_EXPECT_EQ(t, mm_pageout(a, MM_TEST_REGION, n * PAGE_SIZE, NULL), 0);
 	KT_EXPECT_EQ(t, mm_pageout(b, MM_TEST_REGION, n * PAGE_SIZE, NULL), 0);
 	for (unsigned long p = 0; p < n; p++) {
@@ -206,38 +206,38 @@ KTEST(swap_path, swapoff_brings_back_forked_mms_keeping_exclusivity)
 		KT_EXPECT_EQ(t, pte_pfn(pa) == pte_pfn(pb), p < n / 2);
 	}
 	KT_EXPECT_EQ(t, atomic_long_read(&a->rss_swap) + atomic_long_read(&b->rss_swap), 0);
-	KT_EXPECT_EQ(t, swapp_check(a, 0, n / 2, 1), 0);
-	KT_EXPECT_EQ(t, swapp_check(a, n / 2, n / 2, 2), 0);
-	KT_EXPECT_EQ(t, swapp_check(b, 0, n, 1), 0);
+	KT_EXPECT_EQ(t, swap_path_check(a, 0, n / 2, 1), 0);
+	KT_EXPECT_EQ(t, swap_path_check(a, n / 2, n / 2, 2), 0);
+	KT_EXPECT_EQ(t, swap_path_check(b, 0, n, 1), 0);
 	u64 copies = test_stat("cow_copy");
-	KT_EXPECT_EQ(t, swapp_write(a, n / 2, n / 2, 3), 0); /* exclusive: no copy */
+	KT_EXPECT_EQ(t, swap_path_write(a, n / 2, n / 2, 3), 0); /* exclusive: no copy */
 	KT_EXPECT_EQ(t, test_stat("cow_copy"), copies);
-	KT_EXPECT_EQ(t, swapp_write(b, 0, n / 2, 4), 0); /* shared with a: copies */
+	KT_EXPECT_EQ(t, swap_path_write(b, 0, n / 2, 4), 0); /* shared with a: copies */
 	KT_EXPECT_EQ(t, test_stat("cow_copy"), copies + n / 2);
-	KT_EXPECT_EQ(t, swapp_check(a, 0, n / 2, 1), 0);
-	KT_EXPECT_EQ(t, swapp_check(b, 0, n / 2, 4), 0);
+	KT_EXPECT_EQ(t, swap_path_check(a, 0, n / 2, 1), 0);
+	KT_EXPECT_EQ(t, swap_path_check(b, 0, n / 2, 4), 0);
 	mm_put(b);
 	mm_put(a);
-	/* Back on, for swapp_end's checks (and its swapoff). */
+	/* Back on, for swap_path_end's checks (and its swapoff). */
 	e.s.type = swap_test_swapon(bd, NULL, 0, SWAP_TEST_PRIO);
 	KT_ASSERT(t, e.s.type >= 0);
 	e.s.si = swap_test_info(e.s.type);
-	swapp_end(t, &e);
+	swap_path_end(t, &e);
 }
 
 /* swapoff without the memory to bring everything back: -ENOMEM, the device
  * stays on, and the data is all there once memory is back. */
 KTEST(swap_path, swapoff_fails_cleanly_when_memory_is_short)
 {
-	struct swapp_env e;
-	if (!swapp_begin(t, &e, "swt-io", IO_BYTES, 0))
+	struct swap_path_env e;
+	if (!swap_path_begin(t, &e, "swt-io", IO_BYTES, 0))
 		return;
 	struct swap_test_others others;
 	swap_test_others_off(t, &others, e.s.type);
 	const unsigned long n = 256;
 	struct mm *mm = mm_test_create(t, n);
 	KT_ASSERT(t, mm);
-	KT_EXPECT_EQ(t, swapp_write(mm, 0, n, 6), 0);
+	KT_EXPECT_EQ(t, swap_path_write(mm, 0, n, 6), 0);
 	KT_EXPECT_EQ(t, mm_pageout(mm, MM_TEST_REGION, n * PAGE_SIZE, NULL), 0);
 	LIST_HEAD(held);
 	mm_test_eat_memory(&held, 0);
@@ -249,10 +249,10 @@ KTEST(swap_path, swapoff_fails_cleanly_when_memory_is_short)
 	KT_EXPECT(t, swap_type_blockdev((unsigned)e.s.type) != NULL);
 	KT_EXPECT(t, atomic_long_read(&mm->rss_swap) > 0);
 	mm_test_give_back(&held);
-	KT_EXPECT_EQ(t, swapp_check(mm, 0, n, 6), 0);
+	KT_EXPECT_EQ(t, swap_path_check(mm, 0, n, 6), 0);
 	mm_put(mm);
 	swap_test_others_on(t, &others);
-	swapp_end(t, &e);
+	swap_path_end(t, &e);
 }
 
 /* A swap PTE naming a free slot (or a device that is not on) is a bad swap
@@ -265,12 +265,12 @@ static int touch_page0(void *arg)
 
 KTEST(swap_path, bad_swap_entry_kills_only_the_task)
 {
-	struct swapp_env e;
-	if (!swapp_begin(t, &e, "swt-io", IO_BYTES, 0))
+	struct swap_path_env e;
+	if (!swap_path_begin(t, &e, "swt-io", IO_BYTES, 0))
 		return;
 	struct mm *mm = mm_test_create(t, 2);
 	KT_ASSERT(t, mm);
-	KT_EXPECT_EQ(t, swapp_write(mm, 1, 1, 4), 0); /* page 1: real data */
+	KT_EXPECT_EQ(t, swap_path_write(mm, 1, 1, 4), 0); /* page 1: real data */
 	swp_entry_t x;
 	KT_ASSERT_EQ(t, swap_alloc_type((unsigned)e.s.type, 0, &x), 0);
 	KT_EXPECT_EQ(t, swap_put(x), 0); /* x is a free slot now */
@@ -286,11 +286,11 @@ KTEST(swap_path, bad_swap_entry_kills_only_the_task)
 	console_loglevel = saved;
 	KT_EXPECT_EQ(t, test_stat("swap_bad_entry"), bad + 1);
 	KT_EXPECT_EQ(t, test_stat("fault_task_kills"), kills + 1);
-	KT_EXPECT_EQ(t, swapp_check(mm, 1, 1, 4), 0); /* the rest of the mm is fine */
+	KT_EXPECT_EQ(t, swap_path_check(mm, 1, 1, 4), 0); /* the rest of the mm is fine */
 	/* Clear it by hand: zapping it would report it again. */
 	ptep = pte_offset_map_lock(mm, MM_TEST_REGION, &ptl);
 	ptep_get_and_clear(mm, MM_TEST_REGION, ptep);
 	pte_unmap_unlock(ptep, ptl);
 	mm_put(mm);
-	swapp_end(t, &e);
+	swap_path_end(t, &e);
 }

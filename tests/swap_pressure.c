@@ -12,8 +12,8 @@
 
 KTEST(swap_pressure, reclaim_swaps_out_and_every_byte_reads_back)
 {
-	struct swapp_env e;
-	if (!swapp_begin(t, &e, "swt-press", 32ul << 20, 0))
+	struct swap_path_env e;
+	if (!swap_path_begin(t, &e, "swt-press", 32ul << 20, 0))
 		return;
 	struct swap_test_others others;
 	swap_test_others_off(t, &others, e.s.type);
@@ -23,8 +23,8 @@ KTEST(swap_pressure, reclaim_swaps_out_and_every_byte_reads_back)
 	u64 direct = test_stat("reclaim_direct_runs"), out = test_stat("pswpout");
 	LIST_HEAD(held);
 	mm_test_eat_memory(&held, LEAVE);
-	KT_EXPECT_EQ(t, swapp_write(mm, 0, n, 11), 0);
-	KT_EXPECT_EQ(t, swapp_check(mm, 0, n, 11), 0);
+	KT_EXPECT_EQ(t, swap_path_write(mm, 0, n, 11), 0);
+	KT_EXPECT_EQ(t, swap_path_check(mm, 0, n, 11), 0);
 	KT_EXPECT(t, test_stat("reclaim_direct_runs") > direct);
 	KT_EXPECT(t, test_stat("pswpout") >= out + n - LEAVE);
 	ktest_diag(t,
@@ -36,13 +36,13 @@ KTEST(swap_pressure, reclaim_swaps_out_and_every_byte_reads_back)
 	mm_test_give_back(&held);
 	mm_put(mm);
 	swap_test_others_on(t, &others);
-	swapp_end(t, &e);
+	swap_path_end(t, &e);
 }
 
 KTEST(swap_pressure, too_small_swap_ends_in_a_clean_oom_kill)
 {
-	struct swapp_env e;
-	if (!swapp_begin(t, &e, "swt-tiny", 2ul << 20, 0)) /* 511 slots */
+	struct swap_path_env e;
+	if (!swap_path_begin(t, &e, "swt-tiny", 2ul << 20, 0)) /* 511 slots */
 		return;
 	struct swap_test_others others;
 	swap_test_others_off(t, &others, e.s.type);
@@ -54,7 +54,7 @@ KTEST(swap_pressure, too_small_swap_ends_in_a_clean_oom_kill)
 	mm_test_eat_memory(&held, LEAVE);
 	int saved = console_loglevel;
 	console_loglevel = LOG_EMERG; /* the report is expected */
-	int err = swapp_write(mm, 0, n, 12);
+	int err = swap_path_write(mm, 0, n, 12);
 	console_loglevel = saved;
 	KT_EXPECT_EQ(t, err, -ENOMEM);
 	KT_EXPECT_EQ(t, test_stat("oom_kills"), ooms + 1);
@@ -66,5 +66,5 @@ KTEST(swap_pressure, too_small_swap_ends_in_a_clean_oom_kill)
 	mm_test_give_back(&held);
 	mm_put(mm);
 	swap_test_others_on(t, &others);
-	swapp_end(t, &e);
+	swap_path_end(t, &e);
 }

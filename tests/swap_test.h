@@ -13,8 +13,10 @@
 #include "kernel/ktest.h"
 #include "kernel/printk.h"
 #include "kernel/rcu.h"
+#include "kernel/sched.h"
 #include "kernel/string.h"
 #include "mm/page_alloc.h"
+#include "mm/page_io.h"
 #include "mm/swap.h"
 #include "mm/swap_cluster.h"
 #include "tests/test_kit.h"
@@ -66,6 +68,28 @@ static inline unsigned long swap_test_settled_free(void)
 	rcu_barrier();
 	page_alloc_drain_all();
 	return nr_free_pages();
+}
+
+/* The swap type whose device is named bdname, or -ENOENT. */
+static inline int swap_test_find_type(const char *bdname)
+{
+	for (unsigned type = 0; type < MAX_SWAPFILES; type++) {
+		struct blockdev *bd = swap_type_blockdev(type);
+		if (bd && strcmp(bd->name, bdname) == 0)
+			return (int)type;
+	}
+	return -ENOENT;
+}
+
+/* Wait (up to 5 s) until the swap writes in flight are done: every folio
+ * written is then freed unless someone holds it. False when some are
+ * still in flight. */
+static inline bool swap_test_wait_io(void)
+{
+	u64 t0 = arch_time_ns();
+	while (swap_io_pending() && arch_time_ns() - t0 < 5 * TEST_SEC)
+		yield();
+	return swap_io_pending() == 0;
 }
 
 /* One test's device: switched on by swap_test_begin, off by swap_test_end, which

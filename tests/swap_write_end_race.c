@@ -28,12 +28,12 @@ KTEST(mm_race, swap_write_end_holds_its_folio)
 	/* Completions on another CPU than this task's. */
 	unsigned io_cpu = test_other_cpu();
 	KT_ASSERT(t, test_ramswap(t, SWER_DEVICE, 16ul << 20, true, io_cpu));
-	struct swapp_env e;
-	if (!swapp_begin(t, &e, SWER_DEVICE, 16ul << 20, 0))
+	struct swap_path_env e;
+	if (!swap_path_begin(t, &e, SWER_DEVICE, 16ul << 20, 0))
 		return;
 	struct mm *mm = mm_test_create(t, 1);
 	KT_ASSERT(t, mm);
-	KT_EXPECT_EQ(t, swapp_write(mm, 0, 1, 7), 0);
+	KT_EXPECT_EQ(t, swap_path_write(mm, 0, 1, 7), 0);
 
 	const struct test_race_point points[] = {
 		{ "swapout:write-done", TEST_RACE_HOLD("swap_cache:try-free-done", -1) },
@@ -57,12 +57,12 @@ KTEST(mm_race, swap_write_end_holds_its_folio)
 	 * swap PTE takes the folio out of the cache. */
 	KT_EXPECT_EQ(t, mm_munmap(mm, MM_TEST_REGION, PAGE_SIZE), 0);
 	KT_EXPECT_EQ(t, race_hits("swap_cache:try-free-done"), 1);
-	swapp_settle();
+	swap_test_wait_io();
 	KT_EXPECT_EQ(t, race_wait_timeouts(), timeouts); /* the forced order happened */
 	race_disarm_all();
 	/* The completion, not the zap, freed the folio. */
 	KT_EXPECT_EQ(t, test_stat("swap_write_end_last_ref"), last_ref + 1);
 	ktest_stats_print(t, &stats);
 	mm_put(mm);
-	swapp_end(t, &e); /* every folio and slot back: nothing freed twice */
+	swap_path_end(t, &e); /* every folio and slot back: nothing freed twice */
 }

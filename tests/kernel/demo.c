@@ -224,7 +224,7 @@ static void demo_run(struct ktest *t, unsigned long n, unsigned long ram)
 	KT_EXPECT(t, test_stat("pswpin") > in);
 	mm_put(child);
 	mm_put(parent);
-	swapp_settle();
+	swap_test_wait_io();
 }
 
 KTEST(demo, four_tasks_write_past_ram_fork_halfway_verify_every_byte)

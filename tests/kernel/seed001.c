@@ -26,7 +26,7 @@ static int write_page1(void *arg)
 {
 	struct seed001_job *j = arg;
 	race_point("seed001:go");
-	mm_test_write(j->mm, swapp_addr(1, 0), swapp_value(9, 1, 0));
+	mm_test_write(j->mm, swap_path_addr(1, 0), swap_path_value(9, 1, 0));
 	race_point("seed001:written");
 	return 0;
 }
@@ -34,7 +34,7 @@ static int write_page1(void *arg)
 static int pageout_page1(void *arg)
 {
 	struct seed001_job *j = arg;
-	return mm_pageout(j->mm, swapp_addr(1, 0), PAGE_SIZE, NULL);
+	return mm_pageout(j->mm, swap_path_addr(1, 0), PAGE_SIZE, NULL);
 }
 
 static void seed001_invert(bool on)
@@ -51,8 +51,8 @@ static bool seed001_run(struct ktest *t, bool inverted, u64 *writable, u64 *copi
 {
 	if (!test_require_cpus(t, 3))
 		return false;
-	struct swapp_env e;
-	if (!swapp_begin(t, &e, NULL, 0, 0))
+	struct swap_path_env e;
+	if (!swap_path_begin(t, &e, NULL, 0, 0))
 		return false;
 	struct blockdev *bd = swap_type_blockdev((unsigned)e.s.type);
 	bool saved_stable_writes = bd->stable_writes;
@@ -60,11 +60,11 @@ static bool seed001_run(struct ktest *t, bool inverted, u64 *writable, u64 *copi
 	struct mm *a = mm_test_create(t, 2);
 	if (!a)
 		return false;
-	KT_EXPECT_EQ(t, swapp_write(a, 0, 2, 1), 0);
+	KT_EXPECT_EQ(t, swap_path_write(a, 0, 2, 1), 0);
 	struct mm *b = mm_fork(a);
 	if (!KT_EXPECT(t, b != NULL))
 		return false;
-	KT_EXPECT_EQ(t, swapp_write(a, 1, 1, 2), 0); /* a's own copy of page 1: exclusive */
+	KT_EXPECT_EQ(t, swap_path_write(a, 1, 1, 2), 0); /* a's own copy of page 1: exclusive */
 
 	const struct test_race_point points[] = {
 		{ "swapout:write-end-io", TEST_RACE_HOLD("seed001:written", -1) },
@@ -101,7 +101,7 @@ static bool seed001_run(struct ktest *t, bool inverted, u64 *writable, u64 *copi
 	if (pageout)
 		KT_EXPECT_EQ(t, kthread_join(pageout), 0);
 	KT_EXPECT_EQ(t, kthread_join(writer), 0);
-	swapp_settle();
+	swap_test_wait_io();
 	seed001_invert(false);
 	KT_EXPECT_EQ(t, race_wait_timeouts(), timeouts);
 	race_disarm_all();
@@ -112,12 +112,12 @@ static bool seed001_run(struct ktest *t, bool inverted, u64 *writable, u64 *copi
 		   (unsigned long)*writable, (unsigned long)*copies);
 	ktest_stats_print(t, &stats);
 	/* Isolation holds either way: each mm reads its own data. */
-	KT_EXPECT_EQ(t, mm_test_read(a, swapp_addr(1, 0)), swapp_value(9, 1, 0));
-	KT_EXPECT_EQ(t, swapp_check(b, 0, 2, 1), 0);
+	KT_EXPECT_EQ(t, mm_test_read(a, swap_path_addr(1, 0)), swap_path_value(9, 1, 0));
+	KT_EXPECT_EQ(t, swap_path_check(b, 0, 2, 1), 0);
 	mm_put(b);
 	mm_put(a);
 	bd->stable_writes = saved_stable_writes;
-	swapp_end(t, &e);
+	swap_path_end(t, &e);
 	return true;
 }
 

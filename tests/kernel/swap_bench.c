@@ -128,7 +128,7 @@ static void bench_report(struct swap_bench *b, const char *dev, unsigned order, 
 static void swap_bench_run(struct ktest *t, const char *dev, unsigned order)
 {
 	struct blockdev *bd = blockdev_get(dev);
-	int type = swapp_find_type(dev);
+	int type = swap_test_find_type(dev);
 	if (!bench_mib) {
 		ktest_skip(t, "swapbench.mib= not given (make bench runs it)");
 		return;
@@ -163,7 +163,7 @@ static void swap_bench_run(struct ktest *t, const char *dev, unsigned order)
 		KT_EXPECT_EQ(t,
 			     mm_test_run(mm, test_nth_cpu(0), pass ? bench_read : bench_write, &b),
 			     0);
-		swapp_settle();
+		swap_test_wait_io();
 		bench_report(&b, dev, order, passes[pass], test_stat("pswpout") - out,
 			     test_stat("pswpin") - in);
 	}

@@ -61,13 +61,13 @@ static void release_all(struct held_slots *h)
 static int read_page0(void *arg)
 {
 	struct mm *mm = arg;
-	return mm_test_read(mm, MM_TEST_REGION) != swapp_value(1, 0, 0);
+	return mm_test_read(mm, MM_TEST_REGION) != swap_path_value(1, 0, 0);
 }
 
 static int read_page1(void *arg)
 {
 	struct mm *mm = arg;
-	return mm_test_read(mm, MM_TEST_REGION + PAGE_SIZE) != swapp_value(1, 1, 0);
+	return mm_test_read(mm, MM_TEST_REGION + PAGE_SIZE) != swap_path_value(1, 1, 0);
 }
 
 KTEST(swap_errors, read_error_kills_only_the_faulting_task)
@@ -77,14 +77,14 @@ KTEST(swap_errors, read_error_kills_only_the_faulting_task)
 		ktest_skip(t, "no blkdebug rules (blktest.bad_read=)");
 		return;
 	}
-	struct swapp_env e;
-	if (!swapp_begin(t, &e, NULL, 0, 0))
+	struct swap_path_env e;
+	if (!swap_path_begin(t, &e, NULL, 0, 0))
 		return;
 	u64 slot = bad >> (PAGE_SHIFT - SECTOR_SHIFT);
 	struct held_slots held;
 	struct mm *mm = mm_test_create(t, 2);
 	KT_ASSERT(t, mm);
-	KT_EXPECT_EQ(t, swapp_write(mm, 0, 2, 1), 0);
+	KT_EXPECT_EQ(t, swap_path_write(mm, 0, 2, 1), 0);
 	if (!hold_all(t, (unsigned)e.s.type, &held))
 		return;
 	/* Page 0 goes to the bad slot, page 1 to the one after it. */
@@ -92,7 +92,7 @@ KTEST(swap_errors, read_error_kills_only_the_faulting_task)
 	KT_EXPECT_EQ(t, mm_pageout(mm, MM_TEST_REGION, PAGE_SIZE, NULL), 0);
 	release_slot(&held, slot + 1);
 	KT_EXPECT_EQ(t, mm_pageout(mm, MM_TEST_REGION + PAGE_SIZE, PAGE_SIZE, NULL), 0);
-	swapp_settle();
+	swap_test_wait_io();
 	pte_t pte = mm_test_pte(mm, MM_TEST_REGION);
 	KT_ASSERT(t, pte_is_swap(pte));
 	KT_EXPECT_EQ(t, swp_offset(pte_to_swp_entry(pte)), slot);
@@ -115,7 +115,7 @@ KTEST(swap_errors, read_error_kills_only_the_faulting_task)
 	KT_EXPECT_EQ(t, mm_test_run(mm, test_nth_cpu(1), read_page1, mm), 0);
 	mm_put(mm);
 	release_all(&held);
-	swapp_end(t, &e);
+	swap_path_end(t, &e);
 }
 
 KTEST(swap_errors, write_error_loses_no_data)
@@ -125,14 +125,14 @@ KTEST(swap_errors, write_error_loses_no_data)
 		ktest_skip(t, "no blkdebug rules (blktest.bad_write=)");
 		return;
 	}
-	struct swapp_env e;
-	if (!swapp_begin(t, &e, NULL, 0, 0))
+	struct swap_path_env e;
+	if (!swap_path_begin(t, &e, NULL, 0, 0))
 		return;
 	u64 slot = bad >> (PAGE_SHIFT - SECTOR_SHIFT);
 	struct held_slots held;
 	struct mm *mm = mm_test_create(t, 1);
 	KT_ASSERT(t, mm);
-	KT_EXPECT_EQ(t, swapp_write(mm, 0, 1, 1), 0);
+	KT_EXPECT_EQ(t, swap_path_write(mm, 0, 1, 1), 0);
 	if (!hold_all(t, (unsigned)e.s.type, &held))
 		return;
 	release_slot(&held, slot);
@@ -140,7 +140,7 @@ KTEST(swap_errors, write_error_loses_no_data)
 	int saved = console_loglevel;
 	console_loglevel = LOG_EMERG;
 	KT_EXPECT_EQ(t, mm_pageout(mm, MM_TEST_REGION, PAGE_SIZE, NULL), 0);
-	swapp_settle();
+	swap_test_wait_io();
 	console_loglevel = saved;
 	KT_EXPECT_EQ(t, test_stat("swap_write_errors"), werr + 1);
 	pte_t pte = mm_test_pte(mm, MM_TEST_REGION);
@@ -154,7 +154,7 @@ KTEST(swap_errors, write_error_loses_no_data)
 	folio_put(folio);
 	/* Reads back from memory (a cache hit, no read). */
 	u64 reads = test_stat("pswpin");
-	KT_EXPECT_EQ(t, swapp_check(mm, 0, 1, 1), 0);
+	KT_EXPECT_EQ(t, swap_path_check(mm, 0, 1, 1), 0);
 	KT_EXPECT_EQ(t, test_stat("pswpin"), reads);
 	/* Written again, to the next slot (the bad one held now), and read
 	 * back from the device. */
@@ -164,15 +164,15 @@ KTEST(swap_errors, write_error_loses_no_data)
 	release_slot(&held, slot + 1);
 	u64 writes = test_stat("pswpout");
 	KT_EXPECT_EQ(t, mm_pageout(mm, MM_TEST_REGION, PAGE_SIZE, NULL), 0);
-	swapp_settle();
+	swap_test_wait_io();
 	KT_EXPECT_EQ(t, test_stat("pswpout"), writes + 1);
 	pte = mm_test_pte(mm, MM_TEST_REGION);
 	KT_ASSERT(t, pte_is_swap(pte));
 	swap_cache_drop_clean(pte_to_swp_entry(pte)); /* so the fault must read */
 	KT_EXPECT(t, swp_offset(pte_to_swp_entry(pte)) != slot);
-	KT_EXPECT_EQ(t, swapp_check(mm, 0, 1, 1), 0);
+	KT_EXPECT_EQ(t, swap_path_check(mm, 0, 1, 1), 0);
 	KT_EXPECT_EQ(t, test_stat("pswpin"), reads + 1);
 	mm_put(mm);
 	release_all(&held);
-	swapp_end(t, &e);
+	swap_path_end(t, &e);
 }

@@ -517,7 +517,7 @@ KTEST(stress, swap_touch_fork_munmap_pageout_swapoff_verify_every_byte)
 		ktest_fail(t, "stress: needs 4 CPUs");
 		return;
 	}
-	int vda = swapp_find_type("vda");
+	int vda = swap_test_find_type("vda");
 	if (vda < 0) {
 		ktest_fail(t, "stress: needs the swap disk vda");
 		return;
@@ -603,10 +603,10 @@ out:
 		if (jobs[i].version)
 			free_pages_va(jobs[i].version, get_order(n * sizeof(u16)));
 	}
-	swapp_settle();
+	swap_test_wait_io();
 	if (s.bd && s.type >= 0)
 		KT_EXPECT_EQ(t, swapoff((unsigned)s.type), 0);
-	swapp_settle();
+	swap_test_wait_io();
 	KT_EXPECT_EQ(t, atomic_long_read(&si->inuse), 0);
 	KT_EXPECT_EQ(t, folio_nr_live(), folios);
 	swap_pcp_drain(si);
