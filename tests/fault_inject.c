@@ -237,10 +237,10 @@ KTEST(fault_inject, page_alloc_and_kmalloc_fail_as_told)
 	fault_attr_disable(&fail_kmalloc);
 }
 
-#define FI_BYTES (8ul << 20)
+#define FAULT_INJECT_BYTES (8ul << 20)
 
 /* A page in swap and not in the swap cache: the next touch must read. */
-static pte_t fi_swapped_out(struct ktest *t, struct mm *mm, unsigned long page)
+static pte_t fault_inject_swapped_out(struct ktest *t, struct mm *mm, unsigned long page)
 {
 	KT_EXPECT_EQ(t, mm_pageout(mm, MM_TEST_REGION + page * PAGE_SIZE, PAGE_SIZE, NULL), 0);
 	swap_test_wait_io();
@@ -256,13 +256,13 @@ static pte_t fi_swapped_out(struct ktest *t, struct mm *mm, unsigned long page)
 KTEST(fault_inject, swap_read_error_kills_only_the_reader_and_loses_nothing)
 {
 	struct swap_path_env e;
-	if (!swap_path_begin(t, &e, "swt-fi", FI_BYTES, 0))
+	if (!swap_path_begin(t, &e, "swt-fi", FAULT_INJECT_BYTES, 0))
 		return;
 	struct mm *mm = mm_test_create(t, 2);
 	KT_ASSERT(t, mm);
 	KT_EXPECT_EQ(t, swap_path_write(mm, 0, 2, 1), 0);
-	pte_t pte = fi_swapped_out(t, mm, 0);
-	fi_swapped_out(t, mm, 1);
+	pte_t pte = fault_inject_swapped_out(t, mm, 0);
+	fault_inject_swapped_out(t, mm, 1);
 	KT_ASSERT(t, pte_is_swap(pte));
 	u64 kills = test_stat("swapin_read_kills"), errs = test_stat("swap_read_errors");
 	KT_ASSERT_EQ(t, fault_attr_set(&fail_swap_read, "task=mm-test,times=1"), 0);
@@ -288,7 +288,7 @@ KTEST(fault_inject, swap_read_error_kills_only_the_reader_and_loses_nothing)
 KTEST(fault_inject, swap_write_error_keeps_the_page_and_writes_it_later)
 {
 	struct swap_path_env e;
-	if (!swap_path_begin(t, &e, "swt-fi", FI_BYTES, 0))
+	if (!swap_path_begin(t, &e, "swt-fi", FAULT_INJECT_BYTES, 0))
 		return;
 	struct mm *mm = mm_test_create(t, 1);
 	KT_ASSERT(t, mm);
@@ -313,7 +313,7 @@ KTEST(fault_inject, swap_write_error_keeps_the_page_and_writes_it_later)
 	u64 reads = test_stat("pswpin");
 	KT_EXPECT_EQ(t, swap_path_check(mm, 0, 1, 1), 0); /* from memory */
 	KT_EXPECT_EQ(t, test_stat("pswpin"), reads);
-	pte = fi_swapped_out(t, mm, 0); /* times=1 spent: written now */
+	pte = fault_inject_swapped_out(t, mm, 0); /* times=1 spent: written now */
 	KT_EXPECT(t, pte_is_swap(pte));
 	KT_EXPECT_EQ(t, test_stat("pswpout"), writes + 1);
 	KT_EXPECT_EQ(t, swap_path_check(mm, 0, 1, 1), 0); /* from the device */
@@ -327,7 +327,7 @@ KTEST(fault_inject, swap_write_error_keeps_the_page_and_writes_it_later)
 KTEST(fault_inject, swap_alloc_failure_keeps_the_page_mapped)
 {
 	struct swap_path_env e;
-	if (!swap_path_begin(t, &e, "swt-fi", FI_BYTES, 0))
+	if (!swap_path_begin(t, &e, "swt-fi", FAULT_INJECT_BYTES, 0))
 		return;
 	struct mm *mm = mm_test_create(t, 1);
 	KT_ASSERT(t, mm);
@@ -339,7 +339,7 @@ KTEST(fault_inject, swap_alloc_failure_keeps_the_page_mapped)
 	KT_EXPECT_EQ(t, mm_pageout(mm, MM_TEST_REGION, PAGE_SIZE, NULL), 0);
 	KT_EXPECT_EQ(t, test_stat("reclaim_no_swap"), no_swap + 1);
 	KT_EXPECT(t, pte_present(mm_test_pte(mm, MM_TEST_REGION)));
-	KT_EXPECT(t, pte_is_swap(fi_swapped_out(t, mm, 0)));
+	KT_EXPECT(t, pte_is_swap(fault_inject_swapped_out(t, mm, 0)));
 	KT_EXPECT_EQ(t, swap_path_check(mm, 0, 1, 1), 0);
 	fault_attr_disable(&fail_swap_alloc);
 	mm_put(mm);
@@ -355,7 +355,7 @@ KTEST(fault_inject, swap_alloc_failure_keeps_the_page_mapped)
 KTEST(fault_inject, swapoff_retries_a_page_whose_read_failed)
 {
 	struct swap_path_env e;
-	if (!swap_path_begin(t, &e, "swt-fi", FI_BYTES, 0))
+	if (!swap_path_begin(t, &e, "swt-fi", FAULT_INJECT_BYTES, 0))
 		return;
 	struct swap_test_others others;
 	swap_test_others_off(t, &others, e.s.type);
@@ -364,7 +364,7 @@ KTEST(fault_inject, swapoff_retries_a_page_whose_read_failed)
 	KT_ASSERT(t, mm);
 	KT_EXPECT_EQ(t, swap_path_write(mm, 0, n, 7), 0);
 	for (unsigned long p = 0; p < n; p++)
-		KT_EXPECT(t, pte_is_swap(fi_swapped_out(t, mm, p)));
+		KT_EXPECT(t, pte_is_swap(fault_inject_swapped_out(t, mm, p)));
 	char spec[64];
 	snprintk(spec, sizeof(spec), "task=%s", current->name); /* every read fails */
 	KT_ASSERT_EQ(t, fault_attr_set(&fail_swap_read, spec), 0);
@@ -397,7 +397,7 @@ KTEST(fault_inject, swapoff_retries_a_page_whose_read_failed)
 KTEST(fault_inject, swap_check_needs_no_memory)
 {
 	struct swap_test s;
-	if (!swap_test_begin(t, &s, "swt-fi", FI_BYTES, NULL, 0, SWAP_TEST_PRIO))
+	if (!swap_test_begin(t, &s, "swt-fi", FAULT_INJECT_BYTES, NULL, 0, SWAP_TEST_PRIO))
 		return;
 	char spec[64];
 	snprintk(spec, sizeof(spec), "task=%s", current->name);

@@ -11,8 +11,8 @@
 #include "mm_test.h"
 #include "test_cpus.h"
 
-#define KREGION 0x50000000ul
-#define KPAGES 64ul
+#define KILL_REGION 0x50000000ul
+#define KILL_PAGES 64ul
 #define BAD_PAGE 40ul /* outside the folio the first fault maps, at any order */
 #define RW (PAGE_PROT_READ | PAGE_PROT_WRITE | PAGE_PROT_USER)
 
@@ -71,23 +71,23 @@ KTEST(mm_kill, bad_swap_pte_kills_only_the_faulting_task)
 	long folios = folio_nr_live();
 	struct mm *mm = mm_create();
 	KT_ASSERT(t, mm);
-	KT_ASSERT_EQ(t, mm_mmap(mm, KREGION, KPAGES * PAGE_SIZE, RW), 0);
-	KT_EXPECT_EQ(t, mm_kill_access(mm, KREGION, true, NULL), 0);
+	KT_ASSERT_EQ(t, mm_mmap(mm, KILL_REGION, KILL_PAGES * PAGE_SIZE, RW), 0);
+	KT_EXPECT_EQ(t, mm_kill_access(mm, KILL_REGION, true, NULL), 0);
 	pte_t bad = bad_swap_pte();
 	KT_ASSERT(t, !pte_none(bad));
-	install_pte(mm, KREGION + BAD_PAGE * PAGE_SIZE, bad);
+	install_pte(mm, KILL_REGION + BAD_PAGE * PAGE_SIZE, bad);
 	u64 reports = test_stat("pgtable_bad_pte"), kills = test_stat("fault_task_kills");
-	KT_EXPECT_EQ(t, mm_kill_access(mm, KREGION + BAD_PAGE * PAGE_SIZE, false, NULL), -EIO);
+	KT_EXPECT_EQ(t, mm_kill_access(mm, KILL_REGION + BAD_PAGE * PAGE_SIZE, false, NULL), -EIO);
 	KT_EXPECT_EQ(t, test_stat("pgtable_bad_pte") - reports, 1);
 	KT_EXPECT_EQ(t, test_stat("fault_task_kills") - kills, 1);
 	/* The PTE is left for inspection; the mm and its other pages work. */
-	KT_EXPECT(t, pte_same(mm_test_pte(mm, KREGION + BAD_PAGE * PAGE_SIZE), bad));
+	KT_EXPECT(t, pte_same(mm_test_pte(mm, KILL_REGION + BAD_PAGE * PAGE_SIZE), bad));
 	u64 seen = 0;
-	KT_EXPECT_EQ(t, mm_kill_access(mm, KREGION + 8, false, &seen), 0);
+	KT_EXPECT_EQ(t, mm_kill_access(mm, KILL_REGION + 8, false, &seen), 0);
 	KT_EXPECT_EQ(t, seen, 0);
-	KT_EXPECT_EQ(t, mm_kill_access(mm, KREGION, false, &seen), 0);
+	KT_EXPECT_EQ(t, mm_kill_access(mm, KILL_REGION, false, &seen), 0);
 	KT_EXPECT_EQ(t, seen, 0x1234);
-	KT_EXPECT_EQ(t, mm_kill_access(mm, KREGION + 6 * PAGE_SIZE, true, NULL), 0);
+	KT_EXPECT_EQ(t, mm_kill_access(mm, KILL_REGION + 6 * PAGE_SIZE, true, NULL), 0);
 	/* Teardown reports it again and gives no swap count back for it. */
 	mm_put(mm);
 	KT_EXPECT_EQ(t, test_stat("pgtable_bad_pte") - reports, 2);
@@ -100,12 +100,13 @@ KTEST(mm_kill, fault_outside_any_vma_kills_only_the_task)
 	unsigned long before = test_drained_free_pages();
 	struct mm *mm = mm_create();
 	KT_ASSERT(t, mm);
-	KT_ASSERT_EQ(t, mm_mmap(mm, KREGION, KPAGES * PAGE_SIZE, RW), 0);
+	KT_ASSERT_EQ(t, mm_mmap(mm, KILL_REGION, KILL_PAGES * PAGE_SIZE, RW), 0);
 	u64 segv = test_stat("fault_segv");
-	KT_EXPECT_EQ(t, mm_kill_access(mm, KREGION + KPAGES * PAGE_SIZE, false, NULL), -EFAULT);
-	KT_EXPECT_EQ(t, mm_kill_access(mm, KREGION - PAGE_SIZE, true, NULL), -EFAULT);
+	KT_EXPECT_EQ(t, mm_kill_access(mm, KILL_REGION + KILL_PAGES * PAGE_SIZE, false, NULL),
+		     -EFAULT);
+	KT_EXPECT_EQ(t, mm_kill_access(mm, KILL_REGION - PAGE_SIZE, true, NULL), -EFAULT);
 	KT_EXPECT_EQ(t, test_stat("fault_segv") - segv, 2);
-	KT_EXPECT_EQ(t, mm_kill_access(mm, KREGION, true, NULL), 0);
+	KT_EXPECT_EQ(t, mm_kill_access(mm, KILL_REGION, true, NULL), 0);
 	mm_put(mm);
 	KT_EXPECT_EQ(t, test_drained_free_pages(), before);
 }
@@ -115,12 +116,12 @@ KTEST(mm_kill, write_to_a_read_only_vma_kills_only_the_task)
 	unsigned long before = test_drained_free_pages();
 	struct mm *mm = mm_create();
 	KT_ASSERT(t, mm);
-	KT_ASSERT_EQ(t, mm_mmap(mm, KREGION, PAGE_SIZE, PAGE_PROT_READ | PAGE_PROT_USER), 0);
+	KT_ASSERT_EQ(t, mm_mmap(mm, KILL_REGION, PAGE_SIZE, PAGE_PROT_READ | PAGE_PROT_USER), 0);
 	u64 seen = 1;
-	KT_EXPECT_EQ(t, mm_kill_access(mm, KREGION, false, &seen), 0);
+	KT_EXPECT_EQ(t, mm_kill_access(mm, KILL_REGION, false, &seen), 0);
 	KT_EXPECT_EQ(t, seen, 0);
-	KT_EXPECT(t, !pte_write(mm_test_pte(mm, KREGION)));
-	KT_EXPECT_EQ(t, mm_kill_access(mm, KREGION, true, NULL), -EFAULT);
+	KT_EXPECT(t, !pte_write(mm_test_pte(mm, KILL_REGION)));
+	KT_EXPECT_EQ(t, mm_kill_access(mm, KILL_REGION, true, NULL), -EFAULT);
 	mm_put(mm);
 	KT_EXPECT_EQ(t, test_drained_free_pages(), before);
 }
@@ -129,7 +130,7 @@ KTEST(mm_kill, write_to_a_read_only_vma_kills_only_the_task)
 KTEST(mm_kill, fault_without_a_user_mm_is_not_handled)
 {
 	KT_EXPECT(t, current->mm == NULL);
-	KT_EXPECT_EQ(t, mm_handle_page_fault(KREGION, FAULT_FLAG_WRITE, 0), -EFAULT);
+	KT_EXPECT_EQ(t, mm_handle_page_fault(KILL_REGION, FAULT_FLAG_WRITE, 0), -EFAULT);
 }
 
 struct spin_job {
@@ -141,7 +142,7 @@ struct spin_job {
 static int job_touch_and_spin(void *arg)
 {
 	struct spin_job *j = arg;
-	mm_test_write(j->mm, KREGION, 1);
+	mm_test_write(j->mm, KILL_REGION, 1);
 	__atomic_store_n(&j->ready, 1, __ATOMIC_SEQ_CST);
 	/* Keeps running (yield returns at once): the mm stays loaded here. */
 	while (!__atomic_load_n(&j->done, __ATOMIC_SEQ_CST))
@@ -156,9 +157,9 @@ KTEST(mm_tlb, shootdown_reaches_cpus_with_the_mm_loaded_once_per_operation)
 	unsigned long before = test_drained_free_pages();
 	struct mm *mm = mm_create();
 	KT_ASSERT(t, mm);
-	KT_ASSERT_EQ(t, mm_mmap(mm, KREGION, KPAGES * PAGE_SIZE, RW), 0);
-	for (unsigned long i = 0; i < KPAGES; i++)
-		KT_ASSERT_EQ(t, mm_write_u64(mm, KREGION + i * PAGE_SIZE, i), 0);
+	KT_ASSERT_EQ(t, mm_mmap(mm, KILL_REGION, KILL_PAGES * PAGE_SIZE, RW), 0);
+	for (unsigned long i = 0; i < KILL_PAGES; i++)
+		KT_ASSERT_EQ(t, mm_write_u64(mm, KILL_REGION + i * PAGE_SIZE, i), 0);
 	unsigned other = test_other_cpu();
 	struct spin_job j = { mm, 0, 0 };
 	struct task *spinner = kthread_create_in_mm(job_touch_and_spin, &j, other, "tlb-spin", mm);
@@ -171,13 +172,13 @@ KTEST(mm_tlb, shootdown_reaches_cpus_with_the_mm_loaded_once_per_operation)
 
 	/* 8 pages, the page table stays: one batched shootdown, one IPI. */
 	u64 ipis = test_stat("tlb_shootdown_ipis"), downs = test_stat("tlb_shootdowns");
-	KT_EXPECT_EQ(t, mm_munmap(mm, KREGION + PAGE_SIZE, 8 * PAGE_SIZE), 0);
+	KT_EXPECT_EQ(t, mm_munmap(mm, KILL_REGION + PAGE_SIZE, 8 * PAGE_SIZE), 0);
 	KT_EXPECT_EQ(t, test_stat("tlb_shootdowns") - downs, 1);
 	KT_EXPECT_EQ(t, test_stat("tlb_shootdown_ipis") - ipis, 1);
 	/* 40 pages: above the threshold, still one (full) flush. */
 	ipis = test_stat("tlb_shootdown_ipis");
 	downs = test_stat("tlb_shootdowns");
-	KT_EXPECT_EQ(t, mm_munmap(mm, KREGION + 16 * PAGE_SIZE, 40 * PAGE_SIZE), 0);
+	KT_EXPECT_EQ(t, mm_munmap(mm, KILL_REGION + 16 * PAGE_SIZE, 40 * PAGE_SIZE), 0);
 	KT_EXPECT_EQ(t, test_stat("tlb_shootdowns") - downs, 1);
 	KT_EXPECT_EQ(t, test_stat("tlb_shootdown_ipis") - ipis, 1);
 	/* fork write-protects the parent: one more. */
@@ -192,7 +193,7 @@ KTEST(mm_tlb, shootdown_reaches_cpus_with_the_mm_loaded_once_per_operation)
 	KT_EXPECT_EQ(t, __atomic_load_n(&mm->cpu_mask, __ATOMIC_SEQ_CST), 0);
 	/* Nobody has it loaded now: unmapping needs no IPI. */
 	ipis = test_stat("tlb_shootdown_ipis");
-	KT_EXPECT_EQ(t, mm_munmap(mm, KREGION, KPAGES * PAGE_SIZE), 0);
+	KT_EXPECT_EQ(t, mm_munmap(mm, KILL_REGION, KILL_PAGES * PAGE_SIZE), 0);
 	KT_EXPECT_EQ(t, test_stat("tlb_shootdown_ipis") - ipis, 0);
 	KT_EXPECT_EQ(t, atomic_long_read(&mm->nr_pgtables), 1); /* tables freed */
 	KT_EXPECT_EQ(t, mm->vmas.count, 0);

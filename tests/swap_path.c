@@ -20,7 +20,7 @@
 #include "test_cpus.h"
 
 #define IO_BYTES (16ul << 20)
-#define NP 64ul
+#define NPAGES 64ul
 
 KTEST(swap_path, pageout_then_fault_back_base)
 {
@@ -117,14 +117,14 @@ KTEST(swap_path, munmap_of_swapped_memory_frees_its_slots)
 	struct swap_path_env e;
 	if (!swap_path_begin(t, &e, "swt-io", IO_BYTES, 0))
 		return;
-	struct mm *mm = mm_test_create(t, NP);
+	struct mm *mm = mm_test_create(t, NPAGES);
 	KT_ASSERT(t, mm);
-	KT_EXPECT_EQ(t, swap_path_write(mm, 0, NP, 3), 0);
-	KT_EXPECT_EQ(t, mm_pageout(mm, MM_TEST_REGION, NP * PAGE_SIZE, NULL), 0);
-	KT_EXPECT_EQ(t, atomic_long_read(&e.s.si->inuse), NP);
+	KT_EXPECT_EQ(t, swap_path_write(mm, 0, NPAGES, 3), 0);
+	KT_EXPECT_EQ(t, mm_pageout(mm, MM_TEST_REGION, NPAGES * PAGE_SIZE, NULL), 0);
+	KT_EXPECT_EQ(t, atomic_long_read(&e.s.si->inuse), NPAGES);
 	/* Half of them back in, then everything unmapped. */
-	KT_EXPECT_EQ(t, swap_path_check(mm, 0, NP / 2, 3), 0);
-	KT_EXPECT_EQ(t, mm_munmap(mm, MM_TEST_REGION, NP * PAGE_SIZE), 0);
+	KT_EXPECT_EQ(t, swap_path_check(mm, 0, NPAGES / 2, 3), 0);
+	KT_EXPECT_EQ(t, mm_munmap(mm, MM_TEST_REGION, NPAGES * PAGE_SIZE), 0);
 	KT_EXPECT_EQ(t, atomic_long_read(&e.s.si->inuse), 0);
 	mm_put(mm);
 	swap_path_end(t, &e);

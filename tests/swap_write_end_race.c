@@ -19,7 +19,7 @@
 #include "kernel/race.h"
 #include "swap_path_test.h"
 
-#define SWER_DEVICE "swt-async"
+#define WRITE_END_DEVICE "swt-async"
 
 KTEST(mm_race, swap_write_end_holds_its_folio)
 {
@@ -27,9 +27,9 @@ KTEST(mm_race, swap_write_end_holds_its_folio)
 		return;
 	/* Completions on another CPU than this task's. */
 	unsigned io_cpu = test_other_cpu();
-	KT_ASSERT(t, test_ramswap(t, SWER_DEVICE, 16ul << 20, true, io_cpu));
+	KT_ASSERT(t, test_ramswap(t, WRITE_END_DEVICE, 16ul << 20, true, io_cpu));
 	struct swap_path_env e;
-	if (!swap_path_begin(t, &e, SWER_DEVICE, 16ul << 20, 0))
+	if (!swap_path_begin(t, &e, WRITE_END_DEVICE, 16ul << 20, 0))
 		return;
 	struct mm *mm = mm_test_create(t, 1);
 	KT_ASSERT(t, mm);
