@@ -18,11 +18,6 @@
 #include "mm/rmap.h"
 #include "swap_path_test.h"
 
-static int teardown_reclaim(void *arg)
-{
-	return (int)reclaim_folio_list(arg);
-}
-
 KTEST(mm_race, reclaim_unmap_batch_skips_an_mm_being_destroyed)
 {
 	if (!test_require_cpus(t, 2))
@@ -55,7 +50,7 @@ KTEST(mm_race, reclaim_unmap_batch_skips_an_mm_being_destroyed)
 	u64 timeouts = race_wait_timeouts(), dying = test_stat("ttu_batch_dying_mm");
 
 	struct task *reclaim =
-		kthread_create_on_cpu(teardown_reclaim, &list, reclaim_cpu, "reclaim");
+		kthread_create_on_cpu(swap_path_reclaim_list, &list, reclaim_cpu, "reclaim");
 	KT_ASSERT(t, reclaim);
 	while (race_hits("ttu:before-batch-add") == 0)
 		yield();

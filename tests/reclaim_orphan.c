@@ -21,11 +21,6 @@
 #include "mm/lru.h"
 #include "swap_path_test.h"
 
-static int orphan_reclaim(void *arg)
-{
-	return (int)reclaim_folio_list(arg);
-}
-
 KTEST(reclaim_race, zap_under_a_kept_folio_frees_its_swap_at_unlock)
 {
 	if (!test_require_cpus(t, 2))
@@ -51,7 +46,7 @@ KTEST(reclaim_race, zap_under_a_kept_folio_frees_its_swap_at_unlock)
 	if (!test_race_arm(t, points, ARRAY_SIZE(points)))
 		return;
 	u64 orphans = test_stat("reclaim_freed_orphans"), timeouts = race_wait_timeouts();
-	struct task *reclaim = kthread_create_on_cpu(orphan_reclaim, &list, cpu, "reclaim");
+	struct task *reclaim = kthread_create_on_cpu(swap_path_reclaim_list, &list, cpu, "reclaim");
 	KT_ASSERT(t, reclaim);
 	while (race_hits("swapout:before-unmap") == 0)
 		yield();

@@ -131,12 +131,6 @@ KTEST(swap_path, munmap_of_swapped_memory_frees_its_slots)
 }
 
 /* Two CPUs fault the same shared swap entry: one read, one folio. */
-static int read_one(void *arg)
-{
-	struct mm *mm = arg;
-	return mm_test_read(mm, MM_TEST_REGION) != swap_path_value(5, 0, 0);
-}
-
 KTEST(swap_path, two_cpus_fault_one_entry_one_read)
 {
 	if (!test_require_cpus(t, 2))
@@ -152,8 +146,11 @@ KTEST(swap_path, two_cpus_fault_one_entry_one_read)
 	KT_EXPECT_EQ(t, mm_pageout(mm, MM_TEST_REGION, PAGE_SIZE, NULL), 0);
 	KT_EXPECT(t, pte_is_swap(mm_test_pte(child, MM_TEST_REGION)));
 	u64 reads = test_stat("pswpin");
-	struct task *a = kthread_create_in_mm(read_one, mm, test_nth_cpu(0), "reader", mm);
-	struct task *b = kthread_create_in_mm(read_one, child, test_nth_cpu(1), "reader", child);
+	struct swap_path_job ja = { mm, 0, 1, 5 }, jb = { child, 0, 1, 5 };
+	struct task *a =
+		kthread_create_in_mm(swap_path_job_read_one, &ja, test_nth_cpu(0), "reader", mm);
+	struct task *b =
+		kthread_create_in_mm(swap_path_job_read_one, &jb, test_nth_cpu(1), "reader", child);
 	KT_ASSERT(t, a && b);
 	KT_EXPECT_EQ(t, kthread_join(a), 0);
 	KT_EXPECT_EQ(t, kthread_join(b), 0);

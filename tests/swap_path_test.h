@@ -57,6 +57,22 @@ static inline int swap_path_job_check(void *arg)
 	return bad;
 }
 
+/* Exit status: whether word 0 of page first differs. One load, so a
+ * task running it faults once at most. */
+static inline int swap_path_job_read_one(void *arg)
+{
+	struct swap_path_job *j = arg;
+	return mm_test_read(j->mm, swap_path_addr(j->first, 0)) !=
+	       swap_path_value(j->tag, j->first, 0);
+}
+
+/* A task that reclaims the folios of a list (a struct list_head *);
+ * exit status: how many it freed. */
+static inline int swap_path_reclaim_list(void *list)
+{
+	return (int)reclaim_folio_list(list);
+}
+
 static inline int swap_path_write(struct mm *mm, unsigned long first, unsigned long n, u64 tag)
 {
 	struct swap_path_job j = { mm, first, n, tag };
@@ -67,6 +83,13 @@ static inline int swap_path_check(struct mm *mm, unsigned long first, unsigned l
 {
 	struct swap_path_job j = { mm, first, n, tag };
 	return mm_test_run(mm, test_nth_cpu(1), swap_path_job_check, &j);
+}
+
+/* Word 0 of page read on cpu: 0 when it holds the tag's value. */
+static inline int swap_path_read_one(struct mm *mm, unsigned cpu, unsigned long page, u64 tag)
+{
+	struct swap_path_job j = { mm, page, 1, tag };
+	return mm_test_run(mm, cpu, swap_path_job_read_one, &j);
 }
 
 /* A case's surroundings: its device (a RAM device of its own, or the

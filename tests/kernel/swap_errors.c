@@ -58,18 +58,6 @@ static void release_all(struct held_slots *h)
 	kfree(h->e);
 }
 
-static int read_page0(void *arg)
-{
-	struct mm *mm = arg;
-	return mm_test_read(mm, MM_TEST_REGION) != swap_path_value(1, 0, 0);
-}
-
-static int read_page1(void *arg)
-{
-	struct mm *mm = arg;
-	return mm_test_read(mm, MM_TEST_REGION + PAGE_SIZE) != swap_path_value(1, 1, 0);
-}
-
 KTEST(swap_errors, read_error_kills_only_the_faulting_task)
 {
 	u64 bad = blktest_bad_read_sector();
@@ -101,7 +89,7 @@ KTEST(swap_errors, read_error_kills_only_the_faulting_task)
 	u64 kills = test_stat("swapin_read_kills"), errs = test_stat("swap_read_errors");
 	int saved = console_loglevel;
 	console_loglevel = LOG_EMERG; /* the messages are expected */
-	KT_EXPECT_EQ(t, mm_test_run(mm, test_nth_cpu(1), read_page0, mm), -EIO);
+	KT_EXPECT_EQ(t, swap_path_read_one(mm, test_nth_cpu(1), 0, 1), -EIO);
 	console_loglevel = saved;
 	KT_EXPECT_EQ(t, test_stat("swapin_read_kills"), kills + 1);
 	KT_EXPECT_EQ(t, test_stat("swap_read_errors"), errs + 1);
@@ -112,7 +100,7 @@ KTEST(swap_errors, read_error_kills_only_the_faulting_task)
 	KT_EXPECT_EQ(t, swap_count(pte_to_swp_entry(pte)), 1);
 	/* Another task of the same mm, another page: fine. */
 	swap_cache_drop_clean(pte_to_swp_entry(mm_test_pte(mm, MM_TEST_REGION + PAGE_SIZE)));
-	KT_EXPECT_EQ(t, mm_test_run(mm, test_nth_cpu(1), read_page1, mm), 0);
+	KT_EXPECT_EQ(t, swap_path_read_one(mm, test_nth_cpu(1), 1, 1), 0);
 	mm_put(mm);
 	release_all(&held);
 	swap_path_end(t, &e);
