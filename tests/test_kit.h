@@ -5,6 +5,7 @@
  *   test_stat: one counter by name;
  *   test_drained_free_pages: the free page count, per-CPU lists drained;
  *   test_rand: a small deterministic PRNG (xorshift64);
+ *   test_put_u32: a word into a table or header a parser test builds;
  *   test_race_arm: arm a scenario's race points (a table of struct
  *     test_race_point), disarmed when the test ends however it ends;
  *   test_ramswap: a RAM block device of the test's own, switched off as
@@ -86,6 +87,13 @@ static inline u64 test_rand(u64 *state)
 	*state ^= *state >> 7;
 	*state ^= *state << 17;
 	return *state;
+}
+
+/* v stored at buf + off, at any alignment, as the tables and headers the
+ * parser tests build hold it (little-endian, as every target is). */
+static inline void test_put_u32(void *buf, size_t off, u32 v)
+{
+	memcpy((u8 *)buf + off, &v, 4);
 }
 
 /* A counter's value (0 for a name no counter has). */
