@@ -22,21 +22,6 @@
 
 #define NPAGES 16
 
-struct seed000_job {
-	struct mm *mm;
-	unsigned long page;
-	u64 tag;
-	int bad;
-};
-
-static int seed000_read(void *arg)
-{
-	struct seed000_job *j = arg;
-	j->bad = mm_test_read(j->mm, swap_path_addr(j->page, 0)) !=
-		 swap_path_value(j->tag, j->page, 0);
-	return 0;
-}
-
 /* P on one CPU, held where the scenario needs it; C on this one; for the
  * broken design a releaser on a third lets P go after C's 50th refault. */
 #define SEED000_HELD_REFAULTS 50
@@ -118,13 +103,13 @@ static u64 seed000_run(struct ktest *t, bool broken)
 	struct task *tr =
 		broken ? kthread_create_on_cpu(seed000_release, NULL, cpu_r, "release") : NULL;
 	KT_EXPECT(t, !broken || tr);
-	struct seed000_job jp = { p, 0, 5, 0 }, jc = { c, 5, 5, 0 };
-	struct task *tp = kthread_create_in_mm(seed000_read, &jp, cpu_p, "P", p);
+	struct swap_path_reader jp = { p, 0, 5, 0 }, jc = { c, 5, 5, 0 };
+	struct task *tp = kthread_create_in_mm(swap_path_reader_run, &jp, cpu_p, "P", p);
 	if (!KT_EXPECT(t, tp != NULL))
 		return ~0ull;
 	while (race_hits("swapin:after-cache-add") == 0)
 		yield();
-	struct task *tc = kthread_create_in_mm(seed000_read, &jc, cpu_c, "C", c);
+	struct task *tc = kthread_create_in_mm(swap_path_reader_run, &jc, cpu_c, "C", c);
 	if (!KT_EXPECT(t, tc != NULL))
 		return ~0ull;
 	KT_EXPECT_EQ(t, kthread_join(tp), 0);

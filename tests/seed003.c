@@ -16,18 +16,6 @@
 #include "mm/swap_in.h"
 #include "swap_path_test.h"
 
-struct seed003_job {
-	struct mm *mm;
-	int bad;
-};
-
-static int seed003_read(void *arg)
-{
-	struct seed003_job *j = arg;
-	j->bad = mm_test_read(j->mm, swap_path_addr(0, 0)) != swap_path_value(3, 0, 0);
-	return 0;
-}
-
 struct seed003_counts {
 	u64 reads, hits, retries, faults;
 };
@@ -70,13 +58,13 @@ static bool seed003_run(struct ktest *t, bool bypass, struct seed003_counts *d)
 					 test_stat("swapin_bypass_retries"),
 					 test_stat("swapin_faults") };
 	swap_bypass_sync_cache = bypass;
-	struct seed003_job ja = { mm, 0 }, jb = { mm, 0 };
-	struct task *a = kthread_create_in_mm(seed003_read, &ja, test_other_cpu(), "A", mm);
+	struct swap_path_reader ja = { mm, 0, 3, 0 }, jb = { mm, 0, 3, 0 };
+	struct task *a = kthread_create_in_mm(swap_path_reader_run, &ja, test_other_cpu(), "A", mm);
 	if (!KT_EXPECT(t, a != NULL))
 		return false;
 	while (race_hits(hold) == 0)
 		yield();
-	struct task *b = kthread_create_in_mm(seed003_read, &jb, arch_cpu_id(), "B", mm);
+	struct task *b = kthread_create_in_mm(swap_path_reader_run, &jb, arch_cpu_id(), "B", mm);
 	KT_EXPECT(t, b != NULL);
 	KT_EXPECT_EQ(t, kthread_join(a), 0);
 	if (b)

@@ -146,11 +146,11 @@ KTEST(swap_path, two_cpus_fault_one_entry_one_read)
 	KT_EXPECT_EQ(t, mm_pageout(mm, MM_TEST_REGION, PAGE_SIZE, NULL), 0);
 	KT_EXPECT(t, pte_is_swap(mm_test_pte(child, MM_TEST_REGION)));
 	u64 reads = test_stat("pswpin");
-	struct swap_path_job ja = { mm, 0, 1, 5 }, jb = { child, 0, 1, 5 };
+	struct swap_path_reader ra = { mm, 0, 5, 0 }, rb = { child, 0, 5, 0 };
 	struct task *a =
-		kthread_create_in_mm(swap_path_job_read_one, &ja, test_nth_cpu(0), "reader", mm);
+		kthread_create_in_mm(swap_path_reader_run, &ra, test_nth_cpu(0), "reader", mm);
 	struct task *b =
-		kthread_create_in_mm(swap_path_job_read_one, &jb, test_nth_cpu(1), "reader", child);
+		kthread_create_in_mm(swap_path_reader_run, &rb, test_nth_cpu(1), "reader", child);
 	KT_ASSERT(t, a && b);
 	KT_EXPECT_EQ(t, kthread_join(a), 0);
 	KT_EXPECT_EQ(t, kthread_join(b), 0);

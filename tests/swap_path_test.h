@@ -57,13 +57,22 @@ static inline int swap_path_job_check(void *arg)
 	return bad;
 }
 
-/* Exit status: whether word 0 of page first differs. One load, so a
- * task running it faults once at most. */
-static inline int swap_path_job_read_one(void *arg)
+/* A task's read of word 0 of one page: one load, so one fault at most
+ * (the seed scenarios count them). */
+struct swap_path_reader {
+	struct mm *mm;
+	unsigned long page;
+	u64 tag;
+	int bad; /* 1 when the word is not the tag's value */
+};
+
+/* Exit status: r->bad. */
+static inline int swap_path_reader_run(void *arg)
 {
-	struct swap_path_job *j = arg;
-	return mm_test_read(j->mm, swap_path_addr(j->first, 0)) !=
-	       swap_path_value(j->tag, j->first, 0);
+	struct swap_path_reader *r = arg;
+	r->bad = mm_test_read(r->mm, swap_path_addr(r->page, 0)) !=
+		 swap_path_value(r->tag, r->page, 0);
+	return r->bad;
 }
 
 /* A task that reclaims the folios of a list (a struct list_head *);
@@ -88,8 +97,8 @@ static inline int swap_path_check(struct mm *mm, unsigned long first, unsigned l
 /* Word 0 of page read on cpu: 0 when it holds the tag's value. */
 static inline int swap_path_read_one(struct mm *mm, unsigned cpu, unsigned long page, u64 tag)
 {
-	struct swap_path_job j = { mm, page, 1, tag };
-	return mm_test_run(mm, cpu, swap_path_job_read_one, &j);
+	struct swap_path_reader r = { mm, page, tag, 0 };
+	return mm_test_run(mm, cpu, swap_path_reader_run, &r);
 }
 
 /* A case's surroundings: its device (a RAM device of its own, or the
