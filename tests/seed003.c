@@ -20,6 +20,56 @@ struct seed003_counts {
 	u64 reads, hits, retries, faults;
 };
 
+/* Setup: one page of one mm, paged out. */
+static struct mm *seed003_setup(struct ktest *t)
+{
+	struct mm *mm = mm_test_create(t, 1);
+	if (!mm)
+		return NULL;
+	KT_EXPECT_EQ(t, swap_path_write(mm, 0, 1, 3), 0);
+	KT_EXPECT_EQ(t, mm_pageout(mm, MM_TEST_REGION, PAGE_SIZE, NULL), 0);
+	KT_EXPECT(t, pte_is_swap(mm_test_pte(mm, MM_TEST_REGION)));
+	return mm;
+}
+
+static void seed003_bypass_off(void *arg)
+{
+	(void)arg;
+	swap_bypass_sync_cache = false;
+}
+
+/* The forced interleaving: A (on another CPU: it spins in its race
+ * point) goes first and is held where the second fault must find it;
+ * then B faults. */
+static bool seed003_interleave(struct ktest *t, bool bypass, struct swap_path_reader *ja,
+			       struct swap_path_reader *jb)
+{
+	const char *hold = bypass ? "swapin:bypass-read" : "swapin:after-cache-add";
+	const char *until = bypass ? "swapin:bypass-pinned" : "swapin:cache-hit";
+	const struct test_race_point points[] = {
+		{ until, TEST_RACE_COUNT },
+		{ hold, TEST_RACE_HOLD(until, (int)test_other_cpu()) },
+	};
+	if (!test_race_arm(t, points, ARRAY_SIZE(points)) ||
+	    !ktest_defer(t, seed003_bypass_off, NULL))
+		return false;
+	swap_bypass_sync_cache = bypass;
+	struct task *a =
+		kthread_create_in_mm(swap_path_reader_run, ja, test_other_cpu(), "A", ja->mm);
+	if (!KT_EXPECT(t, a != NULL))
+		return false;
+	while (race_hits(hold) == 0)
+		yield();
+	struct task *b = kthread_create_in_mm(swap_path_reader_run, jb, arch_cpu_id(), "B", jb->mm);
+	KT_EXPECT(t, b != NULL);
+	KT_EXPECT_EQ(t, kthread_join(a), 0);
+	if (b)
+		KT_EXPECT_EQ(t, kthread_join(b), 0);
+	swap_bypass_sync_cache = false;
+	race_disarm_all();
+	return true;
+}
+
 static bool seed003_run(struct ktest *t, bool bypass, struct seed003_counts *d)
 {
 	if (!test_require_cpus(t, 2))
@@ -27,23 +77,10 @@ static bool seed003_run(struct ktest *t, bool bypass, struct seed003_counts *d)
 	struct swap_path_env e;
 	if (!swap_path_begin(t, &e, "swt-io", 16ul << 20, 0))
 		return false;
-	struct mm *mm = mm_test_create(t, 1);
+	struct mm *mm = seed003_setup(t);
 	if (!mm)
 		return false;
-	KT_EXPECT_EQ(t, swap_path_write(mm, 0, 1, 3), 0);
-	KT_EXPECT_EQ(t, mm_pageout(mm, MM_TEST_REGION, PAGE_SIZE, NULL), 0);
-	KT_EXPECT(t, pte_is_swap(mm_test_pte(mm, MM_TEST_REGION)));
 
-	/* A (on another CPU: it spins in its race point) goes first and is
-	 * held where the second fault must find it; then B faults. */
-	const char *hold = bypass ? "swapin:bypass-read" : "swapin:after-cache-add";
-	const char *until = bypass ? "swapin:bypass-pinned" : "swapin:cache-hit";
-	const struct test_race_point points[] = {
-		{ until, TEST_RACE_COUNT },
-		{ hold, TEST_RACE_HOLD(until, (int)test_other_cpu()) },
-	};
-	if (!test_race_arm(t, points, ARRAY_SIZE(points)))
-		return false;
 	u64 timeouts = race_wait_timeouts();
 	static const char *const counters[] = { "pswpin",
 						"swapin_faults",
@@ -57,20 +94,11 @@ static bool seed003_run(struct ktest *t, bool bypass, struct seed003_counts *d)
 	struct seed003_counts before = { test_stat("pswpin"), test_stat("swapin_cache_hits"),
 					 test_stat("swapin_bypass_retries"),
 					 test_stat("swapin_faults") };
-	swap_bypass_sync_cache = bypass;
 	struct swap_path_reader ja = { mm, 0, 3, 0 }, jb = { mm, 0, 3, 0 };
-	struct task *a = kthread_create_in_mm(swap_path_reader_run, &ja, test_other_cpu(), "A", mm);
-	if (!KT_EXPECT(t, a != NULL))
+	if (!seed003_interleave(t, bypass, &ja, &jb))
 		return false;
-	while (race_hits(hold) == 0)
-		yield();
-	struct task *b = kthread_create_in_mm(swap_path_reader_run, &jb, arch_cpu_id(), "B", mm);
-	KT_EXPECT(t, b != NULL);
-	KT_EXPECT_EQ(t, kthread_join(a), 0);
-	if (b)
-		KT_EXPECT_EQ(t, kthread_join(b), 0);
-	swap_bypass_sync_cache = false;
-	race_disarm_all();
+
+	/* The outcome: what the two faults cost, each counter since before. */
 	KT_EXPECT_EQ(t, race_wait_timeouts(), timeouts); /* the forced order happened */
 	d->reads = test_stat("pswpin") - before.reads;
 	d->hits = test_stat("swapin_cache_hits") - before.hits;
