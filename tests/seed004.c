@@ -38,17 +38,33 @@ struct seed004_result {
 	unsigned swap_ptes, present_ptes;
 };
 
-static void seed004_run(struct ktest *t, bool sync, struct seed004_result *r)
+/* Setup: one order-4 folio mapped by one mm. */
+static struct mm *seed004_setup(struct ktest *t)
 {
-	struct swap_path_env e;
-	if (!swap_path_begin(t, &e, "swt-io", 16ul << 20, 4))
-		return;
 	struct mm *mm = mm_test_create(t, FOLIO_PAGES);
-	KT_ASSERT(t, mm);
+	if (!mm)
+		return NULL;
 	KT_EXPECT_EQ(t, swap_path_write(mm, 0, FOLIO_PAGES, 4), 0);
-	KT_ASSERT_EQ(t, folio_order(mm_test_folio_at(mm, MM_TEST_REGION)), 4);
+	if (!KT_EXPECT_EQ(t, folio_order(mm_test_folio_at(mm, MM_TEST_REGION)), 4))
+		return NULL;
+	return mm;
+}
 
-	bool old_sync = ttu_sync;
+static bool seed004_saved_ttu_sync;
+
+static void seed004_restore_ttu_sync(void *arg)
+{
+	(void)arg;
+	ttu_sync = seed004_saved_ttu_sync;
+}
+
+/* The forced interleaving: the break-before-make holds the PTL with the
+ * first PTE cleared until reclaim has looked for that PTE. */
+static bool seed004_interleave(struct ktest *t, bool sync, struct mm *mm)
+{
+	seed004_saved_ttu_sync = ttu_sync;
+	if (!ktest_defer(t, seed004_restore_ttu_sync, NULL))
+		return false;
 	ttu_sync = sync;
 	unsigned bbm_cpu = test_nth_cpu(1);
 	const char *reclaim_looked = sync ? "swapout:before-unmap" : "ttu:after-lockless-scan";
@@ -56,30 +72,45 @@ static void seed004_run(struct ktest *t, bool sync, struct seed004_result *r)
 		{ "seed004:bbm-window", TEST_RACE_HOLD(reclaim_looked, (int)bbm_cpu) },
 		{ reclaim_looked, TEST_RACE_COUNT },
 	};
-	KT_ASSERT(t, test_race_arm(t, points, ARRAY_SIZE(points)));
-	u64 timeouts = race_wait_timeouts(), failed = test_stat("ttu_failed");
-	static const char *const counters[] = { "ttu_ptes_unmapped", "ttu_failed", "pswpout",
-						"reclaim_freed", NULL };
-	struct ktest_stats stats;
-	ktest_stats_begin(&stats, counters);
-
+	if (!test_race_arm(t, points, ARRAY_SIZE(points)))
+		return false;
 	/* Take the folio off the LRU first: finding it walks the page table,
 	 * whose lock the break-before-make will hold. */
 	LIST_HEAD(list);
 	struct folio *folio = mm_test_folio_at(mm, MM_TEST_REGION);
-	KT_ASSERT(t, folio && lru_isolate_folio(folio));
+	if (!KT_EXPECT(t, folio && lru_isolate_folio(folio)))
+		return false;
 	list_add_tail(&folio->page.folio_lru, &list);
 	struct task *bbm = kthread_create_on_cpu(bbm_first_pte, mm, bbm_cpu, "bbm");
-	KT_ASSERT(t, bbm);
+	if (!KT_EXPECT(t, bbm))
+		return false;
 	/* Reclaim once the first PTE is cleared (the window is open). */
 	while (race_hits("seed004:bbm-window") == 0)
 		yield();
 	reclaim_folio_list(&list);
 	KT_EXPECT_EQ(t, kthread_join(bbm), 0);
+	return true;
+}
+
+static void seed004_run(struct ktest *t, bool sync, struct seed004_result *r)
+{
+	struct swap_path_env e;
+	if (!swap_path_begin(t, &e, "swt-io", 16ul << 20, 4))
+		return;
+	struct mm *mm = seed004_setup(t);
+	KT_ASSERT(t, mm);
+
+	u64 timeouts = race_wait_timeouts(), failed = test_stat("ttu_failed");
+	static const char *const counters[] = { "ttu_ptes_unmapped", "ttu_failed", "pswpout",
+						"reclaim_freed", NULL };
+	struct ktest_stats stats;
+	ktest_stats_begin(&stats, counters);
+	KT_ASSERT(t, seed004_interleave(t, sync, mm));
 	KT_EXPECT_EQ(t, race_wait_timeouts(), timeouts); /* the forced order happened */
 	race_disarm_all();
-	ttu_sync = old_sync;
+	ttu_sync = seed004_saved_ttu_sync;
 
+	/* The outcome: how much of the folio the unmap reached. */
 	r->swap_ptes = r->present_ptes = 0;
 	for (unsigned long p = 0; p < FOLIO_PAGES; p++) {
 		pte_t pte = mm_test_pte(mm, MM_TEST_REGION + p * PAGE_SIZE);
