@@ -6,6 +6,7 @@
  *   test_drained_free_pages: the free page count, per-CPU lists drained;
  *   test_rand: a small deterministic PRNG (xorshift64);
  *   test_put_u32: a word into a table or header a parser test builds;
+ *   test_done_list_pop / test_done_list_any: a list completions fill;
  *   test_race_arm: arm a scenario's race points (a table of struct
  *     test_race_point), disarmed when the test ends however it ends;
  *   test_ramswap: a RAM block device of the test's own, switched off as
@@ -20,7 +21,9 @@
 #include "drivers/ramswap.h"
 #include "kernel/ktest.h"
 #include "kernel/printk.h"
+#include "kernel/list.h"
 #include "kernel/race.h"
+#include "kernel/spinlock.h"
 #include "kernel/stats.h"
 #include "kernel/string.h"
 #include "mm/page_alloc.h"
@@ -94,6 +97,29 @@ static inline u64 test_rand(u64 *state)
 static inline void test_put_u32(void *buf, size_t off, u32 v)
 {
 	memcpy((u8 *)buf + off, &v, 4);
+}
+
+/* A list that I/O completions fill from interrupt context, under an
+ * irq-safe lock: its first entry taken off (NULL when empty), and
+ * whether it has one. */
+static inline struct list_head *test_done_list_pop(spinlock_t *lock, struct list_head *list)
+{
+	struct list_head *first = NULL;
+	unsigned long flags = spin_lock_irqsave(lock);
+	if (!list_empty(list)) {
+		first = list->next;
+		list_del(first);
+	}
+	spin_unlock_irqrestore(lock, flags);
+	return first;
+}
+
+static inline bool test_done_list_any(spinlock_t *lock, struct list_head *list)
+{
+	unsigned long flags = spin_lock_irqsave(lock);
+	bool any = !list_empty(list);
+	spin_unlock_irqrestore(lock, flags);
+	return any;
 }
 
 /* A counter's value (0 for a name no counter has). */

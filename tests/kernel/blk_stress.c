@@ -169,38 +169,19 @@ static bool stream_step(struct ktest *t, struct stress *st, struct stream *s)
 	return stream_submit(t, s) == 0;
 }
 
-static struct stream *next_done(struct stress *st)
-{
-	struct stream *s = NULL;
-	unsigned long flags = spin_lock_irqsave(&st->lock);
-	if (!list_empty(&st->done)) {
-		s = list_first_entry(&st->done, struct stream, link);
-		list_del(&s->link);
-	}
-	spin_unlock_irqrestore(&st->lock, flags);
-	return s;
-}
-
-static bool any_done(struct stress *st)
-{
-	unsigned long flags = spin_lock_irqsave(&st->lock);
-	bool r = !list_empty(&st->done);
-	spin_unlock_irqrestore(&st->lock, flags);
-	return r;
-}
-
 /* Wait for a finished stream; false after 30 s without any (a hang). */
 static bool wait_done(struct stress *st)
 {
 	u64 start = arch_time_ns();
-	while (!any_done(st)) {
+	while (!test_done_list_any(&st->lock, &st->done)) {
 		if (arch_time_ns() - start > 30 * TEST_SEC)
 			return false;
 		if (st->bd->polling) {
 			blk_poll(st->bd);
 			yield();
 		} else {
-			wait_event_timeout(st->wq, any_done(st), TEST_SEC);
+			wait_event_timeout(st->wq, test_done_list_any(&st->lock, &st->done),
+					   TEST_SEC);
 		}
 	}
 	return true;
@@ -273,9 +254,9 @@ static void run_stress(struct ktest *t, struct blockdev *bd)
 				   bd->name, active);
 			return; /* buffers may still be in the device's hands: leak them */
 		}
-		struct stream *s;
-		while ((s = next_done(&st)))
-			if (!stream_step(t, &st, s))
+		struct list_head *l;
+		while ((l = test_done_list_pop(&st.lock, &st.done)))
+			if (!stream_step(t, &st, list_entry(l, struct stream, link)))
 				active--;
 	}
 	u64 ms = (arch_time_ns() - t0) / 1000000 + 1;
