@@ -9,13 +9,9 @@
 #include "kernel/ktest.h"
 #include "kernel/printk.h"
 #include "kernel/string.h"
+#include "tests/test_kit.h"
 
 static u8 acpi_mem_buf[1024] __aligned(16);
-
-static void put32(u32 off, u32 v)
-{
-	memcpy(acpi_mem_buf + off, &v, 4);
-}
 
 static void fix_sum(u32 off, u32 len, u32 sum_off)
 {
@@ -30,7 +26,7 @@ static void fix_sum(u32 off, u32 len, u32 sum_off)
 static void make_table(u32 off, const char *sig, u32 len)
 {
 	memcpy(acpi_mem_buf + off, sig, 4);
-	put32(off + 4, len);
+	test_put_u32(acpi_mem_buf, off + 4, len);
 	fix_sum(off, len, off + 9);
 }
 
@@ -39,9 +35,9 @@ static void make_chain(const char *sig, u32 table_len)
 {
 	memset(acpi_mem_buf, 0, sizeof(acpi_mem_buf));
 	memcpy(acpi_mem_buf, "RSD PTR ", 8);
-	put32(16, 0x40);
+	test_put_u32(acpi_mem_buf, 16, 0x40);
 	fix_sum(0, ACPI_RSDP_V1_LEN, 8);
-	put32(0x40 + 36, 0x100);
+	test_put_u32(acpi_mem_buf, 0x40 + 36, 0x100);
 	make_table(0x40, "RSDT", 40);
 	make_table(0x100, sig, table_len);
 }

@@ -19,14 +19,6 @@
 #include "swap_path_test.h"
 #include "test_cpus.h"
 
-__printf(3, 4) static void fi_spec(char *buf, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintk(buf, size, fmt, ap);
-	va_end(ap);
-}
-
 /* A private attribute: the kernel's own ones stay untouched. */
 static struct fault_attr test_attr = { .name = "test" };
 
@@ -149,7 +141,7 @@ KTEST(fault_inject, cpu_filter_fails_only_there)
 		return;
 	}
 	char spec[32];
-	fi_spec(spec, sizeof(spec), "cpu=%u", other);
+	snprintk(spec, sizeof(spec), "cpu=%u", other);
 	KT_ASSERT_EQ(t, fault_attr_set(&test_attr, spec), 0);
 	KT_EXPECT(t, !should_fail(&test_attr, 1));
 	KT_EXPECT_EQ(t, run_named("fi-cpu", other), 1);
@@ -212,17 +204,17 @@ KTEST(fault_inject, parse_reads_every_option_and_refuses_bad_ones)
 KTEST(fault_inject, page_alloc_and_kmalloc_fail_as_told)
 {
 	char spec[64];
-	fi_spec(spec, sizeof(spec), "task=%s,times=1", current->name);
+	snprintk(spec, sizeof(spec), "task=%s,times=1", current->name);
 	KT_ASSERT_EQ(t, fault_attr_set(&fail_page_alloc, spec), 0);
-	u64 failures = mmt_stat("page_alloc_failures");
+	u64 failures = test_stat("page_alloc_failures");
 	KT_EXPECT(t, alloc_page(GFP_KERNEL | __GFP_NOWARN) == NULL);
-	KT_EXPECT_EQ(t, mmt_stat("page_alloc_failures"), failures + 1);
+	KT_EXPECT_EQ(t, test_stat("page_alloc_failures"), failures + 1);
 	struct page *p = alloc_page(GFP_KERNEL); /* times=1: spent */
 	KT_EXPECT(t, p != NULL);
 	if (p)
 		free_page(p);
 	/* min_order=1 spares order 0; ignore_reclaim=1 spares GFP_USER. */
-	fi_spec(spec, sizeof(spec), "task=%s,min_order=1,ignore_reclaim=1", current->name);
+	snprintk(spec, sizeof(spec), "task=%s,min_order=1,ignore_reclaim=1", current->name);
 	KT_ASSERT_EQ(t, fault_attr_set(&fail_page_alloc, spec), 0);
 	p = alloc_page(GFP_KERNEL);
 	KT_EXPECT(t, p != NULL);
@@ -235,7 +227,7 @@ KTEST(fault_inject, page_alloc_and_kmalloc_fail_as_told)
 	KT_EXPECT(t, alloc_pages(GFP_KERNEL | __GFP_NOWARN, 1) == NULL);
 	fault_attr_disable(&fail_page_alloc);
 
-	fi_spec(spec, sizeof(spec), "task=%s,times=1", current->name);
+	snprintk(spec, sizeof(spec), "task=%s,times=1", current->name);
 	KT_ASSERT_EQ(t, fault_attr_set(&fail_kmalloc, spec), 0);
 	KT_EXPECT(t, kmalloc(100, GFP_KERNEL) == NULL);
 	void *v = kmalloc(100, GFP_KERNEL);
@@ -245,14 +237,14 @@ KTEST(fault_inject, page_alloc_and_kmalloc_fail_as_told)
 	fault_attr_disable(&fail_kmalloc);
 }
 
-#define FI_BYTES (8ul << 20)
+#define FAULT_INJECT_BYTES (8ul << 20)
 
 /* A page in swap and not in the swap cache: the next touch must read. */
-static pte_t fi_swapped_out(struct ktest *t, struct mm *mm, unsigned long page)
+static pte_t fault_inject_swapped_out(struct ktest *t, struct mm *mm, unsigned long page)
 {
-	KT_EXPECT_EQ(t, madvise_pageout(mm, SWAPP_REGION + page * PAGE_SIZE, PAGE_SIZE, NULL), 0);
-	swapp_settle();
-	pte_t pte = mmt_pte(mm, SWAPP_REGION + page * PAGE_SIZE);
+	KT_EXPECT_EQ(t, madvise_pageout(mm, MM_TEST_REGION + page * PAGE_SIZE, PAGE_SIZE, NULL), 0);
+	swap_test_wait_io();
+	pte_t pte = mm_test_pte(mm, MM_TEST_REGION + page * PAGE_SIZE);
 	if (pte_is_swap(pte))
 		swap_cache_drop_clean(pte_to_swp_entry(pte));
 	return pte;
@@ -263,95 +255,95 @@ static pte_t fi_swapped_out(struct ktest *t, struct mm *mm, unsigned long page)
  * the next read gets the data. */
 KTEST(fault_inject, swap_read_error_kills_only_the_reader_and_loses_nothing)
 {
-	struct swapp_env e;
-	if (!swapp_begin(t, &e, "swt-fi", FI_BYTES, 0))
+	struct swap_path_env e;
+	if (!swap_path_begin(t, &e, "swt-fi", FAULT_INJECT_BYTES, 0))
 		return;
-	struct mm *mm = swapp_mm(t, 2);
+	struct mm *mm = mm_test_create(t, 2);
 	KT_ASSERT(t, mm);
-	KT_EXPECT_EQ(t, swapp_write(mm, 0, 2, 1), 0);
-	pte_t pte = fi_swapped_out(t, mm, 0);
-	fi_swapped_out(t, mm, 1);
+	KT_EXPECT_EQ(t, swap_path_write(mm, 0, 2, 1), 0);
+	pte_t pte = fault_inject_swapped_out(t, mm, 0);
+	fault_inject_swapped_out(t, mm, 1);
 	KT_ASSERT(t, pte_is_swap(pte));
-	u64 kills = mmt_stat("swapin_read_kills"), errs = mmt_stat("swap_read_errors");
+	u64 kills = test_stat("swapin_read_kills"), errs = test_stat("swap_read_errors");
 	KT_ASSERT_EQ(t, fault_attr_set(&fail_swap_read, "task=mm-test,times=1"), 0);
 	int saved = console_loglevel;
 	console_loglevel = LOG_EMERG; /* the messages are expected */
-	KT_EXPECT_EQ(t, swapp_check(mm, 0, 1, 1), -EIO);
+	KT_EXPECT_EQ(t, swap_path_check(mm, 0, 1, 1), -EIO);
 	console_loglevel = saved;
-	KT_EXPECT_EQ(t, mmt_stat("swapin_read_kills"), kills + 1);
-	KT_EXPECT_EQ(t, mmt_stat("swap_read_errors"), errs + 1);
-	KT_EXPECT(t, pte_same(mmt_pte(mm, SWAPP_REGION), pte));
+	KT_EXPECT_EQ(t, test_stat("swapin_read_kills"), kills + 1);
+	KT_EXPECT_EQ(t, test_stat("swap_read_errors"), errs + 1);
+	KT_EXPECT(t, pte_same(mm_test_pte(mm, MM_TEST_REGION), pte));
 	KT_EXPECT(t, !swap_cache_peek(pte_to_swp_entry(pte)));
 	KT_EXPECT_EQ(t, swap_count(pte_to_swp_entry(pte)), 1);
 	/* times=1 is spent: both pages read back intact. */
-	KT_EXPECT_EQ(t, swapp_check(mm, 0, 2, 1), 0);
+	KT_EXPECT_EQ(t, swap_path_check(mm, 0, 2, 1), 0);
 	KT_EXPECT_EQ(t, fault_attr_injected(&fail_swap_read), 1);
 	fault_attr_disable(&fail_swap_read);
 	mm_put(mm);
-	swapp_end(t, &e);
+	swap_path_end(t, &e);
 }
 
 /* The failed write keeps the page dirty in the swap cache; it reads back
  * from memory, and the next pageout writes it. */
 KTEST(fault_inject, swap_write_error_keeps_the_page_and_writes_it_later)
 {
-	struct swapp_env e;
-	if (!swapp_begin(t, &e, "swt-fi", FI_BYTES, 0))
+	struct swap_path_env e;
+	if (!swap_path_begin(t, &e, "swt-fi", FAULT_INJECT_BYTES, 0))
 		return;
-	struct mm *mm = swapp_mm(t, 1);
+	struct mm *mm = mm_test_create(t, 1);
 	KT_ASSERT(t, mm);
-	KT_EXPECT_EQ(t, swapp_write(mm, 0, 1, 1), 0);
+	KT_EXPECT_EQ(t, swap_path_write(mm, 0, 1, 1), 0);
 	char spec[64];
-	fi_spec(spec, sizeof(spec), "task=%s,times=1", current->name);
+	snprintk(spec, sizeof(spec), "task=%s,times=1", current->name);
 	KT_ASSERT_EQ(t, fault_attr_set(&fail_swap_write, spec), 0);
-	u64 werr = mmt_stat("swap_write_errors"), writes = mmt_stat("pswpout");
+	u64 werr = test_stat("swap_write_errors"), writes = test_stat("pswpout");
 	int saved = console_loglevel;
 	console_loglevel = LOG_EMERG;
-	KT_EXPECT_EQ(t, madvise_pageout(mm, SWAPP_REGION, PAGE_SIZE, NULL), 0);
-	swapp_settle();
+	KT_EXPECT_EQ(t, madvise_pageout(mm, MM_TEST_REGION, PAGE_SIZE, NULL), 0);
+	swap_test_wait_io();
 	console_loglevel = saved;
-	KT_EXPECT_EQ(t, mmt_stat("swap_write_errors"), werr + 1);
-	KT_EXPECT_EQ(t, mmt_stat("pswpout"), writes);
-	pte_t pte = mmt_pte(mm, SWAPP_REGION);
+	KT_EXPECT_EQ(t, test_stat("swap_write_errors"), werr + 1);
+	KT_EXPECT_EQ(t, test_stat("pswpout"), writes);
+	pte_t pte = mm_test_pte(mm, MM_TEST_REGION);
 	KT_ASSERT(t, pte_is_swap(pte));
 	struct folio *folio = swap_cache_get_folio(pte_to_swp_entry(pte));
 	KT_ASSERT(t, folio != NULL);
 	KT_EXPECT(t, folio_test_dirty(folio));
 	folio_put(folio);
-	u64 reads = mmt_stat("pswpin");
-	KT_EXPECT_EQ(t, swapp_check(mm, 0, 1, 1), 0); /* from memory */
-	KT_EXPECT_EQ(t, mmt_stat("pswpin"), reads);
-	pte = fi_swapped_out(t, mm, 0); /* times=1 spent: written now */
+	u64 reads = test_stat("pswpin");
+	KT_EXPECT_EQ(t, swap_path_check(mm, 0, 1, 1), 0); /* from memory */
+	KT_EXPECT_EQ(t, test_stat("pswpin"), reads);
+	pte = fault_inject_swapped_out(t, mm, 0); /* times=1 spent: written now */
 	KT_EXPECT(t, pte_is_swap(pte));
-	KT_EXPECT_EQ(t, mmt_stat("pswpout"), writes + 1);
-	KT_EXPECT_EQ(t, swapp_check(mm, 0, 1, 1), 0); /* from the device */
-	KT_EXPECT_EQ(t, mmt_stat("pswpin"), reads + 1);
+	KT_EXPECT_EQ(t, test_stat("pswpout"), writes + 1);
+	KT_EXPECT_EQ(t, swap_path_check(mm, 0, 1, 1), 0); /* from the device */
+	KT_EXPECT_EQ(t, test_stat("pswpin"), reads + 1);
 	fault_attr_disable(&fail_swap_write);
 	mm_put(mm);
-	swapp_end(t, &e);
+	swap_path_end(t, &e);
 }
 
 /* No slot: the page stays mapped, as when swap is full. */
 KTEST(fault_inject, swap_alloc_failure_keeps_the_page_mapped)
 {
-	struct swapp_env e;
-	if (!swapp_begin(t, &e, "swt-fi", FI_BYTES, 0))
+	struct swap_path_env e;
+	if (!swap_path_begin(t, &e, "swt-fi", FAULT_INJECT_BYTES, 0))
 		return;
-	struct mm *mm = swapp_mm(t, 1);
+	struct mm *mm = mm_test_create(t, 1);
 	KT_ASSERT(t, mm);
-	KT_EXPECT_EQ(t, swapp_write(mm, 0, 1, 1), 0);
+	KT_EXPECT_EQ(t, swap_path_write(mm, 0, 1, 1), 0);
 	char spec[64];
-	fi_spec(spec, sizeof(spec), "task=%s,times=1", current->name);
+	snprintk(spec, sizeof(spec), "task=%s,times=1", current->name);
 	KT_ASSERT_EQ(t, fault_attr_set(&fail_swap_alloc, spec), 0);
-	u64 no_swap = mmt_stat("reclaim_no_swap");
-	KT_EXPECT_EQ(t, madvise_pageout(mm, SWAPP_REGION, PAGE_SIZE, NULL), 0);
-	KT_EXPECT_EQ(t, mmt_stat("reclaim_no_swap"), no_swap + 1);
-	KT_EXPECT(t, pte_present(mmt_pte(mm, SWAPP_REGION)));
-	KT_EXPECT(t, pte_is_swap(fi_swapped_out(t, mm, 0)));
-	KT_EXPECT_EQ(t, swapp_check(mm, 0, 1, 1), 0);
+	u64 no_swap = test_stat("reclaim_no_swap");
+	KT_EXPECT_EQ(t, madvise_pageout(mm, MM_TEST_REGION, PAGE_SIZE, NULL), 0);
+	KT_EXPECT_EQ(t, test_stat("reclaim_no_swap"), no_swap + 1);
+	KT_EXPECT(t, pte_present(mm_test_pte(mm, MM_TEST_REGION)));
+	KT_EXPECT(t, pte_is_swap(fault_inject_swapped_out(t, mm, 0)));
+	KT_EXPECT_EQ(t, swap_path_check(mm, 0, 1, 1), 0);
 	fault_attr_disable(&fail_swap_alloc);
 	mm_put(mm);
-	swapp_end(t, &e);
+	swap_path_end(t, &e);
 }
 
 /*
@@ -362,41 +354,41 @@ KTEST(fault_inject, swap_alloc_failure_keeps_the_page_mapped)
  */
 KTEST(fault_inject, swapoff_retries_a_page_whose_read_failed)
 {
-	struct swapp_env e;
-	if (!swapp_begin(t, &e, "swt-fi", FI_BYTES, 0))
+	struct swap_path_env e;
+	if (!swap_path_begin(t, &e, "swt-fi", FAULT_INJECT_BYTES, 0))
 		return;
-	struct swapt_others others;
-	swapt_others_off(t, &others, e.s.type);
+	struct swap_test_others others;
+	swap_test_others_off(t, &others, e.s.type);
 	const unsigned long n = 8;
-	struct mm *mm = swapp_mm(t, n);
+	struct mm *mm = mm_test_create(t, n);
 	KT_ASSERT(t, mm);
-	KT_EXPECT_EQ(t, swapp_write(mm, 0, n, 7), 0);
+	KT_EXPECT_EQ(t, swap_path_write(mm, 0, n, 7), 0);
 	for (unsigned long p = 0; p < n; p++)
-		KT_EXPECT(t, pte_is_swap(fi_swapped_out(t, mm, p)));
+		KT_EXPECT(t, pte_is_swap(fault_inject_swapped_out(t, mm, p)));
 	char spec[64];
-	fi_spec(spec, sizeof(spec), "task=%s", current->name); /* every read fails */
+	snprintk(spec, sizeof(spec), "task=%s", current->name); /* every read fails */
 	KT_ASSERT_EQ(t, fault_attr_set(&fail_swap_read, spec), 0);
 	int saved = console_loglevel;
 	console_loglevel = LOG_EMERG;
 	KT_EXPECT_EQ(t, swapoff((unsigned)e.s.type), -EIO);
 	KT_EXPECT(t, swap_type_blockdev((unsigned)e.s.type) != NULL);
-	fi_spec(spec, sizeof(spec), "task=%s,times=3", current->name);
+	snprintk(spec, sizeof(spec), "task=%s,times=3", current->name);
 	KT_ASSERT_EQ(t, fault_attr_set(&fail_swap_read, spec), 0);
-	u64 errs = mmt_stat("swap_read_errors"), skipped = mmt_stat("swapoff_read_errors");
+	u64 errs = test_stat("swap_read_errors"), skipped = test_stat("swapoff_read_errors");
 	struct blockdev *bd = swap_type_blockdev((unsigned)e.s.type);
 	KT_EXPECT_EQ(t, swapoff((unsigned)e.s.type), 0);
 	console_loglevel = saved;
-	KT_EXPECT_EQ(t, mmt_stat("swap_read_errors"), errs + 3);
-	KT_EXPECT_EQ(t, mmt_stat("swapoff_read_errors"), skipped + 3);
+	KT_EXPECT_EQ(t, test_stat("swap_read_errors"), errs + 3);
+	KT_EXPECT_EQ(t, test_stat("swapoff_read_errors"), skipped + 3);
 	fault_attr_disable(&fail_swap_read);
 	KT_EXPECT_EQ(t, atomic_long_read(&mm->rss_swap), 0);
-	KT_EXPECT_EQ(t, swapp_check(mm, 0, n, 7), 0);
+	KT_EXPECT_EQ(t, swap_path_check(mm, 0, n, 7), 0);
 	mm_put(mm);
-	e.s.type = swapt_on(bd, NULL, 0, SWAPT_PRIO); /* for swapp_end */
+	e.s.type = swap_test_swapon(bd, NULL, 0, SWAP_TEST_PRIO); /* for swap_path_end */
 	KT_ASSERT(t, e.s.type >= 0);
-	e.s.si = swapt_info(e.s.type);
-	swapt_others_on(t, &others);
-	swapp_end(t, &e);
+	e.s.si = swap_test_info(e.s.type);
+	swap_test_others_on(t, &others);
+	swap_path_end(t, &e);
 }
 
 /* The accounting check needs no memory: with every allocation failing
@@ -404,15 +396,15 @@ KTEST(fault_inject, swapoff_retries_a_page_whose_read_failed)
  * swap.check=1 turns into a panic at swapoff. */
 KTEST(fault_inject, swap_check_needs_no_memory)
 {
-	struct swapt s;
-	if (!swapt_begin(t, &s, "swt-fi", FI_BYTES, NULL, 0, SWAPT_PRIO))
+	struct swap_test s;
+	if (!swap_test_begin(t, &s, "swt-fi", FAULT_INJECT_BYTES, NULL, 0, SWAP_TEST_PRIO))
 		return;
 	char spec[64];
-	fi_spec(spec, sizeof(spec), "task=%s", current->name);
+	snprintk(spec, sizeof(spec), "task=%s", current->name);
 	KT_ASSERT_EQ(t, fault_attr_set(&fail_kmalloc, spec), 0);
 	KT_ASSERT_EQ(t, fault_attr_set(&fail_page_alloc, spec), 0);
 	KT_EXPECT_EQ(t, swap_check(), 0);
 	fault_attr_disable(&fail_kmalloc);
 	fault_attr_disable(&fail_page_alloc);
-	swapt_end(t, &s);
+	swap_test_end(t, &s);
 }

@@ -4,16 +4,11 @@
 #include "mm/folio.h"
 #include "mm/page_alloc.h"
 #include "test_cpus.h"
-
-static unsigned long drained_free(void)
-{
-	page_alloc_drain_all();
-	return nr_free_pages();
-}
+#include "test_kit.h"
 
 KTEST(folio, every_order_has_head_tails_and_frees_back)
 {
-	unsigned long before = drained_free();
+	unsigned long before = test_drained_free_pages();
 	long live = folio_nr_live();
 	for (unsigned order = 0; order <= FOLIO_MAX_ORDER; order++) {
 		struct folio *f = folio_alloc(GFP_KERNEL, order);
@@ -28,7 +23,7 @@ KTEST(folio, every_order_has_head_tails_and_frees_back)
 		folio_put(f);
 	}
 	KT_EXPECT_EQ(t, folio_nr_live(), live);
-	KT_EXPECT_EQ(t, drained_free(), before);
+	KT_EXPECT_EQ(t, test_drained_free_pages(), before);
 	KT_EXPECT(t, sizeof(struct page) <= 64);
 }
 

@@ -9,22 +9,9 @@
 #include "kernel/string.h"
 #include "mm/kmalloc.h"
 #include "mm/page_alloc.h"
+#include "tests/test_kit.h"
 
 #define NOFAIL (GFP_KERNEL | __GFP_NOWARN)
-
-static unsigned long drained_free(void)
-{
-	page_alloc_drain_all();
-	return nr_free_pages();
-}
-
-static u64 rand_next(u64 *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
 
 static size_t class_of(size_t size)
 {
@@ -76,11 +63,11 @@ KTEST(kmalloc, many_objects_never_overlap)
 {
 	static unsigned char *obj[MANY];
 	static u16 len[MANY];
-	unsigned long base = drained_free();
+	unsigned long base = test_drained_free_pages();
 	u64 seed = 42;
 
 	for (unsigned i = 0; i < MANY; i++) {
-		len[i] = (u16)(1 + rand_next(&seed) % 2048);
+		len[i] = (u16)(1 + test_rand(&seed) % 2048);
 		obj[i] = kmalloc(len[i], NOFAIL);
 		KT_ASSERT(t, obj[i] != NULL);
 		memset(obj[i], (int)(i & 0xff), len[i]);
@@ -97,7 +84,7 @@ KTEST(kmalloc, many_objects_never_overlap)
 	}
 	for (unsigned i = 0; i < MANY; i++)
 		kfree(obj[i]); /* the ones the scatter missed; NULL is a no-op */
-	KT_EXPECT_EQ(t, drained_free(), base);
+	KT_EXPECT_EQ(t, test_drained_free_pages(), base);
 }
 
 KTEST(kmalloc, big_sizes_take_whole_pages)
@@ -109,7 +96,7 @@ KTEST(kmalloc, big_sizes_take_whole_pages)
 		{ 2049, 0 },  { 4096, 0 },	{ 4097, 1 },	  { 65536, 4 },
 		{ 65537, 5 }, { 1ul << 20, 8 }, { 2ul << 20, 9 },
 	};
-	unsigned long base = drained_free();
+	unsigned long base = test_drained_free_pages();
 
 	for (unsigned i = 0; i < ARRAY_SIZE(cases); i++) {
 		void *p = kmalloc(cases[i].size, NOFAIL);
@@ -127,7 +114,7 @@ KTEST(kmalloc, big_sizes_take_whole_pages)
 
 KTEST(kmalloc, too_big_fails_cleanly)
 {
-	unsigned long base = drained_free();
+	unsigned long base = test_drained_free_pages();
 	KT_EXPECT(t, kmalloc((2ul << 20) + 1, NOFAIL) == NULL);
 	KT_EXPECT(t, kmalloc(~(size_t)0, NOFAIL) == NULL);
 	KT_EXPECT(t, kzalloc(1ul << 40, NOFAIL) == NULL);
@@ -149,7 +136,7 @@ KTEST(kmalloc, zero_size_and_null_free)
 KTEST(kmalloc, empty_slab_pages_go_back)
 {
 	static void *obj[1024];
-	unsigned long base = drained_free();
+	unsigned long base = test_drained_free_pages();
 
 	for (unsigned i = 0; i < ARRAY_SIZE(obj); i++) {
 		obj[i] = kmalloc(64, NOFAIL);
@@ -162,7 +149,7 @@ KTEST(kmalloc, empty_slab_pages_go_back)
 		kfree(obj[i]);
 	KT_EXPECT(t, !(page->flags & PG_slab));
 	KT_EXPECT_EQ(t, nr_free_pages(), base);
-	KT_EXPECT_EQ(t, drained_free(), base);
+	KT_EXPECT_EQ(t, test_drained_free_pages(), base);
 }
 
 #define PAR_SLOTS 64
@@ -177,7 +164,7 @@ static void kmalloc_stress_cpu(void *arg)
 	u64 seed = 0x9e3779b97f4a7c15ull + cpu;
 
 	for (unsigned r = 0; r < PAR_ROUNDS; r++) {
-		unsigned s = (unsigned)(rand_next(&seed) % PAR_SLOTS);
+		unsigned s = (unsigned)(test_rand(&seed) % PAR_SLOTS);
 		unsigned char mark = (unsigned char)(cpu * PAR_SLOTS + s);
 		if (slot[s]) {
 			for (unsigned i = 0; i < len[s]; i++)
@@ -187,7 +174,7 @@ static void kmalloc_stress_cpu(void *arg)
 			slot[s] = NULL;
 			continue;
 		}
-		u64 x = rand_next(&seed);
+		u64 x = test_rand(&seed);
 		len[s] = (u16)((x & 15) == 0 ? 2049 + x % 8000 : 1 + x % 2048);
 		slot[s] = kmalloc(len[s], NOFAIL);
 		if (slot[s])
@@ -200,10 +187,10 @@ static void kmalloc_stress_cpu(void *arg)
 KTEST(kmalloc, parallel_alloc_free_all_cpus)
 {
 	atomic_long_t bad = ATOMIC_INIT(0);
-	unsigned long base = drained_free();
+	unsigned long base = test_drained_free_pages();
 
 	smp_call_on_cpus(cpu_online_mask, kmalloc_stress_cpu, &bad);
 	KT_EXPECT_EQ(t, atomic_long_read(&bad), 0);
-	KT_EXPECT_EQ(t, drained_free(), base);
+	KT_EXPECT_EQ(t, test_drained_free_pages(), base);
 	KT_EXPECT_EQ(t, page_alloc_verify(), 0);
 }

@@ -17,21 +17,17 @@
 #include "kernel/printk.h"
 #include "kernel/rcu.h"
 #include "kernel/sched.h"
-#include "kernel/stats.h"
 #include "mm/folio.h"
 #include "mm/page_alloc.h"
 #include "mm/page_io.h"
 #include "mm/swap.h"
 #include "tests/test_cpus.h"
-
-#define KTEST_SETTLE_IO_NS (5 * TEST_SEC)
+#include "tests/swap_test.h"
+#include "tests/test_kit.h"
 
 static void ktest_settle_mm(void)
 {
-	u64 end = arch_time_ns() + KTEST_SETTLE_IO_NS;
-	while (swap_io_pending() && arch_time_ns() < end)
-		yield();
-	if (swap_io_pending())
+	if (!swap_test_wait_io())
 		pr_err("ktest: %ld swap I/Os still in flight after 5 s: the leak check may blame "
 		       "them on the test\n",
 		       swap_io_pending());
@@ -46,20 +42,13 @@ static s64 read_free_pages(void)
 	return (s64)nr_free_pages();
 }
 
-static s64 read_stat(const char *name)
-{
-	u64 v = 0;
-	stats_get(name, &v);
-	return (s64)v;
-}
-
 static s64 read_swap_slots_used(void)
 {
-	return read_stat("swap_slots_used");
+	return (s64)test_stat("swap_slots_used");
 }
 static s64 read_swap_table_bytes(void)
 {
-	return read_stat("swap_table_bytes");
+	return (s64)test_stat("swap_table_bytes");
 }
 static s64 read_folios(void)
 {

@@ -44,17 +44,18 @@ KTEST(lru_race, folio_freed_while_the_refill_moves_it_leaves_the_lists)
 	}
 	struct mm *mm = mm_create();
 	KT_ASSERT(t, mm);
-	KT_ASSERT_EQ(t, mm_mmap(mm, SWAPP_REGION, PAGE_SIZE, SWAPP_RW), 0);
-	mmt_write(mm, SWAPP_REGION, 42);
-	struct folio *folio = mmt_folio_at(mm, SWAPP_REGION);
+	KT_ASSERT_EQ(t, mm_mmap(mm, MM_TEST_REGION, PAGE_SIZE, MM_TEST_RW), 0);
+	mm_test_write(mm, MM_TEST_REGION, 42);
+	struct folio *folio = mm_test_folio_at(mm, MM_TEST_REGION);
 	KT_ASSERT(t, folio && folio_test_lru(folio) && folio_test_active(folio));
 	KT_EXPECT_EQ(t, lru_race_pages(), 1);
 
 	unsigned cpu = test_other_cpu();
-	char spec[120];
-	snprintk(spec, sizeof(spec),
-		 "lru:moving/wait=lru:free-looked/cpu=%u/times=1,lru:free-looked/count", cpu);
-	if (!test_race_arm(t, spec))
+	const struct test_race_point points[] = {
+		{ "lru:moving", TEST_RACE_HOLD("lru:free-looked", (int)cpu) },
+		{ "lru:free-looked", TEST_RACE_COUNT },
+	};
+	if (!test_race_arm(t, points, ARRAY_SIZE(points)))
 		return;
 	u64 timeouts = race_wait_timeouts();
 	LIST_HEAD(isolated);
@@ -65,7 +66,7 @@ KTEST(lru_race, folio_freed_while_the_refill_moves_it_leaves_the_lists)
 		yield();
 	/* The refill holds the folio between the lists: drop its last
 	 * reference (the mapping). */
-	KT_EXPECT_EQ(t, mm_munmap(mm, SWAPP_REGION, PAGE_SIZE), 0);
+	KT_EXPECT_EQ(t, mm_munmap(mm, MM_TEST_REGION, PAGE_SIZE), 0);
 	/* It could not take a reference on a dying folio: nothing isolated. */
 	KT_EXPECT_EQ(t, kthread_join(reclaim), 0);
 	KT_EXPECT_EQ(t, race_wait_timeouts(), timeouts); /* the forced order happened */

@@ -14,38 +14,37 @@
 #include "swap_test.h"
 #include "test_cpus.h"
 
-#define REGION 0x40000000ul /* 1 GiB: aligned for every folio order */
 #define NPAGES 64ul
-#define RW (PAGE_PROT_READ | PAGE_PROT_WRITE | PAGE_PROT_USER)
 #define MTHP_TEST_ORDERS ((1ul << 0) | (1ul << 2) | (1ul << 4))
 
-struct mmt_job {
+struct mm_cow_job {
 	struct mm *mm;
-	unsigned long first, npages; /* pages REGION + first .. + npages */
+	unsigned long first, npages; /* pages MM_TEST_REGION + first .. + npages */
 	unsigned slot;		     /* which u64 of the page */
 	u64 tag;
 	unsigned rounds;
 };
 
-static u64 mmt_value(u64 tag, unsigned long page, unsigned slot)
+static u64 mm_cow_value(u64 tag, unsigned long page, unsigned slot)
 {
 	return (tag << 40) ^ (page << 12) ^ ((u64)slot << 4) ^ 0xa5;
 }
 
-static unsigned long mmt_addr(unsigned long page, unsigned slot)
+static unsigned long mm_cow_addr(unsigned long page, unsigned slot)
 {
-	return REGION + page * PAGE_SIZE + slot * sizeof(u64);
+	return MM_TEST_REGION + page * PAGE_SIZE + slot * sizeof(u64);
 }
 
 static int job_write(void *arg)
 {
-	struct mmt_job *j = arg;
+	struct mm_cow_job *j = arg;
 	for (unsigned r = 0; r < (j->rounds ? j->rounds : 1); r++) {
 		for (unsigned long n = 0; n < j->npages; n++) {
 			/* Each slot starts at a different page, so tasks of
 			 * different slots meet on the same PTEs. */
 			unsigned long i = j->first + (n + j->slot * 7) % j->npages;
-			mmt_write(j->mm, mmt_addr(i, j->slot), mmt_value(j->tag, i, j->slot));
+			mm_test_write(j->mm, mm_cow_addr(i, j->slot),
+				      mm_cow_value(j->tag, i, j->slot));
 			if (n % 8 == 0)
 				yield();
 		}
@@ -56,53 +55,43 @@ static int job_write(void *arg)
 /* Exit status: how many words differ from the tag's values. */
 static int job_check(void *arg)
 {
-	struct mmt_job *j = arg;
+	struct mm_cow_job *j = arg;
 	int bad = 0;
 	for (unsigned long i = j->first; i < j->first + j->npages; i++)
-		bad += mmt_read(j->mm, mmt_addr(i, j->slot)) != mmt_value(j->tag, i, j->slot);
+		bad += mm_test_read(j->mm, mm_cow_addr(i, j->slot)) !=
+		       mm_cow_value(j->tag, i, j->slot);
 	return bad;
 }
 
-static int mmt_write_range(struct mm *mm, unsigned cpu, unsigned long first, unsigned long n,
-			   u64 tag)
+static int mm_cow_write_range(struct mm *mm, unsigned cpu, unsigned long first, unsigned long n,
+			      u64 tag)
 {
-	struct mmt_job j = { mm, first, n, 0, tag, 1 };
-	return mmt_run(mm, cpu, job_write, &j);
+	struct mm_cow_job j = { mm, first, n, 0, tag, 1 };
+	return mm_test_run(mm, cpu, job_write, &j);
 }
 
-static int mmt_check_range(struct mm *mm, unsigned cpu, unsigned long first, unsigned long n,
-			   u64 tag)
+static int mm_cow_check_range(struct mm *mm, unsigned cpu, unsigned long first, unsigned long n,
+			      u64 tag)
 {
-	struct mmt_job j = { mm, first, n, 0, tag, 1 };
-	return mmt_run(mm, cpu, job_check, &j);
+	struct mm_cow_job j = { mm, first, n, 0, tag, 1 };
+	return mm_test_run(mm, cpu, job_check, &j);
 }
 
-struct mmt_baseline {
+struct mm_cow_baseline {
 	unsigned long free;
 	long folios;
 };
 
-static void mmt_begin(struct mmt_baseline *b)
+static void mm_cow_begin(struct mm_cow_baseline *b)
 {
-	b->free = mmt_drained_free();
+	b->free = test_drained_free_pages();
 	b->folios = folio_nr_live();
 }
 
-static void mmt_end(struct ktest *t, const struct mmt_baseline *b)
+static void mm_cow_end(struct ktest *t, const struct mm_cow_baseline *b)
 {
 	KT_EXPECT_EQ(t, folio_nr_live(), b->folios);
-	KT_EXPECT_EQ(t, mmt_drained_free(), b->free);
-}
-
-static struct mm *mmt_mm(struct ktest *t, unsigned long npages)
-{
-	struct mm *mm = mm_create();
-	if (mm && mm_mmap(mm, REGION, npages * PAGE_SIZE, RW) != 0) {
-		mm_put(mm);
-		mm = NULL;
-	}
-	KT_EXPECT(t, mm != NULL);
-	return mm;
+	KT_EXPECT_EQ(t, test_drained_free_pages(), b->free);
 }
 
 #define MM_COW_BOTH(name)                                                                          \
@@ -123,68 +112,69 @@ static struct mm *mmt_mm(struct ktest *t, unsigned long npages)
 
 MM_COW_BOTH(fault_maps_folio_of_largest_fitting_order)
 {
-	struct mmt_baseline b;
-	mmt_begin(&b);
+	struct mm_cow_baseline b;
+	mm_cow_begin(&b);
 	/* 21 pages: orders 4 (pages 0..15), 2 (16..19) and 0 (20) fit. */
-	struct mm *mm = mmt_mm(t, 21);
+	struct mm *mm = mm_test_create(t, 21);
 	KT_ASSERT(t, mm);
-	u64 mthp0 = mmt_stat("fault_anon_mthp");
-	KT_EXPECT_EQ(t, mmt_write_range(mm, 0, 0, 21, 1), 0);
-	KT_EXPECT_EQ(t, folio_order(mmt_folio_at(mm, mmt_addr(0, 0))), mthp ? 4 : 0);
-	KT_EXPECT_EQ(t, folio_order(mmt_folio_at(mm, mmt_addr(17, 0))), mthp ? 2 : 0);
-	KT_EXPECT_EQ(t, folio_order(mmt_folio_at(mm, mmt_addr(20, 0))), 0);
-	KT_EXPECT_EQ(t, mmt_stat("fault_anon_mthp") - mthp0, mthp ? 2 : 0);
+	u64 mthp0 = test_stat("fault_anon_mthp");
+	KT_EXPECT_EQ(t, mm_cow_write_range(mm, 0, 0, 21, 1), 0);
+	KT_EXPECT_EQ(t, folio_order(mm_test_folio_at(mm, mm_cow_addr(0, 0))), mthp ? 4 : 0);
+	KT_EXPECT_EQ(t, folio_order(mm_test_folio_at(mm, mm_cow_addr(17, 0))), mthp ? 2 : 0);
+	KT_EXPECT_EQ(t, folio_order(mm_test_folio_at(mm, mm_cow_addr(20, 0))), 0);
+	KT_EXPECT_EQ(t, test_stat("fault_anon_mthp") - mthp0, mthp ? 2 : 0);
 	KT_EXPECT_EQ(t, folio_nr_live() - b.folios, mthp ? 3 : 21);
 	KT_EXPECT_EQ(t, atomic_long_read(&mm->rss_anon), 21);
-	struct folio *f = mmt_folio_at(mm, mmt_addr(3, 0));
+	struct folio *f = mm_test_folio_at(mm, mm_cow_addr(3, 0));
 	KT_EXPECT(t, folio_test_anon(f) && page_anon_exclusive(folio_page(f, 0)));
 	KT_EXPECT_EQ(t, folio_mapcount(f), (long)folio_nr_pages(f));
 	KT_EXPECT_EQ(t, folio_ref_count(f), (long)folio_nr_pages(f));
 	/* Zeroed: the second word of every page was never written. */
-	KT_EXPECT_EQ(t, mmt_read(mm, mmt_addr(5, 1)), 0);
-	KT_EXPECT_EQ(t, mmt_check_range(mm, 1 % nr_cpus_online, 0, 21, 1), 0);
+	KT_EXPECT_EQ(t, mm_test_read(mm, mm_cow_addr(5, 1)), 0);
+	KT_EXPECT_EQ(t, mm_cow_check_range(mm, 1 % nr_cpus_online, 0, 21, 1), 0);
 	mm_put(mm);
-	mmt_end(t, &b);
+	mm_cow_end(t, &b);
 }
 
 MM_COW_BOTH(fork_parent_and_child_see_only_their_own_writes)
 {
-	struct mmt_baseline b;
-	mmt_begin(&b);
-	struct mm *mm = mmt_mm(t, NPAGES);
+	struct mm_cow_baseline b;
+	mm_cow_begin(&b);
+	struct mm *mm = mm_test_create(t, NPAGES);
 	KT_ASSERT(t, mm);
-	KT_EXPECT_EQ(t, mmt_write_range(mm, test_nth_cpu(0), 0, NPAGES, 1), 0);
+	KT_EXPECT_EQ(t, mm_cow_write_range(mm, test_nth_cpu(0), 0, NPAGES, 1), 0);
 	struct mm *child = mm_fork(mm);
 	KT_ASSERT(t, child);
-	KT_EXPECT_EQ(t, mmt_write_range(child, test_nth_cpu(1), 0, NPAGES / 2, 2), 0);
-	KT_EXPECT_EQ(t, mmt_write_range(mm, test_nth_cpu(2), NPAGES / 2, NPAGES / 2, 3), 0);
-	KT_EXPECT_EQ(t, mmt_check_range(mm, test_nth_cpu(3), 0, NPAGES / 2, 1), 0);
-	KT_EXPECT_EQ(t, mmt_check_range(mm, test_nth_cpu(0), NPAGES / 2, NPAGES / 2, 3), 0);
-	KT_EXPECT_EQ(t, mmt_check_range(child, test_nth_cpu(1), 0, NPAGES / 2, 2), 0);
-	KT_EXPECT_EQ(t, mmt_check_range(child, test_nth_cpu(2), NPAGES / 2, NPAGES / 2, 1), 0);
+	KT_EXPECT_EQ(t, mm_cow_write_range(child, test_nth_cpu(1), 0, NPAGES / 2, 2), 0);
+	KT_EXPECT_EQ(t, mm_cow_write_range(mm, test_nth_cpu(2), NPAGES / 2, NPAGES / 2, 3), 0);
+	KT_EXPECT_EQ(t, mm_cow_check_range(mm, test_nth_cpu(3), 0, NPAGES / 2, 1), 0);
+	KT_EXPECT_EQ(t, mm_cow_check_range(mm, test_nth_cpu(0), NPAGES / 2, NPAGES / 2, 3), 0);
+	KT_EXPECT_EQ(t, mm_cow_check_range(child, test_nth_cpu(1), 0, NPAGES / 2, 2), 0);
+	KT_EXPECT_EQ(t, mm_cow_check_range(child, test_nth_cpu(2), NPAGES / 2, NPAGES / 2, 1), 0);
 	mm_put(child);
-	KT_EXPECT_EQ(t, mmt_check_range(mm, test_nth_cpu(1), 0, NPAGES / 2, 1), 0);
+	KT_EXPECT_EQ(t, mm_cow_check_range(mm, test_nth_cpu(1), 0, NPAGES / 2, 1), 0);
 	mm_put(mm);
-	mmt_end(t, &b);
+	mm_cow_end(t, &b);
 }
 
 MM_COW_BOTH(read_faults_after_fork_map_the_shared_page_without_copy)
 {
-	struct mmt_baseline b;
-	mmt_begin(&b);
-	struct mm *mm = mmt_mm(t, NPAGES);
+	struct mm_cow_baseline b;
+	mm_cow_begin(&b);
+	struct mm *mm = mm_test_create(t, NPAGES);
 	KT_ASSERT(t, mm);
-	KT_EXPECT_EQ(t, mmt_write_range(mm, 0, 0, NPAGES, 1), 0);
+	KT_EXPECT_EQ(t, mm_cow_write_range(mm, 0, 0, NPAGES, 1), 0);
 	struct mm *child = mm_fork(mm);
 	KT_ASSERT(t, child);
-	u64 copies = mmt_stat("cow_copy"), faults = mmt_stat("fault_anon");
-	KT_EXPECT_EQ(t, mmt_check_range(child, test_nth_cpu(1), 0, NPAGES, 1), 0);
-	KT_EXPECT_EQ(t, mmt_check_range(mm, test_nth_cpu(2), 0, NPAGES, 1), 0);
-	KT_EXPECT_EQ(t, mmt_stat("cow_copy"), copies);
-	KT_EXPECT_EQ(t, mmt_stat("fault_anon"), faults);
+	u64 copies = test_stat("cow_copy"), faults = test_stat("fault_anon");
+	KT_EXPECT_EQ(t, mm_cow_check_range(child, test_nth_cpu(1), 0, NPAGES, 1), 0);
+	KT_EXPECT_EQ(t, mm_cow_check_range(mm, test_nth_cpu(2), 0, NPAGES, 1), 0);
+	KT_EXPECT_EQ(t, test_stat("cow_copy"), copies);
+	KT_EXPECT_EQ(t, test_stat("fault_anon"), faults);
 	unsigned same = 0, readonly = 0, shared = 0;
 	for (unsigned long i = 0; i < NPAGES; i++) {
-		pte_t p = mmt_pte(mm, mmt_addr(i, 0)), c = mmt_pte(child, mmt_addr(i, 0));
+		pte_t p = mm_test_pte(mm, mm_cow_addr(i, 0)),
+		      c = mm_test_pte(child, mm_cow_addr(i, 0));
 		struct page *page = pfn_to_page(pte_pfn(p));
 		same += pte_present(c) && pte_pfn(p) == pte_pfn(c);
 		readonly += !pte_write(p) && !pte_write(c);
@@ -195,95 +185,95 @@ MM_COW_BOTH(read_faults_after_fork_map_the_shared_page_without_copy)
 	KT_EXPECT_EQ(t, shared, NPAGES);
 	mm_put(child);
 	mm_put(mm);
-	mmt_end(t, &b);
+	mm_cow_end(t, &b);
 }
 
 MM_COW_BOTH(exclusive_page_is_reused_on_write_without_copy)
 {
-	struct mmt_baseline b;
-	mmt_begin(&b);
-	struct mm *mm = mmt_mm(t, NPAGES);
+	struct mm_cow_baseline b;
+	mm_cow_begin(&b);
+	struct mm *mm = mm_test_create(t, NPAGES);
 	KT_ASSERT(t, mm);
-	KT_EXPECT_EQ(t, mmt_write_range(mm, 0, 0, NPAGES, 1), 0);
-	pfn_t pfn5 = pte_pfn(mmt_pte(mm, mmt_addr(5, 0)));
-	KT_EXPECT_EQ(t, mm_wrprotect(mm, REGION, NPAGES * PAGE_SIZE), 0);
-	KT_EXPECT(t, !pte_write(mmt_pte(mm, mmt_addr(5, 0))));
+	KT_EXPECT_EQ(t, mm_cow_write_range(mm, 0, 0, NPAGES, 1), 0);
+	pfn_t pfn5 = pte_pfn(mm_test_pte(mm, mm_cow_addr(5, 0)));
+	KT_EXPECT_EQ(t, mm_wrprotect(mm, MM_TEST_REGION, NPAGES * PAGE_SIZE), 0);
+	KT_EXPECT(t, !pte_write(mm_test_pte(mm, mm_cow_addr(5, 0))));
 	KT_EXPECT(t, page_anon_exclusive(pfn_to_page(pfn5)));
-	u64 reuse = mmt_stat("cow_reuse"), copy = mmt_stat("cow_copy");
-	KT_EXPECT_EQ(t, mmt_write_range(mm, test_nth_cpu(1), 0, NPAGES, 2), 0);
-	KT_EXPECT_EQ(t, mmt_stat("cow_reuse") - reuse, NPAGES);
-	KT_EXPECT_EQ(t, mmt_stat("cow_copy") - copy, 0);
-	KT_EXPECT_EQ(t, pte_pfn(mmt_pte(mm, mmt_addr(5, 0))), pfn5);
-	KT_EXPECT(t, pte_write(mmt_pte(mm, mmt_addr(5, 0))));
-	KT_EXPECT_EQ(t, mmt_check_range(mm, 0, 0, NPAGES, 2), 0);
+	u64 reuse = test_stat("cow_reuse"), copy = test_stat("cow_copy");
+	KT_EXPECT_EQ(t, mm_cow_write_range(mm, test_nth_cpu(1), 0, NPAGES, 2), 0);
+	KT_EXPECT_EQ(t, test_stat("cow_reuse") - reuse, NPAGES);
+	KT_EXPECT_EQ(t, test_stat("cow_copy") - copy, 0);
+	KT_EXPECT_EQ(t, pte_pfn(mm_test_pte(mm, mm_cow_addr(5, 0))), pfn5);
+	KT_EXPECT(t, pte_write(mm_test_pte(mm, mm_cow_addr(5, 0))));
+	KT_EXPECT_EQ(t, mm_cow_check_range(mm, 0, 0, NPAGES, 2), 0);
 	mm_put(mm);
-	mmt_end(t, &b);
+	mm_cow_end(t, &b);
 }
 
 MM_COW_BOTH(shared_page_is_copied_on_write)
 {
-	struct mmt_baseline b;
-	mmt_begin(&b);
-	struct mm *mm = mmt_mm(t, NPAGES);
+	struct mm_cow_baseline b;
+	mm_cow_begin(&b);
+	struct mm *mm = mm_test_create(t, NPAGES);
 	KT_ASSERT(t, mm);
-	KT_EXPECT_EQ(t, mmt_write_range(mm, 0, 0, NPAGES, 1), 0);
+	KT_EXPECT_EQ(t, mm_cow_write_range(mm, 0, 0, NPAGES, 1), 0);
 	struct mm *child = mm_fork(mm);
 	KT_ASSERT(t, child);
-	pfn_t child_pfn = pte_pfn(mmt_pte(child, mmt_addr(9, 0)));
-	u64 reuse = mmt_stat("cow_reuse"), copy = mmt_stat("cow_copy");
-	KT_EXPECT_EQ(t, mmt_write_range(mm, test_nth_cpu(1), 0, NPAGES, 2), 0);
-	KT_EXPECT_EQ(t, mmt_stat("cow_copy") - copy, NPAGES);
-	KT_EXPECT_EQ(t, mmt_stat("cow_reuse") - reuse, 0);
-	KT_EXPECT(t, pte_pfn(mmt_pte(mm, mmt_addr(9, 0))) != child_pfn);
-	KT_EXPECT(t, page_anon_exclusive(pfn_to_page(pte_pfn(mmt_pte(mm, mmt_addr(9, 0))))));
+	pfn_t child_pfn = pte_pfn(mm_test_pte(child, mm_cow_addr(9, 0)));
+	u64 reuse = test_stat("cow_reuse"), copy = test_stat("cow_copy");
+	KT_EXPECT_EQ(t, mm_cow_write_range(mm, test_nth_cpu(1), 0, NPAGES, 2), 0);
+	KT_EXPECT_EQ(t, test_stat("cow_copy") - copy, NPAGES);
+	KT_EXPECT_EQ(t, test_stat("cow_reuse") - reuse, 0);
+	KT_EXPECT(t, pte_pfn(mm_test_pte(mm, mm_cow_addr(9, 0))) != child_pfn);
+	KT_EXPECT(t, page_anon_exclusive(pfn_to_page(pte_pfn(mm_test_pte(mm, mm_cow_addr(9, 0))))));
 	/* The child is now the only mapper of the old pages: it reuses them. */
-	reuse = mmt_stat("cow_reuse");
-	copy = mmt_stat("cow_copy");
-	KT_EXPECT_EQ(t, mmt_write_range(child, test_nth_cpu(2), 0, NPAGES, 3), 0);
-	KT_EXPECT_EQ(t, mmt_stat("cow_reuse") - reuse, NPAGES);
-	KT_EXPECT_EQ(t, mmt_stat("cow_copy") - copy, 0);
-	KT_EXPECT_EQ(t, pte_pfn(mmt_pte(child, mmt_addr(9, 0))), child_pfn);
-	KT_EXPECT_EQ(t, mmt_check_range(mm, 0, 0, NPAGES, 2), 0);
-	KT_EXPECT_EQ(t, mmt_check_range(child, 0, 0, NPAGES, 3), 0);
+	reuse = test_stat("cow_reuse");
+	copy = test_stat("cow_copy");
+	KT_EXPECT_EQ(t, mm_cow_write_range(child, test_nth_cpu(2), 0, NPAGES, 3), 0);
+	KT_EXPECT_EQ(t, test_stat("cow_reuse") - reuse, NPAGES);
+	KT_EXPECT_EQ(t, test_stat("cow_copy") - copy, 0);
+	KT_EXPECT_EQ(t, pte_pfn(mm_test_pte(child, mm_cow_addr(9, 0))), child_pfn);
+	KT_EXPECT_EQ(t, mm_cow_check_range(mm, 0, 0, NPAGES, 2), 0);
+	KT_EXPECT_EQ(t, mm_cow_check_range(child, 0, 0, NPAGES, 3), 0);
 	mm_put(child);
 	mm_put(mm);
-	mmt_end(t, &b);
+	mm_cow_end(t, &b);
 }
 
 MM_COW_BOTH(previously_shared_page_is_reused_once_the_other_mapper_went_away)
 {
-	struct mmt_baseline b;
-	mmt_begin(&b);
-	struct mm *mm = mmt_mm(t, NPAGES);
+	struct mm_cow_baseline b;
+	mm_cow_begin(&b);
+	struct mm *mm = mm_test_create(t, NPAGES);
 	KT_ASSERT(t, mm);
-	KT_EXPECT_EQ(t, mmt_write_range(mm, 0, 0, NPAGES, 1), 0);
+	KT_EXPECT_EQ(t, mm_cow_write_range(mm, 0, 0, NPAGES, 1), 0);
 	struct mm *child = mm_fork(mm);
 	KT_ASSERT(t, child);
-	KT_EXPECT_EQ(t, mmt_check_range(child, test_nth_cpu(1), 0, NPAGES, 1), 0);
+	KT_EXPECT_EQ(t, mm_cow_check_range(child, test_nth_cpu(1), 0, NPAGES, 1), 0);
 	mm_put(child);
-	struct page *page = pfn_to_page(pte_pfn(mmt_pte(mm, mmt_addr(3, 0))));
+	struct page *page = pfn_to_page(pte_pfn(mm_test_pte(mm, mm_cow_addr(3, 0))));
 	KT_EXPECT(t, !page_anon_exclusive(page)); /* fork cleared it for good */
-	u64 reuse = mmt_stat("cow_reuse"), copy = mmt_stat("cow_copy");
-	KT_EXPECT_EQ(t, mmt_write_range(mm, test_nth_cpu(1), 0, NPAGES, 2), 0);
-	KT_EXPECT_EQ(t, mmt_stat("cow_reuse") - reuse, NPAGES);
-	KT_EXPECT_EQ(t, mmt_stat("cow_copy") - copy, 0);
+	u64 reuse = test_stat("cow_reuse"), copy = test_stat("cow_copy");
+	KT_EXPECT_EQ(t, mm_cow_write_range(mm, test_nth_cpu(1), 0, NPAGES, 2), 0);
+	KT_EXPECT_EQ(t, test_stat("cow_reuse") - reuse, NPAGES);
+	KT_EXPECT_EQ(t, test_stat("cow_copy") - copy, 0);
 	KT_EXPECT(t, page_anon_exclusive(page));
-	KT_EXPECT_EQ(t, mmt_check_range(mm, 0, 0, NPAGES, 2), 0);
+	KT_EXPECT_EQ(t, mm_cow_check_range(mm, 0, 0, NPAGES, 2), 0);
 	mm_put(mm);
-	mmt_end(t, &b);
+	mm_cow_end(t, &b);
 }
 
 MM_COW_BOTH(partial_munmap_of_a_folio_leaves_it_partly_mapped_and_correct)
 {
-	struct mmt_baseline b;
-	mmt_begin(&b);
-	struct mm *mm = mmt_mm(t, 32);
+	struct mm_cow_baseline b;
+	mm_cow_begin(&b);
+	struct mm *mm = mm_test_create(t, 32);
 	KT_ASSERT(t, mm);
-	KT_EXPECT_EQ(t, mmt_write_range(mm, 0, 0, 32, 1), 0);
-	struct folio *f = mmt_folio_at(mm, mmt_addr(0, 0));
+	KT_EXPECT_EQ(t, mm_cow_write_range(mm, 0, 0, 32, 1), 0);
+	struct folio *f = mm_test_folio_at(mm, mm_cow_addr(0, 0));
 	KT_ASSERT(t, f);
 	long live = folio_nr_live();
-	KT_EXPECT_EQ(t, mm_munmap(mm, REGION + 4 * PAGE_SIZE, 8 * PAGE_SIZE), 0);
+	KT_EXPECT_EQ(t, mm_munmap(mm, MM_TEST_REGION + 4 * PAGE_SIZE, 8 * PAGE_SIZE), 0);
 	KT_EXPECT_EQ(t, mm->vmas.count, 2);
 	KT_EXPECT_EQ(t, vma_set_verify(&mm->vmas), 0);
 	KT_EXPECT_EQ(t, atomic_long_read(&mm->rss_anon), 24);
@@ -297,25 +287,25 @@ MM_COW_BOTH(partial_munmap_of_a_folio_leaves_it_partly_mapped_and_correct)
 	} else {
 		KT_EXPECT_EQ(t, folio_nr_live(), live - 8);
 	}
-	KT_EXPECT(t, pte_none(mmt_pte(mm, mmt_addr(6, 0))));
+	KT_EXPECT(t, pte_none(mm_test_pte(mm, mm_cow_addr(6, 0))));
 	u64 v;
-	KT_EXPECT_EQ(t, mm_read_u64(mm, mmt_addr(6, 0), &v), -EFAULT);
-	KT_EXPECT_EQ(t, mmt_check_range(mm, test_nth_cpu(1), 0, 4, 1), 0);
-	KT_EXPECT_EQ(t, mmt_check_range(mm, test_nth_cpu(1), 12, 20, 1), 0);
+	KT_EXPECT_EQ(t, mm_read_u64(mm, mm_cow_addr(6, 0), &v), -EFAULT);
+	KT_EXPECT_EQ(t, mm_cow_check_range(mm, test_nth_cpu(1), 0, 4, 1), 0);
+	KT_EXPECT_EQ(t, mm_cow_check_range(mm, test_nth_cpu(1), 12, 20, 1), 0);
 	/* Still correct across a fork and writes on both sides. */
 	struct mm *child = mm_fork(mm);
 	KT_ASSERT(t, child);
-	KT_EXPECT_EQ(t, mmt_write_range(child, test_nth_cpu(2), 12, 4, 2), 0);
-	KT_EXPECT_EQ(t, mmt_check_range(mm, 0, 12, 4, 1), 0);
-	KT_EXPECT_EQ(t, mmt_check_range(child, 0, 12, 4, 2), 0);
+	KT_EXPECT_EQ(t, mm_cow_write_range(child, test_nth_cpu(2), 12, 4, 2), 0);
+	KT_EXPECT_EQ(t, mm_cow_check_range(mm, 0, 12, 4, 1), 0);
+	KT_EXPECT_EQ(t, mm_cow_check_range(child, 0, 12, 4, 2), 0);
 	mm_put(child);
 	/* Unmapping the rest of it frees the folio. */
-	KT_EXPECT_EQ(t, mm_munmap(mm, REGION, 4 * PAGE_SIZE), 0);
-	KT_EXPECT_EQ(t, mm_munmap(mm, REGION + 12 * PAGE_SIZE, 4 * PAGE_SIZE), 0);
+	KT_EXPECT_EQ(t, mm_munmap(mm, MM_TEST_REGION, 4 * PAGE_SIZE), 0);
+	KT_EXPECT_EQ(t, mm_munmap(mm, MM_TEST_REGION + 12 * PAGE_SIZE, 4 * PAGE_SIZE), 0);
 	KT_EXPECT_EQ(t, folio_nr_live(), mthp ? live - 1 : live - 16);
-	KT_EXPECT_EQ(t, mmt_check_range(mm, 0, 16, 16, 1), 0);
+	KT_EXPECT_EQ(t, mm_cow_check_range(mm, 0, 16, 16, 1), 0);
 	mm_put(mm);
-	mmt_end(t, &b);
+	mm_cow_end(t, &b);
 }
 
 struct rmap_count {
@@ -334,14 +324,14 @@ static bool rmap_count_one(struct folio *folio, struct page *page, struct mm *mm
 
 MM_COW_BOTH(rmap_walk_finds_every_mm_mapping_the_folio)
 {
-	struct mmt_baseline b;
-	mmt_begin(&b);
-	struct mm *mm = mmt_mm(t, NPAGES);
+	struct mm_cow_baseline b;
+	mm_cow_begin(&b);
+	struct mm *mm = mm_test_create(t, NPAGES);
 	KT_ASSERT(t, mm);
-	KT_EXPECT_EQ(t, mmt_write_range(mm, 0, 0, NPAGES, 1), 0);
+	KT_EXPECT_EQ(t, mm_cow_write_range(mm, 0, 0, NPAGES, 1), 0);
 	struct mm *child = mm_fork(mm);
 	KT_ASSERT(t, child);
-	struct folio *f = mmt_folio_at(mm, mmt_addr(0, 0));
+	struct folio *f = mm_test_folio_at(mm, mm_cow_addr(0, 0));
 	unsigned long nr = folio_nr_pages(f);
 	struct rmap_count c = { mm, child, 0, 0 };
 	struct rmap_walk_control rwc = { .fn = rmap_count_one, .arg = &c };
@@ -350,7 +340,7 @@ MM_COW_BOTH(rmap_walk_finds_every_mm_mapping_the_folio)
 	KT_EXPECT_EQ(t, c.in_a, nr);
 	KT_EXPECT_EQ(t, c.in_b, nr);
 	/* After the child copies page 0, it no longer maps that page. */
-	KT_EXPECT_EQ(t, mmt_write_range(child, 0, 0, 1, 2), 0);
+	KT_EXPECT_EQ(t, mm_cow_write_range(child, 0, 0, 1, 2), 0);
 	c = (struct rmap_count){ mm, child, 0, 0 };
 	KT_EXPECT_EQ(t, rmap_walk(f, &rwc), 2 * nr - 1);
 	KT_EXPECT_EQ(t, c.in_b, nr - 1);
@@ -364,7 +354,7 @@ MM_COW_BOTH(rmap_walk_finds_every_mm_mapping_the_folio)
 	KT_EXPECT_EQ(t, rwc.skipped, 1);
 	up_write(&mm->mmap_lock);
 	mm_put(mm);
-	mmt_end(t, &b);
+	mm_cow_end(t, &b);
 }
 
 /* A swap PTE for a fake entry of the swap-count table. */
@@ -381,16 +371,16 @@ static void install_swap_pte(struct mm *mm, unsigned long addr, pte_t pte)
 MM_COW_BOTH(fork_with_swap_ptes_clears_exclusive_in_parent_and_dups_counts)
 {
 	/* The device before the baseline: it is freed after the test ends. */
-	KT_ASSERT(t, swapt_device(t, "swt-cow", 2ul << 20));
-	struct mmt_baseline b;
-	mmt_begin(&b);
-	struct swapt s;
-	if (!swapt_begin(t, &s, "swt-cow", 2ul << 20, NULL, 0, SWAPT_PRIO))
+	KT_ASSERT(t, swap_test_device(t, "swt-cow", 2ul << 20));
+	struct mm_cow_baseline b;
+	mm_cow_begin(&b);
+	struct swap_test s;
+	if (!swap_test_begin(t, &s, "swt-cow", 2ul << 20, NULL, 0, SWAP_TEST_PRIO))
 		return;
 	int type = s.type;
-	struct mm *mm = mmt_mm(t, NPAGES);
+	struct mm *mm = mm_test_create(t, NPAGES);
 	KT_ASSERT(t, mm);
-	KT_EXPECT_EQ(t, mmt_write_range(mm, 0, 0, 16, 1), 0); /* some present pages too */
+	KT_EXPECT_EQ(t, mm_cow_write_range(mm, 0, 0, 16, 1), 0); /* some present pages too */
 	swp_entry_t e[4];
 	for (unsigned k = 0; k < 4; k++) {
 		KT_ASSERT_EQ(t, swap_alloc_type((unsigned)type, 0, &e[k]),
@@ -398,12 +388,13 @@ MM_COW_BOTH(fork_with_swap_ptes_clears_exclusive_in_parent_and_dups_counts)
 		pte_t pte = swp_entry_to_pte(e[k]);
 		if (k % 2 == 0)
 			pte = pte_swp_mkexclusive(pte);
-		install_swap_pte(mm, mmt_addr(32 + k, 0), pte);
+		install_swap_pte(mm, mm_cow_addr(32 + k, 0), pte);
 	}
 	struct mm *child = mm_fork(mm);
 	KT_ASSERT(t, child);
 	for (unsigned k = 0; k < 4; k++) {
-		pte_t p = mmt_pte(mm, mmt_addr(32 + k, 0)), c = mmt_pte(child, mmt_addr(32 + k, 0));
+		pte_t p = mm_test_pte(mm, mm_cow_addr(32 + k, 0)),
+		      c = mm_test_pte(child, mm_cow_addr(32 + k, 0));
 		KT_EXPECT(t, pte_is_swap(p) && pte_is_swap(c));
 		KT_EXPECT(t, swp_entry_same(pte_to_swp_entry(p), e[k]));
 		KT_EXPECT(t, swp_entry_same(pte_to_swp_entry(c), e[k]));
@@ -412,32 +403,32 @@ MM_COW_BOTH(fork_with_swap_ptes_clears_exclusive_in_parent_and_dups_counts)
 		KT_EXPECT_EQ(t, swap_count(e[k]), 2);
 	}
 	KT_EXPECT_EQ(t, atomic_long_read(&child->rss_swap), 4);
-	KT_EXPECT_EQ(t, mmt_check_range(child, test_nth_cpu(1), 0, 16, 1), 0);
+	KT_EXPECT_EQ(t, mm_cow_check_range(child, test_nth_cpu(1), 0, 16, 1), 0);
 	mm_put(child);
 	for (unsigned k = 0; k < 4; k++)
 		KT_EXPECT_EQ(t, swap_count(e[k]), 1);
-	KT_EXPECT_EQ(t, mm_munmap(mm, mmt_addr(32, 0), PAGE_SIZE), 0);
+	KT_EXPECT_EQ(t, mm_munmap(mm, mm_cow_addr(32, 0), PAGE_SIZE), 0);
 	KT_EXPECT_EQ(t, swap_count(e[0]), 0);
 	KT_EXPECT(t, !swap_entry_valid(e[0]));
 	mm_put(mm);
 	KT_EXPECT_EQ(t, atomic_long_read(&s.si->inuse), 0);
-	swapt_end(t, &s);
-	mmt_end(t, &b);
+	swap_test_end(t, &s);
+	mm_cow_end(t, &b);
 }
 
 #define CONCURRENT_TASKS 4
 
 MM_COW_BOTH(four_cpus_faulting_and_writing_the_same_region_end_correct)
 {
-	struct mmt_baseline b;
-	mmt_begin(&b);
-	struct mm *mm = mmt_mm(t, NPAGES);
+	struct mm_cow_baseline b;
+	mm_cow_begin(&b);
+	struct mm *mm = mm_test_create(t, NPAGES);
 	KT_ASSERT(t, mm);
-	struct mmt_job jobs[CONCURRENT_TASKS];
+	struct mm_cow_job jobs[CONCURRENT_TASKS];
 	struct task *tasks[CONCURRENT_TASKS];
 	/* Phase 1: every task faults in and writes its slot of every page. */
 	for (unsigned i = 0; i < CONCURRENT_TASKS; i++) {
-		jobs[i] = (struct mmt_job){ mm, 0, NPAGES, i, 1, 3 };
+		jobs[i] = (struct mm_cow_job){ mm, 0, NPAGES, i, 1, 3 };
 		tasks[i] =
 			kthread_create_in_mm(job_write, &jobs[i], test_nth_cpu(i), "mm-conc", mm);
 		KT_ASSERT(t, tasks[i]);
@@ -448,7 +439,7 @@ MM_COW_BOTH(four_cpus_faulting_and_writing_the_same_region_end_correct)
 	struct mm *child = mm_fork(mm);
 	KT_ASSERT(t, child);
 	for (unsigned i = 0; i < CONCURRENT_TASKS; i++) {
-		jobs[i] = (struct mmt_job){ mm, 0, NPAGES, i, 2, 2 };
+		jobs[i] = (struct mm_cow_job){ mm, 0, NPAGES, i, 2, 2 };
 		tasks[i] =
 			kthread_create_in_mm(job_write, &jobs[i], test_nth_cpu(i), "mm-conc", mm);
 		KT_ASSERT(t, tasks[i]);
@@ -456,13 +447,14 @@ MM_COW_BOTH(four_cpus_faulting_and_writing_the_same_region_end_correct)
 	for (unsigned i = 0; i < CONCURRENT_TASKS; i++)
 		KT_EXPECT_EQ(t, kthread_join(tasks[i]), 0);
 	for (unsigned i = 0; i < CONCURRENT_TASKS; i++) {
-		struct mmt_job pj = { mm, 0, NPAGES, i, 2, 1 }, cj = { child, 0, NPAGES, i, 1, 1 };
-		KT_EXPECT_EQ(t, mmt_run(mm, test_nth_cpu(i), job_check, &pj), 0);
-		KT_EXPECT_EQ(t, mmt_run(child, test_nth_cpu(i + 1), job_check, &cj), 0);
+		struct mm_cow_job pj = { mm, 0, NPAGES, i, 2, 1 },
+				  cj = { child, 0, NPAGES, i, 1, 1 };
+		KT_EXPECT_EQ(t, mm_test_run(mm, test_nth_cpu(i), job_check, &pj), 0);
+		KT_EXPECT_EQ(t, mm_test_run(child, test_nth_cpu(i + 1), job_check, &cj), 0);
 	}
 	mm_put(child);
 	mm_put(mm);
-	mmt_end(t, &b);
+	mm_cow_end(t, &b);
 }
 
 KTEST(mm_cow, mthp_orders_parse)

@@ -18,47 +18,39 @@
 #include "mm/rmap.h"
 #include "swap_path_test.h"
 
-static int teardown_reclaim(void *arg)
-{
-	return (int)reclaim_pages(arg);
-}
-
 KTEST(mm_race, reclaim_unmap_batch_skips_an_mm_being_destroyed)
 {
-	if (nr_cpus_online < 2) {
-		ktest_skip(t, "needs 2 or more CPUs");
+	if (!test_require_cpus(t, 2))
 		return;
-	}
-	struct swapp_env e;
-	if (!swapp_begin(t, &e, "swt-io", 16ul << 20, 0))
+	struct swap_path_env e;
+	if (!swap_path_begin(t, &e, "swt-io", 16ul << 20, 0))
 		return;
-	struct mm *parent = swapp_mm(t, 1);
+	struct mm *parent = mm_test_create(t, 1);
 	KT_ASSERT(t, parent);
-	KT_EXPECT_EQ(t, swapp_write(parent, 0, 1, 7), 0);
+	KT_EXPECT_EQ(t, swap_path_write(parent, 0, 1, 7), 0);
 	struct mm *child = mm_fork(parent);
 	KT_ASSERT(t, child);
-	KT_EXPECT_EQ(t, mm_munmap(parent, SWAPP_REGION, PAGE_SIZE), 0);
-	struct folio *folio = mmt_folio_at(child, SWAPP_REGION);
+	KT_EXPECT_EQ(t, mm_munmap(parent, MM_TEST_REGION, PAGE_SIZE), 0);
+	struct folio *folio = mm_test_folio_at(child, MM_TEST_REGION);
 	KT_ASSERT(t, folio && lru_isolate_folio(folio));
 	LIST_HEAD(list);
 	list_add_tail(&folio->page.folio_lru, &list);
 
 	unsigned reclaim_cpu = test_other_cpu();
-	struct race_arming hold = RACE_ARMING_DEFAULT;
-	hold.wait_for = "mm:destroy-before-lock";
-	hold.cpu = (int)reclaim_cpu;
-	hold.times = 1;
-	KT_ASSERT_EQ(t, race_arm("ttu:before-batch-add", &hold), 0);
-	struct race_arming count = RACE_ARMING_DEFAULT;
-	KT_ASSERT_EQ(t, race_arm("mm:destroy-before-lock", &count), 0);
+	const struct test_race_point points[] = {
+		{ "ttu:before-batch-add",
+		  TEST_RACE_HOLD("mm:destroy-before-lock", (int)reclaim_cpu) },
+		{ "mm:destroy-before-lock", TEST_RACE_COUNT },
+	};
+	KT_ASSERT(t, test_race_arm(t, points, ARRAY_SIZE(points)));
 	static const char *const counters[] = { "ttu_batch_dying_mm", "ttu_ptes_unmapped",
 						"pswpout", "mm_zap_swap", NULL };
 	struct ktest_stats stats;
 	ktest_stats_begin(&stats, counters);
-	u64 timeouts = race_wait_timeouts(), dying = mmt_stat("ttu_batch_dying_mm");
+	u64 timeouts = race_wait_timeouts(), dying = test_stat("ttu_batch_dying_mm");
 
 	struct task *reclaim =
-		kthread_create_on_cpu(teardown_reclaim, &list, reclaim_cpu, "reclaim");
+		kthread_create_on_cpu(swap_path_reclaim_list, &list, reclaim_cpu, "reclaim");
 	KT_ASSERT(t, reclaim);
 	while (race_hits("ttu:before-batch-add") == 0)
 		yield();
@@ -68,7 +60,7 @@ KTEST(mm_race, reclaim_unmap_batch_skips_an_mm_being_destroyed)
 	KT_EXPECT(t, kthread_join(reclaim) >= 0);
 	KT_EXPECT_EQ(t, race_wait_timeouts(), timeouts); /* the forced order happened */
 	race_disarm_all();
-	KT_EXPECT_EQ(t, mmt_stat("ttu_batch_dying_mm"), dying + 1);
+	KT_EXPECT_EQ(t, test_stat("ttu_batch_dying_mm"), dying + 1);
 	/* The zap of the child's swap PTE may come while reclaim still holds
 	 * the folio (its try to free the cache then fails, and reclaim's own
 	 * free sees the zap's reference): reclaim frees the orphan after its
@@ -77,5 +69,5 @@ KTEST(mm_race, reclaim_unmap_batch_skips_an_mm_being_destroyed)
 	KT_EXPECT_EQ(t, find_next_to_unuse((unsigned)e.s.type, 0), -ENOENT);
 	ktest_stats_print(t, &stats);
 	mm_put(parent);
-	swapp_end(t, &e); /* every page and slot back: nothing freed twice */
+	swap_path_end(t, &e); /* every page and slot back: nothing freed twice */
 }

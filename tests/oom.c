@@ -5,26 +5,26 @@
  * killed, every task of it, and its memory and swap slots come back at
  * once, before its tasks are joined.
  *
- * Each case holds all memory but OOMT_LEAVE pages above the min watermark
+ * Each case holds all memory but OOM_TEST_LEAVE pages above the min watermark
  * (so the work is the same at 48 MiB and at 4 GiB) and swaps to a small
  * RAM device of its own with the other devices off, so that it fills.
- * The console stays at LOG_ERR (swapt_begin): the OOM killer's line shows.
+ * The console stays at LOG_ERR (swap_test_begin): the OOM killer's line shows.
  */
 #include "drivers/ramswap.h"
 #include "kernel/race.h"
 #include "mm/oom_kill.h"
 #include "swap_path_test.h"
 
-#define OOMT_LEAVE 512ul	    /* pages left free above min */
-#define OOMT_SWAP_BYTES (2ul << 20) /* 511 slots */
-#define OOMT_TASKS 4
+#define OOM_TEST_LEAVE 512ul		/* pages left free above min */
+#define OOM_TEST_SWAP_BYTES (2ul << 20) /* 511 slots */
+#define OOM_TEST_TASKS 4
 
-static unsigned long oomt_addr(unsigned long page)
+static unsigned long oom_test_addr(unsigned long page)
 {
-	return SWAPP_REGION + page * PAGE_SIZE;
+	return MM_TEST_REGION + page * PAGE_SIZE;
 }
 
-struct oomt_job {
+struct oom_test_job {
 	struct mm *mm;
 	unsigned long first, n;
 	u64 tag;
@@ -39,11 +39,11 @@ struct oomt_job {
  * and ends itself the way a fault of a killed task ends it. Not killed, it
  * touches its memory and returns 0.
  */
-static int oomt_job_run(void *arg)
+static int oom_test_job_run(void *arg)
 {
-	struct oomt_job *j = arg;
+	struct oom_test_job *j = arg;
 	for (unsigned long p = j->first; p < j->first + j->n; p++)
-		mmt_write(j->mm, oomt_addr(p), swapp_value(j->tag, p, 0));
+		mm_test_write(j->mm, oom_test_addr(p), swap_path_value(j->tag, p, 0));
 	__atomic_store_n(&j->written, 1, __ATOMIC_SEQ_CST);
 	if (!j->hold)
 		return 0;
@@ -56,38 +56,39 @@ static int oomt_job_run(void *arg)
 	 * kill wins, as a fault of a killed task would. */
 	if (fatal_signal_pending(current))
 		mm_fault_kill_current(0, 0, 0, -ENOMEM);
-	(void)mmt_read(j->mm, oomt_addr(j->first));
+	(void)mm_test_read(j->mm, oom_test_addr(j->first));
 	return 0;
 }
 
 /* Exit status: pages whose word differs. */
-static int oomt_job_check(void *arg)
+static int oom_test_job_check(void *arg)
 {
-	struct oomt_job *j = arg;
+	struct oom_test_job *j = arg;
 	int bad = 0;
 	for (unsigned long p = j->first; p < j->first + j->n; p++)
-		bad += mmt_read(j->mm, oomt_addr(p)) != swapp_value(j->tag, p, 0);
+		bad += mm_test_read(j->mm, oom_test_addr(p)) != swap_path_value(j->tag, p, 0);
 	return bad;
 }
 
 /* Start nr jobs over pages [0, n) of mm, on CPUs other than avoid when
  * there are enough (avoid = -1: any). */
-static void oomt_start(struct ktest *t, struct task **tasks, struct oomt_job *jobs, unsigned nr,
-		       struct mm *mm, unsigned long n, u64 tag, bool hold, int avoid)
+static void oom_test_start(struct ktest *t, struct task **tasks, struct oom_test_job *jobs,
+			   unsigned nr, struct mm *mm, unsigned long n, u64 tag, bool hold,
+			   int avoid)
 {
 	unsigned cpu_index = 0;
 	for (unsigned i = 0; i < nr; i++) {
 		unsigned long first = i * n / nr, last = (i + 1) * n / nr;
-		jobs[i] = (struct oomt_job){ mm, first, last - first, tag, hold, 0, 0 };
+		jobs[i] = (struct oom_test_job){ mm, first, last - first, tag, hold, 0, 0 };
 		unsigned cpu = test_nth_cpu(cpu_index++);
 		if ((int)cpu == avoid && nr_cpus_online > 2)
 			cpu = test_nth_cpu(cpu_index++);
-		tasks[i] = kthread_create_in_mm(oomt_job_run, &jobs[i], cpu, "oom-test", mm);
+		tasks[i] = kthread_create_in_mm(oom_test_job_run, &jobs[i], cpu, "oom-test", mm);
 		KT_EXPECT(t, tasks[i] != NULL);
 	}
 }
 
-static void oomt_wait_written(struct oomt_job *jobs, unsigned nr)
+static void oom_test_wait_written(struct oom_test_job *jobs, unsigned nr)
 {
 	for (unsigned i = 0; i < nr; i++)
 		while (!__atomic_load_n(&jobs[i].written, __ATOMIC_SEQ_CST))
@@ -96,12 +97,12 @@ static void oomt_wait_written(struct oomt_job *jobs, unsigned nr)
 
 /* The exact counters against a page-table walk: the write lock keeps
  * faults out and reclaim's rmap walks (which trylock it) away. */
-static void oomt_check_counters(struct ktest *t, struct mm *mm, unsigned long n)
+static void oom_test_check_counters(struct ktest *t, struct mm *mm, unsigned long n)
 {
 	unsigned long anon = 0, swap = 0;
 	down_write(&mm->mmap_lock);
 	for (unsigned long p = 0; p < n; p++) {
-		pte_t pte = mmt_pte(mm, oomt_addr(p));
+		pte_t pte = mm_test_pte(mm, oom_test_addr(p));
 		if (pte_present(pte))
 			anon += pte_anon_folio(pte) != NULL;
 		else if (!pte_none(pte))
@@ -116,14 +117,14 @@ static void oomt_check_counters(struct ktest *t, struct mm *mm, unsigned long n)
 
 /* An mm of n pages; *free_before: free pages once it exists but before
  * its VMA does (the reap frees the VMA, the test still holds the mm). */
-static struct mm *oomt_mm(struct ktest *t, unsigned long n, unsigned long *free_before)
+static struct mm *oom_test_mm(struct ktest *t, unsigned long n, unsigned long *free_before)
 {
 	struct mm *mm = mm_create();
 	KT_EXPECT(t, mm != NULL);
 	if (!mm)
 		return NULL;
-	*free_before = swapt_settled_free();
-	if (!KT_EXPECT_EQ(t, mm_mmap(mm, SWAPP_REGION, n * PAGE_SIZE, SWAPP_RW), 0)) {
+	*free_before = swap_test_settled_free();
+	if (!KT_EXPECT_EQ(t, mm_mmap(mm, MM_TEST_REGION, n * PAGE_SIZE, MM_TEST_RW), 0)) {
 		mm_put(mm);
 		return NULL;
 	}
@@ -131,7 +132,7 @@ static struct mm *oomt_mm(struct ktest *t, unsigned long n, unsigned long *free_
 }
 
 /* After a reap: nothing mapped, nothing in swap, only the root table. */
-static void oomt_check_reaped(struct ktest *t, struct mm *mm)
+static void oom_test_check_reaped(struct ktest *t, struct mm *mm)
 {
 	KT_EXPECT(t, mm_is_oom_victim(mm));
 	KT_EXPECT_EQ(t, get_mm_counter(mm, MM_ANONPAGES), 0);
@@ -141,7 +142,7 @@ static void oomt_check_reaped(struct ktest *t, struct mm *mm)
 
 /* A case's surroundings: its device alone in service, memory held. */
 /* What each scenario prints as "# stat NAME +N" lines. */
-static const char *const oomt_stat_names[] = {
+static const char *const oom_test_stat_names[] = {
 	"oom_kills",
 	"oom_reaped_pages",
 	"oom_reaped_swap",
@@ -151,49 +152,50 @@ static const char *const oomt_stat_names[] = {
 	NULL,
 };
 
-struct oomt_env {
+struct oom_test_env {
 	struct ktest_stats stats;
-	struct swapp_env e;
-	struct swapt_others others;
+	struct swap_path_env e;
+	struct swap_test_others others;
 	struct list_head held;
 	unsigned long avail; /* pages of RAM above min plus free swap slots */
 };
 
-static bool oomt_begin(struct ktest *t, struct oomt_env *o, const char *dev)
+static bool oom_test_begin(struct ktest *t, struct oom_test_env *o, const char *dev)
 {
-	ktest_stats_begin(&o->stats, oomt_stat_names);
-	if (!swapp_begin(t, &o->e, dev, OOMT_SWAP_BYTES, 0))
+	ktest_stats_begin(&o->stats, oom_test_stat_names);
+	if (!swap_path_begin(t, &o->e, dev, OOM_TEST_SWAP_BYTES, 0))
 		return false;
-	swapt_others_off(t, &o->others, o->e.s.type);
+	swap_test_others_off(t, &o->others, o->e.s.type);
 	list_init(&o->held);
-	swapp_eat_memory(&o->held, OOMT_LEAVE);
+	mm_test_eat_memory(&o->held, OOM_TEST_LEAVE);
 	o->avail = nr_free_pages() - page_alloc_watermarks()->min +
 		   (unsigned long)(o->e.s.si->nr_usable - (u64)atomic_long_read(&o->e.s.si->inuse));
 	return true;
 }
 
-static void oomt_end(struct ktest *t, struct oomt_env *o)
+static void oom_test_end(struct ktest *t, struct oom_test_env *o)
 {
 	ktest_stats_print(t, &o->stats);
-	swapp_give_back(&o->held);
-	swapt_others_on(t, &o->others);
-	swapp_end(t, &o->e);
+	mm_test_give_back(&o->held);
+	swap_test_others_on(t, &o->others);
+	swap_path_end(t, &o->e);
 }
 
 /* Every page and slot the test's mms held is back (their roots aside:
  * the test still holds the mms). */
-static void oomt_check_all_back(struct ktest *t, struct oomt_env *o, unsigned long free_before)
+static void oom_test_check_all_back(struct ktest *t, struct oom_test_env *o,
+				    unsigned long free_before)
 {
-	swapp_settle();
+	swap_test_wait_io();
 	swap_pcp_drain(o->e.s.si);
 	KT_EXPECT_EQ(t, atomic_long_read(&o->e.s.si->inuse), 0);
-	KT_EXPECT_EQ(t, swapt_settled_free(), free_before);
+	KT_EXPECT_EQ(t, swap_test_settled_free(), free_before);
 }
 
 /* Join the nr tasks; each must end with status want. */
 /* A holding job not killed stops here (and fails want). */
-static void oomt_join(struct ktest *t, struct task **tasks, struct oomt_job *jobs, unsigned nr,
-		      int want)
+static void oom_test_join(struct ktest *t, struct task **tasks, struct oom_test_job *jobs,
+			  unsigned nr, int want)
 {
 	for (unsigned i = 0; i < nr; i++) {
 		__atomic_store_n(&jobs[i].stop, 1, __ATOMIC_SEQ_CST);
@@ -209,48 +211,48 @@ static void oomt_join(struct ktest *t, struct task **tasks, struct oomt_job *job
  * every task ends with -ENOMEM, and before anyone joins them every page
  * and slot is back. Returns what the victim held (pages and swap entries).
  */
-static unsigned long oomt_four_tasks_run_out(struct ktest *t, struct oomt_env *o)
+static unsigned long oom_test_four_tasks_run_out(struct ktest *t, struct oom_test_env *o)
 {
 	const unsigned long n = 5 * o->avail;
 	unsigned long free_before;
-	struct mm *mm = oomt_mm(t, n, &free_before);
+	struct mm *mm = oom_test_mm(t, n, &free_before);
 	if (!mm)
 		return 0;
-	u64 kills = mmt_stat("oom_kills"), exits = mmt_stat("oom_victim_exits");
-	u64 pages = mmt_stat("oom_reaped_pages"), swap = mmt_stat("oom_reaped_swap");
-	struct task *tasks[OOMT_TASKS];
-	struct oomt_job jobs[OOMT_TASKS];
+	u64 kills = test_stat("oom_kills"), exits = test_stat("oom_victim_exits");
+	u64 pages = test_stat("oom_reaped_pages"), swap = test_stat("oom_reaped_swap");
+	struct task *tasks[OOM_TEST_TASKS];
+	struct oom_test_job jobs[OOM_TEST_TASKS];
 	u64 t0 = arch_time_ns();
-	oomt_start(t, tasks, jobs, OOMT_TASKS, mm, n, 1, false, -1);
-	oomt_join(t, tasks, jobs, OOMT_TASKS, -ENOMEM);
+	oom_test_start(t, tasks, jobs, OOM_TEST_TASKS, mm, n, 1, false, -1);
+	oom_test_join(t, tasks, jobs, OOM_TEST_TASKS, -ENOMEM);
 	u64 ms = (arch_time_ns() - t0) / TEST_MS;
-	KT_EXPECT_EQ(t, mmt_stat("oom_kills"), kills + 1);
-	KT_EXPECT_EQ(t, mmt_stat("oom_victim_exits"), exits + OOMT_TASKS);
-	oomt_check_reaped(t, mm);
-	oomt_check_all_back(t, o, free_before);
+	KT_EXPECT_EQ(t, test_stat("oom_kills"), kills + 1);
+	KT_EXPECT_EQ(t, test_stat("oom_victim_exits"), exits + OOM_TEST_TASKS);
+	oom_test_check_reaped(t, mm);
+	oom_test_check_all_back(t, o, free_before);
 	mm_put(mm);
-	unsigned long size = (unsigned long)(mmt_stat("oom_reaped_pages") - pages +
-					     mmt_stat("oom_reaped_swap") - swap);
+	unsigned long size = (unsigned long)(test_stat("oom_reaped_pages") - pages +
+					     test_stat("oom_reaped_swap") - swap);
 	ktest_diag(t, "%lu pages available, %lu written over, victim held %lu; killed after %lu ms",
 		   o->avail, n, size, (unsigned long)ms);
 	return size;
 }
 
 /* Four tasks in a new mm write size pages, then every page reads back. */
-static void oomt_workload_completes(struct ktest *t, unsigned long size)
+static void oom_test_workload_completes(struct ktest *t, unsigned long size)
 {
-	struct mm *mm = swapp_mm(t, size);
+	struct mm *mm = mm_test_create(t, size);
 	if (!mm)
 		return;
-	u64 kills = mmt_stat("oom_kills"), t0 = arch_time_ns();
-	struct task *tasks[OOMT_TASKS];
-	struct oomt_job jobs[OOMT_TASKS];
-	oomt_start(t, tasks, jobs, OOMT_TASKS, mm, size, 2, false, -1);
-	oomt_join(t, tasks, jobs, OOMT_TASKS, 0);
+	u64 kills = test_stat("oom_kills"), t0 = arch_time_ns();
+	struct task *tasks[OOM_TEST_TASKS];
+	struct oom_test_job jobs[OOM_TEST_TASKS];
+	oom_test_start(t, tasks, jobs, OOM_TEST_TASKS, mm, size, 2, false, -1);
+	oom_test_join(t, tasks, jobs, OOM_TEST_TASKS, 0);
 	u64 t1 = arch_time_ns();
-	struct oomt_job all = { mm, 0, size, 2, false, 0, 0 };
-	KT_EXPECT_EQ(t, mmt_run(mm, test_nth_cpu(1), oomt_job_check, &all), 0);
-	KT_EXPECT_EQ(t, mmt_stat("oom_kills"), kills);
+	struct oom_test_job all = { mm, 0, size, 2, false, 0, 0 };
+	KT_EXPECT_EQ(t, mm_test_run(mm, test_nth_cpu(1), oom_test_job_check, &all), 0);
+	KT_EXPECT_EQ(t, test_stat("oom_kills"), kills);
 	ktest_diag(t, "the new workload wrote in %lu ms, read back in %lu ms",
 		   (unsigned long)((t1 - t0) / TEST_MS),
 		   (unsigned long)((arch_time_ns() - t1) / TEST_MS));
@@ -259,37 +261,38 @@ static void oomt_workload_completes(struct ktest *t, unsigned long size)
 
 /* Then, the victim mm gone, a new workload of the victim's size runs to
  * completion. */
-static void oomt_four_tasks_then_again(struct ktest *t, const char *dev)
+static void oom_test_four_tasks_then_again(struct ktest *t, const char *dev)
 {
-	struct oomt_env o;
-	if (!oomt_begin(t, &o, dev))
+	struct oom_test_env o;
+	if (!oom_test_begin(t, &o, dev))
 		return;
-	unsigned long size = oomt_four_tasks_run_out(t, &o);
+	unsigned long size = oom_test_four_tasks_run_out(t, &o);
 	if (KT_EXPECT(t, size > o.avail / 2))
-		oomt_workload_completes(t, size);
-	oomt_end(t, &o);
+		oom_test_workload_completes(t, size);
+	oom_test_end(t, &o);
 }
 
 KTEST(oom, four_tasks_sharing_an_mm_are_killed_and_reaped_at_once)
 {
-	oomt_four_tasks_then_again(t, "oom-swap");
+	oom_test_four_tasks_then_again(t, "oom-swap");
 }
 
-#define OOMT_ASYNC_DEVICE "oom-async"
+#define OOM_TEST_ASYNC_DEVICE "oom-async"
 
 /* An asynchronous RAM device of the test's own, its completions on
  * another CPU when there is one. */
-static bool oomt_async_device(struct ktest *t)
+static bool oom_test_async_device(struct ktest *t)
 {
-	return test_ramswap(t, OOMT_ASYNC_DEVICE, OOMT_SWAP_BYTES, true, test_other_cpu()) != NULL;
+	return test_ramswap(t, OOM_TEST_ASYNC_DEVICE, OOM_TEST_SWAP_BYTES, true,
+			    test_other_cpu()) != NULL;
 }
 
 /* The same on an asynchronous device: writes may be in flight at the
  * kill, and reclaim waits for them before it declares OOM. */
 KTEST(oom, four_tasks_on_an_async_swap_device_are_killed_and_reaped)
 {
-	if (oomt_async_device(t))
-		oomt_four_tasks_then_again(t, OOMT_ASYNC_DEVICE);
+	if (oom_test_async_device(t))
+		oom_test_four_tasks_then_again(t, OOM_TEST_ASYNC_DEVICE);
 }
 
 /*
@@ -300,42 +303,42 @@ KTEST(oom, four_tasks_on_an_async_swap_device_are_killed_and_reaped)
  */
 KTEST(oom, victim_is_the_largest_mm_not_the_faulting_tasks)
 {
-	struct oomt_env o;
-	if (!oomt_begin(t, &o, "oom-swap"))
+	struct oom_test_env o;
+	if (!oom_test_begin(t, &o, "oom-swap"))
 		return;
 	const unsigned long na = o.avail * 3 / 4, nb = o.avail * 3 / 4;
 	unsigned long free_before;
-	struct mm *big = oomt_mm(t, na, &free_before), *small = swapp_mm(t, nb);
+	struct mm *big = oom_test_mm(t, na, &free_before), *small = mm_test_create(t, nb);
 	KT_ASSERT(t, big && small);
-	u64 kills = mmt_stat("oom_kills");
-	struct task *tasks[OOMT_TASKS];
-	struct oomt_job jobs[OOMT_TASKS];
-	oomt_start(t, tasks, jobs, OOMT_TASKS, big, na, 3, true, -1);
-	oomt_wait_written(jobs, OOMT_TASKS);
-	oomt_check_counters(t, big, na);
+	u64 kills = test_stat("oom_kills");
+	struct task *tasks[OOM_TEST_TASKS];
+	struct oom_test_job jobs[OOM_TEST_TASKS];
+	oom_test_start(t, tasks, jobs, OOM_TEST_TASKS, big, na, 3, true, -1);
+	oom_test_wait_written(jobs, OOM_TEST_TASKS);
+	oom_test_check_counters(t, big, na);
 	KT_EXPECT(t, get_mm_counter(big, MM_SWAPENTS) > 0);
 
-	u64 exits = mmt_stat("oom_victim_exits");
-	struct oomt_job sj = { small, 0, nb, 4, false, 0, 0 };
-	KT_EXPECT_EQ(t, mmt_run(small, test_nth_cpu(0), oomt_job_run, &sj), 0);
-	KT_EXPECT_EQ(t, mmt_stat("oom_kills"), kills + 1);
-	for (unsigned i = 0; i < OOMT_TASKS; i++) {
+	u64 exits = test_stat("oom_victim_exits");
+	struct oom_test_job sj = { small, 0, nb, 4, false, 0, 0 };
+	KT_EXPECT_EQ(t, mm_test_run(small, test_nth_cpu(0), oom_test_job_run, &sj), 0);
+	KT_EXPECT_EQ(t, test_stat("oom_kills"), kills + 1);
+	for (unsigned i = 0; i < OOM_TEST_TASKS; i++) {
 		__atomic_store_n(&jobs[i].stop, 1, __ATOMIC_SEQ_CST);
 		if (tasks[i])
 			KT_EXPECT_EQ(t, kthread_join(tasks[i]), -ENOMEM);
 	}
-	KT_EXPECT_EQ(t, mmt_stat("oom_victim_exits"), exits + OOMT_TASKS);
-	oomt_check_reaped(t, big);
+	KT_EXPECT_EQ(t, test_stat("oom_victim_exits"), exits + OOM_TEST_TASKS);
+	oom_test_check_reaped(t, big);
 	KT_EXPECT(t, !mm_is_oom_victim(small));
-	oomt_check_counters(t, small, nb);
-	KT_EXPECT_EQ(t, mmt_run(small, test_nth_cpu(1), oomt_job_check, &sj), 0);
+	oom_test_check_counters(t, small, nb);
+	KT_EXPECT_EQ(t, mm_test_run(small, test_nth_cpu(1), oom_test_job_check, &sj), 0);
 	mm_put(small);
-	oomt_check_all_back(t, &o, free_before);
+	oom_test_check_all_back(t, &o, free_before);
 	mm_put(big);
-	oomt_end(t, &o);
+	oom_test_end(t, &o);
 }
 
-#define OOMT_ASYNC_PAGES 64ul
+#define OOM_TEST_ASYNC_PAGES 64ul
 
 /*
  * Writeback in flight at the kill: on an asynchronous RAM device whose
@@ -348,34 +351,34 @@ KTEST(oom, victim_is_the_largest_mm_not_the_faulting_tasks)
  */
 KTEST(oom, reap_with_swap_writes_in_flight)
 {
-	if (nr_cpus_online < 2) {
-		ktest_skip(t, "needs 2 or more CPUs: the write completion is held on another");
+	/* The write completion is held on another CPU. */
+	if (!test_require_cpus(t, 2))
 		return;
-	}
 	unsigned io_cpu = test_other_cpu();
-	if (!oomt_async_device(t))
+	if (!oom_test_async_device(t))
 		return;
-	struct oomt_env o;
-	if (!oomt_begin(t, &o, OOMT_ASYNC_DEVICE))
+	struct oom_test_env o;
+	if (!oom_test_begin(t, &o, OOM_TEST_ASYNC_DEVICE))
 		return;
 	unsigned long free_before;
-	struct mm *mm = oomt_mm(t, OOMT_ASYNC_PAGES, &free_before);
+	struct mm *mm = oom_test_mm(t, OOM_TEST_ASYNC_PAGES, &free_before);
 	KT_ASSERT(t, mm);
 	long folios = folio_nr_live();
 	struct task *tasks[2];
-	struct oomt_job jobs[2];
-	oomt_start(t, tasks, jobs, 2, mm, OOMT_ASYNC_PAGES, 5, true, (int)io_cpu);
-	oomt_wait_written(jobs, 2);
+	struct oom_test_job jobs[2];
+	oom_test_start(t, tasks, jobs, 2, mm, OOM_TEST_ASYNC_PAGES, 5, true, (int)io_cpu);
+	oom_test_wait_written(jobs, 2);
 
-	struct race_arming hold = RACE_ARMING_DEFAULT;
-	hold.wait_for = "oom:reap-done";
-	hold.times = 1;
-	KT_ASSERT_EQ(t, race_arm("swapout:write-end-io", &hold), 0);
-	struct race_arming count = RACE_ARMING_DEFAULT;
-	KT_ASSERT_EQ(t, race_arm("oom:reap-done", &count), 0);
-	u64 timeouts = race_wait_timeouts(), last_ref = mmt_stat("swap_write_end_last_ref");
+	const struct test_race_point points[] = {
+		{ "swapout:write-end-io", TEST_RACE_HOLD("oom:reap-done", -1) },
+		{ "oom:reap-done", TEST_RACE_COUNT },
+	};
+	KT_ASSERT(t, test_race_arm(t, points, ARRAY_SIZE(points)));
+	u64 timeouts = race_wait_timeouts(), last_ref = test_stat("swap_write_end_last_ref");
 	unsigned long freed = 1;
-	KT_EXPECT_EQ(t, madvise_pageout(mm, SWAPP_REGION, OOMT_ASYNC_PAGES * PAGE_SIZE, &freed), 0);
+	KT_EXPECT_EQ(t,
+		     madvise_pageout(mm, MM_TEST_REGION, OOM_TEST_ASYNC_PAGES * PAGE_SIZE, &freed),
+		     0);
 	KT_EXPECT_EQ(t, freed, 0); /* every write is in flight */
 	u64 t0 = arch_time_ns();
 	while (race_hits("swapout:write-end-io") == 0 && arch_time_ns() - t0 < 5 * TEST_SEC)
@@ -386,17 +389,17 @@ KTEST(oom, reap_with_swap_writes_in_flight)
 	KT_EXPECT_EQ(t, out_of_memory(&oc), OOM_RETRY);
 	KT_EXPECT_EQ(t, oc.victim_id, mm->id);
 	KT_EXPECT_EQ(t, oc.victim_tasks, 2);
-	KT_EXPECT_EQ(t, oc.reaped_swap, OOMT_ASYNC_PAGES);
-	oomt_join(t, tasks, jobs, 2, -ENOMEM);
-	swapp_settle();
+	KT_EXPECT_EQ(t, oc.reaped_swap, OOM_TEST_ASYNC_PAGES);
+	oom_test_join(t, tasks, jobs, 2, -ENOMEM);
+	swap_test_wait_io();
 	KT_EXPECT_EQ(t, race_hits("oom:reap-done"), 1);
 	KT_EXPECT_EQ(t, race_wait_timeouts(), timeouts); /* held until the reap */
 	race_disarm_all();
 	ktest_diag(t, "write ends that dropped the last reference: %lu",
-		   (unsigned long)(mmt_stat("swap_write_end_last_ref") - last_ref));
-	oomt_check_reaped(t, mm);
+		   (unsigned long)(test_stat("swap_write_end_last_ref") - last_ref));
+	oom_test_check_reaped(t, mm);
 	KT_EXPECT_EQ(t, folio_nr_live(), folios);
-	oomt_check_all_back(t, &o, free_before);
+	oom_test_check_all_back(t, &o, free_before);
 	mm_put(mm);
-	oomt_end(t, &o);
+	oom_test_end(t, &o);
 }

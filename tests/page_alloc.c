@@ -9,32 +9,11 @@
 #include "kernel/bootinfo.h"
 #include "kernel/ktest.h"
 #include "kernel/smp.h"
-#include "kernel/stats.h"
 #include "kernel/string.h"
 #include "mm/page_alloc.h"
+#include "tests/test_kit.h"
 
 #define NOFAIL (GFP_KERNEL | __GFP_NOWARN)
-
-static unsigned long drained_free(void)
-{
-	page_alloc_drain_all();
-	return nr_free_pages();
-}
-
-static u64 stat_value(const char *name)
-{
-	u64 v = 0;
-	stats_get(name, &v);
-	return v;
-}
-
-static u64 rand_next(u64 *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
 
 /* A chain of blocks threaded through their own first bytes: lets a test
  * hold every free page in the machine without memory of its own. */
@@ -68,13 +47,13 @@ KTEST(page_alloc, lists_consistent_after_boot)
 	KT_EXPECT_EQ(t, page_alloc_verify(), 0);
 	KT_EXPECT(t, nr_total_pages() > PAGE_ALLOC_MIN_PAGES);
 	KT_EXPECT(t, nr_free_pages() <= nr_total_pages());
-	KT_EXPECT_EQ(t, stat_value("mem_total_kib"), nr_total_pages() * (PAGE_SIZE / 1024));
-	KT_EXPECT_EQ(t, stat_value("mem_free_kib"), nr_free_pages() * (PAGE_SIZE / 1024));
+	KT_EXPECT_EQ(t, test_stat("mem_total_kib"), nr_total_pages() * (PAGE_SIZE / 1024));
+	KT_EXPECT_EQ(t, test_stat("mem_free_kib"), nr_free_pages() * (PAGE_SIZE / 1024));
 }
 
 KTEST(page_alloc, every_order_restores_free_count)
 {
-	unsigned long base = drained_free();
+	unsigned long base = test_drained_free_pages();
 	for (unsigned o = 0; o < MAX_ORDER; o++) {
 		struct page *p = alloc_pages(NOFAIL, o);
 		KT_ASSERT(t, p != NULL);
@@ -85,14 +64,14 @@ KTEST(page_alloc, every_order_restores_free_count)
 		free_pages(p, o);
 		KT_EXPECT_EQ(t, nr_free_pages(), base);
 	}
-	KT_EXPECT_EQ(t, drained_free(), base);
+	KT_EXPECT_EQ(t, test_drained_free_pages(), base);
 	KT_EXPECT_EQ(t, page_alloc_verify(), 0);
 }
 
 KTEST(page_alloc, blocks_are_naturally_aligned)
 {
 	struct page *held[MAX_ORDER][4];
-	unsigned long base = drained_free();
+	unsigned long base = test_drained_free_pages();
 
 	for (unsigned o = 0; o < MAX_ORDER; o++)
 		for (unsigned i = 0; i < 4; i++) {
@@ -105,7 +84,7 @@ KTEST(page_alloc, blocks_are_naturally_aligned)
 	for (unsigned o = 0; o < MAX_ORDER; o++)
 		for (unsigned i = 0; i < 4; i++)
 			free_pages(held[o][i], o);
-	KT_EXPECT_EQ(t, drained_free(), base);
+	KT_EXPECT_EQ(t, test_drained_free_pages(), base);
 }
 
 /*
@@ -116,7 +95,7 @@ KTEST(page_alloc, blocks_are_naturally_aligned)
  */
 KTEST(page_alloc, split_and_merge_restores_order9)
 {
-	unsigned long before[MAX_ORDER], base = drained_free();
+	unsigned long before[MAX_ORDER], base = test_drained_free_pages();
 	struct page *block = alloc_pages(NOFAIL, MAX_ORDER - 1);
 	KT_ASSERT(t, block != NULL);
 	for (unsigned o = 0; o < MAX_ORDER; o++)
@@ -153,8 +132,8 @@ KTEST(page_alloc, split_and_merge_restores_order9)
 KTEST(page_alloc, exhaustion_stops_at_min_and_recovers)
 {
 	const struct watermarks *wm = page_alloc_watermarks();
-	unsigned long base = drained_free();
-	u64 failures = stat_value("page_alloc_failures");
+	unsigned long base = test_drained_free_pages();
+	u64 failures = test_stat("page_alloc_failures");
 	struct chain_link *chain = NULL;
 	struct page *p;
 
@@ -163,7 +142,7 @@ KTEST(page_alloc, exhaustion_stops_at_min_and_recovers)
 			chain_push(&chain, p, o);
 	KT_EXPECT_EQ(t, nr_free_pages(), wm->min);
 	KT_EXPECT(t, alloc_pages(NOFAIL, 0) == NULL);
-	KT_EXPECT(t, stat_value("page_alloc_failures") >= failures + MAX_ORDER + 1);
+	KT_EXPECT(t, test_stat("page_alloc_failures") >= failures + MAX_ORDER + 1);
 
 	unsigned long atomic_pages = 0;
 	while ((p = alloc_pages(GFP_ATOMIC | __GFP_NOWARN, 0))) {
@@ -175,7 +154,7 @@ KTEST(page_alloc, exhaustion_stops_at_min_and_recovers)
 	KT_EXPECT(t, alloc_pages(NOFAIL, 0) == NULL);
 
 	chain_free(&chain);
-	KT_EXPECT_EQ(t, drained_free(), base);
+	KT_EXPECT_EQ(t, test_drained_free_pages(), base);
 	KT_EXPECT_EQ(t, page_alloc_verify(), 0);
 	p = alloc_pages(NOFAIL, MAX_ORDER - 1);
 	KT_EXPECT(t, p != NULL);
@@ -185,11 +164,11 @@ KTEST(page_alloc, exhaustion_stops_at_min_and_recovers)
 
 KTEST(page_alloc, order_too_large_fails_and_counts)
 {
-	unsigned long base = drained_free();
-	u64 failures = stat_value("page_alloc_failures");
+	unsigned long base = test_drained_free_pages();
+	u64 failures = test_stat("page_alloc_failures");
 	KT_EXPECT(t, alloc_pages(NOFAIL, MAX_ORDER) == NULL);
 	KT_EXPECT(t, alloc_pages(NOFAIL, 40) == NULL);
-	KT_EXPECT_EQ(t, stat_value("page_alloc_failures"), failures + 2);
+	KT_EXPECT_EQ(t, test_stat("page_alloc_failures"), failures + 2);
 	KT_EXPECT_EQ(t, nr_free_pages(), base);
 }
 
@@ -198,14 +177,14 @@ KTEST(page_alloc, pcp_refill_takes_one_batch)
 	struct pcp_limits lim = page_alloc_pcp_limits();
 	unsigned long flags = arch_irq_save(); /* stay on this CPU */
 	unsigned cpu = arch_cpu_id();
-	unsigned long base = drained_free();
-	u64 refills = stat_value("pcp_refills");
+	unsigned long base = test_drained_free_pages();
+	u64 refills = test_stat("pcp_refills");
 
 	KT_EXPECT_EQ(t, page_alloc_pcp_count(cpu), 0);
 	struct page *p = alloc_page(NOFAIL);
 	KT_EXPECT(t, p != NULL);
 	KT_EXPECT_EQ(t, page_alloc_pcp_count(cpu), lim.batch - 1);
-	KT_EXPECT_EQ(t, stat_value("pcp_refills"), refills + 1);
+	KT_EXPECT_EQ(t, test_stat("pcp_refills"), refills + 1);
 	KT_EXPECT_EQ(t, nr_free_pages(), base - 1);
 	if (p)
 		free_page(p);
@@ -223,8 +202,8 @@ KTEST(page_alloc, pcp_list_never_exceeds_high)
 	struct pcp_limits lim = page_alloc_pcp_limits();
 	unsigned long flags = arch_irq_save();
 	unsigned cpu = arch_cpu_id();
-	unsigned long base = drained_free();
-	u64 drains = stat_value("pcp_drains");
+	unsigned long base = test_drained_free_pages();
+	u64 drains = test_stat("pcp_drains");
 	struct chain_link *chain = NULL;
 	unsigned long n = 2 * lim.high + lim.batch;
 
@@ -243,9 +222,9 @@ KTEST(page_alloc, pcp_list_never_exceeds_high)
 	}
 	KT_EXPECT(t, bounded);
 	KT_EXPECT(t, page_alloc_pcp_count(cpu) > 0);
-	KT_EXPECT(t, stat_value("pcp_drains") > drains);
+	KT_EXPECT(t, test_stat("pcp_drains") > drains);
 	KT_EXPECT_EQ(t, nr_free_pages(), base);
-	KT_EXPECT_EQ(t, drained_free(), base);
+	KT_EXPECT_EQ(t, test_drained_free_pages(), base);
 	KT_EXPECT_EQ(t, page_alloc_pcp_count(cpu), 0);
 	arch_irq_restore(flags);
 }
@@ -263,11 +242,11 @@ KTEST(page_alloc, allocations_never_overlap)
 {
 	static struct page *blocks[PATTERN_BLOCKS];
 	static unsigned orders[PATTERN_BLOCKS];
-	unsigned long base = drained_free();
+	unsigned long base = test_drained_free_pages();
 	u64 seed = 0x1234567;
 
 	for (unsigned b = 0; b < PATTERN_BLOCKS; b++) {
-		orders[b] = (unsigned)(rand_next(&seed) % 5);
+		orders[b] = (unsigned)(test_rand(&seed) % 5);
 		blocks[b] = alloc_pages(NOFAIL, orders[b]);
 		KT_ASSERT(t, blocks[b] != NULL);
 		u64 *w = page_address(blocks[b]);
@@ -282,7 +261,7 @@ KTEST(page_alloc, allocations_never_overlap)
 		free_pages(blocks[b], orders[b]);
 	}
 	KT_EXPECT_EQ(t, bad, 0);
-	KT_EXPECT_EQ(t, drained_free(), base);
+	KT_EXPECT_EQ(t, test_drained_free_pages(), base);
 }
 
 static bool all_zero(const void *p, size_t len)
@@ -312,7 +291,7 @@ KTEST(page_alloc, gfp_zero_clears_recycled_pages)
 
 KTEST(page_alloc, pfn_page_and_address_round_trip)
 {
-	unsigned long base = drained_free();
+	unsigned long base = test_drained_free_pages();
 	struct page *p = alloc_pages(NOFAIL, 2);
 	KT_ASSERT(t, p != NULL);
 	char *va = page_address(p);
@@ -327,7 +306,7 @@ KTEST(page_alloc, pfn_page_and_address_round_trip)
 	KT_ASSERT(t, v != NULL);
 	KT_EXPECT_EQ(t, virt_to_page(v)->order, 1);
 	free_pages_va(v, 1);
-	KT_EXPECT_EQ(t, drained_free(), base);
+	KT_EXPECT_EQ(t, test_drained_free_pages(), base);
 }
 
 /* Holes, firmware-reserved regions, bootinfo.reserved[] ranges and the
@@ -419,14 +398,14 @@ static void stress_cpu(void *arg)
 	u64 seed = 0x243f6a8885a308d3ull ^ ((u64)arch_cpu_id() << 32);
 
 	for (unsigned r = 0; r < STRESS_ROUNDS; r++) {
-		unsigned s = (unsigned)(rand_next(&seed) % STRESS_SLOTS);
+		unsigned s = (unsigned)(test_rand(&seed) % STRESS_SLOTS);
 		if (slot[s]) {
 			stress_fill(slot[s], order[s], true, st);
 			free_pages(slot[s], order[s]);
 			slot[s] = NULL;
 			continue;
 		}
-		u64 x = rand_next(&seed);
+		u64 x = test_rand(&seed);
 		order[s] = (x & 63) == 0 ? MAX_ORDER - 1 : (unsigned)((x >> 8) % 4);
 		slot[s] = alloc_pages(NOFAIL, order[s]);
 		if (!slot[s]) {
@@ -445,7 +424,7 @@ static void stress_cpu(void *arg)
 KTEST(page_alloc, parallel_stress_all_cpus)
 {
 	struct stress_state st = { ATOMIC_INIT(0), ATOMIC_INIT(0) };
-	unsigned long base = drained_free();
+	unsigned long base = test_drained_free_pages();
 
 	smp_call_on_cpus(cpu_online_mask, stress_cpu, &st);
 	ktest_diag(t, "%u CPUs, %ld failed allocations", nr_cpus_online,
@@ -453,6 +432,6 @@ KTEST(page_alloc, parallel_stress_all_cpus)
 	KT_EXPECT_EQ(t, atomic_long_read(&st.bad), 0);
 	KT_EXPECT_EQ(t, nr_free_pages(), base);
 	KT_EXPECT_EQ(t, page_alloc_verify(), 0);
-	KT_EXPECT_EQ(t, drained_free(), base);
+	KT_EXPECT_EQ(t, test_drained_free_pages(), base);
 	KT_EXPECT_EQ(t, page_alloc_verify(), 0);
 }

@@ -11,14 +11,10 @@
 #include "kernel/ktest.h"
 #include "kernel/printk.h"
 #include "kernel/string.h"
+#include "tests/test_kit.h"
 
 static u8 cfg[PCI_CFG_SIZE];
 static const u64 bars[6] = { 0, 0x1000, 0, 0, 0x4000, 0 };
-
-static void put32(unsigned off, u32 v)
-{
-	memcpy(cfg + off, &v, 4);
-}
 
 static void vcap(u8 off, u8 next, u8 type, u8 bar, u32 offset, u32 length, u8 len)
 {
@@ -27,8 +23,8 @@ static void vcap(u8 off, u8 next, u8 type, u8 bar, u32 offset, u32 length, u8 le
 	cfg[off + 2] = len;
 	cfg[off + 3] = type;
 	cfg[off + 4] = bar;
-	put32(off + 8, offset);
-	put32(off + 12, length);
+	test_put_u32(cfg, off + 8, offset);
+	test_put_u32(cfg, off + 12, length);
 }
 
 /* QEMU's modern virtio-blk: MSI-X at 0xb8 (table in BAR 1), then common,
@@ -40,13 +36,13 @@ static void make_virtio_blk(void)
 	cfg[PCI_CAP_PTR] = 0xb8;
 	cfg[0xb8] = PCI_CAP_ID_MSIX;
 	cfg[0xb9] = 0x88;
-	cfg[0xba] = 1;	/* 2 entries */
-	put32(0xbc, 1); /* BIR 1, offset 0 */
+	cfg[0xba] = 1;		    /* 2 entries */
+	test_put_u32(cfg, 0xbc, 1); /* BIR 1, offset 0 */
 	vcap(0x88, 0x70, VIRTIO_PCI_CAP_COMMON, 4, 0, 0x1000, 16);
 	vcap(0x70, 0x58, VIRTIO_PCI_CAP_ISR, 4, 0x1000, 0x1000, 16);
 	vcap(0x58, 0x40, VIRTIO_PCI_CAP_DEVICE, 4, 0x2000, 0x1000, 16);
 	vcap(0x40, 0xa0, VIRTIO_PCI_CAP_NOTIFY, 4, 0x3000, 0x1000, 20);
-	put32(0x50, 4); /* notify_off_multiplier */
+	test_put_u32(cfg, 0x50, 4); /* notify_off_multiplier */
 	vcap(0xa0, 0, 5, 0, 0, 0, 20);
 }
 
@@ -100,18 +96,18 @@ KTEST(pci_caps, ranges_past_their_bar_are_refused)
 	make_virtio_blk();
 	cfg[0xba] = 0xff; /* 256 MSI-X entries: 4 KiB, the whole BAR 1 */
 	KT_EXPECT_EQ(t, pci_msix_parse(cfg, 0xb8, bars, "00:03.0", &m), 0);
-	put32(0xbc, 1 | 0x10); /* the same table 16 bytes further: past the end */
+	test_put_u32(cfg, 0xbc, 1 | 0x10); /* the same table 16 bytes further: past the end */
 	int saved = console_loglevel;
 	console_loglevel = LOG_EMERG;
 	KT_EXPECT_EQ(t, pci_msix_parse(cfg, 0xb8, bars, "00:03.0", &m), -EINVAL);
-	put32(0xbc, 6); /* BIR 6 does not exist */
+	test_put_u32(cfg, 0xbc, 6); /* BIR 6 does not exist */
 	KT_EXPECT_EQ(t, pci_msix_parse(cfg, 0xb8, bars, "00:03.0", &m), -EINVAL);
 	console_loglevel = saved;
 
-	put32(0x88 + 8, 0x3800); /* common config running past BAR 4 */
+	test_put_u32(cfg, 0x88 + 8, 0x3800); /* common config running past BAR 4 */
 	KT_EXPECT_EQ(t, parse_quietly(&l), -ENODEV);
 	make_virtio_blk();
-	put32(0x70 + 12, 0); /* an ISR region of no bytes */
+	test_put_u32(cfg, 0x70 + 12, 0); /* an ISR region of no bytes */
 	KT_EXPECT_EQ(t, parse_quietly(&l), -ENODEV);
 	make_virtio_blk();
 	cfg[0x40 + 2] = 16; /* a notify capability without its multiplier */

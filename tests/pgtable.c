@@ -11,17 +11,12 @@
 #include "mm/mm.h"
 #include "mm/page_alloc.h"
 #include "mm/pgtable.h"
+#include "tests/test_kit.h"
 
 #define GiB (1ul << 30)
 
 DECLARE_STAT_COUNTER(mm_zap_present);
 DECLARE_STAT_COUNTER(mm_zap_swap);
-
-static unsigned long drained_free(void)
-{
-	page_alloc_drain_all();
-	return nr_free_pages();
-}
 
 static long nr_tables(struct mm *mm)
 {
@@ -66,11 +61,11 @@ static unsigned long count_mapped(struct mm *mm, unsigned long start, unsigned l
 
 KTEST(pgtable, levels_are_allocated_on_demand)
 {
-	unsigned long before = drained_free();
+	unsigned long before = test_drained_free_pages();
 	struct mm *mm = mm_create();
 	KT_ASSERT(t, mm);
 	KT_EXPECT_EQ(t, nr_tables(mm), 1); /* the root */
-	unsigned long created = drained_free();
+	unsigned long created = test_drained_free_pages();
 
 	spinlock_t *ptl;
 	KT_EXPECT(t, pte_offset_map_lock(mm, 0x400000, &ptl) == NULL);
@@ -96,16 +91,16 @@ KTEST(pgtable, levels_are_allocated_on_demand)
 	KT_EXPECT(t, !spin_is_locked(ptl));
 	KT_EXPECT(t, pte_none(pgtable_read_pte(mm, 0x401000)));
 
-	KT_EXPECT_EQ(t, drained_free(), created - 9); /* the tables, nothing else */
+	KT_EXPECT_EQ(t, test_drained_free_pages(), created - 9); /* the tables, nothing else */
 	mm_destroy(mm);
-	KT_EXPECT_EQ(t, drained_free(), before);
+	KT_EXPECT_EQ(t, test_drained_free_pages(), before);
 }
 
 /* Map 4 pages either side of a boundary, check them, unmap exactly that
  * range: every table that was created for it is freed again. */
 static void check_boundary(struct ktest *t, unsigned long boundary, long tables_expected)
 {
-	unsigned long before = drained_free();
+	unsigned long before = test_drained_free_pages();
 	struct mm *mm = mm_create();
 	KT_ASSERT(t, mm);
 	unsigned long start = boundary - 4 * PAGE_SIZE, end = boundary + 4 * PAGE_SIZE;
@@ -124,7 +119,7 @@ static void check_boundary(struct ktest *t, unsigned long boundary, long tables_
 	KT_EXPECT_EQ(t, count_mapped(mm, start, end), 0);
 	KT_EXPECT_EQ(t, nr_tables(mm), 1);
 	mm_destroy(mm);
-	KT_EXPECT_EQ(t, drained_free(), before);
+	KT_EXPECT_EQ(t, test_drained_free_pages(), before);
 }
 
 KTEST(pgtable, map_unmap_across_2mib_boundary)
@@ -144,7 +139,7 @@ KTEST(pgtable, map_unmap_across_512gib_boundary)
 
 KTEST(pgtable, map_unmap_at_the_top_of_user_space)
 {
-	unsigned long before = drained_free();
+	unsigned long before = test_drained_free_pages();
 	struct mm *mm = mm_create();
 	KT_ASSERT(t, mm);
 	unsigned long start = MM_USER_END - 8 * PAGE_SIZE;
@@ -154,12 +149,12 @@ KTEST(pgtable, map_unmap_at_the_top_of_user_space)
 	pgtable_unmap_range(mm, start, MM_USER_END, NULL, NULL);
 	KT_EXPECT_EQ(t, nr_tables(mm), 1);
 	mm_destroy(mm);
-	KT_EXPECT_EQ(t, drained_free(), before);
+	KT_EXPECT_EQ(t, test_drained_free_pages(), before);
 }
 
 KTEST(pgtable, partial_unmap_keeps_the_shared_table)
 {
-	unsigned long before = drained_free();
+	unsigned long before = test_drained_free_pages();
 	struct mm *mm = mm_create();
 	KT_ASSERT(t, mm);
 	KT_ASSERT_EQ(t, map_range(mm, 0x10000, 0x20000), 0);
@@ -179,14 +174,14 @@ KTEST(pgtable, partial_unmap_keeps_the_shared_table)
 	pgtable_unmap_range(mm, 0x18000, 0x20000, NULL, NULL);
 	KT_EXPECT_EQ(t, nr_tables(mm), 1);
 	mm_destroy(mm);
-	KT_EXPECT_EQ(t, drained_free(), before);
+	KT_EXPECT_EQ(t, test_drained_free_pages(), before);
 }
 
 /* A table emptied earlier through ptep_get_and_clear is freed by the next
  * unmap over it, even when that unmap finds no PTE left to clear. */
 KTEST(pgtable, table_emptied_by_clears_is_freed_on_unmap)
 {
-	unsigned long before = drained_free();
+	unsigned long before = test_drained_free_pages();
 	struct mm *mm = mm_create();
 	KT_ASSERT(t, mm);
 	KT_ASSERT_EQ(t, map_one(mm, 0x800000, test_pte(0x800000)), 0);
@@ -201,7 +196,7 @@ KTEST(pgtable, table_emptied_by_clears_is_freed_on_unmap)
 	pgtable_unmap_range(mm, 0x800000, 0x801000, NULL, NULL);
 	KT_EXPECT_EQ(t, nr_tables(mm), 1);
 	mm_destroy(mm);
-	KT_EXPECT_EQ(t, drained_free(), before);
+	KT_EXPECT_EQ(t, test_drained_free_pages(), before);
 }
 
 struct zap_log {
@@ -223,7 +218,7 @@ static void log_zap(struct mm *mm, unsigned long addr, pte_t old, void *arg)
 
 KTEST(pgtable, unmap_hands_each_old_pte_to_the_zap_hook_in_order)
 {
-	unsigned long before = drained_free();
+	unsigned long before = test_drained_free_pages();
 	struct mm *mm = mm_create();
 	KT_ASSERT(t, mm);
 	pte_t swp = pte_swp_mkexclusive(swp_entry_to_pte(swp_entry(2, 77)));
@@ -242,12 +237,12 @@ KTEST(pgtable, unmap_hands_each_old_pte_to_the_zap_hook_in_order)
 	KT_EXPECT(t, pte_swp_exclusive(log.pte[1]));
 	KT_EXPECT_EQ(t, nr_tables(mm), 1);
 	mm_destroy(mm);
-	KT_EXPECT_EQ(t, drained_free(), before);
+	KT_EXPECT_EQ(t, test_drained_free_pages(), before);
 }
 
 KTEST(pgtable, destroy_frees_every_table_and_vma)
 {
-	unsigned long before = drained_free();
+	unsigned long before = test_drained_free_pages();
 	struct mm *mm = mm_create();
 	KT_ASSERT(t, mm);
 	/* Scattered over many tables at every level. */
@@ -268,9 +263,9 @@ KTEST(pgtable, destroy_frees_every_table_and_vma)
 		KT_ASSERT(t, v);
 		KT_ASSERT_EQ(t, vma_insert(&mm->vmas, v), 0);
 	}
-	KT_EXPECT(t, drained_free() < before);
+	KT_EXPECT(t, test_drained_free_pages() < before);
 	mm_destroy(mm);
-	KT_EXPECT_EQ(t, drained_free(), before);
+	KT_EXPECT_EQ(t, test_drained_free_pages(), before);
 	/* Every PTE went through the teardown hook. */
 	KT_EXPECT_EQ(t, stat_read(mm_zap_present) - zap_present, 40);
 	KT_EXPECT_EQ(t, stat_read(mm_zap_swap) - zap_swap, 40);
@@ -297,7 +292,7 @@ static void race_fill(void *p)
 
 KTEST(pgtable, concurrent_population_installs_each_level_once)
 {
-	unsigned long before = drained_free();
+	unsigned long before = test_drained_free_pages();
 	struct mm *mm = mm_create();
 	KT_ASSERT(t, mm);
 	struct race_arg ra = { mm, 3 * PGDIR_SIZE - 2 * PMD_SIZE, ATOMIC_INIT(0) };
@@ -327,5 +322,5 @@ KTEST(pgtable, concurrent_population_installs_each_level_once)
 	}
 	KT_EXPECT_EQ(t, nr_tables(mm), 1 + 2 + 2 + pte_tables);
 	mm_destroy(mm);
-	KT_EXPECT_EQ(t, drained_free(), before);
+	KT_EXPECT_EQ(t, test_drained_free_pages(), before);
 }

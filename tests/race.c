@@ -11,6 +11,7 @@
 #include "kernel/spinlock.h"
 #include "kernel/string.h"
 #include "test_cpus.h"
+#include "test_kit.h"
 
 static void hit_a(void)
 {
@@ -33,6 +34,7 @@ KTEST(race, disarmed_point_counts_nothing)
 
 KTEST(race, count_counts_every_hit)
 {
+	KT_ASSERT(t, test_race_disarm_at_end(t));
 	struct race_arming how = RACE_ARMING_DEFAULT;
 	KT_ASSERT_EQ(t, race_arm("test:a", &how), 0);
 	for (int i = 0; i < 10; i++)
@@ -45,6 +47,7 @@ KTEST(race, count_counts_every_hit)
 
 KTEST(race, unknown_points_are_refused)
 {
+	KT_ASSERT(t, test_race_disarm_at_end(t));
 	struct race_arming how = RACE_ARMING_DEFAULT;
 	int saved = console_loglevel;
 	console_loglevel = LOG_EMERG;
@@ -60,6 +63,7 @@ KTEST(race, unknown_points_are_refused)
  * for a second b, which never comes, and times out (counted). */
 KTEST(race, wait_pairs_hits_and_times_out_cleanly)
 {
+	KT_ASSERT(t, test_race_disarm_at_end(t));
 	u64 timeouts = race_wait_timeouts();
 	KT_ASSERT_EQ(t, race_arm_from_string("test:a/wait=test:b/times=1/timeout=1000", 39), 0);
 	hit_b();
@@ -79,6 +83,7 @@ KTEST(race, wait_pairs_hits_and_times_out_cleanly)
 
 KTEST(race, command_line_syntax)
 {
+	KT_ASSERT(t, test_race_disarm_at_end(t));
 	int saved = console_loglevel;
 	console_loglevel = LOG_EMERG;
 	const char *good = "test:a/delay=1/cpu=0/times=3,test:b/count";
@@ -134,10 +139,10 @@ static const char *const scenario =
 
 KTEST(race, rendezvous_forces_one_interleaving)
 {
-	if (nr_cpus_online < 2) {
-		ktest_skip(t, "needs 2 CPUs (race waits spin)");
+	/* Race waits spin: each thread needs a CPU of its own. */
+	if (!test_require_cpus(t, 2))
 		return;
-	}
+	KT_ASSERT(t, test_race_disarm_at_end(t));
 	u64 timeouts = race_wait_timeouts();
 	for (int round = 0; round < 50; round++) {
 		struct order_log log = { SPINLOCK_INIT("order_log"), { 0 }, 0 };

@@ -125,10 +125,8 @@ static void async_end_io(struct blk_request *rq)
 
 KTEST(ramswap, async_device_completes_on_its_cpu_in_order)
 {
-	if (nr_cpus_online < 2) {
-		ktest_skip(t, "needs 2 or more CPUs");
+	if (!test_require_cpus(t, 2))
 		return;
-	}
 	unsigned cpu = test_other_cpu();
 	struct blockdev *bd = test_ramswap(t, "ramswap-async", 1ul << 20, true, cpu);
 	KT_ASSERT(t, bd != NULL);

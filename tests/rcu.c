@@ -3,8 +3,8 @@
 #include "kernel/ktest.h"
 #include "kernel/rcu.h"
 #include "kernel/sched.h"
-#include "kernel/stats.h"
 #include "test_cpus.h"
+#include "test_kit.h"
 
 #define OBJ_LIVE 0x11fe11fe11fe11feull
 #define OBJ_POISON 0xdeaddeaddeaddeadull
@@ -100,8 +100,7 @@ KTEST(rcu, call_rcu_runs_after_grace_period)
 	init_completion(&cr.ran);
 	init_completion(&cr.inside);
 	cr.reader_left = 0;
-	u64 callbacks = 0;
-	stats_get("rcu_callbacks", &callbacks);
+	u64 callbacks = test_stat("rcu_callbacks");
 
 	struct task *r = kthread_create_on_cpu(cr_reader, NULL, test_other_cpu(), "reader");
 	KT_ASSERT(t, r != NULL);
@@ -112,8 +111,7 @@ KTEST(rcu, call_rcu_runs_after_grace_period)
 	KT_EXPECT(t, cr.gp_at_run > cr.gp_at_call);
 	KT_EXPECT_EQ(t, cr.reader_left_at_run, 1);
 	kthread_join(r);
-	u64 after = 0;
-	stats_get("rcu_callbacks", &after);
+	u64 after = test_stat("rcu_callbacks");
 	KT_EXPECT(t, after > callbacks);
 }
 

@@ -21,37 +21,32 @@
 #include "mm/lru.h"
 #include "swap_path_test.h"
 
-static int orphan_reclaim(void *arg)
-{
-	return (int)reclaim_pages(arg);
-}
-
 KTEST(reclaim_race, zap_under_a_kept_folio_frees_its_swap_at_unlock)
 {
 	if (!test_require_cpus(t, 2))
 		return;
-	struct swapp_env e;
-	if (!swapp_begin(t, &e, "orphan-swap", 2ul << 20, 0))
+	struct swap_path_env e;
+	if (!swap_path_begin(t, &e, "orphan-swap", 2ul << 20, 0))
 		return;
-	struct mm *mm = swapp_mm(t, 1);
+	struct mm *mm = mm_test_create(t, 1);
 	KT_ASSERT(t, mm);
-	KT_EXPECT_EQ(t, swapp_write(mm, 0, 1, 5), 0);
-	struct folio *folio = mmt_folio_at(mm, SWAPP_REGION);
+	KT_EXPECT_EQ(t, swap_path_write(mm, 0, 1, 5), 0);
+	struct folio *folio = mm_test_folio_at(mm, MM_TEST_REGION);
 	KT_ASSERT(t, folio && lru_isolate_folio(folio));
 	LIST_HEAD(list);
 	list_add_tail(&folio->page.folio_lru, &list);
 
 	unsigned cpu = test_other_cpu();
-	char spec[200];
-	snprintk(spec, sizeof(spec),
-		 "swapout:before-unmap/wait=orphan:write-locked/cpu=%u/times=1,"
-		 "reclaim:keep/wait=orphan:zapped/cpu=%u/times=1,orphan:write-locked/count,"
-		 "orphan:zapped/count",
-		 cpu, cpu);
-	if (!test_race_arm(t, spec))
+	const struct test_race_point points[] = {
+		{ "swapout:before-unmap", TEST_RACE_HOLD("orphan:write-locked", (int)cpu) },
+		{ "reclaim:keep", TEST_RACE_HOLD("orphan:zapped", (int)cpu) },
+		{ "orphan:write-locked", TEST_RACE_COUNT },
+		{ "orphan:zapped", TEST_RACE_COUNT },
+	};
+	if (!test_race_arm(t, points, ARRAY_SIZE(points)))
 		return;
 	u64 orphans = test_stat("reclaim_freed_orphans"), timeouts = race_wait_timeouts();
-	struct task *reclaim = kthread_create_on_cpu(orphan_reclaim, &list, cpu, "reclaim");
+	struct task *reclaim = kthread_create_on_cpu(swap_path_reclaim_list, &list, cpu, "reclaim");
 	KT_ASSERT(t, reclaim);
 	while (race_hits("swapout:before-unmap") == 0)
 		yield();
@@ -73,5 +68,5 @@ KTEST(reclaim_race, zap_under_a_kept_folio_frees_its_swap_at_unlock)
 	KT_EXPECT_EQ(t, folio_nr_live(), e.folios);
 	KT_EXPECT_EQ(t, test_stat("reclaim_freed_orphans"), orphans + 1);
 	mm_put(mm);
-	swapp_end(t, &e);
+	swap_path_end(t, &e);
 }

@@ -22,20 +22,6 @@
 
 #define NPAGES 16
 
-struct seed000_job {
-	struct mm *mm;
-	unsigned long page;
-	u64 tag;
-	int bad;
-};
-
-static int seed000_read(void *arg)
-{
-	struct seed000_job *j = arg;
-	j->bad = mmt_read(j->mm, swapp_addr(j->page, 0)) != swapp_value(j->tag, j->page, 0);
-	return 0;
-}
-
 /* P on one CPU, held where the scenario needs it; C on this one; for the
  * broken design a releaser on a third lets P go after C's 50th refault. */
 #define SEED000_HELD_REFAULTS 50
@@ -58,62 +44,96 @@ static void seed000_keep_partial(bool on)
 #endif
 }
 
-/* Repeated faults (refaults) of the scenario; ~0 when it could not run. */
-static u64 seed000_run(struct ktest *t, bool broken)
+static void seed000_keep_partial_off(void *arg)
 {
-	if (nr_cpus_online < (broken ? 3u : 2u)) {
-		ktest_skip(t, broken ? "needs 3 or more CPUs" : "needs 2 or more CPUs");
-		return ~0ull;
-	}
-	struct swapp_env e;
-	if (!swapp_begin(t, &e, "swt-io", 16ul << 20, 4))
-		return ~0ull;
-	struct mm *p = swapp_mm(t, NPAGES);
-	if (!p)
-		return ~0ull;
-	KT_EXPECT_EQ(t, swapp_write(p, 0, NPAGES, 5), 0);
-	if (!KT_EXPECT_EQ(t, folio_order(mmt_folio_at(p, SWAPP_REGION)), 4))
-		return ~0ull;
-	struct mm *c = mm_fork(p);
-	if (!KT_EXPECT(t, c != NULL))
-		return ~0ull;
-	KT_EXPECT_EQ(t, mm_munmap(c, SWAPP_REGION, PAGE_SIZE), 0); /* C maps 15 of 16 */
-	KT_EXPECT_EQ(t, madvise_pageout(p, SWAPP_REGION, NPAGES * PAGE_SIZE, NULL), 0);
-	KT_EXPECT(t, pte_is_swap(mmt_pte(p, SWAPP_REGION)));
-	KT_EXPECT(t, pte_is_swap(mmt_pte(c, SWAPP_REGION + 5 * PAGE_SIZE)));
+	(void)arg;
+	seed000_keep_partial(false);
+}
 
-	/* P spins in its race points: not on this thread's CPU, which must
-	 * go on to start C (and not on the releaser's). */
+/* Setup: P's 16-page folio paged out; C, forked from P before, maps 15
+ * of its pages. */
+static bool seed000_setup(struct ktest *t, struct mm **p, struct mm **c)
+{
+	*p = mm_test_create(t, NPAGES);
+	if (!*p)
+		return false;
+	KT_EXPECT_EQ(t, swap_path_write(*p, 0, NPAGES, 5), 0);
+	if (!KT_EXPECT_EQ(t, folio_order(mm_test_folio_at(*p, MM_TEST_REGION)), 4))
+		return false;
+	*c = mm_fork(*p);
+	if (!KT_EXPECT(t, *c != NULL))
+		return false;
+	KT_EXPECT_EQ(t, mm_munmap(*c, MM_TEST_REGION, PAGE_SIZE), 0); /* C maps 15 of 16 */
+	KT_EXPECT_EQ(t, madvise_pageout(*p, MM_TEST_REGION, NPAGES * PAGE_SIZE, NULL), 0);
+	KT_EXPECT(t, pte_is_swap(mm_test_pte(*p, MM_TEST_REGION)));
+	KT_EXPECT(t, pte_is_swap(mm_test_pte(*c, MM_TEST_REGION + 5 * PAGE_SIZE)));
+	return true;
+}
+
+/*
+ * The forced interleaving: P reads page 0, C page 5, of the same folio.
+ * P spins in its race points: not on this thread's CPU, which must go on
+ * to start C (and not on the releaser's). P, after putting its folio in
+ * the cache, waits for C's lookup to find it; after the read, for C to
+ * hold the folio lock (the broken design: for C's 50th refault). How
+ * many times C gave the folio up goes to *given_up.
+ */
+static bool seed000_interleave(struct ktest *t, bool broken, struct swap_path_reader *jp,
+			       struct swap_path_reader *jc, u64 *given_up)
+{
 	unsigned cpu_c = arch_cpu_id(), cpu_p = test_other_cpu(), cpu_r = cpu_c;
 	for (unsigned i = 0; i < nr_cpus_online; i++)
 		if (test_nth_cpu(i) != cpu_c && test_nth_cpu(i) != cpu_p)
 			cpu_r = test_nth_cpu(i);
-	/* P: after putting its folio in the cache, wait for C's lookup to
-	 * find it; after the read, wait for C to hold the folio lock (the
-	 * broken design: for C's 50th refault). */
-	struct race_arming a = RACE_ARMING_DEFAULT;
-	a.wait_for = "swapin:cache-hit";
-	a.cpu = (int)cpu_p;
-	a.times = 1;
-	if (!KT_EXPECT_EQ(t, race_arm("swapin:after-cache-add", &a), 0))
+	const char *p_waits_for = broken ? "seed000:release" : "swapin:folio-locked";
+	const struct test_race_point points[] = {
+		{ "swapin:after-cache-add", TEST_RACE_HOLD("swapin:cache-hit", (int)cpu_p) },
+		{ "swapin:before-lock",
+		  TEST_RACE_HOLD_FOR(p_waits_for, (int)cpu_p, 20 * 1000 * 1000) },
+		{ "swapin:cache-hit", TEST_RACE_COUNT },
+		{ "swapin:folio-locked", TEST_RACE_COUNT },
+		{ "swapin:partial-refault", TEST_RACE_COUNT },
+		{ "seed000:release", TEST_RACE_COUNT },
+	};
+	if (!test_race_arm(t, points, ARRAY_SIZE(points)) ||
+	    !ktest_defer(t, seed000_keep_partial_off, NULL))
+		return false;
+	seed000_keep_partial(broken);
+
+	struct task *tr =
+		broken ? kthread_create_on_cpu(seed000_release, NULL, cpu_r, "release") : NULL;
+	KT_EXPECT(t, !broken || tr);
+	struct task *tp = kthread_create_in_mm(swap_path_reader_run, jp, cpu_p, "P", jp->mm);
+	if (!KT_EXPECT(t, tp != NULL))
+		return false;
+	while (race_hits("swapin:after-cache-add") == 0)
+		yield();
+	struct task *tc = kthread_create_in_mm(swap_path_reader_run, jc, cpu_c, "C", jc->mm);
+	if (!KT_EXPECT(t, tc != NULL))
+		return false;
+	KT_EXPECT_EQ(t, kthread_join(tp), 0);
+	KT_EXPECT_EQ(t, kthread_join(tc), 0);
+	if (tr)
+		KT_EXPECT_EQ(t, kthread_join(tr), 0);
+	seed000_keep_partial(false);
+	*given_up = race_hits("swapin:partial-refault");
+	race_disarm_all();
+	return true;
+}
+
+/* Repeated faults (refaults) of the scenario; ~0 when it could not run. */
+static u64 seed000_run(struct ktest *t, bool broken)
+{
+	if (!test_require_cpus(t, broken ? 3 : 2))
 		return ~0ull;
-	struct race_arming b = RACE_ARMING_DEFAULT;
-	b.wait_for = broken ? "seed000:release" : "swapin:folio-locked";
-	b.cpu = (int)cpu_p;
-	b.times = 1;
-	b.timeout_us = 20 * 1000 * 1000;
-	if (!KT_EXPECT_EQ(t, race_arm("swapin:before-lock", &b), 0))
+	struct swap_path_env e;
+	if (!swap_path_begin(t, &e, "swt-io", 16ul << 20, 4))
 		return ~0ull;
-	struct race_arming cnt = RACE_ARMING_DEFAULT;
-	if (!KT_EXPECT_EQ(t, race_arm("swapin:cache-hit", &cnt), 0))
+	struct mm *p, *c;
+	if (!seed000_setup(t, &p, &c))
 		return ~0ull;
-	if (!KT_EXPECT_EQ(t, race_arm("swapin:folio-locked", &cnt), 0))
-		return ~0ull;
-	if (!KT_EXPECT_EQ(t, race_arm("swapin:partial-refault", &cnt), 0))
-		return ~0ull;
-	if (!KT_EXPECT_EQ(t, race_arm("seed000:release", &cnt), 0))
-		return ~0ull;
-	u64 timeouts = race_wait_timeouts(), refaults = mmt_stat("swapin_refaults");
+
+	u64 timeouts = race_wait_timeouts(), refaults = test_stat("swapin_refaults");
 	static const char *const counters[] = { "swapin_faults",
 						"swapin_refaults",
 						"swapin_cache_hits",
@@ -123,46 +143,31 @@ static u64 seed000_run(struct ktest *t, bool broken)
 						NULL };
 	struct ktest_stats stats;
 	ktest_stats_begin(&stats, counters);
-	u64 faults = mmt_stat("swapin_faults"), partial = mmt_stat("swapin_partial_maps");
-	seed000_keep_partial(broken);
+	u64 faults = test_stat("swapin_faults"), partial = test_stat("swapin_partial_maps");
+	struct swap_path_reader jp = { p, 0, 5, 0 }, jc = { c, 5, 5, 0 };
+	u64 given_up = 0;
+	if (!seed000_interleave(t, broken, &jp, &jc, &given_up))
+		return ~0ull;
 
-	struct task *tr =
-		broken ? kthread_create_on_cpu(seed000_release, NULL, cpu_r, "release") : NULL;
-	KT_EXPECT(t, !broken || tr);
-	struct seed000_job jp = { p, 0, 5, 0 }, jc = { c, 5, 5, 0 };
-	struct task *tp = kthread_create_in_mm(seed000_read, &jp, cpu_p, "P", p);
-	if (!KT_EXPECT(t, tp != NULL))
-		return ~0ull;
-	while (race_hits("swapin:after-cache-add") == 0)
-		yield();
-	struct task *tc = kthread_create_in_mm(seed000_read, &jc, cpu_c, "C", c);
-	if (!KT_EXPECT(t, tc != NULL))
-		return ~0ull;
-	KT_EXPECT_EQ(t, kthread_join(tp), 0);
-	KT_EXPECT_EQ(t, kthread_join(tc), 0);
-	if (tr)
-		KT_EXPECT_EQ(t, kthread_join(tr), 0);
-	seed000_keep_partial(false);
-	u64 given_up = race_hits("swapin:partial-refault");
-	race_disarm_all();
-	KT_EXPECT_EQ(t, race_wait_timeouts(), timeouts); /* the forced order happened */
+	/* The outcome: the forced order happened, both read their data. */
+	KT_EXPECT_EQ(t, race_wait_timeouts(), timeouts);
 	KT_EXPECT_EQ(t, jp.bad, 0);
 	KT_EXPECT_EQ(t, jc.bad, 0);
-	u64 repeated = mmt_stat("swapin_refaults") - refaults;
+	u64 repeated = test_stat("swapin_refaults") - refaults;
 	ktest_diag(t,
 		   "%s: P and C done: %lu swap-in faults, %lu repeated (refaults; %lu by C "
 		   "finding the folio it cannot map), %lu partial maps",
 		   broken ? "keep-partial-folio hook" : "default design",
-		   (unsigned long)(mmt_stat("swapin_faults") - faults), (unsigned long)repeated,
+		   (unsigned long)(test_stat("swapin_faults") - faults), (unsigned long)repeated,
 		   (unsigned long)given_up,
-		   (unsigned long)(mmt_stat("swapin_partial_maps") - partial));
+		   (unsigned long)(test_stat("swapin_partial_maps") - partial));
 	ktest_stats_print(t, &stats);
 	/* Everything reads back in both. */
-	KT_EXPECT_EQ(t, swapp_check(p, 0, NPAGES, 5), 0);
-	KT_EXPECT_EQ(t, swapp_check(c, 1, NPAGES - 1, 5), 0);
+	KT_EXPECT_EQ(t, swap_path_check(p, 0, NPAGES, 5), 0);
+	KT_EXPECT_EQ(t, swap_path_check(c, 1, NPAGES - 1, 5), 0);
 	mm_put(c);
 	mm_put(p);
-	swapp_end(t, &e);
+	swap_path_end(t, &e);
 	return repeated;
 }
 

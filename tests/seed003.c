@@ -16,50 +16,71 @@
 #include "mm/swap_in.h"
 #include "swap_path_test.h"
 
-struct seed003_job {
-	struct mm *mm;
-	int bad;
-};
-
-static int seed003_read(void *arg)
-{
-	struct seed003_job *j = arg;
-	j->bad = mmt_read(j->mm, swapp_addr(0, 0)) != swapp_value(3, 0, 0);
-	return 0;
-}
-
 struct seed003_counts {
 	u64 reads, hits, retries, faults;
 };
 
-static bool seed003_run(struct ktest *t, bool bypass, struct seed003_counts *d)
+/* Setup: one page of one mm, paged out. */
+static struct mm *seed003_setup(struct ktest *t)
 {
-	if (nr_cpus_online < 2) {
-		ktest_skip(t, "needs 2 or more CPUs");
-		return false;
-	}
-	struct swapp_env e;
-	if (!swapp_begin(t, &e, "swt-io", 16ul << 20, 0))
-		return false;
-	struct mm *mm = swapp_mm(t, 1);
+	struct mm *mm = mm_test_create(t, 1);
 	if (!mm)
-		return false;
-	KT_EXPECT_EQ(t, swapp_write(mm, 0, 1, 3), 0);
-	KT_EXPECT_EQ(t, madvise_pageout(mm, SWAPP_REGION, PAGE_SIZE, NULL), 0);
-	KT_EXPECT(t, pte_is_swap(mmt_pte(mm, SWAPP_REGION)));
+		return NULL;
+	KT_EXPECT_EQ(t, swap_path_write(mm, 0, 1, 3), 0);
+	KT_EXPECT_EQ(t, madvise_pageout(mm, MM_TEST_REGION, PAGE_SIZE, NULL), 0);
+	KT_EXPECT(t, pte_is_swap(mm_test_pte(mm, MM_TEST_REGION)));
+	return mm;
+}
 
-	/* A (on another CPU: it spins in its race point) goes first and is
-	 * held where the second fault must find it; then B faults. */
+static void seed003_bypass_off(void *arg)
+{
+	(void)arg;
+	swap_bypass_sync_cache = false;
+}
+
+/* The forced interleaving: A (on another CPU: it spins in its race
+ * point) goes first and is held where the second fault must find it;
+ * then B faults. */
+static bool seed003_interleave(struct ktest *t, bool bypass, struct swap_path_reader *ja,
+			       struct swap_path_reader *jb)
+{
 	const char *hold = bypass ? "swapin:bypass-read" : "swapin:after-cache-add";
 	const char *until = bypass ? "swapin:bypass-pinned" : "swapin:cache-hit";
-	struct race_arming how = RACE_ARMING_DEFAULT;
-	how.wait_for = until;
-	how.cpu = (int)test_other_cpu();
-	how.times = 1;
-	struct race_arming count = RACE_ARMING_DEFAULT;
-	if (!KT_EXPECT_EQ(t, race_arm(until, &count), 0) ||
-	    !KT_EXPECT_EQ(t, race_arm(hold, &how), 0))
+	const struct test_race_point points[] = {
+		{ until, TEST_RACE_COUNT },
+		{ hold, TEST_RACE_HOLD(until, (int)test_other_cpu()) },
+	};
+	if (!test_race_arm(t, points, ARRAY_SIZE(points)) ||
+	    !ktest_defer(t, seed003_bypass_off, NULL))
 		return false;
+	swap_bypass_sync_cache = bypass;
+	struct task *a =
+		kthread_create_in_mm(swap_path_reader_run, ja, test_other_cpu(), "A", ja->mm);
+	if (!KT_EXPECT(t, a != NULL))
+		return false;
+	while (race_hits(hold) == 0)
+		yield();
+	struct task *b = kthread_create_in_mm(swap_path_reader_run, jb, arch_cpu_id(), "B", jb->mm);
+	KT_EXPECT(t, b != NULL);
+	KT_EXPECT_EQ(t, kthread_join(a), 0);
+	if (b)
+		KT_EXPECT_EQ(t, kthread_join(b), 0);
+	swap_bypass_sync_cache = false;
+	race_disarm_all();
+	return true;
+}
+
+static bool seed003_run(struct ktest *t, bool bypass, struct seed003_counts *d)
+{
+	if (!test_require_cpus(t, 2))
+		return false;
+	struct swap_path_env e;
+	if (!swap_path_begin(t, &e, "swt-io", 16ul << 20, 0))
+		return false;
+	struct mm *mm = seed003_setup(t);
+	if (!mm)
+		return false;
+
 	u64 timeouts = race_wait_timeouts();
 	static const char *const counters[] = { "pswpin",
 						"swapin_faults",
@@ -70,28 +91,19 @@ static bool seed003_run(struct ktest *t, bool bypass, struct seed003_counts *d)
 						NULL };
 	struct ktest_stats stats;
 	ktest_stats_begin(&stats, counters);
-	struct seed003_counts before = { mmt_stat("pswpin"), mmt_stat("swapin_cache_hits"),
-					 mmt_stat("swapin_bypass_retries"),
-					 mmt_stat("swapin_faults") };
-	swap_bypass_sync_cache = bypass;
-	struct seed003_job ja = { mm, 0 }, jb = { mm, 0 };
-	struct task *a = kthread_create_in_mm(seed003_read, &ja, test_other_cpu(), "A", mm);
-	if (!KT_EXPECT(t, a != NULL))
+	struct seed003_counts before = { test_stat("pswpin"), test_stat("swapin_cache_hits"),
+					 test_stat("swapin_bypass_retries"),
+					 test_stat("swapin_faults") };
+	struct swap_path_reader ja = { mm, 0, 3, 0 }, jb = { mm, 0, 3, 0 };
+	if (!seed003_interleave(t, bypass, &ja, &jb))
 		return false;
-	while (race_hits(hold) == 0)
-		yield();
-	struct task *b = kthread_create_in_mm(seed003_read, &jb, arch_cpu_id(), "B", mm);
-	KT_EXPECT(t, b != NULL);
-	KT_EXPECT_EQ(t, kthread_join(a), 0);
-	if (b)
-		KT_EXPECT_EQ(t, kthread_join(b), 0);
-	swap_bypass_sync_cache = false;
-	race_disarm_all();
+
+	/* The outcome: what the two faults cost, each counter since before. */
 	KT_EXPECT_EQ(t, race_wait_timeouts(), timeouts); /* the forced order happened */
-	d->reads = mmt_stat("pswpin") - before.reads;
-	d->hits = mmt_stat("swapin_cache_hits") - before.hits;
-	d->retries = mmt_stat("swapin_bypass_retries") - before.retries;
-	d->faults = mmt_stat("swapin_faults") - before.faults;
+	d->reads = test_stat("pswpin") - before.reads;
+	d->hits = test_stat("swapin_cache_hits") - before.hits;
+	d->retries = test_stat("swapin_bypass_retries") - before.retries;
+	d->faults = test_stat("swapin_faults") - before.faults;
 	ktest_diag(
 		t,
 		"%s: %lu read, %lu cache hit, %lu pinned retries, %lu swap-in faults for one entry",
@@ -101,7 +113,7 @@ static bool seed003_run(struct ktest *t, bool bypass, struct seed003_counts *d)
 	KT_EXPECT_EQ(t, ja.bad + jb.bad, 0);
 	KT_EXPECT_EQ(t, atomic_long_read(&e.s.si->inuse), 0); /* the slot freed, once */
 	mm_put(mm);
-	swapp_end(t, &e);
+	swap_path_end(t, &e);
 	return true;
 }
 

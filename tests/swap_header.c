@@ -2,20 +2,16 @@
 #include "drivers/swap_header.h"
 #include "kernel/ktest.h"
 #include "kernel/string.h"
+#include "tests/test_kit.h"
 
 static u8 hdr_page[SWAP_HEADER_PAGE_SIZE];
-
-static void put32(unsigned off, u32 v)
-{
-	memcpy(hdr_page + off, &v, 4);
-}
 
 /* What util-linux mkswap writes for a 1024-page device labelled "lbl". */
 static void make_valid(void)
 {
 	memset(hdr_page, 0, sizeof(hdr_page));
-	put32(SWAP_OFF_VERSION, 1);
-	put32(SWAP_OFF_LAST_PAGE, 1023);
+	test_put_u32(hdr_page, SWAP_OFF_VERSION, 1);
+	test_put_u32(hdr_page, SWAP_OFF_LAST_PAGE, 1023);
 	for (unsigned i = 0; i < 16; i++)
 		hdr_page[SWAP_OFF_UUID + i] = i * 17;
 	memcpy(hdr_page + SWAP_OFF_LABEL, "lbl", 3);
@@ -26,9 +22,9 @@ KTEST(swap_header, valid_header_parses_every_field)
 {
 	static struct swap_area_info info;
 	make_valid();
-	put32(SWAP_OFF_NR_BADPAGES, 2);
-	put32(SWAP_OFF_BADPAGES, 5);
-	put32(SWAP_OFF_BADPAGES + 4, 1023);
+	test_put_u32(hdr_page, SWAP_OFF_NR_BADPAGES, 2);
+	test_put_u32(hdr_page, SWAP_OFF_BADPAGES, 5);
+	test_put_u32(hdr_page, SWAP_OFF_BADPAGES + 4, 1023);
 	KT_ASSERT_EQ(t, swap_header_parse(hdr_page, 1024, &info), SWAPHDR_OK);
 	KT_EXPECT_EQ(t, info.version, 1);
 	KT_EXPECT_EQ(t, info.last_page, 1023);
@@ -48,18 +44,18 @@ KTEST(swap_header, each_defect_has_its_own_status)
 	memcpy(hdr_page + SWAP_HEADER_PAGE_SIZE - 10, "SWAP-SPACE", 10);
 	KT_EXPECT_EQ(t, swap_header_parse(hdr_page, 1024, NULL), SWAPHDR_OLD_FORMAT);
 	make_valid();
-	put32(SWAP_OFF_VERSION, 2);
+	test_put_u32(hdr_page, SWAP_OFF_VERSION, 2);
 	KT_EXPECT_EQ(t, swap_header_parse(hdr_page, 1024, NULL), SWAPHDR_BAD_VERSION);
 	make_valid();
 	KT_EXPECT_EQ(t, swap_header_parse(hdr_page, 1023, NULL), SWAPHDR_TRUNCATED);
 	KT_EXPECT_EQ(t, swap_header_parse(hdr_page, 1024, NULL), SWAPHDR_OK);
-	put32(SWAP_OFF_LAST_PAGE, 0);
+	test_put_u32(hdr_page, SWAP_OFF_LAST_PAGE, 0);
 	KT_EXPECT_EQ(t, swap_header_parse(hdr_page, 1024, NULL), SWAPHDR_EMPTY);
 	make_valid();
-	put32(SWAP_OFF_NR_BADPAGES, 1);
-	put32(SWAP_OFF_BADPAGES, 1024); /* past last_page */
+	test_put_u32(hdr_page, SWAP_OFF_NR_BADPAGES, 1);
+	test_put_u32(hdr_page, SWAP_OFF_BADPAGES, 1024); /* past last_page */
 	KT_EXPECT_EQ(t, swap_header_parse(hdr_page, 2048, NULL), SWAPHDR_BAD_BADPAGES);
-	put32(SWAP_OFF_NR_BADPAGES, SWAP_MAX_BADPAGES + 1);
+	test_put_u32(hdr_page, SWAP_OFF_NR_BADPAGES, SWAP_MAX_BADPAGES + 1);
 	KT_EXPECT_EQ(t, swap_header_parse(hdr_page, 2048, NULL), SWAPHDR_BAD_BADPAGES);
 }
 
@@ -69,7 +65,7 @@ KTEST(swap_header, messages_name_the_defect)
 	make_valid();
 	swap_header_explain(SWAPHDR_TRUNCATED, hdr_page, 100, buf, sizeof(buf));
 	KT_EXPECT(t, strncmp(buf, "truncated swap area", 19) == 0);
-	put32(SWAP_OFF_VERSION, 0x01000000u);
+	test_put_u32(hdr_page, SWAP_OFF_VERSION, 0x01000000u);
 	swap_header_explain(SWAPHDR_BAD_VERSION, hdr_page, 1024, buf, sizeof(buf));
 	KT_EXPECT(t, strncmp(buf, "wrong swap header version 16777216", 34) == 0);
 	swap_header_explain(SWAPHDR_NO_SIGNATURE, hdr_page, 1024, buf, sizeof(buf));
@@ -99,17 +95,17 @@ KTEST(swap_header, as_many_bad_pages_as_pages_is_empty)
 {
 	static struct swap_area_info info;
 	make_valid();
-	put32(SWAP_OFF_LAST_PAGE, 1);
-	put32(SWAP_OFF_NR_BADPAGES, 2);
-	put32(SWAP_OFF_BADPAGES, 1);
-	put32(SWAP_OFF_BADPAGES + 4, 1);
+	test_put_u32(hdr_page, SWAP_OFF_LAST_PAGE, 1);
+	test_put_u32(hdr_page, SWAP_OFF_NR_BADPAGES, 2);
+	test_put_u32(hdr_page, SWAP_OFF_BADPAGES, 1);
+	test_put_u32(hdr_page, SWAP_OFF_BADPAGES + 4, 1);
 	KT_EXPECT_EQ(t, swap_header_parse(hdr_page, 1024, &info), SWAPHDR_EMPTY);
-	put32(SWAP_OFF_NR_BADPAGES, 1);
+	test_put_u32(hdr_page, SWAP_OFF_NR_BADPAGES, 1);
 	KT_EXPECT_EQ(t, swap_header_parse(hdr_page, 1024, &info), SWAPHDR_EMPTY);
 	char why[160];
 	swap_header_explain(SWAPHDR_EMPTY, hdr_page, 1024, why, sizeof(why));
 	KT_EXPECT(t, strncmp(why, "empty swap area (last_page 1, 1 bad pages", 41) == 0);
-	put32(SWAP_OFF_LAST_PAGE, 2);
+	test_put_u32(hdr_page, SWAP_OFF_LAST_PAGE, 2);
 	KT_ASSERT_EQ(t, swap_header_parse(hdr_page, 1024, &info), SWAPHDR_OK);
 	KT_EXPECT_EQ(t, info.usable_pages, 1);
 }

@@ -20,52 +20,52 @@
 #include "test_cpus.h"
 
 #define IO_BYTES (16ul << 20)
-#define NP 64ul
+#define NPAGES 64ul
 
 KTEST(swap_path, pageout_then_fault_back_base)
 {
-	swapp_pageout_then_fault_back(t, "swt-io", IO_BYTES, 0);
+	swap_path_pageout_then_fault_back(t, "swt-io", IO_BYTES, 0);
 }
 
 KTEST(swap_path, pageout_then_fault_back_mthp)
 {
-	swapp_pageout_then_fault_back(t, "swt-io", IO_BYTES, 4);
+	swap_path_pageout_then_fault_back(t, "swt-io", IO_BYTES, 4);
 }
 
 KTEST(swap_path, fork_shares_swap_each_side_copies_base)
 {
-	swapp_fork_shares_swap(t, "swt-io", IO_BYTES, 0);
+	swap_path_fork_shares_swap(t, "swt-io", IO_BYTES, 0);
 }
 
 KTEST(swap_path, fork_shares_swap_each_side_copies_mthp)
 {
-	swapp_fork_shares_swap(t, "swt-io", IO_BYTES, 4);
+	swap_path_fork_shares_swap(t, "swt-io", IO_BYTES, 4);
 }
 
 /* A device too small for the range: what fits goes, the rest stays in
  * memory (counted as reclaim_no_swap), and every byte reads back. */
 KTEST(swap_path, full_device_keeps_the_rest_in_memory)
 {
-	struct swapp_env e;
-	if (!swapp_begin(t, &e, "swt-tiny", 2ul << 20, 0)) /* 511 slots */
+	struct swap_path_env e;
+	if (!swap_path_begin(t, &e, "swt-tiny", 2ul << 20, 0)) /* 511 slots */
 		return;
-	struct swapt_others others;
-	swapt_others_off(t, &others, e.s.type);
+	struct swap_test_others others;
+	swap_test_others_off(t, &others, e.s.type);
 	const unsigned long n = 600;
-	struct mm *mm = swapp_mm(t, n);
+	struct mm *mm = mm_test_create(t, n);
 	KT_ASSERT(t, mm);
-	KT_EXPECT_EQ(t, swapp_write(mm, 0, n, 7), 0);
-	u64 no_swap = mmt_stat("reclaim_no_swap");
+	KT_EXPECT_EQ(t, swap_path_write(mm, 0, n, 7), 0);
+	u64 no_swap = test_stat("reclaim_no_swap");
 	unsigned long freed = 0;
-	KT_EXPECT_EQ(t, madvise_pageout(mm, SWAPP_REGION, n * PAGE_SIZE, &freed), 0);
+	KT_EXPECT_EQ(t, madvise_pageout(mm, MM_TEST_REGION, n * PAGE_SIZE, &freed), 0);
 	KT_EXPECT_EQ(t, freed, 511);
 	KT_EXPECT_EQ(t, atomic_long_read(&mm->rss_swap), 511);
-	KT_EXPECT_EQ(t, mmt_stat("reclaim_no_swap"), no_swap + n - 511);
-	KT_EXPECT_EQ(t, swapp_check(mm, 0, n, 7), 0);
+	KT_EXPECT_EQ(t, test_stat("reclaim_no_swap"), no_swap + n - 511);
+	KT_EXPECT_EQ(t, swap_path_check(mm, 0, n, 7), 0);
 	KT_EXPECT_EQ(t, atomic_long_read(&mm->rss_swap), 0);
 	mm_put(mm);
-	swapt_others_on(t, &others);
-	swapp_end(t, &e);
+	swap_test_others_on(t, &others);
+	swap_path_end(t, &e);
 }
 
 /*
@@ -74,11 +74,11 @@ KTEST(swap_path, full_device_keeps_the_rest_in_memory)
  */
 KTEST(swap_path, mthp_split_when_no_run_of_its_order)
 {
-	struct swapp_env e;
-	if (!swapp_begin(t, &e, "swt-tiny", 2ul << 20, 4))
+	struct swap_path_env e;
+	if (!swap_path_begin(t, &e, "swt-tiny", 2ul << 20, 4))
 		return;
-	struct swapt_others others;
-	swapt_others_off(t, &others, e.s.type);
+	struct swap_test_others others;
+	swap_test_others_off(t, &others, e.s.type);
 	swp_entry_t all[512];
 	unsigned nall = 0, nheld = 0;
 	while (nall < 512 && swap_alloc_type((unsigned)e.s.type, 0, &all[nall]) == 0)
@@ -91,79 +91,75 @@ KTEST(swap_path, mthp_split_when_no_run_of_its_order)
 		else
 			swap_free(all[i]);
 	}
-	struct mm *mm = swapp_mm(t, 16);
+	struct mm *mm = mm_test_create(t, 16);
 	KT_ASSERT(t, mm);
-	KT_EXPECT_EQ(t, swapp_write(mm, 0, 16, 9), 0);
-	KT_EXPECT_EQ(t, folio_order(mmt_folio_at(mm, SWAPP_REGION)), 4);
-	u64 splits = mmt_stat("swapout_mthp_split"), fails = mmt_stat("swap_alloc_order_fail");
+	KT_EXPECT_EQ(t, swap_path_write(mm, 0, 16, 9), 0);
+	KT_EXPECT_EQ(t, folio_order(mm_test_folio_at(mm, MM_TEST_REGION)), 4);
+	u64 splits = test_stat("swapout_mthp_split"), fails = test_stat("swap_alloc_order_fail");
 	unsigned long freed = 0;
-	KT_EXPECT_EQ(t, madvise_pageout(mm, SWAPP_REGION, 16 * PAGE_SIZE, &freed), 0);
+	KT_EXPECT_EQ(t, madvise_pageout(mm, MM_TEST_REGION, 16 * PAGE_SIZE, &freed), 0);
 	KT_EXPECT_EQ(t, freed, 16);
-	KT_EXPECT_EQ(t, mmt_stat("swapout_mthp_split"), splits + 1);
-	KT_EXPECT(t, mmt_stat("swap_alloc_order_fail") > fails);
+	KT_EXPECT_EQ(t, test_stat("swapout_mthp_split"), splits + 1);
+	KT_EXPECT(t, test_stat("swap_alloc_order_fail") > fails);
 	for (unsigned long i = 0; i < 16; i++)
-		KT_EXPECT(t, pte_is_swap(mmt_pte(mm, SWAPP_REGION + i * PAGE_SIZE)));
-	KT_EXPECT_EQ(t, swapp_check(mm, 0, 16, 9), 0);
+		KT_EXPECT(t, pte_is_swap(mm_test_pte(mm, MM_TEST_REGION + i * PAGE_SIZE)));
+	KT_EXPECT_EQ(t, swap_path_check(mm, 0, 16, 9), 0);
 	mm_put(mm);
 	for (unsigned i = 0; i < nheld; i++)
 		swap_free(held[i]);
-	swapt_others_on(t, &others);
-	swapp_end(t, &e);
+	swap_test_others_on(t, &others);
+	swap_path_end(t, &e);
 }
 
 /* munmap of swapped-out memory gives back its slots at once. */
 KTEST(swap_path, munmap_of_swapped_memory_frees_its_slots)
 {
-	struct swapp_env e;
-	if (!swapp_begin(t, &e, "swt-io", IO_BYTES, 0))
+	struct swap_path_env e;
+	if (!swap_path_begin(t, &e, "swt-io", IO_BYTES, 0))
 		return;
-	struct mm *mm = swapp_mm(t, NP);
+	struct mm *mm = mm_test_create(t, NPAGES);
 	KT_ASSERT(t, mm);
-	KT_EXPECT_EQ(t, swapp_write(mm, 0, NP, 3), 0);
-	KT_EXPECT_EQ(t, madvise_pageout(mm, SWAPP_REGION, NP * PAGE_SIZE, NULL), 0);
-	KT_EXPECT_EQ(t, atomic_long_read(&e.s.si->inuse), NP);
+	KT_EXPECT_EQ(t, swap_path_write(mm, 0, NPAGES, 3), 0);
+	KT_EXPECT_EQ(t, madvise_pageout(mm, MM_TEST_REGION, NPAGES * PAGE_SIZE, NULL), 0);
+	KT_EXPECT_EQ(t, atomic_long_read(&e.s.si->inuse), NPAGES);
 	/* Half of them back in, then everything unmapped. */
-	KT_EXPECT_EQ(t, swapp_check(mm, 0, NP / 2, 3), 0);
-	KT_EXPECT_EQ(t, mm_munmap(mm, SWAPP_REGION, NP * PAGE_SIZE), 0);
+	KT_EXPECT_EQ(t, swap_path_check(mm, 0, NPAGES / 2, 3), 0);
+	KT_EXPECT_EQ(t, mm_munmap(mm, MM_TEST_REGION, NPAGES * PAGE_SIZE), 0);
 	KT_EXPECT_EQ(t, atomic_long_read(&e.s.si->inuse), 0);
 	mm_put(mm);
-	swapp_end(t, &e);
+	swap_path_end(t, &e);
 }
 
 /* Two CPUs fault the same shared swap entry: one read, one folio. */
-static int read_one(void *arg)
-{
-	struct mm *mm = arg;
-	return mmt_read(mm, SWAPP_REGION) != swapp_value(5, 0, 0);
-}
-
 KTEST(swap_path, two_cpus_fault_one_entry_one_read)
 {
-	if (nr_cpus_online < 2) {
-		ktest_skip(t, "needs 2 or more CPUs");
+	if (!test_require_cpus(t, 2))
 		return;
-	}
-	struct swapp_env e;
-	if (!swapp_begin(t, &e, "swt-io", IO_BYTES, 0))
+	struct swap_path_env e;
+	if (!swap_path_begin(t, &e, "swt-io", IO_BYTES, 0))
 		return;
-	struct mm *mm = swapp_mm(t, 1);
+	struct mm *mm = mm_test_create(t, 1);
 	KT_ASSERT(t, mm);
-	KT_EXPECT_EQ(t, swapp_write(mm, 0, 1, 5), 0);
+	KT_EXPECT_EQ(t, swap_path_write(mm, 0, 1, 5), 0);
 	struct mm *child = mm_fork(mm);
 	KT_ASSERT(t, child);
-	KT_EXPECT_EQ(t, madvise_pageout(mm, SWAPP_REGION, PAGE_SIZE, NULL), 0);
-	KT_EXPECT(t, pte_is_swap(mmt_pte(child, SWAPP_REGION)));
-	u64 reads = mmt_stat("pswpin");
-	struct task *a = kthread_create_in_mm(read_one, mm, test_nth_cpu(0), "reader", mm);
-	struct task *b = kthread_create_in_mm(read_one, child, test_nth_cpu(1), "reader", child);
+	KT_EXPECT_EQ(t, madvise_pageout(mm, MM_TEST_REGION, PAGE_SIZE, NULL), 0);
+	KT_EXPECT(t, pte_is_swap(mm_test_pte(child, MM_TEST_REGION)));
+	u64 reads = test_stat("pswpin");
+	struct swap_path_reader ra = { mm, 0, 5, 0 }, rb = { child, 0, 5, 0 };
+	struct task *a =
+		kthread_create_in_mm(swap_path_reader_run, &ra, test_nth_cpu(0), "reader", mm);
+	struct task *b =
+		kthread_create_in_mm(swap_path_reader_run, &rb, test_nth_cpu(1), "reader", child);
 	KT_ASSERT(t, a && b);
 	KT_EXPECT_EQ(t, kthread_join(a), 0);
 	KT_EXPECT_EQ(t, kthread_join(b), 0);
-	KT_EXPECT_EQ(t, mmt_stat("pswpin"), reads + 1);
-	KT_EXPECT(t, mmt_folio_at(mm, SWAPP_REGION) == mmt_folio_at(child, SWAPP_REGION));
+	KT_EXPECT_EQ(t, test_stat("pswpin"), reads + 1);
+	KT_EXPECT(t,
+		  mm_test_folio_at(mm, MM_TEST_REGION) == mm_test_folio_at(child, MM_TEST_REGION));
 	mm_put(child);
 	mm_put(mm);
-	swapp_end(t, &e);
+	swap_path_end(t, &e);
 }
 
 /*
@@ -174,74 +170,74 @@ KTEST(swap_path, two_cpus_fault_one_entry_one_read)
  */
 KTEST(swap_path, swapoff_brings_back_forked_mms_keeping_exclusivity)
 {
-	struct swapp_env e;
-	if (!swapp_begin(t, &e, "swt-io", IO_BYTES, 0))
+	struct swap_path_env e;
+	if (!swap_path_begin(t, &e, "swt-io", IO_BYTES, 0))
 		return;
 	const unsigned long n = 32;
-	struct mm *a = swapp_mm(t, n);
+	struct mm *a = mm_test_create(t, n);
 	KT_ASSERT(t, a);
-	KT_EXPECT_EQ(t, swapp_write(a, 0, n, 1), 0);
+	KT_EXPECT_EQ(t, swap_path_write(a, 0, n, 1), 0);
 	struct mm *b = mm_fork(a);
 	KT_ASSERT(t, b);
-	KT_EXPECT_EQ(t, swapp_write(a, n / 2, n / 2, 2), 0); /* a's own copies: exclusive */
-	KT_EXPECT_EQ(t, madvise_pageout(a, SWAPP_REGION, n * PAGE_SIZE, NULL), 0);
-	KT_EXPECT_EQ(t, madvise_pageout(b, SWAPP_REGION, n * PAGE_SIZE, NULL), 0);
+	KT_EXPECT_EQ(t, swap_path_write(a, n / 2, n / 2, 2), 0); /* a's own copies: exclusive */
+	KT_EXPECT_EQ(t, madvise_pageout(a, MM_TEST_REGION, n * PAGE_SIZE, NULL), 0);
+	KT_EXPECT_EQ(t, madvise_pageout(b, MM_TEST_REGION, n * PAGE_SIZE, NULL), 0);
 	for (unsigned long p = 0; p < n; p++) {
-		pte_t pa = mmt_pte(a, SWAPP_REGION + p * PAGE_SIZE);
-		pte_t pb = mmt_pte(b, SWAPP_REGION + p * PAGE_SIZE);
+		pte_t pa = mm_test_pte(a, MM_TEST_REGION + p * PAGE_SIZE);
+		pte_t pb = mm_test_pte(b, MM_TEST_REGION + p * PAGE_SIZE);
 		KT_EXPECT(t, pte_is_swap(pa) && pte_is_swap(pb));
 		KT_EXPECT_EQ(t, pte_swp_exclusive(pa), p >= n / 2);
 		KT_EXPECT(t, !pte_swp_exclusive(pb));
 	}
 	struct blockdev *bd = swap_type_blockdev((unsigned)e.s.type);
-	u64 in = mmt_stat("swapoff_pages_in");
+	u64 in = test_stat("swapoff_pages_in");
 	KT_ASSERT_EQ(t, swapoff((unsigned)e.s.type), 0);
 	KT_EXPECT(t, swap_type_blockdev((unsigned)e.s.type) == NULL);
-	KT_EXPECT(t, mmt_stat("swapoff_pages_in") > in);
+	KT_EXPECT(t, test_stat("swapoff_pages_in") > in);
 	for (unsigned long p = 0; p < n; p++) {
-		pte_t pa = mmt_pte(a, SWAPP_REGION + p * PAGE_SIZE);
-		pte_t pb = mmt_pte(b, SWAPP_REGION + p * PAGE_SIZE);
+		pte_t pa = mm_test_pte(a, MM_TEST_REGION + p * PAGE_SIZE);
+		pte_t pb = mm_test_pte(b, MM_TEST_REGION + p * PAGE_SIZE);
 		KT_ASSERT(t, pte_present(pa) && pte_present(pb));
 		KT_EXPECT_EQ(t, page_anon_exclusive(pfn_to_page(pte_pfn(pa))), p >= n / 2);
 		KT_EXPECT(t, !page_anon_exclusive(pfn_to_page(pte_pfn(pb))));
 		KT_EXPECT_EQ(t, pte_pfn(pa) == pte_pfn(pb), p < n / 2);
 	}
 	KT_EXPECT_EQ(t, atomic_long_read(&a->rss_swap) + atomic_long_read(&b->rss_swap), 0);
-	KT_EXPECT_EQ(t, swapp_check(a, 0, n / 2, 1), 0);
-	KT_EXPECT_EQ(t, swapp_check(a, n / 2, n / 2, 2), 0);
-	KT_EXPECT_EQ(t, swapp_check(b, 0, n, 1), 0);
-	u64 copies = mmt_stat("cow_copy");
-	KT_EXPECT_EQ(t, swapp_write(a, n / 2, n / 2, 3), 0); /* exclusive: no copy */
-	KT_EXPECT_EQ(t, mmt_stat("cow_copy"), copies);
-	KT_EXPECT_EQ(t, swapp_write(b, 0, n / 2, 4), 0); /* shared with a: copies */
-	KT_EXPECT_EQ(t, mmt_stat("cow_copy"), copies + n / 2);
-	KT_EXPECT_EQ(t, swapp_check(a, 0, n / 2, 1), 0);
-	KT_EXPECT_EQ(t, swapp_check(b, 0, n / 2, 4), 0);
+	KT_EXPECT_EQ(t, swap_path_check(a, 0, n / 2, 1), 0);
+	KT_EXPECT_EQ(t, swap_path_check(a, n / 2, n / 2, 2), 0);
+	KT_EXPECT_EQ(t, swap_path_check(b, 0, n, 1), 0);
+	u64 copies = test_stat("cow_copy");
+	KT_EXPECT_EQ(t, swap_path_write(a, n / 2, n / 2, 3), 0); /* exclusive: no copy */
+	KT_EXPECT_EQ(t, test_stat("cow_copy"), copies);
+	KT_EXPECT_EQ(t, swap_path_write(b, 0, n / 2, 4), 0); /* shared with a: copies */
+	KT_EXPECT_EQ(t, test_stat("cow_copy"), copies + n / 2);
+	KT_EXPECT_EQ(t, swap_path_check(a, 0, n / 2, 1), 0);
+	KT_EXPECT_EQ(t, swap_path_check(b, 0, n / 2, 4), 0);
 	mm_put(b);
 	mm_put(a);
-	/* Back on, for swapp_end's checks (and its swapoff). */
-	e.s.type = swapt_on(bd, NULL, 0, SWAPT_PRIO);
+	/* Back on, for swap_path_end's checks (and its swapoff). */
+	e.s.type = swap_test_swapon(bd, NULL, 0, SWAP_TEST_PRIO);
 	KT_ASSERT(t, e.s.type >= 0);
-	e.s.si = swapt_info(e.s.type);
-	swapp_end(t, &e);
+	e.s.si = swap_test_info(e.s.type);
+	swap_path_end(t, &e);
 }
 
 /* swapoff without the memory to bring everything back: -ENOMEM, the device
  * stays on, and the data is all there once memory is back. */
 KTEST(swap_path, swapoff_fails_cleanly_when_memory_is_short)
 {
-	struct swapp_env e;
-	if (!swapp_begin(t, &e, "swt-io", IO_BYTES, 0))
+	struct swap_path_env e;
+	if (!swap_path_begin(t, &e, "swt-io", IO_BYTES, 0))
 		return;
-	struct swapt_others others;
-	swapt_others_off(t, &others, e.s.type);
+	struct swap_test_others others;
+	swap_test_others_off(t, &others, e.s.type);
 	const unsigned long n = 256;
-	struct mm *mm = swapp_mm(t, n);
+	struct mm *mm = mm_test_create(t, n);
 	KT_ASSERT(t, mm);
-	KT_EXPECT_EQ(t, swapp_write(mm, 0, n, 6), 0);
-	KT_EXPECT_EQ(t, madvise_pageout(mm, SWAPP_REGION, n * PAGE_SIZE, NULL), 0);
+	KT_EXPECT_EQ(t, swap_path_write(mm, 0, n, 6), 0);
+	KT_EXPECT_EQ(t, madvise_pageout(mm, MM_TEST_REGION, n * PAGE_SIZE, NULL), 0);
 	LIST_HEAD(held);
-	swapp_eat_memory(&held, 0);
+	mm_test_eat_memory(&held, 0);
 	int saved = console_loglevel;
 	console_loglevel = LOG_EMERG;
 	int err = swapoff((unsigned)e.s.type);
@@ -249,11 +245,11 @@ KTEST(swap_path, swapoff_fails_cleanly_when_memory_is_short)
 	KT_EXPECT_EQ(t, err, -ENOMEM);
 	KT_EXPECT(t, swap_type_blockdev((unsigned)e.s.type) != NULL);
 	KT_EXPECT(t, atomic_long_read(&mm->rss_swap) > 0);
-	swapp_give_back(&held);
-	KT_EXPECT_EQ(t, swapp_check(mm, 0, n, 6), 0);
+	mm_test_give_back(&held);
+	KT_EXPECT_EQ(t, swap_path_check(mm, 0, n, 6), 0);
 	mm_put(mm);
-	swapt_others_on(t, &others);
-	swapp_end(t, &e);
+	swap_test_others_on(t, &others);
+	swap_path_end(t, &e);
 }
 
 /* A swap PTE naming a free slot (or a device that is not on) is a bad swap
@@ -261,37 +257,37 @@ KTEST(swap_path, swapoff_fails_cleanly_when_memory_is_short)
 static int touch_page0(void *arg)
 {
 	struct mm *mm = arg;
-	return (int)(mmt_read(mm, SWAPP_REGION) & 0);
+	return (int)(mm_test_read(mm, MM_TEST_REGION) & 0);
 }
 
 KTEST(swap_path, bad_swap_entry_kills_only_the_task)
 {
-	struct swapp_env e;
-	if (!swapp_begin(t, &e, "swt-io", IO_BYTES, 0))
+	struct swap_path_env e;
+	if (!swap_path_begin(t, &e, "swt-io", IO_BYTES, 0))
 		return;
-	struct mm *mm = swapp_mm(t, 2);
+	struct mm *mm = mm_test_create(t, 2);
 	KT_ASSERT(t, mm);
-	KT_EXPECT_EQ(t, swapp_write(mm, 1, 1, 4), 0); /* page 1: real data */
+	KT_EXPECT_EQ(t, swap_path_write(mm, 1, 1, 4), 0); /* page 1: real data */
 	swp_entry_t x;
 	KT_ASSERT_EQ(t, swap_alloc_type((unsigned)e.s.type, 0, &x), 0);
 	KT_EXPECT_EQ(t, swap_free(x), 0); /* x is a free slot now */
 	spinlock_t *ptl;
-	pte_t *ptep = pte_alloc_map_lock(mm, SWAPP_REGION, &ptl);
+	pte_t *ptep = pte_alloc_map_lock(mm, MM_TEST_REGION, &ptl);
 	KT_ASSERT(t, ptep);
-	set_pte_at(mm, SWAPP_REGION, ptep, swp_entry_to_pte(x));
+	set_pte_at(mm, MM_TEST_REGION, ptep, swp_entry_to_pte(x));
 	pte_unmap_unlock(ptep, ptl);
-	u64 bad = mmt_stat("swap_bad_entry"), kills = mmt_stat("fault_task_kills");
+	u64 bad = test_stat("swap_bad_entry"), kills = test_stat("fault_task_kills");
 	int saved = console_loglevel;
 	console_loglevel = LOG_EMERG;
-	KT_EXPECT_EQ(t, mmt_run(mm, test_nth_cpu(1), touch_page0, mm), -EIO);
+	KT_EXPECT_EQ(t, mm_test_run(mm, test_nth_cpu(1), touch_page0, mm), -EIO);
 	console_loglevel = saved;
-	KT_EXPECT_EQ(t, mmt_stat("swap_bad_entry"), bad + 1);
-	KT_EXPECT_EQ(t, mmt_stat("fault_task_kills"), kills + 1);
-	KT_EXPECT_EQ(t, swapp_check(mm, 1, 1, 4), 0); /* the rest of the mm is fine */
+	KT_EXPECT_EQ(t, test_stat("swap_bad_entry"), bad + 1);
+	KT_EXPECT_EQ(t, test_stat("fault_task_kills"), kills + 1);
+	KT_EXPECT_EQ(t, swap_path_check(mm, 1, 1, 4), 0); /* the rest of the mm is fine */
 	/* Clear it by hand: zapping it would report it again. */
-	ptep = pte_offset_map_lock(mm, SWAPP_REGION, &ptl);
-	ptep_get_and_clear(mm, SWAPP_REGION, ptep);
+	ptep = pte_offset_map_lock(mm, MM_TEST_REGION, &ptl);
+	ptep_get_and_clear(mm, MM_TEST_REGION, ptep);
 	pte_unmap_unlock(ptep, ptl);
 	mm_put(mm);
-	swapp_end(t, &e);
+	swap_path_end(t, &e);
 }

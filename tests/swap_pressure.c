@@ -12,59 +12,59 @@
 
 KTEST(swap_pressure, reclaim_swaps_out_and_every_byte_reads_back)
 {
-	struct swapp_env e;
-	if (!swapp_begin(t, &e, "swt-press", 32ul << 20, 0))
+	struct swap_path_env e;
+	if (!swap_path_begin(t, &e, "swt-press", 32ul << 20, 0))
 		return;
-	struct swapt_others others;
-	swapt_others_off(t, &others, e.s.type);
+	struct swap_test_others others;
+	swap_test_others_off(t, &others, e.s.type);
 	const unsigned long n = 4 * LEAVE;
-	struct mm *mm = swapp_mm(t, n);
+	struct mm *mm = mm_test_create(t, n);
 	KT_ASSERT(t, mm);
-	u64 direct = mmt_stat("reclaim_direct_runs"), out = mmt_stat("pswpout");
+	u64 direct = test_stat("reclaim_direct_runs"), out = test_stat("pswpout");
 	LIST_HEAD(held);
-	swapp_eat_memory(&held, LEAVE);
-	KT_EXPECT_EQ(t, swapp_write(mm, 0, n, 11), 0);
-	KT_EXPECT_EQ(t, swapp_check(mm, 0, n, 11), 0);
-	KT_EXPECT(t, mmt_stat("reclaim_direct_runs") > direct);
-	KT_EXPECT(t, mmt_stat("pswpout") >= out + n - LEAVE);
+	mm_test_eat_memory(&held, LEAVE);
+	KT_EXPECT_EQ(t, swap_path_write(mm, 0, n, 11), 0);
+	KT_EXPECT_EQ(t, swap_path_check(mm, 0, n, 11), 0);
+	KT_EXPECT(t, test_stat("reclaim_direct_runs") > direct);
+	KT_EXPECT(t, test_stat("pswpout") >= out + n - LEAVE);
 	ktest_diag(t,
 		   "%lu pages written with %lu free: %lu swapped out, %lu read back, %lu direct "
 		   "reclaims",
-		   n, LEAVE, (unsigned long)(mmt_stat("pswpout") - out),
-		   (unsigned long)mmt_stat("pswpin"),
-		   (unsigned long)(mmt_stat("reclaim_direct_runs") - direct));
-	swapp_give_back(&held);
+		   n, LEAVE, (unsigned long)(test_stat("pswpout") - out),
+		   (unsigned long)test_stat("pswpin"),
+		   (unsigned long)(test_stat("reclaim_direct_runs") - direct));
+	mm_test_give_back(&held);
 	mm_put(mm);
-	swapt_others_on(t, &others);
-	swapp_end(t, &e);
+	swap_test_others_on(t, &others);
+	swap_path_end(t, &e);
 }
 
 KTEST(swap_pressure, too_small_swap_ends_in_a_clean_oom_kill)
 {
-	struct swapp_env e;
-	if (!swapp_begin(t, &e, "swt-tiny", 2ul << 20, 0)) /* 511 slots */
+	struct swap_path_env e;
+	if (!swap_path_begin(t, &e, "swt-tiny", 2ul << 20, 0)) /* 511 slots */
 		return;
-	struct swapt_others others;
-	swapt_others_off(t, &others, e.s.type);
+	struct swap_test_others others;
+	swap_test_others_off(t, &others, e.s.type);
 	const unsigned long n = 4 * LEAVE;
-	struct mm *mm = swapp_mm(t, n);
+	struct mm *mm = mm_test_create(t, n);
 	KT_ASSERT(t, mm);
-	u64 ooms = mmt_stat("oom_kills"), reaped = mmt_stat("oom_reaped_swap");
+	u64 ooms = test_stat("oom_kills"), reaped = test_stat("oom_reaped_swap");
 	LIST_HEAD(held);
-	swapp_eat_memory(&held, LEAVE);
+	mm_test_eat_memory(&held, LEAVE);
 	int saved = console_loglevel;
 	console_loglevel = LOG_EMERG; /* the report is expected */
-	int err = swapp_write(mm, 0, n, 12);
+	int err = swap_path_write(mm, 0, n, 12);
 	console_loglevel = saved;
 	KT_EXPECT_EQ(t, err, -ENOMEM);
-	KT_EXPECT_EQ(t, mmt_stat("oom_kills"), ooms + 1);
+	KT_EXPECT_EQ(t, test_stat("oom_kills"), ooms + 1);
 	/* Swap was full (511 slots); the reap gave every slot back before
 	 * the task's join, not at the mm's last put. */
-	KT_EXPECT_EQ(t, mmt_stat("oom_reaped_swap"), reaped + 511);
+	KT_EXPECT_EQ(t, test_stat("oom_reaped_swap"), reaped + 511);
 	KT_EXPECT_EQ(t, atomic_long_read(&e.s.si->inuse), 0);
 	KT_EXPECT_EQ(t, atomic_long_read(&mm->rss_anon) + atomic_long_read(&mm->rss_swap), 0);
-	swapp_give_back(&held);
+	mm_test_give_back(&held);
 	mm_put(mm);
-	swapt_others_on(t, &others);
-	swapp_end(t, &e);
+	swap_test_others_on(t, &others);
+	swap_path_end(t, &e);
 }

@@ -7,7 +7,6 @@
  */
 #include "kernel/ktest.h"
 #include "kernel/printk.h"
-#include "kernel/stats.h"
 #include "mm/folio.h"
 #include "mm/kmalloc.h"
 #include "mm/swap_table.h"
@@ -15,13 +14,6 @@
 
 #define SMALL_BYTES (16ul << 20) /* 4096 slots, 8 clusters */
 #define BIG_BYTES (64ul << 20)	 /* 16384 slots, 32 clusters */
-
-static u64 stat_of(const char *name)
-{
-	u64 v = 0;
-	stats_get(name, &v);
-	return v;
-}
 
 /*
  * Allocate runs of one order until the device says -ENOSPC: every run is
@@ -32,8 +24,8 @@ static u64 stat_of(const char *name)
  */
 static void fill_and_free(struct ktest *t, unsigned order)
 {
-	struct swapt s;
-	if (!swapt_begin(t, &s, "swt-small", SMALL_BYTES, NULL, 0, SWAPT_PRIO))
+	struct swap_test s;
+	if (!swap_test_begin(t, &s, "swt-small", SMALL_BYTES, NULL, 0, SWAP_TEST_PRIO))
 		return;
 	int type = s.type;
 	struct swap_info *si = s.si;
@@ -42,7 +34,7 @@ static void fill_and_free(struct ktest *t, unsigned order)
 	swp_entry_t *e = kmalloc(max_runs * sizeof(*e), GFP_KERNEL);
 	u8 *used = kzalloc(si->nr_slots, GFP_KERNEL);
 	KT_ASSERT(t, e && used);
-	u64 fails = stat_of("swap_alloc_order_fail"), n = 0;
+	u64 fails = test_stat("swap_alloc_order_fail"), n = 0;
 	int err;
 	while (n < max_runs && (err = swap_alloc_type((unsigned)type, order, &e[n])) == 0) {
 		u64 off = swp_offset(e[n]);
@@ -59,7 +51,7 @@ static void fill_and_free(struct ktest *t, unsigned order)
 	}
 	KT_EXPECT_EQ(t, swap_alloc_type((unsigned)type, order, &e[0]) == -ENOSPC || n == max_runs,
 		     true);
-	KT_EXPECT(t, stat_of("swap_alloc_order_fail") > fails);
+	KT_EXPECT(t, test_stat("swap_alloc_order_fail") > fails);
 	u64 want = (si->nr_clusters * (u64)(swap_cluster_slots / nr)) - 1; /* run with slot 0 */
 	KT_EXPECT_EQ(t, n, want);
 	KT_EXPECT_EQ(t, atomic_long_read(&si->inuse), n * nr);
@@ -77,7 +69,7 @@ static void fill_and_free(struct ktest *t, unsigned order)
 	KT_EXPECT_EQ(t, atomic_long_read(&si->table_bytes), 0);
 	kfree(e);
 	kfree(used);
-	swapt_end(t, &s);
+	swap_test_end(t, &s);
 }
 
 KTEST(swap_table, alloc_every_order_until_full_then_free_all)
@@ -94,8 +86,8 @@ KTEST(swap_table, alloc_every_order_until_full_then_free_all)
  */
 KTEST(swap_table, alloc_order4_after_fragmentation)
 {
-	struct swapt s;
-	if (!swapt_begin(t, &s, "swt-small", SMALL_BYTES, NULL, 0, SWAPT_PRIO))
+	struct swap_test s;
+	if (!swap_test_begin(t, &s, "swt-small", SMALL_BYTES, NULL, 0, SWAP_TEST_PRIO))
 		return;
 	int type = s.type;
 	struct swap_info *si = s.si;
@@ -108,10 +100,10 @@ KTEST(swap_table, alloc_order4_after_fragmentation)
 	KT_EXPECT_EQ(t, atomic_long_read(&si->inuse), (long)slots - 1);
 	u64 seed = 0x5eed5eedull;
 	for (u64 block = 0; block < slots / 16; block++) {
-		unsigned keep = (unsigned)(swapt_rand(&seed) % 16);
+		unsigned keep = (unsigned)(test_rand(&seed) % 16);
 		for (unsigned i = 0; i < 16; i++) {
 			u64 off = block * 16 + i;
-			if (i != keep && held[off] && swapt_rand(&seed) % 4 != 0) {
+			if (i != keep && held[off] && test_rand(&seed) % 4 != 0) {
 				KT_EXPECT_EQ(t, swap_free(swp_entry(type, off)), 0);
 				held[off] = 0;
 			}
@@ -119,9 +111,9 @@ KTEST(swap_table, alloc_order4_after_fragmentation)
 	}
 	long inuse = atomic_long_read(&si->inuse);
 	KT_EXPECT_EQ(t, swap_check(), 0);
-	u64 fails = stat_of("swap_alloc_order_fail");
+	u64 fails = test_stat("swap_alloc_order_fail");
 	KT_EXPECT_EQ(t, swap_alloc_type((unsigned)type, 4, &e), -ENOSPC);
-	KT_EXPECT_EQ(t, stat_of("swap_alloc_order_fail"), fails + 1);
+	KT_EXPECT_EQ(t, test_stat("swap_alloc_order_fail"), fails + 1);
 	KT_EXPECT_EQ(t, atomic_long_read(&si->inuse), inuse);
 	KT_EXPECT_EQ(t, swap_check(), 0);
 	/* Order 0 still works (the device is far from full). */
@@ -135,10 +127,10 @@ KTEST(swap_table, alloc_order4_after_fragmentation)
 			held[block * 16 + i] = 0;
 		}
 	}
-	u64 steals = stat_of("swap_alloc_steal");
+	u64 steals = test_stat("swap_alloc_steal");
 	KT_ASSERT_EQ(t, swap_alloc_type((unsigned)type, 4, &e), 0);
 	KT_EXPECT_EQ(t, swp_offset(e), block * 16);
-	KT_EXPECT_EQ(t, stat_of("swap_alloc_steal"), steals + 1);
+	KT_EXPECT_EQ(t, test_stat("swap_alloc_steal"), steals + 1);
 	KT_EXPECT_EQ(t, swap_check(), 0);
 	KT_EXPECT_EQ(t, swap_free_nr(e, 16), 0);
 	for (u64 off = 0; off < slots; off++)
@@ -147,14 +139,14 @@ KTEST(swap_table, alloc_order4_after_fragmentation)
 	KT_EXPECT_EQ(t, atomic_long_read(&si->inuse), 0);
 	KT_EXPECT_EQ(t, swap_check(), 0);
 	kfree(held);
-	swapt_end(t, &s);
+	swap_test_end(t, &s);
 }
 
 /* A count past the word's 254 moves to the side table and back. */
 KTEST(swap_table, count_overflows_the_word_and_comes_back)
 {
-	struct swapt s;
-	if (!swapt_begin(t, &s, "swt-small", SMALL_BYTES, NULL, 0, SWAPT_PRIO))
+	struct swap_test s;
+	if (!swap_test_begin(t, &s, "swt-small", SMALL_BYTES, NULL, 0, SWAP_TEST_PRIO))
 		return;
 	int type = s.type;
 	struct swap_info *si = s.si;
@@ -183,15 +175,15 @@ KTEST(swap_table, count_overflows_the_word_and_comes_back)
 	KT_EXPECT_EQ(t, swap_count(e), 0);
 	KT_EXPECT(t, !swap_entry_valid(e));
 	KT_EXPECT_EQ(t, swap_free(other), 0);
-	swapt_end(t, &s);
+	swap_test_end(t, &s);
 }
 
 /* Slot 0 and the header's bad pages are never handed out. */
 KTEST(swap_table, header_slot_and_bad_pages_never_handed_out)
 {
 	static const u32 bad[] = { 1000, 5, 511, 512, 4095 };
-	struct swapt s;
-	if (!swapt_begin(t, &s, "swt-small", SMALL_BYTES, bad, 5, SWAPT_PRIO))
+	struct swap_test s;
+	if (!swap_test_begin(t, &s, "swt-small", SMALL_BYTES, bad, 5, SWAP_TEST_PRIO))
 		return;
 	int type = s.type;
 	struct swap_info *si = s.si;
@@ -221,18 +213,18 @@ KTEST(swap_table, header_slot_and_bad_pages_never_handed_out)
 	KT_EXPECT_EQ(t, swap_check(), 0);
 	for (unsigned c = 2; c < si->nr_clusters - 1; c++)
 		KT_EXPECT_EQ(t, swap_free_nr(swp_entry(type, c * 512ul), 512), 0);
-	swapt_end(t, &s);
+	swap_test_end(t, &s);
 }
 
 /* Higher priority first; a lower one when the first is full. */
 KTEST(swap_table, devices_used_by_priority)
 {
-	struct blockdev *hi = swapt_device(t, "swt-tiny", 2ul << 20); /* 512 slots */
+	struct blockdev *hi = swap_test_device(t, "swt-tiny", 2ul << 20); /* 512 slots */
 	KT_ASSERT(t, hi);
-	struct swapt s; /* the lower-priority device */
-	if (!swapt_begin(t, &s, "swt-small", SMALL_BYTES, NULL, 0, SWAPT_PRIO + 5))
+	struct swap_test s; /* the lower-priority device */
+	if (!swap_test_begin(t, &s, "swt-small", SMALL_BYTES, NULL, 0, SWAP_TEST_PRIO + 5))
 		return;
-	int tlo = s.type, thi = swapt_on(hi, NULL, 0, SWAPT_PRIO + 10);
+	int tlo = s.type, thi = swap_test_swapon(hi, NULL, 0, SWAP_TEST_PRIO + 10);
 	KT_ASSERT(t, thi >= 0);
 	console_loglevel = LOG_EMERG; /* the refusal's message is expected */
 	KT_EXPECT_EQ(t, swapon_blockdev(hi, 1), -EBUSY);
@@ -253,17 +245,17 @@ KTEST(swap_table, devices_used_by_priority)
 	KT_EXPECT_EQ(t, swapoff((unsigned)thi), 0);
 	KT_EXPECT_EQ(t, swapoff((unsigned)thi), -EINVAL);
 	KT_EXPECT(t, swap_type_blockdev((unsigned)tlo) != NULL);
-	swapt_end(t, &s);
+	swap_test_end(t, &s);
 }
 
 /* Entries that name nothing are reported, counted, and change nothing. */
 KTEST(swap_table, bad_entries_are_reported_and_counted)
 {
-	struct swapt s;
-	if (!swapt_begin(t, &s, "swt-small", SMALL_BYTES, NULL, 0, SWAPT_PRIO))
+	struct swap_test s;
+	if (!swap_test_begin(t, &s, "swt-small", SMALL_BYTES, NULL, 0, SWAP_TEST_PRIO))
 		return;
 	int type = s.type;
-	u64 bad = stat_of("swap_bad_entry");
+	u64 bad = test_stat("swap_bad_entry");
 	swp_entry_t e;
 	KT_ASSERT_EQ(t, swap_alloc_type((unsigned)type, 0, &e), 0);
 	swp_entry_t free_slot = swp_entry(type, swp_offset(e) + 1);
@@ -272,17 +264,17 @@ KTEST(swap_table, bad_entries_are_reported_and_counted)
 	KT_EXPECT_EQ(t, swap_free(swp_entry(type, 1ul << 40)), -EINVAL);
 	KT_EXPECT_EQ(t, swap_free(swp_entry((unsigned)type + 1, 1)), -EINVAL);
 	KT_EXPECT_EQ(t, swap_count(free_slot), 0);
-	KT_EXPECT_EQ(t, stat_of("swap_bad_entry"), bad + 3);
+	KT_EXPECT_EQ(t, test_stat("swap_bad_entry"), bad + 3);
 	KT_EXPECT_EQ(t, swap_free(e), 0);
 	KT_EXPECT_EQ(t, swap_free(e), -EINVAL); /* a double free is a bad entry too */
-	swapt_end(t, &s);
+	swap_test_end(t, &s);
 }
 
 /* The check finds a cluster taken off its list and forgotten. */
 KTEST(swap_table, check_catches_a_lost_cluster)
 {
-	struct swapt s;
-	if (!swapt_begin(t, &s, "swt-small", SMALL_BYTES, NULL, 0, SWAPT_PRIO))
+	struct swap_test s;
+	if (!swap_test_begin(t, &s, "swt-small", SMALL_BYTES, NULL, 0, SWAP_TEST_PRIO))
 		return;
 	struct swap_info *si = s.si;
 	swp_entry_t e;
@@ -307,14 +299,14 @@ KTEST(swap_table, check_catches_a_lost_cluster)
 	swap_cluster_unlock(ci, irq);
 	KT_EXPECT_EQ(t, swap_check(), 0);
 	KT_EXPECT_EQ(t, swap_free(e), 0);
-	swapt_end(t, &s);
+	swap_test_end(t, &s);
 }
 
 /* The swap cache on the table: add, find, refuse a second folio, delete. */
 KTEST(swap_table, swap_cache_add_get_del_on_the_table)
 {
-	struct swapt s;
-	if (!swapt_begin(t, &s, "swt-small", SMALL_BYTES, NULL, 0, SWAPT_PRIO))
+	struct swap_test s;
+	if (!swap_test_begin(t, &s, "swt-small", SMALL_BYTES, NULL, 0, SWAP_TEST_PRIO))
 		return;
 	int type = s.type;
 	struct swap_info *si = s.si;
@@ -363,7 +355,7 @@ KTEST(swap_table, swap_cache_add_get_del_on_the_table)
 	folio_unlock(g);
 	folio_put(f);
 	folio_put(g);
-	swapt_end(t, &s);
+	swap_test_end(t, &s);
 }
 
 /* Seed 003's pin (swap.bypass_sync_cache=1) is a word of the table: a
@@ -371,8 +363,8 @@ KTEST(swap_table, swap_cache_add_get_del_on_the_table)
  * an unpin after the last put frees the slot. */
 KTEST(swap_table, bypass_pin_on_the_table)
 {
-	struct swapt s;
-	if (!swapt_begin(t, &s, "swt-small", SMALL_BYTES, NULL, 0, SWAPT_PRIO))
+	struct swap_test s;
+	if (!swap_test_begin(t, &s, "swt-small", SMALL_BYTES, NULL, 0, SWAP_TEST_PRIO))
 		return;
 	struct swap_info *si = s.si;
 	swp_entry_t e;
@@ -411,14 +403,14 @@ KTEST(swap_table, bypass_pin_on_the_table)
 	KT_EXPECT_EQ(t, swap_free(e), 0);
 	folio_unlock(f);
 	folio_put(f);
-	swapt_end(t, &s);
+	swap_test_end(t, &s);
 }
 
 /* folio_alloc_swap puts the folio in the cache on fresh slots (count 0). */
 KTEST(swap_table, folio_alloc_swap_caches_the_folio)
 {
-	struct swapt s;
-	if (!swapt_begin(t, &s, "swt-small", SMALL_BYTES, NULL, 0, SWAPT_PRIO))
+	struct swap_test s;
+	if (!swap_test_begin(t, &s, "swt-small", SMALL_BYTES, NULL, 0, SWAP_TEST_PRIO))
 		return;
 	int type = s.type;
 	struct folio *f = folio_alloc(GFP_KERNEL, 3);
@@ -441,7 +433,7 @@ KTEST(swap_table, folio_alloc_swap_caches_the_folio)
 	KT_EXPECT_EQ(t, atomic_long_read(&s.si->inuse), 0);
 	folio_unlock(f);
 	folio_put(f);
-	swapt_end(t, &s);
+	swap_test_end(t, &s);
 }
 
 /*
@@ -470,10 +462,10 @@ static void meta_point(struct ktest *t, struct swap_info *si, const char *what, 
 
 KTEST(swap_table, metadata_bytes_per_slot_empty_half_full)
 {
-	struct swapt s;
+	struct swap_test s;
 	if (!test_require_free_mib(t, BIG_NEEDS_MIB))
 		return;
-	if (!swapt_begin(t, &s, "swt-big", BIG_BYTES, NULL, 0, SWAPT_PRIO))
+	if (!swap_test_begin(t, &s, "swt-big", BIG_BYTES, NULL, 0, SWAP_TEST_PRIO))
 		return;
 	int type = s.type;
 	struct swap_info *si = s.si;
@@ -490,18 +482,18 @@ KTEST(swap_table, metadata_bytes_per_slot_empty_half_full)
 	swap_report();
 	for (u64 off = 1; off < si->nr_slots; off++)
 		swap_free(swp_entry(type, off));
-	swapt_end(t, &s);
+	swap_test_end(t, &s);
 }
 
 /* Static tables (swap.table_alloc=static): every cluster's table from
  * swapon on, kept when the cluster empties; 8 bytes per free slot too. */
 KTEST(swap_table, static_tables_cost_every_slot)
 {
-	struct swapt s;
+	struct swap_test s;
 	if (!test_require_free_mib(t, BIG_NEEDS_MIB))
 		return;
 	swap_set_table_alloc_static(true);
-	bool on = swapt_begin(t, &s, "swt-big", BIG_BYTES, NULL, 0, SWAPT_PRIO);
+	bool on = swap_test_begin(t, &s, "swt-big", BIG_BYTES, NULL, 0, SWAP_TEST_PRIO);
 	swap_set_table_alloc_static(false);
 	if (!on)
 		return;
@@ -520,7 +512,7 @@ KTEST(swap_table, static_tables_cost_every_slot)
 	swap_pcp_drain(si); /* an empty cluster keeps its static table */
 	KT_EXPECT_EQ(t, atomic_long_read(&si->table_bytes),
 		     si->nr_clusters * (long)(PAGE_SIZE << swap_table_order()));
-	swapt_end(t, &s);
+	swap_test_end(t, &s);
 }
 
 /* Smaller clusters: orders above log2(slots) are refused, the rest work. */
@@ -533,8 +525,8 @@ KTEST(swap_table, cluster_slots_parameter)
 		return;
 	}
 	KT_ASSERT_EQ(t, err, 0);
-	struct swapt s;
-	if (!swapt_begin(t, &s, "swt-small", SMALL_BYTES, NULL, 0, SWAPT_PRIO)) {
+	struct swap_test s;
+	if (!swap_test_begin(t, &s, "swt-small", SMALL_BYTES, NULL, 0, SWAP_TEST_PRIO)) {
 		swap_set_cluster_slots(512);
 		return;
 	}
@@ -548,15 +540,15 @@ KTEST(swap_table, cluster_slots_parameter)
 	KT_EXPECT_EQ(t, swp_offset(e) % 64, 0);
 	KT_EXPECT_EQ(t, swap_check(), 0);
 	KT_EXPECT_EQ(t, swap_free_nr(e, 64), 0);
-	swapt_end(t, &s);
+	swap_test_end(t, &s);
 	KT_EXPECT_EQ(t, swap_set_cluster_slots(512), 0);
 }
 
 /* swapoff's walk: every used slot (swapped out or cached), in order. */
 KTEST(swap_table, next_used_walks_every_used_slot)
 {
-	struct swapt s;
-	if (!swapt_begin(t, &s, "swt-small", SMALL_BYTES, NULL, 0, SWAPT_PRIO))
+	struct swap_test s;
+	if (!swap_test_begin(t, &s, "swt-small", SMALL_BYTES, NULL, 0, SWAP_TEST_PRIO))
 		return;
 	int type = s.type;
 	KT_EXPECT_EQ(t, find_next_to_unuse((unsigned)type, 0), -ENOENT);
@@ -597,5 +589,5 @@ KTEST(swap_table, next_used_walks_every_used_slot)
 	for (unsigned i = 0; i < 40; i += 3)
 		KT_EXPECT_EQ(t, swap_free(e[i]), 0);
 	KT_EXPECT_EQ(t, find_next_to_unuse((unsigned)type, 0), -ENOENT);
-	swapt_end(t, &s);
+	swap_test_end(t, &s);
 }

@@ -18,13 +18,6 @@
 
 #define SMP_BYTES (32ul << 20) /* 16 clusters */
 
-static u64 stat_of(const char *name)
-{
-	u64 v = 0;
-	stats_get(name, &v);
-	return v;
-}
-
 struct smp_worker {
 	unsigned id;
 	u64 seed;
@@ -58,8 +51,8 @@ static int smp_worker_fn(void *arg)
 	swp_entry_t held[WORKER_HELD];
 	unsigned orders[WORKER_HELD], n = 0;
 	for (unsigned step = 0; step < 400; step++) {
-		if (n == WORKER_HELD || (n && swapt_rand(&w->seed) % 3 == 0)) {
-			unsigned k = (unsigned)(swapt_rand(&w->seed) % n);
+		if (n == WORKER_HELD || (n && test_rand(&w->seed) % 3 == 0)) {
+			unsigned k = (unsigned)(test_rand(&w->seed) % n);
 			if (!claim(w, swp_offset(held[k]), 1u << orders[k], (u8)(w->id + 1), 0))
 				w->errors++;
 			if (swap_free_nr(held[k], 1u << orders[k]))
@@ -68,7 +61,7 @@ static int smp_worker_fn(void *arg)
 			orders[k] = orders[n];
 			continue;
 		}
-		unsigned order = (unsigned)(swapt_rand(&w->seed) % 5);
+		unsigned order = (unsigned)(test_rand(&w->seed) % 5);
 		swp_entry_t e;
 		int err = swap_alloc_type(w->type, order, &e);
 		if (err == -ENOSPC) {
@@ -98,12 +91,10 @@ static int smp_worker_fn(void *arg)
 
 KTEST(swap_table_smp, cpus_allocate_and_free_concurrently_check_every_round)
 {
-	if (nr_cpus_online < 2) {
-		ktest_skip(t, "needs 2 or more CPUs");
+	if (!test_require_cpus(t, 2))
 		return;
-	}
-	struct swapt s;
-	if (!swapt_begin(t, &s, "swt-smp", SMP_BYTES, NULL, 0, SWAPT_PRIO))
+	struct swap_test s;
+	if (!swap_test_begin(t, &s, "swt-smp", SMP_BYTES, NULL, 0, SWAP_TEST_PRIO))
 		return;
 	int type = s.type;
 	struct swap_info *si = s.si;
@@ -148,10 +139,10 @@ KTEST(swap_table_smp, cpus_allocate_and_free_concurrently_check_every_round)
 	ktest_diag(t,
 		   "%u CPUs, 6 rounds: %u allocations, %u -ENOSPC, %u checks while running, %lu "
 		   "steals in all so far",
-		   ncpu, allocs, enospc, checks, (unsigned long)stat_of("swap_alloc_steal"));
+		   ncpu, allocs, enospc, checks, (unsigned long)test_stat("swap_alloc_steal"));
 	KT_EXPECT(t, allocs > 0);
 	kfree(owner);
-	swapt_end(t, &s);
+	swap_test_end(t, &s);
 }
 
 /*
@@ -177,12 +168,10 @@ static int lookup_reader(void *p)
 
 KTEST(swap_table_smp, lookup_races_the_free_of_its_table)
 {
-	if (nr_cpus_online < 2) {
-		ktest_skip(t, "needs 2 or more CPUs");
+	if (!test_require_cpus(t, 2))
 		return;
-	}
-	struct swapt s;
-	if (!swapt_begin(t, &s, "swt-smp", SMP_BYTES, NULL, 0, SWAPT_PRIO))
+	struct swap_test s;
+	if (!swap_test_begin(t, &s, "swt-smp", SMP_BYTES, NULL, 0, SWAP_TEST_PRIO))
 		return;
 	struct swap_info *si = s.si;
 	struct folio *f = folio_alloc(GFP_KERNEL, 0);
@@ -195,14 +184,12 @@ KTEST(swap_table_smp, lookup_races_the_free_of_its_table)
 	KT_EXPECT(t, ci->table != NULL);
 
 	unsigned other = test_other_cpu();
-	struct race_arming how = RACE_ARMING_DEFAULT;
-	how.wait_for = "swap:table-freed";
-	how.cpu = (int)other;
-	how.times = 1;
-	KT_ASSERT_EQ(t, race_arm("swap:cache-get-table", &how), 0);
-	struct race_arming count = RACE_ARMING_DEFAULT;
-	KT_ASSERT_EQ(t, race_arm("swap:table-freed", &count), 0);
-	u64 timeouts = race_wait_timeouts(), misses = stat_of("swap_cache_lookup_misses");
+	const struct test_race_point points[] = {
+		{ "swap:cache-get-table", TEST_RACE_HOLD("swap:table-freed", (int)other) },
+		{ "swap:table-freed", TEST_RACE_COUNT },
+	};
+	KT_ASSERT(t, test_race_arm(t, points, ARRAY_SIZE(points)));
+	u64 timeouts = race_wait_timeouts(), misses = test_stat("swap_cache_lookup_misses");
 	struct reader_arg r = { e, NULL };
 	struct task *reader = kthread_create_on_cpu(lookup_reader, &r, other, "lookup");
 	KT_ASSERT(t, reader);
@@ -215,7 +202,7 @@ KTEST(swap_table_smp, lookup_races_the_free_of_its_table)
 	KT_EXPECT(t, r.got == NULL);
 	KT_EXPECT_EQ(t, race_hits("swap:table-freed"), 1);
 	KT_EXPECT_EQ(t, race_wait_timeouts(), timeouts);
-	KT_EXPECT_EQ(t, stat_of("swap_cache_lookup_misses"), misses + 1);
+	KT_EXPECT_EQ(t, test_stat("swap_cache_lookup_misses"), misses + 1);
 	race_disarm_all();
 	rcu_barrier();
 	KT_EXPECT_EQ(t, swap_table_bytes_in_rcu(), 0);
@@ -224,7 +211,7 @@ KTEST(swap_table_smp, lookup_races_the_free_of_its_table)
 		      "grace period");
 	folio_unlock(f);
 	folio_put(f);
-	swapt_end(t, &s);
+	swap_test_end(t, &s);
 }
 
 /*
@@ -266,8 +253,8 @@ static int run_alloc_on(unsigned cpu, struct seed002_arg *a)
 
 static void seed002_case(struct ktest *t, bool bug)
 {
-	struct swapt s;
-	if (!swapt_begin(t, &s, "swt-smp", SMP_BYTES, NULL, 0, SWAPT_PRIO))
+	struct swap_test s;
+	if (!swap_test_begin(t, &s, "swt-smp", SMP_BYTES, NULL, 0, SWAP_TEST_PRIO))
 		return;
 	int type = s.type;
 	struct swap_info *si = s.si;
@@ -278,7 +265,7 @@ static void seed002_case(struct ktest *t, bool bug)
 	KT_ASSERT_EQ(t, on_b.err, 0);
 	KT_EXPECT(t, si->pcp_cluster[b_cpu][0] != 0);
 
-	u64 sleeps = stat_of("swap_table_alloc_sleeps");
+	u64 sleeps = test_stat("swap_table_alloc_sleeps");
 	static const char *const counters[] = { "swap_table_alloc_sleeps", "swap_table_allocs",
 						"swap_alloc_ok", "swap_check_problems", NULL };
 	struct ktest_stats stats;
@@ -291,7 +278,7 @@ static void seed002_case(struct ktest *t, bool bug)
 	swap_test_hooks = (struct swap_test_hooks){ 0 };
 	KT_ASSERT_EQ(t, on_a.err, 0);
 	KT_EXPECT_EQ(t, on_a.cpu_after, b_cpu);
-	KT_EXPECT_EQ(t, stat_of("swap_table_alloc_sleeps"), sleeps + 1);
+	KT_EXPECT_EQ(t, test_stat("swap_table_alloc_sleeps"), sleeps + 1);
 
 	if (bug)
 		console_loglevel = LOG_EMERG; /* the check's complaints are the point */
@@ -313,7 +300,7 @@ static void seed002_case(struct ktest *t, bool bug)
 	}
 	KT_EXPECT_EQ(t, swap_free(on_a.e), 0);
 	KT_EXPECT_EQ(t, swap_free(on_b.e), 0);
-	swapt_end(t, &s);
+	swap_test_end(t, &s);
 }
 #else
 static void seed002_case(struct ktest *t, bool bug)
@@ -330,10 +317,8 @@ static bool seed002_can_run(struct ktest *t)
 	ktest_skip(t, "built without test hooks (TEST_HOOKS=0)");
 	return false;
 #endif
-	if (nr_cpus_online < 2) {
-		ktest_skip(t, "needs 2 or more CPUs");
+	if (!test_require_cpus(t, 2))
 		return false;
-	}
 	return true;
 }
 

@@ -19,38 +19,35 @@
 #include "kernel/race.h"
 #include "swap_path_test.h"
 
-#define SWER_DEVICE "swt-async"
+#define WRITE_END_DEVICE "swt-async"
 
 KTEST(mm_race, swap_write_end_holds_its_folio)
 {
-	if (nr_cpus_online < 2) {
-		ktest_skip(t, "needs 2 or more CPUs");
+	if (!test_require_cpus(t, 2))
 		return;
-	}
 	/* Completions on another CPU than this task's. */
 	unsigned io_cpu = test_other_cpu();
-	KT_ASSERT(t, test_ramswap(t, SWER_DEVICE, 16ul << 20, true, io_cpu));
-	struct swapp_env e;
-	if (!swapp_begin(t, &e, SWER_DEVICE, 16ul << 20, 0))
+	KT_ASSERT(t, test_ramswap(t, WRITE_END_DEVICE, 16ul << 20, true, io_cpu));
+	struct swap_path_env e;
+	if (!swap_path_begin(t, &e, WRITE_END_DEVICE, 16ul << 20, 0))
 		return;
-	struct mm *mm = swapp_mm(t, 1);
+	struct mm *mm = mm_test_create(t, 1);
 	KT_ASSERT(t, mm);
-	KT_EXPECT_EQ(t, swapp_write(mm, 0, 1, 7), 0);
+	KT_EXPECT_EQ(t, swap_path_write(mm, 0, 1, 7), 0);
 
-	struct race_arming hold = RACE_ARMING_DEFAULT;
-	hold.wait_for = "swap_cache:try-free-done";
-	hold.times = 1;
-	KT_ASSERT_EQ(t, race_arm("swapout:write-done", &hold), 0);
-	struct race_arming count = RACE_ARMING_DEFAULT;
-	KT_ASSERT_EQ(t, race_arm("swap_cache:try-free-done", &count), 0);
+	const struct test_race_point points[] = {
+		{ "swapout:write-done", TEST_RACE_HOLD("swap_cache:try-free-done", -1) },
+		{ "swap_cache:try-free-done", TEST_RACE_COUNT },
+	};
+	KT_ASSERT(t, test_race_arm(t, points, ARRAY_SIZE(points)));
 	static const char *const counters[] = { "pswpout", "mm_zap_swap", "swap_write_end_last_ref",
 						"swap_freed_at_write_end", NULL };
 	struct ktest_stats stats;
 	ktest_stats_begin(&stats, counters);
-	u64 timeouts = race_wait_timeouts(), last_ref = mmt_stat("swap_write_end_last_ref");
+	u64 timeouts = race_wait_timeouts(), last_ref = test_stat("swap_write_end_last_ref");
 
 	unsigned long freed = 1;
-	KT_EXPECT_EQ(t, madvise_pageout(mm, SWAPP_REGION, PAGE_SIZE, &freed), 0);
+	KT_EXPECT_EQ(t, madvise_pageout(mm, MM_TEST_REGION, PAGE_SIZE, &freed), 0);
 	KT_EXPECT_EQ(t, freed, 0); /* the write is in flight */
 	u64 t0 = arch_time_ns();
 	while (race_hits("swapout:write-done") == 0 && arch_time_ns() - t0 < 5 * TEST_SEC)
@@ -58,14 +55,14 @@ KTEST(mm_race, swap_write_end_holds_its_folio)
 	KT_ASSERT_EQ(t, race_hits("swapout:write-done"), 1);
 	/* Writeback is clear and the completion waits: the zap of the only
 	 * swap PTE takes the folio out of the cache. */
-	KT_EXPECT_EQ(t, mm_munmap(mm, SWAPP_REGION, PAGE_SIZE), 0);
+	KT_EXPECT_EQ(t, mm_munmap(mm, MM_TEST_REGION, PAGE_SIZE), 0);
 	KT_EXPECT_EQ(t, race_hits("swap_cache:try-free-done"), 1);
-	swapp_settle();
+	swap_test_wait_io();
 	KT_EXPECT_EQ(t, race_wait_timeouts(), timeouts); /* the forced order happened */
 	race_disarm_all();
 	/* The completion, not the zap, freed the folio. */
-	KT_EXPECT_EQ(t, mmt_stat("swap_write_end_last_ref"), last_ref + 1);
+	KT_EXPECT_EQ(t, test_stat("swap_write_end_last_ref"), last_ref + 1);
 	ktest_stats_print(t, &stats);
 	mm_put(mm);
-	swapp_end(t, &e); /* every folio and slot back: nothing freed twice */
+	swap_path_end(t, &e); /* every folio and slot back: nothing freed twice */
 }

@@ -3,8 +3,12 @@
  *   test_require_cpus / test_require_free_mib / test_require_disk: skip
  *     with the reason when the machine lacks what the test needs;
  *   test_stat: one counter by name;
- *   test_race_arm: arm race points, disarmed when the test ends however
- *     it ends;
+ *   test_drained_free_pages: the free page count, per-CPU lists drained;
+ *   test_rand: a small deterministic PRNG (xorshift64);
+ *   test_put_u32: a word into a table or header a parser test builds;
+ *   test_done_list_pop / test_done_list_any: a list completions fill;
+ *   test_race_arm: arm a scenario's race points (a table of struct
+ *     test_race_point), disarmed when the test ends however it ends;
  *   test_ramswap: a RAM block device of the test's own, switched off as
  *     swap and freed when the test ends.
  * Clean-ups go through ktest_defer, so a KT_ASSERT that returns early
@@ -16,8 +20,10 @@
 #include "drivers/blockdev.h"
 #include "drivers/ramswap.h"
 #include "kernel/ktest.h"
+#include "kernel/list.h"
 #include "kernel/printk.h"
 #include "kernel/race.h"
+#include "kernel/spinlock.h"
 #include "kernel/stats.h"
 #include "kernel/string.h"
 #include "mm/page_alloc.h"
@@ -70,6 +76,52 @@ static inline struct blockdev *test_require_disk(struct ktest *t, const char *na
 	return bd;
 }
 
+/* Free pages once every CPU's page lists went back to the allocator. */
+static inline unsigned long test_drained_free_pages(void)
+{
+	page_alloc_drain_all();
+	return nr_free_pages();
+}
+
+/* A small deterministic PRNG for the tests (xorshift64): the next value. */
+static inline u64 test_rand(u64 *state)
+{
+	*state ^= *state << 13;
+	*state ^= *state >> 7;
+	*state ^= *state << 17;
+	return *state;
+}
+
+/* v stored at buf + off, at any alignment, as the tables and headers the
+ * parser tests build hold it (little-endian, as every target is). */
+static inline void test_put_u32(void *buf, size_t off, u32 v)
+{
+	memcpy((u8 *)buf + off, &v, 4);
+}
+
+/* A list that I/O completions fill from interrupt context, under an
+ * irq-safe lock: its first entry taken off (NULL when empty), and
+ * whether it has one. */
+static inline struct list_head *test_done_list_pop(spinlock_t *lock, struct list_head *list)
+{
+	struct list_head *first = NULL;
+	unsigned long flags = spin_lock_irqsave(lock);
+	if (!list_empty(list)) {
+		first = list->next;
+		list_del(first);
+	}
+	spin_unlock_irqrestore(lock, flags);
+	return first;
+}
+
+static inline bool test_done_list_any(spinlock_t *lock, struct list_head *list)
+{
+	unsigned long flags = spin_lock_irqsave(lock);
+	bool any = !list_empty(list);
+	spin_unlock_irqrestore(lock, flags);
+	return any;
+}
+
 /* A counter's value (0 for a name no counter has). */
 static inline u64 test_stat(const char *name)
 {
@@ -84,13 +136,48 @@ static inline void test_race_disarm(void *arg)
 	race_disarm_all();
 }
 
-/* Arm points from the race= syntax ("POINT/OPT[/OPT],..."); they are
- * disarmed when the test ends. False (test failed) on a bad spec. */
-static inline bool test_race_arm(struct ktest *t, const char *spec)
+/* Every race point disarmed when the test ends, however it ends (one
+ * clean-up per test, however many points it arms). Call it before arming
+ * points with race_arm directly; test_race_arm calls it itself. */
+static inline bool test_race_disarm_at_end(struct ktest *t)
 {
-	if (!KT_EXPECT_EQ(t, race_arm_from_string(spec, strlen(spec)), 0))
-		return false;
+	for (unsigned i = 0; i < t->nr_deferred; i++)
+		if (t->deferred[i].fn == test_race_disarm)
+			return true;
 	return ktest_defer(t, test_race_disarm, NULL);
+}
+
+/* One point of a scenario and how it is armed (kernel/race.h). */
+struct test_race_point {
+	const char *name;
+	struct race_arming how;
+};
+
+/* Only count the point's hits. A point that another waits for counts its
+ * hits anyway; arming it too says the scenario watches it. */
+#define TEST_RACE_COUNT RACE_ARMING_DEFAULT
+/* The point's first hit on cpu (-1: any) waits until point until has
+ * been reached (for at most the default 5 s, or timeout_us). */
+#define TEST_RACE_HOLD(until, on_cpu)                                                              \
+	{                                                                                          \
+		.wait_for = (until), .cpu = (on_cpu), .times = 1                                   \
+	}
+#define TEST_RACE_HOLD_FOR(until, on_cpu, us)                                                      \
+	{                                                                                          \
+		.wait_for = (until), .timeout_us = (us), .cpu = (on_cpu), .times = 1               \
+	}
+
+/* Arm a scenario's points, disarmed when the test ends however it ends
+ * (a KT_ASSERT return included). False, with the test failed, when one
+ * cannot be armed. */
+static inline bool test_race_arm(struct ktest *t, const struct test_race_point *points, size_t n)
+{
+	if (!test_race_disarm_at_end(t))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!KT_EXPECT_EQ(t, race_arm(points[i].name, &points[i].how), 0))
+			return false;
+	return true;
 }
 
 /* Switched off as swap if it still is, then freed. A device swapoff

@@ -9,15 +9,10 @@
 #include "kernel/ktest.h"
 #include "mm/page_alloc.h"
 #include "mm/vma.h"
+#include "tests/test_kit.h"
 
 #define P PAGE_SIZE
 #define RW (PAGE_PROT_READ | PAGE_PROT_WRITE)
-
-static unsigned long drained_free(void)
-{
-	page_alloc_drain_all();
-	return nr_free_pages();
-}
 
 static int add(struct vma_set *s, unsigned long start, unsigned long end)
 {
@@ -32,7 +27,7 @@ static int add(struct vma_set *s, unsigned long start, unsigned long end)
 
 KTEST(vma, insert_and_lookup)
 {
-	unsigned long before = drained_free();
+	unsigned long before = test_drained_free_pages();
 	struct vma_set s;
 	vma_set_init(&s);
 	KT_EXPECT(t, vma_lookup(&s, 0x10000) == NULL);
@@ -56,12 +51,12 @@ KTEST(vma, insert_and_lookup)
 	KT_EXPECT(t, vma_find(&s, 40 * P) == NULL);
 	KT_EXPECT_EQ(t, vma_set_verify(&s), 0);
 	vma_set_destroy(&s);
-	KT_EXPECT_EQ(t, drained_free(), before);
+	KT_EXPECT_EQ(t, test_drained_free_pages(), before);
 }
 
 KTEST(vma, overlapping_insert_is_refused)
 {
-	unsigned long before = drained_free();
+	unsigned long before = test_drained_free_pages();
 	struct vma_set s;
 	vma_set_init(&s);
 	KT_ASSERT_EQ(t, add(&s, 10 * P, 20 * P), 0);
@@ -77,12 +72,12 @@ KTEST(vma, overlapping_insert_is_refused)
 	KT_EXPECT(t, vma_alloc(3 * P, 4 * P + 1, RW, 0) == NULL); /* unaligned */
 	KT_EXPECT_EQ(t, vma_set_verify(&s), 0);
 	vma_set_destroy(&s);
-	KT_EXPECT_EQ(t, drained_free(), before);
+	KT_EXPECT_EQ(t, test_drained_free_pages(), before);
 }
 
 KTEST(vma, split_for_partial_unmap)
 {
-	unsigned long before = drained_free();
+	unsigned long before = test_drained_free_pages();
 	struct vma_set s;
 	vma_set_init(&s);
 	KT_ASSERT_EQ(t, add(&s, 10 * P, 20 * P), 0);
@@ -113,15 +108,7 @@ KTEST(vma, split_for_partial_unmap)
 	KT_EXPECT_EQ(t, add(&s, 14 * P, 16 * P), 0);
 	KT_EXPECT_EQ(t, vma_set_verify(&s), 0);
 	vma_set_destroy(&s);
-	KT_EXPECT_EQ(t, drained_free(), before);
-}
-
-static u64 rand_next(u64 *x)
-{
-	*x ^= *x << 13;
-	*x ^= *x >> 7;
-	*x ^= *x << 17;
-	return *x;
+	KT_EXPECT_EQ(t, test_drained_free_pages(), before);
 }
 
 /* 1000 VMAs inserted in random order, then half removed in random order:
@@ -131,14 +118,14 @@ KTEST(vma, many_in_random_order_stay_sorted_and_balanced)
 {
 	enum { N = 1000 };
 	static unsigned order[N];
-	unsigned long before = drained_free();
+	unsigned long before = test_drained_free_pages();
 	struct vma_set s;
 	vma_set_init(&s);
 	u64 seed = 0x9e3779b97f4a7c15ul;
 	for (unsigned i = 0; i < N; i++)
 		order[i] = i;
 	for (unsigned i = N - 1; i > 0; i--) {
-		unsigned j = rand_next(&seed) % (i + 1), tmp = order[i];
+		unsigned j = test_rand(&seed) % (i + 1), tmp = order[i];
 		order[i] = order[j];
 		order[j] = tmp;
 	}
@@ -175,5 +162,5 @@ KTEST(vma, many_in_random_order_stay_sorted_and_balanced)
 	vma_set_destroy(&s);
 	KT_EXPECT_EQ(t, s.count, 0);
 	KT_EXPECT(t, vma_first(&s) == NULL);
-	KT_EXPECT_EQ(t, drained_free(), before);
+	KT_EXPECT_EQ(t, test_drained_free_pages(), before);
 }

@@ -15,6 +15,7 @@
 #include "kernel/spinlock.h"
 #include "kernel/wait.h"
 #include "mm/page_alloc.h"
+#include "tests/test_kit.h"
 
 #define BENCH_DEPTH 32
 #define BENCH_MAX_PAGES 16
@@ -56,10 +57,7 @@ static u64 next_page(struct bench *b)
 	u64 slots = b->window_pages / b->nr_pages;
 	u64 i;
 	if (b->random) {
-		b->rng ^= b->rng << 13;
-		b->rng ^= b->rng >> 7;
-		b->rng ^= b->rng << 17;
-		i = b->rng % slots;
+		i = test_rand(&b->rng) % slots;
 	} else {
 		i = b->next_seq++ % slots;
 	}
@@ -79,26 +77,6 @@ static int bench_submit(struct bench *b, struct bench_slot *s, enum blk_op op)
 	return blk_submit(b->bd, &s->rq);
 }
 
-static struct bench_slot *pop_done(struct bench *b)
-{
-	struct bench_slot *s = NULL;
-	unsigned long flags = spin_lock_irqsave(&b->lock);
-	if (!list_empty(&b->done)) {
-		s = list_first_entry(&b->done, struct bench_slot, link);
-		list_del(&s->link);
-	}
-	spin_unlock_irqrestore(&b->lock, flags);
-	return s;
-}
-
-static bool has_done(struct bench *b)
-{
-	unsigned long flags = spin_lock_irqsave(&b->lock);
-	bool r = !list_empty(&b->done);
-	spin_unlock_irqrestore(&b->lock, flags);
-	return r;
-}
-
 /* One case: keep BENCH_DEPTH requests going for bench_ms; returns false on
  * an error or a stall. */
 static bool bench_case(struct ktest *t, struct bench *b, enum blk_op op, bool random, unsigned kib)
@@ -113,19 +91,22 @@ static bool bench_case(struct ktest *t, struct bench *b, enum blk_op op, bool ra
 		if (bench_submit(b, &b->slot[i], op) == 0)
 			inflight++;
 	while (inflight) {
-		if (!has_done(b)) {
+		if (!test_done_list_any(&b->lock, &b->done)) {
 			if (b->bd->polling) {
 				blk_poll(b->bd);
 				yield();
-			} else if (!wait_event_timeout(b->wq, has_done(b), 10000000000ull)) {
+			} else if (!wait_event_timeout(b->wq,
+						       test_done_list_any(&b->lock, &b->done),
+						       10000000000ull)) {
 				ktest_fail(t, "%s: stalled with %lu requests in flight",
 					   b->bd->name, (unsigned long)inflight);
 				return false;
 			}
 			continue;
 		}
-		struct bench_slot *s;
-		while ((s = pop_done(b))) {
+		struct list_head *l;
+		while ((l = test_done_list_pop(&b->lock, &b->done))) {
+			struct bench_slot *s = list_entry(l, struct bench_slot, link);
 			inflight--;
 			done++;
 			errors += s->rq.status != 0;

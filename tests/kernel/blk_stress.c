@@ -24,6 +24,7 @@
 #include "mm/kmalloc.h"
 #include "mm/page_alloc.h"
 #include "../test_cpus.h"
+#include "../test_kit.h"
 
 static u64 nr_requests = 2000, nr_inflight = 64, bad_read, bad_write;
 static bool need_disk;
@@ -65,15 +66,6 @@ struct stress {
 	u64 bytes;
 };
 
-static u64 rnd(u64 *s)
-{
-	u64 x = *s;
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	return *s = x;
-}
-
 static u64 pattern(u64 dev_byte, u32 gen)
 {
 	return dev_byte ^ ((u64)gen * 0x9e3779b97f4a7c15ull);
@@ -91,16 +83,16 @@ static void stream_end_io(struct blk_request *rq)
 /* Pick size, place and page order of the next request; fill the pattern. */
 static void stream_prepare(struct stream *s)
 {
-	unsigned order = rnd(&s->rng) % 10;
-	unsigned nr = (1u << order) + rnd(&s->rng) % (1u << order);
+	unsigned order = test_rand(&s->rng) % 10;
+	unsigned nr = (1u << order) + test_rand(&s->rng) % (1u << order);
 	if (nr > BLK_MAX_PAGES)
 		nr = BLK_MAX_PAGES;
 	if (nr > s->slot_pages - 1)
 		nr = s->slot_pages - 1;
-	u64 off = rnd(&s->rng) % (s->slot_pages - nr);
-	unsigned sub = (rnd(&s->rng) & 3) == 0 ? rnd(&s->rng) % 8 : 0;
-	unsigned stride = (rnd(&s->rng) & 1) ? 1 : (2 * (rnd(&s->rng) % 200) + 1);
-	unsigned start = rnd(&s->rng) % BLK_MAX_PAGES;
+	u64 off = test_rand(&s->rng) % (s->slot_pages - nr);
+	unsigned sub = (test_rand(&s->rng) & 3) == 0 ? test_rand(&s->rng) % 8 : 0;
+	unsigned stride = (test_rand(&s->rng) & 1) ? 1 : (2 * (test_rand(&s->rng) % 200) + 1);
+	unsigned start = test_rand(&s->rng) % BLK_MAX_PAGES;
 	for (unsigned i = 0; i < nr; i++)
 		s->pages[i] = s->base + (start + i * stride) % BLK_MAX_PAGES;
 	s->gen++;
@@ -177,38 +169,19 @@ static bool stream_step(struct ktest *t, struct stress *st, struct stream *s)
 	return stream_submit(t, s) == 0;
 }
 
-static struct stream *next_done(struct stress *st)
-{
-	struct stream *s = NULL;
-	unsigned long flags = spin_lock_irqsave(&st->lock);
-	if (!list_empty(&st->done)) {
-		s = list_first_entry(&st->done, struct stream, link);
-		list_del(&s->link);
-	}
-	spin_unlock_irqrestore(&st->lock, flags);
-	return s;
-}
-
-static bool any_done(struct stress *st)
-{
-	unsigned long flags = spin_lock_irqsave(&st->lock);
-	bool r = !list_empty(&st->done);
-	spin_unlock_irqrestore(&st->lock, flags);
-	return r;
-}
-
 /* Wait for a finished stream; false after 30 s without any (a hang). */
 static bool wait_done(struct stress *st)
 {
 	u64 start = arch_time_ns();
-	while (!any_done(st)) {
+	while (!test_done_list_any(&st->lock, &st->done)) {
 		if (arch_time_ns() - start > 30 * TEST_SEC)
 			return false;
 		if (st->bd->polling) {
 			blk_poll(st->bd);
 			yield();
 		} else {
-			wait_event_timeout(st->wq, any_done(st), TEST_SEC);
+			wait_event_timeout(st->wq, test_done_list_any(&st->lock, &st->done),
+					   TEST_SEC);
 		}
 	}
 	return true;
@@ -281,9 +254,9 @@ static void run_stress(struct ktest *t, struct blockdev *bd)
 				   bd->name, active);
 			return; /* buffers may still be in the device's hands: leak them */
 		}
-		struct stream *s;
-		while ((s = next_done(&st)))
-			if (!stream_step(t, &st, s))
+		struct list_head *l;
+		while ((l = test_done_list_pop(&st.lock, &st.done)))
+			if (!stream_step(t, &st, list_entry(l, struct stream, link)))
 				active--;
 	}
 	u64 ms = (arch_time_ns() - t0) / 1000000 + 1;

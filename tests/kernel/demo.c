@@ -48,7 +48,7 @@ static int demo_write(void *arg)
 {
 	struct demo_job *j = arg;
 	for (unsigned long p = j->first; p < j->first + j->n; p++) {
-		volatile u64 *w = (volatile u64 *)(SWAPP_REGION + p * PAGE_SIZE);
+		volatile u64 *w = (volatile u64 *)(MM_TEST_REGION + p * PAGE_SIZE);
 		for (unsigned i = 0; i < PAGE_SIZE / 8; i++)
 			w[i] = demo_word(j->tag, p, i);
 		if (p % 64 == 0)
@@ -61,7 +61,7 @@ static int demo_verify(void *arg)
 {
 	struct demo_job *j = arg;
 	for (unsigned long p = j->first; p < j->first + j->n; p++) {
-		volatile u64 *w = (volatile u64 *)(SWAPP_REGION + p * PAGE_SIZE);
+		volatile u64 *w = (volatile u64 *)(MM_TEST_REGION + p * PAGE_SIZE);
 		for (unsigned i = 0; i < PAGE_SIZE / 8; i++)
 			j->bad += w[i] != demo_word(j->tag, p, i);
 		if (p % 64 == 0)
@@ -171,7 +171,7 @@ static int demo_make_ramswap(struct ktest *t, unsigned long pages)
 		"%lu MiB of the RAM, as swap\n",
 		DEMO_RAMSWAP, (pages * PAGE_SIZE) >> 20);
 	struct blockdev *bd = test_ramswap(t, DEMO_RAMSWAP, (u64)pages * PAGE_SIZE, false, 0);
-	int type = bd ? swapt_on(bd, NULL, 0, 0) : -ENOMEM;
+	int type = bd ? swap_test_swapon(bd, NULL, 0, 0) : -ENOMEM;
 	if (type < 0)
 		ktest_fail(t, "demo: could not make and switch on a RAM swap device");
 	return type;
@@ -186,12 +186,12 @@ static unsigned long demo_mib(unsigned long pages)
 static void demo_run(struct ktest *t, unsigned long n, unsigned long ram)
 {
 	unsigned long half = n / 2;
-	struct mm *parent = swapp_mm(t, n);
+	struct mm *parent = mm_test_create(t, n);
 	KT_ASSERT(t, parent);
 	swapin_latency_reset();
 	unsigned long bad = 0, q = half / 8;
-	u64 t0 = arch_time_ns(), copies = mmt_stat("cow_copy"), reuses = mmt_stat("cow_reuse");
-	u64 out = mmt_stat("pswpout"), in = mmt_stat("pswpin");
+	u64 t0 = arch_time_ns(), copies = test_stat("cow_copy"), reuses = test_stat("cow_reuse");
+	u64 out = test_stat("pswpout"), in = test_stat("pswpin");
 	KT_EXPECT_EQ(t, demo_phase(parent, demo_write, 0, half, 1, &bad), 0);
 	pr_info("demo: first half written (%lu ms); fork\n",
 		(unsigned long)((arch_time_ns() - t0) / 1000000));
@@ -211,26 +211,26 @@ static void demo_run(struct ktest *t, unsigned long n, unsigned long ram)
 	pr_info("demo: %lu words differ; %lu ms in all; pswpout %lu pswpin %lu, COW copies %lu "
 		"reuses %lu\n",
 		bad, (unsigned long)((arch_time_ns() - t0) / 1000000),
-		(unsigned long)(mmt_stat("pswpout") - out),
-		(unsigned long)(mmt_stat("pswpin") - in),
-		(unsigned long)(mmt_stat("cow_copy") - copies),
-		(unsigned long)(mmt_stat("cow_reuse") - reuses));
+		(unsigned long)(test_stat("pswpout") - out),
+		(unsigned long)(test_stat("pswpin") - in),
+		(unsigned long)(test_stat("cow_copy") - copies),
+		(unsigned long)(test_stat("cow_reuse") - reuses));
 	/* The child's writes copied every page it shared; the parent then
 	 * wrote its own pages again without copying them all. */
-	KT_EXPECT(t, mmt_stat("cow_copy") - copies >= q);
-	KT_EXPECT(t, mmt_stat("cow_reuse") > reuses);
+	KT_EXPECT(t, test_stat("cow_copy") - copies >= q);
+	KT_EXPECT(t, test_stat("cow_reuse") > reuses);
 	/* At least half of what could not stay in RAM went out, and came in. */
-	KT_EXPECT(t, mmt_stat("pswpout") - out > (n - ram) / 2);
-	KT_EXPECT(t, mmt_stat("pswpin") > in);
+	KT_EXPECT(t, test_stat("pswpout") - out > (n - ram) / 2);
+	KT_EXPECT(t, test_stat("pswpin") > in);
 	mm_put(child);
 	mm_put(parent);
-	swapp_settle();
+	swap_test_wait_io();
 }
 
 KTEST(demo, four_tasks_write_past_ram_fork_halfway_verify_every_byte)
 {
 	const unsigned long reserve = page_alloc_watermarks()->high;
-	unsigned long total = nr_total_pages(), free = swapt_settled_free();
+	unsigned long total = nr_total_pages(), free = swap_test_settled_free();
 	struct demo_hold hold;
 	demo_hold(&hold, demo_hold_pages(free, reserve));
 	if (hold.nr)
@@ -242,12 +242,13 @@ KTEST(demo, four_tasks_write_past_ram_fork_halfway_verify_every_byte)
 	long inuse;
 	int own_type = -1;
 	if (!demo_swap_state(&swap_free, &inuse)) {
-		own_type = demo_make_ramswap(t, demo_ramswap_pages(swapt_settled_free(), reserve));
+		own_type =
+			demo_make_ramswap(t, demo_ramswap_pages(swap_test_settled_free(), reserve));
 		if (own_type < 0)
 			goto out;
 	}
 	const char *swap_name = demo_swap_state(&swap_free, &inuse);
-	unsigned long ram = demo_ram_pages(swapt_settled_free(), reserve);
+	unsigned long ram = demo_ram_pages(swap_test_settled_free(), reserve);
 	unsigned long n = demo_working_set(ram, swap_free);
 	if (!n) {
 		pr_info("demo: %lu MiB of RAM to fill, %lu MiB of swap free on %s: too little swap "

@@ -94,11 +94,12 @@ KTEST(folio_irq, end_writeback_from_interrupt_inside_task_lookup)
 	folio_set_writeback(fi.writeback);
 	folio_lock(mine);
 	u64 timeouts = race_wait_timeouts();
-	char spec[96];
-	snprintk(spec, sizeof(spec),
-		 "folio:waitqueue/cpu=%u/times=1/wait=test:folio-irq-done/timeout=5000000", fi.cpu);
-	KT_ASSERT(t, test_race_arm(t, spec) &&
-			     test_race_arm(t, "test:folio-irq-send/wait=folio:waitqueue/times=1"));
+	const struct test_race_point points[] = {
+		{ "folio:waitqueue",
+		  TEST_RACE_HOLD_FOR("test:folio-irq-done", (int)fi.cpu, 5000000) },
+		{ "test:folio-irq-send", TEST_RACE_HOLD("folio:waitqueue", -1) },
+	};
+	KT_ASSERT(t, test_race_arm(t, points, ARRAY_SIZE(points)));
 	fi.old_hook = smp_get_resched_hook();
 	smp_register_resched_hook(folio_irq_hook);
 	__atomic_store_n(&fi.armed, true, __ATOMIC_RELEASE);

@@ -12,9 +12,9 @@
 #include "kernel/nmi_backtrace.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
-#include "kernel/stats.h"
 #include "kernel/string.h"
 #include "../test_cpus.h"
+#include "../test_kit.h"
 
 #define HUNG_TEST_THRESHOLD_NS (200 * TEST_MS)
 #define HUNG_TEST_WAITERS 2
@@ -46,13 +46,6 @@ static unsigned hung_release_waiters(struct completion *gate, struct task **w, u
 	return ok;
 }
 
-static u64 hung_stat(const char *name)
-{
-	u64 v = 0;
-	stats_get(name, &v);
-	return v;
-}
-
 /*
  * The test task sleeps in hung_task_wait_for_report, woken only by the
  * report or its timeout, so from the moment the waiters block nothing runs
@@ -64,8 +57,8 @@ KTEST(hung_task, reports_blocked_tasks_when_nothing_runs)
 {
 	DECLARE_COMPLETION(gate);
 	struct task *w[HUNG_TEST_WAITERS];
-	u64 reports = hung_stat("hung_task_reports");
-	u64 backtraces = hung_stat("hung_task_backtraces");
+	u64 reports = test_stat("hung_task_reports");
+	u64 backtraces = test_stat("hung_task_backtraces");
 
 	u64 old = hung_task_set_threshold_ns(HUNG_TEST_THRESHOLD_NS);
 	/* Before the waiters: their first runs are the last progress. */
@@ -81,9 +74,9 @@ KTEST(hung_task, reports_blocked_tasks_when_nothing_runs)
 	KT_ASSERT(t, reported);
 	ktest_diag(t, "report after %lu ms", (unsigned long)(waited / TEST_MS));
 	KT_EXPECT(t, waited >= HUNG_TEST_THRESHOLD_NS);
-	KT_EXPECT(t, hung_stat("hung_task_reports") > reports);
+	KT_EXPECT(t, test_stat("hung_task_reports") > reports);
 	/* The two waiters at least; the test task and kswapd too. */
-	KT_EXPECT(t, hung_stat("hung_task_backtraces") >= backtraces + HUNG_TEST_WAITERS);
+	KT_EXPECT(t, test_stat("hung_task_backtraces") >= backtraces + HUNG_TEST_WAITERS);
 }
 
 static bool hung_trace_has(const struct task_snapshot *s, const char *sym)
@@ -183,22 +176,21 @@ static int hung_irqs_off_spinner(void *arg)
 
 KTEST(hung_task, nmi_backtrace_reaches_a_cpu_spinning_with_interrupts_off)
 {
-	if (nr_cpus_online < 2) {
-		ktest_skip(t, "needs 2 CPUs: one spins, one asks");
+	/* One CPU spins, another asks it for a backtrace. */
+	if (!test_require_cpus(t, 2))
 		return;
-	}
 	int state = 0;
 	struct task *spinner = kthread_create_on_cpu(hung_irqs_off_spinner, &state,
 						     test_other_cpu(), "irqs-off-spin");
 	KT_ASSERT(t, spinner);
 	while (__atomic_load_n(&state, __ATOMIC_ACQUIRE) != 1)
 		yield();
-	u64 before = hung_stat("nmi_backtraces");
+	u64 before = test_stat("nmi_backtraces");
 	unsigned answered = trigger_all_cpu_backtrace();
 	bool still_spinning = __atomic_load_n(&state, __ATOMIC_ACQUIRE) == 1;
 	__atomic_store_n(&state, 2, __ATOMIC_RELEASE);
 	KT_EXPECT_EQ(t, kthread_join(spinner), 0);
 	KT_EXPECT(t, still_spinning);
 	KT_EXPECT_EQ(t, answered, nr_cpus_online - 1);
-	KT_EXPECT_EQ(t, hung_stat("nmi_backtraces"), before + nr_cpus_online - 1);
+	KT_EXPECT_EQ(t, test_stat("nmi_backtraces"), before + nr_cpus_online - 1);
 }

@@ -11,14 +11,9 @@
 #include "mm/mm.h"
 #include "mm/page_alloc.h"
 #include "mm/pgtable.h"
+#include "tests/test_kit.h"
 
 #define USER_ADDR 0x0000123456789000ul /* pgd 36, deep in the user half */
-
-static unsigned long drained_free(void)
-{
-	page_alloc_drain_all();
-	return nr_free_pages();
-}
 
 static int map_page(struct mm *mm, unsigned long addr, struct page *page, unsigned prot)
 {
@@ -33,7 +28,7 @@ static int map_page(struct mm *mm, unsigned long addr, struct page *page, unsign
 
 KTEST(mm_hw, cpu_uses_the_mapping_of_an_activated_mm)
 {
-	unsigned long before = drained_free();
+	unsigned long before = test_drained_free_pages();
 	struct mm *mm = mm_create();
 	KT_ASSERT(t, mm);
 	struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO);
@@ -70,7 +65,7 @@ KTEST(mm_hw, cpu_uses_the_mapping_of_an_activated_mm)
 
 	mm_destroy(mm);
 	free_page(page);
-	KT_EXPECT_EQ(t, drained_free(), before);
+	KT_EXPECT_EQ(t, test_drained_free_pages(), before);
 }
 
 /* The kernel half is shared: a new root maps the kernel image and the

@@ -6,11 +6,11 @@
 #include <asm/mmu.h>
 #include "kernel/ktest.h"
 #include "kernel/sched.h"
-#include "kernel/stats.h"
 #include "mm/mm.h"
 #include "mm/page_alloc.h"
 #include "mm/pgtable.h"
 #include "tests/test_cpus.h"
+#include "tests/test_kit.h"
 
 #define TASK_REGION 0x60000000ul
 
@@ -21,24 +21,17 @@ struct mm_task_seen {
 	u64 value;
 };
 
-static u64 stat_of(const char *name)
-{
-	u64 v = 0;
-	stats_get(name, &v);
-	return v;
-}
-
 static int task_in_mm(void *arg)
 {
 	struct mm_task_seen *s = arg;
 	s->root_loaded = arch_mmu_current_root() == s->mm->pgd_phys;
 	s->tracked = mm_loaded_here() == s->mm &&
 		     (__atomic_load_n(&s->mm->cpu_mask, __ATOMIC_SEQ_CST) & (1ul << arch_cpu_id()));
-	s->faults_before = stat_of("page_faults");
+	s->faults_before = test_stat("page_faults");
 	volatile u64 *p = (volatile u64 *)(TASK_REGION + 0x18);
 	*p = 0x600dcafe; /* not present: a hardware fault maps a zeroed page */
 	s->value = p[1]; /* present now: no fault */
-	s->faults_after = stat_of("page_faults");
+	s->faults_after = test_stat("page_faults");
 	return 0;
 }
 

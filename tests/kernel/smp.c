@@ -12,6 +12,7 @@
 #include "kernel/stats.h"
 #include "kernel/string.h"
 #include "kernel/timer.h"
+#include "tests/test_kit.h"
 #ifdef ARCH_x86_64
 #include "arch/x86_64/acpi.h"
 #include "arch/x86_64/gdt.h"
@@ -115,11 +116,11 @@ KTEST(smp, call_on_all_concurrently)
 	unsigned target, caller;
 
 	memset(hits, 0, sizeof(hits));
-	stats_get("ipi_calls", &calls_before);
+	calls_before = test_stat("ipi_calls");
 	u64 start = arch_time_ns();
 	smp_call_on_cpus(all_online_mask(), cross_call_storm, NULL);
 	u64 ms = (arch_time_ns() - start) / 1000000;
-	stats_get("ipi_calls", &calls_after);
+	calls_after = test_stat("ipi_calls");
 	for_each_online_cpu (target)
 		for_each_online_cpu (caller)
 			KT_EXPECT_EQ(t, atomic_long_read(&hits[target][caller]), CROSS_CALLS);

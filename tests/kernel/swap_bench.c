@@ -38,21 +38,13 @@ static u64 bench_word(unsigned long page, unsigned w)
 	return (page << 20) ^ ((u64)w << 3) ^ 0x5bd1e9955bd1e995ull;
 }
 
-static u64 bench_rand(u64 *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
-
 /* One pass over the pages in b->order: write or read-and-verify. */
 static void bench_pass(struct swap_bench *b, bool write)
 {
 	u64 start = arch_time_ns();
 	for (unsigned long k = 0; k < b->npages; k++) {
 		unsigned long p = b->order[k];
-		volatile u64 *w = (volatile u64 *)(SWAPP_REGION + p * PAGE_SIZE);
+		volatile u64 *w = (volatile u64 *)(MM_TEST_REGION + p * PAGE_SIZE);
 		u64 t0 = arch_time_ns();
 		if (write)
 			w[0] = bench_word(p, 0);
@@ -136,7 +128,7 @@ static void bench_report(struct swap_bench *b, const char *dev, unsigned order, 
 static void swap_bench_run(struct ktest *t, const char *dev, unsigned order)
 {
 	struct blockdev *bd = blockdev_get(dev);
-	int type = swapp_find_type(dev);
+	int type = swap_test_find_type(dev);
 	if (!bench_mib) {
 		ktest_skip(t, "swapbench.mib= not given (make bench runs it)");
 		return;
@@ -145,13 +137,13 @@ static void swap_bench_run(struct ktest *t, const char *dev, unsigned order)
 		ktest_skip(t, "device not attached or not on as swap");
 		return;
 	}
-	struct swapt_others others; /* only this device takes the pages */
-	swapt_others_off(t, &others, type);
+	struct swap_test_others others; /* only this device takes the pages */
+	swap_test_others_off(t, &others, type);
 	unsigned long old = mthp_set_orders(1ul | (1ul << order));
 	struct swap_bench b = { (unsigned long)(bench_mib << 20) / PAGE_SIZE, NULL, NULL, 0, 0 };
 	b.lat_us = kmalloc(b.npages * sizeof(u32), GFP_KERNEL);
 	b.order = kmalloc(b.npages * sizeof(u32), GFP_KERNEL);
-	struct mm *mm = swapp_mm(t, b.npages);
+	struct mm *mm = mm_test_create(t, b.npages);
 	if (!KT_EXPECT(t, b.lat_us && b.order && mm))
 		goto out;
 	static const char *const passes[] = { "write", "seq read", "random read" };
@@ -161,18 +153,19 @@ static void swap_bench_run(struct ktest *t, const char *dev, unsigned order)
 			b.order[k] = (u32)k;
 		if (pass == 2) {
 			for (unsigned long k = b.npages - 1; k > 0; k--) {
-				unsigned long j = bench_rand(&seed) % (k + 1);
+				unsigned long j = test_rand(&seed) % (k + 1);
 				u32 x = b.order[k];
 				b.order[k] = b.order[j];
 				b.order[j] = x;
 			}
 		}
-		u64 out = mmt_stat("pswpout"), in = mmt_stat("pswpin");
-		KT_EXPECT_EQ(t, mmt_run(mm, test_nth_cpu(0), pass ? bench_read : bench_write, &b),
+		u64 out = test_stat("pswpout"), in = test_stat("pswpin");
+		KT_EXPECT_EQ(t,
+			     mm_test_run(mm, test_nth_cpu(0), pass ? bench_read : bench_write, &b),
 			     0);
-		swapp_settle();
-		bench_report(&b, dev, order, passes[pass], mmt_stat("pswpout") - out,
-			     mmt_stat("pswpin") - in);
+		swap_test_wait_io();
+		bench_report(&b, dev, order, passes[pass], test_stat("pswpout") - out,
+			     test_stat("pswpin") - in);
 	}
 	KT_EXPECT_EQ(t, b.bad, 0);
 out:
@@ -181,7 +174,7 @@ out:
 	kfree(b.lat_us);
 	kfree(b.order);
 	mthp_set_orders(old);
-	swapt_others_on(t, &others);
+	swap_test_others_on(t, &others);
 }
 
 KTEST(bench_swap, virtio_order0)

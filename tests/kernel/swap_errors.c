@@ -20,7 +20,7 @@ extern u64 blktest_bad_write_sector(void);
 /*
  * Every slot of the device taken but the ones a case wants its pages in:
  * the allocator then has no choice. The holes are given out by
- * swapt_release_slot.
+ * release_slot.
  */
 struct held_slots {
 	unsigned n;
@@ -58,18 +58,6 @@ static void release_all(struct held_slots *h)
 	kfree(h->e);
 }
 
-static int read_page0(void *arg)
-{
-	struct mm *mm = arg;
-	return mmt_read(mm, SWAPP_REGION) != swapp_value(1, 0, 0);
-}
-
-static int read_page1(void *arg)
-{
-	struct mm *mm = arg;
-	return mmt_read(mm, SWAPP_REGION + PAGE_SIZE) != swapp_value(1, 1, 0);
-}
-
 KTEST(swap_errors, read_error_kills_only_the_faulting_task)
 {
 	u64 bad = blktest_bad_read_sector();
@@ -77,45 +65,45 @@ KTEST(swap_errors, read_error_kills_only_the_faulting_task)
 		ktest_skip(t, "no blkdebug rules (blktest.bad_read=)");
 		return;
 	}
-	struct swapp_env e;
-	if (!swapp_begin(t, &e, NULL, 0, 0))
+	struct swap_path_env e;
+	if (!swap_path_begin(t, &e, NULL, 0, 0))
 		return;
 	u64 slot = bad >> (PAGE_SHIFT - SECTOR_SHIFT);
 	struct held_slots held;
-	struct mm *mm = swapp_mm(t, 2);
+	struct mm *mm = mm_test_create(t, 2);
 	KT_ASSERT(t, mm);
-	KT_EXPECT_EQ(t, swapp_write(mm, 0, 2, 1), 0);
+	KT_EXPECT_EQ(t, swap_path_write(mm, 0, 2, 1), 0);
 	if (!hold_all(t, (unsigned)e.s.type, &held))
 		return;
 	/* Page 0 goes to the bad slot, page 1 to the one after it. */
 	release_slot(&held, slot);
-	KT_EXPECT_EQ(t, madvise_pageout(mm, SWAPP_REGION, PAGE_SIZE, NULL), 0);
+	KT_EXPECT_EQ(t, madvise_pageout(mm, MM_TEST_REGION, PAGE_SIZE, NULL), 0);
 	release_slot(&held, slot + 1);
-	KT_EXPECT_EQ(t, madvise_pageout(mm, SWAPP_REGION + PAGE_SIZE, PAGE_SIZE, NULL), 0);
-	swapp_settle();
-	pte_t pte = mmt_pte(mm, SWAPP_REGION);
+	KT_EXPECT_EQ(t, madvise_pageout(mm, MM_TEST_REGION + PAGE_SIZE, PAGE_SIZE, NULL), 0);
+	swap_test_wait_io();
+	pte_t pte = mm_test_pte(mm, MM_TEST_REGION);
 	KT_ASSERT(t, pte_is_swap(pte));
 	KT_EXPECT_EQ(t, swp_offset(pte_to_swp_entry(pte)), slot);
 	swap_cache_drop_clean(pte_to_swp_entry(pte)); /* so the fault must read */
 	KT_EXPECT(t, !swap_cache_peek(pte_to_swp_entry(pte)));
-	u64 kills = mmt_stat("swapin_read_kills"), errs = mmt_stat("swap_read_errors");
+	u64 kills = test_stat("swapin_read_kills"), errs = test_stat("swap_read_errors");
 	int saved = console_loglevel;
 	console_loglevel = LOG_EMERG; /* the messages are expected */
-	KT_EXPECT_EQ(t, mmt_run(mm, test_nth_cpu(1), read_page0, mm), -EIO);
+	KT_EXPECT_EQ(t, swap_path_read_one(mm, test_nth_cpu(1), 0, 1), -EIO);
 	console_loglevel = saved;
-	KT_EXPECT_EQ(t, mmt_stat("swapin_read_kills"), kills + 1);
-	KT_EXPECT_EQ(t, mmt_stat("swap_read_errors"), errs + 1);
+	KT_EXPECT_EQ(t, test_stat("swapin_read_kills"), kills + 1);
+	KT_EXPECT_EQ(t, test_stat("swap_read_errors"), errs + 1);
 	/* Nothing stale: the PTE still names the entry, no folio is cached
 	 * for it, its count is intact. */
-	KT_EXPECT(t, pte_same(mmt_pte(mm, SWAPP_REGION), pte));
+	KT_EXPECT(t, pte_same(mm_test_pte(mm, MM_TEST_REGION), pte));
 	KT_EXPECT(t, !swap_cache_peek(pte_to_swp_entry(pte)));
 	KT_EXPECT_EQ(t, swap_count(pte_to_swp_entry(pte)), 1);
 	/* Another task of the same mm, another page: fine. */
-	swap_cache_drop_clean(pte_to_swp_entry(mmt_pte(mm, SWAPP_REGION + PAGE_SIZE)));
-	KT_EXPECT_EQ(t, mmt_run(mm, test_nth_cpu(1), read_page1, mm), 0);
+	swap_cache_drop_clean(pte_to_swp_entry(mm_test_pte(mm, MM_TEST_REGION + PAGE_SIZE)));
+	KT_EXPECT_EQ(t, swap_path_read_one(mm, test_nth_cpu(1), 1, 1), 0);
 	mm_put(mm);
 	release_all(&held);
-	swapp_end(t, &e);
+	swap_path_end(t, &e);
 }
 
 KTEST(swap_errors, write_error_loses_no_data)
@@ -125,25 +113,25 @@ KTEST(swap_errors, write_error_loses_no_data)
 		ktest_skip(t, "no blkdebug rules (blktest.bad_write=)");
 		return;
 	}
-	struct swapp_env e;
-	if (!swapp_begin(t, &e, NULL, 0, 0))
+	struct swap_path_env e;
+	if (!swap_path_begin(t, &e, NULL, 0, 0))
 		return;
 	u64 slot = bad >> (PAGE_SHIFT - SECTOR_SHIFT);
 	struct held_slots held;
-	struct mm *mm = swapp_mm(t, 1);
+	struct mm *mm = mm_test_create(t, 1);
 	KT_ASSERT(t, mm);
-	KT_EXPECT_EQ(t, swapp_write(mm, 0, 1, 1), 0);
+	KT_EXPECT_EQ(t, swap_path_write(mm, 0, 1, 1), 0);
 	if (!hold_all(t, (unsigned)e.s.type, &held))
 		return;
 	release_slot(&held, slot);
-	u64 werr = mmt_stat("swap_write_errors");
+	u64 werr = test_stat("swap_write_errors");
 	int saved = console_loglevel;
 	console_loglevel = LOG_EMERG;
-	KT_EXPECT_EQ(t, madvise_pageout(mm, SWAPP_REGION, PAGE_SIZE, NULL), 0);
-	swapp_settle();
+	KT_EXPECT_EQ(t, madvise_pageout(mm, MM_TEST_REGION, PAGE_SIZE, NULL), 0);
+	swap_test_wait_io();
 	console_loglevel = saved;
-	KT_EXPECT_EQ(t, mmt_stat("swap_write_errors"), werr + 1);
-	pte_t pte = mmt_pte(mm, SWAPP_REGION);
+	KT_EXPECT_EQ(t, test_stat("swap_write_errors"), werr + 1);
+	pte_t pte = mm_test_pte(mm, MM_TEST_REGION);
 	KT_ASSERT(t, pte_is_swap(pte));
 	swp_entry_t entry = pte_to_swp_entry(pte);
 	KT_EXPECT_EQ(t, swp_offset(entry), slot);
@@ -153,26 +141,26 @@ KTEST(swap_errors, write_error_loses_no_data)
 	KT_EXPECT(t, folio_test_dirty(folio));
 	folio_put(folio);
 	/* Reads back from memory (a cache hit, no read). */
-	u64 reads = mmt_stat("pswpin");
-	KT_EXPECT_EQ(t, swapp_check(mm, 0, 1, 1), 0);
-	KT_EXPECT_EQ(t, mmt_stat("pswpin"), reads);
+	u64 reads = test_stat("pswpin");
+	KT_EXPECT_EQ(t, swap_path_check(mm, 0, 1, 1), 0);
+	KT_EXPECT_EQ(t, test_stat("pswpin"), reads);
 	/* Written again, to the next slot (the bad one held now), and read
 	 * back from the device. */
 	KT_ASSERT_EQ(t, swap_alloc_type((unsigned)e.s.type, 0, &held.e[held.n]), 0);
 	KT_EXPECT_EQ(t, swp_offset(held.e[held.n]), slot);
 	held.n++;
 	release_slot(&held, slot + 1);
-	u64 writes = mmt_stat("pswpout");
-	KT_EXPECT_EQ(t, madvise_pageout(mm, SWAPP_REGION, PAGE_SIZE, NULL), 0);
-	swapp_settle();
-	KT_EXPECT_EQ(t, mmt_stat("pswpout"), writes + 1);
-	pte = mmt_pte(mm, SWAPP_REGION);
+	u64 writes = test_stat("pswpout");
+	KT_EXPECT_EQ(t, madvise_pageout(mm, MM_TEST_REGION, PAGE_SIZE, NULL), 0);
+	swap_test_wait_io();
+	KT_EXPECT_EQ(t, test_stat("pswpout"), writes + 1);
+	pte = mm_test_pte(mm, MM_TEST_REGION);
 	KT_ASSERT(t, pte_is_swap(pte));
 	swap_cache_drop_clean(pte_to_swp_entry(pte)); /* so the fault must read */
 	KT_EXPECT(t, swp_offset(pte_to_swp_entry(pte)) != slot);
-	KT_EXPECT_EQ(t, swapp_check(mm, 0, 1, 1), 0);
-	KT_EXPECT_EQ(t, mmt_stat("pswpin"), reads + 1);
+	KT_EXPECT_EQ(t, swap_path_check(mm, 0, 1, 1), 0);
+	KT_EXPECT_EQ(t, test_stat("pswpin"), reads + 1);
 	mm_put(mm);
 	release_all(&held);
-	swapp_end(t, &e);
+	swap_path_end(t, &e);
 }

@@ -80,7 +80,7 @@ static u64 stress_word(unsigned tag, unsigned long p, u16 v, unsigned w)
 
 static volatile u64 *stress_page(unsigned long p)
 {
-	return (volatile u64 *)(SWAPP_REGION + p * PAGE_SIZE);
+	return (volatile u64 *)(MM_TEST_REGION + p * PAGE_SIZE);
 }
 
 static unsigned long stress_check_page(unsigned tag, unsigned long p, u16 v)
@@ -109,8 +109,8 @@ static void stress_note_bad(struct stress_job *j, unsigned long p, unsigned long
 /* A run of 1, 2, 4, 8 or 16 pages, aligned to its size (mTHP folios). */
 static void stress_pick_run(struct stress_job *j, unsigned long *first, unsigned long *len)
 {
-	*len = 1ul << (swapt_rand(&j->rng) % 5);
-	*first = ALIGN_DOWN(swapt_rand(&j->rng) % j->n, *len);
+	*len = 1ul << (test_rand(&j->rng) % 5);
+	*first = ALIGN_DOWN(test_rand(&j->rng) % j->n, *len);
 	if (*first + *len > j->n)
 		*len = j->n - *first;
 }
@@ -119,7 +119,7 @@ static void stress_touch(struct stress_job *j)
 {
 	unsigned long first, len;
 	stress_pick_run(j, &first, &len);
-	bool write = swapt_rand(&j->rng) & 1;
+	bool write = test_rand(&j->rng) & 1;
 	for (unsigned long p = first; p < first + len; p++) {
 		stress_note_bad(j, p, stress_check_page(j->id, p, j->version[p]));
 		if (write) {
@@ -135,8 +135,8 @@ static void stress_touch(struct stress_job *j)
 /* Any offset, up to 64 pages (clipped at the end of the region). */
 static void stress_span(struct stress_job *j, unsigned long *first, unsigned long *len)
 {
-	*first = swapt_rand(&j->rng) % j->n;
-	*len = 1 + swapt_rand(&j->rng) % 64;
+	*first = test_rand(&j->rng) % j->n;
+	*len = 1 + test_rand(&j->rng) % 64;
 	if (*first + *len > j->n)
 		*len = j->n - *first;
 }
@@ -145,7 +145,7 @@ static void stress_pageout(struct stress_job *j)
 {
 	unsigned long first, len;
 	stress_span(j, &first, &len);
-	int err = madvise_pageout(j->mm, SWAPP_REGION + first * PAGE_SIZE, len * PAGE_SIZE, NULL);
+	int err = madvise_pageout(j->mm, MM_TEST_REGION + first * PAGE_SIZE, len * PAGE_SIZE, NULL);
 	if (err && !j->err)
 		j->err = err;
 	j->pageouts++;
@@ -159,14 +159,14 @@ static void stress_munmap(struct stress_job *j)
 {
 	unsigned long first, len;
 	stress_span(j, &first, &len);
-	unsigned long start = SWAPP_REGION + first * PAGE_SIZE;
+	unsigned long start = MM_TEST_REGION + first * PAGE_SIZE;
 	int err = mm_munmap(j->mm, start, len * PAGE_SIZE);
 	if (err == -ENOMEM) {
 		j->munmap_nomem++;
 		return;
 	}
 	for (int tries = 0; !err && tries < 1000; tries++) {
-		err = mm_mmap(j->mm, start, len * PAGE_SIZE, SWAPP_RW);
+		err = mm_mmap(j->mm, start, len * PAGE_SIZE, MM_TEST_RW);
 		if (err != -ENOMEM)
 			break;
 		if (tries < 999)
@@ -197,7 +197,7 @@ static int stress_child_run(void *arg)
 	struct stress_job *j = c->parent;
 	u64 rng = j->rng ^ 0x5bd1e995;
 	for (unsigned i = 0; i < STRESS_FORK_SAMPLE; i++) {
-		unsigned long p = swapt_rand(&rng) % j->n;
+		unsigned long p = test_rand(&rng) % j->n;
 		bool again = false;
 		for (unsigned k = 0; k < i; k++)
 			again |= c->page[k] == p;
@@ -242,7 +242,7 @@ static void stress_fork(struct stress_job *j)
 	for (unsigned i = 0; i < STRESS_FORK_SAMPLE; i++)
 		stress_note_bad(j, c.page[i],
 				stress_check_page(j->id, c.page[i], j->version[c.page[i]]));
-	swapt_rand(&j->rng);
+	test_rand(&j->rng);
 	j->forks++;
 }
 
@@ -250,7 +250,7 @@ static int stress_task(void *arg)
 {
 	struct stress_job *j = arg;
 	while (!__atomic_load_n(&stress_stop, __ATOMIC_ACQUIRE)) {
-		unsigned r = (unsigned)(swapt_rand(&j->rng) % 100);
+		unsigned r = (unsigned)(test_rand(&j->rng) % 100);
 		if (r < 75)
 			stress_touch(j);
 		else if (r < 88)
@@ -286,7 +286,7 @@ static int stress_swapon(struct blockdev *bd)
 			set_current_state(TASK_BLOCKED);
 			schedule_timeout(TEST_SEC / 100);
 		}
-		type = swapon_blockdev(bd, SWAPT_PRIO);
+		type = swapon_blockdev(bd, SWAP_TEST_PRIO);
 	}
 	return type;
 }
@@ -332,7 +332,7 @@ static void stress_print_progress(struct stress_job *jobs, struct stress_swapper
 	pr_info("stress: %lu s: %lu operations (%lu forks, %lu munmaps), swapoff/on %lu, "
 		"pswpout %lu pswpin %lu, free pages %lu\n",
 		(unsigned long)secs, ops, forks, munmaps, s->cycles,
-		(unsigned long)mmt_stat("pswpout"), (unsigned long)mmt_stat("pswpin"),
+		(unsigned long)test_stat("pswpout"), (unsigned long)test_stat("pswpin"),
 		nr_free_pages());
 }
 
@@ -364,7 +364,7 @@ static struct mm *stress_mm_create(unsigned long n)
 {
 	for (int tries = 0; tries < 1000; tries++) {
 		struct mm *mm = mm_create();
-		if (mm && mm_mmap(mm, SWAPP_REGION, n * PAGE_SIZE, SWAPP_RW) == 0)
+		if (mm && mm_mmap(mm, MM_TEST_REGION, n * PAGE_SIZE, MM_TEST_RW) == 0)
 			return mm;
 		if (mm)
 			mm_put(mm);
@@ -476,7 +476,7 @@ static void stress_check_region(struct ktest *t, struct stress_job *j, unsigned 
 	int err;
 	j->check_next = 0;
 	do {
-		err = mmt_run(j->mm, test_nth_cpu(i), stress_check_all, j);
+		err = mm_test_run(j->mm, test_nth_cpu(i), stress_check_all, j);
 	} while (stress_killed(err) && ++j->check_kills < 10000);
 	KT_EXPECT_EQ(t, err, 0);
 }
@@ -517,14 +517,14 @@ KTEST(stress, swap_touch_fork_munmap_pageout_swapoff_verify_every_byte)
 		ktest_fail(t, "stress: needs 4 CPUs");
 		return;
 	}
-	int vda = swapp_find_type("vda");
+	int vda = swap_test_find_type("vda");
 	if (vda < 0) {
 		ktest_fail(t, "stress: needs the swap disk vda");
 		return;
 	}
-	struct swap_info *si = swapt_info(vda);
+	struct swap_info *si = swap_test_info(vda);
 	swap_pcp_drain(si);
-	unsigned long base = swapt_settled_free(), n = nr_total_pages();
+	unsigned long base = swap_test_settled_free(), n = nr_total_pages();
 	long folios = folio_nr_live();
 	struct stress_job jobs[STRESS_TASKS];
 	struct stress_swapper s = { 0 };
@@ -595,7 +595,7 @@ KTEST(stress, swap_touch_fork_munmap_pageout_swapoff_verify_every_byte)
 	 * gives up at the first page it has no memory for, as Linux's does. */
 	KT_EXPECT(t, s.cycles > 0 || fault_attr_injected(&fail_page_alloc) ||
 			     fault_attr_injected(&fail_kmalloc));
-	KT_EXPECT(t, mmt_stat("pswpin") > 0);
+	KT_EXPECT(t, test_stat("pswpin") > 0);
 out:
 	for (unsigned i = 0; i < STRESS_TASKS; i++) {
 		if (jobs[i].mm)
@@ -603,14 +603,14 @@ out:
 		if (jobs[i].version)
 			free_pages_va(jobs[i].version, get_order(n * sizeof(u16)));
 	}
-	swapp_settle();
+	swap_test_wait_io();
 	if (s.bd && s.type >= 0)
 		KT_EXPECT_EQ(t, swapoff((unsigned)s.type), 0);
-	swapp_settle();
+	swap_test_wait_io();
 	KT_EXPECT_EQ(t, atomic_long_read(&si->inuse), 0);
 	KT_EXPECT_EQ(t, folio_nr_live(), folios);
 	swap_pcp_drain(si);
 	KT_EXPECT_EQ(t, swap_check(), 0);
-	KT_EXPECT_EQ(t, swapt_settled_free(), base);
+	KT_EXPECT_EQ(t, swap_test_settled_free(), base);
 	stress_print_progress(jobs, &s, stress_seconds);
 }

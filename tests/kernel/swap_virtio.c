@@ -8,20 +8,20 @@
 
 KTEST(swap_virtio, pageout_then_fault_back_base)
 {
-	swapp_pageout_then_fault_back(t, NULL, 0, 0);
+	swap_path_pageout_then_fault_back(t, NULL, 0, 0);
 }
 
 KTEST(swap_virtio, pageout_then_fault_back_mthp)
 {
-	swapp_pageout_then_fault_back(t, NULL, 0, 4);
+	swap_path_pageout_then_fault_back(t, NULL, 0, 4);
 }
 
 KTEST(swap_virtio, fork_shares_swap_each_side_copies_base)
 {
-	swapp_fork_shares_swap(t, NULL, 0, 0);
+	swap_path_fork_shares_swap(t, NULL, 0, 0);
 }
 
 KTEST(swap_virtio, fork_shares_swap_each_side_copies_mthp)
 {
-	swapp_fork_shares_swap(t, NULL, 0, 4);
+	swap_path_fork_shares_swap(t, NULL, 0, 4);
 }
