@@ -5,7 +5,8 @@
  * The folio lock will be built the same way.
  *
  * Only tasks may use it (not interrupt handlers), and the owner may block
- * or yield while holding it. Lock order: mutexes before spinlocks.
+ * or yield while holding it. Lock order: docs/ARCHITECTURE.md, "Lock
+ * order".
  */
 #ifndef KERNEL_MUTEX_H
 #define KERNEL_MUTEX_H

@@ -7,7 +7,8 @@
  *
  * Writers are preferred: once a writer waits, new readers wait too, so a
  * stream of faults cannot starve munmap. Holders may block or yield. Tasks
- * only (not interrupt handlers). Lock order: rwsem -> spinlocks.
+ * only (not interrupt handlers). Lock order: docs/ARCHITECTURE.md, "Lock
+ * order".
  */
 #ifndef KERNEL_RWSEM_H
 #define KERNEL_RWSEM_H

@@ -10,7 +10,7 @@
  * queue lock is taken with interrupts disabled. A woken entry is removed
  * from the queue by the waker.
  *
- * Lock order: wait queue lock -> run-queue lock.
+ * Lock order: docs/ARCHITECTURE.md, "Lock order".
  */
 #ifndef KERNEL_WAIT_H
 #define KERNEL_WAIT_H

@@ -30,7 +30,8 @@ int mm_handle_page_fault(unsigned long addr, unsigned flags, unsigned long ip);
  * Resolve a fault at addr in mm, mmap lock held for read. 0 (retry the
  * access), -EFAULT (no VMA or the protection forbids it), -ENOMEM (also:
  * mm is an OOM victim), or
- * -EIO (a bad PTE, reported; or a swap PTE, whose swap-in is not there yet).
+ * -EIO (a bad PTE or swap entry, reported; or a swap-in read error). A
+ * swap PTE goes to do_swap_page() (mm/swap_in.h).
  */
 int handle_mm_fault(struct mm *mm, unsigned long addr, unsigned flags);
 

@@ -22,8 +22,7 @@
  * Locking: mmap_lock (a rwsem) protects the VMA set and the right to free
  * page-table pages: faults hold it for read, mm_mmap/munmap/fork/teardown
  * for write. Page-table entries are under their table's PTL (mm/pgtable.h).
- * Lock order: mmap_lock -> anon_vma lock -> PTL (parent table first) ->
- * folio flags (atomic).
+ * Lock order: docs/ARCHITECTURE.md, "Lock order".
  */
 #ifndef MM_MM_H
 #define MM_MM_H

@@ -17,9 +17,9 @@
  * wait is short.
  *
  * Locking: oom_lock (a mutex) makes one kill at a time; under it, the
- * victim's mmap lock for write (the reap). Order: oom_lock -> mmap lock ->
- * (what munmap takes). Nothing that holds an mmap lock or a folio lock
- * may call out_of_memory.
+ * victim's mmap lock for write (the reap); the order: docs/ARCHITECTURE.md,
+ * "Lock order". Nothing that holds an mmap lock or a folio lock may call
+ * out_of_memory.
  */
 #ifndef MM_OOM_KILL_H
 #define MM_OOM_KILL_H

@@ -5,7 +5,7 @@
  * (mm/pcp.c, each under its own lock), and min/low/high watermarks that
  * reclaim will use. Any context may allocate with GFP_ATOMIC.
  *
- * Lock order: a CPU's pcp lock, then the zone lock. page_alloc_verify()
+ * Lock order: docs/ARCHITECTURE.md, "Lock order". page_alloc_verify()
  * takes every pcp lock in CPU order, then the zone lock.
  */
 #ifndef MM_PAGE_ALLOC_H

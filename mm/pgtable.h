@@ -16,8 +16,9 @@
  * Walkers read upper entries without locks. That is safe because tables
  * are freed only by pgtable_unmap_range() and mm teardown, which callers
  * must serialise against every walker of the range: the mm's mmap lock
- * (held for write by munmap and teardown, for read by faults) once the
- * scheduler provides it; until then, the mm's single user.
+ * (held for write by munmap, teardown and the OOM reaper; for read by
+ * faults, swapoff and madvise_pageout; reclaim's rmap walks only trylock
+ * it for read).
  */
 #ifndef MM_PGTABLE_H
 #define MM_PGTABLE_H

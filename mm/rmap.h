@@ -46,8 +46,8 @@ void folio_add_new_anon_rmap(struct folio *folio, struct vma *vma, unsigned long
  * Call fn(folio, page, mm, addr, arg) for every PTE that maps a page of
  * the anon folio; fn returns false to stop the walk. The walk holds the
  * anon_vma lock (fn must not sleep) and, for each VMA, its mm's mmap lock
- * for read taken with a trylock (the order is mmap lock -> anon_vma lock,
- * so waiting is not allowed): another mm's munmap or teardown, which free
+ * for read taken with a trylock (the lock order, docs/ARCHITECTURE.md,
+ * puts the mmap lock first, so waiting is not allowed): another mm's munmap or teardown, which free
  * page tables under the write lock, cannot run under the walker. A VMA
  * whose mm is busy is skipped and counted in rwc->skipped: the caller
  * decides (a copy instead of a reuse, a retry of try_to_unmap). The mm in

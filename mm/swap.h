@@ -9,9 +9,9 @@
  * offset the page on the device. Entries handed out for a folio of order
  * k are 2^k contiguous slots, naturally aligned, in one cluster.
  *
- * Locking (docs/ARCHITECTURE.md has the order): a CPU's swap_pcp lock,
- * then a cluster's lock, then the device's lock. Counts and the swap cache
- * change under the cluster lock; swap_cache_get_folio reads under RCU only.
+ * Locking (the order: docs/ARCHITECTURE.md, "Lock order"): counts and the
+ * swap cache change under the cluster lock; swap_cache_get_folio reads
+ * under RCU only.
  */
 #ifndef MM_SWAP_H
 #define MM_SWAP_H

@@ -14,9 +14,10 @@
  * gets -ENOSPC and swap_alloc_order_fail rises, so reclaim can split the
  * folio. Devices are tried by priority, highest first.
  *
- * Lock order: swap_pcp lock (irqs off), cluster lock, si->lock. Taking
- * a cluster off a list goes the other way (si->lock, then the cluster), so
- * it only trylocks the cluster and skips a busy one.
+ * Lock order: docs/ARCHITECTURE.md, "Lock order" (the swap_pcp lock is
+ * taken with irqs off). Taking a cluster off a list goes against it
+ * (si->lock, then the cluster), so it only trylocks the cluster and skips
+ * a busy one.
  */
 #include "kernel/fault_inject.h"
 #include "folio.h"
