@@ -169,6 +169,22 @@ int swap_read_folio(struct folio *folio)
 	return err;
 }
 
+int swap_read_folio_sync(struct folio *folio, swp_entry_t entry)
+{
+	ASSERT(!folio_test_large(folio));
+	/* fail.swap_read= fails this read too, as the device would. */
+	if (should_fail(&fail_swap_read, PAGE_SIZE))
+		return -EIO;
+	struct blockdev *bd = swap_type_blockdev(swp_type(entry));
+	if (!bd)
+		return -ENODEV;
+	struct page *page = &folio->page;
+	int err = blk_rw_sync(bd, BLK_READ, swap_sector(entry), &page, 1);
+	if (!err)
+		stat_inc(pswpin);
+	return err;
+}
+
 bool folio_free_swap_clean(struct folio *folio)
 {
 	ASSERT(folio_test_locked(folio));

@@ -20,11 +20,19 @@
 #ifndef MM_PAGE_IO_H
 #define MM_PAGE_IO_H
 
+#include <asm/pgtable.h>
+#include "kernel/types.h"
+
 struct folio;
 
 /* 0 when the read was started (the folio unlocks when it ends), or a
  * negative error with the folio still locked. */
 int swap_read_folio(struct folio *folio);
+/* Read entry's slot into a small folio that is not in the swap cache and
+ * wait for the read (Linux's swap_read_folio_bdev_sync), for the bypass
+ * design (swap.bypass_sync_cache=1). 0, or a negative error (fail.swap_read=
+ * too) for the caller to handle. The folio is neither locked nor marked. */
+int swap_read_folio_sync(struct folio *folio, swp_entry_t entry);
 /* 0 when the write was started; the folio stays locked for the caller,
  * which may find it already written (synchronous devices). A negative
  * error leaves the folio locked, dirty, not under writeback. */
@@ -37,7 +45,6 @@ bool folio_free_swap_clean(struct folio *folio);
 long swap_io_pending(void);
 /* Sleep until one of them completes, timeout_ns passes or the task is
  * killed (fatal_signal_pending); false at once when none is in flight. */
-#include "kernel/types.h"
 bool swap_io_wait_some(u64 timeout_ns);
 /* Wake every task sleeping in swap_io_wait_some (the OOM killer: its
  * victims look at their kill and give up their allocation). */

@@ -29,7 +29,6 @@
 #include "folio.h"
 #include "kernel/cmdline.h"
 #include "kernel/errno.h"
-#include "kernel/fault_inject.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 #include "kernel/race.h"
@@ -55,7 +54,6 @@ DEFINE_STAT_COUNTER(swapin_exclusive);	      /* pages mapped exclusive */
 DEFINE_STAT_COUNTER(swapin_shared);	      /* pages mapped shared */
 DEFINE_STAT_COUNTER(swapin_stable_writeback); /* exclusivity dropped (seed 001) */
 DEFINE_STAT_COUNTER(swapin_read_kills);
-DECLARE_STAT_COUNTER(pswpin); /* mm/page_io.c; the bypass path reads too */
 /* seed 001: pages mapped writable while still being written to swap (a
  * write may then change the data under the device's feet). */
 DEFINE_STAT_COUNTER(swapin_writable_under_writeback);
@@ -410,18 +408,11 @@ static int swapin_bypass(struct mm *mm, struct vma *vma, unsigned long addr, pte
 	if (!folio)
 		goto out;
 	race_point("swapin:bypass-read");
-	struct page *page = &folio->page;
-	/* fail.swap_read= fails this read too, as the device would. */
-	err = should_fail(&fail_swap_read, PAGE_SIZE)
-		      ? -EIO
-		      : blk_rw_sync(swap_type_blockdev(swp_type(entry)), BLK_READ,
-				    swp_offset(entry) << (PAGE_SHIFT - SECTOR_SHIFT), &page, 1);
-	if (err) {
+	if (swap_read_folio_sync(folio, entry)) {
 		folio_put(folio);
 		err = -EIO;
 		goto out;
 	}
-	stat_inc(pswpin);
 	spinlock_t *ptl;
 	pte_t *ptep = pte_offset_map_lock(mm, addr, &ptl);
 	if (!ptep || !pte_same(ptep_get(ptep), orig)) {
