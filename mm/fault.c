@@ -13,7 +13,6 @@
 #include "kernel/sched.h"
 #include "kernel/stats.h"
 #include "kernel/string.h"
-#include "drivers/blockdev.h"
 #include "lru.h"
 #include "page_io.h"
 #include "swap.h"
@@ -368,7 +367,7 @@ static void mm_oom_report(void)
 	pr_err("mm: out of memory: %ld swap I/Os in flight, LRU %lu active + %lu inactive pages\n",
 	       swap_io_pending(), lru_nr_pages(true), lru_nr_pages(false));
 	swap_report();
-	blockdev_report_all();
+	swap_io_report_devices();
 }
 
 __noreturn void mm_fault_kill_current(unsigned long addr, unsigned flags, unsigned long ip, int err)

@@ -58,6 +58,11 @@ void swap_io_wake_waiters(void)
 	wake_up_all(&swap_io_wait);
 }
 
+void swap_io_report_devices(void)
+{
+	blockdev_report_all();
+}
+
 struct swap_io {
 	struct blk_request rq;
 	struct folio *folio;

@@ -49,5 +49,8 @@ bool swap_io_wait_some(u64 timeout_ns);
 /* Wake every task sleeping in swap_io_wait_some (the OOM killer: its
  * victims look at their kill and give up their allocation). */
 void swap_io_wake_waiters(void);
+/* Print every block device's queue state (blockdev_report_all): for the
+ * OOM report, which names what swap I/O is stuck on. */
+void swap_io_report_devices(void);
 
 #endif

@@ -44,6 +44,13 @@ int swapoff(unsigned type);
 int try_to_unuse(unsigned type);
 /* Device of a type that is on, NULL otherwise. */
 struct blockdev *swap_type_blockdev(unsigned type);
+/* Must entry's device see a page unchanged while it writes it (Linux's
+ * SWP_STABLE_WRITES)? Does it complete inside submit (Linux's
+ * SWP_SYNCHRONOUS_IO)? Linux copies both into si->flags at swapon; here
+ * they are asked of the device (docs/ARCHITECTURE.md, "blockdev
+ * interface"). False when no device of that type is on. */
+bool swap_device_stable_writes(swp_entry_t entry);
+bool swap_device_synchronous_io(swp_entry_t entry);
 /* Slots of the device (including the header slot and bad pages). */
 u64 swap_type_nr_slots(unsigned type);
 

@@ -24,7 +24,6 @@
  * the cache and the fault returns to refault at order 0.
  */
 #include <asm/mmu.h>
-#include "drivers/blockdev.h"
 #include "fault.h"
 #include "folio.h"
 #include "kernel/cmdline.h"
@@ -259,21 +258,6 @@ static void swapin_map(struct mm *mm, struct vma *vma, struct folio *folio, unsi
 		stat_add(swapin_exclusive, n);
 	else
 		stat_add(swapin_shared, n);
-}
-
-/* Must entry's device see a page unchanged while it writes it (Linux's
- * SWP_STABLE_WRITES)? */
-static bool swap_device_stable_writes(swp_entry_t entry)
-{
-	struct blockdev *bd = swap_type_blockdev(swp_type(entry));
-	return bd && bd->stable_writes;
-}
-
-/* Does entry's device complete inside submit (Linux's SWP_SYNCHRONOUS_IO)? */
-static bool swap_device_synchronous_io(swp_entry_t entry)
-{
-	struct blockdev *bd = swap_type_blockdev(swp_type(entry));
-	return bd && bd->synchronous_io;
 }
 
 /*

@@ -154,6 +154,18 @@ struct blockdev *swap_type_blockdev(unsigned type)
 									  : NULL;
 }
 
+bool swap_device_stable_writes(swp_entry_t entry)
+{
+	struct blockdev *bd = swap_type_blockdev(swp_type(entry));
+	return bd && bd->stable_writes;
+}
+
+bool swap_device_synchronous_io(swp_entry_t entry)
+{
+	struct blockdev *bd = swap_type_blockdev(swp_type(entry));
+	return bd && bd->synchronous_io;
+}
+
 u64 swap_type_nr_slots(unsigned type)
 {
 	return type < MAX_SWAPFILES && (swap_info[type].flags & SWP_USED) ? swap_info[type].nr_slots
