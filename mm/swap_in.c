@@ -2,7 +2,8 @@
  * Swap-in: a fault on a swap PTE (Linux's do_swap_page).
  *
  * The swap cache is the one synchronization point, for every device,
- * synchronous ones included (seed 000: never bypass it). The fault looks
+ * synchronous ones included (seed 000: never bypass it; the design that
+ * did, swap.bypass_sync_cache=1, is mm/swap_in_bypass.c). The fault looks
  * the entry up; on a miss it allocates a folio, puts it in the cache (the
  * first to succeed reads; a racer's swap_cache_add_folio fails with -EEXIST and
  * it takes the winner's folio instead) and starts the read, which unlocks
@@ -26,10 +27,8 @@
 #include <asm/mmu.h>
 #include "fault.h"
 #include "folio.h"
-#include "kernel/cmdline.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
-#include "kernel/sched.h"
 #include "kernel/race.h"
 #include "kernel/stats.h"
 #include "lru.h"
@@ -41,6 +40,7 @@
 #include "rmap.h"
 #include "swap.h"
 #include "swap_in.h"
+#include "swap_in_bypass.h"
 
 DEFINE_STAT_COUNTER(swapin_faults);
 DEFINE_STAT_COUNTER(swapin_cache_hits);
@@ -61,35 +61,6 @@ DEFINE_STAT_COUNTER(swapin_writable_under_writeback);
 bool swapin_test_invert_stable_writes; /* swap_in.h */
 bool swapin_test_keep_partial_folio;
 #endif
-
-/*
- * swap.bypass_sync_cache=1: the design before 2025 (seed 003, and what
- * seed 000 removed). On a synchronous_io device (Linux's
- * SWP_SYNCHRONOUS_IO) an entry held by one swap PTE is read straight into
- * a private folio, skipping the swap cache.
- * Two faults on the same entry would then both read it and both map it, so
- * the fault pins the slot first: its swap-table word becomes "pinned"
- * (swap_cache_pin; SWAP_HAS_CACHE as a lock, seed 003's fix). A racer that
- * finds the pin, in this path or in the cache's (swap_cache_add_folio: -EBUSY),
- * sleeps a little and refaults, which is the repeated faulting seed 000
- * set out to remove.
- */
-bool swap_bypass_sync_cache;
-KPARAM_BOOL(swap_bypass, "swap.bypass_sync_cache", &swap_bypass_sync_cache,
-	    "synchronous devices skip the swap cache on swap-in, pinning the slot (seed 003; "
-	    "default 0)");
-DEFINE_STAT_COUNTER(swapin_bypass);	    /* swap-ins that skipped the cache */
-DEFINE_STAT_COUNTER(swapin_bypass_retries); /* racers that found the pin and refaulted */
-
-/* The slot is pinned by another fault's bypass read: sleep a little and
- * refault (Linux: schedule_timeout_uninterruptible(1)). */
-static void swapin_bypass_backoff(void)
-{
-	stat_inc(swapin_bypass_retries);
-	race_point("swapin:bypass-pinned");
-	set_current_state(TASK_BLOCKED);
-	schedule_timeout(1000 * 1000);
-}
 
 /* A swap PTE with the bits that may differ between pages of one folio
  * (soft-dirty) cleared. */
@@ -225,9 +196,8 @@ static struct folio *read_swap_cache_async(struct mm *mm, struct vma *vma, unsig
 /* Map pages [from, from + n) of folio at va_first + from pages. PTL held.
  * The map counts are Linux's folio_add_anon_rmap_ptes (page_add_anon_rmap
  * in the seeds). */
-static void swapin_map(struct mm *mm, struct vma *vma, struct folio *folio, unsigned long va_first,
-		       pte_t *ptep_first, unsigned long from, unsigned long n, bool exclusive,
-		       bool write)
+void swapin_map(struct mm *mm, struct vma *vma, struct folio *folio, unsigned long va_first,
+		pte_t *ptep_first, unsigned long from, unsigned long n, bool exclusive, bool write)
 {
 	for (unsigned long i = from; i < from + n; i++) {
 		unsigned long va = va_first + i * PAGE_SIZE;
@@ -372,55 +342,6 @@ void swapin_latency_reset(void)
 		atomic_long_set(&swapin_lat[b], 0);
 }
 
-/* The bypass path (swap.bypass_sync_cache=1): read the page into a folio
- * of our own, map it if the PTE did not change, free the slot. */
-static int swapin_bypass(struct mm *mm, struct vma *vma, unsigned long addr, pte_t orig, bool write)
-{
-	swp_entry_t entry = pte_to_swp_entry(orig);
-	int pin = swap_cache_pin(entry);
-	if (pin == -EBUSY) {
-		swapin_bypass_backoff(); /* seed 003's fix: someone else is reading it */
-		return 0;
-	}
-	if (pin) { /* cached or freed since we looked: the refault sees which */
-		stat_inc(swapin_refaults);
-		return 0;
-	}
-	stat_inc(swapin_bypass);
-	int err = -ENOMEM;
-	struct folio *folio = folio_alloc(GFP_USER, 0);
-	if (!folio)
-		goto out;
-	race_point("swapin:bypass-read");
-	if (swap_read_folio_sync(folio, entry)) {
-		folio_put(folio);
-		err = -EIO;
-		goto out;
-	}
-	spinlock_t *ptl;
-	pte_t *ptep = pte_offset_map_lock(mm, addr, &ptl);
-	if (!ptep || !pte_same(ptep_get(ptep), orig)) {
-		if (ptep)
-			pte_unmap_unlock(ptep, ptl);
-		folio_put(folio);
-		stat_inc(swapin_refaults);
-		err = 0;
-		goto out;
-	}
-	bool exclusive = pte_swp_exclusive(orig);
-	folio_add_new_anon_rmap(folio, vma, addr);
-	folio_set_uptodate(folio);
-	swapin_map(mm, vma, folio, addr, ptep, 0, 1, exclusive, write);
-	folio_put(folio); /* swapin_map took the PTE's reference */
-	swap_free_nr(entry, 1);
-	pte_unmap_unlock(ptep, ptl);
-	lru_add(folio, true);
-	err = 0;
-out:
-	swap_cache_unpin(entry);
-	return err;
-}
-
 int do_swap_page(struct mm *mm, struct vma *vma, unsigned long addr, pte_t orig, bool write)
 {
 	swp_entry_t entry = pte_to_swp_entry(orig);
@@ -434,8 +355,7 @@ int do_swap_page(struct mm *mm, struct vma *vma, unsigned long addr, pte_t orig,
 		       addr);
 		return -EIO;
 	}
-	if (swap_bypass_sync_cache && swap_device_synchronous_io(entry) && swap_count(entry) == 1 &&
-	    !swap_cache_peek(entry)) {
+	if (swapin_should_bypass(entry)) {
 		int err = swapin_bypass(mm, vma, addr, orig, write);
 		swapin_lat_record(arch_time_ns() - t0);
 		return err;

@@ -7,6 +7,7 @@
 #include <asm/pgtable.h>
 #include "kernel/types.h"
 
+struct folio;
 struct mm;
 struct vma;
 
@@ -18,6 +19,11 @@ int do_swap_page(struct mm *mm, struct vma *vma, unsigned long addr, pte_t orig,
  * bound of a power-of-two bucket), and a reset for benchmarks. */
 u64 swapin_latency_percentile_us(unsigned pct);
 void swapin_latency_reset(void);
+/* Map pages [from, from + n) of the folio at va_first + from pages, PTL
+ * held: present PTEs, anon-exclusive bits, the folio's references and map
+ * counts. do_swap_page's, and the bypass's (swap_in_bypass.c). */
+void swapin_map(struct mm *mm, struct vma *vma, struct folio *folio, unsigned long va_first,
+		pte_t *ptep_first, unsigned long from, unsigned long n, bool exclusive, bool write);
 #ifdef CONFIG_TEST_HOOKS
 /* Test hooks, compiled in with TEST_HOOKS=1 (the default build). Each puts
  * a design's known bug back for a scenario test to show:
@@ -32,7 +38,5 @@ extern bool swapin_test_keep_partial_folio;
 #define swapin_test_invert_stable_writes false
 #define swapin_test_keep_partial_folio false
 #endif
-/* swap.bypass_sync_cache (seed 003): synchronous devices skip the cache. */
-extern bool swap_bypass_sync_cache;
 
 #endif

@@ -13,7 +13,7 @@
  * removed). The test of the old design passes when they show.
  */
 #include "kernel/race.h"
-#include "mm/swap_in.h"
+#include "mm/swap_in_bypass.h"
 #include "swap_path_test.h"
 
 struct seed003_counts {
