@@ -152,5 +152,11 @@ int swap_boot_end(void);
  * free slot, in hundredths, over every device that is on (0 if none). */
 u64 swap_meta_centi_per_used_slot(void);
 u64 swap_meta_centi_per_free_slot(void);
+/* Swap-in fault latency: do_swap_page records each fault's time; the
+ * percentiles so far, in microseconds (the upper bound of a power-of-two
+ * bucket), and a reset for benchmarks. */
+void swapin_latency_record(u64 ns);
+u64 swapin_latency_percentile_us(unsigned pct);
+void swapin_latency_reset(void);
 
 #endif

@@ -296,52 +296,6 @@ static int swapin_map_folio(struct mm *mm, struct vma *vma, unsigned long addr, 
 	return 0;
 }
 
-/* Latency of swap-in faults, in microseconds: a log2 histogram, for the
- * p50 and p99 stats (the upper bound of the bucket holding them). */
-#define SWAPIN_LAT_BUCKETS 32
-static atomic_long_t swapin_lat[SWAPIN_LAT_BUCKETS];
-
-static void swapin_lat_record(u64 ns)
-{
-	u64 us = ns / 1000;
-	unsigned b = 0;
-	while (b + 1 < SWAPIN_LAT_BUCKETS && (1ull << b) <= us)
-		b++;
-	atomic_long_inc(&swapin_lat[b]);
-}
-
-u64 swapin_latency_percentile_us(unsigned pct)
-{
-	u64 total = 0, seen = 0;
-	for (unsigned b = 0; b < SWAPIN_LAT_BUCKETS; b++)
-		total += (u64)atomic_long_read(&swapin_lat[b]);
-	if (!total)
-		return 0;
-	for (unsigned b = 0; b < SWAPIN_LAT_BUCKETS; b++) {
-		seen += (u64)atomic_long_read(&swapin_lat[b]);
-		if (seen * 100 >= total * pct)
-			return 1ull << b;
-	}
-	return 1ull << (SWAPIN_LAT_BUCKETS - 1);
-}
-
-static u64 read_p50(void)
-{
-	return swapin_latency_percentile_us(50);
-}
-static u64 read_p99(void)
-{
-	return swapin_latency_percentile_us(99);
-}
-DEFINE_STAT_FN(swapin_latency_p50_us, read_p50);
-DEFINE_STAT_FN(swapin_latency_p99_us, read_p99);
-
-void swapin_latency_reset(void)
-{
-	for (unsigned b = 0; b < SWAPIN_LAT_BUCKETS; b++)
-		atomic_long_set(&swapin_lat[b], 0);
-}
-
 int do_swap_page(struct mm *mm, struct vma *vma, unsigned long addr, pte_t orig, bool write)
 {
 	swp_entry_t entry = pte_to_swp_entry(orig);
@@ -357,7 +311,7 @@ int do_swap_page(struct mm *mm, struct vma *vma, unsigned long addr, pte_t orig,
 	}
 	if (swapin_should_bypass(entry)) {
 		int err = swapin_bypass(mm, vma, addr, orig, write);
-		swapin_lat_record(arch_time_ns() - t0);
+		swapin_latency_record(arch_time_ns() - t0);
 		return err;
 	}
 	struct folio *folio = swap_cache_get_folio(entry);
@@ -399,6 +353,6 @@ int do_swap_page(struct mm *mm, struct vma *vma, unsigned long addr, pte_t orig,
 	}
 	folio_unlock(folio);
 	folio_put(folio);
-	swapin_lat_record(arch_time_ns() - t0);
+	swapin_latency_record(arch_time_ns() - t0);
 	return err;
 }

@@ -1,5 +1,6 @@
 /*
- * Swap-in (mm/swap_in.c): the fault on a swap PTE, and its latency.
+ * Swap-in (mm/swap_in.c): the fault on a swap PTE. Its latency is kept
+ * with the other swap statistics (swap.h, mm/swap_stats.c).
  */
 #ifndef MM_SWAP_IN_H
 #define MM_SWAP_IN_H
@@ -15,10 +16,6 @@ struct vma;
  * no PTL). 0 (retry the access; a racer may have resolved it), -EIO (a
  * bad swap entry or a read error: reported), -ENOMEM. */
 int do_swap_page(struct mm *mm, struct vma *vma, unsigned long addr, pte_t orig, bool write);
-/* Swap-in fault latency percentiles so far, in microseconds (the upper
- * bound of a power-of-two bucket), and a reset for benchmarks. */
-u64 swapin_latency_percentile_us(unsigned pct);
-void swapin_latency_reset(void);
 /* Map pages [from, from + n) of the folio at va_first + from pages, PTL
  * held: present PTEs, anon-exclusive bits, the folio's references and map
  * counts. do_swap_page's, and the bypass's (swap_in_bypass.c). */

@@ -11,9 +11,14 @@
  * plus any table an empty cluster still holds (static tables), and a used
  * slot costs that plus its share of the tables that exist for it. Linux
  * 6.18 spends 1 byte per slot always (swap_map) plus 8 per slot in use.
+ *
+ * Also the swap-in fault latency (do_swap_page records each), as the
+ * swapin_latency_p50_us and swapin_latency_p99_us stats.
  */
+#include "kernel/atomic.h"
 #include "kernel/printk.h"
 #include "kernel/stats.h"
+#include "swap.h"
 #include "swap_cluster.h"
 #include "swap_table.h"
 
@@ -174,4 +179,52 @@ void swap_report(void)
 	}
 	if (!any)
 		pr_info("swap: no device is on\n");
+}
+
+/* --- swap-in latency ------------------------------------------------------ */
+
+/* Latency of swap-in faults, in microseconds: a log2 histogram, for the
+ * p50 and p99 stats (the upper bound of the bucket holding them). */
+#define SWAPIN_LAT_BUCKETS 32
+static atomic_long_t swapin_lat[SWAPIN_LAT_BUCKETS];
+
+void swapin_latency_record(u64 ns)
+{
+	u64 us = ns / 1000;
+	unsigned b = 0;
+	while (b + 1 < SWAPIN_LAT_BUCKETS && (1ull << b) <= us)
+		b++;
+	atomic_long_inc(&swapin_lat[b]);
+}
+
+u64 swapin_latency_percentile_us(unsigned pct)
+{
+	u64 total = 0, seen = 0;
+	for (unsigned b = 0; b < SWAPIN_LAT_BUCKETS; b++)
+		total += (u64)atomic_long_read(&swapin_lat[b]);
+	if (!total)
+		return 0;
+	for (unsigned b = 0; b < SWAPIN_LAT_BUCKETS; b++) {
+		seen += (u64)atomic_long_read(&swapin_lat[b]);
+		if (seen * 100 >= total * pct)
+			return 1ull << b;
+	}
+	return 1ull << (SWAPIN_LAT_BUCKETS - 1);
+}
+
+static u64 read_swapin_p50(void)
+{
+	return swapin_latency_percentile_us(50);
+}
+static u64 read_swapin_p99(void)
+{
+	return swapin_latency_percentile_us(99);
+}
+DEFINE_STAT_FN(swapin_latency_p50_us, read_swapin_p50);
+DEFINE_STAT_FN(swapin_latency_p99_us, read_swapin_p99);
+
+void swapin_latency_reset(void)
+{
+	for (unsigned b = 0; b < SWAPIN_LAT_BUCKETS; b++)
+		atomic_long_set(&swapin_lat[b], 0);
 }
