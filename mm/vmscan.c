@@ -227,13 +227,6 @@ static unsigned long reclaim_budget(unsigned long nr_pages, unsigned prio)
 	return MIN(budget, MAX(all, 8 * nr_pages + 4 * RECLAIM_BATCH));
 }
 
-/* Linux's shrink_all_memory (there for hibernation): free nr_pages from
- * the LRU at the lightest priority. */
-unsigned long shrink_all_memory(unsigned long nr_pages)
-{
-	return shrink_lruvec(nr_pages, 0);
-}
-
 /*
  * Linux's shrink_lruvec for the one lruvec: isolate a batch from the
  * inactive tail (refilled from the active list: shrink_active_list) and
@@ -296,7 +289,6 @@ int madvise_pageout(struct mm *mm, unsigned long start, unsigned long len, unsig
 
 static struct task *kswapd_task;
 static DECLARE_WAIT_QUEUE_HEAD(kswapd_wait);
-static bool kswapd_stop;
 
 static bool below(unsigned long wm)
 {
@@ -403,12 +395,10 @@ static int kswapd(void *arg)
 {
 	current->in_reclaim = true;
 	for (;;) {
-		wait_event(kswapd_wait, kswapd_stop || below(page_alloc_watermarks()->low));
-		if (kswapd_stop)
-			return 0;
+		wait_event(kswapd_wait, below(page_alloc_watermarks()->low));
 		stat_inc(kswapd_runs);
 		unsigned prio = 0;
-		while (below(page_alloc_watermarks()->high) && !kswapd_stop) {
+		while (below(page_alloc_watermarks()->high)) {
 			if (shrink_lruvec(RECLAIM_BATCH, prio)) {
 				prio = 0;
 				continue;
@@ -419,27 +409,18 @@ static int kswapd(void *arg)
 			}
 			/* Nothing to free now (swap full, all busy): back off
 			 * rather than spin while memory stays short. */
-			wait_event_timeout(kswapd_wait, kswapd_stop, KSWAPD_BACKOFF_NS);
+			set_current_state(TASK_BLOCKED);
+			schedule_timeout(KSWAPD_BACKOFF_NS);
 			break;
 		}
 	}
+	return 0; /* not reached: kswapd runs until power-off */
 }
 
 int kswapd_start(void)
 {
 	if (kswapd_task)
 		return 0;
-	kswapd_stop = false;
 	kswapd_task = kthread_create_on_cpu(kswapd, NULL, 0, "kswapd");
 	return kswapd_task ? 0 : -ENOMEM;
-}
-
-void kswapd_stop_and_join(void)
-{
-	if (!kswapd_task)
-		return;
-	kswapd_stop = true;
-	wake_up_all(&kswapd_wait);
-	kthread_join(kswapd_task);
-	kswapd_task = NULL;
 }

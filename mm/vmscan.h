@@ -8,10 +8,9 @@
 
 struct mm;
 
-/* Scan the LRU and free up to about nr_pages; returns pages freed. */
-unsigned long shrink_all_memory(unsigned long nr_pages);
-/* The same looking harder: each priority step doubles the folios looked
- * at, up to the whole LRU twice. */
+/* Scan the LRU and free up to about nr_pages; returns pages freed. Priority
+ * 0 is the lightest scan; each step doubles the folios looked at, up to
+ * the whole LRU twice. */
 unsigned long shrink_lruvec(unsigned long nr_pages, unsigned prio);
 /* Reclaim every anon folio mapped in [start, start + len) of mm, accessed
  * or not (MADV_PAGEOUT). 0 or -EINVAL; *freed (may be NULL) gets the pages
@@ -31,9 +30,8 @@ struct reclaim_retry_state {
 	unsigned tries, io_waits, no_progress, prio;
 };
 bool reclaim_retry(unsigned order, struct reclaim_retry_state *st);
-/* The background reclaimer (one, on CPU 0): started at boot (the host
- * test program runs without it); stop joins it. */
+/* The background reclaimer (one, on CPU 0): started at boot, runs until
+ * power-off (the host test program runs without it). */
 int kswapd_start(void);
-void kswapd_stop_and_join(void);
 
 #endif
