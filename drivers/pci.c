@@ -55,10 +55,6 @@ u32 pci_read32(const struct pci_dev *d, unsigned off)
 {
 	return arch_pci_read(d->bus, devfn_of(d), off, 4);
 }
-void pci_write8(const struct pci_dev *d, unsigned off, u8 v)
-{
-	arch_pci_write(d->bus, devfn_of(d), off, 1, v);
-}
 void pci_write16(const struct pci_dev *d, unsigned off, u16 v)
 {
 	arch_pci_write(d->bus, devfn_of(d), off, 2, v);
@@ -122,13 +118,6 @@ void pci_read_config(const struct pci_dev *d, u8 *buf, unsigned len)
 		u32 v = pci_read32(d, off);
 		memcpy(buf + off, &v, 4);
 	}
-}
-
-u8 pci_find_cap(const struct pci_dev *d, u8 id, u8 from)
-{
-	u8 cfg[PCI_CFG_SIZE];
-	pci_read_config(d, cfg, sizeof(cfg));
-	return pci_cap_find(cfg, id, from);
 }
 
 void pci_bar_sizes(const struct pci_dev *d, u64 size[6])

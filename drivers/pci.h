@@ -69,13 +69,9 @@ bool pci_msix_allowed(void);
 u8 pci_read8(const struct pci_dev *d, unsigned off);
 u16 pci_read16(const struct pci_dev *d, unsigned off);
 u32 pci_read32(const struct pci_dev *d, unsigned off);
-void pci_write8(const struct pci_dev *d, unsigned off, u8 v);
 void pci_write16(const struct pci_dev *d, unsigned off, u16 v);
 void pci_write32(const struct pci_dev *d, unsigned off, u32 v);
 
-/* Offset of the next capability with this id after "from" (0: from the
- * start), or 0. Walks a snapshot of config space (drivers/pci_caps.c). */
-u8 pci_find_cap(const struct pci_dev *d, u8 id, u8 from);
 /* The first len bytes (a multiple of 4) of config space into buf. */
 void pci_read_config(const struct pci_dev *d, u8 *buf, unsigned len);
 /* Each BAR's size as pci_map_bar can map it: 0 for an I/O, unassigned or

@@ -7,11 +7,6 @@ extern const struct kparam __start_kparams[], __stop_kparams[];
 
 static char saved_line[1024];
 
-const char *cmdline_get(void)
-{
-	return saved_line;
-}
-
 struct kparam_table {
 	const struct kparam *begin, *end;
 };

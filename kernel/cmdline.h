@@ -39,6 +39,5 @@ int cmdline_parse(const char *line);
 /* The same over an explicit table and buffer (tests; buf keeps STR values). */
 int cmdline_parse_table(const char *line, const struct kparam *begin, const struct kparam *end,
 			char *buf, size_t bufsize);
-const char *cmdline_get(void);
 
 #endif

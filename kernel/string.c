@@ -98,16 +98,6 @@ int strncmp(const char *a, const char *b, size_t n)
 	}
 	return 0;
 }
-
-char *strchr(const char *s, int c)
-{
-	for (;; s++) {
-		if (*s == (char)c)
-			return (char *)s;
-		if (!*s)
-			return NULL;
-	}
-}
 #endif
 
 int str_parse_u64(const char *s, size_t len, u64 *out, bool allow_suffix)

@@ -16,7 +16,6 @@ size_t strlen(const char *s);
 size_t strnlen(const char *s, size_t max);
 int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
-char *strchr(const char *s, int c);
 #endif
 
 /* Parse an unsigned number (decimal, or hex with 0x) with an optional K/M/G

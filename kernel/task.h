@@ -76,11 +76,6 @@ static inline bool fatal_signal_pending(const struct task *t)
 	return __atomic_load_n(&t->oom_victim, __ATOMIC_ACQUIRE);
 }
 
-static inline bool tsk_is_oom_victim(const struct task *t)
-{
-	return fatal_signal_pending(t);
-}
-
 static inline int task_state(const struct task *t)
 {
 	return __atomic_load_n(&t->state, __ATOMIC_ACQUIRE);

@@ -71,8 +71,3 @@ void gdt_init_cpu(unsigned cpu)
 	cpu_local[cpu].self = &cpu_local[cpu];
 	wrmsr(MSR_GS_BASE, (u64)&cpu_local[cpu]);
 }
-
-void tss_set_kernel_stack(unsigned cpu, u64 rsp0)
-{
-	cpu_gdts[cpu].tss.rsp[0] = rsp0;
-}

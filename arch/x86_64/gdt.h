@@ -26,6 +26,5 @@ struct cpu_local {
 extern struct cpu_local cpu_local[NR_CPUS_MAX];
 
 void gdt_init_cpu(unsigned cpu);
-void tss_set_kernel_stack(unsigned cpu, u64 rsp0);
 
 #endif

@@ -55,21 +55,6 @@ static unsigned ioapic_nr_pins(volatile u32 *r)
 	return ((ioapic_read(r, IOAPIC_REG_VER) >> 16) & 0xff) + 1;
 }
 
-u32 arch_irq_nr_gsis(void)
-{
-	u32 end = 0;
-	if (!acpi_madt_found)
-		return 0;
-	unsigned long flags = spin_lock_irqsave(&ioapic_lock);
-	for (unsigned i = 0; i < acpi_madt.nr_ioapics; i++) {
-		volatile u32 *r = ioapic_map(i);
-		if (r && acpi_madt.ioapics[i].gsi_base + ioapic_nr_pins(r) > end)
-			end = acpi_madt.ioapics[i].gsi_base + ioapic_nr_pins(r);
-	}
-	spin_unlock_irqrestore(&ioapic_lock, flags);
-	return end;
-}
-
 /* MPS INTI flags: polarity bits 0-1 (1 high, 3 low), trigger 2-3 (1 edge,
  * 3 level); 0 means "as the bus says". */
 struct arch_irq_line arch_isa_irq_line(unsigned irq, bool pci)

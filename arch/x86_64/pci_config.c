@@ -66,15 +66,6 @@ int arch_pci_init(void)
 	return 0;
 }
 
-bool arch_pci_ext_config(void)
-{
-	return ecam != NULL;
-}
-const char *arch_pci_method(void)
-{
-	return ecam ? "ecam" : "conf1";
-}
-
 static volatile void *ecam_addr(unsigned bus, unsigned devfn, unsigned off)
 {
 	if (bus < ecam_start || bus > ecam_end)

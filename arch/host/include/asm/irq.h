@@ -43,9 +43,5 @@ static inline int arch_irq_route(const struct arch_irq_line *line, unsigned cpu,
 	(void)vector;
 	return -ENODEV;
 }
-static inline u32 arch_irq_nr_gsis(void)
-{
-	return 0;
-}
 
 #endif

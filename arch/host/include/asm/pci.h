@@ -25,13 +25,5 @@ static inline void arch_pci_write(unsigned bus, unsigned devfn, unsigned off, un
 	(void)size;
 	(void)v;
 }
-static inline bool arch_pci_ext_config(void)
-{
-	return false;
-}
-static inline const char *arch_pci_method(void)
-{
-	return "none";
-}
 
 #endif

@@ -33,7 +33,5 @@ struct arch_irq_line arch_isa_irq_line(unsigned irq, bool pci);
 /* Program the IO-APIC entry for line->gsi to deliver vector to cpu, and
  * unmask it. -ENODEV when no IO-APIC serves that GSI. */
 int arch_irq_route(const struct arch_irq_line *line, unsigned cpu, unsigned vector);
-/* How many GSIs the IO-APICs serve (0 without an IO-APIC). */
-u32 arch_irq_nr_gsis(void);
 
 #endif

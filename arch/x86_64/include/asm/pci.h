@@ -11,10 +11,8 @@
 /* Pick the access method; -ENODEV when there is none. Prints which. */
 int arch_pci_init(void);
 /* size is 1, 2 or 4; off must be aligned to it. off < 256 always works,
- * up to 4095 only with ECAM (arch_pci_ext_config()). */
+ * up to 4095 only with ECAM (ACPI MCFG, pci.ecam=1). */
 u32 arch_pci_read(unsigned bus, unsigned devfn, unsigned off, unsigned size);
 void arch_pci_write(unsigned bus, unsigned devfn, unsigned off, unsigned size, u32 v);
-bool arch_pci_ext_config(void);
-const char *arch_pci_method(void);
 
 #endif
