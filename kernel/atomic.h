@@ -45,10 +45,12 @@ static inline bool atomic_dec_and_test(atomic_t *a)
 {
 	return atomic_add_return(a, -1) == 0;
 }
-static inline bool atomic_cmpxchg(atomic_t *a, int old, int new_)
+/* Linux's atomic_cmpxchg: set new_ if the value is old; returns the value
+ * found (old when the exchange happened). */
+static inline int atomic_cmpxchg(atomic_t *a, int old, int new_)
 {
-	return __atomic_compare_exchange_n(&a->v, &old, new_, false, __ATOMIC_SEQ_CST,
-					   __ATOMIC_SEQ_CST);
+	__atomic_compare_exchange_n(&a->v, &old, new_, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+	return old;
 }
 
 static inline long atomic_long_read(const atomic_long_t *a)

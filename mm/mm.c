@@ -71,11 +71,12 @@ void mm_get(struct mm *mm)
 	atomic_inc(&mm->users);
 }
 
+/* Linux's mmget_not_zero (atomic_inc_not_zero). */
 bool mm_get_not_zero(struct mm *mm)
 {
-	int users = atomic_read(&mm->users);
-	while (users > 0 && !atomic_cmpxchg(&mm->users, users, users + 1))
-		users = atomic_read(&mm->users);
+	int users = atomic_read(&mm->users), seen;
+	while (users > 0 && (seen = atomic_cmpxchg(&mm->users, users, users + 1)) != users)
+		users = seen;
 	return users > 0;
 }
 
