@@ -157,6 +157,13 @@ static inline bool folio_try_get(struct folio *f)
 					      __ATOMIC_ACQUIRE, __ATOMIC_RELAXED));
 	return true;
 }
+/* Linux's folio_ref_freeze: the count from exactly count to 0, or false
+ * (someone else holds a reference). At 0, folio_try_get backs off; the
+ * caller sets the counts again (folio_split). */
+static inline bool folio_ref_freeze(struct folio *f, int count)
+{
+	return atomic_cmpxchg(&f->page.refcount, count, 0) == count;
+}
 /* Drop a reference; the last one frees the folio. */
 void folio_put(struct folio *folio);
 void folio_put_refs(struct folio *folio, int n);

@@ -297,7 +297,7 @@ bool try_to_unmap(struct folio *folio, struct ttu_batch *batch)
 	if (w.deferred_puts) {
 		/* The caller holds a reference: these cannot be the last. */
 		ASSERT(folio_ref_count(folio) > (int)w.deferred_puts);
-		atomic_add_return(&folio->page.refcount, -(int)w.deferred_puts);
+		folio_put_refs(folio, (int)w.deferred_puts);
 	}
 	bool unmapped = !folio_mapped(folio);
 	if (!unmapped)

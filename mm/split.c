@@ -94,7 +94,7 @@ int folio_split(struct folio *folio, struct list_head *list)
 	spin_lock(&av->lock);
 	bool locked = split_lock_mappings(folio, av, &l);
 	int expected = folio_mapcount(folio) + 1;
-	if (!locked || atomic_cmpxchg(&head->refcount, expected, 0) != expected) {
+	if (!locked || !folio_ref_freeze(folio, expected)) {
 		split_unlock(&l);
 		spin_unlock(&av->lock);
 		stat_inc(folio_split_busy);
