@@ -15,6 +15,7 @@
  * otherwise INTx through the IO-APIC, whose handler reads the ISR (a
  * shared, level-triggered line: ISR bit 0 says this device interrupted).
  */
+#include <asm/cpu.h>
 #include <asm/io.h>
 #include <asm/page.h>
 #include <asm/irq.h>
@@ -106,7 +107,7 @@ static int vp_reset(struct virtio_device *v)
 	for (unsigned i = 0; i < VP_RESET_POLLS; i++) {
 		if (vp_get_status(v) == 0)
 			return 0;
-		__asm__ __volatile__("pause");
+		arch_cpu_relax();
 	}
 	return -EIO;
 }
