@@ -2,7 +2,8 @@
  * Mutex: a sleeping lock with an owner and FIFO waiters. A task that finds
  * it taken sleeps; mutex_unlock() hands the lock directly to the oldest
  * waiter (no barging), so waiters are served strictly in arrival order.
- * The folio lock will be built the same way.
+ * The folio lock is not built this way: it is a page flag with hashed
+ * wait queues and no owner or hand-off (mm/folio.h).
  *
  * Only tasks may use it (not interrupt handlers), and the owner may block
  * or yield while holding it. Lock order: docs/ARCHITECTURE.md, "Lock

@@ -50,7 +50,9 @@ void set_pte_at(struct mm *mm, unsigned long addr, pte_t *ptep, pte_t pte);
 pte_t ptep_get_and_clear(struct mm *mm, unsigned long addr, pte_t *ptep);
 
 /* The PTE value at addr, read under its PTL; pte_empty() when a level is
- * missing. For tests and diagnostics. */
+ * missing. A snapshot: it may change once the PTL is dropped. The rmap
+ * walk finds a folio's PTEs with it (the callback takes the PTL and looks
+ * again), swapoff checks whether a fault resolved a swap PTE; tests too. */
 pte_t pgtable_read_pte(struct mm *mm, unsigned long addr);
 
 /*
