@@ -37,12 +37,18 @@ static bool table_alloc_static;
 bool swap_check_on_request;
 static bool swap_report_on_request;
 
+/* swap.cluster_slots= and swap_set_cluster_slots: a power of two 64..4096. */
+static bool cluster_slots_valid(u64 n)
+{
+	return n >= 64 && n <= 4096 && !(n & (n - 1));
+}
+
 static int parse_cluster_slots(const char *val, size_t len)
 {
 	u64 n;
 	if (str_parse_u64(val, len, &n, false))
 		return -EINVAL;
-	if (n < 64 || n > 4096 || (n & (n - 1))) {
+	if (!cluster_slots_valid(n)) {
 		pr_err("swap: swap.cluster_slots=%lu: must be a power of two from 64 to 4096\n",
 		       (unsigned long)n);
 		return -EINVAL;
@@ -89,7 +95,7 @@ void swap_set_table_alloc_static(bool on)
 }
 int swap_set_cluster_slots(unsigned n)
 {
-	if (n < 64 || n > 4096 || (n & (n - 1)))
+	if (!cluster_slots_valid(n))
 		return -EINVAL;
 	for (unsigned i = 0; i < MAX_SWAPFILES; i++)
 		if (swap_info[i].flags & SWP_USED)
@@ -144,10 +150,16 @@ struct swap_info *swap_entry_info(swp_entry_t entry)
 	return si;
 }
 
+/* The device of a type that is on, or NULL. */
+static struct swap_info *swap_type_info(unsigned type)
+{
+	return type < MAX_SWAPFILES && (swap_info[type].flags & SWP_USED) ? &swap_info[type] : NULL;
+}
+
 struct blockdev *swap_type_blockdev(unsigned type)
 {
-	return type < MAX_SWAPFILES && (swap_info[type].flags & SWP_USED) ? swap_info[type].bdev
-									  : NULL;
+	struct swap_info *si = swap_type_info(type);
+	return si ? si->bdev : NULL;
 }
 
 bool swap_device_stable_writes(swp_entry_t entry)
@@ -164,8 +176,8 @@ bool swap_device_synchronous_io(swp_entry_t entry)
 
 u64 swap_type_nr_slots(unsigned type)
 {
-	return type < MAX_SWAPFILES && (swap_info[type].flags & SWP_USED) ? swap_info[type].nr_slots
-									  : 0;
+	struct swap_info *si = swap_type_info(type);
+	return si ? si->nr_slots : 0;
 }
 
 static void sort_u32(u32 *a, unsigned n)
