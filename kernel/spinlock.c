@@ -65,6 +65,13 @@ void spin_lock_recursion(spinlock_t *l)
 	      arch_cpu_id(), l->name ? l->name : "?");
 }
 
+void spin_lock_not_held(spinlock_t *l, const char *file, int line)
+{
+	panic("spinlock: %s:%d needs lock '%s' held by this CPU (cpu %u); its holder word is %d",
+	      file, line, l->name ? l->name : "?", arch_cpu_id(),
+	      __atomic_load_n(&l->holder, __ATOMIC_RELAXED));
+}
+
 static u64 spin_lockup_secs = SPIN_LOCKUP_SECS;
 KPARAM_U64(debug_spin_lockup, "debug.spin_lockup", &spin_lockup_secs, 0, 86400,
 	   "seconds a CPU may spin on one lock before the lockup report and panic (default 10, 0 = "

@@ -165,6 +165,22 @@ static inline bool spin_held_by_me(spinlock_t *l)
 	       __atomic_load_n(&l->holder, __ATOMIC_RELAXED) == (s32)arch_cpu_id() + 1;
 }
 
+/* Panics naming the lock and the caller's place (kernel/spinlock.c). */
+__noreturn void spin_lock_not_held(spinlock_t *l, const char *file, int line);
+
+/*
+ * A function whose comment says "ci->lock held" or "PTL held" checks it
+ * (Linux's lockdep_assert_held, spinlocks only here; mutex_assert_held
+ * and rwsem_is_write_locked_by_me for the sleeping locks). Always on: one
+ * load and a compare. On the host, where a CPU id may be shared by two
+ * threads, it can miss a lock another thread holds, never accuse wrongly.
+ */
+#define lockdep_assert_held(l)                                                                     \
+	do {                                                                                       \
+		if (unlikely(!spin_held_by_me(l)))                                                 \
+			spin_lock_not_held(l, __FILE__, __LINE__);                                 \
+	} while (0)
+
 /* For reports from a stuck machine: try for up to ns, then give up (the
  * holder may never let go). */
 static inline bool spin_trylock_for(spinlock_t *l, u64 ns)

@@ -19,6 +19,7 @@
 static void access_pte(struct mm *mm, unsigned long addr, pte_t *ptep, pte_t pte, bool write,
 		       u64 *rd, const u64 *wr)
 {
+	lockdep_assert_held(pte_lockptr(ptep));
 	pte_t want = write ? pte_mkdirty(pte_mkyoung(pte)) : pte_mkyoung(pte);
 	if (!pte_same(want, pte)) {
 		pte_t old = ptep_get_and_clear(mm, addr, ptep);

@@ -43,7 +43,8 @@ static pte_t mk_anon_pte(struct vma *vma, pfn_t pfn, bool write)
 	return write ? pte_mkdirty(pte) : pte;
 }
 
-/* Are the nr PTEs from ptep on all none? (PTL held.) */
+/* Are the nr PTEs from ptep on all none? Under the PTL for the answer
+ * that counts; anon_fault_pick_order asks without it, for a hint. */
 static bool pte_range_none(pte_t *ptep, unsigned long nr)
 {
 	for (unsigned long i = 0; i < nr; i++)

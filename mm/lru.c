@@ -20,9 +20,10 @@ static struct list_head *lru_list(bool active)
 	return active ? &lru_active : &lru_inactive;
 }
 
-/* lru_lock held. */
+/* lru_lock held (asserted, as in every function below that says so). */
 static void lru_link(struct folio *folio, bool active)
 {
+	lockdep_assert_held(&lru_lock);
 	ASSERT(!folio_test_lru(folio));
 	list_add(&folio->page.folio_lru, lru_list(active));
 	lru_pages[active] += folio_nr_pages(folio);
@@ -35,6 +36,7 @@ static void lru_link(struct folio *folio, bool active)
 
 static void lru_unlink(struct folio *folio)
 {
+	lockdep_assert_held(&lru_lock);
 	bool active = folio_test_active(folio);
 	list_del(&folio->page.folio_lru);
 	lru_pages[active] -= folio_nr_pages(folio);
@@ -62,6 +64,7 @@ void lru_add(struct folio *folio, bool active)
  */
 static void lru_move(struct folio *folio, bool active)
 {
+	lockdep_assert_held(&lru_lock);
 	unsigned long nr = folio_nr_pages(folio);
 	ASSERT(folio_test_lru(folio));
 	list_del(&folio->page.folio_lru);
@@ -81,6 +84,7 @@ static void lru_move(struct folio *folio, bool active)
  * folios may be dying (count 0, folio_free waiting for lru_lock). */
 static void lru_refill_inactive(unsigned long want)
 {
+	lockdep_assert_held(&lru_lock);
 	while (lru_pages[0] < lru_pages[1] && want && !list_empty(&lru_active)) {
 		struct folio *f =
 			(struct folio *)list_last_entry(&lru_active, struct page, folio_lru);

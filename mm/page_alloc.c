@@ -55,7 +55,7 @@ static void free_area_del(struct page *page, unsigned order)
  * needed: each split returns the upper half to the list one order down. */
 struct page *buddy_take(unsigned order)
 {
-	ASSERT(spin_held_by_me(&zone.lock));
+	lockdep_assert_held(&zone.lock);
 	for (unsigned o = order; o < MAX_ORDER; o++) {
 		struct free_area *area = &zone.free_area[o];
 		if (list_empty(&area->free_list))
@@ -75,7 +75,7 @@ struct page *buddy_take(unsigned order)
  * without PG_buddy (allocated, reserved, a hole) stops the merge. */
 void buddy_give(pfn_t pfn, unsigned order)
 {
-	ASSERT(spin_held_by_me(&zone.lock));
+	lockdep_assert_held(&zone.lock);
 	ASSERT_EQ(pfn & ((1ul << order) - 1), 0);
 	while (order < MAX_ORDER - 1) {
 		pfn_t buddy_pfn = pfn ^ (1ul << order);

@@ -180,7 +180,7 @@ void set_pte_at(struct mm *mm, unsigned long addr, pte_t *ptep, pte_t pte)
 	struct page *table = table_page_of(ptep);
 	(void)mm;
 	(void)addr;
-	ASSERT(spin_held_by_me(&table->ptl));
+	lockdep_assert_held(&table->ptl);
 	pte_t old = ptep_get(ptep);
 	if (pte_none(old) && !pte_none(pte))
 		table->pt_used++;
@@ -194,7 +194,7 @@ pte_t ptep_get_and_clear(struct mm *mm, unsigned long addr, pte_t *ptep)
 	struct page *table = table_page_of(ptep);
 	(void)mm;
 	(void)addr;
-	ASSERT(spin_held_by_me(&table->ptl));
+	lockdep_assert_held(&table->ptl);
 	pte_t old = arch_ptep_xchg(ptep, pte_empty());
 	if (!pte_none(old)) {
 		ASSERT(table->pt_used > 0);

@@ -175,6 +175,7 @@ struct ttu_walk {
 static bool ttu_one_pte(struct folio *folio, struct mm *mm, unsigned long addr, pte_t *ptep,
 			unsigned long idx, struct ttu_walk *w, struct mmu_gather *tlb)
 {
+	lockdep_assert_held(pte_lockptr(ptep));
 	swp_entry_t first = w->entry;
 	struct page *page = folio_page(folio, idx);
 	swp_entry_t e = swp_entry(swp_type(first), swp_offset(first) + idx);

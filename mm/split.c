@@ -56,6 +56,7 @@ static void split_unlock(struct split_locks *l)
 /* Take every mapping's locks (anon_vma lock held). False when one is busy. */
 static bool split_lock_mappings(struct folio *folio, struct anon_vma *av, struct split_locks *l)
 {
+	lockdep_assert_held(&av->lock);
 	unsigned long first = folio->page.index << PAGE_SHIFT;
 	unsigned long end = first + (folio_nr_pages(folio) << PAGE_SHIFT);
 	struct vma *v;

@@ -84,7 +84,7 @@ static void cluster_take_run(struct swap_info *si, struct swap_cluster *ci, unsi
 	unsigned nr = 1u << order;
 	for (unsigned i = 0; i < nr; i++) {
 		u64 tb = folio ? swp_tb_mk_folio(folio_pfn(folio) + i, 0) : swp_tb_mk_count(1, 0);
-		swap_table_set(ci->table, off + i, tb);
+		__swap_table_set(ci, off + i, tb);
 	}
 	ci->count += nr;
 	atomic_long_add(&si->inuse, nr);
@@ -95,6 +95,7 @@ static void cluster_take_run(struct swap_info *si, struct swap_cluster *ci, unsi
  * (Linux's relocate_cluster and move_cluster.) */
 static void cluster_relist(struct swap_info *si, struct swap_cluster *ci, bool fragmented)
 {
+	lockdep_assert_held(&si->lock);
 	if (ci->count == 0) {
 		ci->state = CLUSTER_FREE;
 		list_add_tail(&ci->list, &si->free_clusters);
@@ -120,11 +121,13 @@ static void cluster_release(struct swap_info *si, struct swap_cluster *ci, bool 
 
 void swap_cluster_release(struct swap_info *si, struct swap_cluster *ci)
 {
+	lockdep_assert_held(&ci->lock);
 	cluster_release(si, ci, false);
 }
 
 void swap_cluster_free_slots(struct swap_info *si, struct swap_cluster *ci, unsigned nr)
 {
+	lockdep_assert_held(&ci->lock);
 	if (!nr)
 		return;
 	ci->count -= nr;

@@ -99,8 +99,8 @@ int swap_cache_add_folio(struct folio *folio, swp_entry_t entry)
 	if (!err) {
 		for (unsigned i = 0; i < nr; i++) {
 			u64 tb = swap_table_get(ci->table, first + i);
-			swap_table_set(ci->table, first + i,
-				       swp_tb_mk_folio(folio_pfn(folio) + i, swp_tb_count(tb)));
+			__swap_table_set(ci, first + i,
+					 swp_tb_mk_folio(folio_pfn(folio) + i, swp_tb_count(tb)));
 		}
 		folio->page.swap = entry.val;
 		folio_ref_add(folio, (int)nr);
@@ -130,9 +130,9 @@ void swap_cache_del_folio(struct folio *folio)
 		ASSERT(swp_tb_is_folio(tb) && swp_tb_pfn(tb) == folio_pfn(folio) + i);
 		if (swp_tb_count(tb)) {
 			/* Back to swapped out; an extended count stays in the side table. */
-			swap_table_set(ci->table, first + i, swp_tb_mk_count(swp_tb_count(tb), 0));
+			__swap_table_set(ci, first + i, swp_tb_mk_count(swp_tb_count(tb), 0));
 		} else {
-			swap_table_set(ci->table, first + i, 0);
+			__swap_table_set(ci, first + i, 0);
 			freed++;
 		}
 	}
@@ -163,8 +163,8 @@ void swap_cache_replace(struct folio *old, struct folio *new_folio)
 	for (unsigned i = 0; i < nr; i++) {
 		u64 tb = swap_table_get(ci->table, first + i);
 		ASSERT(swp_tb_is_folio(tb) && swp_tb_pfn(tb) == folio_pfn(old) + i);
-		swap_table_set(ci->table, first + i,
-			       swp_tb_mk_folio(folio_pfn(new_folio) + i, swp_tb_count(tb)));
+		__swap_table_set(ci, first + i,
+				 swp_tb_mk_folio(folio_pfn(new_folio) + i, swp_tb_count(tb)));
 	}
 	swap_cluster_unlock(ci, irq);
 	folio_clear_swapcache(old);
@@ -256,7 +256,7 @@ int swap_cache_pin(swp_entry_t entry)
 	else if (swp_tb_is_folio(tb))
 		err = -EEXIST;
 	else
-		swap_table_set(ci->table, off, swp_tb_pin(tb));
+		__swap_table_set(ci, off, swp_tb_pin(tb));
 	swap_cluster_unlock(ci, irq);
 	rcu_read_unlock();
 	return err;
@@ -275,9 +275,9 @@ void swap_cache_unpin(swp_entry_t entry)
 	u64 tb = swap_table_get(ci->table, off);
 	ASSERT(swp_tb_is_pinned(tb));
 	if (swp_tb_count(tb)) {
-		swap_table_set(ci->table, off, swp_tb_unpin(tb));
+		__swap_table_set(ci, off, swp_tb_unpin(tb));
 	} else {
-		swap_table_set(ci->table, off, 0);
+		__swap_table_set(ci, off, 0);
 		swap_cluster_free_slots(si, ci, 1);
 	}
 	swap_cluster_unlock(ci, irq);

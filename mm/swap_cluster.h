@@ -26,6 +26,7 @@
 
 #include <asm/cpu.h>
 #include "kernel/list.h"
+#include "kernel/panic.h"
 #include "kernel/spinlock.h"
 #include "kernel/types.h"
 #include "swap.h"
@@ -129,6 +130,16 @@ static inline unsigned long swap_cluster_lock(struct swap_cluster *ci)
 static inline void swap_cluster_unlock(struct swap_cluster *ci, unsigned long irq)
 {
 	spin_unlock_irqrestore(&ci->lock, irq);
+}
+
+/* Set slot off's word of ci's table (Linux's __swap_table_set): only
+ * under the cluster lock, which every reader that must see a settled word
+ * takes, so the setter checks it holds it. */
+static inline void __swap_table_set(struct swap_cluster *ci, unsigned off, u64 tb)
+{
+	lockdep_assert_held(&ci->lock);
+	ASSERT(off < swap_cluster_slots);
+	__atomic_store_n(&ci->table[off], tb, __ATOMIC_RELEASE);
 }
 
 /* --- lists (swap_alloc.c) --------------------------------------------------- */

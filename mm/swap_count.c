@@ -51,7 +51,7 @@ static int __swap_duplicate(swp_entry_t entry)
 		unsigned long count = swap_cluster_count_of(ci, off, tb);
 		u64 ntb = swap_cluster_set_count(si, ci, off, tb, count + 1, &err);
 		if (!err) {
-			swap_table_set(ci->table, off, ntb);
+			__swap_table_set(ci, off, ntb);
 			stat_inc(swap_dups);
 		}
 	}
@@ -85,14 +85,14 @@ static int swap_cluster_put(struct swap_info *si, struct swap_cluster *ci, unsig
 			continue;
 		}
 		if (count == 1 && swp_tb_is_count(tb)) {
-			swap_table_set(ci->table, off, 0);
+			__swap_table_set(ci, off, 0);
 			freed++;
 			continue;
 		}
 		int err;
 		u64 ntb = swap_cluster_set_count(si, ci, off, tb, count - 1, &err);
 		ASSERT(!err); /* a smaller count never needs memory */
-		swap_table_set(ci->table, off, ntb);
+		__swap_table_set(ci, off, ntb);
 	}
 	swap_cluster_free_slots(si, ci, freed);
 	swap_cluster_unlock(ci, irq);

@@ -158,6 +158,8 @@ static void swap_table_free_rcu(struct rcu_head *head)
  */
 void swap_cluster_free_table(struct swap_info *si, struct swap_cluster *ci)
 {
+	lockdep_assert_held(&ci->lock);
+	lockdep_assert_held(&si->lock);
 	u64 *table = ci->table;
 	if (si->static_tables || !table)
 		return;
@@ -177,11 +179,13 @@ void swap_cluster_free_table(struct swap_info *si, struct swap_cluster *ci)
 
 u32 *swap_cluster_ext(struct swap_cluster *ci)
 {
+	lockdep_assert_held(&ci->lock);
 	return ci->table ? swap_table_page(ci->table)->swap_table_ext : NULL;
 }
 
 unsigned long swap_cluster_count_of(struct swap_cluster *ci, unsigned off, u64 tb)
 {
+	lockdep_assert_held(&ci->lock);
 	if (swp_tb_is_free(tb))
 		return 0;
 	unsigned c = swp_tb_count(tb);
@@ -210,6 +214,7 @@ static size_t swap_ext_bytes(void)
 u64 swap_cluster_set_count(struct swap_info *si, struct swap_cluster *ci, unsigned off, u64 tb,
 			   unsigned long count, int *err)
 {
+	lockdep_assert_held(&ci->lock);
 	struct page *tpage = swap_table_page(ci->table);
 	bool was_ext = swp_tb_count(tb) == SWP_TB_COUNT_EXT;
 	*err = 0;
@@ -218,7 +223,7 @@ u64 swap_cluster_set_count(struct swap_info *si, struct swap_cluster *ci, unsign
 		if (was_ext) {
 			tpage->swap_table_ext[off] = 0;
 			/* Store first, so the scan sees this slot back in its word. */
-			swap_table_set(ci->table, off, ntb);
+			__swap_table_set(ci, off, ntb);
 			if (!swap_cluster_has_ext_counts(ci)) {
 				kfree(tpage->swap_table_ext);
 				tpage->swap_table_ext = NULL;

@@ -104,9 +104,7 @@ static inline u64 swap_table_get(const u64 *table, unsigned off)
 {
 	return __atomic_load_n(&table[off], __ATOMIC_ACQUIRE);
 }
-static inline void swap_table_set(u64 *table, unsigned off, u64 tb)
-{
-	__atomic_store_n(&table[off], tb, __ATOMIC_RELEASE);
-}
+/* Words are set only under the cluster lock: __swap_table_set
+ * (swap_cluster.h), which checks it. */
 
 #endif

@@ -46,7 +46,7 @@ KTEST(pgtable, death_free_page_of_a_live_table)
 
 KTEST(pgtable, death_set_pte_without_the_ptl)
 {
-	expect_panic_in_child(t, set_pte_without_ptl, "spin_held_by_me");
+	expect_panic_in_child(t, set_pte_without_ptl, "needs lock 'ptl' held by this CPU");
 }
 
 KTEST(pgtable, death_destroy_of_an_active_mm)
