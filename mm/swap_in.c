@@ -73,6 +73,7 @@ static pte_t swp_pte_key(pte_t pte)
  * exclusive bit? (PTL held.) */
 static bool swap_ptes_match(pte_t *ptep, unsigned long nr, swp_entry_t first, bool exclusive)
 {
+	lockdep_assert_held(pte_lockptr(ptep));
 	for (unsigned long i = 0; i < nr; i++) {
 		pte_t want = swp_entry_to_pte(swp_entry(swp_type(first), swp_offset(first) + i));
 		if (exclusive)
@@ -92,6 +93,7 @@ static bool swap_ptes_match(pte_t *ptep, unsigned long nr, swp_entry_t first, bo
  */
 static unsigned swapin_pick_order(struct vma *vma, unsigned long addr, pte_t *ptep, pte_t orig)
 {
+	lockdep_assert_held(pte_lockptr(ptep));
 	unsigned long orders = mthp_allowed_orders();
 	swp_entry_t entry = pte_to_swp_entry(orig);
 	for (int order = FOLIO_MAX_ORDER; order > 0; order--) {
@@ -199,6 +201,7 @@ static struct folio *read_swap_cache_async(struct mm *mm, struct vma *vma, unsig
 void swapin_map(struct mm *mm, struct vma *vma, struct folio *folio, unsigned long va_first,
 		pte_t *ptep_first, unsigned long from, unsigned long n, bool exclusive, bool write)
 {
+	lockdep_assert_held(pte_lockptr(ptep_first));
 	for (unsigned long i = from; i < from + n; i++) {
 		unsigned long va = va_first + i * PAGE_SIZE;
 		pte_t old = ptep_get(ptep_first + i);
