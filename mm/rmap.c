@@ -161,6 +161,7 @@ KPARAM_BOOL(ttu_sync, "ttu.sync", &ttu_sync,
 DEFINE_STAT_COUNTER(ttu_ptes_unmapped);
 DEFINE_STAT_COUNTER(ttu_failed);
 DEFINE_STAT_COUNTER(ttu_batch_dying_mm); /* flushed at once: its last user was gone */
+DEFINE_STAT_COUNTER(ttu_ptl_waits);	 /* the PTL was held by another CPU: waited */
 
 struct ttu_walk {
 	swp_entry_t entry; /* slot of the folio's first page */
@@ -237,6 +238,23 @@ static bool ttu_maps(pte_t pte, struct folio *folio, unsigned long idx)
 	return pte_present(pte) && pte_pfn(pte) == folio_pfn(folio) + idx;
 }
 
+/* The PTL of start's table, counted when another CPU holds it: with
+ * TTU_SYNC that is seed 004's unmap waiting for a break-before-make to
+ * put the first PTE back (ttu_ptl_waits; tests/seed004.c holds it there). */
+static pte_t *ttu_map_lock(struct mm *mm, unsigned long start, spinlock_t **ptlp)
+{
+	pte_t *ptep = pte_offset_map(mm, start);
+	if (!ptep)
+		return NULL;
+	*ptlp = pte_lockptr(ptep);
+	if (!spin_trylock(*ptlp)) {
+		stat_inc(ttu_ptl_waits);
+		race_point("ttu:ptl-busy");
+		spin_lock(*ptlp);
+	}
+	return ptep;
+}
+
 /*
  * Linux's try_to_unmap_one: unmap the folio from one VMA (rmap_walk_anon's
  * callback). The PTL is taken at the first PTE of the folio's range and
@@ -266,7 +284,7 @@ static bool try_to_unmap_one(struct folio *folio, struct vma *v, void *arg)
 			return true;
 	}
 	spinlock_t *ptl;
-	pte_t *ptep = pte_offset_map_lock(mm, start, &ptl);
+	pte_t *ptep = ttu_map_lock(mm, start, &ptl);
 	if (!ptep)
 		return true; /* no table: nothing of the folio is mapped here */
 	race_point("ttu:ptl-taken");

@@ -7,10 +7,14 @@
  * it (ttu.sync=0) the unmap skips the none PTE without the lock, starts at
  * the second one, and leaves the folio half swap entries, half present.
  *
- * The interleaving is forced with race points: the CPU doing the
- * break-before-make holds the PTL with the first PTE cleared until reclaim
- * has reached the point where it looks for the first PTE (the lockless
- * scan without TTU_SYNC; just before the unmap with it), then restores it.
+ * The interleaving is forced with race points, the same for both switch
+ * values: the CPU doing the break-before-make holds the PTL with the
+ * first PTE cleared until reclaim has found the PTL taken and is about to
+ * wait for it (ttu:ptl-busy, counted in ttu_ptl_waits), then restores the
+ * PTE and unlocks. With TTU_SYNC reclaim waited at the first PTE and finds
+ * it back; without, it scanned past the none PTE first and waited at the
+ * second. Both tests assert the wait happened, so neither can pass by
+ * missing the window, and they assert opposite outcomes.
  */
 #include "kernel/race.h"
 #include "mm/lru.h"
@@ -67,10 +71,9 @@ static bool seed004_interleave(struct ktest *t, bool sync, struct mm *mm)
 		return false;
 	ttu_sync = sync;
 	unsigned bbm_cpu = test_nth_cpu(1);
-	const char *reclaim_looked = sync ? "swapout:before-unmap" : "ttu:after-lockless-scan";
 	const struct test_race_point points[] = {
-		{ "seed004:bbm-window", TEST_RACE_HOLD(reclaim_looked, (int)bbm_cpu) },
-		{ reclaim_looked, TEST_RACE_COUNT },
+		{ "seed004:bbm-window", TEST_RACE_HOLD("ttu:ptl-busy", (int)bbm_cpu) },
+		{ "ttu:ptl-busy", TEST_RACE_COUNT },
 	};
 	if (!test_race_arm(t, points, ARRAY_SIZE(points)))
 		return false;
@@ -101,12 +104,16 @@ static void seed004_run(struct ktest *t, bool sync, struct seed004_result *r)
 	KT_ASSERT(t, mm);
 
 	u64 timeouts = race_wait_timeouts(), failed = test_stat("ttu_failed");
-	static const char *const counters[] = { "ttu_ptes_unmapped", "ttu_failed", "pswpout",
-						"reclaim_freed", NULL };
+	u64 waits = test_stat("ttu_ptl_waits");
+	static const char *const counters[] = { "ttu_ptes_unmapped", "ttu_failed",
+						"ttu_ptl_waits",     "pswpout",
+						"reclaim_freed",     NULL };
 	struct ktest_stats stats;
 	ktest_stats_begin(&stats, counters);
 	KT_ASSERT(t, seed004_interleave(t, sync, mm));
 	KT_EXPECT_EQ(t, race_wait_timeouts(), timeouts); /* the forced order happened */
+	/* The contended event: reclaim found the PTL held and waited. */
+	KT_EXPECT_EQ(t, test_stat("ttu_ptl_waits"), waits + 1);
 	race_disarm_all();
 	ttu_sync = seed004_saved_ttu_sync;
 
