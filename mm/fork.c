@@ -4,6 +4,7 @@
  * they are copied; the new mm is not visible to anyone yet.
  */
 #include "folio.h"
+#include "kernel/cmdline.h"
 #include "kernel/errno.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
@@ -16,6 +17,13 @@
 
 DEFINE_STAT_COUNTER(fork_anon_shared);
 DEFINE_STAT_COUNTER(fork_swap_dup);
+
+/* fork.clear_swp_exclusive=0: seed 001's broken design, a fork that
+ * forgets to clear the swap PTE's exclusive bit (mm.h). */
+bool fork_clear_swp_exclusive = true;
+KPARAM_BOOL(fork_clear_swp_exclusive, "fork.clear_swp_exclusive", &fork_clear_swp_exclusive,
+	    "fork clears the exclusive bit of the parent's swap PTEs (seed 001; default 1; 0: the "
+	    "bug the rule prevents, a write after swap-in leaks between parent and child)");
 
 /*
  * One PTE, both PTLs held. A present anon page is shared from now on: it
@@ -56,7 +64,7 @@ static pte_t fork_copy_pte(struct mm *dst, struct mm *src, unsigned long addr, p
 		       (unsigned long)pte_val(pte), addr);
 		return pte_empty();
 	}
-	if (pte_swp_exclusive(pte)) {
+	if (pte_swp_exclusive(pte) && fork_clear_swp_exclusive) {
 		pte = pte_swp_clear_exclusive(pte);
 		set_pte_at(src, addr, sptep, pte);
 	}

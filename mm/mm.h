@@ -139,6 +139,12 @@ int mm_wrprotect(struct mm *mm, unsigned long start, unsigned long len);
  * (seed 001). NULL when out of memory.
  */
 struct mm *mm_fork(struct mm *mm);
+/* Seed 001's rule, a switch so its twin can break it (fork.c;
+ * fork.clear_swp_exclusive=, default true): fork clears the exclusive bit
+ * of the parent's swap PTEs, since parent and child now share the entry.
+ * Off, both keep it, and whichever swaps in first maps the page writable
+ * in place: the other then reads its writes (tests/seed001_fork.c). */
+extern bool fork_clear_swp_exclusive;
 
 /* The zap hook for pgtable_unmap_range (arg: a struct mmu_gather). */
 void mm_zap_pte(struct mm *mm, unsigned long addr, pte_t old, void *arg);
