@@ -27,6 +27,7 @@
 #include <asm/mmu.h>
 #include "fault.h"
 #include "folio.h"
+#include "kernel/cmdline.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
 #include "kernel/race.h"
@@ -59,8 +60,14 @@ DEFINE_STAT_COUNTER(swapin_writable_under_writeback);
 
 #ifdef CONFIG_TEST_HOOKS
 bool swapin_test_invert_stable_writes; /* swap_in.h */
-bool swapin_test_keep_partial_folio;
 #endif
+
+bool swapin_keep_partial_folio; /* swap_in.h */
+KPARAM_BOOL(
+	swapin_keep_partial_folio, "swap.keep_partial_folio", &swapin_keep_partial_folio,
+	"a fault that can map only part of a large folio no one has mapped leaves it in the "
+	"swap cache and refaults, the design seed 000's review feared would livelock (default 0: "
+	"it gives the folio up and refaults at order 0)");
 
 /* A swap PTE with the bits that may differ between pages of one folio
  * (soft-dirty) cleared. */
@@ -269,7 +276,7 @@ static int swapin_map_folio(struct mm *mm, struct vma *vma, unsigned long addr, 
 		 * up and refault at order 0. */
 		pte_unmap_unlock(ptep, ptl);
 		race_point("swapin:partial-refault");
-		if (!swapin_test_keep_partial_folio && !folio_test_dirty(folio))
+		if (!swapin_keep_partial_folio && !folio_test_dirty(folio))
 			swap_cache_del_folio(folio);
 		stat_inc(swapin_refaults);
 		return 0;

@@ -26,14 +26,15 @@ void swapin_map(struct mm *mm, struct vma *vma, struct folio *folio, unsigned lo
  * a design's known bug back for a scenario test to show:
  * seed 001's review: invert the stable-writes check; */
 extern bool swapin_test_invert_stable_writes;
-/* seed 000: a fault that can map only part of a large folio nobody has
- * mapped yet leaves it in the cache and refaults (instead of giving it up
- * and refaulting at order 0): it faults again and again until the folio's
- * reader maps it. */
-extern bool swapin_test_keep_partial_folio;
 #else
 #define swapin_test_invert_stable_writes false
-#define swapin_test_keep_partial_folio false
 #endif
+
+/* seed 000's rejected design, a command-line switch
+ * (swap.keep_partial_folio=1, default 0): a fault that can map only part
+ * of a large folio nobody has mapped yet leaves it in the cache and
+ * refaults (instead of giving it up and refaulting at order 0): it faults
+ * again and again until the folio's reader maps it. */
+extern bool swapin_keep_partial_folio;
 
 #endif

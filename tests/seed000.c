@@ -10,8 +10,8 @@
  * too. Both finish, no livelock, both read their data; the repeated
  * faults are reported. Forced with race points on a RAM device.
  *
- * The broken design (test hook swapin_test_keep_partial_folio, built in
- * with TEST_HOOKS=1): C leaves the folio in the cache and refaults, finds
+ * The broken design (swap.keep_partial_folio=1, a command-line switch):
+ * C leaves the folio in the cache and refaults, finds
  * it again, and again, for as long as P has not mapped it: with P held
  * (the thread's "p1 on a small core") C faults 50 times and more, a
  * livelock that ends only when P runs. Its test passes when that shows.
@@ -37,11 +37,7 @@ static int seed000_release(void *arg)
 
 static void seed000_keep_partial(bool on)
 {
-#ifdef CONFIG_TEST_HOOKS
-	swapin_test_keep_partial_folio = on;
-#else
-	ASSERT(!on);
-#endif
+	swapin_keep_partial_folio = on;
 }
 
 static void seed000_keep_partial_off(void *arg)
@@ -157,7 +153,7 @@ static u64 seed000_run(struct ktest *t, bool broken)
 	ktest_diag(t,
 		   "%s: P and C done: %lu swap-in faults, %lu repeated (refaults; %lu by C "
 		   "finding the folio it cannot map), %lu partial maps",
-		   broken ? "keep-partial-folio hook" : "default design",
+		   broken ? "swap.keep_partial_folio=1" : "default design",
 		   (unsigned long)(test_stat("swapin_faults") - faults), (unsigned long)repeated,
 		   (unsigned long)given_up,
 		   (unsigned long)(test_stat("swapin_partial_maps") - partial));
@@ -181,10 +177,6 @@ KTEST(seed000, partly_mapped_large_folio_falls_back_without_livelock)
 /* The broken design: passes when C keeps faulting while P is held. */
 KTEST(seed000, keeping_the_partial_folio_refaults_until_its_reader_maps_it)
 {
-#ifndef CONFIG_TEST_HOOKS
-	ktest_skip(t, "built without test hooks (TEST_HOOKS=0)");
-	return;
-#endif
 	u64 repeated = seed000_run(t, true);
 	if (repeated != ~0ull)
 		KT_EXPECT(t, repeated >= SEED000_HELD_REFAULTS);
