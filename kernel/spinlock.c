@@ -57,18 +57,24 @@ void spinlock_choose(void)
 		virt ? "hypervisor present" : "no hypervisor");
 }
 
+/* For reports: a lock initialised without a name still prints. */
+static const char *spin_lock_name(const spinlock_t *l)
+{
+	return l->name ? l->name : "?";
+}
+
 void spin_lock_recursion(spinlock_t *l)
 {
 	panic("spinlock: cpu %u takes lock '%s' it already holds: a deadlock (an interrupt "
 	      "handler taking a lock its CPU holds without _irqsave, a recursion, or a task "
 	      "that slept or ended holding it)",
-	      arch_cpu_id(), l->name ? l->name : "?");
+	      arch_cpu_id(), spin_lock_name(l));
 }
 
 void spin_lock_not_held(spinlock_t *l, const char *file, int line)
 {
 	panic("spinlock: %s:%d needs lock '%s' held by this CPU (cpu %u); its holder word is %d",
-	      file, line, l->name ? l->name : "?", arch_cpu_id(),
+	      file, line, spin_lock_name(l), arch_cpu_id(),
 	      __atomic_load_n(&l->holder, __ATOMIC_RELAXED));
 }
 
@@ -98,13 +104,13 @@ static __noreturn void spin_lock_lockup(spinlock_t *l, u64 waited_ns)
 			 "CPU is not in the lock's code, code that ended or slept holding it left "
 			 "it "
 			 "held\n",
-			 l->name ? l->name : "?", holder - 1);
+			 spin_lock_name(l), holder - 1);
 	else
 		pr_emerg("spinlock: the lock is '%s', and no CPU is its holder: unlocked twice, "
 			 "or its word overwritten\n",
-			 l->name ? l->name : "?");
+			 spin_lock_name(l));
 	trigger_all_cpu_backtrace();
-	panic("spinlock lockup on '%s'", l->name ? l->name : "?");
+	panic("spinlock lockup on '%s'", spin_lock_name(l));
 }
 
 void spin_lock_check_lockup(spinlock_t *l, struct spin_wait *w)
