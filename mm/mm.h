@@ -126,6 +126,13 @@ int mm_mmap(struct mm *mm, unsigned long start, unsigned long len, unsigned prot
  */
 int mm_munmap(struct mm *mm, unsigned long start, unsigned long len);
 /*
+ * Linux's MADV_DONTNEED: zap the PTEs of [start, start + len) and keep
+ * the VMAs (the next access faults in a zeroed page). The mmap lock is
+ * taken for read only, so it runs while faults on the same mm are in
+ * progress; page-table pages are not freed. 0 or -EINVAL.
+ */
+int madvise_dontneed(struct mm *mm, unsigned long start, unsigned long len);
+/*
  * Write-protect the present PTEs of [start, start + len), keeping their
  * anon-exclusive state: what mprotect(PROT_READ) and back, or soft-dirty
  * tracking, leave behind. The next write faults and reuses exclusive

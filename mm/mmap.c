@@ -1,7 +1,8 @@
 /*
  * mm_mmap and mm_munmap: creating anonymous VMAs and tearing ranges down
  * (see mm/mm.h). Both hold the mmap lock for write, so no fault walks the
- * tables that munmap frees.
+ * tables that munmap frees. madvise_dontneed empties a range and keeps
+ * its VMAs and tables, under the lock for read, as faults hold it.
  */
 #include "kernel/errno.h"
 #include "kernel/panic.h"
@@ -87,6 +88,37 @@ int mm_munmap(struct mm *mm, unsigned long start, unsigned long len)
 	}
 	tlb_finish_mmu(&tlb);
 	up_write(&mm->mmap_lock);
+	return 0;
+}
+
+/*
+ * Linux's madvise_dontneed_single_vma (zap_page_range_single). With the
+ * mmap lock only read, a fault of another task of this mm may be between
+ * two looks at its PTEs (PTL dropped): the zap changes the range under
+ * it, which the fault's second look under the PTL must catch. That is
+ * seed 000's "concurrent partial unmap" (munmap cannot do it: it waits
+ * for the fault's read lock). Tables stay: a fault may be walking them.
+ */
+int madvise_dontneed(struct mm *mm, unsigned long start, unsigned long len)
+{
+	if (!mm_range_valid(start, len))
+		return -EINVAL;
+	struct mmu_gather tlb;
+	down_read(&mm->mmap_lock);
+	tlb_gather_mmu(&tlb, mm);
+	for (unsigned long addr = start; addr < start + len; addr += PAGE_SIZE) {
+		if (!vma_lookup(&mm->vmas, addr))
+			continue;
+		spinlock_t *ptl;
+		pte_t *ptep = pte_offset_map_lock(mm, addr, &ptl);
+		if (!ptep)
+			continue;
+		if (!pte_none(ptep_get(ptep)))
+			mm_zap_pte(mm, addr, ptep_get_and_clear(mm, addr, ptep), &tlb);
+		pte_unmap_unlock(ptep, ptl);
+	}
+	tlb_finish_mmu(&tlb);
+	up_read(&mm->mmap_lock);
 	return 0;
 }
 

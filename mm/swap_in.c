@@ -50,6 +50,7 @@ DEFINE_STAT_COUNTER(swapin_mthp);	      /* large folios read */
 DEFINE_STAT_COUNTER(swapin_mthp_fallback);    /* an allowed order that did not fit */
 DEFINE_STAT_COUNTER(swapin_partial_maps);     /* large cached folio mapped page by page */
 DEFINE_STAT_COUNTER(swapin_refaults);	      /* faults that returned to refault */
+DEFINE_STAT_COUNTER(swapin_lock_waits);	      /* the folio lock was held: waited */
 DEFINE_STAT_COUNTER(swapin_exclusive);	      /* pages mapped exclusive */
 DEFINE_STAT_COUNTER(swapin_shared);	      /* pages mapped shared */
 DEFINE_STAT_COUNTER(swapin_stable_writeback); /* exclusivity dropped (seed 001) */
@@ -306,6 +307,21 @@ static int swapin_map_folio(struct mm *mm, struct vma *vma, unsigned long addr, 
 	return 0;
 }
 
+/*
+ * The folio lock: the waiting point of every racer on the entry (seed 000:
+ * no retry loop), the read included, which unlocks it when it ends. A
+ * wait is counted (swapin_lock_waits) and passes swapin:lock-wait, where
+ * tests/seed000.c sees that the second fault found the lock taken.
+ */
+static void swapin_folio_lock(struct folio *folio)
+{
+	if (folio_trylock(folio))
+		return;
+	stat_inc(swapin_lock_waits);
+	race_point("swapin:lock-wait");
+	folio_lock(folio);
+}
+
 int do_swap_page(struct mm *mm, struct vma *vma, unsigned long addr, pte_t orig, bool write)
 {
 	swp_entry_t entry = pte_to_swp_entry(orig);
@@ -341,14 +357,17 @@ int do_swap_page(struct mm *mm, struct vma *vma, unsigned long addr, pte_t orig,
 		}
 	}
 	race_point("swapin:before-lock");
-	folio_lock(folio); /* the waiting point: the read unlocks it */
+	swapin_folio_lock(folio);
 	race_point("swapin:folio-locked");
 	int err = 0;
 	swp_entry_t first = folio_swap_entry(folio);
 	if (!folio_test_swapcache(folio) || swp_type(first) != swp_type(entry) ||
 	    swp_offset(entry) < swp_offset(first) ||
 	    swp_offset(entry) >= swp_offset(first) + folio_nr_pages(folio)) {
-		stat_inc(swapin_refaults); /* it left the cache: the PTE changed */
+		/* It left the cache: the PTE changed, or the fault that held
+		 * the lock before us gave the folio up (seed 000). */
+		race_point("swapin:not-cached");
+		stat_inc(swapin_refaults);
 	} else if (!folio_test_uptodate(folio)) {
 		/* The read failed: nothing stale stays in the cache (the data
 		 * is still on the device for the next try). */
@@ -361,6 +380,7 @@ int do_swap_page(struct mm *mm, struct vma *vma, unsigned long addr, pte_t orig,
 	} else {
 		err = swapin_map_folio(mm, vma, addr, orig, folio, write);
 	}
+	race_point("swapin:before-unlock");
 	folio_unlock(folio);
 	folio_put(folio);
 	swapin_latency_record(arch_time_ns() - t0);
