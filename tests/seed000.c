@@ -194,24 +194,26 @@ static void seed000_end(struct ktest *t, struct swap_path_env *e, bool zapped)
 	swap_path_end(t, e);
 }
 
-/* A twin's releaser: after SEED000_HELD_REFAULTS partial refaults, let P
- * go on (order 1: P waits for seed000:release) or, end_design non-NULL,
- * turn the switch off (order 3: the next partial refault gives the folio
- * up). */
-static int seed000_release(void *end_design)
+/* A twin's releaser: after SEED000_HELD_REFAULTS partial refaults, turn
+ * off switch_off when given (order 3: the next partial refault gives the
+ * folio up), and pass seed000:release (order 1: P waits for it there).
+ * 1 when the refaults did not come within 10 s (the test fails, but
+ * ends). */
+static int seed000_release(void *switch_off)
 {
-	while (race_hits("swapin:partial-refault") < SEED000_HELD_REFAULTS)
+	u64 deadline = arch_time_ns() + 10ull * 1000 * 1000 * 1000;
+	while (race_hits("swapin:partial-refault") < SEED000_HELD_REFAULTS &&
+	       arch_time_ns() < deadline)
 		yield();
-	if (end_design)
-		WRITE_ONCE(swapin_keep_partial_folio, false);
+	if (switch_off)
+		WRITE_ONCE(*(bool *)switch_off, false);
 	race_point("seed000:release");
-	return 0;
+	return race_hits("swapin:partial-refault") < SEED000_HELD_REFAULTS;
 }
 
-static struct task *seed000_start_releaser(struct ktest *t, bool end_design)
+static struct task *seed000_start_releaser(struct ktest *t, bool *switch_off)
 {
-	struct task *tr = kthread_create_on_cpu(seed000_release, end_design ? &run : NULL,
-						run.cpu_r, "release");
+	struct task *tr = kthread_create_on_cpu(seed000_release, switch_off, run.cpu_r, "release");
 	KT_EXPECT(t, tr != NULL);
 	return tr;
 }
@@ -243,7 +245,7 @@ static bool seed000_c_first(struct ktest *t, bool broken)
 	struct task *tp, *tc, *tr = NULL;
 	if (!test_race_arm(t, points, ARRAY_SIZE(points)))
 		return false;
-	if (broken && !(tr = seed000_start_releaser(t, false)))
+	if (broken && !(tr = seed000_start_releaser(t, NULL)))
 		return false;
 	if (!seed000_start(t, broken, &tp, &tc))
 		return false;
@@ -379,7 +381,7 @@ static bool seed000_p_map_fails(struct ktest *t, bool broken)
 	struct task *tp, *tc, *tr = NULL;
 	if (!test_race_arm(t, points, ARRAY_SIZE(points)))
 		return false;
-	if (broken && !(tr = seed000_start_releaser(t, true)))
+	if (broken && !(tr = seed000_start_releaser(t, &swapin_keep_partial_folio)))
 		return false;
 	if (!seed000_start(t, broken, &tp, &tc))
 		return false;
