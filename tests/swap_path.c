@@ -130,6 +130,28 @@ KTEST(swap_path, munmap_of_swapped_memory_frees_its_slots)
 	swap_path_end(t, &e);
 }
 
+/* MADV_DONTNEED of half present, half swapped-out memory: the pages and
+ * the slots go back, the range stays mapped and reads zero. */
+KTEST(swap_path, madvise_dontneed_frees_pages_and_slots_and_reads_zero)
+{
+	struct swap_path_env e;
+	if (!swap_path_begin(t, &e, "swt-io", IO_BYTES, 0))
+		return;
+	struct mm *mm = mm_test_create(t, NPAGES);
+	KT_ASSERT(t, mm);
+	KT_EXPECT_EQ(t, swap_path_write(mm, 0, NPAGES, 3), 0);
+	KT_EXPECT_EQ(t, madvise_pageout(mm, MM_TEST_REGION, NPAGES * PAGE_SIZE, NULL), 0);
+	KT_EXPECT_EQ(t, swap_path_check(mm, 0, NPAGES / 2, 3), 0);
+	KT_EXPECT_EQ(t, madvise_dontneed(mm, MM_TEST_REGION, NPAGES * PAGE_SIZE), 0);
+	KT_EXPECT_EQ(t, atomic_long_read(&e.s.si->inuse), 0);
+	KT_EXPECT_EQ(t, atomic_long_read(&mm->rss_anon), 0);
+	KT_EXPECT_EQ(t, atomic_long_read(&mm->rss_swap), 0);
+	for (unsigned long p = 0; p < NPAGES; p++)
+		KT_EXPECT_EQ(t, mm_test_read(mm, swap_path_addr(p, 0)), 0);
+	mm_put(mm);
+	swap_path_end(t, &e);
+}
+
 /* Two CPUs fault the same shared swap entry: one read, one folio. */
 KTEST(swap_path, two_cpus_fault_one_entry_one_read)
 {
