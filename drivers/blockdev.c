@@ -3,6 +3,7 @@
  * before a driver sees it (see blockdev.h).
  */
 #include "blockdev.h"
+#include "kernel/cmdline.h"
 #include "kernel/completion.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
@@ -12,6 +13,97 @@
 
 LIST_HEAD(blockdev_list);
 static DEFINE_SPINLOCK(blockdev_lock); /* blockdev_list changes and lookups */
+
+/*
+ * blk.stable_writes=NAME[:0|1][,NAME[:0|1]...]: the stable_writes of the
+ * devices named, set (NAME or NAME:1) or cleared (NAME:0) as each
+ * registers (Linux: the queue's stable_writes attribute, from which swapon
+ * sets SWP_STABLE_WRITES). A name no device took by the end of the boot's
+ * device bring-up stops the boot (blockdev_check_cmdline).
+ */
+#define BLK_STABLE_WRITES_MAX 8
+
+struct blk_stable_writes_arg {
+	char name[sizeof(((struct blockdev *)0)->name)];
+	bool on;
+	bool applied; /* a device of that name registered (blockdev_lock) */
+};
+static struct blk_stable_writes_arg blk_stable_writes_args[BLK_STABLE_WRITES_MAX]; /* set once */
+static unsigned blk_nr_stable_writes_args;					   /* set once */
+
+/* One NAME or NAME:0|1 into the table; -EINVAL after saying why. */
+static int blk_stable_writes_parse_one(const char *item, size_t len)
+{
+	bool on = true;
+	if (len > 2 && item[len - 2] == ':' && (item[len - 1] == '0' || item[len - 1] == '1')) {
+		on = item[len - 1] == '1';
+		len -= 2;
+	}
+	if (len == 0 || len >= sizeof(blk_stable_writes_args[0].name) || memchr(item, ':', len) ||
+	    blk_nr_stable_writes_args == BLK_STABLE_WRITES_MAX) {
+		pr_err("blockdev: blk.stable_writes: '%.*s' is not NAME, NAME:0 or NAME:1 (NAME a "
+		       "block device such as vda or ramswap0, at most %u characters; at most %u "
+		       "devices)\n",
+		       (int)len, item, (unsigned)sizeof(blk_stable_writes_args[0].name) - 1,
+		       BLK_STABLE_WRITES_MAX);
+		return -EINVAL;
+	}
+	struct blk_stable_writes_arg *a = &blk_stable_writes_args[blk_nr_stable_writes_args++];
+	memcpy(a->name, item, len);
+	a->name[len] = '\0';
+	a->on = on;
+	return 0;
+}
+
+static int blk_stable_writes_parse(const char *val, size_t len)
+{
+	blk_nr_stable_writes_args = 0;
+	for (size_t start = 0; start <= len;) {
+		const char *comma = memchr(val + start, ',', len - start);
+		size_t end = comma ? (size_t)(comma - val) : len;
+		if (blk_stable_writes_parse_one(val + start, end - start))
+			return -EINVAL;
+		start = end + 1;
+	}
+	return 0;
+}
+KPARAM_FN(blk_stable_writes, "blk.stable_writes", blk_stable_writes_parse,
+	  "NAME[:0|1],...: set (or with :0 clear) the stable-writes flag of these block devices "
+	  "(SWP_STABLE_WRITES for swap; seed 001)");
+
+/* The command line's word on bd's stable_writes, if any (blockdev_lock held). */
+static void blk_stable_writes_apply(struct blockdev *bd)
+{
+	lockdep_assert_held(&blockdev_lock);
+	for (unsigned i = 0; i < blk_nr_stable_writes_args; i++) {
+		struct blk_stable_writes_arg *a = &blk_stable_writes_args[i];
+		if (strcmp(a->name, bd->name) == 0) {
+			bd->stable_writes = a->on;
+			a->applied = true;
+		}
+	}
+}
+
+int blockdev_check_cmdline(void)
+{
+	char names[160] = "";
+	size_t n = 0;
+	struct blockdev *bd;
+	bool all_applied = true;
+	unsigned long flags = spin_lock_irqsave(&blockdev_lock);
+	list_for_each_entry (bd, &blockdev_list, link)
+		if (n < sizeof(names))
+			n += (size_t)snprintk(names + n, sizeof(names) - n, " %s", bd->name);
+	for (unsigned i = 0; i < blk_nr_stable_writes_args; i++)
+		all_applied &= blk_stable_writes_args[i].applied;
+	spin_unlock_irqrestore(&blockdev_lock, flags);
+	for (unsigned i = 0; i < blk_nr_stable_writes_args && !all_applied; i++)
+		if (!blk_stable_writes_args[i].applied)
+			pr_err("blockdev: blk.stable_writes=%s: no block device has that name; the "
+			       "devices are:%s\n",
+			       blk_stable_writes_args[i].name, n ? names : " (none)");
+	return all_applied ? 0 : -EINVAL;
+}
 
 int blockdev_register(struct blockdev *bd)
 {
@@ -24,6 +116,7 @@ int blockdev_register(struct blockdev *bd)
 			return -EEXIST;
 		}
 	}
+	blk_stable_writes_apply(bd);
 	list_add_tail(&bd->link, &blockdev_list);
 	spin_unlock_irqrestore(&blockdev_lock, flags);
 	pr_info("blockdev: %s: %lu sectors (%lu MiB), block size %u%s%s%s%s\n", bd->name,

@@ -54,6 +54,7 @@ struct blk_request {
 	int drv_pending;	      /* device commands still in flight (atomic) */
 	int drv_status;		      /* first error among them (atomic) */
 	struct blk_request *drv_next; /* on the driver's queue */
+	u64 drv_csum;		      /* ramswap: a write's checksum at submission */
 };
 
 struct blockdev_ops {
@@ -71,7 +72,10 @@ struct blockdev {
 	u64 nr_sectors;	     /* capacity in 512-byte sectors */
 	u32 block_size;	     /* logical block size in bytes (>= 512) */
 	bool synchronous_io; /* completes inside submit (see above) */
-	bool stable_writes;  /* pages must not change under a write (see above) */
+	/* Pages must not change under a write (see above): set by the
+	 * driver or blk.stable_writes= at registration, or by the device's
+	 * creator before swapon; read without a lock. */
+	bool stable_writes;
 	bool read_only;
 	bool can_flush; /* BLK_FLUSH does something (a write cache) */
 	bool polling;	/* no interrupt: waiters must call blk_poll */
@@ -83,11 +87,16 @@ struct blockdev {
 	u64 nr_irqs; /* completion interrupts taken (driver-counted) */
 };
 
-/* Add bd under bd->name; -EEXIST for a duplicate name. */
+/* Add bd under bd->name; -EEXIST for a duplicate name. Its
+ * stable_writes is then what blk.stable_writes= says for that name, if it
+ * names it. */
 int blockdev_register(struct blockdev *bd);
 /* Take bd off the registry (its driver frees it after): nobody may use
  * it any more, as swap or otherwise. */
 void blockdev_unregister(struct blockdev *bd);
+/* After the boot's devices registered: -EINVAL, after naming it and the
+ * devices there are, when blk.stable_writes= names a device none is. */
+int blockdev_check_cmdline(void);
 /* The device with this name, or NULL. */
 struct blockdev *blockdev_get(const char *name);
 /* Every registered device (read-only list). */

@@ -6,13 +6,27 @@
  * boundaries. No lock: the data of concurrent requests to the same
  * sectors is undefined, as on a disk; the block table is read-only after
  * creation.
+ *
+ * An asynchronous device checks its writes' integrity, as a disk with T10
+ * DIF protection information does (Linux: bio_integrity_prep computes the
+ * guard tags when the write is submitted; the disk checks them when it
+ * takes the data): submit computes a checksum of the request's data, and
+ * the worker, when it copies the data into the device, checks the copy
+ * against it. A mismatch means the pages changed between submission and
+ * the copy, a page written under writeback: a torn write. The device
+ * stores what it copied, counts it (ramswap_torn_writes), and on a
+ * stable_writes device, which promised the page would not change, says
+ * so. The worker stops at race point ramswap:write-before-copy before it
+ * takes the data, so a test can change a page there (seed 001).
  */
 #include "ramswap.h"
 #include "kernel/cmdline.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
+#include "kernel/race.h"
 #include "kernel/sched.h"
 #include "kernel/spinlock.h"
+#include "kernel/stats.h"
 #include "kernel/string.h"
 #include "kernel/wait.h"
 #include "mm/kmalloc.h"
@@ -21,6 +35,10 @@
 
 #define RAMSWAP_BLOCK_ORDER 9
 #define RAMSWAP_BLOCK (PAGE_SIZE << RAMSWAP_BLOCK_ORDER)
+
+/* Writes whose data changed between submission and the device's copy
+ * (asynchronous devices; seed 001). */
+DEFINE_STAT_COUNTER(ramswap_torn_writes);
 
 struct ramswap {
 	struct blockdev bd;
@@ -33,13 +51,38 @@ struct ramswap {
 	struct wait_queue_head queue_wait;
 	struct task *worker; /* set at creation */
 	bool stopping;	     /* ramswap_destroy: the worker returns; under lock */
+	u64 torn_writes;     /* writes that failed the integrity check (atomic) */
 };
 
 static u64 ramswap_size;
 KPARAM_U64(ramswap_size, "ramswap.size", &ramswap_size, 0, 1ull << 40,
 	   "size of the RAM swap device ramswap0 (e.g. 64M; 0: none)");
 
-static void copy_page(struct ramswap *rs, u64 off, void *buf, bool to_dev)
+/* The integrity checksum: 64-bit FNV-1a over the data's words, folded
+ * in as it streams (a page may be copied in two pieces). DIF's guard tag
+ * is a CRC16 per sector; any hash that sees every word does here. */
+#define RAMSWAP_CSUM_SEED 0xcbf29ce484222325ull
+
+static u64 ramswap_csum_add(u64 csum, const void *data, size_t bytes)
+{
+	const u64 *w = data;
+	for (size_t i = 0; i < bytes / sizeof(u64); i++)
+		csum = (csum ^ w[i]) * 0x100000001b3ull;
+	return csum;
+}
+
+/* The checksum of a request's data as it is in its pages now. */
+static u64 ramswap_csum_request(const struct blk_request *rq)
+{
+	u64 csum = RAMSWAP_CSUM_SEED;
+	for (unsigned i = 0; i < rq->nr_pages; i++)
+		csum = ramswap_csum_add(csum, page_address(rq->pages[i]), PAGE_SIZE);
+	return csum;
+}
+
+/* Copy one page to or from the device; csum (a checked write's) takes in
+ * the data as the device stored it. */
+static void copy_page(struct ramswap *rs, u64 off, void *buf, bool to_dev, u64 *csum)
 {
 	u8 *b = buf;
 	for (size_t done = 0; done < PAGE_SIZE;) {
@@ -47,32 +90,60 @@ static void copy_page(struct ramswap *rs, u64 off, void *buf, bool to_dev)
 		size_t in_block = RAMSWAP_BLOCK - pos % RAMSWAP_BLOCK;
 		size_t n = PAGE_SIZE - done < in_block ? PAGE_SIZE - done : in_block;
 		u8 *dev = rs->blocks[pos / RAMSWAP_BLOCK] + pos % RAMSWAP_BLOCK;
-		if (to_dev)
+		if (to_dev) {
 			memcpy(dev, b + done, n);
-		else
+			if (csum)
+				*csum = ramswap_csum_add(*csum, dev, n);
+		} else {
 			memcpy(b + done, dev, n);
+		}
 		done += n;
 	}
 }
 
-static void ramswap_do(struct ramswap *rs, struct blk_request *rq)
+/* A write the integrity check failed: counted, and reported when the
+ * device had asked for stable pages. */
+static void ramswap_torn_write(struct ramswap *rs, struct blk_request *rq, u64 stored)
 {
+	__atomic_fetch_add(&rs->torn_writes, 1, __ATOMIC_RELAXED);
+	stat_inc(ramswap_torn_writes);
+	if (rs->bd.stable_writes)
+		pr_err("ramswap: %s: torn write at sector %lu (%u pages): the data changed after "
+		       "submission (checksum %#lx then, %#lx stored), on a stable_writes device\n",
+		       rs->bd.name, (unsigned long)rq->sector, rq->nr_pages,
+		       (unsigned long)rq->drv_csum, (unsigned long)stored);
+}
+
+/* Do one request. check: the data of a write is checked against the
+ * checksum submit computed (asynchronous devices). */
+static void ramswap_do(struct ramswap *rs, struct blk_request *rq, bool check)
+{
+	u64 stored = RAMSWAP_CSUM_SEED;
+	check = check && rq->op == BLK_WRITE;
+	if (check)
+		race_point("ramswap:write-before-copy"); /* the data not taken yet */
 	for (unsigned i = 0; i < rq->nr_pages && rq->op != BLK_FLUSH; i++)
 		copy_page(rs, (rq->sector << SECTOR_SHIFT) + (u64)i * PAGE_SIZE,
-			  page_address(rq->pages[i]), rq->op == BLK_WRITE);
+			  page_address(rq->pages[i]), rq->op == BLK_WRITE, check ? &stored : NULL);
+	if (check && stored != rq->drv_csum)
+		ramswap_torn_write(rs, rq, stored);
 	rq->status = 0;
 	rq->end_io(rq);
 }
 
 static int ramswap_submit(struct blockdev *bd, struct blk_request *rq)
 {
-	ramswap_do(bd->priv, rq);
+	ramswap_do(bd->priv, rq, false);
 	return 0;
 }
 
+/* Queue rq for the worker, a write with the checksum of its data as it
+ * is now, at submission. */
 static int ramswap_async_submit(struct blockdev *bd, struct blk_request *rq)
 {
 	struct ramswap *rs = bd->priv;
+	if (rq->op == BLK_WRITE)
+		rq->drv_csum = ramswap_csum_request(rq);
 	rq->drv_next = NULL;
 	unsigned long irq = spin_lock_irqsave(&rs->lock);
 	*rs->queue_tail = rq;
@@ -119,7 +190,7 @@ static int ramswap_worker(void *arg)
 			return 0;
 		struct blk_request *rq;
 		while ((rq = ramswap_dequeue(rs)))
-			ramswap_do(rs, rq);
+			ramswap_do(rs, rq, true);
 	}
 }
 
@@ -201,6 +272,12 @@ struct blockdev *ramswap_create_async(const char *name, u64 bytes, unsigned cpu)
 		bd->ops = &ramswap_ops;
 	}
 	return bd;
+}
+
+u64 ramswap_torn_writes(struct blockdev *bd)
+{
+	struct ramswap *rs = bd->priv;
+	return __atomic_load_n(&rs->torn_writes, __ATOMIC_RELAXED);
 }
 
 void ramswap_destroy(struct blockdev *bd)

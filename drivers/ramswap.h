@@ -17,8 +17,13 @@ struct blockdev *ramswap_create(const char *name, u64 bytes);
 /* The same, asynchronous (not synchronous_io): a task on cpu does each
  * request after blk_submit() returned and calls end_io there, in
  * submission order, as an interrupt on another CPU would. For tests of
- * what runs at a write's end. */
+ * what runs at a write's end. Its writes are integrity-checked: a
+ * checksum of the data at submission, compared with what the task copies
+ * (stopped before the copy at race point ramswap:write-before-copy). */
 struct blockdev *ramswap_create_async(const char *name, u64 bytes, unsigned cpu);
+/* Writes whose data changed between submission and the copy (torn
+ * writes), on an asynchronous device; also counted in ramswap_torn_writes. */
+u64 ramswap_torn_writes(struct blockdev *bd);
 /* Unregister and free a device (an asynchronous one's worker ends after
  * the requests it has): the caller has switched it off as swap and waits
  * for no request of its own. */

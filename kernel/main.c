@@ -92,7 +92,10 @@ void start_kernel(struct bootinfo *bi)
 		pr_warn("hung: no memory for the hung-task watchdog\n");
 	if (kswapd_start())
 		pr_warn("mm: no memory for kswapd; reclaim runs in allocating tasks only\n");
-	drivers_init();
+	if (drivers_init() != 0) {
+		pr_err("swaplab: bad command line '%s'; powering off\n", bi->cmdline);
+		kernel_poweroff(2);
+	}
 
 	debug_crash_if_asked();
 	fault_inject_start();

@@ -32,6 +32,7 @@
 #include "kernel/printk.h"
 #include "kernel/race.h"
 #include "kernel/stats.h"
+#include "kernel/string.h"
 #include "lru.h"
 #include "mm.h"
 #include "mthp.h"
@@ -53,15 +54,35 @@ DEFINE_STAT_COUNTER(swapin_refaults);	      /* faults that returned to refault *
 DEFINE_STAT_COUNTER(swapin_lock_waits);	      /* the folio lock was held: waited */
 DEFINE_STAT_COUNTER(swapin_exclusive);	      /* pages mapped exclusive */
 DEFINE_STAT_COUNTER(swapin_shared);	      /* pages mapped shared */
-DEFINE_STAT_COUNTER(swapin_stable_writeback); /* exclusivity dropped (seed 001) */
+DEFINE_STAT_COUNTER(swapin_stable_writeback); /* exclusivity dropped under writeback (seed 001) */
 DEFINE_STAT_COUNTER(swapin_read_kills);
 /* seed 001: pages mapped writable while still being written to swap (a
  * write may then change the data under the device's feet). */
 DEFINE_STAT_COUNTER(swapin_writable_under_writeback);
 
-#ifdef CONFIG_TEST_HOOKS
-bool swapin_test_invert_stable_writes; /* swap_in.h */
-#endif
+bool swapin_stable_writes_inverted; /* swap_in.h */
+
+/* swap.stable_writes_check=correct|inverted (seed 001's review). */
+static int parse_stable_writes_check(const char *val, size_t len)
+{
+	if (len == 7 && memcmp(val, "correct", 7) == 0) {
+		swapin_stable_writes_inverted = false;
+		return 0;
+	}
+	if (len == 8 && memcmp(val, "inverted", 8) == 0) {
+		swapin_stable_writes_inverted = true;
+		return 0;
+	}
+	pr_err("swap: swap.stable_writes_check=%.*s: expected correct (the default: exclusivity "
+	       "dropped under writeback to a SWP_STABLE_WRITES device) or inverted (the v2 patch's "
+	       "!(flags & SWP_STABLE_WRITES))\n",
+	       (int)len, val);
+	return -EINVAL;
+}
+KPARAM_FN(swapin_stable_writes_check, "swap.stable_writes_check", parse_stable_writes_check,
+	  "correct|inverted: which swap devices lose exclusivity for a folio still under "
+	  "writeback (seed 001: correct, the default: stable-writes ones; inverted, the v2 patch "
+	  "the review questioned: all others)");
 
 bool swapin_keep_partial_folio; /* swap_in.h */
 KPARAM_BOOL(
@@ -242,6 +263,33 @@ void swapin_map(struct mm *mm, struct vma *vma, struct folio *folio, unsigned lo
 }
 
 /*
+ * seed 001: must a swap-in drop the exclusive marker of this folio (found
+ * in the swap cache)? Yes while it is still being written to a device
+ * that needs stable pages (SWP_STABLE_WRITES: it reads the data after
+ * submission, or checksums it): an exclusive mapping is writable without
+ * further checks and the write would change the page under the device.
+ * Mapped shared instead, the write copies. The v2 patch had the test the
+ * other way round,
+ *
+ *	} else if (exclusive && PageWriteback(page) &&
+ *		   !(swp_swap_info(entry)->flags & SWP_STABLE_WRITES)) {
+ *		exclusive = false;
+ *
+ * which Miaohe Lin's review read as "the above check should be &&
+ * (swp_swap_info(entry)->flags & SWP_STABLE_WRITES)), i.e. no "!"": it
+ * drops exclusivity on devices without stable writes and keeps it on the
+ * ones that need it. swap.stable_writes_check=inverted runs it.
+ */
+static bool swapin_drop_exclusive_under_writeback(swp_entry_t entry, struct folio *folio)
+{
+	if (!folio_test_writeback(folio))
+		return false;
+	if (swapin_stable_writes_inverted)
+		return !swap_device_stable_writes(entry); /* v2: !(flags & SWP_STABLE_WRITES) */
+	return swap_device_stable_writes(entry);
+}
+
+/*
  * The folio is locked, in the cache, uptodate, and holds entry. Map what
  * this mm can map of it. 0 (done, or refault), or -errno.
  */
@@ -282,12 +330,8 @@ static int swapin_map_folio(struct mm *mm, struct vma *vma, unsigned long addr, 
 		stat_inc(swapin_refaults);
 		return 0;
 	}
-	/* seed 001: a page still being written to a device that needs stable
-	 * pages must not be written through an exclusive mapping meanwhile. */
-	bool stable = swap_device_stable_writes(entry) && folio_test_writeback(folio);
-	if (swapin_test_invert_stable_writes)
-		stable = !stable && swap_device_stable_writes(entry);
-	if (exclusive && stable) {
+	/* seed 001: not exclusive while being written to a stable-writes device */
+	if (exclusive && swapin_drop_exclusive_under_writeback(entry, folio)) {
 		exclusive = false;
 		stat_inc(swapin_stable_writeback);
 	}

@@ -21,14 +21,13 @@ int do_swap_page(struct mm *mm, struct vma *vma, unsigned long addr, pte_t orig,
  * counts. do_swap_page's, and the bypass's (swap_in_bypass.c). */
 void swapin_map(struct mm *mm, struct vma *vma, struct folio *folio, unsigned long va_first,
 		pte_t *ptep_first, unsigned long from, unsigned long n, bool exclusive, bool write);
-#ifdef CONFIG_TEST_HOOKS
-/* Test hooks, compiled in with TEST_HOOKS=1 (the default build). Each puts
- * a design's known bug back for a scenario test to show:
- * seed 001's review: invert the stable-writes check; */
-extern bool swapin_test_invert_stable_writes;
-#else
-#define swapin_test_invert_stable_writes false
-#endif
+/* seed 001's review, a command-line switch
+ * (swap.stable_writes_check=inverted, default correct): the v2 patch's
+ * stable-writes check, `!(flags & SWP_STABLE_WRITES)`: a folio under
+ * writeback keeps its exclusive marker on a device that needs stable
+ * pages (mapped writable, a write changes it under the device) and loses
+ * it on every other device. Set at boot, or by a test around its run. */
+extern bool swapin_stable_writes_inverted;
 
 /* seed 000's rejected design, a command-line switch
  * (swap.keep_partial_folio=1, default 0): a fault that can map only part

@@ -3,6 +3,7 @@
 #include "drivers/ramswap.h"
 #include "kernel/errno.h"
 #include "kernel/ktest.h"
+#include "kernel/race.h"
 #include "kernel/sched.h"
 #include "kernel/string.h"
 #include "mm/page_alloc.h"
@@ -168,4 +169,59 @@ KTEST(ramswap, async_device_completes_on_its_cpu_in_order)
 		KT_EXPECT_EQ(t, ((u8 *)page_address(pg[i]))[PAGE_SIZE - 1], 0x40 + i);
 		free_page(pg[i]);
 	}
+	KT_EXPECT_EQ(t, ramswap_torn_writes(bd), 0); /* no page changed under its write */
+}
+
+static void complete_end_io(struct blk_request *rq)
+{
+	__atomic_store_n((int *)rq->private, 1, __ATOMIC_RELEASE);
+}
+
+/*
+ * The integrity check of an asynchronous device: a page changed after its
+ * write was submitted and before the worker copied it (held at
+ * ramswap:write-before-copy) is a torn write: counted, and the device
+ * stores the changed data, not what was submitted.
+ */
+KTEST(ramswap, async_write_changed_before_the_copy_is_a_torn_write)
+{
+	if (!test_require_cpus(t, 2))
+		return;
+	unsigned cpu = test_other_cpu();
+	struct blockdev *bd = test_ramswap(t, "ramswap-dif", 1ul << 20, true, cpu);
+	KT_ASSERT(t, bd != NULL);
+	struct page *pg = alloc_page(GFP_KERNEL);
+	KT_ASSERT(t, pg != NULL);
+	memset(page_address(pg), 0x11, PAGE_SIZE);
+	const struct test_race_point points[] = {
+		{ "ramswap:write-before-copy", TEST_RACE_HOLD("ramswap_test:changed", (int)cpu) },
+		{ "ramswap_test:changed", TEST_RACE_COUNT },
+	};
+	KT_ASSERT(t, test_race_arm(t, points, ARRAY_SIZE(points)));
+	u64 torn = test_stat("ramswap_torn_writes");
+	int done = 0;
+	struct blk_request rq = { .op = BLK_WRITE,
+				  .sector = 8,
+				  .nr_pages = 1,
+				  .pages = &pg,
+				  .end_io = complete_end_io,
+				  .private = &done };
+	KT_EXPECT_EQ(t, blk_submit(bd, &rq), 0);
+	u64 t0 = arch_time_ns();
+	while (race_hits("ramswap:write-before-copy") == 0 && arch_time_ns() - t0 < 5 * TEST_SEC)
+		yield();
+	KT_EXPECT_EQ(t, race_hits("ramswap:write-before-copy"), 1);
+	((u8 *)page_address(pg))[100] = 0x22; /* under the write */
+	race_point("ramswap_test:changed");
+	while (!__atomic_load_n(&done, __ATOMIC_ACQUIRE) && arch_time_ns() - t0 < 5 * TEST_SEC)
+		yield();
+	KT_EXPECT(t, __atomic_load_n(&done, __ATOMIC_ACQUIRE));
+	race_disarm_all();
+	KT_EXPECT_EQ(t, ramswap_torn_writes(bd), 1);
+	KT_EXPECT_EQ(t, test_stat("ramswap_torn_writes"), torn + 1);
+	memset(page_address(pg), 0, PAGE_SIZE);
+	KT_EXPECT_EQ(t, blk_rw_sync(bd, BLK_READ, 8, &pg, 1), 0);
+	KT_EXPECT_EQ(t, ((u8 *)page_address(pg))[100], 0x22); /* stored: not what was submitted */
+	KT_EXPECT_EQ(t, ((u8 *)page_address(pg))[101], 0x11);
+	free_page(pg);
 }
