@@ -2,8 +2,9 @@
  * Swap-in: a fault on a swap PTE (Linux's do_swap_page).
  *
  * The swap cache is the one synchronization point, for every device,
- * synchronous ones included (seed 000: never bypass it; the design that
- * did, swap.bypass_sync_cache=1, is mm/swap_in_bypass.c). The fault looks
+ * synchronous ones included (seed 000: never bypass it; the designs that
+ * did, swap.bypass_sync_cache=nopin|pin-sleep|pin-spin|fallback-cache,
+ * are mm/swap_in_bypass.c). The fault looks
  * the entry up; on a miss it allocates a folio, puts it in the cache (the
  * first to succeed reads; a racer's swap_cache_add_folio fails with -EEXIST and
  * it takes the winner's folio instead) and starts the read, which unlocks
@@ -180,10 +181,13 @@ static struct folio *read_swap_cache_async(struct mm *mm, struct vma *vma, unsig
 				continue;
 			}
 			*err = 0;
-			if (ret == -EBUSY) { /* pinned by a bypass read (seed 003) */
-				swapin_bypass_backoff();
+			/* Pinned by a bypass read (seed 003): fallback-cache
+			 * waits for the unpin and tries again; the pin
+			 * designs back off and refault. */
+			if (ret == -EBUSY && swapin_bypass_wait(entry))
+				continue;
+			if (ret == -EBUSY)
 				return NULL;
-			}
 			/* -EEXIST: a racer's folio is in the cache: use it. */
 			return ret == -EEXIST ? swap_cache_get_folio(entry) : NULL;
 		}
@@ -321,8 +325,12 @@ int do_swap_page(struct mm *mm, struct vma *vma, unsigned long addr, pte_t orig,
 	}
 	if (swapin_should_bypass(entry)) {
 		int err = swapin_bypass(mm, vma, addr, orig, write);
-		swapin_latency_record(arch_time_ns() - t0);
-		return err;
+		if (err != SWAPIN_BYPASS_FALLBACK) {
+			swapin_latency_record(arch_time_ns() - t0);
+			return err;
+		}
+		/* fallback-cache: another fault pinned the slot; the cache
+		 * path below waits for it (swapin_bypass_wait). */
 	}
 	struct folio *folio = swap_cache_get_folio(entry);
 	if (folio) {

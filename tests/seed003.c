@@ -1,12 +1,14 @@
 /*
  * Seed 003 ("mm/swap: fix race when skipping swapcache"): two CPUs fault
  * the same swap entry of a synchronous device (two threads of one mm).
+ * (The ABA of the fix's commit message, under every design of
+ * swap.bypass_sync_cache=, is tests/seed003_aba.c.)
  *
  * Default design (seed 000: never bypass the swap cache): the first puts
  * its folio in the cache and reads; the second finds it there and waits on
  * the folio lock. One read, one folio, no repeated fault, the slot freed.
  *
- * swap.bypass_sync_cache=1 (the design before 2025): the first pins the
+ * swap.bypass_sync_cache=pin-sleep (the design before 2025): the first pins the
  * slot (SWAP_HAS_CACHE as a lock, seed 003's fix) and reads into a private
  * folio; the second finds the pin, sleeps and faults again until the first
  * is done: the repeated faults the thread describes (and that seed 000
@@ -35,7 +37,7 @@ static struct mm *seed003_setup(struct ktest *t)
 static void seed003_bypass_off(void *arg)
 {
 	(void)arg;
-	swap_bypass_sync_cache = false;
+	swap_bypass_sync_cache = SWAP_BYPASS_OFF;
 }
 
 /* The forced interleaving: A (on another CPU: it spins in its race
@@ -53,7 +55,7 @@ static bool seed003_interleave(struct ktest *t, bool bypass, struct swap_path_re
 	if (!test_race_arm(t, points, ARRAY_SIZE(points)) ||
 	    !ktest_defer(t, seed003_bypass_off, NULL))
 		return false;
-	swap_bypass_sync_cache = bypass;
+	swap_bypass_sync_cache = bypass ? SWAP_BYPASS_PIN_SLEEP : SWAP_BYPASS_OFF;
 	struct task *a =
 		kthread_create_in_mm(swap_path_reader_run, ja, test_other_cpu(), "A", ja->mm);
 	if (!KT_EXPECT(t, a != NULL))
@@ -65,7 +67,7 @@ static bool seed003_interleave(struct ktest *t, bool bypass, struct swap_path_re
 	KT_EXPECT_EQ(t, kthread_join(a), 0);
 	if (b)
 		KT_EXPECT_EQ(t, kthread_join(b), 0);
-	swap_bypass_sync_cache = false;
+	swap_bypass_sync_cache = SWAP_BYPASS_OFF;
 	race_disarm_all();
 	return true;
 }
@@ -107,8 +109,9 @@ static bool seed003_run(struct ktest *t, bool bypass, struct seed003_counts *d)
 	ktest_diag(
 		t,
 		"%s: %lu read, %lu cache hit, %lu pinned retries, %lu swap-in faults for one entry",
-		bypass ? "swap.bypass_sync_cache=1" : "swap cache always", (unsigned long)d->reads,
-		(unsigned long)d->hits, (unsigned long)d->retries, (unsigned long)d->faults);
+		bypass ? "swap.bypass_sync_cache=pin-sleep" : "swap cache always",
+		(unsigned long)d->reads, (unsigned long)d->hits, (unsigned long)d->retries,
+		(unsigned long)d->faults);
 	ktest_stats_print(t, &stats);
 	KT_EXPECT_EQ(t, ja.bad + jb.bad, 0);
 	KT_EXPECT_EQ(t, atomic_long_read(&e.s.si->inuse), 0); /* the slot freed, once */
