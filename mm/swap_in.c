@@ -310,12 +310,33 @@ static int swapin_map_folio(struct mm *mm, struct vma *vma, unsigned long addr, 
 	return 0;
 }
 
+/* Does the PTE at addr still hold orig? (Takes the PTL.) */
+static bool swapin_pte_unchanged(struct mm *mm, unsigned long addr, pte_t orig)
+{
+	spinlock_t *ptl;
+	pte_t *ptep = pte_offset_map_lock(mm, addr, &ptl);
+	if (!ptep)
+		return false;
+	bool same = pte_same(ptep_get(ptep), orig);
+	pte_unmap_unlock(ptep, ptl);
+	return same;
+}
+
 int do_swap_page(struct mm *mm, struct vma *vma, unsigned long addr, pte_t orig, bool write)
 {
 	swp_entry_t entry = pte_to_swp_entry(orig);
 	u64 t0 = arch_time_ns();
 	stat_inc(swapin_faults);
+	race_point("swapin:fault");
 	if (!swap_entry_valid(entry)) {
+		/* seed 003's racers: the fault read the PTE under the PTL but
+		 * comes here without it; another fault may have mapped the
+		 * page and freed the slot since. Only a PTE that still names
+		 * the free slot is bad. */
+		if (!swapin_pte_unchanged(mm, addr, orig)) {
+			stat_inc(swapin_refaults);
+			return 0;
+		}
 		swap_report_bad_entry(entry, swap_type_blockdev(swp_type(entry))
 						     ? "the slot is free"
 						     : "no swap device of that type is on");

@@ -140,3 +140,58 @@ KTEST(seed003, bypass_sync_cache_repeats_faults)
 	KT_EXPECT(t, d.retries >= 1); /* B found the pin, slept and faulted again */
 	KT_EXPECT_EQ(t, d.hits, 0);   /* nothing went through the cache */
 }
+
+/* The fault that came second: held after it read the swap PTE (and left
+ * the PTL) until the first has mapped the page and freed the slot. */
+static bool seed003_late_racer(struct ktest *t, struct mm *mm, struct swap_path_reader *jb)
+{
+	unsigned late_cpu = test_other_cpu();
+	const struct test_race_point points[] = {
+		{ "seed003:first-mapped", TEST_RACE_COUNT },
+		{ "swapin:fault", TEST_RACE_HOLD("seed003:first-mapped", (int)late_cpu) },
+	};
+	if (!test_race_arm(t, points, ARRAY_SIZE(points)))
+		return false;
+	struct task *b = kthread_create_in_mm(swap_path_reader_run, jb, late_cpu, "B", mm);
+	if (!KT_EXPECT(t, b != NULL))
+		return false;
+	while (race_hits("swapin:fault") == 0)
+		yield();
+	KT_EXPECT_EQ(t, swap_path_read_one(mm, arch_cpu_id(), 0, 3), 0);
+	race_point("seed003:first-mapped");
+	KT_EXPECT_EQ(t, kthread_join(b), 0); /* not killed for a "bad" entry */
+	race_disarm_all();
+	return true;
+}
+
+/*
+ * Seen with swap.bypass_sync_cache=pin-spin, whose racer refaults
+ * hundreds of times, but the window is in every design: a fault reads the
+ * swap PTE, drops the PTL and calls do_swap_page; meanwhile the other
+ * fault maps the page and frees the slot. The late fault must refault,
+ * not report a bad swap entry and kill its task.
+ */
+KTEST(seed003, a_racer_finding_its_slot_freed_refaults)
+{
+	if (!test_require_cpus(t, 2))
+		return;
+	struct swap_path_env e;
+	if (!swap_path_begin(t, &e, "swt-io", 16ul << 20, 0))
+		return;
+	struct mm *mm = seed003_setup(t);
+	KT_ASSERT(t, mm);
+	u64 timeouts = race_wait_timeouts(), bad = test_stat("swap_bad_entry");
+	u64 refaults = test_stat("swapin_refaults");
+	struct swap_path_reader jb = { mm, 0, 3, 0 };
+	KT_ASSERT(t, seed003_late_racer(t, mm, &jb));
+	KT_EXPECT_EQ(t, race_wait_timeouts(), timeouts); /* the forced order happened */
+	ktest_diag(t, "the late fault: %s, swapin_refaults +%lu, swap_bad_entry +%lu",
+		   jb.bad ? "wrong value" : "read its value",
+		   (unsigned long)(test_stat("swapin_refaults") - refaults),
+		   (unsigned long)(test_stat("swap_bad_entry") - bad));
+	KT_EXPECT_EQ(t, jb.bad, 0);
+	KT_EXPECT_EQ(t, test_stat("swap_bad_entry"), bad);
+	KT_EXPECT_EQ(t, test_stat("swapin_refaults"), refaults + 1);
+	mm_put(mm);
+	swap_path_end(t, &e);
+}
