@@ -24,7 +24,7 @@ check() { # check DESCRIPTION EXPECTED-STATUS MESSAGE-REGEX SMP CMDLINE...
 }
 
 echo "TAP version 13"
-echo "1..21"
+echo "1..22"
 check "unknown command-line key is refused" 2 "unknown key 'nosuchkey'" 1 nosuchkey=1
 check "out-of-range value is refused" 2 "loglevel=99: expected a number in 0..7" 1 loglevel=99
 check "non-numeric value is refused" 2 "loglevel=abc: expected a number" 1 loglevel=abc
@@ -44,6 +44,7 @@ check "failed assertion prints both values" 1 "assertion failed at kernel/debug_
 check "an mTHP order above 9 is refused" 2 "mthp=10: bad value" 1 mthp=10
 check "a swap cluster size that is not a power of two is refused" 2 "swap.cluster_slots=100: must be a power of two from 64 to 4096" 1 swap.cluster_slots=100
 check "an unknown swap table mode is refused" 2 "swap.table_alloc=sometimes" 1 swap.table_alloc=sometimes
+check "an unknown swap-in bypass design is refused, the valid ones listed" 2 "swap.bypass_sync_cache=pinned: expected off, nopin, pin-sleep, pin-spin or fallback-cache" 1 swap.bypass_sync_cache=pinned
 check "an unknown spinlock mode is refused" 2 "spinlock=fifo" 1 spinlock=fifo
 check "an unknown fault-injection option is refused" 2 "fault_inject: fail.swap_read: bad option 'nosuch=1'" 1 fail.swap_read=nosuch=1
 check "a fault probability above 100% is refused" 2 "fault_inject: fail.page_alloc: bad option 'probability=101'.*\n.*cmdline: fail.page_alloc=probability=101,seed=1: bad value" 1 fail.page_alloc=probability=101,seed=1
