@@ -34,10 +34,12 @@ static struct mm *seed003_setup(struct ktest *t)
 	return mm;
 }
 
-static void seed003_bypass_off(void *arg)
+static enum swap_bypass_mode seed003_saved_mode;
+
+static void seed003_restore_mode(void *arg)
 {
 	(void)arg;
-	swap_bypass_sync_cache = SWAP_BYPASS_OFF;
+	swap_bypass_sync_cache = seed003_saved_mode;
 }
 
 /* The forced interleaving: A (on another CPU: it spins in its race
@@ -52,8 +54,9 @@ static bool seed003_interleave(struct ktest *t, bool bypass, struct swap_path_re
 		{ until, TEST_RACE_COUNT },
 		{ hold, TEST_RACE_HOLD(until, (int)test_other_cpu()) },
 	};
+	seed003_saved_mode = swap_bypass_sync_cache;
 	if (!test_race_arm(t, points, ARRAY_SIZE(points)) ||
-	    !ktest_defer(t, seed003_bypass_off, NULL))
+	    !ktest_defer(t, seed003_restore_mode, NULL))
 		return false;
 	swap_bypass_sync_cache = bypass ? SWAP_BYPASS_PIN_SLEEP : SWAP_BYPASS_OFF;
 	struct task *a =
@@ -67,7 +70,7 @@ static bool seed003_interleave(struct ktest *t, bool bypass, struct swap_path_re
 	KT_EXPECT_EQ(t, kthread_join(a), 0);
 	if (b)
 		KT_EXPECT_EQ(t, kthread_join(b), 0);
-	swap_bypass_sync_cache = SWAP_BYPASS_OFF;
+	swap_bypass_sync_cache = seed003_saved_mode;
 	race_disarm_all();
 	return true;
 }
