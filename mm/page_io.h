@@ -30,8 +30,9 @@ struct folio;
 int swap_read_folio(struct folio *folio);
 /* Read entry's slot into a small folio that is not in the swap cache and
  * wait for the read (Linux's swap_read_folio_bdev_sync), for the bypass
- * design (swap.bypass_sync_cache=1). 0, or a negative error (fail.swap_read=
- * too) for the caller to handle. The folio is neither locked nor marked. */
+ * designs (swap.bypass_sync_cache=nopin, pin-*, fallback-cache). 0, or a
+ * negative error (fail.swap_read= too) for the caller to handle. The folio
+ * is neither locked nor marked. */
 int swap_read_folio_sync(struct folio *folio, swp_entry_t entry);
 /* 0 when the write was started; the folio stays locked for the caller,
  * which may find it already written (synchronous devices). A negative

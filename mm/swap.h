@@ -119,12 +119,15 @@ void swap_cache_try_free(swp_entry_t entry);
  * nobody else (what the next reclaim pass would do); true when it went.
  * Sleeps on the folio lock. */
 bool swap_cache_drop_clean(swp_entry_t entry);
-/* swap.bypass_sync_cache=1 (seed 003): pin a swapped-out slot while it is
- * read around the cache: 0, -EBUSY when it is pinned already, -EEXIST when
- * it is cached, -ENOENT when it is free. swap_cache_add_folio meets a pinned slot with -EBUSY.
- * Unpin frees the slot if its last swap PTE went meanwhile. */
+/* swap.bypass_sync_cache=pin-* and fallback-cache (seed 003): pin a
+ * swapped-out slot while it is read around the cache: 0, -EBUSY when it is
+ * pinned already, -EEXIST when it is cached, -ENOENT when it is free.
+ * swap_cache_add_folio meets a pinned slot with -EBUSY. Unpin frees the
+ * slot if its last swap PTE went meanwhile, and wakes the waiters. */
 int swap_cache_pin(swp_entry_t entry);
 void swap_cache_unpin(swp_entry_t entry);
+/* Sleep until entry is not pinned (fallback-cache's cache path). */
+void swap_cache_wait_unpin(swp_entry_t entry);
 
 /* --- swapoff support -------------------------------------------------------- */
 /* The first offset >= from of type that is in use (swapped out or cached),

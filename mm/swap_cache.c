@@ -19,6 +19,7 @@
 #include "kernel/race.h"
 #include "kernel/rcu.h"
 #include "kernel/stats.h"
+#include "kernel/wait.h"
 #include "page_io.h"
 #include "swap_cluster.h"
 #include "swap_table.h"
@@ -230,11 +231,14 @@ bool swap_cache_drop_clean(swp_entry_t entry)
 }
 
 /*
- * The bypass path's pin (swap.bypass_sync_cache=1, seed 003): the slot's
- * word becomes "pinned" while a swap-in reads it into a private folio, so
- * that a second fault (which would read it again) or a cache insertion
- * (swap_cache_add_folio: -EBUSY) backs off. This is Linux's swapcache_prepare
- * setting SWAP_HAS_CACHE with no folio behind it.
+ * The bypass path's pin (swap.bypass_sync_cache=pin-sleep, pin-spin or
+ * fallback-cache; seed 003): the slot's word becomes "pinned" while a
+ * swap-in reads it into a private folio, so that a second fault (which
+ * would read it again) or a cache insertion (swap_cache_add_folio: -EBUSY)
+ * backs off or waits. This is Linux's swapcache_prepare setting
+ * SWAP_HAS_CACHE with no folio behind it. A pinned slot is never freed
+ * (its unpin frees it), so it cannot be handed out again while the pinner
+ * reads: that is what makes the pinner's pte_same check sound.
  */
 int swap_cache_pin(swp_entry_t entry)
 {
@@ -262,6 +266,10 @@ int swap_cache_pin(swp_entry_t entry)
 	return err;
 }
 
+/* Every unpin wakes it; swap_cache_wait_unpin's waiters check their own
+ * slot again (one queue for all slots: pins are short and rare). */
+static DECLARE_WAIT_QUEUE_HEAD(swap_pin_wq);
+
 /* Undo swap_cache_pin; a slot whose last swap PTE went meanwhile is freed
  * here (Linux's swapcache_clear). */
 void swap_cache_unpin(swp_entry_t entry)
@@ -282,4 +290,27 @@ void swap_cache_unpin(swp_entry_t entry)
 	}
 	swap_cluster_unlock(ci, irq);
 	rcu_read_unlock();
+	/* After the word changed: a waiter queued before this sees it woken,
+	 * one queued after sees the word (kernel/wait.h's protocol). */
+	wake_up_all(&swap_pin_wq);
+}
+
+static bool swap_slot_is_pinned(swp_entry_t entry)
+{
+	bool pinned = false;
+	rcu_read_lock();
+	struct swap_info *si = swap_entry_info(entry);
+	if (si) {
+		struct swap_cluster *ci = swap_offset_cluster(si, swp_offset(entry));
+		u64 *table = rcu_dereference(ci->table);
+		pinned = table && swp_tb_is_pinned(swap_table_get(
+					  table, swp_offset(entry) % swap_cluster_slots));
+	}
+	rcu_read_unlock();
+	return pinned;
+}
+
+void swap_cache_wait_unpin(swp_entry_t entry)
+{
+	wait_event(swap_pin_wq, !swap_slot_is_pinned(entry));
 }

@@ -2,8 +2,9 @@
  * Swap-in: a fault on a swap PTE (Linux's do_swap_page).
  *
  * The swap cache is the one synchronization point, for every device,
- * synchronous ones included (seed 000: never bypass it; the design that
- * did, swap.bypass_sync_cache=1, is mm/swap_in_bypass.c). The fault looks
+ * synchronous ones included (seed 000: never bypass it; the designs that
+ * did, swap.bypass_sync_cache=nopin|pin-sleep|pin-spin|fallback-cache,
+ * are mm/swap_in_bypass.c). The fault looks
  * the entry up; on a miss it allocates a folio, puts it in the cache (the
  * first to succeed reads; a racer's swap_cache_add_folio fails with -EEXIST and
  * it takes the winner's folio instead) and starts the read, which unlocks
@@ -202,10 +203,13 @@ static struct folio *read_swap_cache_async(struct mm *mm, struct vma *vma, unsig
 				continue;
 			}
 			*err = 0;
-			if (ret == -EBUSY) { /* pinned by a bypass read (seed 003) */
-				swapin_bypass_backoff();
+			/* Pinned by a bypass read (seed 003): fallback-cache
+			 * waits for the unpin and tries again; the pin
+			 * designs back off and refault. */
+			if (ret == -EBUSY && swapin_bypass_wait(entry))
+				continue;
+			if (ret == -EBUSY)
 				return NULL;
-			}
 			/* -EEXIST: a racer's folio is in the cache: use it. */
 			return ret == -EEXIST ? swap_cache_get_folio(entry) : NULL;
 		}
@@ -366,12 +370,33 @@ static void swapin_folio_lock(struct folio *folio)
 	folio_lock(folio);
 }
 
+/* Does the PTE at addr still hold orig? (Takes the PTL.) */
+static bool swapin_pte_unchanged(struct mm *mm, unsigned long addr, pte_t orig)
+{
+	spinlock_t *ptl;
+	pte_t *ptep = pte_offset_map_lock(mm, addr, &ptl);
+	if (!ptep)
+		return false;
+	bool same = pte_same(ptep_get(ptep), orig);
+	pte_unmap_unlock(ptep, ptl);
+	return same;
+}
+
 int do_swap_page(struct mm *mm, struct vma *vma, unsigned long addr, pte_t orig, bool write)
 {
 	swp_entry_t entry = pte_to_swp_entry(orig);
 	u64 t0 = arch_time_ns();
 	stat_inc(swapin_faults);
+	race_point("swapin:fault");
 	if (!swap_entry_valid(entry)) {
+		/* seed 003's racers: the fault read the PTE under the PTL but
+		 * comes here without it; another fault may have mapped the
+		 * page and freed the slot since. Only a PTE that still names
+		 * the free slot is bad. */
+		if (!swapin_pte_unchanged(mm, addr, orig)) {
+			stat_inc(swapin_refaults);
+			return 0;
+		}
 		swap_report_bad_entry(entry, swap_type_blockdev(swp_type(entry))
 						     ? "the slot is free"
 						     : "no swap device of that type is on");
@@ -381,8 +406,12 @@ int do_swap_page(struct mm *mm, struct vma *vma, unsigned long addr, pte_t orig,
 	}
 	if (swapin_should_bypass(entry)) {
 		int err = swapin_bypass(mm, vma, addr, orig, write);
-		swapin_latency_record(arch_time_ns() - t0);
-		return err;
+		if (err != SWAPIN_BYPASS_FALLBACK) {
+			swapin_latency_record(arch_time_ns() - t0);
+			return err;
+		}
+		/* fallback-cache: another fault pinned the slot; the cache
+		 * path below waits for it (swapin_bypass_wait). */
 	}
 	struct folio *folio = swap_cache_get_folio(entry);
 	if (folio) {

@@ -13,7 +13,8 @@
  *                                              swap PTEs hold the slot
  *   [ shadow (workingset)    ][ count  ][11]   pinned: a swap-in that skips
  *                                              the cache is reading the slot
- *                                              (swap.bypass_sync_cache=1, seed
+ *                                              (swap.bypass_sync_cache=pin-*
+ *                                              or fallback-cache, seed
  *                                              003: Linux's SWAP_HAS_CACHE
  *                                              without a folio); count may be 0
  *

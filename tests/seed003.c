@@ -1,12 +1,14 @@
 /*
  * Seed 003 ("mm/swap: fix race when skipping swapcache"): two CPUs fault
  * the same swap entry of a synchronous device (two threads of one mm).
+ * (The ABA of the fix's commit message, under every design of
+ * swap.bypass_sync_cache=, is tests/seed003_aba.c.)
  *
  * Default design (seed 000: never bypass the swap cache): the first puts
  * its folio in the cache and reads; the second finds it there and waits on
  * the folio lock. One read, one folio, no repeated fault, the slot freed.
  *
- * swap.bypass_sync_cache=1 (the design before 2025): the first pins the
+ * swap.bypass_sync_cache=pin-sleep (the design before 2025): the first pins the
  * slot (SWAP_HAS_CACHE as a lock, seed 003's fix) and reads into a private
  * folio; the second finds the pin, sleeps and faults again until the first
  * is done: the repeated faults the thread describes (and that seed 000
@@ -32,10 +34,12 @@ static struct mm *seed003_setup(struct ktest *t)
 	return mm;
 }
 
-static void seed003_bypass_off(void *arg)
+static enum swap_bypass_mode seed003_saved_mode;
+
+static void seed003_restore_mode(void *arg)
 {
 	(void)arg;
-	swap_bypass_sync_cache = false;
+	swap_bypass_sync_cache = seed003_saved_mode;
 }
 
 /* The forced interleaving: A (on another CPU: it spins in its race
@@ -50,10 +54,11 @@ static bool seed003_interleave(struct ktest *t, bool bypass, struct swap_path_re
 		{ until, TEST_RACE_COUNT },
 		{ hold, TEST_RACE_HOLD(until, (int)test_other_cpu()) },
 	};
+	seed003_saved_mode = swap_bypass_sync_cache;
 	if (!test_race_arm(t, points, ARRAY_SIZE(points)) ||
-	    !ktest_defer(t, seed003_bypass_off, NULL))
+	    !ktest_defer(t, seed003_restore_mode, NULL))
 		return false;
-	swap_bypass_sync_cache = bypass;
+	swap_bypass_sync_cache = bypass ? SWAP_BYPASS_PIN_SLEEP : SWAP_BYPASS_OFF;
 	struct task *a =
 		kthread_create_in_mm(swap_path_reader_run, ja, test_other_cpu(), "A", ja->mm);
 	if (!KT_EXPECT(t, a != NULL))
@@ -65,7 +70,7 @@ static bool seed003_interleave(struct ktest *t, bool bypass, struct swap_path_re
 	KT_EXPECT_EQ(t, kthread_join(a), 0);
 	if (b)
 		KT_EXPECT_EQ(t, kthread_join(b), 0);
-	swap_bypass_sync_cache = false;
+	swap_bypass_sync_cache = seed003_saved_mode;
 	race_disarm_all();
 	return true;
 }
@@ -107,8 +112,9 @@ static bool seed003_run(struct ktest *t, bool bypass, struct seed003_counts *d)
 	ktest_diag(
 		t,
 		"%s: %lu read, %lu cache hit, %lu pinned retries, %lu swap-in faults for one entry",
-		bypass ? "swap.bypass_sync_cache=1" : "swap cache always", (unsigned long)d->reads,
-		(unsigned long)d->hits, (unsigned long)d->retries, (unsigned long)d->faults);
+		bypass ? "swap.bypass_sync_cache=pin-sleep" : "swap cache always",
+		(unsigned long)d->reads, (unsigned long)d->hits, (unsigned long)d->retries,
+		(unsigned long)d->faults);
 	ktest_stats_print(t, &stats);
 	KT_EXPECT_EQ(t, ja.bad + jb.bad, 0);
 	KT_EXPECT_EQ(t, atomic_long_read(&e.s.si->inuse), 0); /* the slot freed, once */
@@ -136,4 +142,59 @@ KTEST(seed003, bypass_sync_cache_repeats_faults)
 	KT_EXPECT_EQ(t, d.reads, 1);
 	KT_EXPECT(t, d.retries >= 1); /* B found the pin, slept and faulted again */
 	KT_EXPECT_EQ(t, d.hits, 0);   /* nothing went through the cache */
+}
+
+/* The fault that came second: held after it read the swap PTE (and left
+ * the PTL) until the first has mapped the page and freed the slot. */
+static bool seed003_late_racer(struct ktest *t, struct mm *mm, struct swap_path_reader *jb)
+{
+	unsigned late_cpu = test_other_cpu();
+	const struct test_race_point points[] = {
+		{ "seed003:first-mapped", TEST_RACE_COUNT },
+		{ "swapin:fault", TEST_RACE_HOLD("seed003:first-mapped", (int)late_cpu) },
+	};
+	if (!test_race_arm(t, points, ARRAY_SIZE(points)))
+		return false;
+	struct task *b = kthread_create_in_mm(swap_path_reader_run, jb, late_cpu, "B", mm);
+	if (!KT_EXPECT(t, b != NULL))
+		return false;
+	while (race_hits("swapin:fault") == 0)
+		yield();
+	KT_EXPECT_EQ(t, swap_path_read_one(mm, arch_cpu_id(), 0, 3), 0);
+	race_point("seed003:first-mapped");
+	KT_EXPECT_EQ(t, kthread_join(b), 0); /* not killed for a "bad" entry */
+	race_disarm_all();
+	return true;
+}
+
+/*
+ * Seen with swap.bypass_sync_cache=pin-spin, whose racer refaults
+ * hundreds of times, but the window is in every design: a fault reads the
+ * swap PTE, drops the PTL and calls do_swap_page; meanwhile the other
+ * fault maps the page and frees the slot. The late fault must refault,
+ * not report a bad swap entry and kill its task.
+ */
+KTEST(seed003, a_racer_finding_its_slot_freed_refaults)
+{
+	if (!test_require_cpus(t, 2))
+		return;
+	struct swap_path_env e;
+	if (!swap_path_begin(t, &e, "swt-io", 16ul << 20, 0))
+		return;
+	struct mm *mm = seed003_setup(t);
+	KT_ASSERT(t, mm);
+	u64 timeouts = race_wait_timeouts(), bad = test_stat("swap_bad_entry");
+	u64 refaults = test_stat("swapin_refaults");
+	struct swap_path_reader jb = { mm, 0, 3, 0 };
+	KT_ASSERT(t, seed003_late_racer(t, mm, &jb));
+	KT_EXPECT_EQ(t, race_wait_timeouts(), timeouts); /* the forced order happened */
+	ktest_diag(t, "the late fault: %s, swapin_refaults +%lu, swap_bad_entry +%lu",
+		   jb.bad ? "wrong value" : "read its value",
+		   (unsigned long)(test_stat("swapin_refaults") - refaults),
+		   (unsigned long)(test_stat("swap_bad_entry") - bad));
+	KT_EXPECT_EQ(t, jb.bad, 0);
+	KT_EXPECT_EQ(t, test_stat("swap_bad_entry"), bad);
+	KT_EXPECT_EQ(t, test_stat("swapin_refaults"), refaults + 1);
+	mm_put(mm);
+	swap_path_end(t, &e);
 }

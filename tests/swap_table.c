@@ -358,9 +358,10 @@ KTEST(swap_table, swap_cache_add_get_del_on_the_table)
 	swap_test_end(t, &s);
 }
 
-/* Seed 003's pin (swap.bypass_sync_cache=1) is a word of the table: a
- * second pin and a cache insertion back off, the count still moves, and
- * an unpin after the last put frees the slot. */
+/* Seed 003's pin (swap.bypass_sync_cache=pin-sleep, pin-spin,
+ * fallback-cache) is a word of the table: a second pin and a cache
+ * insertion back off, the count still moves, and an unpin after the last
+ * put frees the slot (and swap_cache_wait_unpin then returns at once). */
 KTEST(swap_table, bypass_pin_on_the_table)
 {
 	struct swap_test s;
@@ -392,6 +393,7 @@ KTEST(swap_table, bypass_pin_on_the_table)
 	KT_EXPECT_EQ(t, atomic_long_read(&si->inuse), 1);
 	KT_EXPECT_EQ(t, swap_check(), 0);
 	swap_cache_unpin(e);
+	swap_cache_wait_unpin(e); /* not pinned: no sleep */
 	KT_EXPECT(t, !swap_entry_valid(e));
 	KT_EXPECT_EQ(t, atomic_long_read(&si->inuse), 0);
 	KT_EXPECT_EQ(t, swap_cache_pin(e), -ENOENT);
