@@ -31,7 +31,8 @@
  *            writes. Without, the extra reference makes it shared, the
  *            owner's write copies, and the device's write is lost.
  *   pinned:  a pinned page is not swapped out (reclaim_pinned): a pin is
- *            what makes the get case safe, under both designs.
+ *            what makes the get case safe, under both designs; and
+ *            try_to_unmap itself refuses it (ttu_pinned).
  *
  * The switch is flipped at run time and put back by a ktest_defer
  * clean-up; every case prints the counters that explain it.
@@ -337,6 +338,27 @@ static void seed001_cow_pinned_stays(struct ktest *t, bool mthp, bool bit)
 	KT_EXPECT_EQ(t, seed001_cow_still_mapped(c), c->n);
 	KT_EXPECT_EQ(t, copies, 0);
 	KT_EXPECT_EQ(t, seen, c->n);
+	seed001_cow_end(t, c);
+}
+
+/* The check reclaim relies on when a pin comes after its early look:
+ * try_to_unmap itself refuses a pinned exclusive page (ttu_pinned), under
+ * the PTL the pin was taken under, and leaves it mapped. */
+KTEST(seed001_cow, try_to_unmap_refuses_a_pinned_exclusive_page)
+{
+	struct seed001_cow *c = seed001_cow_begin(t, false, true);
+	KT_ASSERT(t, c && seed001_cow_hold(t, c, true, FOLL_LONGTERM));
+	struct folio *folio = page_folio(c->held[0]);
+	u64 refused = test_stat("ttu_pinned");
+	folio_lock(folio);
+	bool in_swap_cache = KT_EXPECT_EQ(t, folio_alloc_swap(folio), 0);
+	if (in_swap_cache) {
+		KT_EXPECT(t, !try_to_unmap(folio, NULL));
+		KT_EXPECT(t, folio_free_swap(folio)); /* no swap PTE took a count */
+	}
+	folio_unlock(folio);
+	KT_EXPECT_EQ(t, test_stat("ttu_pinned") - refused, 1);
+	KT_EXPECT_EQ(t, seed001_cow_still_mapped(c), 1);
 	seed001_cow_end(t, c);
 }
 
