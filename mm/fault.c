@@ -206,10 +206,12 @@ static struct folio *wp_folio_only_in_mm(struct mm *mm, unsigned long addr)
  * Copy on write: a new exclusive page with the old contents replaces the
  * shared one. Break before make: the old PTE is cleared and flushed from
  * every CPU before the new one is set, so no CPU keeps reading the old
- * page after another wrote the new one.
+ * page after another wrote the new one. An unshare (a read-only pin's
+ * fault, mm/gup.c) maps the copy read-only: nobody asked to write.
  */
 static int wp_page_copy(struct mm *mm, struct vma *vma, unsigned long addr, pte_t *ptep,
-			spinlock_t *ptl, pte_t orig, struct folio *old_folio, struct page *old_page)
+			spinlock_t *ptl, pte_t orig, struct folio *old_folio, struct page *old_page,
+			bool unshare)
 {
 	folio_get(old_folio); /* keeps the page while we copy without the PTL */
 	pte_unmap_unlock(ptep, ptl);
@@ -230,7 +232,8 @@ static int wp_page_copy(struct mm *mm, struct vma *vma, unsigned long addr, pte_
 	mm_tlb_flush_page(mm, addr);
 	folio_add_new_anon_rmap(new, vma, addr);
 	folio_mapcount_add(new, &new->page, 1, 1);
-	set_pte_at(mm, addr, ptep, mk_anon_pte(vma, folio_pfn(new), true));
+	pte_t pte = mk_anon_pte(vma, folio_pfn(new), !unshare);
+	set_pte_at(mm, addr, ptep, unshare ? pte_wrprotect(pte) : pte);
 	folio_mapcount_add(old_folio, old_page, 1, -1);
 	folio_put(old_folio); /* the old PTE's reference */
 	pte_unmap_unlock(ptep, ptl);
@@ -240,14 +243,26 @@ static int wp_page_copy(struct mm *mm, struct vma *vma, unsigned long addr, pte_
 	return 0;
 }
 
+/*
+ * A write (or, with unshare, a read-only pin's FAULT_FLAG_UNSHARE) on a
+ * write-protected anon page: reuse it when it is or can be proved
+ * exclusive, otherwise copy. An unshare reuse only marks the page
+ * exclusive and leaves the PTE read-only (Linux's wp_page_reuse with
+ * unshare). PTL held; dropped on return.
+ */
 static int do_wp_page(struct mm *mm, struct vma *vma, unsigned long addr, pte_t *ptep,
-		      spinlock_t *ptl, pte_t orig, struct folio *rmap_checked)
+		      spinlock_t *ptl, pte_t orig, struct folio *rmap_checked, bool unshare)
 {
 	struct page *page = pfn_to_page(pte_pfn(orig));
 	struct folio *folio = page_folio(page);
 
 	if (wp_can_reuse_anon_folio(folio, page, rmap_checked)) {
 		page_set_anon_exclusive(page);
+		if (unshare) {
+			pte_unmap_unlock(ptep, ptl);
+			stat_inc(cow_reuse);
+			return 0;
+		}
 		/* Read-only to writable: the MMU cannot be setting dirty
 		 * meanwhile, and a stale read-only TLB entry elsewhere only
 		 * causes a spurious fault. */
@@ -258,10 +273,10 @@ static int do_wp_page(struct mm *mm, struct vma *vma, unsigned long addr, pte_t 
 		stat_inc(cow_reuse);
 		return 0;
 	}
-	return wp_page_copy(mm, vma, addr, ptep, ptl, orig, folio, page);
+	return wp_page_copy(mm, vma, addr, ptep, ptl, orig, folio, page, unshare);
 }
 
-static int handle_pte_fault(struct mm *mm, struct vma *vma, unsigned long addr, bool write,
+static int handle_pte_fault(struct mm *mm, struct vma *vma, unsigned long addr, unsigned flags,
 			    struct folio *checked);
 
 static bool vma_allows(struct vma *vma, unsigned flags)
@@ -275,7 +290,8 @@ static bool vma_allows(struct vma *vma, unsigned flags)
 
 int handle_mm_fault(struct mm *mm, unsigned long addr, unsigned flags)
 {
-	bool write = flags & FAULT_FLAG_WRITE;
+	/* Both may reuse a large folio: check its mappings before the PTL. */
+	bool wp = flags & (FAULT_FLAG_WRITE | FAULT_FLAG_UNSHARE);
 
 	/* Being reaped, or reaped: nothing may repopulate it (oom_kill.h). */
 	if (mm_is_oom_victim(mm))
@@ -286,17 +302,27 @@ int handle_mm_fault(struct mm *mm, unsigned long addr, unsigned flags)
 		return -EFAULT;
 	}
 	addr = ALIGN_DOWN(addr, PAGE_SIZE);
-	struct folio *checked = write ? wp_folio_only_in_mm(mm, addr) : NULL;
-	int err = handle_pte_fault(mm, vma, addr, write, checked);
+	struct folio *checked = wp ? wp_folio_only_in_mm(mm, addr) : NULL;
+	int err = handle_pte_fault(mm, vma, addr, flags, checked);
 	if (checked)
 		folio_put(checked);
 	return err;
 }
 
-/* Dispatch on the PTE, under its PTL: none, swap, write-protected. */
-static int handle_pte_fault(struct mm *mm, struct vma *vma, unsigned long addr, bool write,
+/* Does an unshare fault on pte have work to do: an anon page that may be
+ * shared, mapped read-only? (Linux's gup_must_unshare, seen by the fault.) */
+static bool pte_needs_unshare(pte_t pte)
+{
+	struct folio *folio = pte_anon_folio(pte);
+	return folio && !pte_write(pte) && !page_anon_exclusive(pfn_to_page(pte_pfn(pte)));
+}
+
+/* Dispatch on the PTE, under its PTL: none, swap, write-protected (a
+ * write, or an unshare for a read-only pin). */
+static int handle_pte_fault(struct mm *mm, struct vma *vma, unsigned long addr, unsigned flags,
 			    struct folio *checked)
 {
+	bool write = flags & FAULT_FLAG_WRITE;
 	spinlock_t *ptl;
 	pte_t *ptep = pte_alloc_map_lock(mm, addr, &ptl);
 	if (!ptep)
@@ -315,7 +341,9 @@ static int handle_pte_fault(struct mm *mm, struct vma *vma, unsigned long addr, 
 		return do_swap_page(mm, vma, addr, pte, write);
 	}
 	if (write && !pte_write(pte))
-		return do_wp_page(mm, vma, addr, ptep, ptl, pte, checked);
+		return do_wp_page(mm, vma, addr, ptep, ptl, pte, checked, false);
+	if ((flags & FAULT_FLAG_UNSHARE) && pte_needs_unshare(pte))
+		return do_wp_page(mm, vma, addr, ptep, ptl, pte, checked, true);
 	/* Already allowed: another CPU resolved it, or a stale TLB entry. */
 	pte_unmap_unlock(ptep, ptl);
 	if (mm_is_active_here(mm))

@@ -21,6 +21,10 @@
 #define FAULT_FLAG_USER (1u << 2)
 #define FAULT_FLAG_INSTRUCTION (1u << 3)
 #define FAULT_FLAG_RESERVED_BIT (1u << 4)
+/* Not from the hardware: get_user_pages asks that a possibly shared anon
+ * page become exclusive (reused or copied) and stay read-only, before it
+ * takes a read-only pin of it (mm/gup.c; Linux's FAULT_FLAG_UNSHARE). */
+#define FAULT_FLAG_UNSHARE (1u << 5)
 
 struct mm;
 

@@ -70,6 +70,8 @@ static void folio_free(struct folio *folio)
 	/* On no list (lru_unlink and reclaim's list_del leave the link
 	 * pointing at itself): the page allocator reuses these words. */
 	ASSERT(list_empty(&head->folio_lru));
+	if (order)
+		ASSERT_EQ(folio_pincount(folio), 0); /* an unpin went missing */
 	for (unsigned long i = 1; i < 1ul << order; i++) {
 		ASSERT_EQ(page_mapcount(head + i), 0);
 		page_flags_store(&head[i], 0);

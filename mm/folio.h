@@ -181,6 +181,33 @@ static inline bool folio_mapped(const struct folio *f)
 {
 	return folio_mapcount(f) > 0;
 }
+/*
+ * Pins (mm/gup.h, Linux's FOLL_PIN accounting): a pin of a small folio
+ * adds GUP_PIN_COUNTING_BIAS to its reference count; a pin of a large
+ * folio adds one reference and one to its pincount (kept in the second
+ * page: a large folio's references can reach the bias without any pin).
+ */
+#define GUP_PIN_COUNTING_BIAS 1024
+
+static inline int folio_pincount(const struct folio *f)
+{
+	return atomic_read(&folio_page((struct folio *)f, 1)->pincount);
+}
+
+/*
+ * May someone hold the folio pinned for DMA (Linux's
+ * folio_maybe_dma_pinned)? Exact for a large folio; for a small one a
+ * folio with a thousand plain references is taken for pinned too, which
+ * only makes reclaim keep it. Pins are taken under the PTL of a PTE that
+ * maps the page, so the answer is certain to whoever holds that PTL.
+ */
+static inline bool folio_maybe_dma_pinned(const struct folio *f)
+{
+	if (folio_test_large(f))
+		return folio_pincount(f) > 0;
+	return folio_ref_count(f) >= GUP_PIN_COUNTING_BIAS;
+}
+
 /* nr consecutive pages starting at page gained (delta 1) or lost (-1) one
  * PTE each. */
 void folio_mapcount_add(struct folio *folio, struct page *page, unsigned nr, int delta);

@@ -82,9 +82,15 @@ struct page {
 		};
 	};
 	/* Folio fields (mm/folio.h). */
-	atomic_t mapcount;	 /* PTEs mapping this page (atomic) */
-	atomic_t large_mapcount; /* head of a large folio: PTEs mapping any page
-				  * of it, the sum of the pages' mapcounts (atomic) */
+	atomic_t mapcount; /* PTEs mapping this page (atomic) */
+	union {
+		atomic_t large_mapcount; /* head of a large folio: PTEs mapping any
+					  * page of it, the sum of the pages'
+					  * mapcounts (atomic) */
+		atomic_t pincount;	 /* second page of a large folio: FOLL_PIN
+					  * pins of the folio, Linux's _pincount
+					  * (atomic; mm/gup.h) */
+	};
 	union {
 		unsigned long index; /* head: virtual page number of the first
 				      * page where it was first mapped */

@@ -158,7 +158,14 @@ KPARAM_BOOL(ttu_sync, "ttu.sync", &ttu_sync,
 	    "reclaim's unmap takes the PTL before the first PTE of a large folio (TTU_SYNC, seed "
 	    "004; default 1)");
 
+bool swap_exclusive_bit = true;
+KPARAM_BOOL(swap_exclusive_bit, "swap.exclusive_bit", &swap_exclusive_bit,
+	    "try_to_unmap keeps an anon-exclusive page's exclusivity in its swap PTE and swap-in "
+	    "believes it (seed 001; default 1; 0: swap-in guesses from references, and a page "
+	    "with an extra reference comes back shared: its next write copies)");
+
 DEFINE_STAT_COUNTER(ttu_ptes_unmapped);
+DEFINE_STAT_COUNTER(ttu_pinned); /* unmap refused: an exclusive page that may be pinned */
 DEFINE_STAT_COUNTER(ttu_failed);
 DEFINE_STAT_COUNTER(ttu_batch_dying_mm); /* flushed at once: its last user was gone */
 DEFINE_STAT_COUNTER(ttu_ptl_waits);	 /* the PTL was held by another CPU: waited */
@@ -172,7 +179,10 @@ struct ttu_walk {
 
 /* One PTE of the folio becomes a swap PTE (PTL held): the body of
  * try_to_unmap_one's loop. False when no swap count could be taken
- * (Linux's swap_duplicate failing there): the PTE is left as it was. */
+ * (Linux's swap_duplicate failing there), or when the page is exclusive
+ * and may be pinned (Linux's folio_try_share_anon_rmap_pte refusing):
+ * the PTE is left as it was. Pins are taken under this PTL (mm/gup.c),
+ * so none can appear between the check and the unmap. */
 static bool ttu_one_pte(struct folio *folio, struct mm *mm, unsigned long addr, pte_t *ptep,
 			unsigned long idx, struct ttu_walk *w, struct mmu_gather *tlb)
 {
@@ -180,13 +190,17 @@ static bool ttu_one_pte(struct folio *folio, struct mm *mm, unsigned long addr, 
 	swp_entry_t first = w->entry;
 	struct page *page = folio_page(folio, idx);
 	swp_entry_t e = swp_entry(swp_type(first), swp_offset(first) + idx);
+	if (page_anon_exclusive(page) && folio_maybe_dma_pinned(folio)) {
+		stat_inc(ttu_pinned);
+		return false;
+	}
 	if (swap_duplicate(e) < 0)
 		return false;
 	pte_t old = ptep_get_and_clear(mm, addr, ptep);
 	if (pte_dirty(old))
 		folio_set_dirty(folio);
 	pte_t swp = swp_entry_to_pte(e);
-	if (page_anon_exclusive(page))
+	if (page_anon_exclusive(page) && swap_exclusive_bit)
 		swp = pte_swp_mkexclusive(swp); /* seed 001: the bit remembers it */
 	if (pte_soft_dirty(old))
 		swp = pte_swp_mksoft_dirty(swp);

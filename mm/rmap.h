@@ -88,6 +88,8 @@ unsigned rmap_walk_anon(struct folio *folio, rmap_vma_fn fn, void *arg, unsigned
  * cannot make the walk skip a PTE: in each mm the folio is unmapped
  * whole or, if anything fails, not at all further. ttu.sync=0 switches to
  * the walk seed 004 fixed (find the first present PTE without the lock).
+ * An anon-exclusive page that may be pinned (folio_maybe_dma_pinned) is
+ * not unmapped: the pin's holder relies on it staying mapped exclusive.
  * Returns true when the folio is no longer mapped anywhere.
  */
 /*
@@ -108,5 +110,10 @@ void ttu_batch_flush(struct ttu_batch *batch);
 unsigned folio_referenced(struct folio *folio);
 /* The ttu.sync switch (seed 004); tests flip it. */
 extern bool ttu_sync;
+/* The swap.exclusive_bit switch (seed 001; default 1): try_to_unmap
+ * records in the swap PTE that the page was anon-exclusive, and swap-in
+ * believes it. 0: the design before the patch: no bit, and swap-in
+ * guesses exclusivity from references (mm/swap_in.c). Tests flip it. */
+extern bool swap_exclusive_bit;
 
 #endif

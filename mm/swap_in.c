@@ -12,7 +12,8 @@
  * where a racer waits: there is no retry loop and no sleep-and-retry.
  *
  * Under the PTL the fault checks that the PTEs are unchanged, decides
- * exclusivity from the swap PTE's bit (seed 001), dropped when the folio
+ * exclusivity from the swap PTE's bit (seed 001; swap.exclusive_bit=0:
+ * from references, swapin_exclusive_by_refs), dropped when the folio
  * is still being written to a stable_writes device, maps the pages,
  * drops their swap counts, and takes the folio out of the cache when no
  * swap PTE holds its slots any more.
@@ -294,6 +295,31 @@ static bool swapin_drop_exclusive_under_writeback(swp_entry_t entry, struct foli
 }
 
 /*
+ * swap.exclusive_bit=0, the design before seed 001: the swap PTE does
+ * not say whether the page was exclusive, so swap-in guesses from
+ * references, as Linux's do_swap_page did before the patch
+ * (should_try_to_free_swap, try_to_free_swap, then "page_count(page) ==
+ * 1"). Only a write fault lets the swap cache go, and only when each slot
+ * of the folio is held by one swap PTE (this one: its count is still 1),
+ * no PTE maps the folio yet, and nobody holds a reference beyond the swap
+ * cache's and this fault's. Anything else (a read fault, a
+ * get_user_pages reference, a write in flight) reads as "maybe shared":
+ * mapped read-only, and the next write copies unless do_wp_page can then
+ * prove it alone. Folio locked.
+ */
+static bool swapin_exclusive_by_refs(struct folio *folio, bool write)
+{
+	swp_entry_t first = folio_swap_entry(folio);
+	unsigned long nr = folio_nr_pages(folio);
+	if (!write || folio_mapped(folio) || folio_ref_count(folio) != (int)nr + 1)
+		return false;
+	for (unsigned long i = 0; i < nr; i++)
+		if (swap_count(swp_entry(swp_type(first), swp_offset(first) + i)) != 1)
+			return false;
+	return true;
+}
+
+/*
  * The folio is locked, in the cache, uptodate, and holds entry. Map what
  * this mm can map of it. 0 (done, or refault), or -errno.
  */
@@ -323,6 +349,8 @@ static int swapin_map_folio(struct mm *mm, struct vma *vma, unsigned long addr, 
 	pte_t *ptep_first = ptep - idx;
 	if (whole && nr > 1)
 		whole = swap_ptes_match(ptep_first, nr, first, exclusive);
+	if (!swap_exclusive_bit)
+		exclusive = swapin_exclusive_by_refs(folio, write); /* seed 001's "before" */
 	if (!whole && !folio_test_anon(folio)) {
 		/* seed 000: a large folio read for another range that this mm
 		 * maps only in part, and that no one has mapped yet: give it

@@ -43,6 +43,7 @@ DEFINE_STAT_COUNTER(reclaim_scanned);
 DEFINE_STAT_COUNTER(reclaim_freed); /* pages */
 DEFINE_STAT_COUNTER(reclaim_activated);
 DEFINE_STAT_COUNTER(reclaim_no_swap); /* folios kept: no swap space */
+DEFINE_STAT_COUNTER(reclaim_pinned);  /* folios kept: maybe pinned (mm/gup.h) */
 DEFINE_STAT_COUNTER(swapout_folios);
 DEFINE_STAT_COUNTER(swapout_mthp);	 /* large folios given slots of their order */
 DEFINE_STAT_COUNTER(swapout_mthp_split); /* large folios split: no slots of their order */
@@ -103,6 +104,13 @@ static enum reclaim_result shrink_folio_unmap(struct folio *folio, bool ignore_r
 	enum reclaim_result res = RECLAIM_KEEP;
 	if (folio_test_writeback(folio) || !folio_test_anon(folio))
 		goto out;
+	if (folio_maybe_dma_pinned(folio)) {
+		/* A pinned page stays (try_to_unmap would refuse it anyway,
+		 * under the PTL): no swap slots for it. mm/gup.h. */
+		stat_inc(reclaim_pinned);
+		res = RECLAIM_ACTIVATE;
+		goto out;
+	}
 	if (!ignore_refs && folio_referenced(folio)) {
 		res = RECLAIM_ACTIVATE;
 		goto out;
