@@ -17,6 +17,7 @@
 #include "smp.h"
 #include "spinlock.h"
 #include "stats.h"
+#include "mm/mm.h"
 #include "mm/page_alloc.h"
 #include "mm/swap.h"
 #include "mm/vmscan.h"
@@ -75,7 +76,7 @@ void secondary_cpu_main(unsigned cpu)
 void start_kernel(struct bootinfo *bi)
 {
 	pr_info("swaplab (" ARCH_NAME ") booting\n");
-	if (cmdline_parse(bi->cmdline) != 0) {
+	if (cmdline_parse(bi->cmdline) != 0 || mm_check_design_switches() != 0) {
 		pr_err("swaplab: bad command line '%s'; powering off\n", bi->cmdline);
 		kernel_poweroff(2);
 	}

@@ -153,6 +153,11 @@ struct mm *mm_fork(struct mm *mm);
  * in place: the other then reads its writes (tests/seed001_fork.c). */
 extern bool fork_clear_swp_exclusive;
 
+/* The design switches of the seeds, checked together after the command
+ * line (mm/design_switches.c): -EINVAL, each reason printed, when two of
+ * them cannot work together. */
+int mm_check_design_switches(void);
+
 /* The zap hook for pgtable_unmap_range (arg: a struct mmu_gather). */
 void mm_zap_pte(struct mm *mm, unsigned long addr, pte_t old, void *arg);
 
