@@ -2,15 +2,17 @@
  * struct task: one kernel thread. Every task runs on one CPU (task->cpu)
  * until it blocks, yields or exits: the kernel is cooperative (see
  * kernel/sched.h). It changes CPU only by task_migrate(), or, unless it is
- * pinned, when it is woken with sched.migrate_on_wake=1 (select_task_rq). In the kernel a task has
- * its own stack and saved registers (struct arch_context); on the host it is a pthread
- * (arch/host/sched.c) and the same fields keep the same meaning.
+ * pinned, when it is woken with sched.migrate_on_wake=1 (select_task_rq).
+ * In the kernel a task has its own stack and saved registers (struct
+ * arch_context); on the host it is a pthread (arch/host/sched.c) and the
+ * same fields keep the same meaning.
  *
  * Locking: state is written by the task itself and by wakers; both do so
  * with atomic stores, wakers under the run-queue lock of task->cpu (kernel)
  * or host_sched_lock (host). cpu changes only under the run-queue locks
- * (task_migrate, a wakeup that moves it). run_link and sleep_link belong to the run queue of
- * task->cpu; task_link to the scheduler's list of every task.
+ * (task_migrate, a wakeup that moves it). run_link and sleep_link belong
+ * to the run queue of task->cpu; task_link to the scheduler's list of
+ * every task.
  */
 #ifndef KERNEL_TASK_H
 #define KERNEL_TASK_H

@@ -80,6 +80,32 @@ void swap_table_free_now(struct swap_info *si, u64 *table)
 	free_pages(page, swap_table_order());
 }
 
+/* Drop every lock before the sleeping allocation, ci parked in TABLE_ALLOC
+ * (on no list, counted in si->table_waiters) so that swap_check accounts
+ * for it meanwhile. */
+static void table_alloc_unlock(struct swap_info *si, struct swap_cluster *ci, unsigned long pcp_irq)
+{
+	lockdep_assert_held(&ci->lock);
+	spin_lock(&si->lock);
+	ci->state = CLUSTER_TABLE_ALLOC;
+	si->table_waiters++;
+	spin_unlock(&si->lock);
+	spin_unlock(&ci->lock);
+	spin_unlock_irqrestore(swap_pcp_lock(arch_cpu_id()), pcp_irq);
+}
+
+/* Take them again, in the lock order, the swap_pcp lock of the CPU we run
+ * on now; returns its irq state. ci->lock and si->lock stay held. */
+static unsigned long table_alloc_relock(struct swap_info *si, struct swap_cluster *ci)
+{
+	unsigned long pcp_irq = spin_lock_irqsave(swap_pcp_lock(arch_cpu_id()));
+	spin_lock(&ci->lock);
+	spin_lock(&si->lock);
+	ASSERT(ci->state == CLUSTER_TABLE_ALLOC && ci->count == 0 && !ci->table);
+	si->table_waiters--;
+	return pcp_irq;
+}
+
 /*
  * Seed 002's v3 patch (swap.table_alloc_fallback=percpu). Back from the
  * sleep, it read this CPU's current cluster (this_cpu_read) and, finding
@@ -137,22 +163,13 @@ int swap_cluster_alloc_table(struct swap_info *si, struct swap_cluster *ci, unsi
 
 	unsigned cpu = arch_cpu_id();
 	u32 pcp_before = si->pcp_cluster[cpu][order];
-	spin_lock(&si->lock);
-	ci->state = CLUSTER_TABLE_ALLOC;
-	si->table_waiters++;
-	spin_unlock(&si->lock);
-	spin_unlock(&ci->lock);
-	spin_unlock_irqrestore(swap_pcp_lock(cpu), *pcp_irq);
-
+	table_alloc_unlock(si, ci, *pcp_irq);
 	stat_inc(swap_table_alloc_sleeps);
 	race_point("swap:table-alloc-sleep");
 	table = swap_table_alloc_now(si, true);
+	*pcp_irq = table_alloc_relock(si, ci);
 
-	*pcp_irq = spin_lock_irqsave(swap_pcp_lock(arch_cpu_id()));
-	spin_lock(&ci->lock);
-	spin_lock(&si->lock);
-	ASSERT(ci->state == CLUSTER_TABLE_ALLOC && ci->count == 0 && !ci->table);
-	si->table_waiters--;
+	/* this_cpu_read(): the CPU we run on now, and its current cluster. */
 	u32 pcp_now = si->pcp_cluster[arch_cpu_id()][order];
 	if (arch_cpu_id() != cpu || pcp_now != pcp_before)
 		stat_inc(swap_table_alloc_pcp_changed);
