@@ -36,4 +36,16 @@ static inline bool cpu_is_online(unsigned cpu)
 	for ((c) = 0; (c) < NR_CPUS_MAX; (c)++)                                                    \
 		if (cpu_is_online(c))
 
+/* The first online CPU after cpu, wrapping around; cpu itself when it is
+ * the only one (Linux's cpumask_next_wrap over cpu_online_mask). */
+static inline unsigned cpu_next_online(unsigned cpu)
+{
+	for (unsigned i = 1; i <= NR_CPUS_MAX; i++) {
+		unsigned next = (cpu + i) % NR_CPUS_MAX;
+		if (cpu_is_online(next))
+			return next;
+	}
+	return cpu;
+}
+
 #endif

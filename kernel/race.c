@@ -2,15 +2,20 @@
  * Race points (see race.h). The armed state lives in a small table; a site
  * points at its entry while armed. Hits are counted atomically and a wait
  * spins on the awaited point's hit count, so nothing here sleeps or takes a
- * lock on the hit path.
+ * lock on the hit path, except where a point is armed to sleep: the
+ * sleeper blocks on race_sleepers, and each hit of the point it awaits
+ * wakes that queue.
  */
 #include <asm/cpu.h>
 #include "race.h"
 #include "cmdline.h"
 #include "errno.h"
+#include "panic.h"
 #include "printk.h"
+#include "sched.h"
 #include "stats.h"
 #include "string.h"
+#include "wait.h"
 
 #define RACE_MAX_ARMED 16
 #define RACE_DEFAULT_TIMEOUT_US 5000000
@@ -23,6 +28,7 @@ struct race_point_state {
 	u64 hits;			     /* atomic */
 	u64 acted;			     /* hits that ran the action (atomic) */
 	u64 wait_base;			     /* awaited point's hits at arming */
+	bool wakes_sleepers;		     /* a sleeping point awaits this one */
 };
 
 extern struct race_point_site __start_race_sites[], __stop_race_sites[];
@@ -30,6 +36,8 @@ extern struct race_point_site __start_race_sites[], __stop_race_sites[];
 static struct race_point_state armed[RACE_MAX_ARMED];
 static unsigned nr_armed;
 static DEFINE_STAT_COUNTER(race_wait_timeouts);
+/* Tasks held by points armed with sleep=. */
+static DECLARE_WAIT_QUEUE_HEAD(race_sleepers);
 
 static struct race_point_state *race_state_find(const char *name)
 {
@@ -89,6 +97,8 @@ int race_arm(const char *name, const struct race_arming *how)
 	if (other) {
 		memcpy(st->wait_name, how->wait_for, strlen(how->wait_for) + 1);
 		st->how.wait_for = st->wait_name;
+		if (how->sleep)
+			other->wakes_sleepers = true;
 	}
 	return 0;
 }
@@ -111,6 +121,18 @@ u64 race_wait_timeouts(void)
 	return stat_read(race_wait_timeouts);
 }
 
+static bool race_reached(struct race_point_state *st, u64 target)
+{
+	return __atomic_load_n(&st->wait_state->hits, __ATOMIC_ACQUIRE) >= target;
+}
+
+static void race_wait_timed_out(struct race_point_state *st)
+{
+	stat_inc(race_wait_timeouts);
+	pr_warn("race: '%s' on cpu %u gave up waiting for '%s' after %lu us\n", st->name,
+		arch_cpu_id(), st->wait_name, (unsigned long)st->how.timeout_us);
+}
+
 /*
  * The n-th action of a point waits for the awaited point's n-th hit since
  * arming, so "A waits for B" pairs each A with one B in turn.
@@ -120,16 +142,31 @@ static void race_wait(struct race_point_state *st, u64 nth)
 	u64 target = st->wait_base + nth;
 	u64 deadline = arch_time_ns() + st->how.timeout_us * 1000;
 
-	while (__atomic_load_n(&st->wait_state->hits, __ATOMIC_ACQUIRE) < target) {
+	while (!race_reached(st, target)) {
 		if (arch_time_ns() > deadline) {
-			stat_inc(race_wait_timeouts);
-			pr_warn("race: '%s' on cpu %u gave up waiting for '%s' after %lu us\n",
-				st->name, arch_cpu_id(), st->wait_name,
-				(unsigned long)st->how.timeout_us);
+			race_wait_timed_out(st);
 			return;
 		}
 		arch_cpu_relax();
 	}
+}
+
+/* race_wait, blocked on race_sleepers: the awaited point's hits wake it. */
+static void race_sleep(struct race_point_state *st, u64 nth)
+{
+	u64 target = st->wait_base + nth;
+	ASSERT(arch_irqs_enabled());
+	if (!wait_event_timeout(race_sleepers, race_reached(st, target), st->how.timeout_us * 1000))
+		race_wait_timed_out(st);
+}
+
+/* Count a hit, and wake the tasks asleep at points that await this one
+ * (each looks whether its own target is reached). */
+static void race_count_hit(struct race_point_state *st)
+{
+	__atomic_add_fetch(&st->hits, 1, __ATOMIC_ACQ_REL);
+	if (st->wakes_sleepers)
+		wake_up_all(&race_sleepers);
 }
 
 void race_point_hit(struct race_point_site *site)
@@ -139,19 +176,21 @@ void race_point_hit(struct race_point_site *site)
 	if (!st)
 		return;
 	if (st->how.cpu >= 0 && (unsigned)st->how.cpu != arch_cpu_id()) {
-		__atomic_add_fetch(&st->hits, 1, __ATOMIC_ACQ_REL);
+		race_count_hit(st);
 		return;
 	}
 	u64 nth = __atomic_add_fetch(&st->acted, 1, __ATOMIC_ACQ_REL);
 	bool act = st->how.times == 0 || nth <= st->how.times;
 	/* Count before waiting, so a point waited for by the other side is
 	 * seen as reached even while it then waits itself. */
-	__atomic_add_fetch(&st->hits, 1, __ATOMIC_ACQ_REL);
+	race_count_hit(st);
 	if (!act)
 		return;
 	if (st->how.delay_us)
 		arch_udelay(st->how.delay_us);
-	if (st->wait_state)
+	if (st->wait_state && st->how.sleep)
+		race_sleep(st, nth);
+	else if (st->wait_state)
 		race_wait(st, nth);
 }
 
@@ -185,12 +224,14 @@ static int race_parse_opt(struct race_arming *how, const char *opt, size_t len,
 		return len == 5 && strncmp(opt, "count", 5) == 0 ? 0 : -EINVAL;
 	size_t klen = (size_t)(eq - opt), vlen = len - klen - 1;
 	const char *val = eq + 1;
-	if (klen == 4 && strncmp(opt, "wait", 4) == 0) {
+	bool sleep = klen == 5 && strncmp(opt, "sleep", 5) == 0;
+	if ((klen == 4 && strncmp(opt, "wait", 4) == 0) || sleep) {
 		if (vlen == 0 || vlen >= sizeof(arg->wait_for))
 			return -EINVAL;
 		memcpy(arg->wait_for, val, vlen);
 		arg->wait_for[vlen] = '\0';
 		how->wait_for = arg->wait_for;
+		how->sleep = sleep;
 		return 0;
 	}
 	if (str_parse_u64(val, vlen, &v, false))
@@ -246,4 +287,5 @@ int race_arm_from_string(const char *val, size_t len)
 	return 0;
 }
 KPARAM_FN(race, "race", race_arm_from_string,
-	  "arm race points: POINT/delay=US/wait=POINT/cpu=N/times=N/timeout=US[,POINT/...]");
+	  "arm race points: POINT/delay=US/wait=POINT/sleep=POINT/cpu=N/times=N/timeout=US"
+	  "[,POINT/...]");

@@ -12,7 +12,12 @@
  *     spinlock; not deterministic, so scenarios prefer waits);
  *   - wait: hold this CPU until another named point has been reached,
  *     (a rendezvous). Waits spin, so they are allowed under spinlocks, and
- *     give up after a timeout (counted and reported) instead of hanging.
+ *     give up after a timeout (counted and reported) instead of hanging;
+ *   - sleep: the same, but the task blocks, so the other tasks of its CPU
+ *     run meanwhile and its wakeup goes through wake_up_task (where
+ *     sched.migrate_on_wake may move it). Only at a point where the task
+ *     may sleep: no spinlock held, interrupts on. A hit of the awaited
+ *     point then wakes the sleepers (a wait-queue and run-queue lock).
  *
  * Two CPUs that wait for each other's points in turn run in an order fixed
  * by the arming, whatever the accelerator: that is how the seed races are
@@ -20,8 +25,8 @@
  * is in progress (set up a scenario before starting its threads).
  *
  * Command line: race=POINT/OPT[/OPT...][,POINT/...] with OPT one of
- * delay=US, wait=OTHER-POINT, cpu=N, times=N, timeout=US, or "count"
- * (only count). Point names contain ':', hence '/' between options.
+ * delay=US, wait=OTHER-POINT, sleep=OTHER-POINT, cpu=N, times=N,
+ * timeout=US, or "count" (only count). Point names contain ':', hence '/' between options.
  * Example: race=swapin:after-cache-add/wait=vmscan:unmapped/cpu=1
  */
 #ifndef KERNEL_RACE_H
@@ -53,11 +58,12 @@ struct race_arming {
 	u64 timeout_us;	      /* give up waiting after this (default 5 s) */
 	int cpu;	      /* act only on this CPU; -1: any */
 	unsigned times;	      /* act on the first N hits only; 0: every hit */
+	bool sleep;	      /* wait_for by blocking, not spinning (see above) */
 };
 
 #define RACE_ARMING_DEFAULT                                                                        \
 	{                                                                                          \
-		0, NULL, 0, -1, 0                                                                  \
+		0, NULL, 0, -1, 0, false                                                           \
 	}
 
 /* Arm a point (by name; every site of that name). -ENOENT for a name no

@@ -44,6 +44,7 @@ static bool sched_ready;
 
 DEFINE_STAT_COUNTER(context_switches);
 DEFINE_STAT_COUNTER(progress_switches);
+DECLARE_STAT_COUNTER(sched_wake_migrations); /* sched_wake.c */
 
 static struct rq *this_rq(void)
 {
@@ -120,6 +121,7 @@ static void task_init(struct task *t, const char *name, unsigned cpu)
 	t->id = (u64)atomic_long_add_return(&next_task_id, 1);
 	t->state = TASK_RUNNING;
 	t->cpu = cpu;
+	t->pinned = true;
 	t->migrate_to = -1;
 	list_init(&t->run_link);
 	list_init(&t->sleep_link);
@@ -200,23 +202,94 @@ static void rq_kick(unsigned cpu)
 		smp_send_resched(cpu);
 }
 
+static void sched_lock_two(struct rq *a, struct rq *b, unsigned long *irq)
+{
+	*irq = arch_irq_save();
+	if (a == b) {
+		spin_lock(&a->lock);
+	} else if (a < b) {
+		spin_lock(&a->lock);
+		spin_lock(&b->lock);
+	} else {
+		spin_lock(&b->lock);
+		spin_lock(&a->lock);
+	}
+}
+
+static void sched_unlock_two(struct rq *a, struct rq *b, unsigned long irq)
+{
+	spin_unlock(&a->lock);
+	if (a != b)
+		spin_unlock(&b->lock);
+	arch_irq_restore(irq);
+}
+
+/*
+ * Lock the run queue of t's CPU and that of the CPU select_task_rq() picks
+ * for it (mostly the same one); t->cpu can change until we hold them.
+ * Returns the CPU picked.
+ */
+static unsigned task_rq_lock_wake(struct task *t, struct rq **from, struct rq **to,
+				  unsigned long *irq)
+{
+	for (;;) {
+		unsigned cpu = READ_ONCE(t->cpu), target = select_task_rq(t, cpu);
+		*from = &per_cpu(runqueues, cpu);
+		*to = &per_cpu(runqueues, target);
+		sched_lock_two(*from, *to, irq);
+		if (READ_ONCE(t->cpu) == cpu)
+			return target;
+		sched_unlock_two(*from, *to, *irq);
+	}
+}
+
+/*
+ * sched.migrate_on_wake: a blocked task that is switched out has no live
+ * stack and is on no run queue (at most on from's sleepers, with a
+ * deadline), so under both run-queue locks it can change CPU and be queued
+ * on target's. One still switching away (from->curr: it set TASK_BLOCKED
+ * and has not reached schedule() yet) stays: it never left its CPU.
+ */
+static struct rq *move_woken_task(struct task *t, struct rq *from, unsigned target)
+{
+	struct rq *to = &per_cpu(runqueues, target);
+	lockdep_assert_held(&from->lock);
+	lockdep_assert_held(&to->lock);
+	if (from == to || from->curr == t || t->migrate_to >= 0)
+		return from;
+	rq_cancel_sleep(t);
+	WRITE_ONCE(t->cpu, target);
+	stat_inc(sched_wake_migrations);
+	return to;
+}
+
 bool wake_up_task(struct task *t)
 {
 	unsigned long irq;
-	struct rq *rq = task_rq_lock(t, &irq);
-	unsigned cpu = t->cpu;
-	bool kick = false;
+	struct rq *from, *to;
+	unsigned target = task_rq_lock_wake(t, &from, &to, &irq);
 
 	if (task_state(t) != TASK_BLOCKED) {
-		spin_unlock_irqrestore(&rq->lock, irq);
+		sched_unlock_two(from, to, irq);
 		return false;
 	}
+	struct rq *rq = move_woken_task(t, from, target);
+	unsigned cpu = t->cpu;
 	rq_wake_locked(rq, t);
-	kick = t->on_rq;
-	spin_unlock_irqrestore(&rq->lock, irq);
+	bool kick = t->on_rq;
+	sched_unlock_two(from, to, irq);
 	if (kick)
 		rq_kick(cpu);
 	return true;
+}
+
+bool task_curr(struct task *t)
+{
+	unsigned long irq;
+	struct rq *rq = task_rq_lock(t, &irq);
+	bool on_cpu = rq->curr == t || t->migrate_to >= 0;
+	spin_unlock_irqrestore(&rq->lock, irq);
+	return on_cpu;
 }
 
 static void sched_finish_migration(struct task *t)
@@ -323,28 +396,6 @@ u64 schedule_timeout(u64 timeout_ns)
 	return now >= deadline ? 0 : deadline - now;
 }
 
-static void sched_lock_two(struct rq *a, struct rq *b, unsigned long *irq)
-{
-	*irq = arch_irq_save();
-	if (a == b) {
-		spin_lock(&a->lock);
-	} else if (a < b) {
-		spin_lock(&a->lock);
-		spin_lock(&b->lock);
-	} else {
-		spin_lock(&b->lock);
-		spin_lock(&a->lock);
-	}
-}
-
-static void sched_unlock_two(struct rq *a, struct rq *b, unsigned long irq)
-{
-	spin_unlock(&a->lock);
-	if (a != b)
-		spin_unlock(&b->lock);
-	arch_irq_restore(irq);
-}
-
 /* Move a task that is not running: it must not be anyone's curr. */
 static int task_migrate_other(struct task *t, unsigned cpu)
 {
@@ -418,8 +469,8 @@ struct task *kthread_create_on_cpu(int (*fn)(void *arg), void *arg, unsigned cpu
 	return kthread_create_in_mm(fn, arg, cpu, name, NULL);
 }
 
-struct task *kthread_create_in_mm(int (*fn)(void *arg), void *arg, unsigned cpu, const char *name,
-				  struct mm *mm)
+static struct task *kthread_create_task(int (*fn)(void *arg), void *arg, unsigned cpu,
+					const char *name, struct mm *mm, bool pinned)
 {
 	/* An online CPU that has not reached its idle loop yet runs the task
 	 * as soon as it does: its run queue exists since sched_init. CPU 0
@@ -435,6 +486,7 @@ struct task *kthread_create_in_mm(int (*fn)(void *arg), void *arg, unsigned cpu,
 		return NULL;
 	}
 	task_init(t, name, cpu);
+	t->pinned = pinned;
 	t->fn = fn;
 	t->arg = arg;
 	t->joinable = true;
@@ -452,6 +504,17 @@ struct task *kthread_create_in_mm(int (*fn)(void *arg), void *arg, unsigned cpu,
 	spin_unlock_irqrestore(&rq->lock, irq);
 	rq_kick(cpu);
 	return t;
+}
+
+struct task *kthread_create_in_mm(int (*fn)(void *arg), void *arg, unsigned cpu, const char *name,
+				  struct mm *mm)
+{
+	return kthread_create_task(fn, arg, cpu, name, mm, true);
+}
+
+struct task *kthread_create_unbound(int (*fn)(void *arg), void *arg, unsigned cpu, const char *name)
+{
+	return kthread_create_task(fn, arg, cpu, name, NULL, false);
 }
 
 int kthread_join(struct task *t)

@@ -19,6 +19,15 @@
  * IPI. Each CPU has an idle task that halts until an interrupt when nothing
  * is runnable.
  *
+ * Where a woken task runs (select_task_rq, kernel/sched_wake.c): on its own
+ * CPU, by default. With sched.migrate_on_wake=1 a task that is not pinned
+ * is moved, as it wakes, to the next online CPU: Linux's select_task_rq in
+ * its simplest form, so that code which sleeps in the middle of using
+ * per-CPU data meets another CPU's data when it wakes (seed 002). Tasks
+ * from kthread_create_on_cpu / kthread_create_in_mm are pinned (tests and
+ * the kernel's own threads count on their CPU); kthread_create_unbound
+ * makes one that is not.
+ *
  * The host build (arch/host/sched.c) implements the same API with one
  * pthread per task; tasks bound to one CPU still run one at a time.
  */
@@ -46,6 +55,11 @@ struct task *kthread_create_on_cpu(int (*fn)(void *arg), void *arg, unsigned cpu
  * the scheduler loads mm's root whenever the task runs. */
 struct task *kthread_create_in_mm(int (*fn)(void *arg), void *arg, unsigned cpu, const char *name,
 				  struct mm *mm);
+/* Like kthread_create_on_cpu, but the task is not pinned: it starts on cpu,
+ * and a wakeup may move it (sched.migrate_on_wake=1). Linux's kthreads
+ * without kthread_bind. */
+struct task *kthread_create_unbound(int (*fn)(void *arg), void *arg, unsigned cpu,
+				    const char *name);
 /* Wait for t to finish, free it (dropping its mm reference) and return
  * fn's return value, or the error status the task was killed with. */
 int kthread_join(struct task *t);
@@ -70,8 +84,21 @@ u64 schedule_timeout(u64 timeout_ns);
  * Linux, because the host build links libc, whose sched_yield() is the
  * OS call.) */
 void yield(void);
-/* Make a blocked task runnable; returns false if it was not blocked. */
+/* Make a blocked task runnable, on the CPU select_task_rq() picks; returns
+ * false if it was not blocked. A task that has set TASK_BLOCKED but not yet
+ * switched away (task_curr) is never moved: it never left its CPU. */
 bool wake_up_task(struct task *t);
+
+/* sched.migrate_on_wake=1: a woken task that is not pinned moves to the
+ * next online CPU (default 0: it stays). Tests set it at run time. */
+extern bool sched_migrate_on_wake;
+/* The CPU a task woken now, last on cpu, will run on (Linux's
+ * select_task_rq): cpu, or with sched.migrate_on_wake=1 and t not pinned
+ * cpu_next_online(cpu). Shared by both schedulers; counts nothing. */
+unsigned select_task_rq(const struct task *t, unsigned cpu);
+/* Is t on a CPU: running, or blocked but not yet switched away (Linux's
+ * task_curr)? A blocked task that is not is asleep for good until woken. */
+bool task_curr(struct task *t);
 
 /*
  * Move a task to another CPU. t == current: the task finishes its switch

@@ -1,15 +1,18 @@
 /*
- * struct task: one kernel thread. Every task is bound to one CPU (task->cpu)
- * and runs there until it blocks, yields or exits: the kernel is
- * cooperative (see kernel/sched.h). In the kernel a task has its own stack
- * and saved registers (struct arch_context); on the host it is a pthread
- * (arch/host/sched.c) and the same fields keep the same meaning.
+ * struct task: one kernel thread. Every task runs on one CPU (task->cpu)
+ * until it blocks, yields or exits: the kernel is cooperative (see
+ * kernel/sched.h). It changes CPU only by task_migrate(), or, unless it is
+ * pinned, when it is woken with sched.migrate_on_wake=1 (select_task_rq).
+ * In the kernel a task has its own stack and saved registers (struct
+ * arch_context); on the host it is a pthread (arch/host/sched.c) and the
+ * same fields keep the same meaning.
  *
  * Locking: state is written by the task itself and by wakers; both do so
  * with atomic stores, wakers under the run-queue lock of task->cpu (kernel)
  * or host_sched_lock (host). cpu changes only under the run-queue locks
- * (task_migrate). run_link and sleep_link belong to the run queue of
- * task->cpu; task_link to the scheduler's list of every task.
+ * (task_migrate, a wakeup that moves it). run_link and sleep_link belong
+ * to the run queue of task->cpu; task_link to the scheduler's list of
+ * every task.
  */
 #ifndef KERNEL_TASK_H
 #define KERNEL_TASK_H
@@ -34,6 +37,8 @@ struct task {
 	u64 id;			     /* unique, for messages */
 	int state;		     /* enum task_state; atomic (see above) */
 	unsigned cpu;		     /* CPU it runs on; under the rq locks */
+	bool pinned;		     /* a wakeup never moves it to another CPU (Linux's
+				      * kthread_bind); set once, at creation */
 	int migrate_to;		     /* pending self-migration target or -1; set by the
 				      * owner, reset by sched_finish_migration (release) */
 	bool on_rq;		     /* on rq->runnable; under rq lock */

@@ -283,6 +283,7 @@ static int swap_alloc_from(struct swap_info *si, unsigned order, struct folio *f
 {
 	unsigned long irq = spin_lock_irqsave(swap_pcp_lock(arch_cpu_id()));
 	int ret = -ENOSPC;
+	bool new_current = false;
 	/* Each cluster can be taken, found fragmented and passed on a few
 	 * times at most; the budget makes a pathological pass finite. */
 	for (unsigned budget = 3 * si->nr_clusters + 3; budget; budget--) {
@@ -298,7 +299,7 @@ static int swap_alloc_from(struct swap_info *si, unsigned order, struct folio *f
 			ci->order = (u8)order;
 			int err = swap_cluster_alloc_table(si, ci, order, &irq);
 			if (err == -EAGAIN)
-				continue; /* seed002_bug: ci is lost; use the current cluster */
+				continue; /* the v3 fallback: ci is lost; use the current cluster */
 			if (err) {
 				ret = err;
 				break;
@@ -319,6 +320,7 @@ static int swap_alloc_from(struct swap_info *si, unsigned order, struct folio *f
 			ci->state = CLUSTER_PERCPU;
 			si->pcp_cluster[cpu][order] = swap_cluster_index(si, ci) + 1;
 			si->pcp_next[cpu][order] = (u16)((unsigned)off + (1u << order));
+			new_current = true;
 		} else {
 			cluster_release(si, ci, false);
 		}
@@ -332,6 +334,8 @@ static int swap_alloc_from(struct swap_info *si, unsigned order, struct folio *f
 		ret = 0;
 	}
 	arch_irq_restore(irq);
+	if (new_current)
+		race_point("swap:new-percpu-cluster"); /* seed 002's sleeper wakes here */
 	return ret;
 }
 

@@ -21,6 +21,7 @@
 
 DEFINE_STAT_COUNTER(swap_check_runs);
 DEFINE_STAT_COUNTER(swap_check_problems);
+DEFINE_STAT_COUNTER(swap_check_lost_clusters); /* seed 002's harm */
 
 #define CHECK_REPORTS 20
 
@@ -163,10 +164,11 @@ static void check_device(struct swap_check *c)
 			waiting++;
 			c->seen[i]++;
 		}
-		if (c->seen[i] == 0)
+		if (c->seen[i] == 0) {
 			check_fail(c, i, "lost: on no list and owned by no CPU (state %u, %u used)",
 				   ci->state, ci->count);
-		else if (c->seen[i] > 1)
+			stat_inc(swap_check_lost_clusters);
+		} else if (c->seen[i] > 1)
 			check_fail(c, i, "found %u times (lists and CPUs)", c->seen[i]);
 		check_cluster(c, ci, &inuse, &tables);
 	}

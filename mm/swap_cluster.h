@@ -13,7 +13,8 @@
  *            (si->pcp_cluster[cpu][order] names it)
  *   TABLE_ALLOC  on no list: an allocator dropped its locks to allocate
  *            the cluster's table with sleeping allowed (si->table_waiters
- *            counts them); it keeps that very cluster (seed 002)
+ *            counts them); it keeps that very cluster (seed 002; the v3
+ *            patch's fallback, swap.table_alloc_fallback=percpu, loses it)
  *   ISOLATED on no list: held, locked, by one allocator between lists
  * swap_check() verifies this, and that each count matches its table.
  *
@@ -157,6 +158,18 @@ void swap_pcp_drain(struct swap_info *si);
 /* Table of a cluster leaving the free list; see swap_table.c. */
 int swap_cluster_alloc_table(struct swap_info *si, struct swap_cluster *ci, unsigned order,
 			     unsigned long *pcp_irq);
+/*
+ * What the allocator uses once a sleeping table allocation returns
+ * (swap.table_alloc_fallback=, seed 002). Tests set it at run time, while
+ * no allocation sleeps.
+ */
+enum swap_table_alloc_fallback {
+	SWAP_TABLE_FALLBACK_ISOLATED, /* default: the cluster it isolated */
+	SWAP_TABLE_FALLBACK_PERCPU,   /* the v3 patch: this_cpu_read()'s current
+				       * cluster when there is one; the isolated
+				       * cluster is lost */
+};
+extern enum swap_table_alloc_fallback swap_table_alloc_fallback;
 /* Bytes of freed tables still waiting for their RCU grace period. */
 long swap_table_bytes_in_rcu(void);
 /* Free the table of an empty cluster after an RCU grace period. ci->lock
@@ -178,19 +191,7 @@ u64 swap_cluster_set_count(struct swap_info *si, struct swap_cluster *ci, unsign
 /* Metadata per used and per free slot of one device, in hundredths. */
 void swap_meta_centi(struct swap_info *si, u64 *per_used, u64 *per_free);
 
-/* --- test hooks (TEST_HOOKS=1 builds only; see mm/swap_in.h) ------------------ */
-struct swap_test_hooks {
-	int fail_atomic_table_allocs;	 /* make this many atomic table allocations fail */
-	void (*table_alloc_sleep)(void); /* runs while the allocator has dropped its locks */
-	bool seed002_bug;		 /* the fallback of seed 002's v3 patch: switch to
-					  * the CPU's current cluster, losing the isolated one */
-};
-#ifdef CONFIG_TEST_HOOKS
-extern struct swap_test_hooks swap_test_hooks;
-#define swap_test_hook(field) (swap_test_hooks.field)
-#else
-#define swap_test_hook(field) ((__typeof__(((struct swap_test_hooks *)0)->field))0)
-#endif
+/* --- tests ------------------------------------------------------------------- */
 /* Take a cluster off its list and forget it (tests of swap_check). */
 void swap_test_lose_cluster(struct swap_info *si, unsigned index);
 /* Put every cluster that is on no list and owned by nobody back on its

@@ -7,12 +7,14 @@
  * its first page carries the rcu_head of its deferred free and the side
  * table pointer, so the cluster header stays at 48 bytes.
  */
+#include "kernel/cmdline.h"
 #include "kernel/errno.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/race.h"
 #include "kernel/rcu.h"
 #include "kernel/stats.h"
+#include "kernel/string.h"
 #include "kmalloc.h"
 #include "page_alloc.h"
 #include "swap_cluster.h"
@@ -21,11 +23,31 @@
 DEFINE_STAT_COUNTER(swap_table_allocs);
 DEFINE_STAT_COUNTER(swap_table_frees);
 DEFINE_STAT_COUNTER(swap_table_alloc_sleeps);
+DEFINE_STAT_COUNTER(swap_table_alloc_pcp_changed);
+DEFINE_STAT_COUNTER(swap_table_alloc_percpu_fallbacks);
 DEFINE_STAT_COUNTER(swap_ext_allocs);
 
-#ifdef CONFIG_TEST_HOOKS
-struct swap_test_hooks swap_test_hooks;
-#endif
+enum swap_table_alloc_fallback swap_table_alloc_fallback = SWAP_TABLE_FALLBACK_ISOLATED;
+
+static int parse_table_alloc_fallback(const char *val, size_t len)
+{
+	if (len == 8 && memcmp(val, "isolated", 8) == 0) {
+		swap_table_alloc_fallback = SWAP_TABLE_FALLBACK_ISOLATED;
+		return 0;
+	}
+	if (len == 6 && memcmp(val, "percpu", 6) == 0) {
+		swap_table_alloc_fallback = SWAP_TABLE_FALLBACK_PERCPU;
+		return 0;
+	}
+	pr_err("swap: swap.table_alloc_fallback=%.*s: valid values are isolated (default) and "
+	       "percpu\n",
+	       (int)len, val);
+	return -EINVAL;
+}
+KPARAM_FN(swap_table_alloc_fallback, "swap.table_alloc_fallback", parse_table_alloc_fallback,
+	  "after a sleeping table allocation use the cluster isolated before it (isolated, "
+	  "default) or, as seed 002's v3 patch did, this CPU's current cluster, losing the "
+	  "isolated one (percpu)");
 
 unsigned swap_table_order(void)
 {
@@ -39,12 +61,6 @@ static struct page *swap_table_page(const u64 *table)
 
 u64 *swap_table_alloc_now(struct swap_info *si, bool can_sleep)
 {
-#ifdef CONFIG_TEST_HOOKS
-	if (!can_sleep && swap_test_hooks.fail_atomic_table_allocs > 0) {
-		swap_test_hooks.fail_atomic_table_allocs--;
-		return NULL;
-	}
-#endif
 	gfp_t gfp = (can_sleep ? GFP_KERNEL : GFP_ATOMIC) | __GFP_ZERO | __GFP_NOWARN;
 	struct page *page = alloc_pages(gfp, swap_table_order());
 	if (!page)
@@ -64,27 +80,80 @@ void swap_table_free_now(struct swap_info *si, u64 *table)
 	free_pages(page, swap_table_order());
 }
 
+/* Drop every lock before the sleeping allocation, ci parked in TABLE_ALLOC
+ * (on no list, counted in si->table_waiters) so that swap_check accounts
+ * for it meanwhile. */
+static void table_alloc_unlock(struct swap_info *si, struct swap_cluster *ci, unsigned long pcp_irq)
+{
+	lockdep_assert_held(&ci->lock);
+	spin_lock(&si->lock);
+	ci->state = CLUSTER_TABLE_ALLOC;
+	si->table_waiters++;
+	spin_unlock(&si->lock);
+	spin_unlock(&ci->lock);
+	spin_unlock_irqrestore(swap_pcp_lock(arch_cpu_id()), pcp_irq);
+}
+
+/* Take them again, in the lock order, the swap_pcp lock of the CPU we run
+ * on now; returns its irq state. ci->lock and si->lock stay held. */
+static unsigned long table_alloc_relock(struct swap_info *si, struct swap_cluster *ci)
+{
+	unsigned long pcp_irq = spin_lock_irqsave(swap_pcp_lock(arch_cpu_id()));
+	spin_lock(&ci->lock);
+	spin_lock(&si->lock);
+	ASSERT(ci->state == CLUSTER_TABLE_ALLOC && ci->count == 0 && !ci->table);
+	si->table_waiters--;
+	return pcp_irq;
+}
+
+/*
+ * Seed 002's v3 patch (swap.table_alloc_fallback=percpu). Back from the
+ * sleep, it read this CPU's current cluster (this_cpu_read) and, finding
+ * one, used it instead of ci: another task of this CPU may have set one
+ * while we slept, or we woke on another CPU. ci was taken off the free
+ * list and is now on no list and owned by nobody: lost until swapoff, and
+ * swap_check() reports it. Returns -EAGAIN: the caller allocates from this
+ * CPU's current cluster. ci->lock and si->lock held; released here.
+ */
+static int table_alloc_use_percpu(struct swap_info *si, struct swap_cluster *ci, u64 *table)
+{
+	lockdep_assert_held(&ci->lock);
+	lockdep_assert_held(&si->lock);
+	ci->state = CLUSTER_ISOLATED; /* on no list, and nobody holds it */
+	stat_inc(swap_table_alloc_percpu_fallbacks);
+	spin_unlock(&si->lock);
+	spin_unlock(&ci->lock);
+	if (table)
+		swap_table_free_now(si, table);
+	return -EAGAIN;
+}
+
 /*
  * Allocate the table of ci, a free cluster just isolated by an allocator
  * (state ISOLATED, locked; the caller holds its CPU's swap_pcp lock, irq
  * state in *pcp_irq). First without sleeping, under the locks. If that
  * fails, drop the locks, allocate with sleeping allowed, and take the
- * locks again: the task may now run on another CPU, so the pcp lock
- * retaken is that CPU's (written back to the caller).
+ * locks again: meanwhile another task of this CPU may have run and set
+ * the CPU's current cluster, and the task may wake on another CPU
+ * (sched.migrate_on_wake), so the pcp lock retaken is that of the CPU it
+ * runs on now (written back to the caller).
  *
- * Seed 002: the v3 patch, having migrated, switched to the new CPU's
- * current cluster and returned it instead, losing the cluster it had
- * isolated. Here the function returns only success or failure for ci
- * itself: 0 with ci's table set, or -ENOMEM with ci back on the free
- * list. While the locks are dropped ci is in state TABLE_ALLOC, counted
- * in si->table_waiters, so swap_check accounts for it.
+ * Seed 002: the v3 patch then switched to that CPU's current cluster and
+ * returned it instead, losing the cluster it had isolated
+ * (table_alloc_use_percpu, kept as swap.table_alloc_fallback=percpu).
+ * By default the function returns only success or failure for ci itself:
+ * 0 with ci's table set, or -ENOMEM with ci back on the free list. While
+ * the locks are dropped ci is in state TABLE_ALLOC, counted in
+ * si->table_waiters, so swap_check accounts for it.
  *
- * Returns with ci->lock held on success, not held on failure; the pcp
- * lock is held either way.
+ * Returns with ci->lock held on success, not held on failure (or -EAGAIN,
+ * the v3 fallback); the pcp lock is held either way.
  */
 int swap_cluster_alloc_table(struct swap_info *si, struct swap_cluster *ci, unsigned order,
 			     unsigned long *pcp_irq)
 {
+	lockdep_assert_held(&ci->lock);
+	lockdep_assert_held(swap_pcp_lock(arch_cpu_id()));
 	ASSERT(ci->state == CLUSTER_ISOLATED && ci->count == 0 && !ci->table);
 	u64 *table = swap_table_alloc_now(si, false);
 	if (table) {
@@ -92,36 +161,20 @@ int swap_cluster_alloc_table(struct swap_info *si, struct swap_cluster *ci, unsi
 		return 0;
 	}
 
-	spin_lock(&si->lock);
-	ci->state = CLUSTER_TABLE_ALLOC;
-	si->table_waiters++;
-	spin_unlock(&si->lock);
-	spin_unlock(&ci->lock);
-	spin_unlock_irqrestore(swap_pcp_lock(arch_cpu_id()), *pcp_irq);
-
+	unsigned cpu = arch_cpu_id();
+	u32 pcp_before = si->pcp_cluster[cpu][order];
+	table_alloc_unlock(si, ci, *pcp_irq);
 	stat_inc(swap_table_alloc_sleeps);
 	race_point("swap:table-alloc-sleep");
-	void (*test_sleep)(void) = swap_test_hook(table_alloc_sleep);
-	if (test_sleep)
-		test_sleep();
 	table = swap_table_alloc_now(si, true);
+	*pcp_irq = table_alloc_relock(si, ci);
 
-	*pcp_irq = spin_lock_irqsave(swap_pcp_lock(arch_cpu_id()));
-	spin_lock(&ci->lock);
-	spin_lock(&si->lock);
-	ASSERT(ci->state == CLUSTER_TABLE_ALLOC && ci->count == 0 && !ci->table);
-	si->table_waiters--;
-	if (swap_test_hook(seed002_bug) && table) {
-		/* The reviewed bug, on purpose: if this CPU has a current
-		 * cluster of the order, use it and drop ci on the floor. */
-		if (si->pcp_cluster[arch_cpu_id()][order]) {
-			ci->state = CLUSTER_ISOLATED; /* on no list, owned by nobody */
-			spin_unlock(&si->lock);
-			spin_unlock(&ci->lock);
-			swap_table_free_now(si, table);
-			return -EAGAIN;
-		}
-	}
+	/* this_cpu_read(): the CPU we run on now, and its current cluster. */
+	u32 pcp_now = si->pcp_cluster[arch_cpu_id()][order];
+	if (arch_cpu_id() != cpu || pcp_now != pcp_before)
+		stat_inc(swap_table_alloc_pcp_changed);
+	if (swap_table_alloc_fallback == SWAP_TABLE_FALLBACK_PERCPU && pcp_now)
+		return table_alloc_use_percpu(si, ci, table);
 	if (!table) {
 		ci->state = CLUSTER_FREE;
 		list_add_tail(&ci->list, &si->free_clusters);

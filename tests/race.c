@@ -1,6 +1,7 @@
 /*
  * Race points: disarmed points do nothing; armed points count, wait for
- * each other and so force one interleaving of two CPUs, every time.
+ * each other and so force one interleaving of two CPUs, every time; a
+ * point that sleeps lets the other task of its CPU run.
  */
 #include "kernel/completion.h"
 #include "kernel/errno.h"
@@ -86,7 +87,7 @@ KTEST(race, command_line_syntax)
 	KT_ASSERT(t, test_race_disarm_at_end(t));
 	int saved = console_loglevel;
 	console_loglevel = LOG_EMERG;
-	const char *good = "test:a/delay=1/cpu=0/times=3,test:b/count";
+	const char *good = "test:a/delay=1/cpu=0/times=3,test:b/count,test:t1.1/sleep=test:t2.end";
 	KT_EXPECT_EQ(t, race_arm_from_string(good, strlen(good)), 0);
 	race_disarm_all();
 	const char *bad[] = { "test:a/delay=x", "test:a/bogus=1", "/delay=1", "test:a/cpu=99",
@@ -157,6 +158,34 @@ KTEST(race, rendezvous_forces_one_interleaving)
 		kthread_join(two);
 		race_disarm_all();
 		if (!KT_EXPECT(t, log.n == 4 && memcmp(log.seq, "XaYb", 4) == 0)) {
+			ktest_diag(t, "round %d: order %.4s", round, log.seq);
+			break;
+		}
+	}
+	KT_EXPECT_EQ(t, race_wait_timeouts(), timeouts);
+}
+
+/* A point armed with sleep= blocks its task, so the other task of the same
+ * CPU runs (a spinning wait would hold the CPU until it timed out), and the
+ * awaited point's hit wakes it: X Y a b on one CPU. */
+KTEST(race, sleep_lets_the_other_task_of_its_cpu_run)
+{
+	KT_ASSERT(t, test_race_disarm_at_end(t));
+	u64 timeouts = race_wait_timeouts();
+	unsigned cpu = test_other_cpu();
+	for (int round = 0; round < 20; round++) {
+		struct order_log log = { SPINLOCK_INIT("order_log"), { 0 }, 0 };
+		const struct test_race_point points[] = {
+			{ "test:t1.1", TEST_RACE_SLEEP("test:t2.end", -1) },
+		};
+		KT_ASSERT(t, test_race_arm(t, points, ARRAY_SIZE(points)));
+		struct task *one = kthread_create_on_cpu(thread_one, &log, cpu, "race1");
+		struct task *two = kthread_create_on_cpu(thread_two, &log, cpu, "race2");
+		KT_ASSERT(t, one && two);
+		kthread_join(one);
+		kthread_join(two);
+		race_disarm_all();
+		if (!KT_EXPECT(t, log.n == 4 && memcmp(log.seq, "XYab", 4) == 0)) {
 			ktest_diag(t, "round %d: order %.4s", round, log.seq);
 			break;
 		}

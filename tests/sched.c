@@ -1,10 +1,11 @@
-/* Scheduler: threads on their CPUs, switching, join and freeing. */
+/* Scheduler: threads on their CPUs, switching, join and freeing, moves
+ * (task_migrate, and a wakeup with sched.migrate_on_wake=1). */
 #include "kernel/completion.h"
 #include "kernel/errno.h"
 #include "kernel/ktest.h"
 #include "kernel/sched.h"
 #include "mm/page_alloc.h"
-#include "test_cpus.h"
+#include "test_kit.h"
 
 struct where {
 	struct task *self;
@@ -185,4 +186,82 @@ KTEST(sched, task_migrate_moves_blocked_task)
 	complete(&b.go);
 	kthread_join(tk);
 	KT_EXPECT_EQ(t, b.cpu_after, to);
+}
+
+/*
+ * sched.migrate_on_wake (select_task_rq, kernel/sched_wake.c): a task
+ * blocks on a completion on CPU from; once it is asleep and switched out,
+ * the test completes it. Where did it run after the wakeup?
+ */
+static bool sched_saved_migrate_on_wake;
+
+static void restore_migrate_on_wake(void *arg)
+{
+	(void)arg;
+	sched_migrate_on_wake = sched_saved_migrate_on_wake;
+}
+
+static bool set_migrate_on_wake(struct ktest *t, bool on)
+{
+	sched_saved_migrate_on_wake = sched_migrate_on_wake;
+	if (!ktest_defer(t, restore_migrate_on_wake, NULL))
+		return false;
+	sched_migrate_on_wake = on;
+	return true;
+}
+
+static unsigned cpu_after_wakeup(struct ktest *t, bool pinned, unsigned from)
+{
+	static struct blocked_move b;
+	init_completion(&b.go);
+	init_completion(&b.waiting);
+	b.cpu_after = NR_CPUS_MAX;
+	struct task *tk = pinned ? kthread_create_on_cpu(wait_then_record, &b, from, "pinned")
+				 : kthread_create_unbound(wait_then_record, &b, from, "unbound");
+	if (!KT_EXPECT(t, tk != NULL))
+		return NR_CPUS_MAX;
+	wait_for_completion(&b.waiting);
+	/* A task that has not switched away yet is never moved: wait. */
+	u64 start = arch_time_ns();
+	while ((task_state(tk) != TASK_BLOCKED || task_curr(tk)) &&
+	       arch_time_ns() - start < 5 * TEST_SEC)
+		yield();
+	KT_EXPECT_EQ(t, task_state(tk), TASK_BLOCKED);
+	complete(&b.go);
+	kthread_join(tk);
+	return b.cpu_after;
+}
+
+KTEST(sched, migrate_on_wake_moves_a_woken_unpinned_task_to_the_next_cpu)
+{
+	if (!test_require_cpus(t, 2) || !set_migrate_on_wake(t, true))
+		return;
+	unsigned cpu;
+	for_each_online_cpu (cpu) {
+		u64 moves = test_stat("sched_wake_migrations");
+		KT_EXPECT_EQ(t, cpu_after_wakeup(t, false, cpu), cpu_next_online(cpu));
+		KT_EXPECT_EQ(t, test_stat("sched_wake_migrations"), moves + 1);
+	}
+}
+
+KTEST(sched, migrate_on_wake_never_moves_a_pinned_task)
+{
+	if (!test_require_cpus(t, 2) || !set_migrate_on_wake(t, true))
+		return;
+	u64 moves = test_stat("sched_wake_migrations");
+	unsigned cpu;
+	for_each_online_cpu (cpu)
+		KT_EXPECT_EQ(t, cpu_after_wakeup(t, true, cpu), cpu);
+	KT_EXPECT_EQ(t, test_stat("sched_wake_migrations"), moves);
+}
+
+KTEST(sched, woken_task_stays_on_its_cpu_by_default)
+{
+	if (!set_migrate_on_wake(t, false))
+		return;
+	u64 moves = test_stat("sched_wake_migrations");
+	unsigned cpu;
+	for_each_online_cpu (cpu)
+		KT_EXPECT_EQ(t, cpu_after_wakeup(t, false, cpu), cpu);
+	KT_EXPECT_EQ(t, test_stat("sched_wake_migrations"), moves);
 }

@@ -2,9 +2,11 @@
  * The swap table on several CPUs: concurrent allocation and freeing with
  * the accounting check after every round; a lock-free swap cache lookup
  * racing the RCU-deferred free of its cluster's table; seed 002's sleeping
- * table allocation with a migration in the middle, on the fixed design and
- * on the reviewed bug (whose lost cluster the check must catch).
+ * table allocation while another task takes the per-CPU cluster, on the
+ * same CPU and after a wakeup that moves it, on the fixed design and on the
+ * v3 fallback (whose lost cluster the check must catch).
  */
+#include "kernel/fault_inject.h"
 #include "kernel/ktest.h"
 #include "kernel/printk.h"
 #include "kernel/race.h"
@@ -215,22 +217,29 @@ KTEST(swap_table_smp, lookup_races_the_free_of_its_table)
 }
 
 /*
- * Seed 002. CPU B has a current order-0 cluster X. A task on CPU A needs a
- * new cluster: it isolates free cluster Y, the atomic table allocation
- * fails (memory pressure, injected), it drops its locks to sleep, and
- * while asleep it is moved to CPU B. The fixed allocator keeps using Y and
- * relists it; the v3 patch switched to B's current cluster X and lost Y,
- * which the accounting check must catch.
+ * Seed 002: "mm, swap: implement dynamic allocation of swap table" (v3) and
+ * Chris Mason's review. swap_cluster_alloc_table() drops its locks to
+ * allocate a table with sleeping allowed, and while it sleeps the per-CPU
+ * cluster can change. No test hook: the scenario is forced with the
+ * kernel's run-time switches.
+ *
+ * Task A isolates a free cluster Y; its atomic table allocation fails
+ * (fail.page_alloc for A's task name, once: memory pressure) and it
+ * sleeps at swap:table-alloc-sleep until some CPU installs a new current
+ * cluster (swap:new-percpu-cluster). Task B allocates while A sleeps: it
+ * isolates Z and makes it its CPU's current cluster; its race point wakes
+ * A. A wakes on a CPU whose current cluster is Z:
+ *   same CPU: B is pinned to A's CPU and runs because A sleeps;
+ *   another CPU: A is not pinned, sched.migrate_on_wake=1, and B runs on
+ *   the next online CPU, where its wakeup moves A.
+ * With the default swap.table_alloc_fallback=isolated A allocates from Y
+ * and the accounting check is clean; with =percpu (the v3 patch) A
+ * allocates from Z, Y is on no list and owned by nobody, and swap_check()
+ * must report that very cluster lost.
  */
-#ifdef CONFIG_TEST_HOOKS
-static unsigned seed002_target_cpu;
+#define SEED002_A "seed002-a"
 
-static void seed002_migrate(void)
-{
-	task_migrate(current, seed002_target_cpu);
-}
-
-struct seed002_arg {
+struct seed002_task {
 	unsigned type;
 	swp_entry_t e;
 	int err;
@@ -239,97 +248,198 @@ struct seed002_arg {
 
 static int seed002_alloc(void *p)
 {
-	struct seed002_arg *a = p;
+	struct seed002_task *a = p;
 	a->err = swap_alloc_type(a->type, 0, &a->e);
 	a->cpu_after = arch_cpu_id();
 	return 0;
 }
 
-static int run_alloc_on(unsigned cpu, struct seed002_arg *a)
+static enum swap_table_alloc_fallback seed002_saved_fallback;
+static bool seed002_saved_migrate_on_wake;
+
+static void seed002_restore(void *arg)
 {
-	struct task *task = kthread_create_on_cpu(seed002_alloc, a, cpu, "seed002");
-	return task ? kthread_join(task) : -ENOMEM;
+	(void)arg;
+	swap_table_alloc_fallback = seed002_saved_fallback;
+	sched_migrate_on_wake = seed002_saved_migrate_on_wake;
 }
 
-static void seed002_case(struct ktest *t, bool bug)
+static void seed002_fail_page_alloc_off(void *arg)
 {
-	struct swap_test s;
-	if (!swap_test_begin(t, &s, "swt-smp", SMP_BYTES, NULL, 0, SWAP_TEST_PRIO))
-		return;
-	int type = s.type;
-	struct swap_info *si = s.si;
-	unsigned a_cpu = arch_cpu_id(), b_cpu = test_other_cpu();
-	struct seed002_arg on_b = { (unsigned)type, { 0 }, -1, 0 },
-			   on_a = { (unsigned)type, { 0 }, -1, 0 };
-	KT_ASSERT_EQ(t, run_alloc_on(b_cpu, &on_b), 0);
-	KT_ASSERT_EQ(t, on_b.err, 0);
-	KT_EXPECT(t, si->pcp_cluster[b_cpu][0] != 0);
+	(void)arg;
+	fault_attr_disable(&fail_page_alloc);
+}
 
-	u64 sleeps = test_stat("swap_table_alloc_sleeps");
-	static const char *const counters[] = { "swap_table_alloc_sleeps", "swap_table_allocs",
-						"swap_alloc_ok", "swap_check_problems", NULL };
-	struct ktest_stats stats;
-	ktest_stats_begin(&stats, counters);
-	seed002_target_cpu = b_cpu;
-	swap_test_hooks.fail_atomic_table_allocs = 1;
-	swap_test_hooks.table_alloc_sleep = seed002_migrate;
-	swap_test_hooks.seed002_bug = bug;
-	KT_EXPECT_EQ(t, run_alloc_on(a_cpu, &on_a), 0);
-	swap_test_hooks = (struct swap_test_hooks){ 0 };
-	KT_ASSERT_EQ(t, on_a.err, 0);
-	KT_EXPECT_EQ(t, on_a.cpu_after, b_cpu);
-	KT_EXPECT_EQ(t, test_stat("swap_table_alloc_sleeps"), sleeps + 1);
+/* The switches, the injected failure and the race points, all undone when
+ * the test ends. */
+static bool seed002_arm(struct ktest *t, bool percpu_fallback, bool migrate_on_wake)
+{
+	seed002_saved_fallback = swap_table_alloc_fallback;
+	seed002_saved_migrate_on_wake = sched_migrate_on_wake;
+	if (!ktest_defer(t, seed002_restore, NULL))
+		return false;
+	swap_table_alloc_fallback =
+		percpu_fallback ? SWAP_TABLE_FALLBACK_PERCPU : SWAP_TABLE_FALLBACK_ISOLATED;
+	sched_migrate_on_wake = migrate_on_wake;
 
-	if (bug)
+	static const struct test_race_point points[] = {
+		{ "swap:table-alloc-sleep", TEST_RACE_SLEEP("swap:new-percpu-cluster", -1) },
+		{ "swap:new-percpu-cluster", TEST_RACE_COUNT },
+	};
+	if (!test_race_arm(t, points, ARRAY_SIZE(points)))
+		return false;
+	if (!ktest_defer(t, seed002_fail_page_alloc_off, NULL))
+		return false;
+	return KT_EXPECT_EQ(t, fault_attr_set(&fail_page_alloc, "task=" SEED002_A ",times=1"), 0);
+}
+
+/* A is asleep in its table allocation: past the race point, blocked and
+ * switched out (so that a wakeup may move it). */
+static bool seed002_wait_until_asleep(struct ktest *t, struct task *a)
+{
+	u64 start = arch_time_ns();
+	while (race_hits("swap:table-alloc-sleep") == 0 || task_state(a) != TASK_BLOCKED ||
+	       task_curr(a)) {
+		if (arch_time_ns() - start > 5 * TEST_SEC) {
+			ktest_fail(t, "task A never slept in its table allocation");
+			return false;
+		}
+		yield();
+	}
+	return true;
+}
+
+/* The one cluster waiting for its table: the one A isolated. */
+static int seed002_table_alloc_cluster(struct swap_info *si)
+{
+	int found = -1;
+	for (unsigned i = 0; i < si->nr_clusters; i++) {
+		struct swap_cluster *ci = &si->clusters[i];
+		unsigned long irq = swap_cluster_lock(ci);
+		if (ci->state == CLUSTER_TABLE_ALLOC)
+			found = found < 0 ? (int)i : -2;
+		swap_cluster_unlock(ci, irq);
+	}
+	return found;
+}
+
+static unsigned entry_cluster(swp_entry_t e)
+{
+	return (unsigned)(swp_offset(e) / swap_cluster_slots);
+}
+
+/* What A and B did, after both are joined. */
+static void seed002_check(struct ktest *t, struct swap_info *si, bool percpu_fallback, int y,
+			  struct seed002_task *a, struct seed002_task *b, unsigned a_cpu,
+			  unsigned b_cpu)
+{
+	unsigned z = entry_cluster(b->e);
+	KT_EXPECT(t, (int)z != y);
+	KT_EXPECT_EQ(t, si->pcp_cluster[b_cpu][0], z + 1);
+	u64 lost = test_stat("swap_check_lost_clusters");
+	if (percpu_fallback)
 		console_loglevel = LOG_EMERG; /* the check's complaints are the point */
 	int problems = swap_check();
 	console_loglevel = LOG_ERR;
 	ktest_diag(t,
-		   "%s: allocation slept on CPU %u, woke on CPU %u; accounting check: %d problems",
-		   bug ? "seed 002 v3 (bug on)" : "fixed design", a_cpu, on_a.cpu_after, problems);
-	ktest_stats_print(t, &stats);
-	if (bug) {
+		   "%s: A slept on CPU %u holding cluster %d, B made cluster %u CPU %u's current, "
+		   "A woke on CPU %u and allocated from cluster %u; check: %d problems",
+		   percpu_fallback ? "table_alloc_fallback=percpu (v3)" : "fixed design", a_cpu, y,
+		   z, b_cpu, a->cpu_after, entry_cluster(a->e), problems);
+	if (percpu_fallback) {
+		/* The harm: A took B's cluster, and Y is on no list and owned
+		 * by nobody; the check reports that one cluster lost. */
+		KT_EXPECT_EQ(t, entry_cluster(a->e), z);
 		KT_EXPECT(t, problems > 0);
+		KT_EXPECT_EQ(t, test_stat("swap_check_lost_clusters"), lost + 1);
+		KT_EXPECT(t, y >= 0 && si->clusters[y].state == CLUSTER_ISOLATED);
 		KT_EXPECT_EQ(t, swap_test_find_lost_clusters(si), 1);
 	} else {
+		KT_EXPECT_EQ(t, entry_cluster(a->e), (unsigned)y);
 		KT_EXPECT_EQ(t, problems, 0);
-		KT_EXPECT_EQ(t, swap_test_find_lost_clusters(si), 0);
-		/* It allocated from the cluster it isolated, not from B's. */
-		KT_EXPECT(t, swp_offset(on_a.e) / swap_cluster_slots !=
-				     swp_offset(on_b.e) / swap_cluster_slots);
+		KT_EXPECT_EQ(t, test_stat("swap_check_lost_clusters"), lost);
 	}
-	KT_EXPECT_EQ(t, swap_free(on_a.e), 0);
-	KT_EXPECT_EQ(t, swap_free(on_b.e), 0);
+}
+
+static void seed002_run(struct ktest *t, struct swap_test *s, bool percpu_fallback,
+			bool migrate_on_wake)
+{
+	unsigned a_cpu = test_other_cpu();
+	unsigned b_cpu = migrate_on_wake ? cpu_next_online(a_cpu) : a_cpu;
+	struct seed002_task a = { (unsigned)s->type, { 0 }, -ENOSPC, NR_CPUS_MAX },
+			    b = { (unsigned)s->type, { 0 }, -ENOSPC, NR_CPUS_MAX };
+	static const char *const counters[] = { "swap_table_alloc_sleeps",
+						"swap_table_alloc_pcp_changed",
+						"swap_table_alloc_percpu_fallbacks",
+						"sched_wake_migrations", NULL };
+	struct ktest_stats stats;
+	u64 sleeps = test_stat("swap_table_alloc_sleeps");
+	u64 changed = test_stat("swap_table_alloc_pcp_changed");
+	u64 moves = test_stat("sched_wake_migrations");
+	u64 timeouts = race_wait_timeouts();
+	ktest_stats_begin(&stats, counters);
+	if (!seed002_arm(t, percpu_fallback, migrate_on_wake))
+		return;
+
+	struct task *ta = migrate_on_wake
+				  ? kthread_create_unbound(seed002_alloc, &a, a_cpu, SEED002_A)
+				  : kthread_create_on_cpu(seed002_alloc, &a, a_cpu, SEED002_A);
+	KT_ASSERT(t, ta);
+	int y = seed002_wait_until_asleep(t, ta) ? seed002_table_alloc_cluster(s->si) : -1;
+	KT_EXPECT(t, y >= 0);
+	/* B, pinned, installs its CPU's current cluster while A sleeps. */
+	struct task *tb = kthread_create_on_cpu(seed002_alloc, &b, b_cpu, "seed002-b");
+	KT_EXPECT(t, tb);
+	if (tb)
+		kthread_join(tb);
+	kthread_join(ta);
+	race_disarm_all();
+	ktest_stats_print(t, &stats);
+	/* The contended event: A slept, and woke to another current cluster
+	 * (on another CPU, moved by its wakeup, with migrate_on_wake). */
+	KT_EXPECT_EQ(t, test_stat("swap_table_alloc_sleeps"), sleeps + 1);
+	KT_EXPECT_EQ(t, test_stat("swap_table_alloc_pcp_changed"), changed + 1);
+	KT_EXPECT_EQ(t, a.cpu_after, b_cpu);
+	KT_EXPECT_EQ(t, test_stat("sched_wake_migrations"), moves + (migrate_on_wake ? 1 : 0));
+	KT_EXPECT_EQ(t, race_wait_timeouts(), timeouts);
+	if (KT_EXPECT_EQ(t, a.err, 0) && KT_EXPECT_EQ(t, b.err, 0))
+		seed002_check(t, s->si, percpu_fallback, y, &a, &b, a_cpu, b_cpu);
+	if (a.err == 0)
+		KT_EXPECT_EQ(t, swap_free(a.e), 0);
+	if (b.err == 0)
+		KT_EXPECT_EQ(t, swap_free(b.e), 0);
+}
+
+static void seed002_case(struct ktest *t, bool percpu_fallback, bool migrate_on_wake)
+{
+	struct swap_test s;
+	if (!swap_test_begin(t, &s, "swt-smp", SMP_BYTES, NULL, 0, SWAP_TEST_PRIO))
+		return;
+	seed002_run(t, &s, percpu_fallback, migrate_on_wake);
 	swap_test_end(t, &s);
 }
-#else
-static void seed002_case(struct ktest *t, bool bug)
-{
-	(void)t;
-	(void)bug;
-}
-#endif
 
-/* Both cases force the sleep and the migration with the test hooks. */
-static bool seed002_can_run(struct ktest *t)
+/* Same CPU: a task that runs while A sleeps replaces the per-CPU cluster. */
+KTEST(swap_table_smp, seed002_same_cpu_sleeping_table_alloc_keeps_its_cluster)
 {
-#ifndef CONFIG_TEST_HOOKS
-	ktest_skip(t, "built without test hooks (TEST_HOOKS=0)");
-	return false;
-#endif
-	if (!test_require_cpus(t, 2))
-		return false;
-	return true;
+	seed002_case(t, false, false);
 }
 
-KTEST(swap_table_smp, seed002_sleeping_table_alloc_keeps_its_cluster)
+KTEST(swap_table_smp, seed002_same_cpu_v3_fallback_loses_a_cluster_and_the_check_catches_it)
 {
-	if (seed002_can_run(t))
-		seed002_case(t, false);
+	seed002_case(t, true, false);
 }
 
-KTEST(swap_table_smp, seed002_v3_bug_loses_a_cluster_and_the_check_catches_it)
+/* Another CPU: A's wakeup moves it (sched.migrate_on_wake=1). */
+KTEST(swap_table_smp, seed002_woken_on_another_cpu_sleeping_table_alloc_keeps_its_cluster)
 {
-	if (seed002_can_run(t))
-		seed002_case(t, true);
+	if (test_require_cpus(t, 2))
+		seed002_case(t, false, true);
+}
+
+KTEST(swap_table_smp,
+      seed002_woken_on_another_cpu_v3_fallback_loses_a_cluster_and_the_check_catches_it)
+{
+	if (test_require_cpus(t, 2))
+		seed002_case(t, true, true);
 }

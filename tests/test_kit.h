@@ -162,6 +162,13 @@ struct test_race_point {
 	{                                                                                          \
 		.wait_for = (until), .cpu = (on_cpu), .times = 1                                   \
 	}
+/* Like TEST_RACE_HOLD, but the task blocks while it waits (race.h,
+ * sleep=), so the other tasks of its CPU run; only at a point where the
+ * code may sleep. */
+#define TEST_RACE_SLEEP(until, on_cpu)                                                             \
+	{                                                                                          \
+		.wait_for = (until), .cpu = (on_cpu), .times = 1, .sleep = true                    \
+	}
 #define TEST_RACE_HOLD_FOR(until, on_cpu, us)                                                      \
 	{                                                                                          \
 		.wait_for = (until), .timeout_us = (us), .cpu = (on_cpu), .times = 1               \

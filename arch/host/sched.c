@@ -11,7 +11,9 @@
  * run in parallel. Tokens are handed out in FIFO order so yield is fair.
  *
  * A blocked task sleeps on its own condition variable under
- * host_sched_lock; wake_up_task() sets it TASK_RUNNING and signals it.
+ * host_sched_lock; wake_up_task() sets it TASK_RUNNING and signals it. A
+ * task that has given its token back (ctx.off_cpu) can be given another
+ * CPU by the wakeup (select_task_rq): it takes that CPU's token next.
  *
  * RCU: a task that gives up its token reports a quiescent state for its
  * CPU, and the host tick thread reports one for every CPU whose token
@@ -52,6 +54,7 @@ static atomic_long_t nr_tasks;
 static atomic_long_t next_task_id;
 
 DEFINE_STAT_COUNTER(context_switches);
+DECLARE_STAT_COUNTER(sched_wake_migrations); /* kernel/sched_wake.c */
 
 struct task *sched_current(void)
 {
@@ -115,6 +118,7 @@ static void host_block(struct task *me, u64 deadline)
 {
 	host_cpu_release(me);
 	pthread_mutex_lock(&host_sched_lock);
+	me->ctx.off_cpu = true;
 	while (task_state(me) == TASK_BLOCKED) {
 		if (!deadline) {
 			pthread_cond_wait(&me->ctx.wake, &host_sched_lock);
@@ -128,6 +132,7 @@ static void host_block(struct task *me, u64 deadline)
 				       (long)(deadline % 1000000000ull) };
 		pthread_cond_timedwait(&me->ctx.wake, &host_sched_lock, &ts);
 	}
+	me->ctx.off_cpu = false;
 	pthread_mutex_unlock(&host_sched_lock);
 	host_cpu_acquire(me);
 }
@@ -162,12 +167,26 @@ bool wake_up_task(struct task *t)
 	bool woke = false;
 	pthread_mutex_lock(&host_sched_lock);
 	if (task_state(t) == TASK_BLOCKED) {
+		unsigned target = select_task_rq(t, t->cpu);
+		if (t->ctx.off_cpu && target != t->cpu) {
+			t->cpu = target; /* its next host_cpu_acquire takes target's token */
+			stat_inc(sched_wake_migrations);
+		}
 		__atomic_store_n(&t->state, TASK_RUNNING, __ATOMIC_SEQ_CST);
 		pthread_cond_signal(&t->ctx.wake);
 		woke = true;
 	}
 	pthread_mutex_unlock(&host_sched_lock);
 	return woke;
+}
+
+/* On the host a task is off its CPU only while blocked in host_block. */
+bool task_curr(struct task *t)
+{
+	pthread_mutex_lock(&host_sched_lock);
+	bool on_cpu = !t->ctx.off_cpu;
+	pthread_mutex_unlock(&host_sched_lock);
+	return on_cpu;
 }
 
 int task_migrate(struct task *t, unsigned cpu)
@@ -200,6 +219,7 @@ static void task_init(struct task *t, const char *name, unsigned cpu)
 	t->id = (u64)atomic_long_add_return(&next_task_id, 1);
 	t->state = TASK_RUNNING;
 	t->cpu = cpu;
+	t->pinned = true;
 	t->migrate_to = -1;
 	list_init(&t->run_link);
 	list_init(&t->sleep_link);
@@ -245,8 +265,8 @@ struct task *kthread_create_on_cpu(int (*fn)(void *arg), void *arg, unsigned cpu
 	return kthread_create_in_mm(fn, arg, cpu, name, NULL);
 }
 
-struct task *kthread_create_in_mm(int (*fn)(void *arg), void *arg, unsigned cpu, const char *name,
-				  struct mm *mm)
+static struct task *kthread_create_task(int (*fn)(void *arg), void *arg, unsigned cpu,
+					const char *name, struct mm *mm, bool pinned)
 {
 	if (cpu >= NR_CPUS_MAX || !cpu_is_online(cpu)) {
 		pr_warn("sched: cannot start %s on cpu %u: cpu offline\n", name, cpu);
@@ -256,6 +276,7 @@ struct task *kthread_create_in_mm(int (*fn)(void *arg), void *arg, unsigned cpu,
 	if (!t)
 		return NULL;
 	task_init(t, name, cpu);
+	t->pinned = pinned;
 	t->fn = fn;
 	t->arg = arg;
 	t->joinable = true;
@@ -269,6 +290,17 @@ struct task *kthread_create_in_mm(int (*fn)(void *arg), void *arg, unsigned cpu,
 		exit(2);
 	}
 	return t;
+}
+
+struct task *kthread_create_in_mm(int (*fn)(void *arg), void *arg, unsigned cpu, const char *name,
+				  struct mm *mm)
+{
+	return kthread_create_task(fn, arg, cpu, name, mm, true);
+}
+
+struct task *kthread_create_unbound(int (*fn)(void *arg), void *arg, unsigned cpu, const char *name)
+{
+	return kthread_create_task(fn, arg, cpu, name, NULL, false);
 }
 
 int kthread_join(struct task *t)

@@ -13,6 +13,8 @@ struct arch_context {
 	pthread_t thread;    /* set at creation, joined by kthread_join */
 	pthread_cond_t wake; /* signalled under host_sched_lock when the task becomes runnable */
 	unsigned held_cpu;   /* CPU whose token the task holds or last held; owner only */
+	bool off_cpu;	     /* blocked with its token given back: a wakeup may move it
+			      * (host_sched_lock) */
 };
 
 /* The interface of arch/x86_64's context.h for diagnostics. A pthread's
