@@ -65,8 +65,12 @@ static int parse_table_alloc(const char *val, size_t len)
 		table_alloc_static = true;
 	else if (len == 7 && memcmp(val, "dynamic", 7) == 0)
 		table_alloc_static = false;
-	else
+	else {
+		pr_err("swap: swap.table_alloc=%.*s: valid values are static and dynamic "
+		       "(default)\n",
+		       (int)len, val);
 		return -EINVAL;
+	}
 	return 0;
 }
 KPARAM_FN(swap_table_alloc, "swap.table_alloc", parse_table_alloc,

@@ -42,7 +42,7 @@ check "a spinlock left held by a task that ended: the lockup report names it and
 check "failed assertion prints both values" 1 "assertion failed at kernel/debug_crash.c:[0-9]+: crash_kind == CRASH_NONE \(0x4 != 0x0\)" 1 debug.crash=assert
 check "an mTHP order above 9 is refused" 2 "mthp=10: bad value" 1 mthp=10
 check "a swap cluster size that is not a power of two is refused" 2 "swap.cluster_slots=100: must be a power of two from 64 to 4096" 1 swap.cluster_slots=100
-check "an unknown swap table mode is refused" 2 "swap.table_alloc=sometimes" 1 swap.table_alloc=sometimes
+check "an unknown swap table mode is refused" 2 "swap.table_alloc=sometimes: valid values are static and dynamic" 1 swap.table_alloc=sometimes
 check "an unknown stable-writes check is refused, naming the valid ones" 2 "swap.stable_writes_check=backwards: expected correct .* or inverted" 1 swap.stable_writes_check=backwards
 check "a malformed stable-writes device is refused" 2 "blk.stable_writes: 'vda:2' is not NAME, NAME:0 or NAME:1" 1 blk.stable_writes=vda:2
 check "a stable-writes name no device has stops the boot, listing the devices" 2 "blk.stable_writes=vdz: no block device has that name; the devices are: ramswap0" 1 ramswap.size=4M blk.stable_writes=vdz
