@@ -30,9 +30,10 @@ LD := ld
 
 WARN := -Wall -Wextra -Werror -Wno-unused-parameter
 COMMON_CFLAGS := -std=gnu11 -g -O2 $(WARN) -I. -MMD -MP -fno-toplevel-reorder
-# Test hooks: switches that put a known bug back so that a seed scenario
-# can show what it does (mm/swap_in.h). Built in by default, as are the
-# tests; make TEST_HOOKS=0 leaves them out (their scenarios then skip).
+# Test hooks: injected failures no design ever had (today one:
+# virtio_blk.test_fail_probe). Every design a seed argues about is a
+# command-line switch instead, in every build. Built in by default, as are
+# the tests; make TEST_HOOKS=0 leaves them out (their tests then skip).
 TEST_HOOKS ?= 1
 ifeq ($(TEST_HOOKS),1)
 COMMON_CFLAGS += -DCONFIG_TEST_HOOKS

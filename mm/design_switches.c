@@ -10,6 +10,7 @@
 #include "kernel/printk.h"
 #include "mm.h"
 #include "rmap.h"
+#include "swap_cluster.h"
 #include "swap_in.h"
 
 struct design_conflict {
@@ -32,6 +33,14 @@ static bool inverted_check_without_bit(void)
 	return swapin_stable_writes_inverted && !swap_exclusive_bit;
 }
 
+/* The v3 fallback (seed 002) acts when a cluster's table allocation has
+ * slept: static tables are all allocated at swapon, and never sleep. */
+static bool v3_fallback_with_static_tables(void)
+{
+	return swap_table_alloc_fallback == SWAP_TABLE_FALLBACK_PERCPU &&
+	       swap_table_alloc_is_static();
+}
+
 static const struct design_conflict design_conflicts[] = {
 	{ fork_rule_without_bit,
 	  "fork.clear_swp_exclusive=0 needs swap.exclusive_bit=1: with no exclusive bit in swap "
@@ -40,6 +49,9 @@ static const struct design_conflict design_conflicts[] = {
 	  "swap.stable_writes_check=inverted needs swap.exclusive_bit=1: the check belongs to "
 	  "the exclusive-bit design (seed 001); without the bit swap-in decides from references "
 	  "and has no such check" },
+	{ v3_fallback_with_static_tables,
+	  "swap.table_alloc_fallback=percpu needs swap.table_alloc=dynamic: static tables are "
+	  "allocated at swapon, so no table allocation sleeps and the fallback never runs" },
 };
 
 int mm_check_design_switches(void)

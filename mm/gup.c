@@ -5,6 +5,7 @@
 #include "fault.h"
 #include "folio.h"
 #include "gup.h"
+#include "kernel/printk.h"
 #include "kernel/errno.h"
 #include "kernel/panic.h"
 #include "kernel/stats.h"
@@ -91,11 +92,23 @@ static int gup_check_vma(struct mm *mm, unsigned long addr, unsigned gup_flags)
 	return vma && (vma->prot & need) ? 0 : -EFAULT;
 }
 
+/* Faults one page may take before gup gives up on it: each fault resolves
+ * what the last look found, so more than a few means the fault and
+ * follow_page_pte disagree (a bug), or reclaim keeps taking the page away;
+ * either way the caller gets -EFAULT and a message, not a hang. */
+#define GUP_MAX_FAULTS 64
+
 /* One page: fault until the PTE allows the hold, then take it. mmap lock
  * held for read. */
 static struct page *gup_one_page(struct mm *mm, unsigned long addr, unsigned gup_flags, int *err)
 {
-	for (;;) {
+	for (unsigned tries = 0;; tries++) {
+		if (tries == GUP_MAX_FAULTS) {
+			pr_warn("gup: %#lx still not held after %u faults; giving up\n", addr,
+				tries);
+			*err = -EFAULT;
+			return NULL;
+		}
 		unsigned fault_flags;
 		struct page *page = follow_page_pte(mm, addr, gup_flags, &fault_flags, err);
 		if (page || *err)

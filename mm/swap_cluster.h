@@ -199,6 +199,7 @@ void swap_test_lose_cluster(struct swap_info *si, unsigned index);
 unsigned swap_test_find_lost_clusters(struct swap_info *si);
 /* Switches for tests, between swapons (the command line sets them at boot). */
 void swap_set_table_alloc_static(bool on);
+bool swap_table_alloc_is_static(void);
 /* -EBUSY while a device is on, -EINVAL for a bad size. */
 int swap_set_cluster_slots(unsigned n);
 

@@ -97,6 +97,11 @@ void swap_set_table_alloc_static(bool on)
 {
 	table_alloc_static = on;
 }
+
+bool swap_table_alloc_is_static(void)
+{
+	return table_alloc_static;
+}
 int swap_set_cluster_slots(unsigned n)
 {
 	if (!cluster_slots_valid(n))

@@ -132,7 +132,7 @@ static bool seed001_run(struct ktest *t, bool inverted, struct seed001_result *r
 	struct blockdev *bd = test_ramswap(t, SEED001_DEVICE, SEED001_BYTES, true, io_cpu);
 	if (!bd)
 		return false;
-	bd->stable_writes = true; /* as zram: the page must not change under a write */
+	KT_EXPECT(t, bd->stable_writes); /* ramswap is stable-writes, as zram */
 	struct swap_path_env e;
 	if (!swap_path_begin(t, &e, SEED001_DEVICE, SEED001_BYTES, 0))
 		return false;

@@ -61,9 +61,8 @@ struct seed001_cow {
 static struct seed001_cow seed001_cow_case;
 
 static const char *const seed001_cow_counters[] = {
-	"cow_copy",	 "cow_reuse",	   "swapin_exclusive",
-	"swapin_shared", "gup_unshares",   "gup_pins",
-	"gup_gets",	 "reclaim_pinned", NULL
+	"cow_copy", "cow_reuse", "swapin_exclusive", "swapin_shared", "gup_unshares",
+	"gup_pins", "gup_gets",	 "reclaim_pinned",   "ttu_pinned",    NULL
 };
 
 static u64 seed001_cow_value(u64 tag, unsigned long page)

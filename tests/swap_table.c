@@ -494,9 +494,10 @@ KTEST(swap_table, static_tables_cost_every_slot)
 	struct swap_test s;
 	if (!test_require_free_mib(t, BIG_NEEDS_MIB))
 		return;
+	bool was_static = swap_table_alloc_is_static();
 	swap_set_table_alloc_static(true);
 	bool on = swap_test_begin(t, &s, "swt-big", BIG_BYTES, NULL, 0, SWAP_TEST_PRIO);
-	swap_set_table_alloc_static(false);
+	swap_set_table_alloc_static(was_static);
 	if (!on)
 		return;
 	int type = s.type;

@@ -368,10 +368,11 @@ static void seed002_run(struct ktest *t, struct swap_test *s, bool percpu_fallba
 	unsigned b_cpu = migrate_on_wake ? cpu_next_online(a_cpu) : a_cpu;
 	struct seed002_task a = { (unsigned)s->type, { 0 }, -ENOSPC, NR_CPUS_MAX },
 			    b = { (unsigned)s->type, { 0 }, -ENOSPC, NR_CPUS_MAX };
-	static const char *const counters[] = { "swap_table_alloc_sleeps",
-						"swap_table_alloc_pcp_changed",
-						"swap_table_alloc_percpu_fallbacks",
-						"sched_wake_migrations", NULL };
+	static const char *const counters[] = {
+		"swap_table_alloc_sleeps",	     "swap_table_alloc_pcp_changed",
+		"swap_table_alloc_percpu_fallbacks", "sched_wake_migrations",
+		"swap_check_lost_clusters",	     NULL
+	};
 	struct ktest_stats stats;
 	u64 sleeps = test_stat("swap_table_alloc_sleeps");
 	u64 changed = test_stat("swap_table_alloc_pcp_changed");
