@@ -47,7 +47,7 @@ check "an unknown stable-writes check is refused, naming the valid ones" 2 "swap
 check "a malformed stable-writes device is refused" 2 "blk.stable_writes: 'vda:2' is not NAME, NAME:0 or NAME:1" 1 blk.stable_writes=vda:2
 check "a stable-writes name no device has stops the boot, listing the devices" 2 "blk.stable_writes=vdz: no block device has that name; the devices are: ramswap0" 1 ramswap.size=4M blk.stable_writes=vdz
 check "blk.stable_writes= clears ramswap0's flag" 0 "blockdev: ramswap0: 8192 sectors \\(4 MiB\\), block size 512, synchronous\\n" 1 "ktest=smoke.*" ramswap.size=4M blk.stable_writes=ramswap0:0
-check "an unknown swap-in bypass design is refused, the valid ones listed" 2 "swap.bypass_sync_cache=pinned: expected off, nopin, pin-sleep, pin-spin or fallback-cache" 1 swap.bypass_sync_cache=pinned
+check "an unknown swap-in bypass design is refused, the valid ones listed" 2 "swap.bypass_sync_cache=pinned: expected off, nopin, pin-sleep, pin-spin, fallback-cache, bump or bump-checked" 1 swap.bypass_sync_cache=pinned
 check "fork.clear_swp_exclusive=0 without the exclusive bit is refused with the reason" 2 "fork.clear_swp_exclusive=0 needs swap.exclusive_bit=1" 1 fork.clear_swp_exclusive=0 swap.exclusive_bit=0
 check "the inverted stable-writes check without the exclusive bit is refused with the reason" 2 "swap.stable_writes_check=inverted needs swap.exclusive_bit=1" 1 swap.stable_writes_check=inverted swap.exclusive_bit=0
 check "a bad boolean design switch is refused" 2 "ttu.sync=2: expected 0 or 1" 1 ttu.sync=2
