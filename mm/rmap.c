@@ -335,7 +335,9 @@ static bool ttu_give_up_past_pte0(pte_t *ptep, spinlock_t *ptl, unsigned long st
  * callback). The PTL is taken at the first PTE of the folio's range and
  * held over the whole range, and each PTE that maps a page of the folio
  * is unmapped under it: Linux's page_vma_mapped_walk with PVMW_SYNC
- * (TTU_SYNC), done here as a plain loop over one page table.
+ * (TTU_SYNC), done here as a plain loop over one page table. ttu.sync=0
+ * and giveup look for the first PTE without the lock (ttu_scan_lockless);
+ * giveup then unmaps nothing when that PTE is not PTE0 (seed 004).
  */
 static bool try_to_unmap_one(struct folio *folio, struct vma *v, void *arg)
 {
