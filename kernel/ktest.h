@@ -63,7 +63,7 @@ bool ktest_defer(struct ktest *t, void (*fn)(void *arg), void *arg);
 /* The counters that explain a scenario: ktest_stats_begin notes them (a
  * NULL-terminated list of stat names, at most KTEST_STATS_MAX), and
  * ktest_stats_print prints what each did since, as "# stat NAME +N". */
-#define KTEST_STATS_MAX 8
+#define KTEST_STATS_MAX 12
 struct ktest_stats {
 	const char *const *names;
 	u64 before[KTEST_STATS_MAX];

@@ -2,9 +2,12 @@
  * Reverse mapping of anonymous folios (see rmap.h).
  */
 #include "kernel/cmdline.h"
+#include "kernel/errno.h"
 #include "kernel/panic.h"
+#include "kernel/printk.h"
 #include "kernel/race.h"
 #include "kernel/stats.h"
+#include "kernel/string.h"
 #include "kmalloc.h"
 #include "mm.h"
 #include "pgtable.h"
@@ -153,10 +156,30 @@ unsigned rmap_walk_anon(struct folio *folio, rmap_vma_fn fn, void *arg, unsigned
 
 /* --- try_to_unmap ------------------------------------------------------------ */
 
-bool ttu_sync = true;
-KPARAM_BOOL(ttu_sync, "ttu.sync", &ttu_sync,
-	    "reclaim's unmap takes the PTL before the first PTE of a large folio (TTU_SYNC, seed "
-	    "004; default 1)");
+enum ttu_sync_mode ttu_sync = TTU_SYNC_ON;
+
+/* 0, 1 or giveup; anything else stops the boot naming the three (an
+ * experiment must not silently run another design). */
+static int parse_ttu_sync(const char *val, size_t len)
+{
+	static const char *const names[] = {
+		[TTU_SYNC_OFF] = "0", [TTU_SYNC_ON] = "1", [TTU_SYNC_GIVEUP] = "giveup"
+	};
+	for (unsigned m = 0; m < ARRAY_SIZE(names); m++) {
+		if (strlen(names[m]) == len && memcmp(val, names[m], len) == 0) {
+			ttu_sync = (enum ttu_sync_mode)m;
+			return 0;
+		}
+	}
+	pr_err("mm: ttu.sync=%.*s: expected 0 (no TTU_SYNC), 1 (TTU_SYNC, the default) or giveup "
+	       "(give the folio up when the PTL was first taken past PTE0)\n",
+	       (int)len, val);
+	return -EINVAL;
+}
+KPARAM_FN(ttu_sync, "ttu.sync", parse_ttu_sync,
+	  "reclaim's unmap of a large folio (seed 004): 1 (default) takes the PTL before the "
+	  "first PTE (TTU_SYNC); 0 looks for the first present PTE without it; giveup does so "
+	  "and keeps the folio mapped when that PTE is not the first");
 
 bool swap_exclusive_bit = true;
 KPARAM_BOOL(swap_exclusive_bit, "swap.exclusive_bit", &swap_exclusive_bit,
@@ -169,6 +192,8 @@ DEFINE_STAT_COUNTER(ttu_pinned); /* unmap refused: an exclusive page that may be
 DEFINE_STAT_COUNTER(ttu_failed);
 DEFINE_STAT_COUNTER(ttu_batch_dying_mm); /* flushed at once: its last user was gone */
 DEFINE_STAT_COUNTER(ttu_ptl_waits);	 /* the PTL was held by another CPU: waited */
+/* ttu.sync=giveup: the PTL was first taken past PTE0: folio kept */
+DEFINE_STAT_COUNTER(ttu_gave_up_past_pte0);
 
 struct ttu_walk {
 	swp_entry_t entry; /* slot of the folio's first page */
@@ -269,32 +294,63 @@ static pte_t *ttu_map_lock(struct mm *mm, unsigned long start, spinlock_t **ptlp
 	return ptep;
 }
 
+/* The walk before seed 004's fix (ttu.sync=0 and giveup): skip PTEs that
+ * do not map the folio, without taking the lock; the address of the first
+ * that does, or end. */
+static unsigned long ttu_scan_lockless(struct folio *folio, struct mm *mm, unsigned long first,
+				       unsigned long start, unsigned long end)
+{
+	pte_t *p = pte_offset_map(mm, start);
+	while (p && start < end && !ttu_maps(ptep_get(p), folio, (start - first) >> PAGE_SHIFT)) {
+		start += PAGE_SIZE;
+		p++;
+	}
+	race_point("ttu:after-lockless-scan");
+	return p ? start : end;
+}
+
+/*
+ * ttu.sync=giveup, seed 004's commit message: "The other option is that we
+ * can give up in try_to_unmap_one once we find PTE0 is not the first entry
+ * we get PTL ... This will keep the unified PTEs while the folio isn't
+ * reclaimed." The PTL was taken at start, past pte0 (the PTE the folio
+ * begins with in this VMA): unlock and unmap nothing here, which fails the
+ * unmap, and reclaim keeps the folio whole. A folio whose PTE0 stays none
+ * (zapped by MADV_DONTNEED, not a break-before-make) is given up on every
+ * pass: the price the message accepts.
+ */
+static bool ttu_give_up_past_pte0(pte_t *ptep, spinlock_t *ptl, unsigned long start,
+				  unsigned long pte0)
+{
+	lockdep_assert_held(ptl);
+	if (ttu_sync != TTU_SYNC_GIVEUP || start == pte0)
+		return false;
+	pte_unmap_unlock(ptep, ptl);
+	stat_inc(ttu_gave_up_past_pte0);
+	return true;
+}
+
 /*
  * Linux's try_to_unmap_one: unmap the folio from one VMA (rmap_walk_anon's
  * callback). The PTL is taken at the first PTE of the folio's range and
  * held over the whole range, and each PTE that maps a page of the folio
  * is unmapped under it: Linux's page_vma_mapped_walk with PVMW_SYNC
- * (TTU_SYNC), done here as a plain loop over one page table.
+ * (TTU_SYNC), done here as a plain loop over one page table. ttu.sync=0
+ * and giveup look for the first PTE without the lock (ttu_scan_lockless);
+ * giveup then unmaps nothing when that PTE is not PTE0 (seed 004).
  */
 static bool try_to_unmap_one(struct folio *folio, struct vma *v, void *arg)
 {
 	struct ttu_walk *w = arg;
 	struct mm *mm = v->mm;
 	unsigned long first = folio->page.index << PAGE_SHIFT;
-	unsigned long start = MAX(first, v->start);
+	unsigned long pte0 = MAX(first, v->start);
+	unsigned long start = pte0;
 	unsigned long end = MIN(first + (folio_nr_pages(folio) << PAGE_SHIFT), v->end);
 
-	if (!ttu_sync) {
-		/* The walk before seed 004's fix: skip PTEs that are not
-		 * present without taking the lock, lock at the first that is. */
-		pte_t *p = pte_offset_map(mm, start);
-		while (start < end && p &&
-		       !ttu_maps(ptep_get(p), folio, (start - first) >> PAGE_SHIFT)) {
-			start += PAGE_SIZE;
-			p++;
-		}
-		race_point("ttu:after-lockless-scan");
-		if (!p || start >= end)
+	if (ttu_sync != TTU_SYNC_ON) {
+		start = ttu_scan_lockless(folio, mm, first, start, end);
+		if (start >= end)
 			return true;
 	}
 	spinlock_t *ptl;
@@ -302,6 +358,10 @@ static bool try_to_unmap_one(struct folio *folio, struct vma *v, void *arg)
 	if (!ptep)
 		return true; /* no table: nothing of the folio is mapped here */
 	race_point("ttu:ptl-taken");
+	if (ttu_give_up_past_pte0(ptep, ptl, start, pte0)) {
+		w->failed = true;
+		return false;
+	}
 	struct mmu_gather tlb;
 	tlb_gather_mmu(&tlb, mm);
 	unsigned deferred = w->deferred_puts;

@@ -87,7 +87,9 @@ unsigned rmap_walk_anon(struct folio *folio, rmap_vma_fn fn, void *arg, unsigned
  * is looked at (TTU_SYNC, seed 004), so a concurrent break-before-make
  * cannot make the walk skip a PTE: in each mm the folio is unmapped
  * whole or, if anything fails, not at all further. ttu.sync=0 switches to
- * the walk seed 004 fixed (find the first present PTE without the lock).
+ * the walk seed 004 fixed (find the first present PTE without the lock);
+ * ttu.sync=giveup walks so too but gives the folio up, unmapped nowhere
+ * further, when that PTE is not the first.
  * An anon-exclusive page that may be pinned (folio_maybe_dma_pinned) is
  * not unmapped: the pin's holder relies on it staying mapped exclusive.
  * Returns true when the folio is no longer mapped anywhere.
@@ -108,8 +110,21 @@ bool try_to_unmap(struct folio *folio, struct ttu_batch *batch);
 void ttu_batch_flush(struct ttu_batch *batch);
 /* PTEs mapping the folio that had their accessed bit set (now cleared). */
 unsigned folio_referenced(struct folio *folio);
-/* The ttu.sync switch (seed 004); tests flip it. */
-extern bool ttu_sync;
+/*
+ * ttu.sync= (seed 004): how try_to_unmap_one meets a large folio's PTEs
+ * while a break-before-make may have one of them none for a moment.
+ * Tests flip it between scenarios (no unmap in flight).
+ */
+enum ttu_sync_mode {
+	TTU_SYNC_OFF,	 /* 0: the walk before the fix: the PTL taken at the
+			  * first present PTE, found without it; a none PTE0
+			  * is skipped and the folio left half unmapped */
+	TTU_SYNC_ON,	 /* 1 (default): TTU_SYNC, the PTL from PTE0 */
+	TTU_SYNC_GIVEUP, /* giveup: the commit message's other option: the
+			  * walk of 0, but when the PTL was first taken past
+			  * PTE0, unmap nothing and keep the folio */
+};
+extern enum ttu_sync_mode ttu_sync;
 /* The swap.exclusive_bit switch (seed 001; default 1): try_to_unmap
  * records in the swap PTE that the page was anon-exclusive, and swap-in
  * believes it. 0: the design before the patch: no bit, and swap-in

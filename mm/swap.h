@@ -85,6 +85,13 @@ unsigned long swap_count(swp_entry_t entry);
 /* Is entry a slot of a device that is on, and in use? (A lock-free look:
  * the answer may change at once unless the caller holds the slot.) */
 bool swap_entry_valid(swp_entry_t entry);
+/* swap.bypass_sync_cache=bump (seed 003): one more count on entry,
+ * whatever its slot holds, a free slot included (the design under test;
+ * swap_count.c). 0, or -ENOENT without a device or table to write to. */
+int swap_count_bump_unchecked(swp_entry_t entry);
+/* bump-checked: count 1 -> 2 under the cluster lock, or -ENOENT (the slot
+ * is free) or -EBUSY (any other word). */
+int swap_count_bump_if_one(swp_entry_t entry);
 /* Report a bad swap entry (a swap PTE naming no device, a slot past the
  * end, a free slot): message, swap_bad_entry counted. Returns -EINVAL. */
 int swap_report_bad_entry(swp_entry_t entry, const char *why);

@@ -240,3 +240,30 @@ unsigned swap_test_find_lost_clusters(struct swap_info *si)
 	}
 	return found;
 }
+
+/* The used words of ci's table (ci->lock held). */
+static unsigned swap_cluster_count_used(struct swap_cluster *ci)
+{
+	lockdep_assert_held(&ci->lock);
+	unsigned used = 0;
+	for (unsigned i = 0; ci->table && i < swap_cluster_slots; i++)
+		used += !swp_tb_is_free(swap_table_get(ci->table, i));
+	return used;
+}
+
+unsigned swap_test_recount_clusters(struct swap_info *si)
+{
+	unsigned fixed = 0;
+	for (unsigned i = 0; i < si->nr_clusters; i++) {
+		struct swap_cluster *ci = &si->clusters[i];
+		unsigned long irq = swap_cluster_lock(ci);
+		unsigned used = swap_cluster_count_used(ci);
+		if (used != ci->count) {
+			atomic_long_add(&si->inuse, (long)used - (long)ci->count);
+			ci->count = (u16)used;
+			fixed++;
+		}
+		swap_cluster_unlock(ci, irq);
+	}
+	return fixed;
+}

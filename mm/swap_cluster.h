@@ -197,6 +197,11 @@ void swap_test_lose_cluster(struct swap_info *si, unsigned index);
 /* Put every cluster that is on no list and owned by nobody back on its
  * list (after a test lost some on purpose); returns how many. Quiet device. */
 unsigned swap_test_find_lost_clusters(struct swap_info *si);
+/* Set each cluster's count (and the device's inuse) to the used words of
+ * its table, after a test corrupted them on purpose (seed 003's bump);
+ * returns how many clusters changed. Lists are left as they are: the
+ * caller runs swap_check after. Quiet device. */
+unsigned swap_test_recount_clusters(struct swap_info *si);
 /* Switches for tests, between swapons (the command line sets them at boot). */
 void swap_set_table_alloc_static(bool on);
 bool swap_table_alloc_is_static(void);

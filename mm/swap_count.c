@@ -198,3 +198,86 @@ s64 find_next_to_unuse(unsigned type, u64 from)
 	rcu_read_unlock();
 	return off;
 }
+
+/* --- seed 003's "bump the count" designs (swap.bypass_sync_cache=bump*) ------- */
+
+DEFINE_STAT_COUNTER(swap_bump_free_slot); /* bumps that found the slot free */
+
+/*
+ * swap.bypass_sync_cache=bump, the design under test: the bypassing fault
+ * takes a swap count of its own instead of SWAP_HAS_CACHE, and takes it
+ * without checking that the slot is still allocated. Seed 003's thread
+ * (Kairui Song) on why the fix did not do this:
+ *
+ *   "Increasing swap_count here will also race with another process from
+ *   releasing swap_count to 0 ... It will increase the swap count of an
+ *   already freed entry, this race with multiple swap free/alloc logic
+ *   that checks if count == SWAP_HAS_CACHE or sets count to zero, or
+ *   repeated free of an entry, all result in random corruption of the
+ *   swap map."
+ *
+ * Linux's swap_map[offset]++ on a freed slot leaves a 1 that no cluster
+ * count knows about; the word here has no count field while free, so the
+ * bump writes what that 1 means: swapped out, count 1. The cluster's
+ * count, the device's inuse and the allocator all still call the slot
+ * free (swap_check sees it), and the bumper's later swap_free frees it a
+ * second time. A cluster whose table is gone has no word to write:
+ * -ENOENT, the one look the bump makes (memory safety, not the count).
+ */
+int swap_count_bump_unchecked(swp_entry_t entry)
+{
+	rcu_read_lock();
+	struct swap_info *si = swap_entry_info(entry);
+	int err = -ENOENT;
+	if (si) {
+		struct swap_cluster *ci = swap_offset_cluster(si, swp_offset(entry));
+		unsigned off = swp_offset(entry) % swap_cluster_slots;
+		unsigned long irq = swap_cluster_lock(ci);
+		if (ci->table) {
+			u64 tb = swap_table_get(ci->table, off);
+			unsigned long count = swap_cluster_count_of(ci, off, tb);
+			if (swp_tb_is_free(tb)) {
+				stat_inc(swap_bump_free_slot);
+				tb = swp_tb_mk_count(0, 0); /* swap_map's 0 */
+			}
+			u64 ntb = swap_cluster_set_count(si, ci, off, tb, count + 1, &err);
+			if (!err)
+				__swap_table_set(ci, off, ntb);
+		}
+		swap_cluster_unlock(ci, irq);
+	}
+	rcu_read_unlock();
+	return err;
+}
+
+/*
+ * swap.bypass_sync_cache=bump-checked, the thread's safe variant: "1.
+ * Lock the cluster/swap lock; 2. Check if still have swap_count == 1,
+ * bail out if not; 3. Set it to 2". -ENOENT when the slot was freed since
+ * the fault looked (counted as swap_bump_free_slot, as the unchecked bump
+ * counts what it does to such a slot), -EBUSY when it is held otherwise
+ * (cached, pinned, another count).
+ */
+int swap_count_bump_if_one(swp_entry_t entry)
+{
+	rcu_read_lock();
+	struct swap_info *si = swap_entry_info(entry);
+	int err = -ENOENT;
+	if (si) {
+		struct swap_cluster *ci = swap_offset_cluster(si, swp_offset(entry));
+		unsigned off = swp_offset(entry) % swap_cluster_slots;
+		unsigned long irq = swap_cluster_lock(ci);
+		u64 tb = ci->table ? swap_table_get(ci->table, off) : 0;
+		if (swp_tb_is_free(tb)) {
+			stat_inc(swap_bump_free_slot);
+		} else if (!swp_tb_is_count(tb) || swp_tb_count(tb) != 1) {
+			err = -EBUSY;
+		} else {
+			__swap_table_set(ci, off, swp_tb_with_count(tb, 2));
+			err = 0;
+		}
+		swap_cluster_unlock(ci, irq);
+	}
+	rcu_read_unlock();
+	return err;
+}

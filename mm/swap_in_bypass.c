@@ -33,6 +33,17 @@
  * The repeated faulting of the first two is what seed 000 set out to
  * remove.
  *
+ * The thread's other idea holds the slot with a swap count instead of the
+ * pin (swapin_bypass_counted): the fault adds a count of its own, reads,
+ * maps if pte_same and drops its count. A racer then sees count 2 and
+ * takes the swap cache path. bump takes the count without a look
+ * (swap_count_bump_unchecked: a slot freed since the fault read the PTE
+ * gets a count no cluster knows, and is freed twice); bump-checked takes
+ * it only from count 1 (swap_count_bump_if_one) and refaults otherwise.
+ * Neither keeps the ABA away: a count keeps the slot allocated, so the
+ * racer's swap-in through the cache and the page's next swap-out land on
+ * the very same slot, and pte_same passes on the stale read.
+ *
  * The read goes through page_io (swap_read_folio_sync); the mapping is
  * do_swap_page's own (swapin_map, mm/swap_in.c).
  */
@@ -62,6 +73,8 @@ static const char *const swap_bypass_mode_names[SWAP_BYPASS_NR_MODES] = {
 	[SWAP_BYPASS_PIN_SLEEP] = "pin-sleep",
 	[SWAP_BYPASS_PIN_SPIN] = "pin-spin",
 	[SWAP_BYPASS_FALLBACK_CACHE] = "fallback-cache",
+	[SWAP_BYPASS_BUMP] = "bump",
+	[SWAP_BYPASS_BUMP_CHECKED] = "bump-checked",
 };
 
 const char *swap_bypass_mode_name(enum swap_bypass_mode mode)
@@ -85,14 +98,14 @@ static int parse_bypass_sync_cache(const char *val, size_t len)
 			return 0;
 		}
 	}
-	pr_err("swap: swap.bypass_sync_cache=%.*s: expected off, nopin, pin-sleep, pin-spin or "
-	       "fallback-cache (0 = off, 1 = pin-sleep)\n",
+	pr_err("swap: swap.bypass_sync_cache=%.*s: expected off, nopin, pin-sleep, pin-spin, "
+	       "fallback-cache, bump or bump-checked (0 = off, 1 = pin-sleep)\n",
 	       (int)len, val);
 	return -EINVAL;
 }
 KPARAM_FN(swap_bypass, "swap.bypass_sync_cache", parse_bypass_sync_cache,
 	  "off (default: every swap-in through the swap cache), or a synchronous device skips "
-	  "it: nopin, pin-sleep, pin-spin, fallback-cache (seed 003)");
+	  "it: nopin, pin-sleep, pin-spin, fallback-cache, bump, bump-checked (seed 003)");
 
 DEFINE_STAT_COUNTER(swapin_bypass);	      /* swap-ins that skipped the cache */
 DEFINE_STAT_COUNTER(swapin_bypass_retries);   /* racers that found the pin and refaulted */
@@ -188,12 +201,37 @@ static int swapin_bypass_read_and_map(struct mm *mm, struct vma *vma, unsigned l
 	return 0;
 }
 
+/* bump and bump-checked: a count of our own holds the slot while we read
+ * (the top comment). A checked bump that finds the slot freed or held
+ * otherwise refaults: the refault sees the present PTE or the racer's
+ * cached folio. */
+static int swapin_bypass_counted(struct mm *mm, struct vma *vma, unsigned long addr, pte_t orig,
+				 bool write)
+{
+	swp_entry_t entry = pte_to_swp_entry(orig);
+	race_point("swapin:bypass-before-bump"); /* seed 003: the window the thread names */
+	int err = swap_bypass_sync_cache == SWAP_BYPASS_BUMP ? swap_count_bump_unchecked(entry)
+							     : swap_count_bump_if_one(entry);
+	if (err) {
+		stat_inc(swapin_refaults);
+		return 0;
+	}
+	race_point("swapin:bypass-bumped");
+	stat_inc(swapin_bypass);
+	err = swapin_bypass_read_and_map(mm, vma, addr, orig, write);
+	swap_free(entry); /* our count */
+	return err;
+}
+
 /* The bypass path: pin the slot (not under nopin), read, map, unpin. A
  * racer that finds the pin backs off (pin-sleep, pin-spin) or is sent to
  * the cache path (fallback-cache: SWAPIN_BYPASS_FALLBACK). */
 int swapin_bypass(struct mm *mm, struct vma *vma, unsigned long addr, pte_t orig, bool write)
 {
 	swp_entry_t entry = pte_to_swp_entry(orig);
+	if (swap_bypass_sync_cache == SWAP_BYPASS_BUMP ||
+	    swap_bypass_sync_cache == SWAP_BYPASS_BUMP_CHECKED)
+		return swapin_bypass_counted(mm, vma, addr, orig, write);
 	bool pin = swap_bypass_sync_cache != SWAP_BYPASS_NOPIN;
 	if (pin) {
 		int err = swap_cache_pin(entry);

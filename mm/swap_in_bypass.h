@@ -25,6 +25,12 @@ struct vma;
  *   pin-spin        pinned; a racer yields the CPU and refaults at once
  *   fallback-cache  pinned; a racer takes the swap-cache path, which
  *                   waits for the unpin instead of backing off
+ *   bump            the thread's "increase the swap count": a count of
+ *                   the fault's own, taken without checking the slot is
+ *                   still allocated: a freed slot gets a count (the swap
+ *                   map corrupt) and is freed twice
+ *   bump-checked    the thread's safe variant: count 1 -> 2 under the
+ *                   cluster lock, or bail out and refault
  */
 enum swap_bypass_mode {
 	SWAP_BYPASS_OFF,
@@ -32,6 +38,8 @@ enum swap_bypass_mode {
 	SWAP_BYPASS_PIN_SLEEP,
 	SWAP_BYPASS_PIN_SPIN,
 	SWAP_BYPASS_FALLBACK_CACHE,
+	SWAP_BYPASS_BUMP,
+	SWAP_BYPASS_BUMP_CHECKED,
 	SWAP_BYPASS_NR_MODES,
 };
 
@@ -50,8 +58,9 @@ const char *swap_bypass_mode_name(enum swap_bypass_mode mode);
  * one swap PTE holding entry, nothing cached for it? (A lock-free look;
  * swapin_bypass's pin decides.) */
 bool swapin_should_bypass(swp_entry_t entry);
-/* Read the page into a folio of our own (the slot pinned, except under
- * nopin), map it if the PTE did not change, free the slot. do_swap_page's
+/* Read the page into a folio of our own (the slot pinned under pin-* and
+ * fallback-cache, a count of our own under bump*, nothing under nopin),
+ * map it if the PTE did not change, free the slot. do_swap_page's
  * returns, or SWAPIN_BYPASS_FALLBACK. */
 int swapin_bypass(struct mm *mm, struct vma *vma, unsigned long addr, pte_t orig, bool write);
 /* The swap-cache path found entry pinned by a bypass read. fallback-cache:

@@ -34,12 +34,22 @@
  *                   pin at the cache insertion and waits for the unpin;
  *                   T0 maps and unpins; T1's insertion finds E free and
  *                   it refaults onto the present PTE.
+ *   bump            T0 adds a count of its own to E (count 2), reads,
+ *   bump-checked    is held. T1 finds count 2, so it does not bypass: it
+ *                   reads E through the swap cache (swapin_cache_misses),
+ *                   maps, drops its PTE's count (E stays allocated: T0's
+ *                   count), writes; reclaim swaps the page out to E, the
+ *                   slot the folio already has: T0's swap PTE is back.
+ *                   As nopin from there: two device reads, T1's write
+ *                   lost. The count keeps E allocated, which makes the
+ *                   reuse certain instead of preventing it; checking the
+ *                   count (bump-checked) changes nothing here, T0's bump
+ *                   came first and was sound.
  * In the four correct designs T1 cannot map before T0 (the pin or the
  * cached folio keeps E from being freed and handed out again), so the
  * reuse of E happens after both are done and is harmless.
  */
 #include "kernel/race.h"
-#include "mm/kmalloc.h"
 #include "mm/swap_in_bypass.h"
 #include "swap_path_test.h"
 
@@ -49,36 +59,8 @@
 #define ABA_HOLD_US (20 * 1000 * 1000ul) /* a slow shared host */
 
 /* Every free slot of the device but E, held so that E is the only slot
- * the next swap-out can get. Static: the clean-up outlives the test's
- * frame, and tests run one at a time. */
-static struct seed003_aba_fill {
-	u64 *offsets;
-	unsigned long n;
-	unsigned type;
-} aba_fill;
-
-static void seed003_aba_unfill(void *arg)
-{
-	struct seed003_aba_fill *f = arg;
-	for (unsigned long i = 0; i < f->n; i++)
-		swap_free(swp_entry(f->type, f->offsets[i]));
-	kfree(f->offsets);
-	f->offsets = NULL;
-	f->n = 0;
-}
-
-static bool seed003_aba_fill_device(struct ktest *t, struct swap_info *si)
-{
-	aba_fill.type = si->type;
-	aba_fill.n = 0;
-	aba_fill.offsets = kmalloc(si->nr_slots * sizeof(u64), GFP_KERNEL);
-	if (!KT_EXPECT(t, aba_fill.offsets) || !ktest_defer(t, seed003_aba_unfill, &aba_fill))
-		return false;
-	swp_entry_t e;
-	while (aba_fill.n < si->nr_slots && swap_alloc_type(si->type, 0, &e) == 0)
-		aba_fill.offsets[aba_fill.n++] = swp_offset(e);
-	return KT_EXPECT(t, aba_fill.n > 0);
-}
+ * the next swap-out can get. */
+static struct swap_test_held_slots aba_fill;
 
 static enum swap_bypass_mode seed003_aba_saved_mode;
 
@@ -117,6 +99,14 @@ static int seed003_aba_write(void *arg)
 	return 0;
 }
 
+/* Does T0 stay held until the page went out to E again? Where nothing
+ * stops T1 (nopin; bump*, which send it through the cache). */
+static bool seed003_aba_t1_runs_free(enum swap_bypass_mode mode)
+{
+	return mode == SWAP_BYPASS_NOPIN || mode == SWAP_BYPASS_BUMP ||
+	       mode == SWAP_BYPASS_BUMP_CHECKED;
+}
+
 /* Where T0 is held and what releases it, per design (the top comment). */
 static void seed003_aba_points(enum swap_bypass_mode mode, const char **hold, const char **until)
 {
@@ -126,6 +116,8 @@ static void seed003_aba_points(enum swap_bypass_mode mode, const char **hold, co
 		*until = "swapin:cache-hit";
 		break;
 	case SWAP_BYPASS_NOPIN:
+	case SWAP_BYPASS_BUMP:
+	case SWAP_BYPASS_BUMP_CHECKED:
 		*until = "seed003:entry-reused";
 		break;
 	case SWAP_BYPASS_FALLBACK_CACHE:
@@ -143,6 +135,7 @@ struct seed003_aba_result {
 	u64 t1_ns;   /* T1's store, its fault included */
 	bool reused; /* the second swap-out got E and T0's swap PTE back */
 	u64 reads, hits, refaults, retries, fallbacks, backoff_ns;
+	u64 misses, bypasses; /* reads through the cache; reads around it */
 };
 
 static const char *const seed003_aba_counters[] = { "pswpin",
@@ -153,6 +146,7 @@ static const char *const seed003_aba_counters[] = { "pswpin",
 						    "swapin_bypass_fallbacks",
 						    "swapin_bypass_backoff_ns",
 						    "swapin_bypass",
+						    "swapin_cache_misses",
 						    NULL };
 
 /* The page swapped out again after T1's write: E must come back, with the
@@ -190,13 +184,13 @@ static bool seed003_aba_interleave(struct ktest *t, enum swap_bypass_mode mode, 
 	struct task *t1 = kthread_create_in_mm(seed003_aba_write, &writer, arch_cpu_id(), "T1", mm);
 	if (KT_EXPECT(t, t1 != NULL))
 		KT_EXPECT_EQ(t, kthread_join(t1), 0);
-	/* Only nopin lets T1 finish while T0 is held; elsewhere T0 went on
-	 * at T1's contended event and is done before the swap-out. */
-	if (mode != SWAP_BYPASS_NOPIN)
+	/* Only nopin and bump* let T1 finish while T0 is held; elsewhere T0
+	 * went on at T1's contended event and is done before the swap-out. */
+	if (!seed003_aba_t1_runs_free(mode))
 		KT_EXPECT_EQ(t, kthread_join(t0), 0);
 	r->reused = seed003_aba_swap_out_again(t, mm, orig);
 	race_point("seed003:entry-reused");
-	if (mode == SWAP_BYPASS_NOPIN)
+	if (seed003_aba_t1_runs_free(mode))
 		KT_EXPECT_EQ(t, kthread_join(t0), 0);
 	r->t0_seen = reader.seen;
 	r->t1_ns = writer.ns;
@@ -215,7 +209,7 @@ static void seed003_aba_run(struct ktest *t, enum swap_bypass_mode mode,
 	KT_EXPECT_EQ(t, madvise_pageout(mm, MM_TEST_REGION, PAGE_SIZE, NULL), 0);
 	pte_t orig = mm_test_pte(mm, MM_TEST_REGION);
 	KT_ASSERT(t, pte_is_swap(orig));
-	KT_ASSERT(t, seed003_aba_fill_device(t, e.s.si));
+	KT_ASSERT(t, swap_test_hold_free_slots(t, e.s.si, &aba_fill));
 
 	seed003_aba_saved_mode = swap_bypass_sync_cache;
 	KT_ASSERT(t, ktest_defer(t, seed003_aba_restore_mode, NULL));
@@ -223,8 +217,8 @@ static void seed003_aba_run(struct ktest *t, enum swap_bypass_mode mode,
 	u64 timeouts = race_wait_timeouts();
 	struct ktest_stats stats;
 	ktest_stats_begin(&stats, seed003_aba_counters);
-	u64 before[7];
-	for (unsigned i = 0; i < 7; i++)
+	u64 before[9];
+	for (unsigned i = 0; i < 9; i++)
 		before[i] = test_stat(seed003_aba_counters[i]);
 	KT_ASSERT(t, seed003_aba_interleave(t, mode, mm, orig, r));
 	KT_EXPECT_EQ(t, race_wait_timeouts(), timeouts); /* the forced order happened */
@@ -235,22 +229,25 @@ static void seed003_aba_run(struct ktest *t, enum swap_bypass_mode mode,
 	r->retries = test_stat("swapin_bypass_retries") - before[4];
 	r->fallbacks = test_stat("swapin_bypass_fallbacks") - before[5];
 	r->backoff_ns = test_stat("swapin_bypass_backoff_ns") - before[6];
+	r->bypasses = test_stat("swapin_bypass") - before[7];
+	r->misses = test_stat("swapin_cache_misses") - before[8];
 	ktest_stats_print(t, &stats);
 
 	/* The outcome, in the bytes: read the page back. */
 	r->value = mm_test_read(mm, swap_path_addr(0, 0));
 	bool kept = r->value == swap_path_value(ABA_NEW, 0, 0);
 	ktest_diag(t,
-		   "swap.bypass_sync_cache=%s: %lu device reads, %lu refaults, %lu pinned "
-		   "retries, %lu fallbacks, %lu us backing off, T1's store %lu us; E reused %s; "
-		   "T1's write %s",
-		   swap_bypass_mode_name(mode), (unsigned long)r->reads, (unsigned long)r->refaults,
-		   (unsigned long)r->retries, (unsigned long)r->fallbacks,
-		   (unsigned long)(r->backoff_ns / 1000), (unsigned long)(r->t1_ns / 1000),
-		   r->reused ? "yes" : "no", kept ? "kept" : "LOST");
+		   "swap.bypass_sync_cache=%s: %lu device reads (%lu around the cache, %lu "
+		   "through it), %lu refaults, %lu pinned retries, %lu fallbacks, %lu us backing "
+		   "off, T1's store %lu us; E reused %s; T1's write %s",
+		   swap_bypass_mode_name(mode), (unsigned long)r->reads, (unsigned long)r->bypasses,
+		   (unsigned long)r->misses, (unsigned long)r->refaults, (unsigned long)r->retries,
+		   (unsigned long)r->fallbacks, (unsigned long)(r->backoff_ns / 1000),
+		   (unsigned long)(r->t1_ns / 1000), r->reused ? "yes" : "no",
+		   kept ? "kept" : "LOST");
 	KT_EXPECT(t, r->reused); /* every design ran the ABA's swap-out */
 	swap_bypass_sync_cache = seed003_aba_saved_mode;
-	seed003_aba_unfill(&aba_fill);
+	swap_test_release_slots(&aba_fill);
 	mm_put(mm);
 	swap_path_end(t, &e);
 }
@@ -311,4 +308,33 @@ KTEST(seed003, fallback_cache_keeps_the_write_through_the_aba)
 	KT_EXPECT_EQ(t, r.retries, 0);	 /* it waited for the unpin: no timed back-off */
 	KT_EXPECT_EQ(t, r.reads, 1);
 	KT_EXPECT_EQ(t, r.value, swap_path_value(ABA_NEW, 0, 0));
+}
+
+/* The thread's "increase the swap count", unchecked: T0's count sends T1
+ * through the cache, and the page goes out to E again; passes when T1's
+ * write is lost. */
+KTEST(seed003, bump_aba_maps_a_stale_page_and_loses_the_write)
+{
+	if (!test_require_cpus(t, 2))
+		return;
+	struct seed003_aba_result r = { 0 };
+	seed003_aba_run(t, SWAP_BYPASS_BUMP, &r);
+	KT_EXPECT_EQ(t, r.bypasses, 1); /* T0 only: its count made T1 ... */
+	KT_EXPECT_EQ(t, r.misses, 1);	/* ... read E through the cache */
+	KT_EXPECT_EQ(t, r.reads, 2);
+	KT_EXPECT_EQ(t, r.value, swap_path_value(ABA_OLD, 0, 0)); /* T0's stale copy */
+}
+
+/* The thread's safe variant: checking count == 1 guards the free race
+ * (tests/seed003_bump.c), not this one; passes when T1's write is lost. */
+KTEST(seed003, bump_checked_aba_maps_a_stale_page_and_loses_the_write)
+{
+	if (!test_require_cpus(t, 2))
+		return;
+	struct seed003_aba_result r = { 0 };
+	seed003_aba_run(t, SWAP_BYPASS_BUMP_CHECKED, &r);
+	KT_EXPECT_EQ(t, r.bypasses, 1);
+	KT_EXPECT_EQ(t, r.misses, 1);
+	KT_EXPECT_EQ(t, r.reads, 2);
+	KT_EXPECT_EQ(t, r.value, swap_path_value(ABA_OLD, 0, 0));
 }

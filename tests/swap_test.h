@@ -15,6 +15,7 @@
 #include "kernel/rcu.h"
 #include "kernel/sched.h"
 #include "kernel/string.h"
+#include "mm/kmalloc.h"
 #include "mm/page_alloc.h"
 #include "mm/page_io.h"
 #include "mm/swap.h"
@@ -126,6 +127,42 @@ static inline void swap_test_end(struct ktest *t, struct swap_test *s)
 	KT_EXPECT_EQ(t, swapoff((unsigned)s->type), 0);
 	console_loglevel = s->loglevel;
 	KT_EXPECT_EQ(t, swap_test_settled_free(), s->base);
+}
+
+/* Every free slot of one device, held (swapped out, count 1, no PTE): the
+ * next swap-out to it can only get a slot the test frees, and no cluster
+ * of it can empty (seed 003's scenarios). Released by
+ * swap_test_release_slots, before the device goes, and by the deferred
+ * clean-up if the test returned early. */
+struct swap_test_held_slots {
+	u64 *offsets;
+	unsigned long n;
+	unsigned type;
+};
+
+static inline void swap_test_release_slots(void *arg)
+{
+	struct swap_test_held_slots *h = arg;
+	for (unsigned long i = 0; i < h->n; i++)
+		swap_free(swp_entry(h->type, h->offsets[i]));
+	kfree(h->offsets);
+	h->offsets = NULL;
+	h->n = 0;
+}
+
+/* h must outlive the test's frame (a static: tests run one at a time). */
+static inline bool swap_test_hold_free_slots(struct ktest *t, struct swap_info *si,
+					     struct swap_test_held_slots *h)
+{
+	h->type = si->type;
+	h->n = 0;
+	h->offsets = kmalloc(si->nr_slots * sizeof(u64), GFP_KERNEL);
+	if (!KT_EXPECT(t, h->offsets) || !ktest_defer(t, swap_test_release_slots, h))
+		return false;
+	swp_entry_t e;
+	while (h->n < si->nr_slots && swap_alloc_type(si->type, 0, &e) == 0)
+		h->offsets[h->n++] = swp_offset(e);
+	return KT_EXPECT(t, h->n > 0);
 }
 
 /* Other devices off for a test that needs its device to be the only one

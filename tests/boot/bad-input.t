@@ -47,12 +47,13 @@ check "an unknown stable-writes check is refused, naming the valid ones" 2 "swap
 check "a malformed stable-writes device is refused" 2 "blk.stable_writes: 'vda:2' is not NAME, NAME:0 or NAME:1" 1 blk.stable_writes=vda:2
 check "a stable-writes name no device has stops the boot, listing the devices" 2 "blk.stable_writes=vdz: no block device has that name; the devices are: ramswap0" 1 ramswap.size=4M blk.stable_writes=vdz
 check "blk.stable_writes= clears ramswap0's flag" 0 "blockdev: ramswap0: 8192 sectors \\(4 MiB\\), block size 512, synchronous\\n" 1 "ktest=smoke.*" ramswap.size=4M blk.stable_writes=ramswap0:0
-check "an unknown swap-in bypass design is refused, the valid ones listed" 2 "swap.bypass_sync_cache=pinned: expected off, nopin, pin-sleep, pin-spin or fallback-cache" 1 swap.bypass_sync_cache=pinned
+check "an unknown swap-in bypass design is refused, the valid ones listed" 2 "swap.bypass_sync_cache=pinned: expected off, nopin, pin-sleep, pin-spin, fallback-cache, bump or bump-checked" 1 swap.bypass_sync_cache=pinned
 check "fork.clear_swp_exclusive=0 without the exclusive bit is refused with the reason" 2 "fork.clear_swp_exclusive=0 needs swap.exclusive_bit=1" 1 fork.clear_swp_exclusive=0 swap.exclusive_bit=0
 check "the inverted stable-writes check without the exclusive bit is refused with the reason" 2 "swap.stable_writes_check=inverted needs swap.exclusive_bit=1" 1 swap.stable_writes_check=inverted swap.exclusive_bit=0
 check "the v3 fallback with static swap tables is refused with the reason" 2 "swap.table_alloc_fallback=percpu needs swap.table_alloc=dynamic" 1 swap.table_alloc_fallback=percpu swap.table_alloc=static
 check "an unknown table-allocation fallback is refused, naming the valid ones" 2 "swap.table_alloc_fallback=bogus: valid values are isolated \\(default\\) and percpu" 1 swap.table_alloc_fallback=bogus
-check "a bad boolean design switch is refused" 2 "ttu.sync=2: expected 0 or 1" 1 ttu.sync=2
+check "a bad boolean design switch is refused" 2 "swap.exclusive_bit=2: expected 0 or 1" 1 swap.exclusive_bit=2
+check "an unknown ttu.sync is refused, the valid ones listed" 2 "ttu.sync=2: expected 0 \\(no TTU_SYNC\\), 1 \\(TTU_SYNC, the default\\) or giveup" 1 ttu.sync=2
 check "an unknown spinlock mode is refused" 2 "spinlock=fifo" 1 spinlock=fifo
 check "an unknown fault-injection option is refused" 2 "fault_inject: fail.swap_read: bad option 'nosuch=1'" 1 fail.swap_read=nosuch=1
 check "a fault probability above 100% is refused" 2 "fault_inject: fail.page_alloc: bad option 'probability=101'.*\n.*cmdline: fail.page_alloc=probability=101,seed=1: bad value" 1 fail.page_alloc=probability=101,seed=1
