@@ -41,8 +41,8 @@
 #include "kernel/string.h"
 #include "mm/mm.h"
 #include "mm/swap_in.h"
-#include "mm/swap_in_bypass.h"
 #include "swap_path_test.h"
+#include "tests/test_design.h"
 
 #define NPAGES 16
 #define P_PAGE 0   /* P's read */
@@ -93,39 +93,12 @@ static void seed000_put_mms(void *arg)
 	run.c = run.p = NULL;
 }
 
-/* The boot's design switches, put back when the test ends. */
-static struct {
-	bool keep_partial;
-	enum swap_bypass_mode bypass;
-} seed000_saved;
-
-static void seed000_switches_restore(void *arg)
-{
-	(void)arg;
-	WRITE_ONCE(swapin_keep_partial_folio, seed000_saved.keep_partial);
-	swap_bypass_sync_cache = seed000_saved.bypass;
-}
-
-/* Every order runs on the default design whatever the boot chose (a
- * twin turns swap.keep_partial_folio on itself): the scenarios wait for
- * swap-cache race points a bypassing swap-in never passes. */
-static bool seed000_switches_default(struct ktest *t)
-{
-	seed000_saved.keep_partial = swapin_keep_partial_folio;
-	seed000_saved.bypass = swap_bypass_sync_cache;
-	if (!ktest_defer(t, seed000_switches_restore, NULL))
-		return false;
-	WRITE_ONCE(swapin_keep_partial_folio, false);
-	swap_bypass_sync_cache = SWAP_BYPASS_OFF;
-	return true;
-}
-
 /* Setup: P's 16-page folio paged out; C, forked from P before, maps 15
  * of its pages. The mms go when the test ends, however it ends. */
 static bool seed000_setup(struct ktest *t)
 {
 	run.p = run.c = NULL;
-	if (!ktest_defer(t, seed000_put_mms, NULL) || !seed000_switches_default(t))
+	if (!ktest_defer(t, seed000_put_mms, NULL) || !test_design_defaults(t))
 		return false;
 	run.p = mm_test_create(t, NPAGES);
 	if (!run.p)

@@ -29,6 +29,7 @@
 #include "kernel/race.h"
 #include "mm/swap_in.h"
 #include "swap_path_test.h"
+#include "tests/test_design.h"
 
 #define SEED001_DEVICE "seed001-dif"
 #define SEED001_BYTES (2ul << 20)
@@ -134,7 +135,7 @@ static bool seed001_run(struct ktest *t, bool inverted, struct seed001_result *r
 		return false;
 	KT_EXPECT(t, bd->stable_writes); /* ramswap is stable-writes, as zram */
 	struct swap_path_env e;
-	if (!swap_path_begin(t, &e, SEED001_DEVICE, SEED001_BYTES, 0))
+	if (!swap_path_begin(t, &e, SEED001_DEVICE, SEED001_BYTES, 0) || !test_design_defaults(t))
 		return false;
 	seed001_saved_inverted = swapin_stable_writes_inverted;
 	if (!ktest_defer(t, seed001_restore_check, NULL))

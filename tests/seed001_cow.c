@@ -40,6 +40,7 @@
 #include "mm/gup.h"
 #include "mm/rmap.h"
 #include "swap_path_test.h"
+#include "tests/test_design.h"
 
 #define SEED001_COW_MAX_PAGES 16
 #define SEED001_COW_BEFORE 0xc0e0000100000000ull
@@ -144,6 +145,8 @@ static void seed001_cow_release(void *arg)
 static struct seed001_cow *seed001_cow_begin(struct ktest *t, bool mthp, bool bit)
 {
 	struct seed001_cow *c = &seed001_cow_case;
+	if (!test_design_defaults(t))
+		return false;
 	*c = (struct seed001_cow){ .n = mthp ? 16 : 1, .saved_bit = swap_exclusive_bit };
 	if (!swap_path_begin(t, &c->e, "seed001-cow", 2ul << 20, mthp ? 4 : 0) ||
 	    !ktest_defer(t, seed001_cow_release, c))

@@ -16,6 +16,7 @@
  */
 #include "mm/rmap.h"
 #include "swap_path_test.h"
+#include "tests/test_design.h"
 
 #define SEED001_BEFORE 0x5eed0001beef0000ull
 #define SEED001_AFTER 0x5eed0001afe70000ull
@@ -33,7 +34,7 @@ static void seed001_fork_restore(void *arg)
 static u64 seed001_fork_run(struct ktest *t, bool clear)
 {
 	struct swap_path_env e;
-	if (!swap_path_begin(t, &e, "seed001-fork", 2ul << 20, 0))
+	if (!swap_path_begin(t, &e, "seed001-fork", 2ul << 20, 0) || !test_design_defaults(t))
 		return 0;
 	seed001_fork_saved = fork_clear_swp_exclusive;
 	seed001_fork_saved_bit = swap_exclusive_bit;

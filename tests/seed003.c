@@ -17,6 +17,7 @@
 #include "kernel/race.h"
 #include "mm/swap_in_bypass.h"
 #include "swap_path_test.h"
+#include "tests/test_design.h"
 
 struct seed003_counts {
 	u64 reads, hits, retries, faults;
@@ -80,7 +81,7 @@ static bool seed003_run(struct ktest *t, bool bypass, struct seed003_counts *d)
 	if (!test_require_cpus(t, 2))
 		return false;
 	struct swap_path_env e;
-	if (!swap_path_begin(t, &e, "swt-io", 16ul << 20, 0))
+	if (!swap_path_begin(t, &e, "swt-io", 16ul << 20, 0) || !test_design_defaults(t))
 		return false;
 	struct mm *mm = seed003_setup(t);
 	if (!mm)
@@ -179,7 +180,7 @@ KTEST(seed003, a_racer_finding_its_slot_freed_refaults)
 	if (!test_require_cpus(t, 2))
 		return;
 	struct swap_path_env e;
-	if (!swap_path_begin(t, &e, "swt-io", 16ul << 20, 0))
+	if (!swap_path_begin(t, &e, "swt-io", 16ul << 20, 0) || !test_design_defaults(t))
 		return;
 	struct mm *mm = seed003_setup(t);
 	KT_ASSERT(t, mm);

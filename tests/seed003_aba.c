@@ -52,6 +52,7 @@
 #include "kernel/race.h"
 #include "mm/swap_in_bypass.h"
 #include "swap_path_test.h"
+#include "tests/test_design.h"
 
 #define ABA_OLD 3 /* the value swapped out first, and T0's */
 #define ABA_NEW 4 /* T1's write */
@@ -201,7 +202,7 @@ static void seed003_aba_run(struct ktest *t, enum swap_bypass_mode mode,
 			    struct seed003_aba_result *r)
 {
 	struct swap_path_env e;
-	if (!swap_path_begin(t, &e, "swt-aba", ABA_DEVICE_BYTES, 0))
+	if (!swap_path_begin(t, &e, "swt-aba", ABA_DEVICE_BYTES, 0) || !test_design_defaults(t))
 		return;
 	struct mm *mm = mm_test_create(t, 1);
 	KT_ASSERT(t, mm);

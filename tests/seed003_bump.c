@@ -35,6 +35,7 @@
 #include "mm/swap_cluster.h"
 #include "mm/swap_in_bypass.h"
 #include "swap_path_test.h"
+#include "tests/test_design.h"
 
 #define BUMP_TAG 3
 #define BUMP_DEVICE_BYTES (1ul << 20)
@@ -108,7 +109,7 @@ static void seed003_bump_run(struct ktest *t, enum swap_bypass_mode mode,
 			     struct seed003_bump_result *r)
 {
 	struct swap_path_env e;
-	if (!swap_path_begin(t, &e, "swt-bump", BUMP_DEVICE_BYTES, 0))
+	if (!swap_path_begin(t, &e, "swt-bump", BUMP_DEVICE_BYTES, 0) || !test_design_defaults(t))
 		return;
 	struct mm *mm = mm_test_create(t, 1);
 	KT_ASSERT(t, mm);

@@ -25,6 +25,7 @@
 #include "mm/lru.h"
 #include "mm/rmap.h"
 #include "swap_path_test.h"
+#include "tests/test_design.h"
 
 #define FOLIO_PAGES 16
 
@@ -176,7 +177,7 @@ static void seed004_touch_half_mapped(struct ktest *t, struct mm *mm, struct fol
 static void seed004_run(struct ktest *t, enum ttu_sync_mode mode, struct seed004_result *r)
 {
 	struct swap_path_env e;
-	if (!swap_path_begin(t, &e, "swt-io", 16ul << 20, 4))
+	if (!swap_path_begin(t, &e, "swt-io", 16ul << 20, 4) || !test_design_defaults(t))
 		return;
 	struct mm *mm = seed004_setup(t);
 	KT_ASSERT(t, mm);

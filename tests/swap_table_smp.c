@@ -17,6 +17,7 @@
 #include "mm/swap_table.h"
 #include "swap_test.h"
 #include "test_cpus.h"
+#include "tests/test_design.h"
 
 #define SMP_BYTES (32ul << 20) /* 16 clusters */
 
@@ -414,7 +415,8 @@ static void seed002_run(struct ktest *t, struct swap_test *s, bool percpu_fallba
 static void seed002_case(struct ktest *t, bool percpu_fallback, bool migrate_on_wake)
 {
 	struct swap_test s;
-	if (!swap_test_begin(t, &s, "swt-smp", SMP_BYTES, NULL, 0, SWAP_TEST_PRIO))
+	if (!test_design_defaults(t) || /* dynamic tables, before the swapon */
+	    !swap_test_begin(t, &s, "swt-smp", SMP_BYTES, NULL, 0, SWAP_TEST_PRIO))
 		return;
 	seed002_run(t, &s, percpu_fallback, migrate_on_wake);
 	swap_test_end(t, &s);
