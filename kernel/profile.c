@@ -145,6 +145,35 @@ static void profile_pct(char *buf, size_t size, u64 part, u64 whole)
 		 (unsigned long)(tenths % 10));
 }
 
+/* The report's samples per symbol, all CPUs together; static, because
+ * the report runs once at the end of the boot and a stack is too small. */
+static u64 profile_report_hits[PROFILE_MAX_SYMS];
+
+static unsigned long profile_nr_syms(void)
+{
+	return ksym_nr() < PROFILE_MAX_SYMS ? ksym_nr() : PROFILE_MAX_SYMS;
+}
+
+/*
+ * Sum the CPUs' counts, then add each symbol into the first one of the
+ * same name: a static inline function the compiler emitted out of line
+ * in several files (spin_lock) has a copy, and a table entry, in each.
+ */
+static void profile_report_collect(void)
+{
+	unsigned long nr = profile_nr_syms();
+	for (unsigned long i = 0; i < nr; i++)
+		profile_report_hits[i] = profile_symbol_hits(i);
+	for (unsigned long i = 0; i < nr; i++) {
+		for (unsigned long j = 0; j < i && profile_report_hits[i]; j++) {
+			if (profile_report_hits[j] && strcmp(ksym_name(i), ksym_name(j)) == 0) {
+				profile_report_hits[j] += profile_report_hits[i];
+				profile_report_hits[i] = 0;
+			}
+		}
+	}
+}
+
 /*
  * The symbol ranked after (prev_hits, prev): most samples first, lower
  * index first among equals. Ranking by rescanning needs no memory, and
@@ -152,11 +181,11 @@ static void profile_pct(char *buf, size_t size, u64 part, u64 whole)
  */
 static long profile_next(u64 prev_hits, long prev, u64 *hits)
 {
-	unsigned long nr = ksym_nr() < PROFILE_MAX_SYMS ? ksym_nr() : PROFILE_MAX_SYMS;
+	unsigned long nr = profile_nr_syms();
 	long best = -1;
 	u64 best_hits = 0;
 	for (unsigned long i = 0; i < nr; i++) {
-		u64 h = profile_symbol_hits(i);
+		u64 h = profile_report_hits[i];
 		bool after = h < prev_hits || (h == prev_hits && (long)i > prev);
 		if (h && after && (best < 0 || h > best_hits)) {
 			best = (long)i;
@@ -201,6 +230,7 @@ void profile_report(unsigned top)
 		pr_warn("profile: %lu symbols, only the first %u counted (PROFILE_MAX_SYMS)\n",
 			ksym_nr(), PROFILE_MAX_SYMS);
 	pr_info("profile: top %u functions: samples, %% of busy, %% of all\n", top);
+	profile_report_collect();
 	u64 hits = ~0ull;
 	long i = -1;
 	for (unsigned rank = 1; rank <= top; rank++) {
