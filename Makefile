@@ -1,4 +1,4 @@
-# swaplab: make run | test | iso | debug | bench | stress | races | matrix | host-tests | lint | fuzz
+# swaplab: make run | profile | test | iso | debug | bench | stress | races | matrix | host-tests | lint | fuzz
 # Variables: ARCH (x86_64), SMP, MEM, MACHINE (pc|q35), ACCEL (kvm|tcg), CMDLINE,
 # DURATION (seconds of make stress's swap stress test, default 600),
 # FAULT_DURATION (seconds of each of its fault-injection runs, default 120),
@@ -97,7 +97,7 @@ $(KERNEL): $(KOBJS) $(BUILD)/linker.ld tools/gen-ksyms.sh
 -include $(KOBJS:.o=.d)
 
 # --- host build: mm/ and kernel/ over arch/host, under ASan + UBSan --------
-HOST_EXCLUDE := kernel/main.c kernel/ksyms.c kernel/debug_crash.c kernel/smp.c kernel/sched.c \
+HOST_EXCLUDE := kernel/main.c kernel/debug_crash.c kernel/smp.c kernel/sched.c \
 	kernel/hung_task.c kernel/nmi_backtrace.c \
 	$(HOST_EXCLUDE_EXTRA)
 # Drivers with no hardware underneath also run on the host.
@@ -209,6 +209,11 @@ swap-image: $(if $(filter build/swap.img,$(SWAP)),build/swap.img)
 run: deps $(KERNEL) swap-image
 	@$(QEMU_VARS) tools/qemu-run.sh --kernel $(KERNEL) --disk $(SWAP) -- $(CMDLINE)
 
+# make run with the profiler and the lock statistics on: the demo, then the
+# top functions by samples and the lock table (README, "Profiling").
+profile: deps $(KERNEL) swap-image
+	@$(QEMU_VARS) tools/qemu-run.sh --kernel $(KERNEL) --disk $(SWAP) -- profile=1 lockstat=1 $(CMDLINE)
+
 debug: deps $(KERNEL) swap-image
 	@$(QEMU_VARS) tools/qemu-run.sh --debug --kernel $(KERNEL) --disk $(SWAP) -- $(CMDLINE)
 
@@ -264,5 +269,5 @@ lint:
 clean:
 	rm -rf build
 
-.PHONY: all run debug iso test bench stress races matrix lint clean deps host-build host-tests host-tsan \
+.PHONY: all run profile debug iso test bench stress races matrix lint clean deps host-build host-tests host-tsan \
 	swap-image fuzz fuzz-build

@@ -11,7 +11,9 @@
 #include "hung_task.h"
 #include "fault_inject.h"
 #include "ktest.h"
+#include "lock_stat.h"
 #include "printk.h"
+#include "profile.h"
 #include "race.h"
 #include "sched.h"
 #include "smp.h"
@@ -101,7 +103,11 @@ void start_kernel(struct bootinfo *bi)
 	debug_crash_if_asked();
 	fault_inject_start();
 	boot_us = arch_time_ns() / 1000;
+	profile_boot_start();
+	lock_stat_boot_start();
 	int failed = ktest_glob ? ktest_run(ktest_glob) : default_job();
+	lock_stat_boot_end();
+	profile_boot_end();
 	if (swap_boot_end() != 0)
 		failed++;
 	kernel_poweroff(failed == 0 ? 0 : 1);

@@ -3,6 +3,8 @@
  * mutex_waiter on its stack; the unlocker makes the first waiter the owner
  * before waking it, so a woken waiter never has to compete again.
  */
+#include <asm/cpu.h>
+#include "lock_stat.h"
 #include "mutex.h"
 #include "panic.h"
 #include "sched.h"
@@ -24,6 +26,7 @@ void mutex_lock(struct mutex *m)
 {
 	struct task *me = current;
 	struct mutex_waiter w = { .task = me };
+	u64 start;
 
 	unsigned long irq = spin_lock_irqsave(&m->wait_lock);
 	if (m->owner == me)
@@ -31,8 +34,11 @@ void mutex_lock(struct mutex *m)
 	if (!m->owner) {
 		__atomic_store_n(&m->owner, me, __ATOMIC_RELAXED);
 		spin_unlock_irqrestore(&m->wait_lock, irq);
+		if (lock_stat_on())
+			lock_stat_acquired(m->name, LOCK_MUTEX);
 		return;
 	}
+	start = lock_stat_on() ? arch_time_ns() : 0;
 	list_add_tail(&w.link, &m->waiters);
 	while (__atomic_load_n(&m->owner, __ATOMIC_RELAXED) != me) {
 		set_current_state(TASK_BLOCKED);
@@ -42,6 +48,8 @@ void mutex_lock(struct mutex *m)
 	}
 	set_current_state(TASK_RUNNING);
 	spin_unlock_irqrestore(&m->wait_lock, irq);
+	if (start)
+		lock_stat_contended(m->name, LOCK_MUTEX, arch_time_ns() - start);
 }
 
 bool mutex_trylock(struct mutex *m)
@@ -51,6 +59,8 @@ bool mutex_trylock(struct mutex *m)
 	if (got)
 		__atomic_store_n(&m->owner, current, __ATOMIC_RELAXED);
 	spin_unlock_irqrestore(&m->wait_lock, irq);
+	if (got && lock_stat_on())
+		lock_stat_acquired(m->name, LOCK_MUTEX);
 	return got;
 }
 

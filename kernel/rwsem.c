@@ -4,6 +4,8 @@
  * whose condition takes the lock itself (a successful check is the
  * acquisition), so no wakeup can fall between the check and the sleep.
  */
+#include <asm/cpu.h>
+#include "lock_stat.h"
 #include "panic.h"
 #include "rwsem.h"
 #include "sched.h"
@@ -43,14 +45,37 @@ static bool rwsem_try_write(struct rw_semaphore *sem, bool waiting)
 	return ok;
 }
 
+/* For lockstat=1: an acquisition after a failed first try waited since
+ * start (0: the statistics were off when it began). */
+static void rwsem_stat(struct rw_semaphore *sem, u64 start)
+{
+	if (start)
+		lock_stat_contended(sem->name, LOCK_RWSEM, arch_time_ns() - start);
+	else if (lock_stat_on())
+		lock_stat_acquired(sem->name, LOCK_RWSEM);
+}
+
+static u64 rwsem_wait_start(void)
+{
+	return lock_stat_on() ? arch_time_ns() : 0;
+}
+
 void down_read(struct rw_semaphore *sem)
 {
-	wait_event(sem->wq, rwsem_try_read(sem));
+	u64 start = 0;
+	if (!rwsem_try_read(sem)) {
+		start = rwsem_wait_start();
+		wait_event(sem->wq, rwsem_try_read(sem));
+	}
+	rwsem_stat(sem, start);
 }
 
 bool down_read_trylock(struct rw_semaphore *sem)
 {
-	return rwsem_try_read(sem);
+	if (!rwsem_try_read(sem))
+		return false;
+	rwsem_stat(sem, 0);
+	return true;
 }
 
 void up_read(struct rw_semaphore *sem)
@@ -66,17 +91,24 @@ void up_read(struct rw_semaphore *sem)
 
 void down_write(struct rw_semaphore *sem)
 {
-	if (rwsem_try_write(sem, false))
+	if (rwsem_try_write(sem, false)) {
+		rwsem_stat(sem, 0);
 		return;
+	}
+	u64 start = rwsem_wait_start();
 	spin_lock(&sem->lock);
 	sem->writers_waiting++;
 	spin_unlock(&sem->lock);
 	wait_event(sem->wq, rwsem_try_write(sem, true));
+	rwsem_stat(sem, start);
 }
 
 bool down_write_trylock(struct rw_semaphore *sem)
 {
-	return rwsem_try_write(sem, false);
+	if (!rwsem_try_write(sem, false))
+		return false;
+	rwsem_stat(sem, 0);
+	return true;
 }
 
 void up_write(struct rw_semaphore *sem)

@@ -56,6 +56,12 @@ struct task *sched_current(void)
 	return this_rq()->curr;
 }
 
+/* A CPU's idle task never changes CPU, so its own CPU's run queue names it. */
+bool is_idle_task(const struct task *t)
+{
+	return t && t == READ_ONCE(per_cpu(runqueues, READ_ONCE(t->cpu) % NR_CPUS_MAX).idle);
+}
+
 unsigned long sched_nr_tasks(void)
 {
 	return (unsigned long)atomic_long_read(&nr_tasks);

@@ -69,6 +69,8 @@ __noreturn void task_exit(int code);
 
 struct task *sched_current(void);
 #define current (sched_current())
+/* Is t a CPU's idle task (Linux's is_idle_task)? Always false on the host. */
+bool is_idle_task(const struct task *t);
 
 static inline void set_current_state(int state)
 {

@@ -20,6 +20,7 @@
 #include <asm/cpu.h>
 #include "cmdline.h"
 #include "errno.h"
+#include "lock_stat.h"
 #include "nmi_backtrace.h"
 #include "panic.h"
 #include "percpu.h"
@@ -124,4 +125,30 @@ void spin_lock_check_lockup(spinlock_t *l, struct spin_wait *w)
 	/* A report in progress may hold the console from a stuck CPU. */
 	if (limit && now - w->since >= limit && !oops_in_progress)
 		spin_lock_lockup(l, now - w->since);
+}
+
+/*
+ * spin_lock's waiting half, out of line: the uncontended path stays a few
+ * inline instructions, only a waiter pays for the time stamps of the lock
+ * statistics, and a CPU spinning with interrupts on shows in a profile
+ * as spin_lock_contended (with them off, the profile cannot see it: the
+ * lock statistics are what counts that wait).
+ */
+void spin_lock_contended(spinlock_t *l, u16 ticket)
+{
+	struct spin_wait w = { 0, 0 };
+	u64 start = lock_stat_on() ? arch_time_ns() : 0;
+
+	if (spin_lock_test_and_set) {
+		do {
+			while (spin_is_locked(l))
+				spin_wait_relax(l, &w);
+		} while (!__spin_trylock(l));
+	} else {
+		while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != ticket)
+			spin_wait_relax(l, &w);
+		__atomic_store_n(&l->holder, (s32)arch_cpu_id() + 1, __ATOMIC_RELAXED);
+	}
+	if (start)
+		lock_stat_contended(l->name, LOCK_SPIN, arch_time_ns() - start);
 }

@@ -12,12 +12,16 @@
  * (virt_spin_lock).
  * Both ways use the same lock word: free when next == owner, taken by
  * moving next past owner.
+ *
+ * With lockstat=1 every acquisition is counted under the lock's name, and
+ * a waiter's time from asking to having it (kernel/lock_stat.h).
  */
 #ifndef KERNEL_SPINLOCK_H
 #define KERNEL_SPINLOCK_H
 
 #include <asm/cpu.h>
 #include "atomic.h"
+#include "lock_stat.h"
 #include "types.h"
 
 /* The two tickets, also as one word: test-and-set takes the lock by one
@@ -87,9 +91,10 @@ static inline void spin_lock_check_recursion(spinlock_t *l)
  * Both tickets in one compare-and-swap, from free (next == owner) to
  * taken. Comparing next alone against an owner read earlier would let a
  * CPU that stalled between the two (a descheduled vCPU) take a lock that
- * is held, once next has wrapped round to the stale value.
+ * is held, once next has wrapped round to the stale value. Not counted in
+ * the lock statistics: spin_trylock below and spin_lock count.
  */
-static inline bool spin_trylock(spinlock_t *l)
+static inline bool __spin_trylock(spinlock_t *l)
 {
 	union spin_tickets old, new;
 	old.val = __atomic_load_n(&l->val, __ATOMIC_RELAXED);
@@ -101,6 +106,22 @@ static inline bool spin_trylock(spinlock_t *l)
 					 __ATOMIC_RELAXED))
 		return false;
 	__atomic_store_n(&l->holder, (s32)arch_cpu_id() + 1, __ATOMIC_RELAXED);
+	return true;
+}
+
+/* An acquisition that did not wait, for lockstat=1 (kernel/lock_stat.h):
+ * one load and a branch while the statistics are off. */
+static inline void spin_lock_acquired(spinlock_t *l)
+{
+	if (unlikely(lock_stat_on()))
+		lock_stat_acquired(l->name, LOCK_SPIN);
+}
+
+static inline bool spin_trylock(spinlock_t *l)
+{
+	if (!__spin_trylock(l))
+		return false;
+	spin_lock_acquired(l);
 	return true;
 }
 
@@ -131,20 +152,27 @@ static inline void spin_wait_relax(spinlock_t *l, struct spin_wait *w)
 
 static inline bool spin_is_locked(spinlock_t *l);
 
+/* The waiting half of spin_lock (spinlock.c): the lock was taken when
+ * asked for; ticket is ours in ticket mode. */
+void spin_lock_contended(spinlock_t *l, u16 ticket);
+
 static inline void spin_lock(spinlock_t *l)
 {
-	struct spin_wait w = { 0, 0 };
 	spin_lock_check_recursion(l);
 	if (spin_lock_test_and_set) {
-		while (!spin_trylock(l))
-			while (spin_is_locked(l))
-				spin_wait_relax(l, &w);
+		if (likely(__spin_trylock(l)))
+			spin_lock_acquired(l);
+		else
+			spin_lock_contended(l, 0);
 		return;
 	}
 	u16 me = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
-	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != me)
-		spin_wait_relax(l, &w);
+	if (unlikely(__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != me)) {
+		spin_lock_contended(l, me);
+		return;
+	}
 	__atomic_store_n(&l->holder, (s32)arch_cpu_id() + 1, __ATOMIC_RELAXED);
+	spin_lock_acquired(l);
 }
 
 static inline void spin_unlock(spinlock_t *l)

@@ -1,8 +1,9 @@
 /*
- * The periodic tick (API pinned here; implemented with the SMP/LAPIC work).
- * The arch timer interrupt calls timer_tick() on every CPU TIMER_HZ times a
- * second; subsystems (scheduler, RCU) register a hook that runs from it,
- * in interrupt context, on the CPU that took the tick.
+ * The periodic tick. The arch timer interrupt calls timer_interrupt() on
+ * every CPU timer_interrupt_hz() times a second (TIMER_HZ unless the
+ * profiler, kernel/profile.h, asked for more); that calls timer_tick()
+ * TIMER_HZ times a second. Subsystems (scheduler, RCU) register a hook
+ * that runs from the tick, in interrupt context, on the CPU that took it.
  */
 #ifndef KERNEL_TIMER_H
 #define KERNEL_TIMER_H
@@ -13,6 +14,12 @@
 
 typedef void (*tick_hook_fn)(unsigned cpu);
 
+/* The arch timer interrupt, with the interrupted code's address (a
+ * profiler sample); calls timer_tick() every TIMER_HZ-th of a second. */
+void timer_interrupt(unsigned long pc);
+/* The rate the arch programs its timer to: a multiple of TIMER_HZ, fixed
+ * once the command line is parsed. */
+unsigned timer_interrupt_hz(void);
 void timer_tick(void);
 /* Register a hook; up to 8. Call during boot, before interrupts matter. */
 void timer_register_tick_hook(tick_hook_fn fn);

@@ -36,7 +36,9 @@ DEFINE_STAT_COUNTER(swap_alloc_steal);
 DEFINE_STAT_COUNTER(swap_alloc_slots);
 DEFINE_STAT_COUNTER(swap_slots_freed); /* by swap_free, the swap cache, an unpin */
 
-DEFINE_PER_CPU(spinlock_t, swap_pcp_locks);
+/* Named, as one class for the lock statistics (kernel/lock_stat.h). */
+DEFINE_PER_CPU(spinlock_t,
+	       swap_pcp_locks) = { [0 ... NR_CPUS_MAX - 1] = { SPINLOCK_INIT("swap_pcp") } };
 
 spinlock_t *swap_pcp_lock(unsigned cpu)
 {

@@ -61,6 +61,13 @@ struct task *sched_current(void)
 	return host_current;
 }
 
+/* The host's CPUs have no idle tasks: a CPU with nothing to run is a
+ * pthread waiting for its token. */
+bool is_idle_task(const struct task *t)
+{
+	return false;
+}
+
 unsigned long sched_nr_tasks(void)
 {
 	return (unsigned long)atomic_long_read(&nr_tasks);

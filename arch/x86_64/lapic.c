@@ -1,6 +1,6 @@
 /*
  * Local APIC driver: xAPIC or x2APIC register access, EOI, IPIs and the
- * per-CPU periodic timer that drives timer_tick().
+ * per-CPU periodic timer that drives timer_interrupt() (kernel/timer.c).
  */
 #include <asm/cpu.h>
 #include <asm/page.h>
@@ -41,7 +41,7 @@
 /* Written once by the boot CPU before any AP starts; read-only after. */
 bool lapic_x2apic;
 static volatile u32 *lapic_mmio; /* xAPIC registers in the direct map */
-static u32 timer_count_per_tick; /* APIC timer counts per tick (bus/16) */
+static u32 timer_count_per_irq;	 /* APIC timer counts per interrupt (bus/16); set once */
 
 static u32 lapic_read(u32 reg)
 {
@@ -145,7 +145,7 @@ static void lapic_map_uncached(u64 base)
 
 static void lapic_timer_interrupt(struct trap_frame *f, void *arg)
 {
-	timer_tick();
+	timer_interrupt(f->rip);
 }
 
 /* Count APIC timer ticks (bus clock / 16) over 10 ms of calibrated TSC. */
@@ -158,14 +158,15 @@ static void lapic_timer_calibrate(void)
 	u32 elapsed = 0xffffffffu - lapic_read(LAPIC_TIMER_CUR);
 	lapic_write(LAPIC_TIMER_INIT, 0);
 	u64 hz = (u64)elapsed * (1000000 / CALIBRATE_US);
-	timer_count_per_tick = (u32)(hz / TIMER_HZ);
-	if (!timer_count_per_tick) {
+	timer_count_per_irq = (u32)(hz / timer_interrupt_hz());
+	if (!timer_count_per_irq) {
 		pr_warn("lapic: timer calibration failed (%u counts in 10 ms); guessing\n",
 			elapsed);
-		timer_count_per_tick = 1000000 / TIMER_HZ;
+		timer_count_per_irq = 1000000 / timer_interrupt_hz();
 	}
-	pr_info("lapic: timer runs at %lu kHz (bus/16); %u counts per %u Hz tick\n",
-		(unsigned long)(hz / 1000), timer_count_per_tick, TIMER_HZ);
+	pr_info("lapic: timer runs at %lu kHz (bus/16); %u counts per interrupt at %u Hz "
+		"(tick %u Hz)\n",
+		(unsigned long)(hz / 1000), timer_count_per_irq, timer_interrupt_hz(), TIMER_HZ);
 }
 
 static void lapic_enable_x2apic(void)
@@ -205,7 +206,7 @@ void lapic_init_bsp(u64 base)
  * Per-CPU setup: enable the APIC (x2APIC first, when that is the mode),
  * accept every priority, spurious vector 0xff, local interrupt pins off
  * except LINT1 = NMI on the boot CPU (where PCs wire it), then the
- * periodic timer at TIMER_HZ.
+ * periodic timer at timer_interrupt_hz() (TIMER_HZ, or profile.hz=).
  */
 void lapic_init_cpu(void)
 {
@@ -222,9 +223,9 @@ void lapic_init_cpu(void)
 	lapic_write(LAPIC_LVT_ERROR, LVT_MASKED);
 	lapic_write(LAPIC_ESR, 0);
 	lapic_eoi(); /* drop anything left in service from before */
-	if (!timer_count_per_tick)
+	if (!timer_count_per_irq)
 		lapic_timer_calibrate();
 	lapic_write(LAPIC_TIMER_DIV, TIMER_DIV_16);
 	lapic_write(LAPIC_LVT_TIMER, LVT_PERIODIC | VEC_TIMER);
-	lapic_write(LAPIC_TIMER_INIT, timer_count_per_tick);
+	lapic_write(LAPIC_TIMER_INIT, timer_count_per_irq);
 }

@@ -58,6 +58,11 @@ check "an unknown spinlock mode is refused" 2 "spinlock=fifo" 1 spinlock=fifo
 check "an unknown fault-injection option is refused" 2 "fault_inject: fail.swap_read: bad option 'nosuch=1'" 1 fail.swap_read=nosuch=1
 check "a fault probability above 100% is refused" 2 "fault_inject: fail.page_alloc: bad option 'probability=101'.*\n.*cmdline: fail.page_alloc=probability=101,seed=1: bad value" 1 fail.page_alloc=probability=101,seed=1
 check "allocator-only fault options are refused elsewhere" 2 "fault_inject: fail.swap_write: bad option 'min_order=1'" 1 fail.swap_write=min_order=1
+check "a profile rate that is not a multiple of 100 is refused with the valid ones" 2 "profile: profile.hz=150: must be a multiple of 100 from 100 to 1000" 1 profile=1 profile.hz=150
+check "a profile rate above 1000 is refused" 2 "profile.hz=5000: must be a multiple of 100 from 100 to 1000" 1 profile.hz=5000
+check "a profile report of no functions is refused" 2 "profile.top=0: expected a number in 1..200" 1 profile.top=0
+check "a bad lockstat switch is refused" 2 "lockstat=on: expected 0 or 1" 1 lockstat=on
+check "profile=1 lockstat=1 print the top functions and the lock table" 0 "(?s)lapic: timer runs at .* at 200 Hz \\(tick 100 Hz\\).*lock_stat: class .*profile: top 5 functions.*profile:   1 " 2 "ktest=smoke.*" profile=1 profile.hz=200 profile.top=5 lockstat=1
 check "mthp= orders run the mm tests" 0 "ok [0-9]+ mm_cow" 2 "ktest=mm_cow.*" mthp=0,2,4,9
 echo "1..$n" # the plan at the end: no count to keep in step
 exit $((failed > 0))
