@@ -20,7 +20,7 @@
 #include "tests/test_design.h"
 
 struct seed003_counts {
-	u64 reads, hits, retries, faults;
+	u64 reads, hits, retries, faults, refaults, backoff_ns;
 };
 
 /* Setup: one page of one mm, paged out. */
@@ -94,12 +94,17 @@ static bool seed003_run(struct ktest *t, bool bypass, struct seed003_counts *d)
 						"swapin_cache_misses",
 						"swapin_bypass",
 						"swapin_bypass_retries",
+						"swapin_refaults",
+						"swapin_bypass_backoff_ns",
 						NULL };
 	struct ktest_stats stats;
 	ktest_stats_begin(&stats, counters);
-	struct seed003_counts before = { test_stat("pswpin"), test_stat("swapin_cache_hits"),
+	struct seed003_counts before = { test_stat("pswpin"),
+					 test_stat("swapin_cache_hits"),
 					 test_stat("swapin_bypass_retries"),
-					 test_stat("swapin_faults") };
+					 test_stat("swapin_faults"),
+					 test_stat("swapin_refaults"),
+					 test_stat("swapin_bypass_backoff_ns") };
 	struct swap_path_reader ja = { mm, 0, 3, 0 }, jb = { mm, 0, 3, 0 };
 	if (!seed003_interleave(t, bypass, &ja, &jb))
 		return false;
@@ -110,6 +115,8 @@ static bool seed003_run(struct ktest *t, bool bypass, struct seed003_counts *d)
 	d->hits = test_stat("swapin_cache_hits") - before.hits;
 	d->retries = test_stat("swapin_bypass_retries") - before.retries;
 	d->faults = test_stat("swapin_faults") - before.faults;
+	d->refaults = test_stat("swapin_refaults") - before.refaults;
+	d->backoff_ns = test_stat("swapin_bypass_backoff_ns") - before.backoff_ns;
 	ktest_diag(
 		t,
 		"%s: %lu read, %lu cache hit, %lu pinned retries, %lu swap-in faults for one entry",
@@ -130,8 +137,10 @@ KTEST(seed003, swap_cache_one_read_no_repeated_fault)
 	if (!seed003_run(t, false, &d))
 		return;
 	KT_EXPECT_EQ(t, d.reads, 1);
-	KT_EXPECT_EQ(t, d.hits, 1);   /* the second fault found the folio */
-	KT_EXPECT_EQ(t, d.faults, 2); /* one fault each, no retry */
+	KT_EXPECT_EQ(t, d.hits, 1);	  /* the second fault found the folio */
+	KT_EXPECT_EQ(t, d.faults, 2);	  /* one fault each, no retry */
+	KT_EXPECT_EQ(t, d.retries, 0);	  /* no pin to find, */
+	KT_EXPECT_EQ(t, d.backoff_ns, 0); /* no sleep: it waited on the folio lock */
 }
 
 /* The old design: passes when the repeated faults show. */
@@ -141,8 +150,10 @@ KTEST(seed003, bypass_sync_cache_repeats_faults)
 	if (!seed003_run(t, true, &d))
 		return;
 	KT_EXPECT_EQ(t, d.reads, 1);
-	KT_EXPECT(t, d.retries >= 1); /* B found the pin, slept and faulted again */
-	KT_EXPECT_EQ(t, d.hits, 0);   /* nothing went through the cache */
+	KT_EXPECT(t, d.retries >= 1);	/* B found the pin, */
+	KT_EXPECT(t, d.backoff_ns > 0); /* slept */
+	KT_EXPECT(t, d.refaults >= 1);	/* and faulted again */
+	KT_EXPECT_EQ(t, d.hits, 0);	/* nothing went through the cache */
 }
 
 /* The fault that came second: held after it read the swap PTE (and left
