@@ -190,7 +190,11 @@ static int swapin_bypass_read_and_map(struct mm *mm, struct vma *vma, unsigned l
 		stat_inc(swapin_refaults);
 		return 0;
 	}
-	bool exclusive = pte_swp_exclusive(orig);
+	/* A fresh page no one else can see (one swap PTE held the entry, and
+	 * the page never was in the swap cache): certainly exclusive, as in
+	 * Linux's do_swap_page for folio != swapcache, whatever the swap
+	 * PTE's bit says (swap.exclusive_bit=0 records none). */
+	bool exclusive = true;
 	folio_add_new_anon_rmap(folio, vma, addr);
 	folio_set_uptodate(folio);
 	swapin_map(mm, vma, folio, addr, ptep, 0, 1, exclusive, write);

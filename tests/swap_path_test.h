@@ -16,6 +16,7 @@
 #include "mm/vmscan.h"
 #include "mm_test.h"
 #include "swap_test.h"
+#include "test_design.h"
 #include "test_cpus.h"
 
 static inline u64 swap_path_value(u64 tag, unsigned long page, unsigned word)
@@ -114,6 +115,11 @@ struct swap_path_env {
 static inline bool swap_path_begin(struct ktest *t, struct swap_path_env *e, const char *name,
 				   u64 bytes, unsigned mthp_order)
 {
+	/* The scenarios are written for the default designs: a boot's
+	 * design switch (swap.bypass_sync_cache=...) is for the demo and the
+	 * benchmarks; a seed twin flips its own after this. */
+	if (!test_design_defaults(t))
+		return false;
 	e->own_device = name != NULL;
 	if (name) {
 		if (!swap_test_begin(t, &e->s, name, bytes, NULL, 0, SWAP_TEST_PRIO))

@@ -24,6 +24,10 @@ struct design_switches {
 };
 
 static struct design_switches design_saved;
+/* Calls in this test (swap_path_begin makes one, a seed test may make
+ * another): only the first saves the boot's values, the last restore puts
+ * them back. */
+static unsigned design_depth;
 
 static void design_switches_read(struct design_switches *d)
 {
@@ -54,7 +58,8 @@ static void design_switches_write(const struct design_switches *d)
 static void design_switches_restore(void *arg)
 {
 	(void)arg;
-	design_switches_write(&design_saved);
+	if (--design_depth == 0)
+		design_switches_write(&design_saved);
 }
 
 bool test_design_defaults(struct ktest *t)
@@ -70,9 +75,11 @@ bool test_design_defaults(struct ktest *t)
 		.table_alloc_static = false,
 		.migrate_on_wake = false,
 	};
-	design_switches_read(&design_saved);
+	if (design_depth == 0)
+		design_switches_read(&design_saved);
 	if (!ktest_defer(t, design_switches_restore, NULL))
 		return false;
+	design_depth++;
 	design_switches_write(&defaults);
 	return true;
 }
