@@ -15,7 +15,7 @@
 # Environment: SCALING_CPUS (default "1 2 4"), SCALING_MIB, CONTROL_MIB
 # (MiB the control hashes, split among its tasks; default 4096, about a second
 # on one quiet TCG CPU), ARCH, ACCEL, CMDLINE. A boot whose tests failed
-# shows "failed" beside its figures, and the exit status is 1.
+# is named in the last column, and the exit status is 1.
 # The boots' logs stay in build/scaling/.
 set -u
 cd "$(dirname "$0")/.."
