@@ -15,14 +15,19 @@
  * really gave, and a workload's speedup is reported as a fraction of it: 1.0 is perfect scaling on
  * this host, whatever the host.
  *
- * Every task hashes the same bytes, so all hashes must agree (a control
- * that computed nothing would be fast). Skipped unless scaling.control_mib
- * is given: it is not for make test's boots.
+ * The demo and the swap benchmark run it before and after their work
+ * (compute_control_run), so a host whose load changes during the boot
+ * shows it, and tools/scaling.sh takes the mean of the two; the test
+ * scaling.compute_control runs it alone. Every task hashes the same
+ * bytes, so all hashes must agree (a control that computed nothing would
+ * be fast). Nothing runs unless scaling.control_mib is given: it is not
+ * for make test's boots.
  */
 #include "kernel/cmdline.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 #include "mm/page_alloc.h"
+#include "tests/kernel/compute_control.h"
 #include "tests/test_cpus.h"
 #include "tests/test_kit.h"
 
@@ -89,29 +94,37 @@ static u64 control_run(struct control_job *jobs, unsigned n)
 	return ok ? arch_time_ns() - t0 : 0;
 }
 
+u64 compute_control_run(struct ktest *t, const char *when)
+{
+	if (!control_mib)
+		return 0;
+	unsigned n = (unsigned)control_tasks;
+	u64 rounds = control_mib * (1ull << 20) / (PAGE_SIZE << CONTROL_BUF_ORDER) / n;
+	struct control_job jobs[CONTROL_MAX_TASKS] = { 0 };
+	u64 ns = 0;
+	if (KT_EXPECT(t, control_alloc(jobs, n, rounds))) {
+		ns = control_run(jobs, n);
+		KT_EXPECT(t, ns > 0);
+		for (unsigned i = 1; i < n; i++)
+			KT_EXPECT_EQ(t, jobs[i].hash, jobs[0].hash);
+		u64 ms = ns / 1000000 ? ns / 1000000 : 1;
+		u64 mib = rounds * n * (PAGE_SIZE << CONTROL_BUF_ORDER) >> 20;
+		pr_info("scaling: compute control %s: %u tasks on %u CPUs hashed %lu MiB in all in "
+			"%lu ms (%lu MiB/s)\n",
+			when, n, nr_cpus_online, (unsigned long)mib, (unsigned long)ms,
+			(unsigned long)(mib * 1000 / ms));
+	}
+	for (unsigned i = 0; i < n; i++)
+		if (jobs[i].buf)
+			free_pages_va(jobs[i].buf, CONTROL_BUF_ORDER);
+	return ns;
+}
+
 KTEST(scaling, compute_control)
 {
 	if (!control_mib) {
 		ktest_skip(t, "scaling.control_mib= not given (make scaling runs it)");
 		return;
 	}
-	unsigned n = (unsigned)control_tasks;
-	u64 rounds = control_mib * (1ull << 20) / (PAGE_SIZE << CONTROL_BUF_ORDER) / n;
-	struct control_job jobs[CONTROL_MAX_TASKS] = { 0 };
-	if (KT_EXPECT(t, control_alloc(jobs, n, rounds))) {
-		u64 ns = control_run(jobs, n);
-		KT_EXPECT(t, ns > 0);
-		for (unsigned i = 1; i < n; i++)
-			KT_EXPECT_EQ(t, jobs[i].hash, jobs[0].hash);
-		u64 ms = ns / 1000000 ? ns / 1000000 : 1;
-		u64 mib = rounds * n * (PAGE_SIZE << CONTROL_BUF_ORDER) >> 20;
-		pr_info("scaling: compute control: %u tasks on %u CPUs hashed %lu MiB in all in "
-			"%lu "
-			"ms (%lu MiB/s)\n",
-			n, nr_cpus_online, (unsigned long)mib, (unsigned long)ms,
-			(unsigned long)(mib * 1000 / ms));
-	}
-	for (unsigned i = 0; i < n; i++)
-		if (jobs[i].buf)
-			free_pages_va(jobs[i].buf, CONTROL_BUF_ORDER);
+	compute_control_run(t, "alone");
 }

@@ -27,6 +27,7 @@
 #include "mm/page_alloc.h"
 #include "mm/swap_in.h"
 #include "tests/kernel/blk_qd1.h"
+#include "tests/kernel/compute_control.h"
 #include "tests/swap_path_test.h"
 
 static u64 bench_mib;
@@ -167,6 +168,7 @@ static void swap_bench_run(struct ktest *t, const char *dev, unsigned order)
 		goto out;
 	static const char *const passes[] = { "write", "seq read", "random read" };
 	u64 seed = 0x2545f4914f6cdd1dull;
+	compute_control_run(t, "before the swap benchmark"); /* make scaling only */
 	for (unsigned pass = 0; pass < 3; pass++) {
 		for (unsigned long k = 0; k < b.npages; k++)
 			b.order[k] = (u32)k;
@@ -197,6 +199,7 @@ static void swap_bench_run(struct ktest *t, const char *dev, unsigned order)
 			bench_report_overhead(dev, order, passes[pass], &qd1);
 	}
 	KT_EXPECT_EQ(t, b.bad, 0);
+	compute_control_run(t, "after the swap benchmark");
 out:
 	if (mm)
 		mm_put(mm);
