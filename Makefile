@@ -1,4 +1,4 @@
-# swaplab: make run | profile | test | iso | debug | bench | stress | races | matrix | host-tests | lint | fuzz
+# swaplab: make run | profile | test | iso | debug | bench | scaling | stress | races | matrix | host-tests | lint | fuzz
 # Variables: ARCH (x86_64), SMP, MEM, MACHINE (pc|q35), ACCEL (kvm|tcg), CMDLINE,
 # DURATION (seconds of make stress's swap stress test, default 600),
 # FAULT_DURATION (seconds of each of its fault-injection runs, default 120),
@@ -229,6 +229,11 @@ test: deps $(KERNEL) $(HOST_TESTS) $(TSAN_TESTS) $(ISO) $(FUZZ_BINS)
 bench: deps $(KERNEL) swap-image
 	@ARCH=$(ARCH) ACCEL=$(ACCEL) SWAP=$(SWAP) RAMSWAP=$(RAMSWAP) CMDLINE='$(CMDLINE)' tools/bench.sh
 
+# The demo and the swap benchmark on 1, 2 and 4 CPUs beside a lock-free
+# compute control in each boot, and one table (tools/scaling.sh).
+scaling: deps $(KERNEL)
+	@ARCH=$(ARCH) ACCEL=$(ACCEL) CMDLINE='$(CMDLINE)' tools/scaling.sh
+
 # The swap stress test for DURATION seconds (default 600) with mTHP on and
 # again with base pages, four FAULT_DURATION runs (default 120) with fault
 # injection, then the full block stress (20,000 requests per device and
@@ -269,5 +274,5 @@ lint:
 clean:
 	rm -rf build
 
-.PHONY: all run profile debug iso test bench stress races matrix lint clean deps host-build host-tests host-tsan \
+.PHONY: all run profile debug iso test bench scaling stress races matrix lint clean deps host-build host-tests host-tsan \
 	swap-image fuzz fuzz-build

@@ -162,11 +162,16 @@ int swap_boot_end(void);
  * free slot, in hundredths, over every device that is on (0 if none). */
 u64 swap_meta_centi_per_used_slot(void);
 u64 swap_meta_centi_per_free_slot(void);
-/* Swap-in fault latency: do_swap_page records each fault's time; the
- * percentiles so far, in microseconds (the upper bound of a power-of-two
- * bucket), and a reset for benchmarks. */
-void swapin_latency_record(u64 ns);
-u64 swapin_latency_percentile_us(unsigned pct);
+/* Swap-in fault latency (mm/swap_stats.c): do_swap_page records each
+ * fault's total time and its own I/O wait (the time it waited for its
+ * folio's read: 0 when the folio was uptodate when found); the software
+ * overhead, total minus I/O wait, is kept fault by fault. Percentiles so
+ * far in nanoseconds (the upper bound of a bucket at most 1/16 wide), the
+ * number of faults recorded, and a reset for benchmarks. */
+enum swapin_lat { SWAPIN_LAT_TOTAL, SWAPIN_LAT_IO_WAIT, SWAPIN_LAT_OVERHEAD, SWAPIN_LAT_NR };
+void swapin_latency_record(u64 total_ns, u64 io_wait_ns);
+u64 swapin_latency_percentile_ns(enum swapin_lat which, unsigned pct);
+u64 swapin_latency_count(void);
 void swapin_latency_reset(void);
 
 #endif

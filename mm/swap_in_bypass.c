@@ -169,14 +169,17 @@ bool swapin_bypass_wait(swp_entry_t entry)
  * free the slot. Under nopin nothing keeps the slot between the read and
  * pte_same: the ABA in the comment at the top. */
 static int swapin_bypass_read_and_map(struct mm *mm, struct vma *vma, unsigned long addr,
-				      pte_t orig, bool write)
+				      pte_t orig, bool write, u64 *io_wait)
 {
 	swp_entry_t entry = pte_to_swp_entry(orig);
 	struct folio *folio = folio_alloc(GFP_USER, 0);
 	if (!folio)
 		return -ENOMEM;
 	race_point("swapin:bypass-read");
-	if (swap_read_folio_sync(folio, entry)) {
+	u64 t0 = arch_time_ns();
+	int err = swap_read_folio_sync(folio, entry);
+	*io_wait = arch_time_ns() - t0;
+	if (err) {
 		folio_put(folio);
 		return -EIO;
 	}
@@ -210,7 +213,7 @@ static int swapin_bypass_read_and_map(struct mm *mm, struct vma *vma, unsigned l
  * otherwise refaults: the refault sees the present PTE or the racer's
  * cached folio. */
 static int swapin_bypass_counted(struct mm *mm, struct vma *vma, unsigned long addr, pte_t orig,
-				 bool write)
+				 bool write, u64 *io_wait)
 {
 	swp_entry_t entry = pte_to_swp_entry(orig);
 	race_point("swapin:bypass-before-bump"); /* seed 003: the window the thread names */
@@ -222,7 +225,7 @@ static int swapin_bypass_counted(struct mm *mm, struct vma *vma, unsigned long a
 	}
 	race_point("swapin:bypass-bumped");
 	stat_inc(swapin_bypass);
-	err = swapin_bypass_read_and_map(mm, vma, addr, orig, write);
+	err = swapin_bypass_read_and_map(mm, vma, addr, orig, write, io_wait);
 	swap_free(entry); /* our count */
 	return err;
 }
@@ -230,12 +233,13 @@ static int swapin_bypass_counted(struct mm *mm, struct vma *vma, unsigned long a
 /* The bypass path: pin the slot (not under nopin), read, map, unpin. A
  * racer that finds the pin backs off (pin-sleep, pin-spin) or is sent to
  * the cache path (fallback-cache: SWAPIN_BYPASS_FALLBACK). */
-int swapin_bypass(struct mm *mm, struct vma *vma, unsigned long addr, pte_t orig, bool write)
+int swapin_bypass(struct mm *mm, struct vma *vma, unsigned long addr, pte_t orig, bool write,
+		  u64 *io_wait)
 {
 	swp_entry_t entry = pte_to_swp_entry(orig);
 	if (swap_bypass_sync_cache == SWAP_BYPASS_BUMP ||
 	    swap_bypass_sync_cache == SWAP_BYPASS_BUMP_CHECKED)
-		return swapin_bypass_counted(mm, vma, addr, orig, write);
+		return swapin_bypass_counted(mm, vma, addr, orig, write, io_wait);
 	bool pin = swap_bypass_sync_cache != SWAP_BYPASS_NOPIN;
 	if (pin) {
 		int err = swap_cache_pin(entry);
@@ -255,7 +259,7 @@ int swapin_bypass(struct mm *mm, struct vma *vma, unsigned long addr, pte_t orig
 		}
 	}
 	stat_inc(swapin_bypass);
-	int err = swapin_bypass_read_and_map(mm, vma, addr, orig, write);
+	int err = swapin_bypass_read_and_map(mm, vma, addr, orig, write, io_wait);
 	if (pin)
 		swap_cache_unpin(entry);
 	return err;

@@ -61,8 +61,10 @@ bool swapin_should_bypass(swp_entry_t entry);
 /* Read the page into a folio of our own (the slot pinned under pin-* and
  * fallback-cache, a count of our own under bump*, nothing under nopin),
  * map it if the PTE did not change, free the slot. do_swap_page's
- * returns, or SWAPIN_BYPASS_FALLBACK. */
-int swapin_bypass(struct mm *mm, struct vma *vma, unsigned long addr, pte_t orig, bool write);
+ * returns, or SWAPIN_BYPASS_FALLBACK; *io_wait is the time the read took
+ * (left alone when there was none). */
+int swapin_bypass(struct mm *mm, struct vma *vma, unsigned long addr, pte_t orig, bool write,
+		  u64 *io_wait);
 /* The swap-cache path found entry pinned by a bypass read. fallback-cache:
  * sleep until the pin is gone and return true (try the cache again); the
  * pin designs: back off as a bypass racer does and return false

@@ -12,8 +12,9 @@
  * slot costs that plus its share of the tables that exist for it. Linux
  * 6.18 spends 1 byte per slot always (swap_map) plus 8 per slot in use.
  *
- * Also the swap-in fault latency (do_swap_page records each), as the
- * swapin_latency_p50_us and swapin_latency_p99_us stats.
+ * Also the swap-in fault latency (do_swap_page records each): total, own
+ * I/O wait and software overhead per fault, as the swapin_latency_*,
+ * swapin_io_wait_* and swapin_overhead_* p50/p99 stats.
  */
 #include "kernel/atomic.h"
 #include "kernel/printk.h"
@@ -183,48 +184,98 @@ void swap_report(void)
 
 /* --- swap-in latency ------------------------------------------------------ */
 
-/* Latency of swap-in faults, in microseconds: a log2 histogram, for the
- * p50 and p99 stats (the upper bound of the bucket holding them). */
-#define SWAPIN_LAT_BUCKETS 32
-static atomic_long_t swapin_lat[SWAPIN_LAT_BUCKETS];
+/*
+ * Three histograms of swap-in faults, in nanoseconds, recorded by
+ * do_swap_page: the fault's total time, its own I/O wait (from the start
+ * of its read, or of its wait on a read another fault started, until the
+ * folio lock is its own; 0 on a cache hit on an uptodate folio), and the
+ * software overhead, total minus I/O wait. The overhead is taken fault by
+ * fault: the p50 of a difference is not the difference of two p50s (a
+ * slow read with a quick fault and a quick read with a slow fault would
+ * cancel out).
+ *
+ * Buckets are log-linear: values below SWAPIN_HIST_SUB get one bucket
+ * each, and every power of two above is cut into SWAPIN_HIST_SUB equal
+ * buckets, so a percentile (the upper bound of the bucket holding it) is
+ * at most 1/16 above the value, 6%: fine enough to compare an overhead
+ * with 20% of a device's latency, which a power-of-two bucket is not.
+ */
+#define SWAPIN_HIST_SUB_BITS 4
+#define SWAPIN_HIST_SUB (1u << SWAPIN_HIST_SUB_BITS)
+#define SWAPIN_HIST_MAX_BITS 40 /* 2^40 ns, 18 minutes: anything longer is clamped */
+#define SWAPIN_HIST_BUCKETS (SWAPIN_HIST_SUB * (SWAPIN_HIST_MAX_BITS - SWAPIN_HIST_SUB_BITS + 1))
 
-void swapin_latency_record(u64 ns)
+static atomic_long_t swapin_hist[SWAPIN_LAT_NR][SWAPIN_HIST_BUCKETS];
+
+static unsigned swapin_hist_bucket(u64 ns)
 {
-	u64 us = ns / 1000;
-	unsigned b = 0;
-	while (b + 1 < SWAPIN_LAT_BUCKETS && (1ull << b) <= us)
-		b++;
-	atomic_long_inc(&swapin_lat[b]);
+	if (ns >= 1ull << SWAPIN_HIST_MAX_BITS)
+		ns = (1ull << SWAPIN_HIST_MAX_BITS) - 1;
+	if (ns < SWAPIN_HIST_SUB)
+		return (unsigned)ns;
+	unsigned msb = 63 - (unsigned)__builtin_clzll(ns);
+	unsigned shift = msb - SWAPIN_HIST_SUB_BITS;
+	return (shift + 1) * SWAPIN_HIST_SUB + (unsigned)(ns >> shift) - SWAPIN_HIST_SUB;
 }
 
-u64 swapin_latency_percentile_us(unsigned pct)
+/* The largest value bucket b holds. */
+static u64 swapin_hist_upper(unsigned b)
 {
-	u64 total = 0, seen = 0;
-	for (unsigned b = 0; b < SWAPIN_LAT_BUCKETS; b++)
-		total += (u64)atomic_long_read(&swapin_lat[b]);
+	if (b < SWAPIN_HIST_SUB)
+		return b;
+	unsigned shift = b / SWAPIN_HIST_SUB - 1;
+	u64 mantissa = SWAPIN_HIST_SUB + b % SWAPIN_HIST_SUB;
+	return ((mantissa + 1) << shift) - 1;
+}
+
+void swapin_latency_record(u64 total_ns, u64 io_wait_ns)
+{
+	if (io_wait_ns > total_ns) /* cannot happen: the wait lies inside the fault */
+		io_wait_ns = total_ns;
+	atomic_long_inc(&swapin_hist[SWAPIN_LAT_TOTAL][swapin_hist_bucket(total_ns)]);
+	atomic_long_inc(&swapin_hist[SWAPIN_LAT_IO_WAIT][swapin_hist_bucket(io_wait_ns)]);
+	atomic_long_inc(
+		&swapin_hist[SWAPIN_LAT_OVERHEAD][swapin_hist_bucket(total_ns - io_wait_ns)]);
+}
+
+u64 swapin_latency_count(void)
+{
+	u64 total = 0;
+	for (unsigned b = 0; b < SWAPIN_HIST_BUCKETS; b++)
+		total += (u64)atomic_long_read(&swapin_hist[SWAPIN_LAT_TOTAL][b]);
+	return total;
+}
+
+u64 swapin_latency_percentile_ns(enum swapin_lat which, unsigned pct)
+{
+	u64 total = swapin_latency_count(), seen = 0;
 	if (!total)
 		return 0;
-	for (unsigned b = 0; b < SWAPIN_LAT_BUCKETS; b++) {
-		seen += (u64)atomic_long_read(&swapin_lat[b]);
+	for (unsigned b = 0; b < SWAPIN_HIST_BUCKETS; b++) {
+		seen += (u64)atomic_long_read(&swapin_hist[which][b]);
 		if (seen * 100 >= total * pct)
-			return 1ull << b;
+			return swapin_hist_upper(b);
 	}
-	return 1ull << (SWAPIN_LAT_BUCKETS - 1);
+	return swapin_hist_upper(SWAPIN_HIST_BUCKETS - 1);
 }
 
-static u64 read_swapin_p50(void)
-{
-	return swapin_latency_percentile_us(50);
-}
-static u64 read_swapin_p99(void)
-{
-	return swapin_latency_percentile_us(99);
-}
-DEFINE_STAT_FN(swapin_latency_p50_us, read_swapin_p50);
-DEFINE_STAT_FN(swapin_latency_p99_us, read_swapin_p99);
+/* The "# stat" lines: microseconds, rounded up. */
+#define SWAPIN_LAT_STAT(id, which, pct)                                                            \
+	static u64 read_##id(void)                                                                 \
+	{                                                                                          \
+		return (swapin_latency_percentile_ns(which, pct) + 999) / 1000;                    \
+	}                                                                                          \
+	DEFINE_STAT_FN(id, read_##id)
+SWAPIN_LAT_STAT(swapin_latency_p50_us, SWAPIN_LAT_TOTAL, 50);
+SWAPIN_LAT_STAT(swapin_latency_p99_us, SWAPIN_LAT_TOTAL, 99);
+SWAPIN_LAT_STAT(swapin_io_wait_p50_us, SWAPIN_LAT_IO_WAIT, 50);
+SWAPIN_LAT_STAT(swapin_io_wait_p99_us, SWAPIN_LAT_IO_WAIT, 99);
+SWAPIN_LAT_STAT(swapin_overhead_p50_us, SWAPIN_LAT_OVERHEAD, 50);
+SWAPIN_LAT_STAT(swapin_overhead_p99_us, SWAPIN_LAT_OVERHEAD, 99);
 
 void swapin_latency_reset(void)
 {
-	for (unsigned b = 0; b < SWAPIN_LAT_BUCKETS; b++)
-		atomic_long_set(&swapin_lat[b], 0);
+	for (unsigned h = 0; h < SWAPIN_LAT_NR; h++)
+		for (unsigned b = 0; b < SWAPIN_HIST_BUCKETS; b++)
+			atomic_long_set(&swapin_hist[h][b], 0);
 }

@@ -5,6 +5,7 @@
  *   test_stat: one counter by name;
  *   test_drained_free_pages: the free page count, per-CPU lists drained;
  *   test_rand: a small deterministic PRNG (xorshift64);
+ *   test_sort_u32: sort an array in place (a benchmark's percentiles);
  *   test_put_u32: a word into a table or header a parser test builds;
  *   test_done_list_pop / test_done_list_any: a list completions fill;
  *   test_race_arm: arm a scenario's race points (a table of struct
@@ -90,6 +91,36 @@ static inline u64 test_rand(u64 *state)
 	*state ^= *state >> 7;
 	*state ^= *state << 17;
 	return *state;
+}
+
+/* Heapsort (no libc here): small, O(n log n), in place. */
+static inline void test_sift_down_u32(u32 *a, unsigned long i, unsigned long n)
+{
+	for (;;) {
+		unsigned long c = 2 * i + 1;
+		if (c >= n)
+			return;
+		if (c + 1 < n && a[c + 1] > a[c])
+			c++;
+		if (a[i] >= a[c])
+			return;
+		u32 t = a[i];
+		a[i] = a[c];
+		a[c] = t;
+		i = c;
+	}
+}
+
+static inline void test_sort_u32(u32 *a, unsigned long n)
+{
+	for (unsigned long i = n / 2; i-- > 0;)
+		test_sift_down_u32(a, i, n);
+	for (unsigned long end = n; end-- > 1;) {
+		u32 t = a[0];
+		a[0] = a[end];
+		a[end] = t;
+		test_sift_down_u32(a, 0, end);
+	}
 }
 
 /* v stored at buf + off, at any alignment, as the tables and headers the

@@ -25,6 +25,7 @@
 #include "mm/page_alloc.h"
 #include "mm/swap_in.h"
 #include "tests/demo_plan.h"
+#include "tests/kernel/compute_control.h"
 #include "tests/swap_path_test.h"
 
 #define DEMO_TASKS 4
@@ -266,7 +267,9 @@ KTEST(demo, four_tasks_write_past_ram_fork_halfway_verify_every_byte)
 			? "; as much as fits in RAM plus swap"
 			: "",
 		DEMO_TASKS, nr_cpus_online);
+	compute_control_run(t, "before the demo"); /* make scaling only */
 	demo_run(t, n, ram);
+	compute_control_run(t, "after the demo");
 	unsigned long free_after;
 	long inuse_after;
 	demo_swap_state(&free_after, &inuse_after);
