@@ -105,6 +105,7 @@ n=0
 IFS=';' read -ra sets <<<"$BENCH_SWITCHES"
 for set in "${sets[@]}"; do
 	read -r dev order args <<<"$set"
+	set=$(echo $set) # trimmed, for messages
 	[ -n "${dev:-}" ] || continue
 	case "${order:-}" in 0 | 4) ;; *) echo "bench: BENCH_SWITCHES: '$set': ORDER must be 0 or 4" >&2; rc=1; continue ;; esac
 	n=$((n + 1))

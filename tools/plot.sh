@@ -82,7 +82,7 @@ for log in build/bench/virtio.log build/bench/ramswap.log; do
 		done
 		[ -n "$series" ] || continue
 		png=$plots/hist-$dev-o$order.png
-		gp "hist-$dev-o$order" "set terminal pngcairo size 900,500 font 'DejaVu Sans,10'; set output '$png';
+		gp "hist-$dev-o$order" "set terminal pngcairo noenhanced size 900,500 font 'DejaVu Sans,10'; set output '$png';
 			$hist_axes
 			set title 'swaplab: first-touch latency per pass, $dev, order $order, $(log_mib "$log" "$dev" "$order") MiB, $(log_mem "$log") RAM'
 			plot $series" && made+=("$png")
@@ -93,7 +93,7 @@ done
 slog=build/compare/main-swaplab.log llog=build/compare/main-linux.log
 if [ -f $slog ] && [ -f $llog ]; then
 	order=${PLOT_ORDER:-$(tr -d '\r' <$slog | awk '$1 == "#" && $2 == "hist" && $3 == "vda" { print $4; exit }')}
-	cmds="set terminal pngcairo size 1350,450 font 'DejaVu Sans,10'; set output '$plots/compare-hist.png';
+	cmds="set terminal pngcairo noenhanced size 1350,450 font 'DejaVu Sans,10'; set output '$plots/compare-hist.png';
 		set multiplot layout 1,3 title 'first-touch latency, swaplab (order ${order:-0}) and Linux, $(log_mib $slog vda "${order:-0}") MiB on $(log_mem $slog) RAM, virtio-blk'
 		$hist_axes"
 	ok=1
@@ -116,23 +116,25 @@ switch_logs=$(ls build/bench/switch-*.log 2>/dev/null | sort -V)
 if [ -n "$switch_logs" ]; then
 	f=$data/switches.dat
 	: >"$f"
-	smib="" smem=""
+	smib="" smem="" regions=""
 	for log in $switch_logs; do
-		read -r _ dev order label <"$log"
+		read -r _ _ dev order label <"$log" # "# set DEV ORDER LABEL"
 		rows=$(bench_rows "$log" "$dev" "$order" | awk '{ printf "%s ", $2 }')
 		[ "$(echo $rows | wc -w)" = 3 ] || continue
 		echo "\"$label\" $rows" >>"$f"
-		smib=$(log_mib "$log" "$dev" "$order") smem=$(log_mem "$log")
+		m=$(log_mib "$log" "$dev" "$order") smem=$(log_mem "$log")
+		[ "$dev" != vda ] || smib=$m
+		case " $regions " in *" $dev: "*) ;; *) regions+="${regions:+, }$dev: $m MiB" ;; esac
 	done
 	if [ -f $llog ] && [ "$(log_mib $llog vda 0)" = "$smib" ] && [ "$(log_mem $llog)" = "$smem" ]; then
 		pc=$(tr -d '\r' <$llog | sed -n 's/.*vm.page-cluster=\([0-9]*\).*/\1/p' | head -n 1)
 		echo "\"Linux 6.1 (vda, page-cluster $pc)\" $(bench_rows $llog vda 0 | awk '{ printf "%s ", $2 }')" >>"$f"
 	fi
 	if [ -s "$f" ]; then
-		gp switches "set terminal pngcairo size 1100,550 font 'DejaVu Sans,10'; set output '$plots/switches.png';
-			set title 'swap benchmark throughput per design switch set, $smib MiB, $smem RAM'
+		gp switches "set terminal pngcairo noenhanced size 1200,650 font 'DejaVu Sans,10'; set output '$plots/switches.png';
+			set title 'swap benchmark throughput per design switch set ($regions region; $smem RAM)'
 			set style data histograms; set style histogram clustered gap 1; set style fill solid 0.8 border -1
-			set ylabel 'MiB/s'; set grid ytics; set xtics rotate by -25 left; set bmargin 8; set key top left
+			set ylabel 'MiB/s'; set grid ytics; set xtics rotate by 20 right; set bmargin 11; set lmargin 16; set key top left
 			plot '$f' using 2:xtic(1) title 'write', '' using 3 title 'sequential read', '' using 4 title 'random read'" &&
 			made+=("$plots/switches.png")
 	fi
@@ -153,13 +155,19 @@ for n in ${SMP_LIST:-1 2 4}; do
 	[ "$sr$lr" = "NaN NaN NaNNaN NaN NaN" ] || echo "$n $sr $lr" >>"$f"
 done
 if [ "$(wc -l <"$f")" -ge 2 ]; then
-	gp smp "set terminal pngcairo size 900,500 font 'DejaVu Sans,10'; set output '$plots/smp.png';
-		set title 'swap benchmark throughput per CPU count (QEMU -smp), virtio-blk'
+	series="'$f' using 1:2 with linespoints lw 2 lc 1 title 'swaplab write', \\
+		'' using 1:3 with linespoints lw 2 lc 2 title 'swaplab seq read', \\
+		'' using 1:4 with linespoints lw 2 lc 3 title 'swaplab random read'"
+	if awk '$5 != "NaN" { found = 1 } END { exit !found }' "$f"; then
+		series+=", \\
+		'' using 1:5 with linespoints lw 2 dt 2 lc 1 title 'Linux write', \\
+		'' using 1:6 with linespoints lw 2 dt 2 lc 2 title 'Linux seq read', \\
+		'' using 1:7 with linespoints lw 2 dt 2 lc 3 title 'Linux random read'"
+	fi
+	gp smp "set terminal pngcairo noenhanced size 900,500 font 'DejaVu Sans,10'; set output '$plots/smp.png';
+		set title 'swap benchmark throughput per CPU count (QEMU -smp), vda, $(log_mem "$s") RAM'
 		set xlabel 'CPUs'; set ylabel 'MiB/s'; set logscale x 2; set xtics (1, 2, 4, 8); set grid; set key outside right
-		plot '$f' using 1:2 with linespoints lw 2 lc 1 title 'swaplab write', '' using 1:3 with linespoints lw 2 lc 2 title 'swaplab seq read',
-		'' using 1:4 with linespoints lw 2 lc 3 title 'swaplab random read', '' using 1:5 with linespoints lw 2 dt 2 lc 1 title 'Linux write',
-		'' using 1:6 with linespoints lw 2 dt 2 lc 2 title 'Linux seq read', '' using 1:7 with linespoints lw 2 dt 2 lc 3 title 'Linux random read'" &&
-		made+=("$plots/smp.png")
+		plot $series" && made+=("$plots/smp.png")
 fi
 
 if [ ${#made[@]} = 0 ]; then
