@@ -110,6 +110,7 @@ if [ "${1:-}" = --from-logs ]; then
 fi
 
 tools/linux-guest.sh || die "cannot build the Linux guest (see above); nothing was booted"
+rm -f $out/*.log # the last run's, so that no plot mixes two runs
 
 echo "compare-linux: $(date -u '+%Y-%m-%d %H:%M UTC'); host: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "compare-linux: QEMU, both boots: $(qemu_settings "$SMP" "$MEM")"

@@ -35,10 +35,12 @@ kpkg=$(kernel_pkg)
 if [ -z "$kpkg" ] || [ -z "$(candidate busybox-static)" ] || [ "$(candidate busybox-static)" = "(none)" ]; then
 	echo "linux-guest: Debian's package lists do not name linux-image-amd64 or busybox-static; running apt-get update" >&2
 	[ "$(id -u)" = 0 ] || die "apt-get update needs root: run it as root, then make compare-linux again"
-	apt-get update -qq >/dev/null 2>&1 || apt-get update || die "apt-get update failed (no network, or the Debian repositories unreachable)"
+	# Its warnings and errors (a repository it could not reach) are shown.
+	apt-get update -q 2>&1 | grep -E '^(W|E|Err):' >&2
+	[ "${PIPESTATUS[0]}" = 0 ] || die "apt-get update failed (no network, or the Debian repositories unreachable)"
 	kpkg=$(kernel_pkg)
 fi
-[ -n "$kpkg" ] || die "cannot find the kernel package: apt-cache shows no 'linux-image-*' dependency of linux-image-amd64"
+[ -n "$kpkg" ] || die "cannot find the kernel package: apt-cache shows no 'linux-image-*' dependency of linux-image-amd64 (did apt-get update reach Debian's repositories? no network?)"
 kver=$(candidate "$kpkg")
 bver=$(candidate busybox-static)
 [ -n "$kver" ] && [ "$kver" != "(none)" ] || die "no installable version of $kpkg in the package lists"

@@ -142,11 +142,14 @@ fi
 
 # 4. MiB/s per CPU count: swaplab (build/compare/smpN-swaplab.log, else
 # build/bench/smpN.log) and Linux (build/compare/smpN-linux.log).
+# One source for every point: compare-linux's logs when it made any.
 f=$data/smp.dat
 : >"$f"
+smp_src=bench
+ls build/compare/smp*-swaplab.log >/dev/null 2>&1 && smp_src=compare
 for n in ${SMP_LIST:-1 2 4}; do
 	s=build/compare/smp$n-swaplab.log
-	[ -f "$s" ] || s=build/bench/smp$n.log
+	[ $smp_src = compare ] || s=build/bench/smp$n.log
 	l=build/compare/smp$n-linux.log
 	sr=$([ -f "$s" ] && bench_rows "$s" vda "${PLOT_ORDER:-0}" | awk '{ printf "%s ", $2 }')
 	lr=$([ -f "$l" ] && bench_rows "$l" vda 0 | awk '{ printf "%s ", $2 }')
