@@ -46,8 +46,6 @@ kernel=build/${ARCH:-x86_64}/swaplab.elf
 out=build/compare
 mkdir -p $out
 img=$out/swap.img
-trap 'rm -f "$img" "$img.tmp"' EXIT
-trap 'exit 130' INT TERM
 
 # run_pair SMP TAG: swaplab's boot then Linux's, logs $out/TAG-swaplab.log
 # and $out/TAG-linux.log. Stops the script when a boot fails.
@@ -111,6 +109,8 @@ fi
 
 tools/linux-guest.sh || die "cannot build the Linux guest (see above); nothing was booted"
 rm -f $out/*.log # the last run's, so that no plot mixes two runs
+trap 'rm -f "$img" "$img.tmp"' EXIT
+trap 'exit 130' INT TERM
 
 echo "compare-linux: $(date -u '+%Y-%m-%d %H:%M UTC'); host: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "compare-linux: QEMU, both boots: $(qemu_settings "$SMP" "$MEM")"
