@@ -156,6 +156,7 @@ for n in ${SMP_LIST:-1 2 4}; do
 	[ "$(echo $sr | wc -w)" = 3 ] || sr="NaN NaN NaN"
 	[ "$(echo $lr | wc -w)" = 3 ] || lr="NaN NaN NaN"
 	[ "$sr$lr" = "NaN NaN NaNNaN NaN NaN" ] || echo "$n $sr $lr" >>"$f"
+	[ -n "${smp_mem:-}" ] || [ ! -f "$s" ] || smp_mem=$(log_mem "$s")
 done
 if [ "$(wc -l <"$f")" -ge 2 ]; then
 	series="'$f' using 1:2 with linespoints lw 2 lc 1 title 'swaplab write', \\
@@ -168,7 +169,7 @@ if [ "$(wc -l <"$f")" -ge 2 ]; then
 		'' using 1:7 with linespoints lw 2 dt 2 lc 3 title 'Linux random read'"
 	fi
 	gp smp "set terminal pngcairo noenhanced size 900,500 font 'DejaVu Sans,10'; set output '$plots/smp.png';
-		set title 'swap benchmark throughput per CPU count (QEMU -smp), vda, $(log_mem "$s") RAM'
+		set title 'swap benchmark throughput per CPU count (QEMU -smp), vda, ${smp_mem:-?} RAM'
 		set xlabel 'CPUs'; set ylabel 'MiB/s'; set logscale x 2; set xtics (1, 2, 4, 8); set grid; set key outside right
 		plot $series" && made+=("$plots/smp.png")
 fi
