@@ -1,9 +1,13 @@
-# swaplab: make run | profile | test | iso | debug | bench | scaling | stress | races | matrix | host-tests | lint | fuzz
+# swaplab: make run | profile | test | iso | debug | bench | scaling | compare-linux | stress | races | matrix | host-tests | lint | fuzz
 # Variables: ARCH (x86_64), SMP, MEM, MACHINE (pc|q35), ACCEL (kvm|tcg), CMDLINE,
 # DURATION (seconds of make stress's swap stress test, default 600),
 # FAULT_DURATION (seconds of each of its fault-injection runs, default 120),
 # SWAP (the swap image attached as virtio disk vda; default build/swap.img,
 # made by mkswap when missing), RAMSWAP (size of ramswap0 for bench/stress).
+# make bench and make compare-linux: MIB (region, default 512), MEM and SMP
+# of the swap boots (default 256M and 2 unless given), PLOT=1 (PNG plots),
+# LINUX_PAGE_CLUSTER, LINUX_THP, SWAPLAB_CMDLINE, SWAPLAB_ORDER (see
+# tools/compare-linux.sh), BENCH_SWITCHES and SMP_LIST (tools/bench.sh).
 # Build with every host core (make test, CI included); prove runs the boots
 # one at a time whatever this says.
 ifeq ($(MAKELEVEL),0)
@@ -193,7 +197,7 @@ fuzz: deps $(patsubst %,$(FUZZBUILD)/fuzz_%,$(FUZZ))
 QEMU_VARS = ARCH=$(ARCH) SMP=$(SMP) MEM=$(MEM) MACHINE=$(MACHINE) ACCEL=$(ACCEL)
 
 deps:
-	@tools/deps.sh
+	@PLOT='$(PLOT)' tools/deps.sh
 
 # The default swap image: a sparse file with a real mkswap header. A
 # SWAP=path given by the user is used as it is (never created or changed
@@ -226,8 +230,23 @@ $(ISO): $(KERNEL) tools/mkiso.sh
 test: deps $(KERNEL) $(HOST_TESTS) $(TSAN_TESTS) $(ISO) $(FUZZ_BINS)
 	@tools/test.sh
 
+# The swap benchmarks boot with their own RAM and CPUs (256M, 2: the
+# Linux reference's) unless MEM= or SMP= is given on the command line or in
+# the environment (the defaults above are make run's).
+BENCH_VARS = ARCH=$(ARCH) ACCEL=$(ACCEL) PLOT='$(PLOT)' MIB='$(MIB)' SMP_LIST='$(SMP_LIST)' \
+	$(if $(filter command line environment,$(origin MEM)),MEM=$(MEM)) \
+	$(if $(filter command line environment,$(origin SMP)),SMP=$(SMP))
 bench: deps $(KERNEL) swap-image
-	@ARCH=$(ARCH) ACCEL=$(ACCEL) SWAP=$(SWAP) RAMSWAP=$(RAMSWAP) CMDLINE='$(CMDLINE)' tools/bench.sh
+	@$(BENCH_VARS) SWAP=$(SWAP) RAMSWAP=$(RAMSWAP) CMDLINE='$(CMDLINE)' \
+		BENCH_SWITCHES='$(BENCH_SWITCHES)' tools/bench.sh
+
+# swaplab's swap benchmark and the same workload on a Debian Linux guest
+# (its kernel and busybox-static from Debian's packages, extracted into
+# build/linux-guest, nothing installed), under the same QEMU settings, as
+# one side-by-side table (tools/compare-linux.sh).
+compare-linux: deps $(KERNEL)
+	@$(BENCH_VARS) LINUX_PAGE_CLUSTER='$(LINUX_PAGE_CLUSTER)' LINUX_THP='$(LINUX_THP)' \
+		SWAPLAB_CMDLINE='$(SWAPLAB_CMDLINE)' SWAPLAB_ORDER='$(SWAPLAB_ORDER)' tools/compare-linux.sh
 
 # The demo and the swap benchmark on 1, 2 and 4 CPUs beside a lock-free
 # compute control in each boot, and one table (tools/scaling.sh).
@@ -274,5 +293,5 @@ lint:
 clean:
 	rm -rf build
 
-.PHONY: all run profile debug iso test bench scaling stress races matrix lint clean deps host-build host-tests host-tsan \
+.PHONY: all run profile debug iso test bench scaling compare-linux stress races matrix lint clean deps host-build host-tests host-tsan \
 	swap-image fuzz fuzz-build

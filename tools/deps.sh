@@ -26,6 +26,12 @@ want perl prove
 # make fuzz: clang with libFuzzer's runtime (its path names clang's full version).
 want clang clang
 want libclang-rt-14-dev "/usr/lib/llvm-14/lib/clang/14*/lib/linux/libclang_rt.fuzzer-x86_64.a"
+# make compare-linux builds its Linux guest's benchmark with gcc -static:
+# glibc's static libraries.
+want libc6-dev /usr/lib/x86_64-linux-gnu/libc.a
+# make bench PLOT=1 and make compare-linux PLOT=1: gnuplot draws the PNGs
+# (installed only when plots are asked for).
+[ "${PLOT:-0}" = 1 ] && want gnuplot-nox gnuplot
 [ -z "$need" ] && exit 0
 echo "deps: installing from Debian's packages:$need"
 if [ "$(id -u)" != 0 ]; then

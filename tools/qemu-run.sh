@@ -1,6 +1,6 @@
 #!/bin/bash
 # Boot swaplab in QEMU and return its verdict.
-#   qemu-run.sh [--debug] [--iso ISO | --kernel ELF] [--timeout S] [--uefi]
+#   qemu-run.sh [--debug] [--iso ISO | --kernel ELF [--initrd FILE]] [--timeout S] [--uefi]
 #               [--disk-cache MODE] [--disk IMG] [--disk-blkdebug CONF IMG]
 #               [--disk-props PROPS] -- CMDLINE...
 # --disk attaches a raw image as a virtio-blk PCI disk (vda, vdb, ... in
@@ -9,6 +9,9 @@
 # (e.g. disable-legacy=on, event_idx=off) to the disks that follow;
 # --disk-cache sets QEMU's cache mode of the disks that follow (default
 # writeback; the swap benchmark uses unsafe, as its Linux reference did).
+# --initrd loads FILE as the initial RAM disk of a Linux --kernel (the
+# Debian guest of make compare-linux, tools/linux-guest.sh): the same QEMU
+# settings boot it, and its /init reports through isa-debug-exit as swaplab.
 # Environment: ARCH SMP MEM MACHINE ACCEL CPU (TCG's -cpu, default max) QEMU_EXTRA.
 # Exit status: 0 when the kernel powered off with success, 1 on a test
 # failure or panic, 2 on a boot-time configuration error, 124 on timeout.
@@ -19,7 +22,7 @@ MEM=${MEM:-512M}
 MACHINE=${MACHINE:-q35}
 ACCEL=${ACCEL:-}
 TIMEOUT=${TIMEOUT:-300}
-kernel="" iso="" debug=0 uefi=0 disk_props="" ndisks=0 disk_cache=writeback
+kernel="" initrd="" iso="" debug=0 uefi=0 disk_props="" ndisks=0 disk_cache=writeback
 disk_args=()
 add_disk() { # add_disk DRIVE-OPTIONS
 	local id=vd$ndisks
@@ -36,6 +39,8 @@ while [ $# -gt 0 ]; do
 	--disk-props) disk_props=$2; shift 2 ;;
 	--disk-cache) disk_cache=$2; shift 2 ;;
 	--kernel) kernel=$2; shift 2 ;;
+	--initrd) [ -e "$2" ] || { echo "qemu-run: no initrd '$2'" >&2; exit 2; }
+		initrd=$2; shift 2 ;;
 	--iso) iso=$2; shift 2 ;;
 	--timeout) TIMEOUT=$2; shift 2 ;;
 	--debug) debug=1; shift ;;
@@ -72,13 +77,13 @@ if [ -n "$iso" ]; then
 			-drive if=pflash,format=raw,file="$vars")
 	fi
 else
-	args+=(-kernel "$kernel" -append "$cmdline")
+	args+=(-kernel "$kernel" ${initrd:+-initrd "$initrd"} -append "$cmdline")
 fi
 args+=("${disk_args[@]}")
 # shellcheck disable=SC2206
 args+=(${QEMU_EXTRA:-})
 
-echo "qemu-run: $ARCH $MACHINE smp=$SMP mem=$MEM accel=$ACCEL cpu=${accel_args[3]}${cmdline:+ cmdline='$cmdline'}" >&2
+echo "qemu-run: $ARCH $MACHINE smp=$SMP mem=$MEM accel=$ACCEL cpu=${accel_args[3]}${initrd:+ initrd=$initrd}${cmdline:+ cmdline='$cmdline'}" >&2
 if [ $ndisks -gt 0 ]; then
 	echo "qemu-run: disks: ${disk_args[*]}" >&2
 fi

@@ -99,6 +99,7 @@ if [ -e /usr/share/OVMF/OVMF_CODE.fd ]; then
 fi
 mk 30-bad-input "tests/boot/bad-input.t"
 mk 31-swap-images "tests/boot/swap-images.t"
+mk 32-compare-linux "tests/boot/compare-linux.t"
 
 # Block devices (the first boot runs every suite, bench included, with a
 # disk, ramswap and the ivshmem device attached): the stress test (2,000 requests per device here; make

@@ -6,7 +6,12 @@
  * (the write pass, swapping out), reads every page back in order, then in
  * random order, verifying each page. The first touch of every page is
  * timed. Per pass it prints MiB/s, the first-touch latency mean, p50 and
- * p99 in microseconds, and the pages swapped out and in.
+ * p99 in microseconds, and the pages swapped out and in, then the
+ * first-touch latency histogram of the pass in log2 buckets of
+ * microseconds, for plots (tools/plot.sh):
+ *   # hist DEV ORDER PASS LO:COUNT LO:COUNT ...
+ * PASS is write, seq-read or random-read; bucket LO counts touches of LO
+ * to 2*LO-1 us (bucket 0: under 1 us); empty buckets are left out.
  *
  * Before each read pass it times the device's own QD1 read latency
  * (tests/kernel/blk_qd1.c), and after it sets the pass's swap-in faults
@@ -85,6 +90,28 @@ static int bench_read(void *arg)
 	return 0;
 }
 
+/* The "# hist" line of a pass, from its latencies sorted ascending. */
+static void bench_hist(const u32 *sorted, unsigned long n, const char *dev, unsigned order,
+		       const char *pass)
+{
+	char line[448];
+	int len = snprintk(line, sizeof(line), "# hist %s %u ", dev, order);
+	for (const char *c = pass; *c && len < (int)sizeof(line) - 1; c++)
+		line[len++] = *c == ' ' ? '-' : *c; /* "seq read" -> "seq-read" */
+	unsigned long k = 0;
+	while (k < n && len < (int)sizeof(line) - 24) {
+		u32 lo = sorted[k] ? 1u << (31 - __builtin_clz(sorted[k])) : 0;
+		u64 hi = lo ? 2ull * lo : 1; /* first latency past this bucket */
+		unsigned long count = 0;
+		while (k < n && sorted[k] < hi) {
+			count++;
+			k++;
+		}
+		len += snprintk(line + len, sizeof(line) - len, " %u:%lu", lo, count);
+	}
+	pr_info("%s\n", line);
+}
+
 static void bench_report(struct swap_bench *b, const char *dev, unsigned order, const char *pass,
 			 u64 out, u64 in)
 {
@@ -102,6 +129,7 @@ static void bench_report(struct swap_bench *b, const char *dev, unsigned order, 
 		(unsigned long)(centi_mib_s % 100), (unsigned long)(sum / b->npages),
 		b->lat_us[b->npages / 2], b->lat_us[b->npages * 99 / 100], (unsigned long)out,
 		(unsigned long)in);
+	bench_hist(b->lat_us, b->npages, dev, order, pass);
 }
 
 /* a as a percentage of b, rounded. */
