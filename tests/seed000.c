@@ -282,6 +282,9 @@ KTEST(seed000, keeping_the_partial_folio_refaults_until_its_reader_maps_it)
 		   (unsigned long)seed000_delta("swapin_refaults"), (unsigned long)given_up,
 		   (unsigned long)seed000_delta("swapin_partial_maps"));
 	KT_EXPECT(t, given_up >= SEED000_HELD_REFAULTS);
+	/* ...until its reader ran: P mapped the folio whole, and C's next
+	 * fault mapped its page of it in part. */
+	KT_EXPECT_EQ(t, seed000_delta("swapin_partial_maps"), 1);
 	seed000_end(t, &e, false);
 }
 
