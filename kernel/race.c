@@ -151,11 +151,24 @@ static void race_wait(struct race_point_state *st, u64 nth)
 	}
 }
 
-/* race_wait, blocked on race_sleepers: the awaited point's hits wake it. */
+/* race_wait, blocked on race_sleepers: the awaited point's hits wake it.
+ * A point reached with interrupts off (under an irqsave lock) cannot
+ * sleep: it spins as wait= does, and says so once, instead of
+ * deadlocking. (A point under a plain spinlock must not be armed with
+ * sleep=: nothing here can tell; the README says so.) */
 static void race_sleep(struct race_point_state *st, u64 nth)
 {
 	u64 target = st->wait_base + nth;
-	ASSERT(arch_irqs_enabled());
+	if (!arch_irqs_enabled()) {
+		static bool warned;
+		if (!warned) {
+			warned = true;
+			pr_warn("race: a sleep= point was reached with interrupts off; it spins "
+				"instead\n");
+		}
+		race_wait(st, nth);
+		return;
+	}
 	if (!wait_event_timeout(race_sleepers, race_reached(st, target), st->how.timeout_us * 1000))
 		race_wait_timed_out(st);
 }
