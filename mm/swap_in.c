@@ -45,6 +45,7 @@
 #include "swap.h"
 #include "swap_in.h"
 #include "swap_in_bypass.h"
+#include "swap_readahead.h"
 
 DEFINE_STAT_COUNTER(swapin_faults);
 DEFINE_STAT_COUNTER(swapin_cache_hits);
@@ -225,6 +226,9 @@ static struct folio *read_swap_cache_async(struct mm *mm, struct vma *vma, unsig
 			*err = ret == -ENOMEM ? -ENOMEM : -EIO;
 			return NULL;
 		}
+		/* A large folio is its own readahead (mm/swap_readahead.c). */
+		if (!order)
+			swapin_readahead(mm, vma, addr, entry);
 		return folio;
 	}
 }
@@ -368,6 +372,8 @@ static int swapin_map_folio(struct mm *mm, struct vma *vma, unsigned long addr, 
 		stat_inc(swapin_stable_writeback);
 	}
 	bool new_anon = !folio_test_anon(folio);
+	/* Read ahead: on the LRU since its read (mm/swap_readahead.c). */
+	bool on_lru = new_anon && swap_readahead_hit(folio, vma, addr);
 	if (new_anon)
 		folio_add_new_anon_rmap(folio, vma, va_first);
 	unsigned long from = whole ? 0 : idx, n = whole ? nr : 1;
@@ -376,7 +382,7 @@ static int swapin_map_folio(struct mm *mm, struct vma *vma, unsigned long addr, 
 	swapin_map(mm, vma, folio, va_first, ptep_first, from, n, exclusive, write);
 	swap_free_nr(swp_entry(swp_type(first), swp_offset(first) + from), (unsigned)n);
 	pte_unmap_unlock(ptep, ptl);
-	if (new_anon)
+	if (new_anon && !on_lru)
 		lru_add(folio, true);
 	/* No swap PTE holds the slots any more: the cache lets go. */
 	folio_free_swap(folio);
@@ -468,6 +474,12 @@ int do_swap_page(struct mm *mm, struct vma *vma, unsigned long addr, pte_t orig,
 		/* It left the cache: the PTE changed, or the fault that held
 		 * the lock before us gave the folio up (seed 000). */
 		race_point("swapin:not-cached");
+		stat_inc(swapin_refaults);
+	} else if (!folio_test_uptodate(folio) && folio_test_readahead(folio)) {
+		/* Read ahead and its read failed: dropped quietly; the
+		 * refault reads the page itself, and only that read's error
+		 * kills. */
+		swap_readahead_drop_failed(folio);
 		stat_inc(swapin_refaults);
 	} else if (!folio_test_uptodate(folio)) {
 		/* The read failed: nothing stale stays in the cache (the data
