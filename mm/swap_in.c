@@ -475,15 +475,11 @@ int do_swap_page(struct mm *mm, struct vma *vma, unsigned long addr, pte_t orig,
 		 * the lock before us gave the folio up (seed 000). */
 		race_point("swapin:not-cached");
 		stat_inc(swapin_refaults);
-	} else if (!folio_test_uptodate(folio) && folio_test_readahead(folio)) {
-		/* Read ahead and its read failed: dropped quietly; the
-		 * refault reads the page itself, and only that read's error
-		 * kills. */
-		swap_readahead_drop_failed(folio);
-		stat_inc(swapin_refaults);
 	} else if (!folio_test_uptodate(folio)) {
 		/* The read failed: nothing stale stays in the cache (the data
-		 * is still on the device for the next try). */
+		 * is still on the device for the next try). A readahead read's
+		 * failure never gets here: its folio left the cache before
+		 * the unlock (swap_readahead_read_done), and we refaulted. */
 		if (!folio_mapped(folio))
 			swap_cache_del_folio(folio);
 		pr_err("mm: swap-in at %#lx failed: read error on swap entry type %u offset %#lx\n",

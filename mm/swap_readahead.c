@@ -31,8 +31,9 @@
  * (swap_readahead_read_done): nobody waits for it, and the zap of its last
  * swap PTE may run during the read, find the folio locked and leave it;
  * the end of the read lets it go then. A read that fails drops the folio
- * quietly (its page is still on the device): only the faulting page's own
- * read error kills (do_swap_page).
+ * quietly before it unlocks it (its page is still on the device): a fault
+ * waiting for it refaults and reads the page itself, so only the faulting
+ * page's own read error kills (do_swap_page).
  *
  * Large folios: the fault that reads a large folio reads no neighbours
  * (its folio is the readahead), and a readahead folio is order 0 on a
@@ -319,7 +320,8 @@ bool swap_readahead_hit(struct folio *folio, struct vma *vma, unsigned long addr
 	return true;
 }
 
-void swap_readahead_drop_failed(struct folio *folio)
+/* Its read failed (locked, in the cache, unmapped): out of the cache. */
+static void swap_readahead_drop_failed(struct folio *folio)
 {
 	ASSERT(folio_test_locked(folio) && folio_test_swapcache(folio));
 	ASSERT(!folio_mapped(folio));
@@ -328,24 +330,26 @@ void swap_readahead_drop_failed(struct folio *folio)
 	swap_cache_del_folio(folio);
 }
 
+/*
+ * Everything happens before the unlock, while the read still holds the
+ * lock: a fault waiting for the lock then finds a failed folio out of the
+ * cache and refaults to read the page itself (it never sees the failure),
+ * and it never counts the read's reference among the folio's (the
+ * references decide exclusivity under swap.exclusive_bit=0).
+ */
 void swap_readahead_read_done(struct folio *folio)
 {
 	ASSERT(folio_test_locked(folio) && folio_test_readahead(folio));
-	folio_unlock(folio); /* a fault waiting for it maps it now */
-	/* Nobody took it since: drop it if its read failed, or if no swap PTE
-	 * holds its slot any more (zapped during the read: the zap could not
-	 * lock it). A fault that holds the lock does the first itself. */
-	if (folio_trylock(folio)) {
-		if (folio_test_swapcache(folio) && folio_test_readahead(folio) &&
-		    !folio_mapped(folio)) {
-			if (!folio_test_uptodate(folio))
-				swap_readahead_drop_failed(folio);
-			else
-				folio_free_swap(folio);
-		}
-		folio_unlock(folio);
-	}
-	folio_put(folio); /* the read's (swap_readahead_one) */
+	if (!folio_test_uptodate(folio))
+		swap_readahead_drop_failed(folio);
+	else
+		folio_free_swap(folio); /* no swap PTE left: zapped during the read */
+	bool cached = folio_test_swapcache(folio);
+	if (cached)
+		folio_put(folio); /* the read's; the cache's keep it */
+	folio_unlock(folio);
+	if (!cached)
+		folio_put(folio); /* the read's, maybe the last */
 }
 
 void swap_readahead_leave_cache(struct folio *folio)

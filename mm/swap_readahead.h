@@ -44,13 +44,9 @@ void swapin_readahead(struct mm *mm, struct vma *vma, unsigned long addr, swp_en
  * already). */
 bool swap_readahead_hit(struct folio *folio, struct vma *vma, unsigned long addr);
 /* A readahead read ended (swap_read_done, maybe in interrupt context),
- * the folio still locked: unlock it, drop it if its read failed or no
- * swap PTE holds its slot any more, and put the read's reference. */
+ * the folio still locked: drop it from the cache if its read failed or no
+ * swap PTE holds its slot any more, put the read's reference, unlock it. */
 void swap_readahead_read_done(struct folio *folio);
-/* A fault found a readahead folio whose read failed (locked, in the
- * cache, unmapped): out of the cache quietly; the fault reads the page
- * itself when it refaults. */
-void swap_readahead_drop_failed(struct folio *folio);
 /* swap_cache_del_folio: a folio leaves the cache (locked); one still
  * marked was read ahead and never used (swap_ra_unused). */
 void swap_readahead_leave_cache(struct folio *folio);

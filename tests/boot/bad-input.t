@@ -51,6 +51,9 @@ check "an unknown swap-in bypass design is refused, the valid ones listed" 2 "sw
 check "fork.clear_swp_exclusive=0 without the exclusive bit is refused with the reason" 2 "fork.clear_swp_exclusive=0 needs swap.exclusive_bit=1" 1 fork.clear_swp_exclusive=0 swap.exclusive_bit=0
 check "the inverted stable-writes check without the exclusive bit is refused with the reason" 2 "swap.stable_writes_check=inverted needs swap.exclusive_bit=1" 1 swap.stable_writes_check=inverted swap.exclusive_bit=0
 check "a bad boolean design switch is refused" 2 "ttu.sync=2: expected 0 or 1" 1 ttu.sync=2
+check "an unknown swap readahead mode is refused, the valid ones listed" 2 "swap.readahead=sideways: expected off, cluster .* or vma" 1 swap.readahead=sideways
+check "a swap readahead window above 2^5 pages is refused with the valid range" 2 "swap.page_cluster=6: expected 0..5" 1 swap.page_cluster=6
+check "a swap readahead window that is not a number is refused with the valid range" 2 "swap.page_cluster=-1: expected 0..5" 1 swap.page_cluster=-1
 check "an unknown spinlock mode is refused" 2 "spinlock=fifo" 1 spinlock=fifo
 check "an unknown fault-injection option is refused" 2 "fault_inject: fail.swap_read: bad option 'nosuch=1'" 1 fail.swap_read=nosuch=1
 check "a fault probability above 100% is refused" 2 "fault_inject: fail.page_alloc: bad option 'probability=101'.*\n.*cmdline: fail.page_alloc=probability=101,seed=1: bad value" 1 fail.page_alloc=probability=101,seed=1
