@@ -11,8 +11,9 @@
  *   mapcount        per page: PTEs mapping that page.
  *   large_mapcount  on the head of a large folio: PTEs mapping any of its
  *                   pages, so a partly mapped folio is still known mapped.
- * Flags: locked, uptodate, dirty, writeback, swapcache, anon, lru on the
- * head (atomic bit operations); anon-exclusive per page (seed 001).
+ * Flags: locked, uptodate, dirty, writeback, swapcache, anon, lru, active,
+ * readahead on the head (atomic bit operations); anon-exclusive per page
+ * (seed 001).
  *
  * The folio lock (PG_locked) is a sleeping lock: waiters sleep on one of a
  * hashed table of wait queues (as Linux's folio_waitqueue) and every unlock
@@ -101,7 +102,14 @@ FOLIO_FLAG_FNS(swapcache, PG_swapcache)
 FOLIO_FLAG_FNS(anon, PG_anon)
 FOLIO_FLAG_FNS(lru, PG_lru)
 FOLIO_FLAG_FNS(active, PG_active)
+FOLIO_FLAG_FNS(readahead, PG_readahead)
 #undef FOLIO_FLAG_FNS
+
+/* Linux's folio_test_clear_readahead: true when the flag was set. */
+static inline bool folio_test_clear_readahead(struct folio *f)
+{
+	return __atomic_fetch_and(&f->page.flags, ~PG_readahead, __ATOMIC_SEQ_CST) & PG_readahead;
+}
 
 /* seed 001: per page; changed under the PTL of the one mapping. */
 static inline bool page_anon_exclusive(const struct page *p)

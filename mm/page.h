@@ -43,6 +43,9 @@
  * a copy; under the PTL of that mapping. */
 #define PG_anon_exclusive (1ul << 17)
 #define PG_active (1ul << 18) /* on the active LRU list (with PG_lru; lru_lock) */
+/* Read ahead into the swap cache and not mapped yet (mm/swap_readahead.c);
+ * changed under the folio lock. */
+#define PG_readahead (1ul << 19)
 
 struct page {
 	unsigned long flags; /* PG_*; PG_buddy under the zone lock, PG_pcp under

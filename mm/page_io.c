@@ -14,6 +14,7 @@
 #include "kmalloc.h"
 #include "page_io.h"
 #include "swap.h"
+#include "swap_readahead.h"
 
 DEFINE_STAT_COUNTER(pswpin);  /* pages read from swap */
 DEFINE_STAT_COUNTER(pswpout); /* pages written to swap */
@@ -134,7 +135,10 @@ static void swap_read_done(struct folio *folio, int status)
 		folio_set_uptodate(folio);
 		stat_add(pswpin, folio_nr_pages(folio));
 	}
-	folio_unlock(folio);
+	if (folio_test_readahead(folio))
+		swap_readahead_read_done(folio); /* unlocks it, puts the read's reference */
+	else
+		folio_unlock(folio);
 }
 
 static void swap_read_end_io(struct blk_request *rq)

@@ -22,6 +22,7 @@
 #include "kernel/wait.h"
 #include "page_io.h"
 #include "swap_cluster.h"
+#include "swap_readahead.h"
 #include "swap_table.h"
 
 DEFINE_STAT_COUNTER(swap_cache_adds);
@@ -142,6 +143,7 @@ void swap_cache_del_folio(struct folio *folio)
 	swap_cluster_free_slots(si, ci, freed);
 	swap_cluster_unlock(ci, irq);
 	stat_inc(swap_cache_dels);
+	swap_readahead_leave_cache(folio); /* read ahead and never mapped? */
 	folio_put_refs(folio, (int)nr);
 }
 

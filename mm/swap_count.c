@@ -14,6 +14,7 @@
  * swap_bad_entry, and nothing changes (the caller decides what happens to
  * its task).
  */
+#include "folio.h"
 #include "kernel/errno.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
@@ -67,9 +68,17 @@ int swap_duplicate(swp_entry_t entry)
 	return err;
 }
 
-/* Drop one count from each of nr slots of one cluster, from off. */
+/* Is the folio cached on this word one read ahead and never mapped?
+ * (Cluster lock held: the word, and so the folio, cannot change.) */
+static bool swp_tb_is_readahead(u64 tb)
+{
+	return swp_tb_is_folio(tb) && folio_test_readahead(page_folio(pfn_to_page(swp_tb_pfn(tb))));
+}
+
+/* Drop one count from each of nr slots of one cluster, from off. Sets
+ * *unused when a slot left at count 0 holds a readahead folio. */
 static int swap_cluster_put(struct swap_info *si, struct swap_cluster *ci, unsigned off,
-			    unsigned nr)
+			    unsigned nr, bool *unused)
 {
 	int ret = 0;
 	unsigned freed = 0;
@@ -89,6 +98,8 @@ static int swap_cluster_put(struct swap_info *si, struct swap_cluster *ci, unsig
 			freed++;
 			continue;
 		}
+		if (count == 1 && swp_tb_is_readahead(tb))
+			*unused = true;
 		int err;
 		u64 ntb = swap_cluster_set_count(si, ci, off, tb, count - 1, &err);
 		ASSERT(!err); /* a smaller count never needs memory */
@@ -99,7 +110,7 @@ static int swap_cluster_put(struct swap_info *si, struct swap_cluster *ci, unsig
 	return ret;
 }
 
-static int __swap_free_nr(swp_entry_t entry, unsigned nr)
+static int __swap_free_nr(swp_entry_t entry, unsigned nr, bool *unused)
 {
 	struct swap_info *si = swap_entry_info(entry);
 	u64 offset = swp_offset(entry);
@@ -112,7 +123,7 @@ static int __swap_free_nr(swp_entry_t entry, unsigned nr)
 	while (nr) {
 		unsigned off = offset % swap_cluster_slots;
 		unsigned n = MIN(nr, swap_cluster_slots - off);
-		int err = swap_cluster_put(si, swap_offset_cluster(si, offset), off, n);
+		int err = swap_cluster_put(si, swap_offset_cluster(si, offset), off, n, unused);
 		if (err)
 			ret = err;
 		offset += n;
@@ -121,11 +132,22 @@ static int __swap_free_nr(swp_entry_t entry, unsigned nr)
 	return ret;
 }
 
+/*
+ * A readahead folio whose slot lost its last swap PTE will never be
+ * mapped: let it go now, as the zap of a swap PTE does for any cached
+ * folio (mm/mm.c), rather than leave the slot held until reclaim finds it
+ * (a slot held by swap_alloc and freed with swap_free has no zap behind
+ * it). Only for readahead folios: a swap-in calls this with its own
+ * folio locked, and the zap tries itself.
+ */
 int swap_free_nr(swp_entry_t entry, unsigned nr)
 {
+	bool unused = false;
 	rcu_read_lock();
-	int err = __swap_free_nr(entry, nr);
+	int err = __swap_free_nr(entry, nr, &unused);
 	rcu_read_unlock();
+	for (unsigned i = 0; unused && i < nr; i++)
+		swap_cache_try_free(swp_entry(swp_type(entry), swp_offset(entry) + i));
 	return err;
 }
 

@@ -45,6 +45,7 @@
 #include "swap.h"
 #include "swap_in.h"
 #include "swap_in_bypass.h"
+#include "swap_readahead.h"
 
 DEFINE_STAT_COUNTER(swapin_faults);
 DEFINE_STAT_COUNTER(swapin_cache_hits);
@@ -228,6 +229,9 @@ static struct folio *read_swap_cache_async(struct mm *mm, struct vma *vma, unsig
 			*err = ret == -ENOMEM ? -ENOMEM : -EIO;
 			return NULL;
 		}
+		/* A large folio is its own readahead (mm/swap_readahead.c). */
+		if (!order)
+			swapin_readahead(mm, vma, addr, entry);
 		return folio;
 	}
 }
@@ -371,6 +375,8 @@ static int swapin_map_folio(struct mm *mm, struct vma *vma, unsigned long addr, 
 		stat_inc(swapin_stable_writeback);
 	}
 	bool new_anon = !folio_test_anon(folio);
+	/* Read ahead: on the LRU since its read (mm/swap_readahead.c). */
+	bool on_lru = new_anon && swap_readahead_hit(folio, vma, addr);
 	if (new_anon)
 		folio_add_new_anon_rmap(folio, vma, va_first);
 	unsigned long from = whole ? 0 : idx, n = whole ? nr : 1;
@@ -379,7 +385,7 @@ static int swapin_map_folio(struct mm *mm, struct vma *vma, unsigned long addr, 
 	swapin_map(mm, vma, folio, va_first, ptep_first, from, n, exclusive, write);
 	swap_free_nr(swp_entry(swp_type(first), swp_offset(first) + from), (unsigned)n);
 	pte_unmap_unlock(ptep, ptl);
-	if (new_anon)
+	if (new_anon && !on_lru)
 		lru_add(folio, true);
 	/* No swap PTE holds the slots any more: the cache lets go. */
 	folio_free_swap(folio);
@@ -485,7 +491,9 @@ int do_swap_page(struct mm *mm, struct vma *vma, unsigned long addr, pte_t orig,
 		stat_inc(swapin_refaults);
 	} else if (!folio_test_uptodate(folio)) {
 		/* The read failed: nothing stale stays in the cache (the data
-		 * is still on the device for the next try). */
+		 * is still on the device for the next try). A readahead read's
+		 * failure never gets here: its folio left the cache before
+		 * the unlock (swap_readahead_read_done), and we refaulted. */
 		if (!folio_mapped(folio))
 			swap_cache_del_folio(folio);
 		pr_err("mm: swap-in at %#lx failed: read error on swap entry type %u offset %#lx\n",

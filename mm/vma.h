@@ -14,6 +14,7 @@
 #ifndef MM_VMA_H
 #define MM_VMA_H
 
+#include "kernel/atomic.h"
 #include "kernel/list.h"
 #include "kernel/types.h"
 
@@ -36,6 +37,8 @@ struct vma {
 	struct mm *mm;			/* the owning address space */
 	struct anon_vma *anon_vma;	/* shared with the VMAs forked from this one */
 	struct list_head anon_vma_link; /* on anon_vma->vmas; under anon_vma->lock */
+	/* Swap readahead's window in vma mode (mm/swap_readahead.c; atomic). */
+	atomic_long_t swap_readahead_info;
 };
 
 struct vma_set {

@@ -10,7 +10,9 @@
  * whole or not at all (try_to_unmap, TTU_SYNC); write it (asynchronously
  * on virtio-blk: the completion frees it; synchronously on ramswap); and,
  * once it is written, unmapped and held by nobody else, take it out of
- * the swap cache, which frees it.
+ * the swap cache, which frees it. A folio read ahead into the swap cache
+ * and never mapped (mm/swap_readahead.c) is clean: it only leaves the
+ * cache.
  *
  * Reclaim runs in the allocating task when free pages fall below the low
  * watermark (direct reclaim, for GFP_USER allocations), in a background
@@ -102,8 +104,15 @@ static enum reclaim_result shrink_folio_unmap(struct folio *folio, bool ignore_r
 	if (!folio_trylock(folio))
 		return RECLAIM_KEEP;
 	enum reclaim_result res = RECLAIM_KEEP;
-	if (folio_test_writeback(folio) || !folio_test_anon(folio))
+	if (folio_test_writeback(folio))
 		goto out;
+	if (!folio_test_anon(folio)) {
+		/* Read ahead and never mapped (mm/swap_readahead.c): clean,
+		 * the device has the data. Out of the cache, it is freed. */
+		if (folio_free_swap_clean(folio))
+			res = RECLAIM_FREED;
+		goto out;
+	}
 	if (folio_maybe_dma_pinned(folio)) {
 		/* A pinned page stays (try_to_unmap would refuse it anyway,
 		 * under the PTL): no swap slots for it. mm/gup.h. */

@@ -10,6 +10,7 @@
 #include "mm/swap_cluster.h"
 #include "mm/swap_in.h"
 #include "mm/swap_in_bypass.h"
+#include "mm/swap_readahead.h"
 
 struct design_switches {
 	enum swap_bypass_mode bypass;
@@ -21,6 +22,8 @@ struct design_switches {
 	enum swap_table_alloc_fallback table_fallback;
 	bool table_alloc_static;
 	bool migrate_on_wake;
+	enum swap_readahead_mode readahead; /* not a seed's, but the tests count reads */
+	u64 page_cluster;
 };
 
 static struct design_switches design_saved;
@@ -40,6 +43,8 @@ static void design_switches_read(struct design_switches *d)
 	d->table_fallback = swap_table_alloc_fallback;
 	d->table_alloc_static = swap_table_alloc_is_static();
 	d->migrate_on_wake = sched_migrate_on_wake;
+	d->readahead = swap_readahead_mode;
+	d->page_cluster = swap_page_cluster;
 }
 
 static void design_switches_write(const struct design_switches *d)
@@ -53,6 +58,8 @@ static void design_switches_write(const struct design_switches *d)
 	swap_table_alloc_fallback = d->table_fallback;
 	swap_set_table_alloc_static(d->table_alloc_static);
 	sched_migrate_on_wake = d->migrate_on_wake;
+	swap_readahead_mode = d->readahead;
+	swap_page_cluster = d->page_cluster;
 }
 
 static void design_switches_restore(void *arg)
@@ -74,6 +81,8 @@ bool test_design_defaults(struct ktest *t)
 		.table_fallback = SWAP_TABLE_FALLBACK_ISOLATED,
 		.table_alloc_static = false,
 		.migrate_on_wake = false,
+		.readahead = SWAP_RA_VMA,
+		.page_cluster = 3,
 	};
 	if (design_depth == 0)
 		design_switches_read(&design_saved);

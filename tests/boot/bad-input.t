@@ -54,6 +54,9 @@ check "the v3 fallback with static swap tables is refused with the reason" 2 "sw
 check "an unknown table-allocation fallback is refused, naming the valid ones" 2 "swap.table_alloc_fallback=bogus: valid values are isolated \\(default\\) and percpu" 1 swap.table_alloc_fallback=bogus
 check "a bad boolean design switch is refused" 2 "swap.exclusive_bit=2: expected 0 or 1" 1 swap.exclusive_bit=2
 check "an unknown ttu.sync is refused, the valid ones listed" 2 "ttu.sync=2: expected 0 \\(no TTU_SYNC\\), 1 \\(TTU_SYNC, the default\\) or giveup" 1 ttu.sync=2
+check "an unknown swap readahead mode is refused, the valid ones listed" 2 "swap.readahead=sideways: expected off, cluster .* or vma" 1 swap.readahead=sideways
+check "a swap readahead window above 2^5 pages is refused with the valid range" 2 "swap.page_cluster=6: expected 0..5" 1 swap.page_cluster=6
+check "a swap readahead window that is not a number is refused with the valid range" 2 "swap.page_cluster=-1: expected 0..5" 1 swap.page_cluster=-1
 check "an unknown spinlock mode is refused" 2 "spinlock=fifo" 1 spinlock=fifo
 check "an unknown fault-injection option is refused" 2 "fault_inject: fail.swap_read: bad option 'nosuch=1'" 1 fail.swap_read=nosuch=1
 check "a fault probability above 100% is refused" 2 "fault_inject: fail.page_alloc: bad option 'probability=101'.*\n.*cmdline: fail.page_alloc=probability=101,seed=1: bad value" 1 fail.page_alloc=probability=101,seed=1
