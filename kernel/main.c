@@ -102,7 +102,6 @@ void start_kernel(struct bootinfo *bi)
 
 	debug_crash_if_asked();
 	fault_inject_start();
-	task_cache_fill();
 	boot_us = arch_time_ns() / 1000;
 	profile_boot_start();
 	lock_stat_boot_start();

@@ -88,7 +88,7 @@ void sched_mark_current_watchdog(void)
 
 /* A task is a kmalloc'ed struct task plus a KTHREAD_STACK_SIZE stack of
  * whole pages; kthread_join gives both back. */
-static struct task *task_alloc_fresh(void)
+static struct task *task_alloc(void)
 {
 	struct task *t = kzalloc(sizeof(*t), GFP_KERNEL);
 	if (!t)
@@ -104,62 +104,10 @@ static struct task *task_alloc_fresh(void)
 	return t;
 }
 
-/*
- * Finished tasks kept for the next kthread_create (Linux's cached_stacks
- * in kernel/fork.c). A stack is four contiguous pages, which reclaim,
- * freeing pages one by one, may never put together again: the swap demo
- * starts its workers after memory has run out, and a worker that cannot
- * start loses its writes. The cache is filled before the boot's job
- * (task_cache_fill, after the kernel's own threads have started) and a
- * free only tops it up again, so it holds the same pages before and after
- * every test (the runner's leak check). Under task_cache_lock.
- */
-#define TASK_CACHE_MAX 8
-static struct task *task_cache[TASK_CACHE_MAX];
-static unsigned task_cache_nr;
-static DEFINE_SPINLOCK(task_cache_lock);
-
-static struct task *task_alloc(void)
-{
-	struct task *t = NULL;
-	spin_lock(&task_cache_lock);
-	if (task_cache_nr)
-		t = task_cache[--task_cache_nr];
-	spin_unlock(&task_cache_lock);
-	if (!t)
-		return task_alloc_fresh();
-	void *stack = t->stack;
-	memset(t, 0, sizeof(*t));
-	t->stack = stack;
-	t->stack_size = KTHREAD_STACK_SIZE;
-	return t;
-}
-
-static void task_free_fresh(struct task *t)
+static void task_free(struct task *t)
 {
 	free_pages_va(t->stack, KTHREAD_STACK_ORDER);
 	kfree(t);
-}
-
-static void task_free(struct task *t)
-{
-	spin_lock(&task_cache_lock);
-	bool cached = task_cache_nr < TASK_CACHE_MAX;
-	if (cached)
-		task_cache[task_cache_nr++] = t;
-	spin_unlock(&task_cache_lock);
-	if (!cached)
-		task_free_fresh(t);
-}
-
-void task_cache_fill(void)
-{
-	while (task_cache_nr < TASK_CACHE_MAX) {
-		struct task *t = task_alloc_fresh();
-		if (!t)
-			break; /* a tiny machine: tasks are allocated as needed */
-		task_cache[task_cache_nr++] = t;
-	}
 }
 
 /* The lowest word of every kthread stack; a switch checks it, so an

@@ -50,9 +50,6 @@ __noreturn void sched_start_secondary(unsigned cpu);
 
 /* Create a thread that runs fn(arg) on cpu and start it. Returns NULL when
  * cpu is offline or memory runs out. The creator must kthread_join it. */
-/* Fill the cache of finished tasks (kernel/sched.c) while memory is
- * plentiful: start_kernel, just before the boot's job. */
-void task_cache_fill(void);
 struct task *kthread_create_on_cpu(int (*fn)(void *arg), void *arg, unsigned cpu, const char *name);
 /* The same, running inside mm (which gains a reference until the join):
  * the scheduler loads mm's root whenever the task runs. */
