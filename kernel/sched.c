@@ -86,16 +86,26 @@ void sched_mark_current_watchdog(void)
  * CPU may hold. */
 #define SCHED_REPORT_LOCK_WAIT_NS (50 * 1000 * 1000ull)
 
-/* A task is a kmalloc'ed struct task plus a KTHREAD_STACK_SIZE stack of
- * whole pages; kthread_join gives both back. */
+/*
+ * A task is a kmalloc'ed struct task plus a KTHREAD_STACK_SIZE stack of
+ * whole pages; kthread_join gives both back. A thread may be started
+ * while memory is short (the swap demo starts its workers after the
+ * machine has run out): the stack reclaims first, and when reclaim leaves
+ * free pages at the min watermark (seen once: "cannot start demo: out of
+ * task memory", its writes lost), the struct and the stack may dip into
+ * the reserve below it, as Linux lets __GFP_HIGH allocations do. A task
+ * is small and gives its memory back when joined.
+ */
 static struct task *task_alloc(void)
 {
-	struct task *t = kzalloc(sizeof(*t), GFP_KERNEL);
+	struct task *t = kzalloc(sizeof(*t), GFP_KERNEL | __GFP_NOWARN);
+	if (!t)
+		t = kzalloc(sizeof(*t), GFP_KERNEL | __GFP_HIGH);
 	if (!t)
 		return NULL;
-	/* A thread may be started while memory is short (a test's worker in
-	 * the swap demo): reclaim for its stack rather than fail. */
-	t->stack = alloc_pages_va(GFP_USER, KTHREAD_STACK_ORDER);
+	t->stack = alloc_pages_va(GFP_USER | __GFP_NOWARN, KTHREAD_STACK_ORDER);
+	if (!t->stack)
+		t->stack = alloc_pages_va(GFP_USER | __GFP_HIGH, KTHREAD_STACK_ORDER);
 	if (!t->stack) {
 		kfree(t);
 		return NULL;
