@@ -71,12 +71,13 @@ refusal() {
 }
 
 # bench_rows LOG DEV ORDER: the three passes of one benchmark case, one line
-# each: "PASS MIB/S MEAN P50 P99 PSWPOUT PSWPIN" (PASS: write, seq-read,
+# each (a pass's own line, "... N MiB in T ms: ..."; the overhead and
+# readahead lines after it are left out): "PASS MIB/S MEAN P50 P99 PSWPOUT PSWPIN" (PASS: write, seq-read,
 # random-read). Serial output of Linux ends lines with CR: stripped.
 bench_rows() {
 	tr -d '\r' <"$1" | sed -e 's/ seq read / seq-read /' -e 's/ random read / random-read /' |
 		awk -v dev="$2" -v order="$3" '
-		$1 == "bench:" && $2 == "swap" && $3 == dev && $4 == "order" && $5 == order {
+		$1 == "bench:" && $2 == "swap" && $3 == dev && $4 == "order" && $5 == order && / MiB in / {
 			print $6, $12, $17, $20, $23, $26, $28
 		}'
 }
