@@ -201,10 +201,13 @@ static int swapin_bypass_read_and_map(struct mm *mm, struct vma *vma, unsigned l
 	folio_add_new_anon_rmap(folio, vma, addr);
 	folio_set_uptodate(folio);
 	swapin_map(mm, vma, folio, addr, ptep, 0, 1, exclusive, write);
-	folio_put(folio); /* swapin_map took the PTE's reference */
 	swap_free_nr(entry, 1);
 	pte_unmap_unlock(ptep, ptl);
+	/* Our reference until the folio is on the LRU: once the PTL is
+	 * dropped a concurrent zap may take the PTE's, and lru_add must not
+	 * see a freed folio. */
 	lru_add(folio, true);
+	folio_put(folio);
 	return 0;
 }
 
