@@ -199,11 +199,23 @@ int virtqueue_add(struct virtqueue *vq, const struct vq_buf *bufs, unsigned n, v
 	return 0;
 }
 
-void virtqueue_kick(struct virtqueue *vq)
+/*
+ * Linux's virtqueue_kick_prepare: publish what was added and say whether
+ * the device wants to hear of it. Under the driver's lock, like every
+ * other call here but virtqueue_notify. The notify itself is a write to
+ * the device's doorbell, an exit to the hypervisor (under TCG the device
+ * model runs in that exit); done after the lock is dropped, it no longer
+ * keeps every other CPU that submits or completes spinning on the lock.
+ * That is safe because a notify only says "look at avail->idx": a kick
+ * that published later and needed no notify is seen by the device when
+ * the earlier kick's notify (still to come) arrives, or the event index
+ * made it ask for its own.
+ */
+bool virtqueue_kick_prepare(struct virtqueue *vq)
 {
 	u16 old = vq->kicked_avail_idx, new_idx = vq->avail_idx;
 	if (old == new_idx || vq->broken)
-		return;
+		return false;
 	wmb();
 	__atomic_store_n(&vq->avail->idx, new_idx, __ATOMIC_RELEASE);
 	mb();
@@ -232,8 +244,21 @@ void virtqueue_kick(struct virtqueue *vq)
 	if (notify) {
 		vq->nr_notify++;
 		stat_inc(virtio_notifies);
-		vq->vdev->ops->notify(vq);
 	}
+	return notify;
+}
+
+/* Linux's virtqueue_notify: ring the doorbell; no lock needed (the
+ * transport's notify writes one register). */
+void virtqueue_notify(struct virtqueue *vq)
+{
+	vq->vdev->ops->notify(vq);
+}
+
+void virtqueue_kick(struct virtqueue *vq)
+{
+	if (virtqueue_kick_prepare(vq))
+		virtqueue_notify(vq);
 }
 
 static void free_chain(struct virtqueue *vq, u16 head)

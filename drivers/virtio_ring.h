@@ -8,7 +8,9 @@
  * notifications and interrupts when many requests are in flight.
  *
  * A virtqueue has no lock of its own: its driver serializes every call on
- * one queue (virtio-blk holds its spinlock, irqsave).
+ * one queue (virtio-blk holds its spinlock, irqsave), but for
+ * virtqueue_notify, which the driver calls after dropping its lock (as
+ * Linux's virtio_blk does).
  */
 #ifndef DRIVERS_VIRTIO_RING_H
 #define DRIVERS_VIRTIO_RING_H
@@ -73,7 +75,8 @@ struct virtqueue {
 	bool broken;		      /* the device broke the ring protocol: stopped */
 	void **tokens;		      /* per head descriptor: the driver's token */
 	struct vring_desc **indirect; /* per head: its indirect table, or NULL */
-	u64 nr_notify, nr_interrupts;
+	u64 nr_notify;		      /* notifies asked for (kick_prepare, the watchdog) */
+	u64 nr_interrupts;
 	u64 nr_notify_unneeded; /* kicks the event index said need no notify */
 };
 
@@ -92,7 +95,12 @@ void vring_destroy(struct virtqueue *vq);
  * from virtqueue_get_buf. -ENOSPC when the ring is full (retry after
  * completions), -ENOMEM when no indirect table could be allocated. */
 int virtqueue_add(struct virtqueue *vq, const struct vq_buf *bufs, unsigned n, void *token);
-/* Publish what was added and notify the device if it wants to hear. */
+/* Publish what was added; true when the device wants to hear of it
+ * (event index or flags): then call virtqueue_notify, outside the lock. */
+bool virtqueue_kick_prepare(struct virtqueue *vq);
+/* Notify the device (the doorbell write). No lock. */
+void virtqueue_notify(struct virtqueue *vq);
+/* Both, for a caller that holds no lock around them (tests). */
 void virtqueue_kick(struct virtqueue *vq);
 /* The avail index past which the device asked to be notified (event idx;
  * 0 without), for reports. */

@@ -198,6 +198,42 @@ KTEST(virtio_ring, notify_always_notifies_every_kick)
 	vring_destroy(vq);
 }
 
+/*
+ * virtio-blk publishes under its lock (virtqueue_kick_prepare) and rings
+ * the doorbell after dropping it (virtqueue_notify). The prepare writes
+ * avail->idx and decides, but notifies nobody; a second driver's kick
+ * published in between needs no notify of its own (its entries are seen
+ * by the device when the first notify arrives), and the event index
+ * still decides.
+ */
+KTEST(virtio_ring, kick_prepare_publishes_and_notify_rings_after)
+{
+	struct virtio_device vdev;
+	struct virtqueue *vq = fake_vq(&vdev, 1ull << VIRTIO_RING_F_EVENT_IDX, 16);
+	KT_ASSERT(t, vq != NULL);
+	vring_set_notify_always(0);
+	ktest_defer(t, restore_notify_mode, NULL);
+	struct vq_buf b = { 0x1000, 512, false };
+	*fake_avail_event(vq) = 0; /* the device waits for entry 0 */
+	unsigned before = notifies;
+	KT_ASSERT_EQ(t, virtqueue_add(vq, &b, 1, &b), 0);
+	KT_EXPECT(t, virtqueue_kick_prepare(vq));
+	KT_EXPECT_EQ(t, vq->avail->idx, 1);
+	KT_EXPECT_EQ(t, notifies, before); /* decided, not sent */
+	/* Another CPU's kick before our notify: the device has not moved
+	 * avail_event, so it needs none of its own. */
+	KT_ASSERT_EQ(t, virtqueue_add(vq, &b, 1, &b), 0);
+	KT_EXPECT(t, !virtqueue_kick_prepare(vq));
+	KT_EXPECT_EQ(t, vq->avail->idx, 2);
+	virtqueue_notify(vq);
+	KT_EXPECT_EQ(t, notifies, before + 1);
+	KT_EXPECT_EQ(t, vq->nr_notify, 1);
+	KT_EXPECT_EQ(t, vq->nr_notify_unneeded, 1);
+	/* Nothing new: nothing to publish or notify. */
+	KT_EXPECT(t, !virtqueue_kick_prepare(vq));
+	vring_destroy(vq);
+}
+
 KTEST(virtio_ring, need_event_matches_the_spec_formula)
 {
 	KT_EXPECT(t, vring_need_event(3, 4, 3));  /* 3 just became available */
