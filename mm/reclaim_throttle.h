@@ -27,7 +27,7 @@ void reclaim_throttle_exit(void);
  * for tests and reports. */
 unsigned reclaim_throttle_nr_inside(void);
 unsigned reclaim_throttle_max(void);
-/* Tests: set reclaim.direct_max (0: one per CPU); returns the old value. */
+/* Tests: set reclaim.direct_max (0: the default); returns the old value. */
 unsigned reclaim_throttle_set_max(unsigned max);
 
 #endif
