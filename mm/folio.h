@@ -101,6 +101,7 @@ FOLIO_FLAG_FNS(swapcache, PG_swapcache)
 FOLIO_FLAG_FNS(anon, PG_anon)
 FOLIO_FLAG_FNS(lru, PG_lru)
 FOLIO_FLAG_FNS(active, PG_active)
+FOLIO_FLAG_FNS(lru_batch, PG_lru_batch)
 #undef FOLIO_FLAG_FNS
 
 /* seed 001: per page; changed under the PTL of the one mapping. */

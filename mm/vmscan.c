@@ -166,7 +166,11 @@ out:
 	return res;
 }
 
-static unsigned long reclaim_finish(struct folio *folio, enum reclaim_result res)
+/* A folio kept goes on putback, which shrink_folio_list gives back to the
+ * lists in one go (lru_putback_list); PG_active says which list. The
+ * folio is isolated: its flags are ours until it is back. */
+static unsigned long reclaim_finish(struct folio *folio, enum reclaim_result res,
+				    struct list_head *putback)
 {
 	switch (res) {
 	case RECLAIM_FREED: {
@@ -176,10 +180,12 @@ static unsigned long reclaim_finish(struct folio *folio, enum reclaim_result res
 	}
 	case RECLAIM_ACTIVATE:
 		stat_inc(reclaim_activated);
-		lru_putback(folio, true);
+		folio_set_active(folio);
+		list_add_tail(&folio->page.folio_lru, putback);
 		break;
 	case RECLAIM_KEEP:
-		lru_putback(folio, false);
+		folio_clear_active(folio);
+		list_add_tail(&folio->page.folio_lru, putback);
 		break;
 	default:
 		break;
@@ -194,6 +200,7 @@ static unsigned long shrink_folio_list(struct list_head *list, bool ignore_refs)
 {
 	unsigned long freed = 0;
 	LIST_HEAD(unmapped);
+	LIST_HEAD(putback);
 	struct ttu_batch batch = { 0 };
 	while (!list_empty(list)) {
 		struct folio *folio =
@@ -204,15 +211,16 @@ static unsigned long shrink_folio_list(struct list_head *list, bool ignore_refs)
 		if (res == RECLAIM_UNMAPPED)
 			list_add_tail(&folio->page.folio_lru, &unmapped);
 		else
-			freed += reclaim_finish(folio, res);
+			freed += reclaim_finish(folio, res, &putback);
 	}
 	ttu_batch_flush(&batch);
 	while (!list_empty(&unmapped)) {
 		struct folio *folio =
 			(struct folio *)list_first_entry(&unmapped, struct page, folio_lru);
 		list_del(&folio->page.folio_lru);
-		freed += reclaim_finish(folio, shrink_folio_write_or_free(folio));
+		freed += reclaim_finish(folio, shrink_folio_write_or_free(folio), &putback);
 	}
+	lru_putback_list(&putback);
 	stat_add(reclaim_freed, freed);
 	return freed;
 }
@@ -246,6 +254,7 @@ unsigned long shrink_lruvec(unsigned long nr_pages, unsigned prio)
 {
 	unsigned long freed = 0, isolated = 0;
 	unsigned long budget = reclaim_budget(nr_pages, prio);
+	lru_add_drain(); /* this CPU's new folios, as Linux's shrink_inactive_list */
 	while (freed < nr_pages && isolated < budget) {
 		LIST_HEAD(list);
 		unsigned long n = lru_isolate(RECLAIM_BATCH, &list);
@@ -336,6 +345,8 @@ static unsigned long try_to_free_pages(unsigned long nr, unsigned prio, bool alo
 		reclaim_throttle_exit();
 		return RECLAIM_WAITED;
 	}
+	if (alone)
+		lru_add_drain_all(); /* it sees every folio: none waits in a batch */
 	unsigned long freed = direct_shrink(nr, prio);
 	reclaim_throttle_exit();
 	return freed;
