@@ -15,8 +15,10 @@
  * head (atomic bit operations); anon-exclusive per page (seed 001).
  *
  * The folio lock (PG_locked) is a sleeping lock: waiters sleep on one of a
- * hashed table of wait queues (as Linux's folio_waitqueue) and every unlock
- * wakes the waiters of that queue, who re-check their own folio.
+ * hashed table of 256 wait queues (as Linux's folio_waitqueue); an unlock
+ * whose queue has waiters (each queue counts them) wakes them all, and
+ * each re-checks its own folio. An unlock with nobody waiting takes no
+ * lock.
  */
 #ifndef MM_FOLIO_H
 #define MM_FOLIO_H
