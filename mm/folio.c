@@ -128,8 +128,23 @@ void folio_mapcount_add(struct folio *folio, struct page *page, unsigned nr, int
 
 /* --- the folio lock ------------------------------------------------------------ */
 
-#define FOLIO_WAIT_TABLE_BITS 6
-static struct wait_queue_head folio_wait_table[1 << FOLIO_WAIT_TABLE_BITS];
+/*
+ * 256 queues, as Linux's folio_wait_table (PAGE_WAIT_TABLE_BITS 8); each
+ * counts the tasks waiting on it, so that an unlock or a writeback end
+ * with nobody waiting (nearly all of them) takes no lock: every unlock
+ * used to take its queue's lock to wake nobody, a million times in the
+ * 4-CPU demo, and the queue locks were the demo's second most waited-for
+ * (a holder whose vCPU the host descheduled kept the others spinning).
+ * Linux skips the wake-up the same way, with a PG_waiters folio flag.
+ */
+#define FOLIO_WAIT_TABLE_BITS 8
+
+struct folio_wait_queue {
+	struct wait_queue_head wq;
+	atomic_t waiters; /* tasks between folio_wait_begin and folio_wait_end (atomic) */
+};
+
+static struct folio_wait_queue folio_wait_table[1 << FOLIO_WAIT_TABLE_BITS];
 static bool folio_wait_table_ready;
 
 /*
@@ -143,18 +158,49 @@ static bool folio_wait_table_ready;
  */
 void folio_wait_table_init(void)
 {
-	for (unsigned i = 0; i < 1u << FOLIO_WAIT_TABLE_BITS; i++)
-		wait_queue_head_init(&folio_wait_table[i], "folio_wait");
+	for (unsigned i = 0; i < 1u << FOLIO_WAIT_TABLE_BITS; i++) {
+		wait_queue_head_init(&folio_wait_table[i].wq, "folio_wait");
+		atomic_set(&folio_wait_table[i].waiters, 0);
+	}
 	smp_store_release(&folio_wait_table_ready, true);
 }
 
-static struct wait_queue_head *folio_waitqueue(struct folio *folio)
+static struct folio_wait_queue *folio_waitqueue(struct folio *folio)
 {
 	ASSERT(smp_load_acquire(&folio_wait_table_ready));
 	race_point("folio:waitqueue"); /* tests/folio_irq.c: an interrupt wakes here */
 	unsigned long h = (unsigned long)folio / sizeof(struct page);
 	h = (h * 0x9e3779b97f4a7c15ul) >> (64 - FOLIO_WAIT_TABLE_BITS);
 	return &folio_wait_table[h];
+}
+
+/*
+ * A waiter counts itself before it tests the folio's bit; a waker changes
+ * the bit before it reads the count; a full barrier on each side between
+ * the two. So either the waker sees the waiter and wakes the queue (whose
+ * lock then orders the waiter's own test after the change), or the waiter
+ * sees the bit already changed and does not sleep.
+ */
+static struct folio_wait_queue *folio_wait_begin(struct folio *folio)
+{
+	struct folio_wait_queue *q = folio_waitqueue(folio);
+	atomic_inc(&q->waiters);
+	smp_mb(); /* pairs with folio_wake's */
+	return q;
+}
+
+static void folio_wait_end(struct folio_wait_queue *q)
+{
+	atomic_dec(&q->waiters);
+}
+
+/* The folio's bit was just changed (cleared). */
+static void folio_wake(struct folio *folio)
+{
+	smp_mb(); /* the change before the look at the count */
+	struct folio_wait_queue *q = folio_waitqueue(folio);
+	if (atomic_read(&q->waiters))
+		wake_up_all(&q->wq);
 }
 
 bool folio_trylock(struct folio *folio)
@@ -166,33 +212,38 @@ void folio_lock(struct folio *folio)
 {
 	if (folio_trylock(folio))
 		return;
-	wait_event(*folio_waitqueue(folio), folio_trylock(folio));
+	struct folio_wait_queue *q = folio_wait_begin(folio);
+	wait_event(q->wq, folio_trylock(folio));
+	folio_wait_end(q);
 }
 
-/* The bit is cleared before the queue is looked at, and waiters queue
- * themselves before testing it (wait_event), so a waiter either sees the
- * bit clear or is on the queue when we wake it. */
 void folio_unlock(struct folio *folio)
 {
 	ASSERT(folio_test_locked(folio));
 	page_flag_clear(&folio->page, PG_locked);
-	smp_mb();
-	wake_up_all(folio_waitqueue(folio));
+	folio_wake(folio);
 }
 
 void folio_wait_locked(struct folio *folio)
 {
-	wait_event(*folio_waitqueue(folio), !folio_test_locked(folio));
+	if (!folio_test_locked(folio))
+		return;
+	struct folio_wait_queue *q = folio_wait_begin(folio);
+	wait_event(q->wq, !folio_test_locked(folio));
+	folio_wait_end(q);
 }
 
 void folio_end_writeback(struct folio *folio)
 {
 	folio_clear_writeback(folio);
-	smp_mb();
-	wake_up_all(folio_waitqueue(folio));
+	folio_wake(folio);
 }
 
 void folio_wait_writeback(struct folio *folio)
 {
-	wait_event(*folio_waitqueue(folio), !folio_test_writeback(folio));
+	if (!folio_test_writeback(folio))
+		return;
+	struct folio_wait_queue *q = folio_wait_begin(folio);
+	wait_event(q->wq, !folio_test_writeback(folio));
+	folio_wait_end(q);
 }

@@ -16,8 +16,10 @@
  * (seed 001).
  *
  * The folio lock (PG_locked) is a sleeping lock: waiters sleep on one of a
- * hashed table of wait queues (as Linux's folio_waitqueue) and every unlock
- * wakes the waiters of that queue, who re-check their own folio.
+ * hashed table of 256 wait queues (as Linux's folio_waitqueue); an unlock
+ * whose queue has waiters (each queue counts them) wakes them all, and
+ * each re-checks its own folio. An unlock with nobody waiting takes no
+ * lock.
  */
 #ifndef MM_FOLIO_H
 #define MM_FOLIO_H
@@ -103,6 +105,7 @@ FOLIO_FLAG_FNS(anon, PG_anon)
 FOLIO_FLAG_FNS(lru, PG_lru)
 FOLIO_FLAG_FNS(active, PG_active)
 FOLIO_FLAG_FNS(readahead, PG_readahead)
+FOLIO_FLAG_FNS(lru_batch, PG_lru_batch)
 #undef FOLIO_FLAG_FNS
 
 /* Linux's folio_test_clear_readahead: true when the flag was set. */

@@ -42,10 +42,13 @@
  * page is mapped by exactly one PTE of one mm that may write it without
  * a copy; under the PTL of that mapping. */
 #define PG_anon_exclusive (1ul << 17)
-#define PG_active (1ul << 18) /* on the active LRU list (with PG_lru; lru_lock) */
+/* On the active LRU list (with PG_lru; lru_lock); isolated or in an add
+ * batch: the list it goes to (its holder's). */
+#define PG_active (1ul << 18)
 /* Read ahead into the swap cache and not mapped yet (mm/swap_readahead.c);
  * changed under the folio lock. */
 #define PG_readahead (1ul << 19)
+#define PG_lru_batch (1ul << 20) /* in a CPU's LRU add batch (that batch's lock; mm/lru.c) */
 
 struct page {
 	unsigned long flags; /* PG_*; PG_buddy under the zone lock, PG_pcp under

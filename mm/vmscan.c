@@ -24,7 +24,6 @@
  */
 #include "folio.h"
 #include "kernel/errno.h"
-#include "kernel/mutex.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/race.h"
@@ -36,6 +35,7 @@
 #include "page_alloc.h"
 #include "page_io.h"
 #include "pgtable.h"
+#include "reclaim_throttle.h"
 #include "rmap.h"
 #include "split.h"
 #include "swap.h"
@@ -175,7 +175,11 @@ out:
 	return res;
 }
 
-static unsigned long reclaim_finish(struct folio *folio, enum reclaim_result res)
+/* A folio kept goes on putback, which shrink_folio_list gives back to the
+ * lists in one go (lru_putback_list); PG_active says which list. The
+ * folio is isolated: its flags are ours until it is back. */
+static unsigned long reclaim_finish(struct folio *folio, enum reclaim_result res,
+				    struct list_head *putback)
 {
 	switch (res) {
 	case RECLAIM_FREED: {
@@ -185,10 +189,12 @@ static unsigned long reclaim_finish(struct folio *folio, enum reclaim_result res
 	}
 	case RECLAIM_ACTIVATE:
 		stat_inc(reclaim_activated);
-		lru_putback(folio, true);
+		folio_set_active(folio);
+		list_add_tail(&folio->page.folio_lru, putback);
 		break;
 	case RECLAIM_KEEP:
-		lru_putback(folio, false);
+		folio_clear_active(folio);
+		list_add_tail(&folio->page.folio_lru, putback);
 		break;
 	default:
 		break;
@@ -203,6 +209,7 @@ static unsigned long shrink_folio_list(struct list_head *list, bool ignore_refs)
 {
 	unsigned long freed = 0;
 	LIST_HEAD(unmapped);
+	LIST_HEAD(putback);
 	struct ttu_batch batch = { 0 };
 	while (!list_empty(list)) {
 		struct folio *folio =
@@ -213,15 +220,16 @@ static unsigned long shrink_folio_list(struct list_head *list, bool ignore_refs)
 		if (res == RECLAIM_UNMAPPED)
 			list_add_tail(&folio->page.folio_lru, &unmapped);
 		else
-			freed += reclaim_finish(folio, res);
+			freed += reclaim_finish(folio, res, &putback);
 	}
 	ttu_batch_flush(&batch);
 	while (!list_empty(&unmapped)) {
 		struct folio *folio =
 			(struct folio *)list_first_entry(&unmapped, struct page, folio_lru);
 		list_del(&folio->page.folio_lru);
-		freed += reclaim_finish(folio, shrink_folio_write_or_free(folio));
+		freed += reclaim_finish(folio, shrink_folio_write_or_free(folio), &putback);
 	}
+	lru_putback_list(&putback);
 	stat_add(reclaim_freed, freed);
 	return freed;
 }
@@ -255,6 +263,7 @@ unsigned long shrink_lruvec(unsigned long nr_pages, unsigned prio)
 {
 	unsigned long freed = 0, isolated = 0;
 	unsigned long budget = reclaim_budget(nr_pages, prio);
+	lru_add_drain(); /* this CPU's new folios, as Linux's shrink_inactive_list */
 	while (freed < nr_pages && isolated < budget) {
 		LIST_HEAD(list);
 		unsigned long n = lru_isolate(RECLAIM_BATCH, &list);
@@ -312,44 +321,43 @@ static bool below(unsigned long wm)
 	return nr_free_pages() < wm;
 }
 
-/*
- * One direct reclaimer at a time: tasks that find it busy sleep until it is
- * done and then look at the free pages again. Several CPUs reclaiming the
- * same LRU at once mostly fight over its locks (and, on emulated CPUs that
- * share host cores, spin on locks whose holder is not running); a
- * sleeping waiter leaves its CPU to the one doing the work. (Linux
- * throttles direct reclaimers similarly.)
- *
- * A waiter that gets the mutex and still finds memory short reclaims
- * itself rather than giving the mutex up at once: the mutex hands itself
- * from one waiter to the next, so waiters that only passed it on would
- * keep it busy forever with nobody reclaiming (the stress test's livelock:
- * four tasks and swapoff handing it round thousands of times a second).
- */
-static DEFINE_MUTEX(reclaim_direct_mutex);
-DEFINE_STAT_COUNTER(reclaim_direct_waits);
-
 #define RECLAIM_WAITED (~0ul)
 
-/* Direct reclaim (Linux's try_to_free_pages, with its throttling): pages
- * freed, or RECLAIM_WAITED when another task was reclaiming. */
-static unsigned long try_to_free_pages(unsigned long nr, unsigned prio)
+static unsigned long direct_shrink(unsigned long nr, unsigned prio)
 {
-	if (!mutex_trylock(&reclaim_direct_mutex)) {
-		stat_inc(reclaim_direct_waits);
-		mutex_lock(&reclaim_direct_mutex);
-		if (!below(page_alloc_watermarks()->low + nr)) {
-			mutex_unlock(&reclaim_direct_mutex);
-			return RECLAIM_WAITED; /* someone reclaimed meanwhile: look again */
-		}
-	}
 	stat_inc(reclaim_direct_runs);
 	if (current)
 		current->in_reclaim = true;
 	unsigned long freed = shrink_lruvec(nr, prio);
 	if (current)
 		current->in_reclaim = false;
-	mutex_unlock(&reclaim_direct_mutex);
+	return freed;
+}
+
+/*
+ * Direct reclaim (Linux's try_to_free_pages, with its throttling): pages
+ * freed, or RECLAIM_WAITED when the task slept to enter and memory is no
+ * longer short (someone reclaimed meanwhile: look again). Up to
+ * reclaim.direct_max tasks reclaim at once; with alone, the scan waits
+ * until it is the only one (mm/reclaim_throttle.c says why an OOM decision
+ * needs that).
+ *
+ * A task that slept and still finds memory short reclaims itself rather
+ * than leaving at once. (When direct reclaim was one mutex, which handed
+ * itself from one waiter to the next, waiters that only passed it on kept
+ * it busy with nobody reclaiming: the stress test's livelock, four tasks
+ * and swapoff handing it round thousands of times a second.)
+ */
+static unsigned long try_to_free_pages(unsigned long nr, unsigned prio, bool alone)
+{
+	if (reclaim_throttle_enter(alone) && !below(page_alloc_watermarks()->low + nr)) {
+		reclaim_throttle_exit();
+		return RECLAIM_WAITED;
+	}
+	if (alone)
+		lru_add_drain_all(); /* it sees every folio: none waits in a batch */
+	unsigned long freed = direct_shrink(nr, prio);
+	reclaim_throttle_exit();
 	return freed;
 }
 
@@ -358,7 +366,7 @@ void reclaim_direct(unsigned order)
 	const struct watermarks *wm = page_alloc_watermarks();
 	if (!below(wm->low + (1ul << order)) || (current && current->in_reclaim))
 		return;
-	try_to_free_pages(RECLAIM_BATCH + (1ul << order), 0);
+	try_to_free_pages(RECLAIM_BATCH + (1ul << order), 0, false);
 }
 
 #define RECLAIM_RETRIES 16   /* rounds without progress before OOM */
@@ -372,7 +380,10 @@ void reclaim_direct(unsigned order)
  * completions free folios) rather than give up: out of memory is declared
  * only after RECLAIM_RETRIES rounds in a row that freed nothing, at the
  * highest scan priority, with nothing in flight (Linux's
- * should_reclaim_retry). Progress starts the count again.
+ * should_reclaim_retry). Progress starts the count again. The scans at the
+ * highest priority, whose empty result counts towards that, run alone
+ * (reclaim_throttle.h): no folio is out of their sight on another
+ * reclaimer's list.
  */
 bool reclaim_retry(unsigned order, struct reclaim_retry_state *st)
 {
@@ -382,7 +393,8 @@ bool reclaim_retry(unsigned order, struct reclaim_retry_state *st)
 	 * fails and the task ends instead of competing for memory. */
 	if (current && fatal_signal_pending(current))
 		return false;
-	unsigned long freed = try_to_free_pages(RECLAIM_BATCH + (1ul << order), st->prio);
+	bool alone = st->prio >= RECLAIM_MAX_PRIO;
+	unsigned long freed = try_to_free_pages(RECLAIM_BATCH + (1ul << order), st->prio, alone);
 	if (freed == RECLAIM_WAITED)
 		return true;
 	if (freed) {

@@ -11,13 +11,15 @@
  * (tables of emptied clusters are freed after a grace period), each
  * device's per-CPU current clusters go back to its lists (an emptied
  * current cluster keeps its table), RCU again for the tables that
- * released, and the per-CPU page lists drain into the buddy lists.
+ * released, the per-CPU page lists drain into the buddy lists, and the
+ * per-CPU LRU add batches onto the LRU lists.
  */
 #include "kernel/ktest.h"
 #include "kernel/printk.h"
 #include "kernel/rcu.h"
 #include "kernel/sched.h"
 #include "mm/folio.h"
+#include "mm/lru.h"
 #include "mm/page_alloc.h"
 #include "mm/page_io.h"
 #include "mm/swap.h"
@@ -35,6 +37,7 @@ static void ktest_settle_mm(void)
 	swap_pcp_drain_all();
 	rcu_barrier();
 	page_alloc_drain_all();
+	lru_add_drain_all(); /* the next test finds every folio on a list */
 }
 
 static s64 read_free_pages(void)

@@ -306,6 +306,7 @@ KTEST(swap_readahead, reclaim_drops_an_unused_readahead_folio)
 	struct folio *folio = swap_cache_get_folio(ra_entry(mm, 2));
 	KT_ASSERT(t, folio);
 	KT_EXPECT(t, folio_test_readahead(folio) && folio_test_uptodate(folio));
+	lru_add_drain_all(); /* out of its CPU's add batch, onto the list */
 	KT_EXPECT(t, folio_test_lru(folio) && !folio_test_active(folio) && !folio_mapped(folio));
 	u64 unused = test_stat("swap_ra_unused");
 	LIST_HEAD(list);

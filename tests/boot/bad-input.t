@@ -64,6 +64,7 @@ check "allocator-only fault options are refused elsewhere" 2 "fault_inject: fail
 check "a profile rate that is not a multiple of 100 is refused with the valid ones" 2 "profile: profile.hz=150: must be a multiple of 100 from 100 to 1000" 1 profile=1 profile.hz=150
 check "a profile rate above 1000 is refused" 2 "profile.hz=5000: must be a multiple of 100 from 100 to 1000" 1 profile.hz=5000
 check "a profile report of no functions is refused" 2 "profile.top=0: expected a number in 1..200" 1 profile.top=0
+check "more concurrent direct reclaimers than 64 are refused" 2 "reclaim.direct_max=65: expected a number in 0..64" 1 reclaim.direct_max=65
 check "a bad lockstat switch is refused" 2 "lockstat=on: expected 0 or 1" 1 lockstat=on
 check "profile=1 lockstat=1 print the top functions and the lock table" 0 "(?s)lapic: timer runs at .* at 200 Hz \\(tick 100 Hz\\).*lock_stat: class .*profile: top 5 functions.*profile:   1 " 2 "ktest=smoke.*" profile=1 profile.hz=200 profile.top=5 lockstat=1
 check "mthp= orders run the mm tests" 0 "ok [0-9]+ mm_cow" 2 "ktest=mm_cow.*" mthp=0,2,4,9
