@@ -130,8 +130,8 @@ static void bench_hist(const uint32_t *sorted, unsigned long n, const char *dev,
 	printf("\n");
 }
 
-static void bench_report(struct swap_bench *b, const char *dev, const char *pass,
-			 unsigned long out, unsigned long in)
+static void bench_report(struct swap_bench *b, const char *dev, const char *pass, unsigned long out,
+			 unsigned long in)
 {
 	uint64_t sum = 0;
 	for (unsigned long k = 0; k < b->npages; k++)
@@ -204,8 +204,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	/* swaplab keeps these tables in kernel memory: here they stay in RAM too. */
-	if (mlock(b.lat_us, b.npages * sizeof(uint32_t)) || mlock(b.order, b.npages * sizeof(uint32_t)))
-		fprintf(stderr, "swap_bench_linux: mlock of the tables failed: %s\n", strerror(errno));
+	if (mlock(b.lat_us, b.npages * sizeof(uint32_t)) ||
+	    mlock(b.order, b.npages * sizeof(uint32_t)))
+		fprintf(stderr, "swap_bench_linux: mlock of the tables failed: %s\n",
+			strerror(errno));
 
 	static const char *const passes[] = { "write", "seq read", "random read" };
 	uint64_t seed = 0x2545f4914f6cdd1dull;
