@@ -29,11 +29,28 @@ struct boot_reserved {
 	const char *what;
 };
 
+/*
+ * A memory-mapped device the firmware described (a device tree node on
+ * arm64; none on x86-64, where devices are found on PCI): what it is
+ * (its first "compatible" string), its register window and its interrupt
+ * line as the arch's interrupt controller numbers it (arm64: the GIC
+ * INTID, SPI n being 32 + n), for arch_irq_route. Drivers (virtio-mmio)
+ * pick their devices from this list.
+ */
+struct boot_device {
+	char compatible[32];
+	u64 base, size;
+	bool has_irq;
+	u32 irq;	/* struct arch_irq_line.gsi */
+	bool irq_level; /* level-triggered */
+};
+
 #define BOOT_MAX_MEM_REGIONS 64
 #define BOOT_MAX_RESERVED 32
+#define BOOT_MAX_DEVICES 64
 
 struct bootinfo {
-	const char *loader;	 /* "multiboot1", "multiboot2" */
+	const char *loader;	 /* "multiboot1", "multiboot2", "devicetree" */
 	const char *loader_name; /* as the loader names itself, or "" */
 	const char *cmdline;
 	struct boot_mem_region mem[BOOT_MAX_MEM_REGIONS];
@@ -44,6 +61,8 @@ struct bootinfo {
 	 * and how many bytes of it the loader gave (the tag's payload). */
 	const void *rsdp;
 	u32 rsdp_len;
+	struct boot_device devices[BOOT_MAX_DEVICES];
+	unsigned nr_devices;
 };
 
 extern struct bootinfo bootinfo;

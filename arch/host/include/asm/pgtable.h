@@ -15,34 +15,11 @@
 #define ASM_PGTABLE_H
 
 #include <asm/page.h>
+#include "mm/pgtable_4level.h"
+#include "mm/swp_entry.h"
 #include "kernel/types.h"
 
-/* --- geometry: 4 levels of 512 entries --------------------------------- */
-#define PGTABLE_LEVELS 4
-#define PTRS_PER_TABLE 512
-#define PGDIR_SHIFT 39
-#define PUD_SHIFT 30
-#define PMD_SHIFT 21
-#define PGDIR_SIZE (1ul << PGDIR_SHIFT)
-#define PUD_SIZE (1ul << PUD_SHIFT)
-#define PMD_SIZE (1ul << PMD_SHIFT)
-
-static inline unsigned pgd_index(unsigned long a)
-{
-	return (a >> PGDIR_SHIFT) & 511;
-}
-static inline unsigned pud_index(unsigned long a)
-{
-	return (a >> PUD_SHIFT) & 511;
-}
-static inline unsigned pmd_index(unsigned long a)
-{
-	return (a >> PMD_SHIFT) & 511;
-}
-static inline unsigned pte_index(unsigned long a)
-{
-	return (a >> PAGE_SHIFT) & 511;
-}
+/* --- geometry: mm/pgtable_4level.h (shared by every 4-level arch) ----- */
 
 #define ARCH_USER_ADDR_END 0x0000800000000000ul
 #define ARCH_KERNEL_PGD_FIRST 256
@@ -204,37 +181,7 @@ static inline pte_t pte_clear_soft_dirty(pte_t p)
 }
 
 /* --- swap entries -------------------------------------------------------- */
-#define MAX_SWAPFILES 32
-#define SWP_OFFSET_MAX ((1ul << 50) - 1)
-/*
- * The largest offset the swap layer may hand out. On x86-64, type 0 with
- * offset 2^50-1 encodes (inverted) to 0, which is pte_none: Linux has the
- * same hole and never reaches it (its swap size limits are far lower).
- * Same value on every arch, so generic code has one limit.
- */
-#define SWP_OFFSET_USABLE_MAX (SWP_OFFSET_MAX - 1)
-
-/* Packed differently from x86 as well: offset high, type low. */
-typedef struct {
-	u64 val;
-} swp_entry_t;
-
-static inline swp_entry_t swp_entry(unsigned type, u64 offset)
-{
-	return (swp_entry_t){ ((offset & SWP_OFFSET_MAX) << 5) | (type & 31) };
-}
-static inline unsigned swp_type(swp_entry_t e)
-{
-	return (unsigned)(e.val & 31);
-}
-static inline u64 swp_offset(swp_entry_t e)
-{
-	return e.val >> 5;
-}
-static inline bool swp_entry_same(swp_entry_t a, swp_entry_t b)
-{
-	return a.val == b.val;
-}
+/* swp_entry_t, MAX_SWAPFILES, SWP_OFFSET_MAX: mm/swp_entry.h. */
 
 static inline pte_t swp_entry_to_pte(swp_entry_t e)
 {

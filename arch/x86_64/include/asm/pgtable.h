@@ -22,34 +22,11 @@
 #define ASM_PGTABLE_H
 
 #include <asm/page.h>
+#include "mm/pgtable_4level.h"
+#include "mm/swp_entry.h"
 #include "kernel/types.h"
 
-/* --- geometry: 4 levels of 512 entries --------------------------------- */
-#define PGTABLE_LEVELS 4
-#define PTRS_PER_TABLE 512
-#define PGDIR_SHIFT 39
-#define PUD_SHIFT 30
-#define PMD_SHIFT 21
-#define PGDIR_SIZE (1ul << PGDIR_SHIFT)
-#define PUD_SIZE (1ul << PUD_SHIFT)
-#define PMD_SIZE (1ul << PMD_SHIFT)
-
-static inline unsigned pgd_index(unsigned long a)
-{
-	return (a >> PGDIR_SHIFT) & 511;
-}
-static inline unsigned pud_index(unsigned long a)
-{
-	return (a >> PUD_SHIFT) & 511;
-}
-static inline unsigned pmd_index(unsigned long a)
-{
-	return (a >> PMD_SHIFT) & 511;
-}
-static inline unsigned pte_index(unsigned long a)
-{
-	return (a >> PAGE_SHIFT) & 511;
-}
+/* --- geometry: mm/pgtable_4level.h (shared by every 4-level arch) ----- */
 
 /* User addresses are the canonical lower half; the kernel owns PML4
  * entries 256..511 (direct map, kernel image), shared by every mm. */
@@ -222,39 +199,7 @@ static inline pte_t pte_clear_soft_dirty(pte_t p)
 }
 
 /* --- swap entries -------------------------------------------------------- */
-#define MAX_SWAPFILES 32		 /* types 0..31 */
-#define SWP_OFFSET_MAX ((1ul << 50) - 1) /* offsets 0..2^50-1 */
-/*
- * The largest offset the swap layer may hand out. On x86-64, type 0 with
- * offset 2^50-1 encodes (inverted) to 0, which is pte_none: Linux has the
- * same hole and never reaches it (its swap size limits are far lower).
- * Same value on every arch, so generic code has one limit.
- */
-#define SWP_OFFSET_USABLE_MAX (SWP_OFFSET_MAX - 1)
-
-/* Arch-independent value (type and offset), not a PTE: the swap layer
- * keys on it. Build it with swp_entry(), read it with swp_type/offset. */
-typedef struct {
-	u64 val;
-} swp_entry_t;
-#define _SWP_ENTRY_TYPE_SHIFT 50
-
-static inline swp_entry_t swp_entry(unsigned type, u64 offset)
-{
-	return (swp_entry_t){ ((u64)type << _SWP_ENTRY_TYPE_SHIFT) | (offset & SWP_OFFSET_MAX) };
-}
-static inline unsigned swp_type(swp_entry_t e)
-{
-	return (unsigned)(e.val >> _SWP_ENTRY_TYPE_SHIFT);
-}
-static inline u64 swp_offset(swp_entry_t e)
-{
-	return e.val & SWP_OFFSET_MAX;
-}
-static inline bool swp_entry_same(swp_entry_t a, swp_entry_t b)
-{
-	return a.val == b.val;
-}
+/* swp_entry_t, MAX_SWAPFILES, SWP_OFFSET_MAX: mm/swp_entry.h. */
 
 /* Linux's __swp_entry(): ~offset shifted to bit 9, type at bit 59. */
 static inline pte_t swp_entry_to_pte(swp_entry_t e)
