@@ -107,7 +107,8 @@ HOST_EXCLUDE := kernel/main.c kernel/debug_crash.c kernel/smp.c kernel/sched.c \
 # Drivers with no hardware underneath also run on the host.
 HOST_DRIVERS := drivers/blockdev.c drivers/ramswap.c drivers/swap_header.c drivers/swapdev.c \
 	drivers/virtio_ring.c drivers/acpi_tables.c drivers/acpi_madt.c drivers/pci_caps.c \
-	drivers/virtio_pci_caps.c drivers/virtio_blk_config.c
+	drivers/virtio_pci_caps.c drivers/virtio_blk_config.c drivers/virtio.c drivers/virtio_mmio.c \
+	drivers/virtio_blk.c
 # The x86-64 parsers of loader and firmware data read through a phys_view
 # (kernel/phys_view.h), not the direct map, so they and their tests build
 # on the host as well (and into the fuzz targets, tests/fuzz/).
