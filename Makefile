@@ -165,8 +165,10 @@ host-tsan: $(TSAN_TESTS)
 # picks some); make fuzz-build only builds them.
 FUZZBUILD := build/fuzz
 FUZZ_CC ?= clang
-FUZZ ?= multiboot1 multiboot2 acpi swap_header cmdline pci_caps virtio_blk_config virtio_used
-FUZZ_ALL := multiboot1 multiboot2 acpi swap_header cmdline pci_caps virtio_blk_config virtio_used
+FUZZ ?= multiboot1 multiboot2 acpi swap_header cmdline pci_caps virtio_blk_config virtio_used \
+	virtio_mmio
+FUZZ_ALL := multiboot1 multiboot2 acpi swap_header cmdline pci_caps virtio_blk_config virtio_used \
+	virtio_mmio
 SECONDS ?= 60
 FUZZ_CFLAGS := -std=gnu11 -g -O1 $(WARN) -I. -DSWAPLAB_HOST -Iarch/host/include \
 	-fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
@@ -179,6 +181,8 @@ FUZZ_SRCS_cmdline := kernel/cmdline.c
 FUZZ_SRCS_pci_caps := drivers/pci_caps.c drivers/virtio_pci_caps.c
 FUZZ_SRCS_virtio_blk_config := drivers/virtio_blk_config.c
 FUZZ_SRCS_virtio_used := drivers/virtio_ring.c tests/fuzz/fuzz_mm_shim.c
+FUZZ_SRCS_virtio_mmio := drivers/virtio_mmio.c drivers/virtio.c drivers/virtio_ring.c \
+	tests/fuzz/fuzz_mm_shim.c
 FUZZ_BINS := $(patsubst %,$(FUZZBUILD)/fuzz_%,$(FUZZ_ALL))
 
 .SECONDEXPANSION:
