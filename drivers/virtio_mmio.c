@@ -51,8 +51,6 @@ struct virtio_mmio {
 	struct virtio_device vdev;
 	const struct virtio_mmio_io *io;
 	void *ctx;
-	u64 base; /* physical, for messages */
-	u32 version;
 	bool has_irq, irq_level;
 	u32 irq;			      /* the line, as arch_irq_route numbers it */
 	int vector;			      /* -1 until find_vqs got one; never freed */
@@ -384,8 +382,6 @@ int virtio_mmio_create(const struct boot_device *dev, const struct virtio_mmio_i
 		return -ENOMEM;
 	vm->io = io;
 	vm->ctx = ctx;
-	vm->base = dev->base;
-	vm->version = version;
 	vm->has_irq = dev->has_irq;
 	vm->irq = dev->irq;
 	vm->irq_level = dev->irq_level;
