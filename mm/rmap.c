@@ -265,10 +265,10 @@ static bool ttu_batch_add(struct ttu_batch *batch, struct mm *mm)
 
 void ttu_batch_flush(struct ttu_batch *batch)
 {
-	for (unsigned i = 0; i < batch->nr_mms; i++) {
-		tlb_shootdown(batch->mms[i], NULL, 0, true);
+	if (batch->nr_mms)
+		tlb_shootdown_mms(batch->mms, batch->nr_mms);
+	for (unsigned i = 0; i < batch->nr_mms; i++)
 		mm_put(batch->mms[i]);
-	}
 	batch->nr_mms = 0;
 }
 

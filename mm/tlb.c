@@ -65,6 +65,36 @@ void tlb_shootdown(struct mm *mm, const unsigned long *addrs, unsigned n, bool a
 	smp_call_on_cpus(mask, tlb_flush_ipi, &req);
 }
 
+/*
+ * Flush all of several mms' entries with one round of IPIs: the CPUs that
+ * have any of them loaded each flush everything once (Linux's
+ * try_to_unmap_flush: reclaim's deferred flush is one arch_tlbbatch over
+ * every mm it unmapped from, not one shootdown per mm). Two mms on two
+ * CPUs (the demo's parent and child) then cost one cross-call wait, not
+ * two.
+ */
+void tlb_shootdown_mms(struct mm *const *mms, unsigned n)
+{
+	struct tlb_flush_req req = { NULL, 0, true };
+	unsigned me = arch_cpu_id();
+	unsigned long mask = 0;
+	bool here = false;
+
+	smp_mb(); /* as in tlb_shootdown */
+	for (unsigned i = 0; i < n; i++) {
+		mask |= __atomic_load_n(&mms[i]->cpu_mask, __ATOMIC_SEQ_CST);
+		here |= mm_is_active_here(mms[i]);
+	}
+	if ((mask & cpu_mask_of(me)) || here)
+		tlb_flush_local(&req);
+	mask &= ~cpu_mask_of(me);
+	if (!mask)
+		return;
+	stat_inc(tlb_shootdowns);
+	stat_add(tlb_shootdown_ipis, mask_weight(mask));
+	smp_call_on_cpus(mask, tlb_flush_ipi, &req);
+}
+
 void mm_tlb_flush_page(struct mm *mm, unsigned long addr)
 {
 	tlb_shootdown(mm, &addr, 1, false);

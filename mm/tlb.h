@@ -43,5 +43,8 @@ void tlb_finish_mmu(struct mmu_gather *tlb);
 /* Flush n addresses (or everything when all) of mm on every CPU that has
  * it loaded. */
 void tlb_shootdown(struct mm *mm, const unsigned long *addrs, unsigned n, bool all);
+/* Flush every entry of the n mms on every CPU that has one of them
+ * loaded, with one cross-call (reclaim's batch, mm/rmap.c). */
+void tlb_shootdown_mms(struct mm *const *mms, unsigned n);
 
 #endif
