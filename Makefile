@@ -134,7 +134,7 @@ HOST_EXCLUDE := kernel/main.c kernel/debug_crash.c kernel/smp.c kernel/sched.c \
 # Drivers with no hardware underneath also run on the host.
 HOST_DRIVERS := drivers/blockdev.c drivers/ramswap.c drivers/swap_header.c drivers/swapdev.c \
 	drivers/virtio_ring.c drivers/acpi_tables.c drivers/acpi_madt.c drivers/pci_caps.c \
-	drivers/virtio_pci_caps.c drivers/virtio_blk_config.c
+	drivers/virtio_pci_caps.c drivers/virtio_blk_config.c drivers/fdt.c drivers/fdt_bootinfo.c
 # The x86-64 parsers of loader and firmware data read through a phys_view
 # (kernel/phys_view.h), not the direct map, so they and their tests build
 # on the host as well (and into the fuzz targets, tests/fuzz/).
@@ -156,6 +156,15 @@ $(HOST_TESTS): $(HOBJS)
 	$(Q)$(CC) $(HCFLAGS) -o $@ $(HOBJS)
 
 -include $(HOBJS:.o=.d)
+
+# A real device tree for tests/host/fdt_qemu_virt.c: QEMU virt's, as
+# dumped by QEMU and repacked by dtc (tests/fixtures/README), included as
+# the bytes of a C array.
+FDT_FIXTURE := build/gen/qemu_virt_dtb.inc
+$(FDT_FIXTURE): tests/fixtures/qemu-virt.dtb
+	@mkdir -p $(dir $@)
+	$(Q)od -An -v -tx1 $< | sed -e 's/\([0-9a-f][0-9a-f]\)/0x\1,/g' > $@.tmp && mv $@.tmp $@
+$(HOSTBUILD)/tests/host/fdt_qemu_virt.c.o: $(FDT_FIXTURE)
 
 host-build: $(HOST_TESTS)
 
@@ -180,6 +189,7 @@ $(TSAN_TESTS): $(TSAN_OBJS)
 	$(Q)$(CC) $(TSAN_CFLAGS) -o $@ $(TSAN_OBJS)
 
 -include $(TSAN_OBJS:.o=.d)
+$(TSANBUILD)/tests/host/fdt_qemu_virt.c.o: $(FDT_FIXTURE)
 
 host-tsan: $(TSAN_TESTS)
 	$(TSAN_TESTS) '$(or $(GLOB),*)'
@@ -191,8 +201,8 @@ host-tsan: $(TSAN_TESTS)
 # picks some); make fuzz-build only builds them.
 FUZZBUILD := build/fuzz
 FUZZ_CC ?= clang
-FUZZ ?= multiboot1 multiboot2 acpi swap_header cmdline pci_caps virtio_blk_config virtio_used
-FUZZ_ALL := multiboot1 multiboot2 acpi swap_header cmdline pci_caps virtio_blk_config virtio_used
+FUZZ ?= multiboot1 multiboot2 acpi swap_header cmdline pci_caps virtio_blk_config virtio_used fdt
+FUZZ_ALL := multiboot1 multiboot2 acpi swap_header cmdline pci_caps virtio_blk_config virtio_used fdt
 SECONDS ?= 60
 FUZZ_CFLAGS := -std=gnu11 -g -O1 $(WARN) -I. -DSWAPLAB_HOST -Iarch/host/include \
 	-fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
@@ -205,6 +215,7 @@ FUZZ_SRCS_cmdline := kernel/cmdline.c
 FUZZ_SRCS_pci_caps := drivers/pci_caps.c drivers/virtio_pci_caps.c
 FUZZ_SRCS_virtio_blk_config := drivers/virtio_blk_config.c
 FUZZ_SRCS_virtio_used := drivers/virtio_ring.c tests/fuzz/fuzz_mm_shim.c
+FUZZ_SRCS_fdt := drivers/fdt.c drivers/fdt_bootinfo.c kernel/bootinfo.c
 FUZZ_BINS := $(patsubst %,$(FUZZBUILD)/fuzz_%,$(FUZZ_ALL))
 
 .SECONDEXPANSION:
