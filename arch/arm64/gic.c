@@ -200,8 +200,12 @@ static void gic_v2_cpu_init(unsigned cpu)
 	for (unsigned i = 0; i < 32; i += 4)
 		writel(PRIORITY_DEFAULT * 0x01010101u, gicd + GICD_IPRIORITYR + i);
 	writel(0xffffu, gicd + GICD_ISENABLER);
-	/* The banked ITARGETSR of any SGI reads as this CPU's own bit. */
+	/* The banked ITARGETSR of any SGI reads as this CPU's own bit; on a
+	 * uniprocessor GIC it reads as zero (QEMU with one CPU): then the
+	 * only interface is number 0. */
 	gic_cpu[cpu].v2_target = readb(gicd + GICD_ITARGETSR);
+	if (!gic_cpu[cpu].v2_target)
+		gic_cpu[cpu].v2_target = 1;
 	writel(0xf0, gicc + GICC_PMR);
 	writel(0, gicc + GICC_BPR);
 	writel(0x3, gicc + GICC_CTLR);
@@ -266,7 +270,13 @@ void gic_send_sgi(unsigned cpu, unsigned sgi)
 		SYSREG_WRITE(ICC_SGI1R_EL1, v);
 		__asm__ __volatile__("isb");
 	} else {
-		writel((u32)gic_cpu[cpu].v2_target << 16 | sgi, gicd + GICD_SGIR);
+		/* TargetListFilter 2 ("this CPU") for a self-IPI: it works even
+		 * where the target list cannot name us (uniprocessor GIC). */
+		__asm__ __volatile__("dsb ishst" ::: "memory");
+		if (cpu == arch_cpu_id())
+			writel(2u << 24 | sgi, gicd + GICD_SGIR);
+		else
+			writel((u32)gic_cpu[cpu].v2_target << 16 | sgi, gicd + GICD_SGIR);
 	}
 }
 

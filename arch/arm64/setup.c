@@ -1,5 +1,5 @@
 /*
- * The first C code on arm64. boot.S calls kmain(dtb_phys, image_phys) on
+ * The first C code on arm64. boot.S calls kmain(dtb_phys, image_phys, entry_el) on
  * the boot stack, at EL1 with the MMU on, the image at KERNEL_VMA and the
  * GiBs holding the image and the DTB in the direct map. We bring up just
  * enough to report problems (exception vectors, the early console, the
@@ -12,7 +12,7 @@
 #include "arm64.h"
 #include "mmu_fault.h"
 #include "trap.h"
-#include <asm/io.h>
+#include "drivers/fdt.h"
 #include "kernel/bootinfo.h"
 #include "kernel/main.h"
 #include "kernel/printk.h"
@@ -24,41 +24,90 @@
 #define QEMU_VIRT_TIMER_INTID 27
 
 struct arm64_platform platform;
-static unsigned current_el_at_boot;
+static struct fdt fdt;
 
 extern char __image_start[], __bss_end[];
 
 /* Find and check the tree: x0 from the loader; an ELF boot under QEMU
  * gets none, and QEMU leaves it at the start of RAM then. */
-int dtb_temporary_parse(const u8 *blob, u32 room, struct bootinfo *bi);
-
-/* TEMPORARY until the fdt merge: QEMU virt's fixed layout. */
 static int dtb_open(u64 dtb_phys)
 {
-	if (!dtb_phys)
+	if (!dtb_phys) {
 		dtb_phys = QEMU_VIRT_RAM_BASE;
+		pr_warn("boot: no DTB address in x0 (an ELF boot?); trying QEMU virt's %#lx\n",
+			(unsigned long)dtb_phys);
+	}
+	/* boot.S mapped the GiB holding the DTB: do not read past it. */
 	u64 room = ((dtb_phys >> 30) + 1) * (1ul << 30) - dtb_phys;
 	if (room > DTB_MAX_SIZE)
 		room = DTB_MAX_SIZE;
-	if (dtb_temporary_parse(phys_to_virt(dtb_phys), (u32)room, &bootinfo) != 0)
+	if (fdt_init(&fdt, phys_to_virt(dtb_phys), room) != 0)
 		return -1;
-	bootinfo_reserve(&bootinfo, dtb_phys, dtb_phys + DTB_MAX_SIZE, "device tree");
-	return 0;
+	return fdt_parse_bootinfo(&fdt, &bootinfo, dtb_phys);
+}
+
+static int fdt_first_enabled_compatible(const char *compat)
+{
+	for (int node = fdt_node_offset_by_compatible(&fdt, -1, compat); node >= 0;
+	     node = fdt_node_offset_by_compatible(&fdt, node, compat))
+		if (fdt_node_is_enabled(&fdt, node))
+			return node;
+	return -1;
+}
+
+static void platform_read_gic(void)
+{
+	static const char *const v2[] = { "arm,gic-400", "arm,cortex-a15-gic",
+					  "arm,cortex-a9-gic" };
+	u64 size;
+	int node = fdt_first_enabled_compatible("arm,gic-v3");
+	if (node >= 0 && fdt_read_reg(&fdt, node, 0, &platform.gicd_base, &size) == 0 &&
+	    fdt_read_reg(&fdt, node, 1, &platform.gicr_base, &platform.gicr_size) == 0) {
+		platform.gic_version = 3;
+		return;
+	}
+	for (unsigned i = 0; i < 3; i++) {
+		node = fdt_first_enabled_compatible(v2[i]);
+		if (node >= 0 && fdt_read_reg(&fdt, node, 0, &platform.gicd_base, &size) == 0 &&
+		    fdt_read_reg(&fdt, node, 1, &platform.gicc_base, &size) == 0) {
+			platform.gic_version = 2;
+			return;
+		}
+	}
+}
+
+/* The virtual timer is the third of the four "interrupts" of the
+ * "arm,armv8-timer" node (secure, non-secure physical, virtual,
+ * hypervisor), each <type number flags> with type 1 = PPI. */
+static void platform_read_timer(void)
+{
+	u32 len;
+	int node = fdt_first_enabled_compatible("arm,armv8-timer");
+	const u8 *irqs = node >= 0 ? fdt_getprop(&fdt, node, "interrupts", &len) : NULL;
+	platform.timer_intid = QEMU_VIRT_TIMER_INTID;
+	if (irqs && len >= 36 && fdt32_ld(irqs + 24) == 1)
+		platform.timer_intid = 16 + fdt32_ld(irqs + 28);
+	else
+		pr_warn("timer: no usable arm,armv8-timer node; assuming INTID %u\n",
+			platform.timer_intid);
 }
 
 static void platform_read(void)
 {
-	platform.is_virtual = true;
-	platform.uart_base = 0x09000000;
-	platform.gicd_base = 0x08000000;
-	/* GICD_PIDR2.ArchRev says which GIC QEMU built */
-	volatile u32 *pidr2 = arch_ioremap(0x08000000 + 0xffe8, 4);
-	platform.gic_version = (int)((*pidr2 >> 4) & 0xf) >= 3 ? 3 : 2;
-	platform.gicc_base = 0x08010000;
-	platform.gicr_base = 0x080a0000;
-	platform.gicr_size = 0xf60000;
-	platform.timer_intid = QEMU_VIRT_TIMER_INTID;
-	platform.psci = current_el_at_boot == 2 ? PSCI_SMC : PSCI_HVC;
+	u64 size;
+	platform.is_virtual = fdt_node_check_compatible(&fdt, fdt.root, "linux,dummy-virt") == 0;
+	int uart = fdt_first_enabled_compatible("arm,pl011");
+	if (uart >= 0 && fdt_read_reg(&fdt, uart, 0, &platform.uart_base, &size) == 0)
+		uart_init(platform.uart_base);
+	else
+		pr_warn("boot: no arm,pl011 UART in the device tree; keeping QEMU virt's\n");
+	platform_read_gic();
+	platform_read_timer();
+	const char *method = fdt_psci_method(&fdt);
+	platform.psci = !method			     ? PSCI_NONE
+			: strcmp(method, "hvc") == 0 ? PSCI_HVC
+			: strcmp(method, "smc") == 0 ? PSCI_SMC
+						     : PSCI_NONE;
 }
 
 void kmain(u64 dtb_phys, u64 image_phys, u64 entry_el)
@@ -68,7 +117,6 @@ void kmain(u64 dtb_phys, u64 image_phys, u64 entry_el)
 	time_init();
 	trap_init_cpu();
 	uart_init_early();
-	current_el_at_boot = (unsigned)entry_el;
 
 	bootinfo.loader = "devicetree";
 	bootinfo.loader_name = "";
@@ -80,7 +128,7 @@ void kmain(u64 dtb_phys, u64 image_phys, u64 entry_el)
 	}
 	platform_read();
 	pr_info("boot: arm64 entered at EL%u, image at %#lx, DTB at %#lx, PSCI %s\n",
-		current_el_at_boot, (unsigned long)image_phys, (unsigned long)dtb_phys,
+		(unsigned)entry_el, (unsigned long)image_phys, (unsigned long)dtb_phys,
 		platform.psci == PSCI_HVC   ? "hvc"
 		: platform.psci == PSCI_SMC ? "smc"
 					    : "none");
