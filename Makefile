@@ -235,7 +235,7 @@ fuzz: deps $(patsubst %,$(FUZZBUILD)/fuzz_%,$(FUZZ))
 QEMU_VARS = ARCH=$(ARCH) SMP=$(SMP) MEM=$(MEM) MACHINE=$(MACHINE) ACCEL=$(ACCEL)
 
 deps:
-	@PLOT='$(PLOT)' tools/deps.sh
+	@PLOT='$(PLOT)' ARCH='$(ARCH)' tools/deps.sh
 
 # The default swap image: a sparse file with a real mkswap header. A
 # SWAP=path given by the user is used as it is (never created or changed
@@ -248,16 +248,20 @@ build/swap.img:
 swap-image: $(if $(filter build/swap.img,$(SWAP)),build/swap.img)
 	@test -e "$(SWAP)" || { echo "SWAP=$(SWAP): no such image (make one with mkswap, or leave SWAP unset)" >&2; exit 2; }
 
-run: deps $(KERNEL) swap-image
-	@$(QEMU_VARS) tools/qemu-run.sh --kernel $(KERNEL) --disk $(SWAP) -- $(CMDLINE)
+# What QEMU boots: the ELF on x86-64 (multiboot), the Image on arm64 (its
+# boot header is what real loaders read too).
+BOOT_KERNEL := $(or $(IMAGE),$(KERNEL))
+
+run: deps $(KERNEL) $(IMAGE) swap-image
+	@$(QEMU_VARS) tools/qemu-run.sh --kernel $(BOOT_KERNEL) --disk $(SWAP) -- $(CMDLINE)
 
 # make run with the profiler and the lock statistics on: the demo, then the
 # top functions by samples and the lock table (README, "Profiling").
-profile: deps $(KERNEL) swap-image
-	@$(QEMU_VARS) tools/qemu-run.sh --kernel $(KERNEL) --disk $(SWAP) -- profile=1 lockstat=1 $(CMDLINE)
+profile: deps $(KERNEL) $(IMAGE) swap-image
+	@$(QEMU_VARS) tools/qemu-run.sh --kernel $(BOOT_KERNEL) --disk $(SWAP) -- profile=1 lockstat=1 $(CMDLINE)
 
-debug: deps $(KERNEL) swap-image
-	@$(QEMU_VARS) tools/qemu-run.sh --debug --kernel $(KERNEL) --disk $(SWAP) -- $(CMDLINE)
+debug: deps $(KERNEL) $(IMAGE) swap-image
+	@$(QEMU_VARS) tools/qemu-run.sh --debug --kernel $(BOOT_KERNEL) --disk $(SWAP) -- $(CMDLINE)
 
 ISO := $(BUILD)/swaplab.iso
 iso: deps $(ISO)
