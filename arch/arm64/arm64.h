@@ -6,6 +6,7 @@
 #ifndef ARCH_ARM64_ARM64_H
 #define ARCH_ARM64_ARM64_H
 
+#include <asm/cpu.h>
 #include "kernel/compiler.h"
 #include "kernel/types.h"
 
@@ -21,6 +22,12 @@ struct arm64_platform {
 	u64 gicr_size;
 	u32 timer_intid; /* virtual timer PPI (INTID 27 on QEMU virt) */
 	enum psci_conduit psci;
+	/* /cpus, in tree order (fdt_parse_cpus); the boot CPU among them. */
+	unsigned nr_cpus;
+	struct {
+		u64 mpidr;
+		bool psci; /* enable-method "psci" */
+	} cpus[NR_CPUS_MAX];
 };
 
 extern struct arm64_platform platform;

@@ -68,6 +68,25 @@ primary_entry:
 	br x9
 
 /*
+ * A secondary CPU, started by PSCI CPU_ON (smp.c) with x0 = its CPU
+ * number (the context id), MMU off, at the EL the boot CPU came in at.
+ * The boot page tables are still there (the identity map in boot_pgd_id
+ * included), so it only needs its own EL1 setup and MMU on, then its
+ * stack (secondary_stack_top[cpu]) and secondary_start_kernel(cpu).
+ */
+	.global secondary_entry
+secondary_entry:
+	mov x19, x0
+	msr daifset, #0xf
+	mrs x9, CurrentEL
+	cmp x9, #(2 << 2)
+	b.ne 11f
+	bl el2_to_el1
+11:	bl boot_mmu_on
+	ldr x9, =secondary_high
+	br x9
+
+/*
  * EL2 (QEMU with virtualization=on, U-Boot on many boards): EL1 is
  * AArch64 (HCR_EL2.RW) and nothing of EL1's traps to EL2: no HCR traps,
  * timer and counter usable (CNTHCTL_EL2.EL1PCTEN|EL1PCEN), no virtual
@@ -248,6 +267,22 @@ primary_high:
 	bl kmain
 10:	wfi
 	b 10b
+
+secondary_high:
+	ldr x9, =secondary_stack_top
+	ldr x9, [x9, x19, lsl #3]
+	mov sp, x9
+	msr tpidr_el1, x19              /* arch_cpu_id() */
+	adrp x9, vectors
+	add x9, x9, :lo12:vectors
+	msr vbar_el1, x9
+	isb
+	mov x0, x19
+	mov x29, xzr
+	mov x30, xzr
+	bl secondary_start_kernel
+12:	wfi
+	b 12b
 
 	.section .bss.boot_pgtables, "aw", %nobits
 	.align 12

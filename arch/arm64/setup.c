@@ -103,6 +103,13 @@ static void platform_read(void)
 		pr_warn("boot: no arm,pl011 UART in the device tree; keeping QEMU virt's\n");
 	platform_read_gic();
 	platform_read_timer();
+	struct fdt_cpu cpus[NR_CPUS_MAX];
+	int n = fdt_parse_cpus(&fdt, cpus, NR_CPUS_MAX);
+	for (int i = 0; i < n; i++) {
+		platform.cpus[i].mpidr = cpus[i].mpidr;
+		platform.cpus[i].psci = strcmp(cpus[i].enable_method, "psci") == 0;
+	}
+	platform.nr_cpus = n > 0 ? (unsigned)n : 0;
 	const char *method = fdt_psci_method(&fdt);
 	platform.psci = !method			     ? PSCI_NONE
 			: strcmp(method, "hvc") == 0 ? PSCI_HVC
