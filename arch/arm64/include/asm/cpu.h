@@ -72,6 +72,14 @@ static inline bool arch_cpu_id_is_exclusive(void)
 	return true;
 }
 
+/* No NMI without the GICv3 pseudo-NMI (priority masking instead of
+ * PSTATE.I, not done yet): IPI_NMI_BACKTRACE is an ordinary SGI, which a
+ * CPU spinning with interrupts off does not take. */
+static inline bool arch_has_nmi_ipi(void)
+{
+	return false;
+}
+
 u64 arch_time_ns(void);
 void arch_udelay(u64 us);
 __noreturn void arch_poweroff(int status);
