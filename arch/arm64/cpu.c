@@ -128,11 +128,14 @@ static bool frame_step(unsigned long *fp, unsigned long lo, unsigned long hi, un
 	return true;
 }
 
+/* Named after the call instruction (ret - 4): a call that never returns
+ * (panic) may be the last instruction of its function, and ret then
+ * already lies in the next one. */
 static void backtrace_line(int level, unsigned long ret)
 {
 	unsigned long off = 0;
-	const char *name = ksym_lookup(ret, &off);
-	printk(level, "    [<%016lx>] %s+%#lx\n", ret, name, off);
+	const char *name = ksym_lookup(ret - 4, &off);
+	printk(level, "    [<%016lx>] %s+%#lx\n", ret, name, off + 4);
 }
 
 void arch_backtrace(unsigned long fp)

@@ -30,13 +30,14 @@ extern char __image_start[], __bss_end[];
 
 /* Find and check the tree: x0 from the loader; an ELF boot under QEMU
  * gets none, and QEMU leaves it at the start of RAM then. */
-static int dtb_open(u64 dtb_phys)
+static int dtb_open(u64 *dtb)
 {
-	if (!dtb_phys) {
-		dtb_phys = QEMU_VIRT_RAM_BASE;
+	if (!*dtb) {
+		*dtb = QEMU_VIRT_RAM_BASE;
 		pr_warn("boot: no DTB address in x0 (an ELF boot?); trying QEMU virt's %#lx\n",
-			(unsigned long)dtb_phys);
+			(unsigned long)*dtb);
 	}
+	u64 dtb_phys = *dtb;
 	/* boot.S mapped the GiB holding the DTB: do not read past it. */
 	u64 room = ((dtb_phys >> 30) + 1) * (1ul << 30) - dtb_phys;
 	if (room > DTB_MAX_SIZE)
@@ -127,7 +128,7 @@ void kmain(u64 dtb_phys, u64 image_phys, u64 entry_el)
 
 	bootinfo.loader = "devicetree";
 	bootinfo.loader_name = "";
-	if (dtb_open(dtb_phys) != 0) {
+	if (dtb_open(&dtb_phys) != 0) {
 		pr_err("boot: cannot continue without a valid device tree (x0 = %#lx); "
 		       "powering off\n",
 		       (unsigned long)dtb_phys);
