@@ -52,6 +52,8 @@ void gic_set_percpu_handler(unsigned intid, void (*fn)(struct trap_frame *, void
 void gic_enable_percpu(unsigned intid, bool level);
 void gic_send_sgi(unsigned cpu, unsigned sgi);
 const char *gic_name(void);
+unsigned gic_last_spi(void);
+void gic_raise_spi(unsigned intid);
 /* timer.c */
 void timer_init_cpu(void);
 /* smp.c */

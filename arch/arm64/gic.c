@@ -36,6 +36,7 @@
 #define GICD_IGROUPR 0x0080
 #define GICD_ISENABLER 0x0100
 #define GICD_ICENABLER 0x0180
+#define GICD_ISPENDR 0x0200
 #define GICD_ICPENDR 0x0280
 #define GICD_IPRIORITYR 0x0400
 #define GICD_ITARGETSR 0x0800
@@ -326,6 +327,20 @@ int arch_irq_route(const struct arch_irq_line *line, unsigned cpu, unsigned vect
 	writel(1u << (intid % 32), gicd + GICD_ISENABLER + (intid / 32) * 4);
 	spin_unlock_irqrestore(&gic_lock, flags);
 	return 0;
+}
+
+/* The highest SPI this distributor has (the tests use it: nothing is
+ * wired to it on QEMU virt). */
+unsigned gic_last_spi(void)
+{
+	return nr_lines - 1;
+}
+
+/* Make an SPI pending by software, as if its device had raised it. */
+void gic_raise_spi(unsigned intid)
+{
+	ASSERT(intid >= 32 && intid < nr_lines);
+	writel(1u << (intid % 32), gicd + GICD_ISPENDR + (intid / 32) * 4);
 }
 
 /* --- the interrupt entry ------------------------------------------------------ */
