@@ -40,11 +40,14 @@ static DEFINE_STAT_COUNTER(mmu_sw_dirty);
 
 pgprot_t arch_vm_get_page_prot(unsigned prot)
 {
-	u64 bits = PTE_ATTRINDX(MT_NORMAL) | PTE_SHARED | PTE_RDONLY;
+	/* nG on every entry of a TTBR0 root, user bit or not: a switch of
+	 * mm then drops them all with one TLBI ASIDE1 (asm/mmu.h), and the
+	 * kernel's global TTBR1 entries stay. */
+	u64 bits = PTE_ATTRINDX(MT_NORMAL) | PTE_SHARED | PTE_RDONLY | PTE_NG;
 	if (prot & PAGE_PROT_WRITE)
 		bits |= PTE_WRITE; /* writable, clean: DBM | RDONLY */
 	if (prot & PAGE_PROT_USER) {
-		bits |= PTE_USER | PTE_NG | PTE_PXN;
+		bits |= PTE_USER | PTE_PXN;
 		if (!(prot & PAGE_PROT_EXEC))
 			bits |= PTE_UXN;
 	} else {

@@ -74,7 +74,7 @@ KTEST(arm64pte, present_bits_are_linux_s)
 	KT_EXPECT_EQ(t, pte_val(ro) & (1ul << 51), 0);
 	/* Kernel read-only executable: UXN only. */
 	pte_t k = pfn_pte(1, arch_vm_get_page_prot(PAGE_PROT_READ | PAGE_PROT_EXEC));
-	KT_EXPECT_EQ(t, pte_val(k), 0x0040000000001383ul);
+	KT_EXPECT_EQ(t, pte_val(k), 0x0040000000001b83ul); /* nG too: TTBR0 */
 	KT_EXPECT(t, pte_exec(k) && !pte_write(k));
 	KT_EXPECT_EQ(t, pte_pfn(__pte(0x00e8000fedcba7c3ul)), 0xfedcbaul);
 }

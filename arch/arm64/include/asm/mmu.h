@@ -4,8 +4,10 @@
  * an empty root (arch_mmu_kernel_root) when no mm is loaded. So a new
  * user root needs nothing copied into it.
  *
- * No ASIDs yet: every TTBR0 switch flushes this CPU's TLB (simple and
- * correct; ASIDs are a later optimisation). TLB invalidation is broadcast
+ * No ASIDs yet: every user root runs as ASID 0, and a TTBR0 switch drops
+ * this CPU's ASID-0 entries (TLBI ASIDE1; every PTE of a user root is nG,
+ * so none survives as global), keeping the kernel's global TTBR1 entries.
+ * Simple and correct; per-mm ASIDs are a later optimisation. TLB invalidation is broadcast
  * in hardware (TLBI ...IS reaches every CPU of the inner-shareable
  * domain), so generic code needs no IPI shootdown:
  * arch_tlb_flush_is_broadcast() says so to mm/tlb.c.
@@ -29,13 +31,13 @@ static inline bool arch_mmu_has_nx(void)
 
 #define TTBR_BADDR_MASK 0x0000fffffffff000ul
 
-/* Load root_phys into TTBR0 and drop this CPU's TLB entries (no ASIDs:
- * the previous mm's entries must go). */
+/* Load root_phys into TTBR0 (ASID 0) and drop this CPU's ASID-0 entries:
+ * the previous mm's must go. */
 static inline void arch_mmu_activate(phys_addr_t root_phys)
 {
 	__asm__ __volatile__("msr ttbr0_el1, %0\n\t"
 			     "isb\n\t"
-			     "tlbi vmalle1\n\t"
+			     "tlbi aside1, xzr\n\t"
 			     "dsb nsh\n\t"
 			     "isb" ::"r"(root_phys)
 			     : "memory");

@@ -156,9 +156,10 @@ static inline bool pte_is_swap(pte_t p)
 #define PAGE_PROT_EXEC (1u << 2)
 #define PAGE_PROT_USER (1u << 3)
 
-/* Normal write-back memory, inner shareable. A user page is nG and never
- * executable at EL1 (PXN); a kernel page never at EL0 (UXN). A writable
- * page starts clean: DBM|RDONLY. */
+/* Normal write-back memory, inner shareable, not global (nG: every page
+ * made here lives in a TTBR0 root). A user page is never executable at
+ * EL1 (PXN), a kernel page never at EL0 (UXN). A writable page starts
+ * clean: DBM|RDONLY. */
 pgprot_t arch_vm_get_page_prot(unsigned prot);
 
 /* --- present PTEs -------------------------------------------------------- */
