@@ -15,6 +15,7 @@
 #include "kernel/bootinfo.h"
 #include "kernel/compiler.h"
 #include "kernel/errno.h"
+#include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/spinlock.h"
 #include "kernel/stats.h"
@@ -76,6 +77,13 @@ bool mmu_hw_access_flag(void)
 bool mmu_hw_dirty(void)
 {
 	return tcr_read() & (1ul << 40);
+}
+
+void pgtable_bbm_violation(const pte_t *ptep, u64 old, u64 new)
+{
+	panic("mm: break-before-make violated: PTE at %p changes from %#lx to %#lx, another page "
+	      "while valid (clear it and flush the TLB first)",
+	      (const void *)ptep, (unsigned long)old, (unsigned long)new);
 }
 
 /* --- table pages --------------------------------------------------------- */

@@ -33,6 +33,7 @@
 #include <asm/page.h>
 #include "mm/pgtable_4level.h"
 #include "mm/swp_entry.h"
+#include "kernel/compiler.h"
 #include "kernel/types.h"
 
 /* User addresses are all of TTBR0's 48 bits; the kernel lives in TTBR1
@@ -118,10 +119,16 @@ static inline pte_t ptep_get(const pte_t *ptep)
  * here), and only then sets the new page; every other change of a
  * present PTE goes through ptep_get_and_clear and sets the same page
  * back with different AF/dirty/write bits, which the architecture allows
- * without a break. So nothing here needs to add one.
+ * without a break. So nothing here needs to add one; a store that would
+ * break the rule is caught (pgtable_bbm_violation panics with both values).
  */
+__noreturn void pgtable_bbm_violation(const pte_t *ptep, u64 old, u64 new);
+
 static inline void arch_set_pte(pte_t *ptep, pte_t p)
 {
+	u64 old = *(volatile u64 *)&ptep->pte;
+	if ((old & p.pte & PTE_VALID) && ((old ^ p.pte) & PTE_ADDR_MASK))
+		pgtable_bbm_violation(ptep, old, p.pte);
 	*(volatile u64 *)&ptep->pte = p.pte;
 	if (p.pte & PTE_VALID)
 		__asm__ __volatile__("dsb ishst\n\tisb" ::: "memory");
