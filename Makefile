@@ -134,7 +134,8 @@ HOST_EXCLUDE := kernel/main.c kernel/debug_crash.c kernel/smp.c kernel/sched.c \
 # Drivers with no hardware underneath also run on the host.
 HOST_DRIVERS := drivers/blockdev.c drivers/ramswap.c drivers/swap_header.c drivers/swapdev.c \
 	drivers/virtio_ring.c drivers/acpi_tables.c drivers/acpi_madt.c drivers/pci_caps.c \
-	drivers/virtio_pci_caps.c drivers/virtio_blk_config.c drivers/fdt.c drivers/fdt_bootinfo.c
+	drivers/virtio_pci_caps.c drivers/virtio_blk_config.c drivers/fdt.c drivers/fdt_bootinfo.c \
+	drivers/virtio.c drivers/virtio_mmio.c drivers/virtio_blk.c
 # The x86-64 parsers of loader and firmware data read through a phys_view
 # (kernel/phys_view.h), not the direct map, so they and their tests build
 # on the host as well (and into the fuzz targets, tests/fuzz/).
@@ -201,8 +202,10 @@ host-tsan: $(TSAN_TESTS)
 # picks some); make fuzz-build only builds them.
 FUZZBUILD := build/fuzz
 FUZZ_CC ?= clang
-FUZZ ?= multiboot1 multiboot2 acpi swap_header cmdline pci_caps virtio_blk_config virtio_used fdt
-FUZZ_ALL := multiboot1 multiboot2 acpi swap_header cmdline pci_caps virtio_blk_config virtio_used fdt
+FUZZ ?= multiboot1 multiboot2 acpi swap_header cmdline pci_caps virtio_blk_config virtio_used fdt \
+	virtio_mmio
+FUZZ_ALL := multiboot1 multiboot2 acpi swap_header cmdline pci_caps virtio_blk_config virtio_used \
+	fdt virtio_mmio
 SECONDS ?= 60
 FUZZ_CFLAGS := -std=gnu11 -g -O1 $(WARN) -I. -DSWAPLAB_HOST -Iarch/host/include \
 	-fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
@@ -216,6 +219,8 @@ FUZZ_SRCS_pci_caps := drivers/pci_caps.c drivers/virtio_pci_caps.c
 FUZZ_SRCS_virtio_blk_config := drivers/virtio_blk_config.c
 FUZZ_SRCS_virtio_used := drivers/virtio_ring.c tests/fuzz/fuzz_mm_shim.c
 FUZZ_SRCS_fdt := drivers/fdt.c drivers/fdt_bootinfo.c kernel/bootinfo.c
+FUZZ_SRCS_virtio_mmio := drivers/virtio_mmio.c drivers/virtio.c drivers/virtio_ring.c \
+	tests/fuzz/fuzz_mm_shim.c
 FUZZ_BINS := $(patsubst %,$(FUZZBUILD)/fuzz_%,$(FUZZ_ALL))
 
 .SECONDEXPANSION:

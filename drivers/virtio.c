@@ -43,8 +43,27 @@ static void add_status(struct virtio_device *vdev, u8 bits)
 	vdev->ops->set_status(vdev, vdev->ops->get_status(vdev) | bits);
 }
 
+void virtio_device_set_name(struct virtio_device *vdev)
+{
+	static unsigned nr_virtio;
+	unsigned n = __atomic_fetch_add(&nr_virtio, 1, __ATOMIC_RELAXED);
+	snprintk(vdev->name, sizeof(vdev->name), "virtio%u", n);
+}
+
+/* Legacy (virtio 1.2, 3.1.2): the features written are final, there is
+ * no FEATURES_OK for the device to refuse them with. */
+static int negotiate_legacy(struct virtio_device *vdev, const struct virtio_driver *drv)
+{
+	u64 offered = vdev->ops->get_features(vdev) & 0xffffffffull;
+	vdev->features = offered & (VIRTIO_CORE_FEATURES | drv->features);
+	vdev->ops->set_features(vdev, vdev->features);
+	return 0;
+}
+
 static int negotiate(struct virtio_device *vdev, const struct virtio_driver *drv)
 {
+	if (vdev->legacy)
+		return negotiate_legacy(vdev, drv);
 	u64 offered = vdev->ops->get_features(vdev);
 	if (!(offered & (1ull << VIRTIO_F_VERSION_1))) {
 		pr_err("virtio: %s: device does not offer VIRTIO_F_VERSION_1 (legacy only); not "
@@ -73,6 +92,11 @@ int virtio_device_add(struct virtio_device *vdev)
 		pr_info("virtio: %s: no driver for device type %u\n", vdev->name, vdev->device_id);
 		return -ENODEV;
 	}
+	return virtio_device_bind(vdev, drv);
+}
+
+int virtio_device_bind(struct virtio_device *vdev, const struct virtio_driver *drv)
+{
 	if (vdev->ops->reset(vdev) != 0) {
 		pr_err("virtio: %s: device did not finish its reset; refused\n", vdev->name);
 		return -EIO;

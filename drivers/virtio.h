@@ -1,13 +1,18 @@
 /*
- * virtio 1.x core: devices, the status handshake and feature negotiation,
- * behind a transport interface (virtio-pci modern here; virtio-mmio can
- * implement the same ops for arm64).
+ * virtio core: devices, the status handshake and feature negotiation,
+ * behind a transport interface (virtio-pci modern, virtio-mmio versions 1
+ * and 2).
  *
  * Handshake (virtio 1.2, 3.1.1): reset; ACKNOWLEDGE; DRIVER; read the
  * device features, write the subset we accept; FEATURES_OK, read it back
  * (the device may refuse); set up the queues; DRIVER_OK. Any failure sets
  * FAILED. We require VIRTIO_F_VERSION_1 (the modern interface) on every
- * device, transitional ones included.
+ * device, transitional ones included, except one its transport marks
+ * legacy (virtio-mmio version 1, what QEMU's arm64 virt machine gives by
+ * default): then there are 32 feature bits, no VERSION_1 and no
+ * FEATURES_OK step (virtio 1.2, 3.1.2: ACKNOWLEDGE, DRIVER, features,
+ * queues, DRIVER_OK), and the transport lays the queues out the legacy
+ * way (virtio_ring.h, vring_create_aligned).
  */
 #ifndef DRIVERS_VIRTIO_H
 #define DRIVERS_VIRTIO_H
@@ -54,7 +59,8 @@ struct virtio_transport_ops {
 	void (*del_vqs)(struct virtio_device *vdev);
 	/* Tell the device there are new buffers in vq. */
 	void (*notify)(struct virtqueue *vq);
-	/* How interrupts are delivered now: "msi-x", "intx" or "polling". */
+	/* How interrupts are delivered now: "msi-x", "intx" (virtio-pci),
+	 * "line" (virtio-mmio's wired interrupt) or "polling". */
 	const char *(*irq_mode)(struct virtio_device *vdev);
 };
 
@@ -62,6 +68,12 @@ struct virtio_device {
 	char name[16]; /* "virtio0" */
 	u32 device_id; /* VIRTIO_ID_* */
 	u64 features;  /* negotiated; read-only after the handshake */
+	/* A legacy (pre-1.0) device, set by the transport before
+	 * virtio_device_add: 32 feature bits, no VERSION_1, no FEATURES_OK.
+	 * Its config space and ring contents are in the guest's byte order,
+	 * which on x86-64 and arm64 (both little-endian) is the modern one,
+	 * so drivers read them the same way. */
+	bool legacy;
 	const struct virtio_transport_ops *ops;
 	u32 config_len;	 /* bytes of device config space the transport can reach */
 	void *transport; /* the transport's state */
@@ -85,6 +97,11 @@ static inline bool virtio_has_feature(const struct virtio_device *vdev, unsigned
 /* Run the handshake for a device a transport found, with the driver for
  * its type; -ENODEV when no driver handles it. */
 int virtio_device_add(struct virtio_device *vdev);
+/* The same with a driver the caller chooses (tests bring their own). */
+int virtio_device_bind(struct virtio_device *vdev, const struct virtio_driver *drv);
+/* Give a transport's new device the next free name, "virtio<n>", so that
+ * devices of every transport are numbered in one sequence. */
+void virtio_device_set_name(struct virtio_device *vdev);
 
 /* Read a config field consistently (retries across a generation change).
  * -EINVAL when the field is past config_len, -EIO when the generation

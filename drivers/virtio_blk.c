@@ -486,6 +486,14 @@ free_vb:
 	return err;
 }
 
+/*
+ * Legacy devices (virtio-mmio version 1) work with the same driver: their
+ * config space and request header are in the guest's byte order, which on
+ * x86-64 and arm64 (little-endian) is the modern little-endian layout, and
+ * without VIRTIO_F_ANY_LAYOUT they want the header, the data and the
+ * status byte in descriptors of their own, which is how commands are
+ * built here anyway.
+ */
 const struct virtio_driver virtio_blk_driver = {
 	.name = "virtio-blk",
 	.device_id = VIRTIO_ID_BLOCK,

@@ -63,8 +63,6 @@ struct virtio_pci {
 	int vectors[VPCI_MAX_VQS];	     /* queue q's MSI-X vector, or 0 */
 };
 
-static unsigned nr_virtio;
-
 static struct virtio_pci *to_vp(struct virtio_device *v)
 {
 	return (struct virtio_pci *)v;
@@ -358,7 +356,7 @@ static void probe_one(struct pci_dev *d)
 	vp->vdev.device_id = type;
 	vp->vdev.ops = &vp_ops;
 	vp->vdev.transport = vp;
-	snprintk(vp->vdev.name, sizeof(vp->vdev.name), "virtio%u", nr_virtio++);
+	virtio_device_set_name(&vp->vdev);
 	if (map_caps(vp) != 0) {
 		pr_err("virtio-pci: %02x:%02x.%u (%04x:%04x): no usable modern virtio capabilities "
 		       "(a legacy-only device?); not supported\n",

@@ -1,8 +1,10 @@
 /*
- * Split virtqueue implementation. Layout: one zeroed block holding the
- * descriptor table (16-byte aligned), then the available ring (2-byte),
- * then the used ring (4-byte aligned), as the modern interface allows
- * (legacy devices wanted the used ring page-aligned; we never drive one).
+ * Split virtqueue implementation. Layout: one zeroed block of whole pages
+ * holding the descriptor table (16-byte aligned), then the available ring
+ * (2-byte), then the used ring, 4-byte aligned as the modern interface
+ * allows, or at the transport's QueueAlign for a legacy device
+ * (virtio-mmio version 1: it is told only the block's page number and
+ * computes the rest itself).
  *
  * Free descriptors are chained through .next from free_head. With indirect
  * descriptors every request uses one ring descriptor, whose table comes
@@ -73,18 +75,32 @@ void vring_set_notify_always(int mode)
 DEFINE_STAT_COUNTER(virtio_notifies);
 DEFINE_STAT_COUNTER(virtio_notifies_unneeded); /* by the event index; sent only if notify_always */
 
-static size_t vring_bytes(unsigned num, size_t *avail_off, size_t *used_off)
+/* The avail ring ends with used_event and the used ring with avail_event
+ * (the 6 bytes: flags, idx and that word), as in the spec's vring_size. */
+static size_t vring_bytes(unsigned num, unsigned used_align, size_t *avail_off, size_t *used_off)
 {
 	*avail_off = 16ul * num;
-	*used_off = ALIGN_UP(*avail_off + 6 + 2ul * num, 4ul);
+	*used_off = ALIGN_UP(*avail_off + 6 + 2ul * num, (size_t)used_align);
 	return *used_off + 6 + 8ul * num;
+}
+
+size_t vring_size(unsigned num, unsigned used_align)
+{
+	size_t avail_off, used_off;
+	return vring_bytes(num, used_align, &avail_off, &used_off);
 }
 
 struct virtqueue *vring_create(struct virtio_device *vdev, unsigned index, unsigned num,
 			       vq_callback_t callback)
 {
+	return vring_create_aligned(vdev, index, num, callback, 4);
+}
+
+struct virtqueue *vring_create_aligned(struct virtio_device *vdev, unsigned index, unsigned num,
+				       vq_callback_t callback, unsigned used_align)
+{
 	size_t avail_off, used_off;
-	size_t bytes = vring_bytes(num, &avail_off, &used_off);
+	size_t bytes = vring_bytes(num, used_align, &avail_off, &used_off);
 	struct virtqueue *vq = kzalloc(sizeof(*vq), GFP_KERNEL);
 	u8 *mem = alloc_pages_va(GFP_KERNEL | __GFP_ZERO, get_order(bytes));
 	void **tokens = kzalloc(num * sizeof(void *), GFP_KERNEL);
@@ -100,6 +116,7 @@ struct virtqueue *vring_create(struct virtio_device *vdev, unsigned index, unsig
 	vq->vdev = vdev;
 	vq->index = index;
 	vq->num = num;
+	vq->used_align = used_align;
 	vq->desc = (struct vring_desc *)mem;
 	vq->avail = (struct vring_avail *)(mem + avail_off);
 	vq->used = (struct vring_used *)(mem + used_off);
@@ -133,10 +150,9 @@ u16 virtqueue_avail_event(struct virtqueue *vq)
 
 void vring_destroy(struct virtqueue *vq)
 {
-	size_t avail_off, used_off;
 	for (unsigned i = 0; i < vq->num; i++)
 		kfree(vq->indirect[i]);
-	free_pages_va(vq->desc, get_order(vring_bytes(vq->num, &avail_off, &used_off)));
+	free_pages_va(vq->desc, get_order(vring_size(vq->num, vq->used_align)));
 	kfree(vq->tokens);
 	kfree(vq->indirect);
 	kfree(vq);

@@ -58,7 +58,8 @@ struct vq_buf {
 struct virtqueue {
 	struct virtio_device *vdev;
 	unsigned index;
-	unsigned num; /* ring entries, a power of two */
+	unsigned num;	     /* ring entries, a power of two */
+	unsigned used_align; /* the used ring's alignment in the block (legacy: QueueAlign) */
 	struct vring_desc *desc;
 	struct vring_avail *avail;
 	struct vring_used *used;
@@ -88,6 +89,17 @@ void vring_set_notify_always(int mode);
 /* Allocate and zero a queue of num entries (a power of two). */
 struct virtqueue *vring_create(struct virtio_device *vdev, unsigned index, unsigned num,
 			       vq_callback_t callback);
+/* The same in the legacy layout (virtio 1.2, 2.7.2 "Legacy Interfaces"):
+ * the used ring starts at the next multiple of used_align (a power of
+ * two, the transport's QueueAlign) and the whole ring is one physically
+ * contiguous, page-aligned block, since a legacy device is given only its
+ * first page number. vring_create is this with the modern 4-byte
+ * alignment. */
+struct virtqueue *vring_create_aligned(struct virtio_device *vdev, unsigned index, unsigned num,
+				       vq_callback_t callback, unsigned used_align);
+/* Bytes of the block vring_create_aligned allocates (the legacy device
+ * computes the same from num and QueueAlign). */
+size_t vring_size(unsigned num, unsigned used_align);
 /* Free a queue the device no longer uses (after a reset, or never given
  * to it), with any indirect tables still attached. */
 void vring_destroy(struct virtqueue *vq);

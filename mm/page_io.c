@@ -19,6 +19,8 @@
 DEFINE_STAT_COUNTER(pswpin);  /* pages read from swap */
 DEFINE_STAT_COUNTER(pswpout); /* pages written to swap */
 DEFINE_STAT_COUNTER(swap_read_errors);
+/* Reads of several folios in one request (readahead's runs of slots). */
+DEFINE_STAT_COUNTER(swap_read_merged);
 DEFINE_STAT_COUNTER(swap_write_errors);
 DEFINE_STAT_COUNTER(swap_freed_at_write_end);
 /* The end of a write held the last reference although it did not free the
@@ -64,9 +66,16 @@ void swap_io_report_devices(void)
 	blockdev_report_all();
 }
 
+/*
+ * One request to the device: the pages of one folio (a write, a fault's
+ * read), or of several folios in consecutive slots (readahead's reads,
+ * swap_read_folios). folios points into the same allocation, after
+ * pages.
+ */
 struct swap_io {
 	struct blk_request rq;
-	struct folio *folio;
+	unsigned nr_folios;
+	struct folio **folios;
 	struct page *pages[];
 };
 
@@ -75,20 +84,29 @@ static u64 swap_sector(swp_entry_t entry)
 	return swp_offset(entry) << (PAGE_SHIFT - SECTOR_SHIFT);
 }
 
-static struct swap_io *swap_io_alloc(struct folio *folio, enum blk_op op, blk_end_io_fn end_io)
+static struct swap_io *swap_io_alloc(struct folio **folios, unsigned nr_folios, enum blk_op op,
+				     blk_end_io_fn end_io)
 {
-	unsigned nr = (unsigned)folio_nr_pages(folio);
+	unsigned nr = 0;
+	for (unsigned f = 0; f < nr_folios; f++)
+		nr += (unsigned)folio_nr_pages(folios[f]);
 	/* Reclaim runs when memory is short: dip into the reserve. */
-	struct swap_io *io =
-		kmalloc(sizeof(*io) + nr * sizeof(struct page *), GFP_ATOMIC | __GFP_NOWARN);
+	struct swap_io *io = kmalloc(sizeof(*io) + nr * sizeof(struct page *) +
+					     nr_folios * sizeof(struct folio *),
+				     GFP_ATOMIC | __GFP_NOWARN);
 	if (!io)
 		return NULL;
-	for (unsigned i = 0; i < nr; i++)
-		io->pages[i] = folio_page(folio, i);
-	io->folio = folio;
+	io->nr_folios = nr_folios;
+	io->folios = (struct folio **)&io->pages[nr];
+	unsigned p = 0;
+	for (unsigned f = 0; f < nr_folios; f++) {
+		io->folios[f] = folios[f];
+		for (unsigned long i = 0; i < folio_nr_pages(folios[f]); i++)
+			io->pages[p++] = folio_page(folios[f], i);
+	}
 	io->rq = (struct blk_request){
 		.op = op,
-		.sector = swap_sector(folio_swap_entry(folio)),
+		.sector = swap_sector(folio_swap_entry(folios[0])),
 		.nr_pages = nr,
 		.pages = io->pages,
 		.end_io = end_io,
@@ -144,21 +162,43 @@ static void swap_read_done(struct folio *folio, int status)
 static void swap_read_end_io(struct blk_request *rq)
 {
 	struct swap_io *io = rq->private;
-	swap_read_done(io->folio, rq->status);
+	for (unsigned f = 0; f < io->nr_folios; f++)
+		swap_read_done(io->folios[f], rq->status);
 	kfree(io);
 	swap_io_done();
 }
 
+/* Do the folios hold consecutive slots of one device, in order? */
+static bool swap_folios_contiguous(struct folio **folios, unsigned n)
+{
+	for (unsigned f = 1; f < n; f++) {
+		swp_entry_t prev = folio_swap_entry(folios[f - 1]), e = folio_swap_entry(folios[f]);
+		if (swp_type(e) != swp_type(prev) ||
+		    swp_offset(e) != swp_offset(prev) + folio_nr_pages(folios[f - 1]))
+			return false;
+	}
+	return true;
+}
+
 int swap_read_folio(struct folio *folio)
 {
-	ASSERT(folio_test_locked(folio) && folio_test_swapcache(folio));
-	struct blockdev *bd = swap_type_blockdev(swp_type(folio_swap_entry(folio)));
+	return swap_read_folios(&folio, 1);
+}
+
+int swap_read_folios(struct folio **folios, unsigned n)
+{
+	for (unsigned f = 0; f < n; f++)
+		ASSERT(folio_test_locked(folios[f]) && folio_test_swapcache(folios[f]));
+	ASSERT(n > 0 && swap_folios_contiguous(folios, n));
+	struct blockdev *bd = swap_type_blockdev(swp_type(folio_swap_entry(folios[0])));
 	if (!bd)
 		return -ENODEV;
 	race_point("swapin:before-read");
-	struct swap_io *io = swap_io_alloc(folio, BLK_READ, swap_read_end_io);
+	struct swap_io *io = swap_io_alloc(folios, n, BLK_READ, swap_read_end_io);
 	if (!io)
 		return -ENOMEM;
+	if (n > 1)
+		stat_inc(swap_read_merged);
 	if (swap_io_should_fail(&fail_swap_read, io))
 		return 0;
 	if (bd->polling) {
@@ -166,7 +206,8 @@ int swap_read_folio(struct folio *folio)
 		kfree(io);
 		if (err == -EINVAL || err == -ERANGE)
 			return err;
-		swap_read_done(folio, err);
+		for (unsigned f = 0; f < n; f++)
+			swap_read_done(folios[f], err);
 		return 0;
 	}
 	atomic_long_inc(&swap_io_in_flight);
@@ -244,7 +285,7 @@ static void swap_write_end_io(struct blk_request *rq)
 {
 	struct swap_io *io = rq->private;
 	race_point("swapout:write-end-io"); /* the folio still under writeback */
-	struct folio *folio = io->folio;
+	struct folio *folio = io->folios[0];
 	int status = rq->status;
 	kfree(io);
 	swap_write_done(folio, status, true);
@@ -258,7 +299,7 @@ int swap_writepage(struct folio *folio)
 	struct blockdev *bd = swap_type_blockdev(swp_type(folio_swap_entry(folio)));
 	if (!bd)
 		return -ENODEV;
-	struct swap_io *io = swap_io_alloc(folio, BLK_WRITE, swap_write_end_io);
+	struct swap_io *io = swap_io_alloc(&folio, 1, BLK_WRITE, swap_write_end_io);
 	if (!io)
 		return -ENOMEM;
 	folio_clear_dirty(folio);

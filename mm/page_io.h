@@ -28,6 +28,12 @@ struct folio;
 /* 0 when the read was started (the folio unlocks when it ends), or a
  * negative error with the folio still locked. */
 int swap_read_folio(struct folio *folio);
+/* swap_read_folio for n folios that hold consecutive slots of one device,
+ * in order (readahead's runs): one request to the device instead of n,
+ * as Linux's block plug merges adjacent bios. A failed request fails
+ * every folio of it. 0 when the read started; a negative error (nothing
+ * submitted) leaves every folio as it was. */
+int swap_read_folios(struct folio **folios, unsigned n);
 /* Read entry's slot into a small folio that is not in the swap cache and
  * wait for the read (Linux's swap_read_folio_bdev_sync), for the bypass
  * designs (swap.bypass_sync_cache=nopin, pin-*, fallback-cache). 0, or a

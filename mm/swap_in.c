@@ -44,12 +44,14 @@
 #include "rmap.h"
 #include "swap.h"
 #include "swap_in.h"
+#include "swap_cluster.h"
 #include "swap_in_bypass.h"
 #include "swap_readahead.h"
 
 DEFINE_STAT_COUNTER(swapin_faults);
 DEFINE_STAT_COUNTER(swapin_cache_hits);
 DEFINE_STAT_COUNTER(swapin_cache_misses);
+DEFINE_STAT_COUNTER(swapin_slot_kept);	      /* read faults that kept the swap cache */
 DEFINE_STAT_COUNTER(swapin_mthp);	      /* large folios read */
 DEFINE_STAT_COUNTER(swapin_mthp_fallback);    /* an allowed order that did not fit */
 DEFINE_STAT_COUNTER(swapin_partial_maps);     /* large cached folio mapped page by page */
@@ -93,6 +95,41 @@ KPARAM_BOOL(
 	"a fault that can map only part of a large folio no one has mapped leaves it in the "
 	"swap cache and refaults, the design seed 000's review feared would livelock (default 0: "
 	"it gives the folio up and refaults at order 0)");
+
+bool swapin_keep_slot = true; /* swap_in.h */
+KPARAM_BOOL(swapin_keep_slot, "swap.keep_slot_on_read", &swapin_keep_slot,
+	    "a read fault leaves the page in the swap cache with its slot while swap is under half "
+	    "full (Linux's should_try_to_free_swap and vm_swap_full), so the clean page is freed "
+	    "without a write when it is evicted again (default 1; 0: every swap-in frees its "
+	    "slots, swaplab's design before issue 14)");
+
+/*
+ * Linux's vm_swap_full(), for the device of entry: more than half of its
+ * slots in use. (Linux compares all swap devices together; one device is
+ * the common case here and keeps the answer local.)
+ */
+static bool vm_swap_full(swp_entry_t entry)
+{
+	struct swap_info *si = swap_entry_info(entry);
+	return !si || (u64)atomic_long_read(&si->inuse) * 2 > si->nr_usable;
+}
+
+/*
+ * Linux's should_try_to_free_swap(): may this swap-in let the swap cache
+ * and the folio's slots go? After a write fault the copy on the device is
+ * stale: yes. After a read fault the copy still matches the page: keeping
+ * the slot means that if the page is evicted again before anyone writes
+ * it, reclaim frees it without writing (shrink_folio_write_or_free finds
+ * it clean). That costs a slot per page read back, so only while swap is
+ * under half full. A later write fault (do_wp_page) dirties the page, and
+ * its next eviction writes it to the same slot.
+ */
+static bool should_try_to_free_swap(struct folio *folio, bool write)
+{
+	if (!swapin_keep_slot || write)
+		return true;
+	return vm_swap_full(folio_swap_entry(folio));
+}
 
 /* A swap PTE with the bits that may differ between pages of one folio
  * (soft-dirty) cleared. */
@@ -387,8 +424,11 @@ static int swapin_map_folio(struct mm *mm, struct vma *vma, unsigned long addr, 
 	pte_unmap_unlock(ptep, ptl);
 	if (new_anon && !on_lru)
 		lru_add(folio, true);
-	/* No swap PTE holds the slots any more: the cache lets go. */
-	folio_free_swap(folio);
+	/* No swap PTE holds the slots any more: the cache may let go. */
+	if (should_try_to_free_swap(folio, write))
+		folio_free_swap(folio);
+	else
+		stat_inc(swapin_slot_kept);
 	return 0;
 }
 

@@ -35,5 +35,7 @@ extern bool swapin_stable_writes_inverted;
  * refaults (instead of giving it up and refaulting at order 0): it faults
  * again and again until the folio's reader maps it. */
 extern bool swapin_keep_partial_folio;
+/* swap.keep_slot_on_read: a read fault keeps the swap cache (vm_swap_full). */
+extern bool swapin_keep_slot;
 
 #endif

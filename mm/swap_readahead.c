@@ -191,37 +191,87 @@ static void swap_ra_count_hit(atomic_long_t *state, unsigned long page)
 /* --- reading ahead ---------------------------------------------------------- */
 
 /*
- * Read one slot ahead (Linux's __read_swap_cache_async for a readahead
- * page, with folio_set_readahead). A slot that is free, cached or pinned
- * is skipped. False when the window should stop: no memory.
+ * A new folio for entry's slot (Linux's __read_swap_cache_async for a
+ * readahead page), locked, in the swap cache, marked PG_readahead and on
+ * the inactive LRU, ready for its read; NULL when the
+ * slot is free, cached or pinned (skip it), or with *stop when there is
+ * no memory (the window should stop).
  */
-static bool swap_readahead_one(swp_entry_t entry)
+static struct folio *swap_readahead_prepare(swp_entry_t entry, bool *stop)
 {
+	*stop = false;
 	if (!swap_entry_valid(entry) || swap_cache_peek(entry))
-		return true; /* a hint; swap_cache_add_folio decides */
+		return NULL; /* a hint; swap_cache_add_folio decides */
 	struct folio *folio = folio_alloc(GFP_USER | __GFP_NOWARN, 0);
-	if (!folio)
-		return false;
+	if (!folio) {
+		*stop = true;
+		return NULL;
+	}
 	folio_lock(folio); /* new: nobody else can hold it */
 	folio_set_readahead(folio);
 	if (swap_cache_add_folio(folio, entry)) {
 		folio_clear_readahead(folio);
 		folio_unlock(folio);
 		folio_put(folio);
-		return true;
+		return NULL;
 	}
 	/* Unmapped, so nothing else would put it where reclaim looks. */
 	lru_add(folio, false);
-	/* Our reference is the read's now: swap_readahead_read_done puts it. */
-	if (swap_read_folio(folio)) {
-		folio_clear_readahead(folio);
-		swap_cache_del_folio(folio);
-		folio_unlock(folio);
-		folio_put(folio);
-		return false;
+	return folio;
+}
+
+/* A read that could not start: the folios leave the cache unread. */
+static void swap_readahead_abandon(struct folio **folios, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		folio_clear_readahead(folios[i]);
+		swap_cache_del_folio(folios[i]);
+		folio_unlock(folios[i]);
+		folio_put(folios[i]);
 	}
-	stat_inc(swap_ra);
-	return true;
+}
+
+/*
+ * Read the prepared folios, one request per run of consecutive slots
+ * (swap_read_folios): a sequential window is one request to the device,
+ * not one per page. Each folio's reference is its read's now:
+ * swap_readahead_read_done puts it.
+ */
+static void swap_readahead_submit(struct folio **folios, unsigned n)
+{
+	unsigned start = 0;
+	while (start < n) {
+		unsigned end = start + 1;
+		while (end < n &&
+		       swp_type(folio_swap_entry(folios[end])) ==
+			       swp_type(folio_swap_entry(folios[start])) &&
+		       swp_offset(folio_swap_entry(folios[end])) ==
+			       swp_offset(folio_swap_entry(folios[end - 1])) + 1)
+			end++;
+		if (swap_read_folios(folios + start, end - start)) {
+			swap_readahead_abandon(folios + start, n - start);
+			return;
+		}
+		stat_add(swap_ra, end - start);
+		start = end;
+	}
+}
+
+/* Read ahead the slots of entries (in the order given), skipping those
+ * that are free, cached or pinned; stops early when memory runs out. */
+static void swap_readahead_entries(const swp_entry_t *entries, unsigned n)
+{
+	struct folio *folios[1u << SWAP_RA_MAX_ORDER];
+	unsigned nr = 0;
+	for (unsigned i = 0; i < n && nr < ARRAY_SIZE(folios); i++) {
+		bool stop;
+		struct folio *folio = swap_readahead_prepare(entries[i], &stop);
+		if (stop)
+			break;
+		if (folio)
+			folios[nr++] = folio;
+	}
+	swap_readahead_submit(folios, nr);
 }
 
 /* The slots of an aligned window around entry (Linux's
@@ -234,9 +284,12 @@ static void swap_cluster_readahead(swp_entry_t entry)
 		return;
 	unsigned long start = ALIGN_DOWN(offset, (unsigned long)win);
 	unsigned long end = MIN(start + win, (unsigned long)swap_type_nr_slots(swp_type(entry)));
-	for (unsigned long off = start; off < end; off++)
-		if (off != offset && !swap_readahead_one(swp_entry(swp_type(entry), off)))
-			break;
+	swp_entry_t entries[1u << SWAP_RA_MAX_ORDER];
+	unsigned n = 0;
+	for (unsigned long off = start; off < end && n < ARRAY_SIZE(entries); off++)
+		if (off != offset)
+			entries[n++] = swp_entry(swp_type(entry), off);
+	swap_readahead_entries(entries, n);
 }
 
 /*
@@ -286,9 +339,7 @@ static void swap_vma_readahead(struct mm *mm, struct vma *vma, unsigned long add
 			entries[n++] = pte_to_swp_entry(pte);
 	}
 	pte_unmap_unlock(first, ptl);
-	for (unsigned i = 0; i < n; i++)
-		if (!swap_readahead_one(entries[i]))
-			break;
+	swap_readahead_entries(entries, n);
 }
 
 void swapin_readahead(struct mm *mm, struct vma *vma, unsigned long addr, swp_entry_t entry)
