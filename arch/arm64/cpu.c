@@ -60,7 +60,9 @@ void arch_poweroff(int status)
 {
 	arch_irq_disable();
 	printk(LOG_EMERG, "swaplab: exit status %d\n", status);
-	if (semihosting_enabled)
+	/* Once only: without QEMU's -semihosting the HLT is an undefined
+	 * instruction, whose panic comes back here and takes PSCI. */
+	if (__atomic_exchange_n(&semihosting_enabled, false, __ATOMIC_SEQ_CST))
 		semihosting_exit(status);
 	psci_system_off();
 	arch_halt_forever();
