@@ -31,6 +31,10 @@ ifeq ($(origin CC),default)
 CC := gcc
 endif
 LD := ld
+# The kernel's compiler and linker: the host's for x86-64, a cross
+# toolchain for arm64 (CC stays the host compiler: host tests, fuzzers).
+KCC := $(CC)
+KLD := $(LD)
 
 WARN := -Wall -Wextra -Werror -Wno-unused-parameter
 COMMON_CFLAGS := -std=gnu11 -g -O2 $(WARN) -I. -MMD -MP -fno-toplevel-reorder
@@ -48,6 +52,20 @@ ifeq ($(ARCH),x86_64)
 ARCH_CFLAGS := -mcmodel=kernel -mno-red-zone -mno-mmx -mno-sse -mno-sse2 -mno-avx \
 	-fno-pic -fno-pie
 endif
+# arm64: Debian's gcc-aarch64-linux-gnu (tools/deps.sh installs it). No
+# FP/SIMD registers in the kernel (nothing saves them on a trap), plain
+# LL/SC atomics (no libgcc helpers; Cortex-A57 has no LSE), and the small
+# code model: ADRP/ADD reach +-4 GiB PC-relative, enough for an image
+# linked at KERNEL_VMA, and PC-relative code also runs at the physical
+# load address before the MMU is on.
+ifeq ($(ARCH),arm64)
+CROSS_COMPILE ?= aarch64-linux-gnu-
+KCC := $(CROSS_COMPILE)gcc
+KLD := $(CROSS_COMPILE)ld
+OBJCOPY := $(CROSS_COMPILE)objcopy
+ARCH_CFLAGS := -mgeneral-regs-only -mno-outline-atomics -mcmodel=small -fno-pic -fno-pie \
+	-march=armv8-a -mlittle-endian
+endif
 KCFLAGS := $(COMMON_CFLAGS) -ffreestanding -fno-stack-protector -fno-omit-frame-pointer \
 	-fno-optimize-sibling-calls -fno-common -Iarch/$(ARCH)/include -DARCH_$(ARCH) \
 	$(ARCH_CFLAGS)
@@ -59,8 +77,11 @@ KSRCS := $(wildcard kernel/*.c mm/*.c drivers/*.c tests/*.c tests/kernel/*.c \
 KOBJS := $(patsubst %,$(BUILD)/%.o,$(KSRCS))
 
 KERNEL := $(BUILD)/swaplab.elf
+# arm64 also gets the raw Image (Linux's boot header first): what QEMU's
+# -kernel, U-Boot's booti and firmware load.
+IMAGE := $(if $(filter arm64,$(ARCH)),$(BUILD)/Image)
 
-all: $(KERNEL) host-build
+all: $(KERNEL) $(IMAGE) host-build
 
 # Quiet build by default (make V=1 shows the commands).
 ifeq ($(V),1)
@@ -74,16 +95,16 @@ endif
 $(BUILD)/%.c.o: %.c
 	$(call msg,CC,$<)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
+	$(Q)$(KCC) $(KCFLAGS) -c $< -o $@
 
 $(BUILD)/%.S.o: %.S
 	$(call msg,AS,$<)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(KCFLAGS) -D__ASSEMBLY__ -c $< -o $@
+	$(Q)$(KCC) $(KCFLAGS) -D__ASSEMBLY__ -c $< -o $@
 
 $(BUILD)/linker.ld: linker.ld
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) -E -P -x c -DARCH_$(ARCH) -D__ASSEMBLY__ -I. $< -o $@
+	$(Q)$(KCC) -E -P -x c -DARCH_$(ARCH) -D__ASSEMBLY__ -I. $< -o $@
 
 LDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments
 
@@ -92,11 +113,17 @@ LDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segmen
 # placed after all text.
 $(KERNEL): $(KOBJS) $(BUILD)/linker.ld tools/gen-ksyms.sh
 	$(call msg,LD,$@)
-	$(Q)$(LD) $(LDFLAGS) -T $(BUILD)/linker.ld -o $@.pass1 $(KOBJS)
+	$(Q)$(KLD) $(LDFLAGS) -T $(BUILD)/linker.ld -o $@.pass1 $(KOBJS)
 	$(Q)tools/gen-ksyms.sh $@.pass1 > $(BUILD)/ksyms_table.c
-	$(Q)$(CC) $(KCFLAGS) -c $(BUILD)/ksyms_table.c -o $(BUILD)/ksyms_table.o
-	$(Q)$(LD) $(LDFLAGS) -T $(BUILD)/linker.ld -o $@ $(KOBJS) $(BUILD)/ksyms_table.o
+	$(Q)$(KCC) $(KCFLAGS) -c $(BUILD)/ksyms_table.c -o $(BUILD)/ksyms_table.o
+	$(Q)$(KLD) $(LDFLAGS) -T $(BUILD)/linker.ld -o $@ $(KOBJS) $(BUILD)/ksyms_table.o
 	$(Q)rm -f $@.pass1
+
+# The flat Image: the loadable bytes from __image_start on, BSS excluded
+# (the boot header's image_size tells the loader how much room BSS needs).
+$(BUILD)/Image: $(KERNEL)
+	$(call msg,OBJCOPY,$@)
+	$(Q)$(OBJCOPY) -O binary $< $@
 
 -include $(KOBJS:.o=.d)
 
@@ -213,7 +240,7 @@ fuzz: deps $(patsubst %,$(FUZZBUILD)/fuzz_%,$(FUZZ))
 QEMU_VARS = ARCH=$(ARCH) SMP=$(SMP) MEM=$(MEM) MACHINE=$(MACHINE) ACCEL=$(ACCEL)
 
 deps:
-	@PLOT='$(PLOT)' tools/deps.sh
+	@PLOT='$(PLOT)' ARCH='$(ARCH)' tools/deps.sh
 
 # The default swap image: a sparse file with a real mkswap header. A
 # SWAP=path given by the user is used as it is (never created or changed
@@ -226,16 +253,20 @@ build/swap.img:
 swap-image: $(if $(filter build/swap.img,$(SWAP)),build/swap.img)
 	@test -e "$(SWAP)" || { echo "SWAP=$(SWAP): no such image (make one with mkswap, or leave SWAP unset)" >&2; exit 2; }
 
-run: deps $(KERNEL) swap-image
-	@$(QEMU_VARS) tools/qemu-run.sh --kernel $(KERNEL) --disk $(SWAP) -- $(CMDLINE)
+# What QEMU boots: the ELF on x86-64 (multiboot), the Image on arm64 (its
+# boot header is what real loaders read too).
+BOOT_KERNEL := $(or $(IMAGE),$(KERNEL))
+
+run: deps $(KERNEL) $(IMAGE) swap-image
+	@$(QEMU_VARS) tools/qemu-run.sh --kernel $(BOOT_KERNEL) --disk $(SWAP) -- $(CMDLINE)
 
 # make run with the profiler and the lock statistics on: the demo, then the
 # top functions by samples and the lock table (README, "Profiling").
-profile: deps $(KERNEL) swap-image
-	@$(QEMU_VARS) tools/qemu-run.sh --kernel $(KERNEL) --disk $(SWAP) -- profile=1 lockstat=1 $(CMDLINE)
+profile: deps $(KERNEL) $(IMAGE) swap-image
+	@$(QEMU_VARS) tools/qemu-run.sh --kernel $(BOOT_KERNEL) --disk $(SWAP) -- profile=1 lockstat=1 $(CMDLINE)
 
-debug: deps $(KERNEL) swap-image
-	@$(QEMU_VARS) tools/qemu-run.sh --debug --kernel $(KERNEL) --disk $(SWAP) -- $(CMDLINE)
+debug: deps $(KERNEL) $(IMAGE) swap-image
+	@$(QEMU_VARS) tools/qemu-run.sh --debug --kernel $(BOOT_KERNEL) --disk $(SWAP) -- $(CMDLINE)
 
 ISO := $(BUILD)/swaplab.iso
 iso: deps $(ISO)

@@ -210,11 +210,19 @@ static void scan_bus(unsigned bus, int depth)
 	}
 }
 
+static bool pci_found; /* written once by pci_init */
+
+bool pci_present(void)
+{
+	return pci_found;
+}
+
 int pci_init(void)
 {
 	int err = arch_pci_init();
 	if (err)
 		return err;
+	pci_found = true;
 	scan_bus(0, 0);
 	return 0;
 }

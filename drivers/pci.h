@@ -63,6 +63,9 @@ extern struct list_head pci_devices;
 
 /* Enumerate (recursively behind bridges), size BARs, print each device. */
 int pci_init(void);
+/* Did the arch find a way to config space (arch_pci_init)? Not on arm64
+ * yet: PCI tests then skip. */
+bool pci_present(void);
 /* Does the command line allow MSI-X (pci.msix, default 1)? */
 bool pci_msix_allowed(void);
 

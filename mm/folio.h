@@ -133,7 +133,7 @@ static inline void page_clear_anon_exclusive(struct page *p)
 static inline struct folio *pte_anon_folio(pte_t pte)
 {
 	pfn_t pfn = pte_pfn(pte);
-	if (pfn >= max_pfn)
+	if (!pfn_valid(pfn))
 		return NULL;
 	struct folio *folio = page_folio(pfn_to_page(pfn));
 	return folio_test_anon(folio) ? folio : NULL;

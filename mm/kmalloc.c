@@ -183,7 +183,7 @@ void kfree(const void *cp)
 	if (!p)
 		return;
 	pfn_t pfn = virt_to_phys(p) >> PAGE_SHIFT;
-	if (pfn >= max_pfn)
+	if (!pfn_valid(pfn))
 		panic("kmalloc: kfree(%p): not a kmalloc pointer (outside RAM)", p);
 	struct page *page = pfn_to_page(pfn);
 	unsigned long pflags = page_flags(page);

@@ -108,13 +108,25 @@ struct page {
 
 _Static_assert(sizeof(struct page) <= 64, "struct page must stay within a cache line");
 
-/* Set once by page_alloc_init(), read-only afterwards. */
+/*
+ * Set once by page_alloc_init(), read-only afterwards. mem_map describes
+ * pfns min_pfn..max_pfn-1: min_pfn is the first usable pfn rounded down to
+ * a largest buddy block (0 on PCs; RAM starts at 1 GiB on QEMU's arm64
+ * virt, whose page array would otherwise describe that hole), and mem_map
+ * points min_pfn entries before the array, so mem_map[pfn] is pfn's page
+ * (Linux's FLATMEM with ARCH_PFN_OFFSET).
+ */
 extern struct page *mem_map;
-extern pfn_t max_pfn;
+extern pfn_t min_pfn, max_pfn;
+
+static inline bool pfn_valid(pfn_t pfn)
+{
+	return pfn >= min_pfn && pfn < max_pfn;
+}
 
 static inline struct page *pfn_to_page(pfn_t pfn)
 {
-	ASSERT(pfn < max_pfn);
+	ASSERT(pfn_valid(pfn));
 	return &mem_map[pfn];
 }
 

@@ -22,7 +22,7 @@
 
 struct zone zone;
 struct page *mem_map;
-pfn_t max_pfn;
+pfn_t min_pfn, max_pfn;
 
 static u64 read_mem_total_kib(void)
 {
@@ -71,7 +71,7 @@ struct page *buddy_take(unsigned order)
 	return NULL;
 }
 
-/* Put a block back, merging upwards. A buddy beyond max_pfn or a page
+/* Put a block back, merging upwards. A buddy outside mem_map or a page
  * without PG_buddy (allocated, reserved, a hole) stops the merge. */
 void buddy_give(pfn_t pfn, unsigned order)
 {
@@ -79,7 +79,7 @@ void buddy_give(pfn_t pfn, unsigned order)
 	ASSERT_EQ(pfn & ((1ul << order) - 1), 0);
 	while (order < MAX_ORDER - 1) {
 		pfn_t buddy_pfn = pfn ^ (1ul << order);
-		if (buddy_pfn >= max_pfn)
+		if (!pfn_valid(buddy_pfn))
 			break;
 		struct page *buddy = &mem_map[buddy_pfn];
 		if (!(page_flags(buddy) & PG_buddy) || page_order(buddy) != order)
@@ -113,7 +113,7 @@ static void free_pages_check(struct page *page, unsigned order)
 {
 	pfn_t pfn = page_to_pfn(page);
 
-	if (order >= MAX_ORDER || pfn >= max_pfn || (pfn & ((1ul << order) - 1)))
+	if (order >= MAX_ORDER || !pfn_valid(pfn) || (pfn & ((1ul << order) - 1)))
 		panic("mm: free_pages of pfn %#lx order %u: not a valid block", (unsigned long)pfn,
 		      order);
 	unsigned long flags = page_flags(page);

@@ -84,7 +84,8 @@ int page_alloc_verify(void);
 struct memmap;
 /* At least this many pages must remain after mem_map is placed. */
 #define PAGE_ALLOC_MIN_PAGES 256
-/* Carve the struct page array for pfns 0..npfn-1 from m, below "below";
+/* Carve a struct page array of npfn entries (pfns min_pfn.. onwards) from
+ * m, below "below";
  * -ENOMEM (after pr_err) when it does not fit or leaves too little. */
 int page_alloc_place_mem_map(struct memmap *m, pfn_t npfn, phys_addr_t below, phys_addr_t *pa);
 /* Watermarks Linux-style from the number of managed pages. */

@@ -40,7 +40,8 @@ static int verify_free_area(unsigned order, unsigned long *pages)
 	list_for_each_entry (page, &area->free_list, lru) {
 		pfn_t pfn = page_to_pfn(page);
 		if (page_flags(page) != PG_buddy || page_order(page) != order ||
-		    (pfn & ((1ul << order) - 1)) || pfn + (1ul << order) > max_pfn) {
+		    (pfn & ((1ul << order) - 1)) || !pfn_valid(pfn) ||
+		    pfn + (1ul << order) > max_pfn) {
 			pr_err("mm: verify: pfn %#lx on the order-%u list: flags %#lx order %u\n",
 			       (unsigned long)pfn, order, page_flags(page), page_order(page));
 			bad++;

@@ -3,7 +3,9 @@
  *   1. reduce the map to usable ranges (mm/memmap.c);
  *   2. ask the arch to direct-map RAM up to the last usable byte, with
  *      page-table pages carved from those ranges;
- *   3. carve mem_map, one struct page per pfn below max_pfn, holes included;
+ *   3. carve mem_map, one struct page per pfn from min_pfn (the first
+ *      usable pfn, rounded down to a largest buddy block) to max_pfn,
+ *      holes included;
  *   4. mark every page reserved, then free each usable range into the
  *      buddy lists as the largest aligned blocks that fit.
  * Nothing here is undone on failure: start_kernel powers off.
@@ -113,12 +115,16 @@ static void zone_init(void)
 	}
 }
 
-static void mem_map_init(phys_addr_t pa, pfn_t npfn)
+/* The array at pa describes pfns first..end-1 (mm/page.h: mem_map is
+ * offset by first, so mem_map[pfn] stays pfn's page). */
+static void mem_map_init(phys_addr_t pa, pfn_t first, pfn_t end)
 {
-	mem_map = phys_to_virt(pa);
-	max_pfn = npfn;
-	memset(mem_map, 0, npfn * sizeof(struct page));
-	for (pfn_t pfn = 0; pfn < npfn; pfn++) {
+	struct page *array = phys_to_virt(pa);
+	mem_map = array - first;
+	min_pfn = first;
+	max_pfn = end;
+	memset(array, 0, (end - first) * sizeof(struct page));
+	for (pfn_t pfn = first; pfn < end; pfn++) {
 		mem_map[pfn].flags = PG_reserved;
 		list_init(&mem_map[pfn].lru);
 	}
@@ -141,10 +147,12 @@ int page_alloc_init(const struct bootinfo *bi)
 		       (unsigned long)npfn << PAGE_SHIFT, err);
 		return -ENOMEM;
 	}
-	err = page_alloc_place_mem_map(m, npfn, arch_direct_map_end(), &map_pa);
+	/* Largest-block aligned, so a buddy is never below the array. */
+	pfn_t first = ALIGN_DOWN(m->range[0].start >> PAGE_SHIFT, (pfn_t)1 << (MAX_ORDER - 1));
+	err = page_alloc_place_mem_map(m, npfn - first, arch_direct_map_end(), &map_pa);
 	if (err)
 		return err;
-	mem_map_init(map_pa, npfn);
+	mem_map_init(map_pa, first, npfn);
 	zone_init();
 	folio_wait_table_init();
 
@@ -159,8 +167,8 @@ int page_alloc_init(const struct bootinfo *bi)
 	zone.wm = page_alloc_compute_watermarks(managed);
 	pcp_init(managed);
 	atomic_long_set(&zone.free_pages, (long)managed);
-	pr_info("mm: %lu MiB in %u ranges up to pfn %#lx; page array %lu KiB at %#lx\n",
-		managed >> (20 - PAGE_SHIFT), m->nr, (unsigned long)npfn,
-		(unsigned long)(npfn * sizeof(struct page)) >> 10, (unsigned long)map_pa);
+	pr_info("mm: %lu MiB in %u ranges, pfns %#lx-%#lx; page array %lu KiB at %#lx\n",
+		managed >> (20 - PAGE_SHIFT), m->nr, (unsigned long)first, (unsigned long)npfn - 1,
+		(unsigned long)((npfn - first) * sizeof(struct page)) >> 10, (unsigned long)map_pa);
 	return 0;
 }

@@ -19,6 +19,12 @@
  * Same value on every arch, so generic code has one limit.
  */
 #define SWP_OFFSET_USABLE_MAX (SWP_OFFSET_MAX - 1)
+/*
+ * The smallest: slot 0 holds the swap header and is never handed out
+ * (swap_slot_is_bad). On arm64, type 0 with offset 0 encodes to 0, which
+ * is pte_none: Linux has the same hole there and never reaches it either.
+ */
+#define SWP_OFFSET_USABLE_MIN 1
 
 /* Build it with swp_entry(), read it with swp_type/swp_offset. */
 typedef struct {

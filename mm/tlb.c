@@ -55,12 +55,20 @@ void tlb_shootdown(struct mm *mm, const unsigned long *addrs, unsigned n, bool a
 	 * read which CPUs to interrupt. */
 	smp_mb();
 	unsigned long mask = __atomic_load_n(&mm->cpu_mask, __ATOMIC_SEQ_CST);
-	if ((mask & cpu_mask_of(me)) || mm_is_active_here(mm))
+	bool flushed = (mask & cpu_mask_of(me)) || mm_is_active_here(mm);
+	if (flushed)
 		tlb_flush_local(&req);
 	mask &= ~cpu_mask_of(me);
 	if (!mask)
 		return;
 	stat_inc(tlb_shootdowns);
+	/* arm64: TLBI ...IS reaches every CPU (asm/mmu.h); one flush from
+	 * here is the whole shootdown, no IPI. */
+	if (arch_tlb_flush_is_broadcast()) {
+		if (!flushed)
+			tlb_flush_local(&req);
+		return;
+	}
 	stat_add(tlb_shootdown_ipis, mask_weight(mask));
 	smp_call_on_cpus(mask, tlb_flush_ipi, &req);
 }

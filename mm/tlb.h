@@ -1,7 +1,10 @@
 /*
  * TLB invalidation for an mm: the local CPU with invlpg (or a CR3 reload),
  * the other CPUs that have the mm loaded (mm->cpu_mask) with one
- * cross-CPU call (IPI) each, counted in the stat tlb_shootdown_ipis.
+ * cross-CPU call (IPI) each, counted in the stat tlb_shootdown_ipis. Where
+ * the arch's flush is broadcast in hardware (arm64's TLBI ...IS:
+ * arch_tlb_flush_is_broadcast() in asm/mmu.h), the local flush reaches
+ * every CPU and no IPI is sent.
  *
  * An operation that changes many PTEs (munmap, fork, teardown) gathers
  * them in a struct mmu_gather: the addresses to flush, and the folio

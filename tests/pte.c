@@ -65,9 +65,11 @@ KTEST(pte, swap_pte_roundtrip_at_extremes_with_flags)
 {
 	for (unsigned i = 0; i < ARRAY_SIZE(swap_types); i++) {
 		for (unsigned j = 0; j < ARRAY_SIZE(swap_offsets); j++) {
-			/* Type 0 at SWP_OFFSET_MAX is pte_none on x86 (see
-			 * SWP_OFFSET_USABLE_MAX): never handed out. */
-			if (swap_types[i] == 0 && swap_offsets[j] > SWP_OFFSET_USABLE_MAX)
+			/* Type 0 at SWP_OFFSET_MAX is pte_none on x86, at
+			 * offset 0 on arm64 (see SWP_OFFSET_USABLE_MIN/MAX):
+			 * never handed out. */
+			if (swap_types[i] == 0 && (swap_offsets[j] > SWP_OFFSET_USABLE_MAX ||
+						   swap_offsets[j] < SWP_OFFSET_USABLE_MIN))
 				continue;
 			for (unsigned f = 0; f < 4; f++)
 				check_swap_pte(t, swap_types[i], swap_offsets[j], f & 1, f & 2);

@@ -13,6 +13,12 @@
 # Debian guest of make compare-linux, tools/linux-guest.sh): the same QEMU
 # settings boot it, and its /init reports through isa-debug-exit as swaplab.
 # Environment: ARCH SMP MEM MACHINE ACCEL CPU (TCG's -cpu, default max) QEMU_EXTRA.
+# ARCH=arm64: qemu-system-aarch64 -machine virt; GIC (2 or 3, default 3),
+# EL2=1 (virtualization=on: the kernel enters at EL2 and drops to EL1),
+# SEMIHOSTING (default 1: -semihosting and semihosting=1 on the command
+# line, so the kernel's exit status is QEMU's; 0: PSCI SYSTEM_OFF, and the
+# status is read from the console's "swaplab: exit status N" line).
+# MACHINE is ignored; disks are virtio-mmio (virtio-blk-device).
 # Exit status: 0 when the kernel powered off with success, 1 on a test
 # failure or panic, 2 on a boot-time configuration error, 124 on timeout.
 set -u
@@ -24,10 +30,12 @@ ACCEL=${ACCEL:-}
 TIMEOUT=${TIMEOUT:-300}
 kernel="" initrd="" iso="" debug=0 uefi=0 disk_props="" ndisks=0 disk_cache=writeback
 disk_args=()
+disk_dev=virtio-blk-pci
+[ "$ARCH" = arm64 ] && disk_dev=virtio-blk-device
 add_disk() { # add_disk DRIVE-OPTIONS
 	local id=vd$ndisks
 	disk_args+=(-drive "if=none,id=$id,format=raw,cache=$disk_cache,$1"
-		-device "virtio-blk-pci,drive=$id${disk_props:+,$disk_props}")
+		-device "$disk_dev,drive=$id${disk_props:+,$disk_props}")
 	ndisks=$((ndisks + 1))
 }
 while [ $# -gt 0 ]; do
@@ -55,7 +63,8 @@ cmdline="$*"
 # hypervisor (kvm_pvm) that is far slower than TCG for this kernel.
 if [ -z "$ACCEL" ]; then
 	ACCEL=tcg
-	if [ -r /dev/kvm ] && [ -w /dev/kvm ] && grep -qwE 'vmx|svm' /proc/cpuinfo; then
+	if [ "$ARCH" = x86_64 ] && [ -r /dev/kvm ] && [ -w /dev/kvm ] &&
+		grep -qwE 'vmx|svm' /proc/cpuinfo; then
 		ACCEL=kvm
 	fi
 fi
@@ -65,9 +74,22 @@ tcg) accel_args=(-accel tcg -cpu "${CPU:-max}") ;;
 *) echo "qemu-run: ACCEL must be kvm or tcg, not '$ACCEL'" >&2; exit 2 ;;
 esac
 
-args=(qemu-system-x86_64 -machine "$MACHINE" "${accel_args[@]}" -m "$MEM" -smp "$SMP"
-	-nodefaults -no-reboot -display none -serial stdio
-	-device isa-debug-exit,iobase=0xf4,iosize=0x04)
+SEMIHOSTING=${SEMIHOSTING:-1}
+if [ "$ARCH" = arm64 ]; then
+	[ -n "$iso" ] && { echo "qemu-run: no ISO boot on arm64" >&2; exit 2; }
+	MACHINE="virt,gic-version=${GIC:-3}"
+	[ "${EL2:-0}" = 1 ] && MACHINE="$MACHINE,virtualization=on"
+	args=(qemu-system-aarch64 -machine "$MACHINE" "${accel_args[@]}" -m "$MEM" -smp "$SMP"
+		-nodefaults -no-reboot -display none -serial stdio)
+	if [ "$SEMIHOSTING" = 1 ]; then
+		args+=(-semihosting)
+		cmdline="${cmdline:+$cmdline }semihosting=1"
+	fi
+else
+	args=(qemu-system-x86_64 -machine "$MACHINE" "${accel_args[@]}" -m "$MEM" -smp "$SMP"
+		-nodefaults -no-reboot -display none -serial stdio
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04)
+fi
 if [ -n "$iso" ]; then
 	args+=(-cdrom "$iso")
 	if [ $uefi = 1 ]; then
@@ -89,16 +111,47 @@ if [ $ndisks -gt 0 ]; then
 fi
 if [ $debug = 1 ]; then
 	echo "qemu-run: halted with a gdb stub on :1234. In another terminal:" >&2
-	echo "    gdb -ex 'target remote :1234' -ex 'symbol-file ${kernel:-build/$ARCH/swaplab.elf}' -ex 'hbreak start_kernel' -ex continue" >&2
+	if [ "$ARCH" = arm64 ]; then
+		# The ELF's symbols, whichever file QEMU booted (the Image has none).
+		echo "    gdb-multiarch -ex 'target remote :1234' -ex 'symbol-file build/arm64/swaplab.elf' -ex 'hbreak start_kernel' -ex continue" >&2
+	else
+		echo "    gdb -ex 'target remote :1234' -ex 'symbol-file ${kernel:-build/$ARCH/swaplab.elf}' -ex 'hbreak start_kernel' -ex continue" >&2
+	fi
 	exec "${args[@]}" -s -S
 fi
 
 start=$(date +%s%N)
-timeout --foreground -k 5 "$TIMEOUT" "${args[@]}"
-rc=$?
+if [ "$ARCH" = arm64 ]; then
+	# The console is kept: its last "swaplab: exit status N" line is the
+	# verdict when nothing else carries it (PSCI SYSTEM_OFF exits 0).
+	console=$(mktemp /tmp/swaplab-console.XXXXXX)
+	timeout --foreground -k 5 "$TIMEOUT" "${args[@]}" | tee "$console"
+	rc=${PIPESTATUS[0]}
+	status=$(tr -d '\r' < "$console" | sed -n 's/^swaplab: exit status \([0-9]*\)$/\1/p' | tail -n 1)
+	rm -f "$console"
+else
+	timeout --foreground -k 5 "$TIMEOUT" "${args[@]}"
+	rc=$?
+fi
 end=$(date +%s%N)
 wall_ms=$(( (end - start) / 1000000 ))
 echo "qemu-run: QEMU start to power-off: $((wall_ms / 1000)).$(printf %03d $((wall_ms % 1000))) s wall ($MACHINE smp=$SMP accel=$ACCEL)" >&2
+if [ "$ARCH" = arm64 ] && [ $rc != 124 ] && [ $rc != 137 ]; then
+	# Semihosting SYS_EXIT: QEMU's exit code is the status. Either way the
+	# console line must agree, or the kernel never gave its verdict (QEMU
+	# also exits 0 when the guest resets or dies quietly).
+	if [ -z "$status" ]; then
+		echo "qemu-run: QEMU exited (status $rc) without the kernel's verdict (no exit status line)" >&2
+		exit 1
+	fi
+	# QEMU exits 0 after PSCI SYSTEM_OFF: also with semihosting, when the
+	# kernel stopped before it read semihosting=1 (a bad command line).
+	if [ "$rc" != 0 ] && [ "$rc" != "$status" ]; then
+		echo "qemu-run: QEMU exited $rc but the kernel said status $status" >&2
+		exit 1
+	fi
+	case $status in 0|1|2) exit "$status" ;; *) exit 1 ;; esac
+fi
 case $rc in
 1) exit 0 ;;            # isa-debug-exit status 0: success
 3) exit 1 ;;            # status 1: a test failed or the kernel panicked

@@ -69,7 +69,9 @@ KTEST(mm_hw, cpu_uses_the_mapping_of_an_activated_mm)
 }
 
 /* The kernel half is shared: a new root maps the kernel image and the
- * direct map exactly as the boot root does. */
+ * direct map exactly as the boot root does. Where the kernel has a root
+ * of its own (arm64's TTBR1), ARCH_KERNEL_PGD_FIRST is PTRS_PER_TABLE:
+ * a user root then has no kernel entries and must start empty. */
 KTEST(mm_hw, new_root_shares_the_kernel_half)
 {
 	struct mm *mm = mm_create();

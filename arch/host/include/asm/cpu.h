@@ -60,6 +60,12 @@ static inline bool arch_cpu_id_is_exclusive(void)
 }
 void arch_cpu_idle(void);
 
+/* No interrupts to mask on the host: nothing is an NMI. */
+static inline bool arch_has_nmi_ipi(void)
+{
+	return false;
+}
+
 u64 arch_time_ns(void);
 void arch_udelay(u64 us);
 __noreturn void arch_poweroff(int status);

@@ -43,4 +43,10 @@ static inline void arch_tlb_flush_all(void)
 {
 }
 
+/* As x86-64: generic code does the cross-CPU part itself. */
+static inline bool arch_tlb_flush_is_broadcast(void)
+{
+	return false;
+}
+
 #endif

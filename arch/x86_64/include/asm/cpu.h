@@ -70,6 +70,13 @@ static inline bool arch_cpu_id_is_exclusive(void)
 	return true;
 }
 
+/* IPI_NMI_BACKTRACE is a real NMI (the local APIC's NMI delivery): it
+ * reaches a CPU that spins with interrupts off. */
+static inline bool arch_has_nmi_ipi(void)
+{
+	return true;
+}
+
 u64 arch_time_ns(void);
 void arch_udelay(u64 us);
 __noreturn void arch_poweroff(int status);

@@ -46,4 +46,11 @@ static inline void arch_tlb_flush_all(void)
 	arch_mmu_activate(arch_mmu_current_root());
 }
 
+/* invlpg and a CR3 reload act on this CPU only: mm/tlb.c interrupts the
+ * others (IPIs) to flush theirs. */
+static inline bool arch_tlb_flush_is_broadcast(void)
+{
+	return false;
+}
+
 #endif

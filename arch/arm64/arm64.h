@@ -1,0 +1,62 @@
+/*
+ * What the arm64 arch files tell each other (not an interface for mm/ or
+ * kernel/: that is the asm/ headers). struct arm64_platform is the machine as the
+ * device tree describes it, filled once by setup.c before anything uses it.
+ */
+#ifndef ARCH_ARM64_ARM64_H
+#define ARCH_ARM64_ARM64_H
+
+#include <asm/cpu.h>
+#include "kernel/compiler.h"
+#include "kernel/types.h"
+
+enum psci_conduit { PSCI_NONE, PSCI_HVC, PSCI_SMC };
+
+struct arm64_platform {
+	bool is_virtual; /* QEMU virt ("linux,dummy-virt") */
+	u64 uart_base;	 /* PL011 */
+	int gic_version; /* 2 or 3 */
+	u64 gicd_base;	 /* distributor */
+	u64 gicc_base;	 /* v2 CPU interface */
+	u64 gicr_base;	 /* v3 redistributors (first region) */
+	u64 gicr_size;
+	u32 timer_intid; /* virtual timer PPI (INTID 27 on QEMU virt) */
+	enum psci_conduit psci;
+	/* /cpus, in tree order (fdt_parse_cpus); the boot CPU among them. */
+	unsigned nr_cpus;
+	struct {
+		u64 mpidr;
+		bool psci; /* enable-method "psci" */
+	} cpus[NR_CPUS_MAX];
+};
+
+extern struct arm64_platform platform;
+struct trap_frame;
+extern bool semihosting_enabled;
+
+/* cpu.c */
+void time_init(void);
+u64 arm64_counter(void);
+u64 arm64_counter_freq(void);
+/* psci.c */
+long psci_call(u64 fn, u64 a1, u64 a2, u64 a3);
+void psci_system_off(void);
+__noreturn void semihosting_exit(int status);
+/* uart.c */
+void uart_init_early(void);
+void uart_init(u64 base);
+/* gic.c */
+void gic_init(void);
+void gic_init_cpu(unsigned cpu);
+void gic_set_percpu_handler(unsigned intid, void (*fn)(struct trap_frame *, void *), void *arg);
+void gic_enable_percpu(unsigned intid, bool level);
+void gic_send_sgi(unsigned cpu, unsigned sgi);
+const char *gic_name(void);
+unsigned gic_last_spi(void);
+void gic_raise_spi(unsigned intid);
+/* timer.c */
+void timer_init_cpu(void);
+/* smp.c */
+void smp_init_boot_cpu(void);
+
+#endif

@@ -1,0 +1,148 @@
+/*
+ * The first C code on arm64. boot.S calls kmain(dtb_phys, image_phys, entry_el) on
+ * the boot stack, at EL1 with the MMU on, the image at KERNEL_VMA and the
+ * GiBs holding the image and the DTB in the direct map. We bring up just
+ * enough to report problems (exception vectors, the early console, the
+ * clock), read the device tree into struct bootinfo and struct
+ * arm64_platform, map all of RAM, start the interrupt controller, and
+ * hand over to start_kernel().
+ */
+#include <asm/cpu.h>
+#include <asm/page.h>
+#include "arm64.h"
+#include "mmu_fault.h"
+#include "trap.h"
+#include "drivers/fdt.h"
+#include "kernel/bootinfo.h"
+#include "kernel/main.h"
+#include "kernel/printk.h"
+#include "kernel/string.h"
+
+/* booting.rst: the DTB must not exceed 2 MiB. */
+#define DTB_MAX_SIZE (2u << 20)
+#define QEMU_VIRT_RAM_BASE 0x40000000ul
+#define QEMU_VIRT_TIMER_INTID 27
+
+struct arm64_platform platform;
+static struct fdt fdt;
+
+extern char __image_start[], __bss_end[];
+
+/* Find and check the tree: x0 from the loader; an ELF boot under QEMU
+ * gets none, and QEMU leaves it at the start of RAM then. */
+static int dtb_open(u64 *dtb)
+{
+	if (!*dtb) {
+		*dtb = QEMU_VIRT_RAM_BASE;
+		pr_warn("boot: no DTB address in x0 (an ELF boot?); trying QEMU virt's %#lx\n",
+			(unsigned long)*dtb);
+	}
+	u64 dtb_phys = *dtb;
+	/* boot.S mapped the GiB holding the DTB: do not read past it. */
+	u64 room = ((dtb_phys >> 30) + 1) * (1ul << 30) - dtb_phys;
+	if (room > DTB_MAX_SIZE)
+		room = DTB_MAX_SIZE;
+	if (fdt_init(&fdt, phys_to_virt(dtb_phys), room) != 0)
+		return -1;
+	return fdt_parse_bootinfo(&fdt, &bootinfo, dtb_phys);
+}
+
+static int fdt_first_enabled_compatible(const char *compat)
+{
+	for (int node = fdt_node_offset_by_compatible(&fdt, -1, compat); node >= 0;
+	     node = fdt_node_offset_by_compatible(&fdt, node, compat))
+		if (fdt_node_is_enabled(&fdt, node))
+			return node;
+	return -1;
+}
+
+static void platform_read_gic(void)
+{
+	static const char *const v2[] = { "arm,gic-400", "arm,cortex-a15-gic",
+					  "arm,cortex-a9-gic" };
+	u64 size;
+	int node = fdt_first_enabled_compatible("arm,gic-v3");
+	if (node >= 0 && fdt_read_reg(&fdt, node, 0, &platform.gicd_base, &size) == 0 &&
+	    fdt_read_reg(&fdt, node, 1, &platform.gicr_base, &platform.gicr_size) == 0) {
+		platform.gic_version = 3;
+		return;
+	}
+	for (unsigned i = 0; i < 3; i++) {
+		node = fdt_first_enabled_compatible(v2[i]);
+		if (node >= 0 && fdt_read_reg(&fdt, node, 0, &platform.gicd_base, &size) == 0 &&
+		    fdt_read_reg(&fdt, node, 1, &platform.gicc_base, &size) == 0) {
+			platform.gic_version = 2;
+			return;
+		}
+	}
+}
+
+/* The virtual timer is the third of the four "interrupts" of the
+ * "arm,armv8-timer" node (secure, non-secure physical, virtual,
+ * hypervisor), each <type number flags> with type 1 = PPI. */
+static void platform_read_timer(void)
+{
+	u32 len;
+	int node = fdt_first_enabled_compatible("arm,armv8-timer");
+	const u8 *irqs = node >= 0 ? fdt_getprop(&fdt, node, "interrupts", &len) : NULL;
+	platform.timer_intid = QEMU_VIRT_TIMER_INTID;
+	if (irqs && len >= 36 && fdt32_ld(irqs + 24) == 1)
+		platform.timer_intid = 16 + fdt32_ld(irqs + 28);
+	else
+		pr_warn("timer: no usable arm,armv8-timer node; assuming INTID %u\n",
+			platform.timer_intid);
+}
+
+static void platform_read(void)
+{
+	u64 size;
+	platform.is_virtual = fdt_node_check_compatible(&fdt, fdt.root, "linux,dummy-virt") == 0;
+	int uart = fdt_first_enabled_compatible("arm,pl011");
+	if (uart >= 0 && fdt_read_reg(&fdt, uart, 0, &platform.uart_base, &size) == 0)
+		uart_init(platform.uart_base);
+	else
+		pr_warn("boot: no arm,pl011 UART in the device tree; keeping QEMU virt's\n");
+	platform_read_gic();
+	platform_read_timer();
+	struct fdt_cpu cpus[NR_CPUS_MAX];
+	int n = fdt_parse_cpus(&fdt, cpus, NR_CPUS_MAX);
+	for (int i = 0; i < n; i++) {
+		platform.cpus[i].mpidr = cpus[i].mpidr;
+		platform.cpus[i].psci = strcmp(cpus[i].enable_method, "psci") == 0;
+	}
+	platform.nr_cpus = n > 0 ? (unsigned)n : 0;
+	const char *method = fdt_psci_method(&fdt);
+	platform.psci = !method			     ? PSCI_NONE
+			: strcmp(method, "hvc") == 0 ? PSCI_HVC
+			: strcmp(method, "smc") == 0 ? PSCI_SMC
+						     : PSCI_NONE;
+}
+
+void kmain(u64 dtb_phys, u64 image_phys, u64 entry_el)
+{
+	arm64_image_phys = image_phys;
+	__asm__ __volatile__("msr tpidr_el1, xzr"); /* arch_cpu_id() = 0 */
+	time_init();
+	trap_init_cpu();
+	uart_init_early();
+
+	bootinfo.loader = "devicetree";
+	bootinfo.loader_name = "";
+	if (dtb_open(&dtb_phys) != 0) {
+		pr_err("boot: cannot continue without a valid device tree (x0 = %#lx); "
+		       "powering off\n",
+		       (unsigned long)dtb_phys);
+		arch_poweroff(2);
+	}
+	platform_read();
+	pr_info("boot: arm64 entered at EL%u, image at %#lx, DTB at %#lx, PSCI %s\n",
+		(unsigned)entry_el, (unsigned long)image_phys, (unsigned long)dtb_phys,
+		platform.psci == PSCI_HVC   ? "hvc"
+		: platform.psci == PSCI_SMC ? "smc"
+					    : "none");
+	mmu_map_ram(&bootinfo);
+	bootinfo_reserve(&bootinfo, virt_to_phys(__image_start), virt_to_phys(__bss_end),
+			 "kernel image");
+	gic_init();
+	start_kernel(&bootinfo);
+}
