@@ -44,10 +44,34 @@ static void tlb_flush_ipi(void *arg)
 	tlb_flush_local(arg);
 }
 
+/*
+ * Flush req on every CPU of mask (the CPUs that have the mm loaded), this
+ * one included when local: here directly, the others by a cross-call.
+ * arm64: TLBI ...IS reaches every CPU (asm/mmu.h); one flush from here is
+ * the whole shootdown, no IPI.
+ */
+static void tlb_flush_cpus(unsigned long mask, bool local, struct tlb_flush_req *req)
+{
+	unsigned me = arch_cpu_id();
+	local |= (mask & cpu_mask_of(me)) != 0;
+	if (local)
+		tlb_flush_local(req);
+	mask &= ~cpu_mask_of(me);
+	if (!mask)
+		return;
+	stat_inc(tlb_shootdowns);
+	if (arch_tlb_flush_is_broadcast()) {
+		if (!local)
+			tlb_flush_local(req);
+		return;
+	}
+	stat_add(tlb_shootdown_ipis, mask_weight(mask));
+	smp_call_on_cpus(mask, tlb_flush_ipi, req);
+}
+
 void tlb_shootdown(struct mm *mm, const unsigned long *addrs, unsigned n, bool all)
 {
 	struct tlb_flush_req req = { addrs, n, all || n > TLB_FLUSH_ALL_THRESHOLD };
-	unsigned me = arch_cpu_id();
 
 	if (!req.all && n == 0)
 		return;
@@ -55,36 +79,18 @@ void tlb_shootdown(struct mm *mm, const unsigned long *addrs, unsigned n, bool a
 	 * read which CPUs to interrupt. */
 	smp_mb();
 	unsigned long mask = __atomic_load_n(&mm->cpu_mask, __ATOMIC_SEQ_CST);
-	bool flushed = (mask & cpu_mask_of(me)) || mm_is_active_here(mm);
-	if (flushed)
-		tlb_flush_local(&req);
-	mask &= ~cpu_mask_of(me);
-	if (!mask)
-		return;
-	stat_inc(tlb_shootdowns);
-	/* arm64: TLBI ...IS reaches every CPU (asm/mmu.h); one flush from
-	 * here is the whole shootdown, no IPI. */
-	if (arch_tlb_flush_is_broadcast()) {
-		if (!flushed)
-			tlb_flush_local(&req);
-		return;
-	}
-	stat_add(tlb_shootdown_ipis, mask_weight(mask));
-	smp_call_on_cpus(mask, tlb_flush_ipi, &req);
+	tlb_flush_cpus(mask, mm_is_active_here(mm), &req);
 }
 
 /*
  * Flush all of several mms' entries with one round of IPIs: the CPUs that
  * have any of them loaded each flush everything once (Linux's
  * try_to_unmap_flush: reclaim's deferred flush is one arch_tlbbatch over
- * every mm it unmapped from, not one shootdown per mm). Two mms on two
- * CPUs (the demo's parent and child) then cost one cross-call wait, not
- * two.
+ * every mm it unmapped from, not one shootdown per mm).
  */
 void tlb_shootdown_mms(struct mm *const *mms, unsigned n)
 {
 	struct tlb_flush_req req = { NULL, 0, true };
-	unsigned me = arch_cpu_id();
 	unsigned long mask = 0;
 	bool here = false;
 
@@ -93,14 +99,7 @@ void tlb_shootdown_mms(struct mm *const *mms, unsigned n)
 		mask |= __atomic_load_n(&mms[i]->cpu_mask, __ATOMIC_SEQ_CST);
 		here |= mm_is_active_here(mms[i]);
 	}
-	if ((mask & cpu_mask_of(me)) || here)
-		tlb_flush_local(&req);
-	mask &= ~cpu_mask_of(me);
-	if (!mask)
-		return;
-	stat_inc(tlb_shootdowns);
-	stat_add(tlb_shootdown_ipis, mask_weight(mask));
-	smp_call_on_cpus(mask, tlb_flush_ipi, &req);
+	tlb_flush_cpus(mask, here, &req);
 }
 
 void mm_tlb_flush_page(struct mm *mm, unsigned long addr)
