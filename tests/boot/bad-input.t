@@ -82,17 +82,17 @@ fi
 
 # arm64: the device tree is the boot input. Cases before it is read also
 # check the power-off that works without it (psci.c's blind SYSTEM_OFF):
-# each must stop within 10 s (TIMEOUT 20: a hang fails, it does not wait).
+# each must stop within 15 s (TIMEOUT 30: a hang fails, it does not wait).
 arm64_dir=build/arm64/bad-input
 arm64_image=build/arm64/Image
 check_arm64() { # check_arm64 DESCRIPTION EXPECTED-STATUS MESSAGE-REGEX SMP QEMU-RUN-ARGS...
 	local desc=$1 want=$2 regex=$3 smp=$4 start=$SECONDS
 	shift 4
-	out=$(ARCH=arm64 SMP=$smp SEMIHOSTING=0 TIMEOUT=20 tools/qemu-run.sh "$@" 2>&1)
+	out=$(ARCH=arm64 SMP=$smp SEMIHOSTING=0 TIMEOUT=30 tools/qemu-run.sh "$@" 2>&1)
 	local rc=$?
 	# A halt instead of a power-off passes only where the case says so.
 	[[ $regex != *halted* ]] && grep -q '^swaplab: halted' <<<"$out" && rc="$rc (halted)"
-	verdict "$desc" "$want" "$regex" "$rc" "$out" 10 $((SECONDS - start))
+	verdict "$desc" "$want" "$regex" "$rc" "$out" 15 $((SECONDS - start))
 }
 # stub_boot DTB X0: QEMU_EXTRA that loads the Image, DTB (none: nothing)
 # at X0 and tests/boot/arm64-dtbs.sh's stub, which enters the Image with X0.
@@ -153,6 +153,9 @@ else
 	QEMU_EXTRA=$(stub_boot nopsci.dtb 0x44010000) check_arm64 \
 		"arm64: without /psci: one CPU, and a halt with the reason that qemu-run.sh stops at" 0 \
 		"(?s)boot: no PSCI in the device tree \(no /psci node\): no CPU_ON, no SYSTEM_OFF\n.*swaplab: exit status 0\nswaplab: halted, not powered off: the device tree has no /psci node \(or an unknown method\), so no PSCI SYSTEM_OFF\n.*qemu-run: the kernel halted without powering off; QEMU stopped" 2
+	check_arm64 "arm64: without semihosting=1 no HLT runs (QEMU without -semihosting would trap it): PSCI powers off" 0 \
+		"(?s)swaplab: command line 'ktest=arm64gic.bad_routes_are_refused'\n.*swaplab: exit status 0\n(?!.*(trap:|PANIC))" \
+		1 --kernel "$arm64_image" -- ktest=arm64gic.bad_routes_are_refused
 	MEM=2G QEMU_EXTRA=$(stub_boot good.dtb 0x7ffff000) check_arm64 \
 		"arm64: a DTB that crosses a GiB boundary is read whole (its bootargs lie past it)" 0 \
 		"(?s)swaplab: command line 'ktest=arm64gic.bad_routes_are_refused'\n.*boot:   reserved 000000007ffff000-0000000080000[0-9a-f]{3} dtb\n.*ok 1 arm64gic\n.*swaplab: exit status 0" 2
