@@ -10,7 +10,8 @@
 #   trunc.dtb    good.dtb with totalsize halved (the blocks run past it)
 # and stub-ADDR.bin: a 32-byte loader that jumps to the Image at 0x44200000
 # with x0 = ADDR (ldr x0, =ADDR; ldr x1, =0x44200000; br x1), for the
-# ADDRs given after DIR.
+# ADDRs given after DIR; an ADDR@IMAGE gives stub-ADDR@IMAGE.bin, which
+# jumps to an Image loaded at IMAGE instead.
 #
 # Why a loader of our own: with -kernel, QEMU fixes up any -dtb it is given
 # (its own /memory, /psci and bootargs) and refuses a blob libfdt cannot
@@ -53,8 +54,9 @@ printf '\xee' | dd of=badmagic.dtb bs=1 seek=3 conv=notrunc status=none
 cp good.dtb trunc.dtb
 be32 $(($(stat -c %s good.dtb) / 2)) | dd of=trunc.dtb bs=1 seek=4 conv=notrunc status=none
 
-image=0x44200000
-for addr in "$@"; do
+for stub in "$@"; do
+	addr=${stub%@*} image=0x44200000
+	[ "$addr" = "$stub" ] || image=${stub#*@}
 	{
 		le32 0x58000080 # ldr x0, [pc, #16]
 		le32 0x580000a1 # ldr x1, [pc, #20]
@@ -62,5 +64,5 @@ for addr in "$@"; do
 		le32 0xd503201f # nop
 		le32 $((addr & 0xffffffff)); le32 $((addr >> 32))
 		le32 $((image & 0xffffffff)); le32 $((image >> 32))
-	} >"stub-$addr.bin"
+	} >"stub-$stub.bin"
 done

@@ -94,13 +94,14 @@ check_arm64() { # check_arm64 DESCRIPTION EXPECTED-STATUS MESSAGE-REGEX SMP QEMU
 	[[ $regex != *halted* ]] && grep -q '^swaplab: halted' <<<"$out" && rc="$rc (halted)"
 	verdict "$desc" "$want" "$regex" "$rc" "$out" 15 $((SECONDS - start))
 }
-# stub_boot DTB X0: QEMU_EXTRA that loads the Image, DTB (none: nothing)
-# at X0 and tests/boot/arm64-dtbs.sh's stub, which enters the Image with X0.
+# stub_boot DTB X0 [IMAGE]: QEMU_EXTRA that loads the Image at IMAGE
+# (0x44200000), DTB (none: nothing) at X0 and tests/boot/arm64-dtbs.sh's
+# stub, which enters the Image with X0.
 stub_boot() {
-	local dtb=$1 x0=$2
+	local dtb=$1 x0=$2 image=${3:-0x44200000} stub=$2${3:+@$3}
 	[ "$dtb" = none ] || echo "-device loader,file=$arm64_dir/$dtb,addr=$x0,force-raw=on"
-	echo "-device loader,file=$arm64_image,addr=0x44200000,force-raw=on" \
-		"-device loader,file=$arm64_dir/stub-$x0.bin,addr=0x44000000,force-raw=on,cpu-num=0"
+	echo "-device loader,file=$arm64_image,addr=$image,force-raw=on" \
+		"-device loader,file=$arm64_dir/stub-$stub.bin,addr=0x44000000,force-raw=on,cpu-num=0"
 }
 arm64_skip=""
 if ! want_arch arm64; then
@@ -110,7 +111,7 @@ elif [ ! -e "$arm64_image" ]; then
 elif ! command -v qemu-system-aarch64 >/dev/null || ! command -v dtc >/dev/null; then
 	arm64_skip="no qemu-system-aarch64 or dtc (ARCH=arm64 tools/deps.sh)"
 elif ! tests/boot/arm64-dtbs.sh "$arm64_dir" "ktest=arm64gic.bad_routes_are_refused" \
-	0x44010000 0x44010004 0x10000000000 0x7ffff000; then
+	0x44010000 0x44010004 0x10000000000 0x7ffff000 0@0x80200000; then
 	arm64_skip="tests/boot/arm64-dtbs.sh failed"
 fi
 if [ "$arm64_skip" = - ]; then
@@ -141,6 +142,9 @@ else
 	QEMU_EXTRA=$(stub_boot none 0x10000000000) check_arm64 \
 		"arm64: a DTB address above the direct map is refused (boot.S maps nothing for it)" 2 \
 		"boot: DTB address 0x10000000000 in x0 lies above the direct map's 512 GiB$refused" 1
+	MEM=2G QEMU_EXTRA=$(stub_boot none 0 0x80200000) check_arm64 \
+		"arm64: x0 = 0 with the image outside QEMU virt's first GiB: no guess at a tree" 2 \
+		"boot: no DTB address in x0, and the image is not in QEMU virt's first GiB of RAM, where an ELF boot finds the tree$refused" 1
 	QEMU_EXTRA=$(stub_boot gic9.dtb 0x44010000) check_arm64 \
 		"arm64: an interrupt controller swaplab does not drive is refused, named" 2 \
 		"gic: the interrupt controller is 'arm,gic-v9-unknown', not one swaplab drives \(arm,gic-v3, arm,gic-400, arm,cortex-a15-gic, arm,cortex-a9-gic, each with its reg\); powering off\nswaplab: exit status 2" 1
