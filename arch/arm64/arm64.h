@@ -49,9 +49,11 @@ long psci_call(u64 fn, u64 a1, u64 a2, u64 a3);
 /* Returns only when the machine is still on: why it could not power off. */
 const char *psci_system_off(void);
 /* trap.c: an undefined-instruction exception at a blind PSCI call's HVC
- * or SMC returns PSCI_RET_NOT_SUPPORTED from it; true when it was one. */
+ * or SMC, or at semihosting's HLT, returns PSCI_RET_NOT_SUPPORTED from
+ * it; true when it was one. */
 bool psci_fixup_undefined(struct trap_frame *f);
-__noreturn void semihosting_exit(int status);
+/* Returns only when no semihosting host took the call. */
+void semihosting_exit(int status);
 /* uart.c */
 void uart_init_early(void);
 void uart_init(u64 base);

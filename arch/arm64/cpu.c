@@ -62,8 +62,8 @@ void arch_poweroff(int status)
 {
 	arch_irq_disable();
 	printk(LOG_EMERG, "swaplab: exit status %d\n", status);
-	/* Once only: without QEMU's -semihosting the HLT is an undefined
-	 * instruction, whose panic comes back here and takes PSCI. */
+	/* Without QEMU's -semihosting the HLT is an undefined instruction
+	 * (trap.c returns from it) and PSCI follows. Once only all the same. */
 	if (__atomic_exchange_n(&semihosting_enabled, false, __ATOMIC_SEQ_CST))
 		semihosting_exit(status);
 	const char *why = psci_system_off();

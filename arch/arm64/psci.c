@@ -38,6 +38,7 @@ long psci_call(u64 fn, u64 a1, u64 a2, u64 a3)
  */
 long psci_blind_hvc(u64 fn);
 long psci_blind_smc(u64 fn);
+long semihosting_hlt(u64 op, u64 param);
 __asm__(".pushsection .text, \"ax\"\n"
 	".global psci_blind_hvc, psci_blind_smc\n"
 	"psci_blind_hvc:\n\thvc #0\n\tret\n"
@@ -46,7 +47,8 @@ __asm__(".pushsection .text, \"ax\"\n"
 
 bool psci_fixup_undefined(struct trap_frame *f)
 {
-	if (f->elr != (u64)psci_blind_hvc && f->elr != (u64)psci_blind_smc)
+	if (f->elr != (u64)psci_blind_hvc && f->elr != (u64)psci_blind_smc &&
+	    f->elr != (u64)semihosting_hlt)
 		return false;
 	f->x[0] = (u64)PSCI_RET_NOT_SUPPORTED;
 	f->elr += 4;
@@ -116,17 +118,24 @@ const char *psci_system_off(void)
  * SYS_EXIT on AArch64 takes a parameter block {reason, subcode}; with
  * ApplicationExit, QEMU exits with subcode as its own exit status (the
  * 32-bit form cannot carry a status, hence the block). HLT #0xf000 is the
- * A64 semihosting trap.
+ * A64 semihosting trap: without a debugger or QEMU's -semihosting behind
+ * it, an undefined instruction, which psci_fixup_undefined turns into a
+ * return, so the caller goes on to PSCI.
  */
+long semihosting_hlt(u64 op, u64 param);
+__asm__(".pushsection .text, \"ax\"\n"
+	".global semihosting_hlt\n"
+	"semihosting_hlt:\n\thlt #0xf000\n\tret\n"
+	".popsection");
+
 void semihosting_exit(int status)
 {
 	static u64 block[2];
 	block[0] = ADP_STOPPED_APPLICATION_EXIT;
 	block[1] = (u64)status;
-	register u64 x0 __asm__("x0") = SYS_EXIT;
-	register u64 x1 __asm__("x1") = (u64)block;
-	__asm__ __volatile__("hlt #0xf000" : "+r"(x0) : "r"(x1) : "memory");
-	arch_halt_forever();
+	semihosting_hlt(SYS_EXIT, (u64)block);
+	printk(LOG_EMERG, "semihosting: SYS_EXIT trapped as an undefined instruction (QEMU "
+			  "without -semihosting?); powering off through PSCI\n");
 }
 
 KPARAM_BOOL(semihosting, "semihosting", &semihosting_enabled,

@@ -160,6 +160,9 @@ else
 	check_arm64 "arm64: without semihosting=1 no HLT runs (QEMU without -semihosting would trap it): PSCI powers off" 0 \
 		"(?s)swaplab: command line 'ktest=arm64gic.bad_routes_are_refused'\n.*swaplab: exit status 0\n(?!.*(trap:|PANIC))" \
 		1 --kernel "$arm64_image" -- ktest=arm64gic.bad_routes_are_refused
+	check_arm64 "arm64: semihosting=1 without QEMU's -semihosting: the HLT traps, PSCI powers off" 0 \
+		"(?s)swaplab: exit status 0\nsemihosting: SYS_EXIT trapped as an undefined instruction \\(QEMU without -semihosting\\?\\); powering off through PSCI\n(?!.*(trap:|PANIC))" \
+		1 --kernel "$arm64_image" -- ktest=arm64gic.bad_routes_are_refused semihosting=1
 	MEM=2G QEMU_EXTRA=$(stub_boot good.dtb 0x7ffff000) check_arm64 \
 		"arm64: a DTB that crosses a GiB boundary is read whole (its bootargs lie past it)" 0 \
 		"(?s)swaplab: command line 'ktest=arm64gic.bad_routes_are_refused'\n.*boot:   reserved 000000007ffff000-0000000080000[0-9a-f]{3} dtb\n.*ok 1 arm64gic\n.*swaplab: exit status 0" 2
