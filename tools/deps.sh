@@ -37,6 +37,8 @@ if [ "${ARCH:-x86_64}" = arm64 ]; then
 	want binutils-aarch64-linux-gnu aarch64-linux-gnu-objcopy
 	want qemu-system-arm qemu-system-aarch64
 	want gdb-multiarch gdb-multiarch
+	# tests/boot/bad-input.t edits QEMU virt's own device tree into bad ones.
+	want device-tree-compiler dtc
 fi
 # make bench PLOT=1 and make compare-linux PLOT=1: gnuplot draws the PNGs
 # (installed only when plots are asked for).

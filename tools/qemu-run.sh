@@ -18,7 +18,9 @@
 # SEMIHOSTING (default 1: -semihosting and semihosting=1 on the command
 # line, so the kernel's exit status is QEMU's; 0: PSCI SYSTEM_OFF, and the
 # status is read from the console's "swaplab: exit status N" line).
-# MACHINE is ignored; disks are virtio-mmio (virtio-blk-device).
+# MACHINE is ignored; disks are virtio-mmio (virtio-blk-device). Without
+# --kernel, QEMU_EXTRA loads the guest (-device loader). A kernel that
+# cannot power off ends with a "swaplab: halted" line: QEMU is stopped.
 # Exit status: 0 when the kernel powered off with success, 1 on a test
 # failure or panic, 2 on a boot-time configuration error, 124 on timeout.
 set -u
@@ -98,6 +100,11 @@ if [ -n "$iso" ]; then
 		args+=(-drive if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE.fd
 			-drive if=pflash,format=raw,file="$vars")
 	fi
+elif [ -z "$kernel" ] && [ "$ARCH" = arm64 ]; then
+	# No --kernel: QEMU_EXTRA loads the guest itself (-device loader, as
+	# tests/boot/bad-input.t does to hand the kernel a DTB of its own), and
+	# the command line is that DTB's bootargs.
+	:
 else
 	args+=(-kernel "$kernel" ${initrd:+-initrd "$initrd"} -append "$cmdline")
 fi
@@ -124,11 +131,24 @@ start=$(date +%s%N)
 if [ "$ARCH" = arm64 ]; then
 	# The console is kept: its last "swaplab: exit status N" line is the
 	# verdict when nothing else carries it (PSCI SYSTEM_OFF exits 0).
+	# A kernel that cannot power off (no PSCI) says "swaplab: halted"
+	# last: QEMU is stopped then, not left to the timeout.
 	console=$(mktemp /tmp/swaplab-console.XXXXXX)
-	timeout --foreground -k 5 "$TIMEOUT" "${args[@]}" | tee "$console"
+	{ echo "$BASHPID" >"$console.pid"; exec timeout --foreground -k 5 "$TIMEOUT" "${args[@]}"; } |
+		while IFS= read -r line || [ -n "$line" ]; do
+			printf '%s\n' "$line"
+			printf '%s\n' "$line" >>"$console"
+			case $line in
+			"swaplab: halted"*) kill "$(cat "$console.pid")" 2>/dev/null ;;
+			esac
+		done
 	rc=${PIPESTATUS[0]}
 	status=$(tr -d '\r' < "$console" | sed -n 's/^swaplab: exit status \([0-9]*\)$/\1/p' | tail -n 1)
-	rm -f "$console"
+	if { [ "$rc" = 143 ] || [ "$rc" = 0 ]; } && grep -q '^swaplab: halted' "$console"; then
+		echo "qemu-run: the kernel halted without powering off; QEMU stopped" >&2
+		rc=0
+	fi
+	rm -f "$console" "$console.pid"
 else
 	timeout --foreground -k 5 "$TIMEOUT" "${args[@]}"
 	rc=$?

@@ -10,7 +10,9 @@
 #include "kernel/compiler.h"
 #include "kernel/types.h"
 
-enum psci_conduit { PSCI_NONE, PSCI_HVC, PSCI_SMC };
+/* PSCI_UNKNOWN until setup.c has read the tree's /psci (psci.c's
+ * psci_system_off then tries only a conduit that is safe blind). */
+enum psci_conduit { PSCI_UNKNOWN, PSCI_NONE, PSCI_HVC, PSCI_SMC };
 
 struct arm64_platform {
 	bool is_virtual; /* QEMU virt ("linux,dummy-virt") */
@@ -22,6 +24,9 @@ struct arm64_platform {
 	u64 gicr_size;
 	u32 timer_intid; /* virtual timer PPI (INTID 27 on QEMU virt) */
 	enum psci_conduit psci;
+	/* The EL the loader entered us at (1 or 2): for psci.c's blind
+	 * SYSTEM_OFF. */
+	unsigned entry_el;
 	/* /cpus, in tree order (fdt_parse_cpus); the boot CPU among them. */
 	unsigned nr_cpus;
 	struct {
@@ -39,9 +44,16 @@ void time_init(void);
 u64 arm64_counter(void);
 u64 arm64_counter_freq(void);
 /* psci.c */
+#define PSCI_RET_NOT_SUPPORTED (-1)
 long psci_call(u64 fn, u64 a1, u64 a2, u64 a3);
-void psci_system_off(void);
-__noreturn void semihosting_exit(int status);
+/* Returns only when the machine is still on: why it could not power off. */
+const char *psci_system_off(void);
+/* trap.c: an undefined-instruction exception at a blind PSCI call's HVC
+ * or SMC, or at semihosting's HLT, returns PSCI_RET_NOT_SUPPORTED from
+ * it; true when it was one. */
+bool psci_fixup_undefined(struct trap_frame *f);
+/* Returns only when no semihosting host took the call. */
+void semihosting_exit(int status);
 /* uart.c */
 void uart_init_early(void);
 void uart_init(u64 base);

@@ -14,8 +14,9 @@
  * TTBR1 (the kernel half, never switched):
  *   PGD 511 -> PUD 510 -> 2 MiB blocks: the image at KERNEL_VMA
  *   PGD 256 -> 1 GiB blocks: the direct map at PHYS_MAP_BASE, here only the
- *              GiB holding the image and the GiB holding the DTB; C maps
- *              the rest of RAM from the DTB's /memory (mmu.c)
+ *              GiB(s) holding the image and the GiB holding the DTB's
+ *              start; C maps the rest of RAM from the DTB's /memory
+ *              (mmu.c)
  *   PGD 510 -> ioremap space (mmu.c)
  */
 #include "boot.h"
@@ -151,7 +152,13 @@ boot_build_tables:
 	subs x3, x3, #1
 	b.ne 4b
 
-	/* the direct map: PGD 256 -> PUD of 1 GiB blocks */
+	/* the direct map: PGD 256 -> PUD of 1 GiB blocks. The image may
+	 * straddle a GiB boundary (it sits at any 2 MiB one): map the GiB
+	 * of its first and of its last byte (its BSS holds the early page
+	 * tables mmu.c reaches through the direct map). The DTB's GiB only
+	 * when it lies in the direct map's 512 GiB (x0 is the loader's
+	 * word: setup.c's dtb_open checks it, and maps the rest of a tree
+	 * that crosses into the next GiB). */
 	adrp x1, boot_pud_d
 	orr x2, x1, #DESC_TABLE
 	str x2, [x0, #256 * 8]
@@ -159,8 +166,16 @@ boot_build_tables:
 	lsr x3, x20, #30
 	orr x5, x4, x3, lsl #30
 	str x5, [x1, x3, lsl #3]
+	ldr x3, =__image_size
+	add x3, x3, x20
+	sub x3, x3, #1
+	lsr x3, x3, #30
+	orr x5, x4, x3, lsl #30
+	str x5, [x1, x3, lsl #3]
 	cbz x19, 5f
 	lsr x3, x19, #30
+	cmp x3, #512
+	b.hs 5f
 	orr x5, x4, x3, lsl #30
 	str x5, [x1, x3, lsl #3]
 

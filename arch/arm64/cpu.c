@@ -55,16 +55,20 @@ void arch_udelay(u64 us)
  * it when nothing else can carry the status), semihosting SYS_EXIT with
  * the status as QEMU's exit code (semihosting=1: QEMU ran with
  * -semihosting), and PSCI SYSTEM_OFF (QEMU exits 0, boards power off).
+ * Without PSCI (no /psci, or an early stop with no conduit safe to guess:
+ * psci.c) the CPU halts after a "swaplab: halted" line saying why.
  */
 void arch_poweroff(int status)
 {
 	arch_irq_disable();
 	printk(LOG_EMERG, "swaplab: exit status %d\n", status);
-	/* Once only: without QEMU's -semihosting the HLT is an undefined
-	 * instruction, whose panic comes back here and takes PSCI. */
+	/* Without QEMU's -semihosting the HLT is an undefined instruction
+	 * (trap.c returns from it) and PSCI follows. Once only all the same. */
 	if (__atomic_exchange_n(&semihosting_enabled, false, __ATOMIC_SEQ_CST))
 		semihosting_exit(status);
-	psci_system_off();
+	const char *why = psci_system_off();
+	/* The last line: qemu-run.sh stops QEMU when it sees it. */
+	printk(LOG_EMERG, "swaplab: halted, not powered off: %s\n", why);
 	arch_halt_forever();
 }
 

@@ -169,6 +169,14 @@ static int map_direct_range(phys_addr_t start, phys_addr_t end)
 	return 0;
 }
 
+int mmu_map_boot_range(phys_addr_t start, phys_addr_t end)
+{
+	if (end > ARCH_DIRECT_MAP_LIMIT || start >= end)
+		return -ERANGE;
+	return map_direct_range(ALIGN_DOWN(start, (phys_addr_t)SIZE_2M),
+				ALIGN_UP(end, (phys_addr_t)SIZE_2M));
+}
+
 void mmu_map_ram(const struct bootinfo *bi)
 {
 	for (unsigned i = 0; i < bi->nr_mem; i++) {

@@ -22,5 +22,9 @@ bool mmu_hw_dirty(void);
  * start_kernel). */
 struct bootinfo;
 void mmu_map_ram(const struct bootinfo *bi);
+/* Map [start, end) (rounded out to 2 MiB) in the direct map before the
+ * tree is read: the part of a DTB past the GiB boot.S mapped. -ERANGE
+ * past the direct map's 512 GiB, -ENOMEM. */
+int mmu_map_boot_range(phys_addr_t start, phys_addr_t end);
 
 #endif

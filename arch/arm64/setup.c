@@ -28,21 +28,51 @@ static struct fdt fdt;
 
 extern char __image_start[], __bss_end[];
 
-/* Find and check the tree: x0 from the loader; an ELF boot under QEMU
- * gets none, and QEMU leaves it at the start of RAM then. */
-static int dtb_open(u64 *dtb)
+/*
+ * Find and check the tree. x0 is the loader's word: booting.rst wants an
+ * 8-byte aligned address of a DTB of at most 2 MiB in RAM. boot.S mapped
+ * the GiB holding its start; a tree whose header says it crosses into the
+ * next GiB gets the rest mapped here, before anything reads past the
+ * header. An ELF boot under QEMU gets x0 = 0 and the tree at the start
+ * of RAM: tried only when boot.S mapped that GiB (it holds the image).
+ */
+static int dtb_open(u64 *dtb, u64 image_phys)
 {
 	if (!*dtb) {
+		if (QEMU_VIRT_RAM_BASE >> 30 != image_phys >> 30) {
+			pr_err("boot: no DTB address in x0, and the image is not in QEMU virt's "
+			       "first GiB of RAM, where an ELF boot finds the tree\n");
+			return -1;
+		}
 		*dtb = QEMU_VIRT_RAM_BASE;
 		pr_warn("boot: no DTB address in x0 (an ELF boot?); trying QEMU virt's %#lx\n",
 			(unsigned long)*dtb);
 	}
 	u64 dtb_phys = *dtb;
-	/* boot.S mapped the GiB holding the DTB: do not read past it. */
-	u64 room = ((dtb_phys >> 30) + 1) * (1ul << 30) - dtb_phys;
+	if (dtb_phys & 7) {
+		pr_err("boot: DTB address %#lx in x0 is not 8-byte aligned (booting.rst)\n",
+		       (unsigned long)dtb_phys);
+		return -1;
+	}
+	if (dtb_phys >= ARCH_DIRECT_MAP_LIMIT) {
+		pr_err("boot: DTB address %#lx in x0 lies above the direct map's %lu GiB\n",
+		       (unsigned long)dtb_phys, (unsigned long)(ARCH_DIRECT_MAP_LIMIT >> 30));
+		return -1;
+	}
+	u64 room = ((dtb_phys >> 30) + 1) * (1ul << 30) - dtb_phys; /* >= 8: aligned */
+	const u8 *header = phys_to_virt(dtb_phys);
+	u32 totalsize = room >= 8 ? fdt32_ld(header + 4) : 0;
+	if (fdt32_ld(header) == FDT_MAGIC && totalsize > room && totalsize <= DTB_MAX_SIZE) {
+		if (mmu_map_boot_range(dtb_phys + room, dtb_phys + totalsize) != 0) {
+			pr_err("boot: cannot map the DTB's %#x bytes at %#lx\n", totalsize,
+			       (unsigned long)dtb_phys);
+			return -1;
+		}
+		room = totalsize;
+	}
 	if (room > DTB_MAX_SIZE)
 		room = DTB_MAX_SIZE;
-	if (fdt_init(&fdt, phys_to_virt(dtb_phys), room) != 0)
+	if (fdt_init(&fdt, header, room) != 0)
 		return -1;
 	return fdt_parse_bootinfo(&fdt, &bootinfo, dtb_phys);
 }
@@ -75,6 +105,18 @@ static void platform_read_gic(void)
 			return;
 		}
 	}
+	/* Name what the tree has instead: the root's interrupt parent. */
+	u32 len;
+	const u8 *phandle = fdt_getprop(&fdt, fdt.root, "interrupt-parent", &len);
+	node = phandle && len == 4 ? fdt_node_offset_by_phandle(&fdt, fdt32_ld(phandle)) : -1;
+	const char *compat = node >= 0 ? fdt_getprop(&fdt, node, "compatible", &len) : NULL;
+	if (!compat || !len || compat[len - 1])
+		compat = "?";
+	pr_err("gic: the interrupt controller is '%s', not one swaplab drives (arm,gic-v3, "
+	       "arm,gic-400, arm,cortex-a15-gic, arm,cortex-a9-gic, each with its reg); powering "
+	       "off\n",
+	       compat);
+	arch_poweroff(2);
 }
 
 /* The virtual timer is the third of the four "interrupts" of the
@@ -104,8 +146,16 @@ static void platform_read(void)
 		pr_warn("boot: no arm,pl011 UART in the device tree; keeping QEMU virt's\n");
 	platform_read_gic();
 	platform_read_timer();
-	struct fdt_cpu cpus[NR_CPUS_MAX];
-	int n = fdt_parse_cpus(&fdt, cpus, NR_CPUS_MAX);
+	/* Room for more than NR_CPUS_MAX, to refuse them as x86-64 does:
+	 * running on fewer CPUs than the machine has is a silent surprise. */
+	struct fdt_cpu cpus[4 * NR_CPUS_MAX];
+	int n = fdt_parse_cpus(&fdt, cpus, ARRAY_SIZE(cpus));
+	if (n > NR_CPUS_MAX) {
+		pr_err("smp: the device tree lists %d CPUs but swaplab supports at most "
+		       "NR_CPUS_MAX = %d; run with fewer CPUs (QEMU: -smp %d). Powering off\n",
+		       n, NR_CPUS_MAX, NR_CPUS_MAX);
+		arch_poweroff(2);
+	}
 	for (int i = 0; i < n; i++) {
 		platform.cpus[i].mpidr = cpus[i].mpidr;
 		platform.cpus[i].psci = strcmp(cpus[i].enable_method, "psci") == 0;
@@ -116,11 +166,15 @@ static void platform_read(void)
 			: strcmp(method, "hvc") == 0 ? PSCI_HVC
 			: strcmp(method, "smc") == 0 ? PSCI_SMC
 						     : PSCI_NONE;
+	if (platform.psci == PSCI_NONE)
+		pr_warn("boot: no PSCI in the device tree (%s): no CPU_ON, no SYSTEM_OFF\n",
+			method ? "/psci method is neither hvc nor smc" : "no /psci node");
 }
 
 void kmain(u64 dtb_phys, u64 image_phys, u64 entry_el)
 {
 	arm64_image_phys = image_phys;
+	platform.entry_el = (unsigned)entry_el;
 	__asm__ __volatile__("msr tpidr_el1, xzr"); /* arch_cpu_id() = 0 */
 	time_init();
 	trap_init_cpu();
@@ -128,7 +182,7 @@ void kmain(u64 dtb_phys, u64 image_phys, u64 entry_el)
 
 	bootinfo.loader = "devicetree";
 	bootinfo.loader_name = "";
-	if (dtb_open(&dtb_phys) != 0) {
+	if (dtb_open(&dtb_phys, image_phys) != 0) {
 		pr_err("boot: cannot continue without a valid device tree (x0 = %#lx); "
 		       "powering off\n",
 		       (unsigned long)dtb_phys);

@@ -12,6 +12,7 @@
  * Anything else is a panic with the registers and a backtrace.
  */
 #include <asm/cpu.h>
+#include "arm64.h"
 #include "boot.h"
 #include "mmu_fault.h"
 #include "trap.h"
@@ -166,6 +167,10 @@ static void sync_exception(struct trap_frame *f, bool from_el0)
 	case EC_IABT_CUR:
 		abort_fault(f, true, from_el0);
 		return;
+	case EC_UNKNOWN:
+		if (psci_fixup_undefined(f))
+			return;
+		trap_fatal(f, ec_name(ec));
 	default:
 		trap_fatal(f, ec_name(ec));
 	}
