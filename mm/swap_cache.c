@@ -203,6 +203,65 @@ bool folio_free_swap(struct folio *folio)
 	return true;
 }
 
+void free_swap_cache(struct folio *folio)
+{
+	if (folio_test_swapcache(folio) && !folio_mapped(folio) && folio_trylock(folio)) {
+		folio_free_swap(folio);
+		folio_unlock(folio);
+	}
+}
+
+bool vm_swap_full(swp_entry_t entry)
+{
+	struct swap_info *si = swap_entry_info(entry);
+	return !si || (u64)atomic_long_read(&si->inuse) * 2 > si->nr_usable;
+}
+
+DEFINE_STAT_COUNTER(swap_reclaimed_cache_only); /* slots given back when full */
+
+/*
+ * Linux's __try_to_reclaim_swap, for an allocation that found every device
+ * full: the slots no swap PTE holds, held by the swap cache alone (a page
+ * a read fault mapped and kept its slot for, swap.keep_slot_on_read; a
+ * written page still cached), are given back, so that pages in RAM do not
+ * keep swap from pages that need it. Only folios whose lock can be had
+ * without waiting (the caller holds a folio lock of its own), not under
+ * writeback. A window of the device after a per-device cursor, so that a
+ * device that is really full costs each failed allocation a bounded scan.
+ * Returns the slots freed.
+ */
+#define SWAP_RECLAIM_WINDOW 4096u
+
+unsigned long swap_reclaim_cache_only(struct swap_info *si)
+{
+	static u64 cursor[MAX_SWAPFILES];
+	unsigned type = si->type;
+	u64 from = READ_ONCE(cursor[type]), end = from + SWAP_RECLAIM_WINDOW;
+	unsigned long freed = 0;
+	if (from >= si->nr_slots)
+		from = 0, end = SWAP_RECLAIM_WINDOW;
+	WRITE_ONCE(cursor[type], end >= si->nr_slots ? 0 : end);
+	for (s64 off = find_next_to_unuse(type, from); off >= 0 && (u64)off < end;
+	     off = find_next_to_unuse(type, (u64)off + 1)) {
+		swp_entry_t e = swp_entry(type, (u64)off);
+		if (swap_count(e))
+			continue;
+		struct folio *folio = swap_cache_get_folio(e);
+		if (!folio)
+			continue;
+		if (folio_trylock(folio)) {
+			unsigned long nr = folio_nr_pages(folio);
+			if (folio_test_swapcache(folio) &&
+			    swp_type(folio_swap_entry(folio)) == type && folio_free_swap(folio))
+				freed += nr;
+			folio_unlock(folio);
+		}
+		folio_put(folio);
+	}
+	stat_add(swap_reclaimed_cache_only, freed);
+	return freed;
+}
+
 void swap_cache_try_free(swp_entry_t entry)
 {
 	struct folio *folio = swap_cache_get_folio(entry);
