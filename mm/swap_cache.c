@@ -226,24 +226,21 @@ DEFINE_STAT_COUNTER(swap_reclaimed_cache_only); /* slots given back when full */
  * written page still cached), are given back, so that pages in RAM do not
  * keep swap from pages that need it. Only folios whose lock can be had
  * without waiting (the caller holds a folio lock of its own), not under
- * writeback. A window of the device after a per-device cursor, so that a
- * device that is really full costs each failed allocation a bounded scan.
+ * writeback. A window of the device after a cursor, so that each failed
+ * allocation costs a bounded scan; and once a whole pass over the device
+ * gave nothing back, none runs again until a read fault keeps another
+ * slot there (kept_gen): a device that is really full, with every slot
+ * held by a swap PTE, costs nothing (an OOM test crawled without this).
  * Returns the slots freed.
  */
 #define SWAP_RECLAIM_WINDOW 4096u
 
-unsigned long swap_reclaim_cache_only(struct swap_info *si)
+static unsigned long swap_reclaim_window(struct swap_info *si, u64 from, u64 end)
 {
-	static u64 cursor[MAX_SWAPFILES];
-	unsigned type = si->type;
-	u64 from = READ_ONCE(cursor[type]), end = from + SWAP_RECLAIM_WINDOW;
 	unsigned long freed = 0;
-	if (from >= si->nr_slots)
-		from = 0, end = SWAP_RECLAIM_WINDOW;
-	WRITE_ONCE(cursor[type], end >= si->nr_slots ? 0 : end);
-	for (s64 off = find_next_to_unuse(type, from); off >= 0 && (u64)off < end;
-	     off = find_next_to_unuse(type, (u64)off + 1)) {
-		swp_entry_t e = swp_entry(type, (u64)off);
+	for (s64 off = find_next_to_unuse(si->type, from); off >= 0 && (u64)off < end;
+	     off = find_next_to_unuse(si->type, (u64)off + 1)) {
+		swp_entry_t e = swp_entry(si->type, (u64)off);
 		if (swap_count(e))
 			continue;
 		struct folio *folio = swap_cache_get_folio(e);
@@ -252,12 +249,32 @@ unsigned long swap_reclaim_cache_only(struct swap_info *si)
 		if (folio_trylock(folio)) {
 			unsigned long nr = folio_nr_pages(folio);
 			if (folio_test_swapcache(folio) &&
-			    swp_type(folio_swap_entry(folio)) == type && folio_free_swap(folio))
+			    swp_type(folio_swap_entry(folio)) == si->type && folio_free_swap(folio))
 				freed += nr;
 			folio_unlock(folio);
 		}
 		folio_put(folio);
 	}
+	return freed;
+}
+
+unsigned long swap_reclaim_cache_only(struct swap_info *si)
+{
+	long gen = atomic_long_read(&si->kept_gen);
+	if (READ_ONCE(si->reclaim_idle_gen) == gen)
+		return 0; /* nothing kept since a pass found nothing */
+	u64 from = READ_ONCE(si->reclaim_cursor);
+	if (from == 0 || from >= si->nr_slots) { /* a new pass */
+		from = 0;
+		WRITE_ONCE(si->reclaim_cycle_gen, gen);
+		WRITE_ONCE(si->reclaim_cycle_freed, 0);
+	}
+	u64 end = MIN(from + SWAP_RECLAIM_WINDOW, si->nr_slots);
+	unsigned long freed = swap_reclaim_window(si, from, end);
+	WRITE_ONCE(si->reclaim_cycle_freed, READ_ONCE(si->reclaim_cycle_freed) + freed);
+	WRITE_ONCE(si->reclaim_cursor, end >= si->nr_slots ? 0 : end);
+	if (end >= si->nr_slots && READ_ONCE(si->reclaim_cycle_freed) == 0)
+		WRITE_ONCE(si->reclaim_idle_gen, READ_ONCE(si->reclaim_cycle_gen));
 	stat_add(swap_reclaimed_cache_only, freed);
 	return freed;
 }

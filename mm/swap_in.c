@@ -103,6 +103,14 @@ KPARAM_BOOL(swapin_keep_slot, "swap.keep_slot_on_read", &swapin_keep_slot,
 	    "without a write when it is evicted again (default 1; 0: every swap-in frees its "
 	    "slots, swaplab's design before issue 14)");
 
+/* A read fault kept folio's slots: counted, and noted on the device so
+ * that swap_reclaim_cache_only looks there again. */
+static void swapin_note_kept(struct folio *folio)
+{
+	stat_inc(swapin_slot_kept);
+	atomic_long_inc(&swap_entry_info(folio_swap_entry(folio))->kept_gen);
+}
+
 /*
  * Linux's should_try_to_free_swap(): may this swap-in let the swap cache
  * and the folio's slots go? After a write fault the copy on the device is
@@ -423,7 +431,7 @@ static int swapin_map_folio(struct mm *mm, struct vma *vma, unsigned long addr, 
 	if (should_try_to_free_swap(folio, write))
 		folio_free_swap(folio);
 	else
-		stat_inc(swapin_slot_kept);
+		swapin_note_kept(folio);
 	return 0;
 }
 
