@@ -143,7 +143,17 @@ static bool wp_can_reuse_anon_folio(struct folio *folio, struct page *page,
 {
 	if (page_anon_exclusive(page))
 		return true;
-	if (!folio_test_anon(folio) || folio_test_swapcache(folio))
+	if (!folio_test_anon(folio))
+		return false;
+	/* Kept in the swap cache by a read fault (swap.keep_slot_on_read):
+	 * the cache's references would hide that we are alone. Let it go
+	 * when no swap PTE needs it, as Linux's wp_can_reuse_anon_folio does
+	 * (trylock: the PTL is held). */
+	if (folio_test_swapcache(folio) && folio_trylock(folio)) {
+		folio_free_swap(folio);
+		folio_unlock(folio);
+	}
+	if (folio_test_swapcache(folio))
 		return false;
 	if (!folio_test_large(folio))
 		return folio_ref_count(folio) == 1;
@@ -238,6 +248,8 @@ static int wp_page_copy(struct mm *mm, struct vma *vma, unsigned long addr, pte_
 	folio_put(old_folio); /* the old PTE's reference */
 	pte_unmap_unlock(ptep, ptl);
 	lru_add(new, true);
+	/* Its last mapping may just have gone: slots kept for it go too. */
+	free_swap_cache(old_folio);
 	folio_put(old_folio);
 	stat_inc(cow_copy);
 	return 0;

@@ -118,6 +118,18 @@ bool swap_cache_peek(swp_entry_t entry);
 /* The slots of the locked folio no longer held by any swap PTE: take it
  * out of the cache (unless under writeback). True when it left. */
 bool folio_free_swap(struct folio *folio);
+/* Linux's free_swap_cache: a cached folio whose last mapping just went
+ * (a zap, a copy on write) leaves the cache if no swap PTE holds its
+ * slots and its lock can be had without waiting (a PTL may be held). */
+void free_swap_cache(struct folio *folio);
+/* Linux's vm_swap_full, for the device of entry: more than half of its
+ * slots in use (Linux looks at all devices together; one device is the
+ * common case here). True for an entry of no device. */
+bool vm_swap_full(swp_entry_t entry);
+struct swap_info;
+/* Give back slots held by the swap cache alone (see swap_cache.c); the
+ * allocator calls it when every device is full. Returns slots freed. */
+unsigned long swap_reclaim_cache_only(struct swap_info *si);
 /* After the last swap PTE of entry went (zap): a cached folio nobody maps
  * any more is taken out of the cache, if its lock can be had without
  * waiting (the caller may hold a PTL). */

@@ -382,9 +382,15 @@ static int swap_alloc_slots(int type, unsigned order, struct folio *folio, swp_e
 	spin_unlock_irqrestore(&swap_lock, irq);
 
 	int ret = -ENOSPC;
-	for (unsigned i = 0; i < n; i++) {
-		u64 offset;
-		if (ret != 0 && (devs[i]->flags & SWP_WRITEOK)) {
+	for (int pass = 0; pass < 2 && ret == -ENOSPC; pass++) {
+		for (unsigned i = 0; i < n && ret != 0; i++) {
+			u64 offset;
+			if (!(devs[i]->flags & SWP_WRITEOK))
+				continue;
+			/* Second pass: every device was full; give back the
+			 * slots the swap cache alone holds, then try again. */
+			if (pass == 1 && !swap_reclaim_cache_only(devs[i]))
+				continue;
 			int err = swap_alloc_from(devs[i], order, folio, &offset);
 			if (err == 0) {
 				*entry = swp_entry(devs[i]->type, offset);
@@ -393,8 +399,9 @@ static int swap_alloc_slots(int type, unsigned order, struct folio *folio, swp_e
 				ret = err; /* -ENOMEM says more than -ENOSPC */
 			}
 		}
-		atomic_dec(&devs[i]->alloc_users);
 	}
+	for (unsigned i = 0; i < n; i++)
+		atomic_dec(&devs[i]->alloc_users);
 	if (ret == 0)
 		stat_inc(swap_alloc_ok);
 	else if (ret == -ENOSPC)

@@ -203,6 +203,82 @@ bool folio_free_swap(struct folio *folio)
 	return true;
 }
 
+void free_swap_cache(struct folio *folio)
+{
+	if (folio_test_swapcache(folio) && !folio_mapped(folio) && folio_trylock(folio)) {
+		folio_free_swap(folio);
+		folio_unlock(folio);
+	}
+}
+
+bool vm_swap_full(swp_entry_t entry)
+{
+	struct swap_info *si = swap_entry_info(entry);
+	return !si || (u64)atomic_long_read(&si->inuse) * 2 > si->nr_usable;
+}
+
+DEFINE_STAT_COUNTER(swap_reclaimed_cache_only); /* slots given back when full */
+
+/*
+ * Linux's __try_to_reclaim_swap, for an allocation that found every device
+ * full: the slots no swap PTE holds, held by the swap cache alone (a page
+ * a read fault mapped and kept its slot for, swap.keep_slot_on_read; a
+ * written page still cached), are given back, so that pages in RAM do not
+ * keep swap from pages that need it. Only folios whose lock can be had
+ * without waiting (the caller holds a folio lock of its own), not under
+ * writeback. A window of the device after a cursor, so that each failed
+ * allocation costs a bounded scan; and once a whole pass over the device
+ * gave nothing back, none runs again until a read fault keeps another
+ * slot there (kept_gen): a device that is really full, with every slot
+ * held by a swap PTE, costs nothing (an OOM test crawled without this).
+ * Returns the slots freed.
+ */
+#define SWAP_RECLAIM_WINDOW 4096u
+
+static unsigned long swap_reclaim_window(struct swap_info *si, u64 from, u64 end)
+{
+	unsigned long freed = 0;
+	for (s64 off = find_next_to_unuse(si->type, from); off >= 0 && (u64)off < end;
+	     off = find_next_to_unuse(si->type, (u64)off + 1)) {
+		swp_entry_t e = swp_entry(si->type, (u64)off);
+		if (swap_count(e))
+			continue;
+		struct folio *folio = swap_cache_get_folio(e);
+		if (!folio)
+			continue;
+		if (folio_trylock(folio)) {
+			unsigned long nr = folio_nr_pages(folio);
+			if (folio_test_swapcache(folio) &&
+			    swp_type(folio_swap_entry(folio)) == si->type && folio_free_swap(folio))
+				freed += nr;
+			folio_unlock(folio);
+		}
+		folio_put(folio);
+	}
+	return freed;
+}
+
+unsigned long swap_reclaim_cache_only(struct swap_info *si)
+{
+	long gen = atomic_long_read(&si->kept_gen);
+	if (READ_ONCE(si->reclaim_idle_gen) == gen)
+		return 0; /* nothing kept since a pass found nothing */
+	u64 from = READ_ONCE(si->reclaim_cursor);
+	if (from == 0 || from >= si->nr_slots) { /* a new pass */
+		from = 0;
+		WRITE_ONCE(si->reclaim_cycle_gen, gen);
+		WRITE_ONCE(si->reclaim_cycle_freed, 0);
+	}
+	u64 end = MIN(from + SWAP_RECLAIM_WINDOW, si->nr_slots);
+	unsigned long freed = swap_reclaim_window(si, from, end);
+	WRITE_ONCE(si->reclaim_cycle_freed, READ_ONCE(si->reclaim_cycle_freed) + freed);
+	WRITE_ONCE(si->reclaim_cursor, end >= si->nr_slots ? 0 : end);
+	if (end >= si->nr_slots && READ_ONCE(si->reclaim_cycle_freed) == 0)
+		WRITE_ONCE(si->reclaim_idle_gen, READ_ONCE(si->reclaim_cycle_gen));
+	stat_add(swap_reclaimed_cache_only, freed);
+	return freed;
+}
+
 void swap_cache_try_free(swp_entry_t entry)
 {
 	struct folio *folio = swap_cache_get_folio(entry);

@@ -93,6 +93,15 @@ struct swap_info {
 	u32 pcp_cluster[NR_CPUS_MAX][SWAP_NR_ORDERS];
 	u16 pcp_next[NR_CPUS_MAX][SWAP_NR_ORDERS];
 	struct list_head avail; /* on swap_avail by priority (swap_lock) */
+	/* swap_reclaim_cache_only's state (a heuristic: racy reads are
+	 * harmless). kept_gen counts read faults that kept a slot here
+	 * (swap.keep_slot_on_read); a pass over the whole device that freed
+	 * nothing sets reclaim_idle_gen to the kept_gen it started at, and
+	 * no scan runs again until a fault keeps another slot. */
+	atomic_long_t kept_gen;
+	u64 reclaim_cursor;
+	long reclaim_cycle_gen, reclaim_idle_gen;
+	unsigned long reclaim_cycle_freed;
 };
 
 extern struct swap_info swap_info[MAX_SWAPFILES];

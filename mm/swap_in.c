@@ -103,15 +103,12 @@ KPARAM_BOOL(swapin_keep_slot, "swap.keep_slot_on_read", &swapin_keep_slot,
 	    "without a write when it is evicted again (default 1; 0: every swap-in frees its "
 	    "slots, swaplab's design before issue 14)");
 
-/*
- * Linux's vm_swap_full(), for the device of entry: more than half of its
- * slots in use. (Linux compares all swap devices together; one device is
- * the common case here and keeps the answer local.)
- */
-static bool vm_swap_full(swp_entry_t entry)
+/* A read fault kept folio's slots: counted, and noted on the device so
+ * that swap_reclaim_cache_only looks there again. */
+static void swapin_note_kept(struct folio *folio)
 {
-	struct swap_info *si = swap_entry_info(entry);
-	return !si || (u64)atomic_long_read(&si->inuse) * 2 > si->nr_usable;
+	stat_inc(swapin_slot_kept);
+	atomic_long_inc(&swap_entry_info(folio_swap_entry(folio))->kept_gen);
 }
 
 /*
@@ -121,14 +118,20 @@ static bool vm_swap_full(swp_entry_t entry)
  * the slot means that if the page is evicted again before anyone writes
  * it, reclaim frees it without writing (shrink_folio_write_or_free finds
  * it clean). That costs a slot per page read back, so only while swap is
- * under half full. A later write fault (do_wp_page) dirties the page, and
- * its next eviction writes it to the same slot.
+ * under half full; past that, reclaim gives kept slots back (the activate
+ * path of shrink_folio_unmap) and so does an allocation that finds the
+ * devices full (swap_reclaim_cache_only). A later write fault (do_wp_page)
+ * dirties an exclusive page in place, and its next eviction writes it to
+ * the same slot; one that must copy frees the old folio's slots.
  */
 static bool should_try_to_free_swap(struct folio *folio, bool write)
 {
 	if (!swapin_keep_slot || write)
 		return true;
-	return vm_swap_full(folio_swap_entry(folio));
+	/* A device being switched off (swapoff's unuse: no SWP_WRITEOK)
+	 * wants its slots back, not kept. */
+	struct swap_info *si = swap_entry_info(folio_swap_entry(folio));
+	return vm_swap_full(folio_swap_entry(folio)) || !(si->flags & SWP_WRITEOK);
 }
 
 /* A swap PTE with the bits that may differ between pages of one folio
@@ -428,7 +431,7 @@ static int swapin_map_folio(struct mm *mm, struct vma *vma, unsigned long addr, 
 	if (should_try_to_free_swap(folio, write))
 		folio_free_swap(folio);
 	else
-		stat_inc(swapin_slot_kept);
+		swapin_note_kept(folio);
 	return 0;
 }
 

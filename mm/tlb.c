@@ -136,10 +136,7 @@ void tlb_gather_add_page(struct mmu_gather *tlb, unsigned long addr)
  * rather than at the next reclaim. Only a trylock: a PTL may be held. */
 static void tlb_put_folio(struct folio *folio)
 {
-	if (folio_test_swapcache(folio) && !folio_mapped(folio) && folio_trylock(folio)) {
-		folio_free_swap(folio);
-		folio_unlock(folio);
-	}
+	free_swap_cache(folio);
 	folio_put(folio);
 }
 

@@ -121,6 +121,10 @@ static enum reclaim_result shrink_folio_unmap(struct folio *folio, bool ignore_r
 		goto out;
 	}
 	if (!ignore_refs && folio_referenced(folio)) {
+		/* Linux's activate_locked: swap over half full takes back
+		 * the slots of a folio that stays in memory. */
+		if (folio_test_swapcache(folio) && vm_swap_full(folio_swap_entry(folio)))
+			folio_free_swap(folio);
 		res = RECLAIM_ACTIVATE;
 		goto out;
 	}

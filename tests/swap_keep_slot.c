@@ -10,6 +10,7 @@
  */
 #include "kernel/ktest.h"
 #include "mm/mthp.h"
+#include "mm/rmap.h"
 #include "mm/swap.h"
 #include "mm/swap_cluster.h"
 #include "mm/swap_in.h"
@@ -171,5 +172,85 @@ KTEST(swap_keep_slot, switched_off_every_swap_in_frees_its_slot)
 	KT_EXPECT_EQ(t, atomic_long_read(&e.s.si->inuse), 0);
 	KT_EXPECT_EQ(t, test_stat("swapin_slot_kept"), kept);
 	mm_put(mm);
+	swap_path_end(t, &e);
+}
+
+/*
+ * A read-back page shared by fork, the child gone: the parent's write
+ * reuses it in place. Not exclusive (fork took that), so only references
+ * can prove it alone, and the slot the cache kept would hide that: the
+ * write fault lets the cache go first (wp_can_reuse_anon_folio, as
+ * Linux). Were it kept, each page would be copied.
+ */
+KTEST(swap_keep_slot, a_write_after_fork_and_the_childs_exit_reuses_the_page)
+{
+	struct swap_path_env e;
+	if (!keep_begin(t, &e, KEEP_BYTES, 0))
+		return;
+	struct mm *mm = mm_test_create(t, KEEP_PAGES);
+	KT_ASSERT(t, mm);
+	keep_write_out_read_back(t, &e, mm, KEEP_PAGES, 3);
+	struct mm *child = mm_fork(mm);
+	KT_ASSERT(t, child);
+	mm_put(child);
+	u64 copies = test_stat("cow_copy"), reuses = test_stat("cow_reuse");
+	KT_EXPECT_EQ(t, swap_path_write(mm, 0, KEEP_PAGES, 4), 0);
+	KT_EXPECT_EQ(t, test_stat("cow_copy"), copies);
+	KT_EXPECT_EQ(t, test_stat("cow_reuse"), reuses + KEEP_PAGES);
+	KT_EXPECT_EQ(t, atomic_long_read(&e.s.si->inuse), 0); /* the cache let go */
+	KT_EXPECT_EQ(t, swap_path_check(mm, 0, KEEP_PAGES, 4), 0);
+	mm_put(mm);
+	swap_path_end(t, &e);
+}
+
+/* The same under swap.exclusive_bit=0 (seed 001's design before): a read
+ * fault maps the page not exclusive; the write that follows reuses it. */
+KTEST(swap_keep_slot, without_the_exclusive_bit_a_read_then_a_write_reuses_the_page)
+{
+	struct swap_path_env e;
+	if (!keep_begin(t, &e, KEEP_BYTES, 0))
+		return;
+	swap_exclusive_bit = false;
+	struct mm *mm = mm_test_create(t, KEEP_PAGES);
+	KT_ASSERT(t, mm);
+	keep_write_out_read_back(t, &e, mm, KEEP_PAGES, 3);
+	u64 copies = test_stat("cow_copy");
+	KT_EXPECT_EQ(t, swap_path_write(mm, 0, KEEP_PAGES, 4), 0);
+	KT_EXPECT_EQ(t, test_stat("cow_copy"), copies);
+	KT_EXPECT_EQ(t, atomic_long_read(&e.s.si->inuse), 0);
+	KT_EXPECT_EQ(t, swap_path_check(mm, 0, KEEP_PAGES, 4), 0);
+	mm_put(mm);
+	swap_path_end(t, &e);
+}
+
+/*
+ * Kept slots must not keep swap from pages that need it: mm A's 250
+ * read-back pages keep their slots (a device of 511, under half full),
+ * then mm B pages out 300. The allocation that finds the device full
+ * gives back slots the cache alone holds (swap_reclaim_cache_only), so
+ * all 300 go out, and A's pages still read back right.
+ */
+KTEST(swap_keep_slot, kept_slots_are_given_back_when_another_mm_needs_swap)
+{
+	struct swap_path_env e;
+	if (!keep_begin(t, &e, 2ul << 20, 0)) /* 511 slots */
+		return;
+	struct swap_test_others others; /* the boot's disk would take the rest */
+	swap_test_others_off(t, &others, e.s.type);
+	struct mm *a = mm_test_create(t, 250), *b = mm_test_create(t, 300);
+	KT_ASSERT(t, a && b);
+	keep_write_out_read_back(t, &e, a, 250, 1);
+	KT_EXPECT_EQ(t, swap_path_write(b, 0, 300, 2), 0);
+	u64 given = test_stat("swap_reclaimed_cache_only");
+	unsigned long freed = 0;
+	KT_EXPECT_EQ(t, madvise_pageout(b, MM_TEST_REGION, 300 * PAGE_SIZE, &freed), 0);
+	swap_test_wait_io();
+	KT_EXPECT_EQ(t, freed, 300ul);
+	KT_EXPECT(t, test_stat("swap_reclaimed_cache_only") > given);
+	KT_EXPECT_EQ(t, swap_path_check(a, 0, 250, 1), 0);
+	KT_EXPECT_EQ(t, swap_path_check(b, 0, 300, 2), 0);
+	mm_put(a);
+	mm_put(b);
+	swap_test_others_on(t, &others);
 	swap_path_end(t, &e);
 }
