@@ -11,6 +11,9 @@
 #include "kernel/types.h"
 
 enum psci_conduit { PSCI_NONE, PSCI_HVC, PSCI_SMC };
+/* The interrupt controller: an Arm GIC (gic.c), or the Raspberry Pi 2/3's
+ * BCM2836 "ARM local" block (bcm2836_intc.c), which gic.c hands over to. */
+enum arm64_irqchip { IRQCHIP_GIC, IRQCHIP_BCM2836 };
 
 struct arm64_platform {
 	bool is_virtual; /* QEMU virt ("linux,dummy-virt") */
@@ -20,13 +23,16 @@ struct arm64_platform {
 	u64 gicc_base;	 /* v2 CPU interface */
 	u64 gicr_base;	 /* v3 redistributors (first region) */
 	u64 gicr_size;
-	u32 timer_intid; /* virtual timer PPI (INTID 27 on QEMU virt) */
+	enum arm64_irqchip irqchip;
+	u64 local_intc_base; /* BCM2836 ARM local block (0x40000000 on a Pi 3) */
+	u32 timer_intid;     /* virtual timer PPI (INTID 27 on QEMU virt) */
 	enum psci_conduit psci;
 	/* /cpus, in tree order (fdt_parse_cpus); the boot CPU among them. */
 	unsigned nr_cpus;
 	struct {
 		u64 mpidr;
-		bool psci; /* enable-method "psci" */
+		bool psci;	  /* enable-method "psci" */
+		u64 release_addr; /* enable-method "spin-table": cpu-release-addr */
 	} cpus[NR_CPUS_MAX];
 };
 
@@ -43,7 +49,7 @@ long psci_call(u64 fn, u64 a1, u64 a2, u64 a3);
 void psci_system_off(void);
 __noreturn void semihosting_exit(int status);
 /* uart.c */
-void uart_init_early(void);
+void uart_init_early(u64 image_phys);
 void uart_init(u64 base);
 /* gic.c */
 void gic_init(void);
@@ -54,6 +60,21 @@ void gic_send_sgi(unsigned cpu, unsigned sgi);
 const char *gic_name(void);
 unsigned gic_last_spi(void);
 void gic_raise_spi(unsigned intid);
+void irq_handle_percpu(unsigned intid, struct trap_frame *f);
+/* bcm2836_intc.c */
+struct fdt;
+bool bcm2836_intc_probe(const struct fdt *f);
+void bcm2836_intc_init(void);
+void bcm2836_intc_init_cpu(unsigned cpu);
+void bcm2836_intc_enable_percpu(unsigned intid);
+void bcm2836_intc_send_ipi(unsigned cpu, unsigned ipi);
+void bcm2836_intc_handle_irq(struct trap_frame *f);
+unsigned bcm2836_intc_core(unsigned cpu);
+u32 bcm2836_intc_timer_lines(unsigned cpu);
+extern u64 bcm2836_timer_irqs[4], bcm2836_ipi_irqs[4];
+/* spin_table.c */
+int spin_table_cpu_start(unsigned cpu, u64 release_addr);
+void spin_table_entry(void);
 /* timer.c */
 void timer_init_cpu(void);
 /* smp.c */
