@@ -150,10 +150,14 @@ void bcm2836_intc_send_ipi(unsigned cpu, unsigned ipi)
 }
 
 /*
- * Every IPI bit of mailbox 0 is cleared before its handler runs (as the
- * GIC's EOI comes first for SGIs): a new IPI of the same kind sent while
- * the handler runs sets the bit again and is not lost. The timer line is
- * level: its handler reprograms the compare value, which lowers it.
+ * One source per interrupt entry, as a GIC acknowledges one INTID (and as
+ * Linux's bcm2836_arm_irqchip_handle_irq does): a handler may switch tasks
+ * (the tick, a reschedule), and whatever else is pending keeps the core's
+ * line raised, so the next task with interrupts on takes it at once
+ * instead of it waiting until this one runs again. An IPI's bit is cleared
+ * before its handler runs (the GIC's EOI comes first for SGIs too): the
+ * same IPI sent meanwhile sets it again and is not lost. The timer line
+ * is level: its handler moves the compare value on, which lowers it.
  */
 void bcm2836_intc_handle_irq(struct trap_frame *f)
 {
@@ -162,20 +166,21 @@ void bcm2836_intc_handle_irq(struct trap_frame *f)
 
 	if (pending & PENDING_MAILBOX0) {
 		u32 bits = readl(local + LOCAL_MAILBOX0_CLR(core));
-		writel(bits, local + LOCAL_MAILBOX0_CLR(core));
-		__asm__ __volatile__("dsb sy" ::: "memory");
-		__atomic_fetch_add(&bcm2836_ipi_irqs[core], 1, __ATOMIC_RELAXED);
-		for (unsigned ipi = 0; bits; ipi++, bits >>= 1)
-			if (bits & 1)
-				irq_handle_percpu(ipi, f);
-	}
-	u32 timers = pending & PENDING_TIMERS &
-		     readl(local + LOCAL_TIMER_INT_CONTROL(core)); /* only the enabled ones */
-	for (unsigned line = 0; line < 4; line++) {
-		if (timers & (1u << line)) {
-			__atomic_fetch_add(&bcm2836_timer_irqs[core], 1, __ATOMIC_RELAXED);
-			irq_handle_percpu(LOCAL_TIMER_PPI_BASE + line, f);
+		if (bits) {
+			unsigned ipi = (unsigned)__builtin_ctz(bits);
+			writel(1u << ipi, local + LOCAL_MAILBOX0_CLR(core));
+			__asm__ __volatile__("dsb sy" ::: "memory");
+			__atomic_fetch_add(&bcm2836_ipi_irqs[core], 1, __ATOMIC_RELAXED);
+			irq_handle_percpu(ipi, f);
+			return;
 		}
+	}
+	/* Only the enabled lines: the others are raised and ignored. */
+	u32 timers = pending & PENDING_TIMERS & readl(local + LOCAL_TIMER_INT_CONTROL(core));
+	if (timers) {
+		__atomic_fetch_add(&bcm2836_timer_irqs[core], 1, __ATOMIC_RELAXED);
+		irq_handle_percpu(LOCAL_TIMER_PPI_BASE + (unsigned)__builtin_ctz(timers), f);
+		return;
 	}
 	if (pending & PENDING_GPU) {
 		stat_inc(interrupts_bcm2836_gpu);
