@@ -27,7 +27,11 @@
 # (-serial stdio). It has no virtio: --disk is ignored, and swap is a RAM
 # device: when the command line names none (no ramswap.size= or swap=),
 # RPI_SWAP (default "mem=512M ramswap.size=256M swap=ramswap0
-# swap.format=1") is added.
+# swap.format=1") is added; and spinlock=tas unless the line sets
+# spinlock=: QEMU's vCPUs are host threads the host preempts, which a fair
+# (ticket) lock turns into convoys, and the board's tree cannot say it is
+# emulated as QEMU virt's does ("linux,dummy-virt" makes spinlock=auto
+# choose test-and-set there).
 # Exit status: 0 when the kernel powered off with success, 1 on a test
 # failure or panic, 2 on a boot-time configuration error, 124 on timeout.
 set -u
@@ -100,6 +104,10 @@ if [ "$ARCH" = arm64 ]; then
 		case " $cmdline " in
 		*" ramswap.size="*|*" swap="*) ;;
 		*) cmdline="${cmdline:+$cmdline }${RPI_SWAP:-mem=512M ramswap.size=256M swap=ramswap0 swap.format=1}" ;;
+		esac
+		case " $cmdline " in
+		*" spinlock="*) ;;
+		*) cmdline="$cmdline spinlock=tas" ;;
 		esac
 		accel_args=(-accel tcg)
 		args=(qemu-system-aarch64 -machine raspi3b "${accel_args[@]}" -m "$MEM" -smp "$SMP"
