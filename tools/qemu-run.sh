@@ -26,7 +26,7 @@
 # 0x200000 (QEMU's Linux boot protocol), the console on the PL011
 # (-serial stdio). It has no virtio: --disk is ignored, and swap is a RAM
 # device: when the command line names none (no ramswap.size= or swap=),
-# RPI_SWAP (default "mem=512M ramswap.size=256M swap=ramswap0
+# RPI_SWAP (default "mem=512M ramswap.size=320M swap=ramswap0
 # swap.format=1") is added; and spinlock=tas unless the line sets
 # spinlock=: QEMU's vCPUs are host threads the host preempts, which a fair
 # (ticket) lock turns into convoys, and the board's tree cannot say it is
@@ -93,7 +93,7 @@ if [ "$ARCH" = arm64 ]; then
 	if [ "$MACHINE" = raspi3b ]; then
 		# The board fixes the CPUs and the RAM; -cpu too (Cortex-A53).
 		[ "$SMP" = 4 ] || { echo "qemu-run: raspi3b has 4 CPUs (SMP=$SMP)" >&2; exit 2; }
-		[ "$MEM" = 1G ] || echo "qemu-run: raspi3b has 1 GiB of RAM: MEM=$MEM ignored (mem= on the command line uses less)" >&2
+		[ "$MEM" = 1G ] || echo "qemu-run: raspi3b: -m 1G, the board's RAM (MEM=$MEM not used; mem= on the command line limits the kernel)" >&2
 		MEM=1G
 		if [ $ndisks -gt 0 ]; then
 			echo "qemu-run: raspi3b has no virtio: the $ndisks --disk image(s) are not attached (swap on ramswap0)" >&2
@@ -103,7 +103,7 @@ if [ "$ARCH" = arm64 ]; then
 		tools/rpi-dtb.sh || exit 2
 		case " $cmdline " in
 		*" ramswap.size="*|*" swap="*) ;;
-		*) cmdline="${cmdline:+$cmdline }${RPI_SWAP:-mem=512M ramswap.size=256M swap=ramswap0 swap.format=1}" ;;
+		*) cmdline="${cmdline:+$cmdline }${RPI_SWAP:-mem=512M ramswap.size=320M swap=ramswap0 swap.format=1}" ;;
 		esac
 		case " $cmdline " in
 		*" spinlock="*) ;;
