@@ -12,6 +12,10 @@
  * goes the way of a PSCI CPU_ON (secondary_entry). Both words are read by
  * a CPU whose caches are off: they are cleaned to the point of coherency
  * after the write, and `sev` wakes the waiting CPU.
+ *
+ * A released CPU cannot be called back: one that comes up only after
+ * smp.c gave up on it (a second later) would read the next CPU's number.
+ * QEMU and the firmware start them at once; smp.c says which one failed.
  */
 #include <asm/cpu.h>
 #include <asm/page.h>
