@@ -35,9 +35,13 @@ apt_opts=(-o Dir::State::Lists="$state/lists" -o Dir::Cache="$state/cache"
 	-o APT::Architectures::=arm64 -o APT::Sandbox::User=root)
 
 echo "rpi-dtb: fetching Debian's arm64 package lists into $state (apt-get update, ~10 MB)" >&2
-apt-get "${apt_opts[@]}" update -q 2>&1 | grep -E '^(W|E|Err):' >&2
-[ "${PIPESTATUS[0]}" = 0 ] ||
-	die "apt-get update for arm64 failed: no network, or the Debian mirror in /etc/apt unreachable. Offline, copy bcm2837-rpi-3-b.dtb (from any Debian/Ubuntu arm64 kernel package or a Raspberry Pi OS boot partition) to $dtb"
+offline="no network, or the Debian mirror in /etc/apt unreachable. Offline, copy bcm2837-rpi-3-b.dtb (from any Debian or Ubuntu arm64 kernel package, or a Raspberry Pi OS boot partition) to $dtb"
+# apt-get update exits 0 when it could not fetch (it warns): its messages decide.
+msgs=$(apt-get "${apt_opts[@]}" update -q 2>&1) || die "apt-get update for arm64 failed: $offline"
+if grep -qE '^(E:|W: Failed to fetch)' <<<"$msgs"; then
+	grep -E '^(W|E|Err):' <<<"$msgs" >&2
+	die "apt-get update for arm64 could not fetch the package lists: $offline"
+fi
 kpkg=$(apt-cache "${apt_opts[@]}" depends linux-image-arm64 2>/dev/null |
 	awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
 [ -n "$kpkg" ] || die "the arm64 package lists name no linux-image-* dependency of linux-image-arm64"
