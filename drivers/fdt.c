@@ -555,6 +555,48 @@ int fdt_read_reg(const struct fdt *f, int node, unsigned idx, u64 *base, u64 *si
 	return 0;
 }
 
+/*
+ * A bus address as the CPU sees it: through the "ranges" of every bus from
+ * the node's parent up to the root (Linux's of_translate_address). An
+ * empty "ranges" is the identity; a missing one means the bus's addresses
+ * are not CPU addresses. The Raspberry Pi's /soc maps its VideoCore bus
+ * addresses 0x7e000000.. to the CPU's 0x3f000000.. this way; QEMU virt
+ * has no translating bus.
+ */
+int fdt_translate_address(const struct fdt *f, int node, u64 *addr)
+{
+	for (int bus = fdt_parent_offset(f, node); bus >= 0 && bus != f->root;
+	     bus = fdt_parent_offset(f, bus)) {
+		u32 cac = fdt_getprop_u32(f, bus, "#address-cells", 2);
+		u32 csc = fdt_getprop_u32(f, bus, "#size-cells", 1);
+		u32 pac = fdt_address_cells(f, bus), len;
+		const u8 *ranges = fdt_getprop(f, bus, "ranges", &len);
+		if (!ranges)
+			return -ENOENT;
+		if (len == 0)
+			continue;
+		if (cac == 0 || cac > FDT_MAX_NCELLS || pac == 0 || pac > FDT_MAX_NCELLS ||
+		    csc > FDT_MAX_NCELLS || len % ((cac + pac + csc) * 4)) {
+			pr_err("fdt: %s: ranges is %u bytes, not entries of %u+%u+%u cells\n",
+			       fdt_get_name(f, bus, NULL), len, cac, pac, csc);
+			return -EINVAL;
+		}
+		bool found = false;
+		for (u32 off = 0; off < len && !found; off += (cac + pac + csc) * 4) {
+			u64 child = fdt_read_cells(ranges + off, cac);
+			u64 parent = fdt_read_cells(ranges + off + cac * 4, pac);
+			u64 size = fdt_read_cells(ranges + off + (cac + pac) * 4, csc);
+			if (*addr >= child && *addr - child < size) {
+				*addr = parent + (*addr - child);
+				found = true;
+			}
+		}
+		if (!found)
+			return -ENOENT;
+	}
+	return 0;
+}
+
 bool fdt_node_is_enabled(const struct fdt *f, int node)
 {
 	u32 len;

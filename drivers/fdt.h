@@ -100,6 +100,9 @@ u32 fdt_size_cells(const struct fdt *f, int node);
 /* The idx-th (address, size) pair of "reg"; -ENOENT past the end or when
  * there is no reg, -EINVAL for a malformed one (cell counts, length). */
 int fdt_read_reg(const struct fdt *f, int node, unsigned idx, u64 *base, u64 *size);
+/* *addr, a bus address of node's parent bus, as a CPU physical address
+ * (every ancestor's "ranges"); -ENOENT when a bus does not map it. */
+int fdt_translate_address(const struct fdt *f, int node, u64 *addr);
 /* "status" absent, "okay" or "ok". */
 bool fdt_node_is_enabled(const struct fdt *f, int node);
 

@@ -135,6 +135,27 @@ int memmap_build(struct memmap *m, const struct bootinfo *bi, phys_addr_t limit)
 	return 0;
 }
 
+phys_addr_t memmap_limit(struct memmap *m, phys_addr_t bytes)
+{
+	phys_addr_t left = ALIGN_DOWN(bytes, (phys_addr_t)PAGE_SIZE), dropped = 0;
+	unsigned keep = 0;
+
+	for (unsigned i = 0; i < m->nr; i++) {
+		struct phys_range *r = &m->range[i];
+		phys_addr_t len = r->end - r->start;
+		if (len > left) {
+			dropped += len - left;
+			r->end = r->start + left;
+			len = left;
+		}
+		left -= len;
+		if (len)
+			m->range[keep++] = *r;
+	}
+	m->nr = keep;
+	return dropped;
+}
+
 phys_addr_t memmap_early_alloc(struct memmap *m, size_t bytes, phys_addr_t below)
 {
 	phys_addr_t size = ALIGN_UP((phys_addr_t)bytes, (phys_addr_t)PAGE_SIZE);

@@ -35,6 +35,10 @@ int memmap_build(struct memmap *m, const struct bootinfo *bi, phys_addr_t limit)
  * address, or 0 when nothing fits. */
 phys_addr_t memmap_early_alloc(struct memmap *m, size_t bytes, phys_addr_t below);
 
+/* mem= (Linux's): keep the lowest "bytes" of usable RAM, page-aligned, and
+ * drop the rest of the map. Returns how many bytes were dropped. */
+phys_addr_t memmap_limit(struct memmap *m, phys_addr_t bytes);
+
 unsigned long memmap_nr_pages(const struct memmap *m);
 /* One past the last usable pfn (0 for an empty map). */
 pfn_t memmap_end_pfn(const struct memmap *m);

@@ -13,11 +13,38 @@
 #include "page_alloc_internal.h"
 #include "folio.h"
 #include "memmap.h"
+#include "kernel/cmdline.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
 #include "kernel/string.h"
 
 static struct memmap boot_memmap; /* static: too big for the boot stack */
+
+/* mem=SIZE: use at most SIZE bytes of RAM (Linux's mem=, as on arm64: an
+ * amount, lowest addresses first, not an address limit). Lets a board
+ * with little RAM keep most of it for a ramswap device and still run a
+ * workload several times larger than the RAM the allocator manages. */
+#define MEM_LIMIT_MIN (32ul << 20)
+static u64 mem_limit; /* 0: all RAM */
+
+static int mem_limit_parse(const char *val, size_t len)
+{
+	u64 v;
+	if (str_parse_u64(val, len, &v, true) != 0) {
+		pr_err("mm: mem=%.*s: expected a size such as 512M (K, M or G suffix)\n", (int)len,
+		       val);
+		return -EINVAL;
+	}
+	if (v < MEM_LIMIT_MIN) {
+		pr_err("mm: mem=%.*s: at least %lu MiB are needed to boot\n", (int)len, val,
+		       MEM_LIMIT_MIN >> 20);
+		return -EINVAL;
+	}
+	mem_limit = v;
+	return 0;
+}
+KPARAM_FN(mem, "mem", mem_limit_parse,
+	  "use at most this much RAM (a size: 512M, 1G), lowest addresses first (Linux's mem=)");
 
 /* The early allocator the arch uses for direct-map page tables. */
 static void *early_table_page(void)
@@ -140,6 +167,11 @@ int page_alloc_init(const struct bootinfo *bi)
 	err = memmap_build(m, bi, ARCH_DIRECT_MAP_LIMIT);
 	if (err)
 		return err;
+	if (mem_limit) {
+		phys_addr_t dropped = memmap_limit(m, mem_limit);
+		pr_info("mm: mem=%luM: %lu MiB of usable RAM left out\n",
+			(unsigned long)(mem_limit >> 20), (unsigned long)(dropped >> 20));
+	}
 	pfn_t npfn = memmap_end_pfn(m);
 	err = arch_direct_map_extend((phys_addr_t)npfn << PAGE_SHIFT, early_table_page);
 	if (err) {

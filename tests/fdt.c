@@ -265,6 +265,75 @@ KTEST(fdt, cpus_and_psci)
 	KT_EXPECT(t, fdt_psci_method(&f) != NULL && strcmp(fdt_psci_method(&f), "hvc") == 0);
 }
 
+/* The Raspberry Pi 3's shape (bcm2837-rpi-3-b.dts): /soc's children have
+ * VideoCore bus addresses that its ranges map to CPU addresses; a nested
+ * bus with an empty ranges is the identity, one without ranges is not
+ * translatable. */
+static u32 rpi_tree(void)
+{
+	fdt_builder_init(&fdt_b);
+	fdt_builder_begin_node(&fdt_b, "");
+	fdt_builder_prop_cells(&fdt_b, "#address-cells", 1, 1);
+	fdt_builder_prop_cells(&fdt_b, "#size-cells", 1, 1);
+	fdt_builder_begin_node(&fdt_b, "soc");
+	fdt_builder_prop_cells(&fdt_b, "#address-cells", 1, 1);
+	fdt_builder_prop_cells(&fdt_b, "#size-cells", 1, 1);
+	fdt_builder_prop_cells(&fdt_b, "ranges", 6, 0x7e000000, 0x3f000000, 0x1000000, 0x40000000,
+			       0x40000000, 0x1000);
+	fdt_builder_begin_node(&fdt_b, "serial@7e201000");
+	fdt_builder_prop_cells(&fdt_b, "reg", 2, 0x7e201000, 0x200);
+	fdt_builder_end_node(&fdt_b);
+	fdt_builder_begin_node(&fdt_b, "local_intc@40000000");
+	fdt_builder_prop_cells(&fdt_b, "reg", 2, 0x40000000, 0x100);
+	fdt_builder_end_node(&fdt_b);
+	fdt_builder_begin_node(&fdt_b, "outside@50000000");
+	fdt_builder_prop_cells(&fdt_b, "reg", 2, 0x50000000, 0x100);
+	fdt_builder_end_node(&fdt_b);
+	fdt_builder_begin_node(&fdt_b, "bus");
+	fdt_builder_prop_cells(&fdt_b, "#address-cells", 1, 1);
+	fdt_builder_prop_cells(&fdt_b, "#size-cells", 1, 1);
+	fdt_builder_prop(&fdt_b, "ranges", NULL, 0);
+	fdt_builder_begin_node(&fdt_b, "dev@7e300000");
+	fdt_builder_prop_cells(&fdt_b, "reg", 2, 0x7e300000, 0x100);
+	fdt_builder_end_node(&fdt_b);
+	fdt_builder_end_node(&fdt_b);
+	fdt_builder_begin_node(&fdt_b, "closed");
+	fdt_builder_prop_cells(&fdt_b, "#address-cells", 1, 1);
+	fdt_builder_prop_cells(&fdt_b, "#size-cells", 1, 1);
+	fdt_builder_begin_node(&fdt_b, "dev@1000");
+	fdt_builder_prop_cells(&fdt_b, "reg", 2, 0x1000, 0x100);
+	fdt_builder_end_node(&fdt_b);
+	fdt_builder_end_node(&fdt_b);
+	fdt_builder_end_node(&fdt_b);
+	fdt_builder_begin_node(&fdt_b, "memory@0");
+	fdt_builder_prop_cells(&fdt_b, "reg", 2, 0, 0x3c000000);
+	fdt_builder_end_node(&fdt_b);
+	fdt_builder_end_node(&fdt_b);
+	return fdt_builder_finish(&fdt_b, fdt_blob, sizeof(fdt_blob));
+}
+
+static u64 translated(struct ktest *t, const struct fdt *f, const char *path, int want_err)
+{
+	u64 base = 0;
+	int node = fdt_path_offset(f, path);
+	KT_EXPECT(t, node >= 0);
+	KT_EXPECT_EQ(t, fdt_read_reg(f, node, 0, &base, NULL), 0);
+	KT_EXPECT_EQ(t, fdt_translate_address(f, node, &base), want_err);
+	return base;
+}
+
+KTEST(fdt, bus_addresses_translate_through_ranges)
+{
+	struct fdt f;
+	KT_ASSERT_EQ(t, fdt_init(&f, fdt_blob, rpi_tree()), 0);
+	KT_EXPECT_EQ(t, translated(t, &f, "/soc/serial@7e201000", 0), 0x3f201000);
+	KT_EXPECT_EQ(t, translated(t, &f, "/soc/local_intc@40000000", 0), 0x40000000);
+	translated(t, &f, "/soc/outside@50000000", -ENOENT);
+	KT_EXPECT_EQ(t, translated(t, &f, "/soc/bus/dev@7e300000", 0), 0x3f300000);
+	translated(t, &f, "/soc/closed/dev@1000", -ENOENT);
+	KT_EXPECT_EQ(t, translated(t, &f, "/memory@0", 0), 0); /* a root child: as is */
+}
+
 /* Build a tree with one node chain of the given depth (the root is 1). */
 static u32 nested_tree(unsigned depth)
 {

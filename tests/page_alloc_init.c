@@ -151,6 +151,25 @@ KTEST(page_alloc, init_ram_beyond_the_direct_map_limit_is_dropped)
 	KT_EXPECT_EQ(t, memmap_end_pfn(&tm), 6 * GiB / PAGE_SIZE);
 }
 
+/* mem=: the lowest bytes of usable RAM stay, reservations not counted. */
+KTEST(page_alloc, init_mem_limit_keeps_the_lowest_ram)
+{
+	bi_reset();
+	bi_mem(0, GiB, BOOT_MEM_USABLE);
+	bi_mem(2 * GiB, GiB, BOOT_MEM_USABLE);
+	bi_res(0, 2 * MiB);
+	bi_res(8 * MiB, 10 * MiB);
+	KT_ASSERT_EQ(t, memmap_build(&tm, &tbi, NO_LIMIT), 0);
+	KT_EXPECT_EQ(t, memmap_limit(&tm, 256 * MiB + 123), GiB - 4 * MiB - 256 * MiB + GiB);
+	KT_EXPECT_EQ(t, tm.nr, 2);
+	KT_EXPECT(t, range_is(0, 2 * MiB, 8 * MiB));
+	KT_EXPECT(t, range_is(1, 10 * MiB, 260 * MiB));
+	KT_EXPECT_EQ(t, memmap_nr_pages(&tm), 256 * MiB / PAGE_SIZE);
+	/* More than there is: nothing dropped. */
+	KT_EXPECT_EQ(t, memmap_limit(&tm, 4 * GiB), 0);
+	KT_EXPECT_EQ(t, tm.nr, 2);
+}
+
 KTEST(page_alloc, init_mem_map_placed_first_fit_above_1mib)
 {
 	bi_reset();

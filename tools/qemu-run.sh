@@ -18,9 +18,22 @@
 # SEMIHOSTING (default 1: -semihosting and semihosting=1 on the command
 # line, so the kernel's exit status is QEMU's; 0: PSCI SYSTEM_OFF, and the
 # status is read from the console's "swaplab: exit status N" line).
-# MACHINE is ignored; disks are virtio-mmio (virtio-blk-device). Without
-# --kernel, QEMU_EXTRA loads the guest (-device loader). A kernel that
-# cannot power off ends with a "swaplab: halted" line: QEMU is stopped.
+# Disks are virtio-mmio (virtio-blk-device). Without --kernel, QEMU_EXTRA
+# loads the guest (-device loader). A kernel that cannot power off ends
+# with a "swaplab: halted" line: QEMU is stopped.
+# ARCH=arm64 MACHINE=raspi3b: QEMU's Raspberry Pi 3 Model B instead (4
+# Cortex-A53s, 1 GiB: SMP must be 4, MEM is ignored), with the
+# device tree tools/rpi-dtb.sh takes from Debian's arm64 kernel package
+# (-dtb build/rpi/bcm2837-rpi-3-b.dtb; fetched on first use), the Image at
+# 0x200000 (QEMU's Linux boot protocol), the console on the PL011
+# (-serial stdio). It has no virtio: --disk is ignored, and swap is a RAM
+# device: when the command line names none (no ramswap.size= or swap=),
+# RPI_SWAP (default "mem=512M ramswap.size=320M swap=ramswap0
+# swap.format=1") is added; and spinlock=tas unless the line sets
+# spinlock=: QEMU's vCPUs are host threads the host preempts, which a fair
+# (ticket) lock turns into convoys, and the board's tree cannot say it is
+# emulated as QEMU virt's does ("linux,dummy-virt" makes spinlock=auto
+# choose test-and-set there).
 # Exit status: 0 when the kernel powered off with success, 1 on a test
 # failure or panic, 2 on a boot-time configuration error, 124 on timeout.
 set -u
@@ -79,10 +92,34 @@ esac
 SEMIHOSTING=${SEMIHOSTING:-1}
 if [ "$ARCH" = arm64 ]; then
 	[ -n "$iso" ] && { echo "qemu-run: no ISO boot on arm64" >&2; exit 2; }
-	MACHINE="virt,gic-version=${GIC:-3}"
-	[ "${EL2:-0}" = 1 ] && MACHINE="$MACHINE,virtualization=on"
-	args=(qemu-system-aarch64 -machine "$MACHINE" "${accel_args[@]}" -m "$MEM" -smp "$SMP"
-		-nodefaults -no-reboot -display none -serial stdio)
+	if [ "$MACHINE" = raspi3b ]; then
+		# The board fixes the CPUs and the RAM; -cpu too (Cortex-A53).
+		[ "$SMP" = 4 ] || { echo "qemu-run: raspi3b has 4 CPUs (SMP=$SMP)" >&2; exit 2; }
+		[ "$MEM" = 1G ] || echo "qemu-run: raspi3b: -m 1G, the board's RAM (MEM=$MEM not used; mem= on the command line limits the kernel)" >&2
+		MEM=1G
+		if [ $ndisks -gt 0 ]; then
+			echo "qemu-run: raspi3b has no virtio: the $ndisks --disk image(s) are not attached (swap on ramswap0)" >&2
+			disk_args=() ndisks=0
+		fi
+		dtb=build/rpi/bcm2837-rpi-3-b.dtb
+		tools/rpi-dtb.sh || exit 2
+		case " $cmdline " in
+		*" ramswap.size="*|*" swap="*) ;;
+		*) cmdline="${cmdline:+$cmdline }${RPI_SWAP:-mem=512M ramswap.size=320M swap=ramswap0 swap.format=1}" ;;
+		esac
+		case " $cmdline " in
+		*" spinlock="*) ;;
+		*) cmdline="$cmdline spinlock=tas" ;;
+		esac
+		accel_args=(-accel tcg)
+		args=(qemu-system-aarch64 -machine raspi3b "${accel_args[@]}" -m "$MEM" -smp "$SMP"
+			-dtb "$dtb" -nodefaults -no-reboot -display none -serial stdio)
+	else
+		MACHINE="virt,gic-version=${GIC:-3}"
+		[ "${EL2:-0}" = 1 ] && MACHINE="$MACHINE,virtualization=on"
+		args=(qemu-system-aarch64 -machine "$MACHINE" "${accel_args[@]}" -m "$MEM" -smp "$SMP"
+			-nodefaults -no-reboot -display none -serial stdio)
+	fi
 	if [ "$SEMIHOSTING" = 1 ]; then
 		args+=(-semihosting)
 		cmdline="${cmdline:+$cmdline }semihosting=1"
@@ -112,7 +149,7 @@ args+=("${disk_args[@]}")
 # shellcheck disable=SC2206
 args+=(${QEMU_EXTRA:-})
 
-echo "qemu-run: $ARCH $MACHINE smp=$SMP mem=$MEM accel=$ACCEL cpu=${accel_args[3]}${initrd:+ initrd=$initrd}${cmdline:+ cmdline='$cmdline'}" >&2
+echo "qemu-run: $ARCH $MACHINE smp=$SMP mem=$MEM accel=$ACCEL cpu=${accel_args[3]:-board}${initrd:+ initrd=$initrd}${cmdline:+ cmdline='$cmdline'}" >&2
 if [ $ndisks -gt 0 ]; then
 	echo "qemu-run: disks: ${disk_args[*]}" >&2
 fi

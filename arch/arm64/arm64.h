@@ -13,6 +13,9 @@
 /* PSCI_UNKNOWN until setup.c has read the tree's /psci (psci.c's
  * psci_system_off then tries only a conduit that is safe blind). */
 enum psci_conduit { PSCI_UNKNOWN, PSCI_NONE, PSCI_HVC, PSCI_SMC };
+/* The interrupt controller: an Arm GIC (gic.c), or the Raspberry Pi 2/3's
+ * BCM2836 "ARM local" block (bcm2836_intc.c), which gic.c hands over to. */
+enum arm64_irqchip { IRQCHIP_GIC, IRQCHIP_BCM2836 };
 
 struct arm64_platform {
 	bool is_virtual; /* QEMU virt ("linux,dummy-virt") */
@@ -22,7 +25,9 @@ struct arm64_platform {
 	u64 gicc_base;	 /* v2 CPU interface */
 	u64 gicr_base;	 /* v3 redistributors (first region) */
 	u64 gicr_size;
-	u32 timer_intid; /* virtual timer PPI (INTID 27 on QEMU virt) */
+	enum arm64_irqchip irqchip;
+	u64 local_intc_base; /* BCM2836 ARM local block (0x40000000 on a Pi 3) */
+	u32 timer_intid;     /* virtual timer PPI (INTID 27 on QEMU virt) */
 	enum psci_conduit psci;
 	/* The EL the loader entered us at (1 or 2): for psci.c's blind
 	 * SYSTEM_OFF. */
@@ -31,7 +36,8 @@ struct arm64_platform {
 	unsigned nr_cpus;
 	struct {
 		u64 mpidr;
-		bool psci; /* enable-method "psci" */
+		bool psci;	  /* enable-method "psci" */
+		u64 release_addr; /* enable-method "spin-table": cpu-release-addr */
 	} cpus[NR_CPUS_MAX];
 };
 
@@ -55,7 +61,7 @@ bool psci_fixup_undefined(struct trap_frame *f);
 /* Returns only when no semihosting host took the call. */
 void semihosting_exit(int status);
 /* uart.c */
-void uart_init_early(void);
+void uart_init_early(u64 image_phys);
 void uart_init(u64 base);
 /* gic.c */
 void gic_init(void);
@@ -66,6 +72,21 @@ void gic_send_sgi(unsigned cpu, unsigned sgi);
 const char *gic_name(void);
 unsigned gic_last_spi(void);
 void gic_raise_spi(unsigned intid);
+void irq_handle_percpu(unsigned intid, struct trap_frame *f);
+/* bcm2836_intc.c */
+struct fdt;
+bool bcm2836_intc_probe(const struct fdt *f);
+void bcm2836_intc_init(void);
+void bcm2836_intc_init_cpu(unsigned cpu);
+void bcm2836_intc_enable_percpu(unsigned intid);
+void bcm2836_intc_send_ipi(unsigned cpu, unsigned ipi);
+void bcm2836_intc_handle_irq(struct trap_frame *f);
+unsigned bcm2836_intc_core(unsigned cpu);
+u32 bcm2836_intc_timer_lines(unsigned cpu);
+extern u64 bcm2836_timer_irqs[4], bcm2836_ipi_irqs[4];
+/* spin_table.c */
+int spin_table_cpu_start(unsigned cpu, u64 release_addr);
+void spin_table_entry(void);
 /* timer.c */
 void timer_init_cpu(void);
 /* smp.c */

@@ -88,6 +88,17 @@ secondary_entry:
 	br x9
 
 /*
+ * A secondary CPU released from a spin table (spin_table.c): no argument
+ * in x0, so its CPU number comes from spin_table_cpu_number, which the
+ * boot CPU cleaned to memory for us (our caches are still off).
+ */
+	.global spin_table_entry
+spin_table_entry:
+	adrp x9, spin_table_cpu_number
+	ldr x0, [x9, :lo12:spin_table_cpu_number]
+	b secondary_entry
+
+/*
  * EL2 (QEMU with virtualization=on, U-Boot on many boards): EL1 is
  * AArch64 (HCR_EL2.RW) and nothing of EL1's traps to EL2: no HCR traps,
  * timer and counter usable (CNTHCTL_EL2.EL1PCTEN|EL1PCEN), no virtual
@@ -301,7 +312,7 @@ secondary_high:
 
 	.section .bss.boot_pgtables, "aw", %nobits
 	.align 12
-	.global boot_pgd_k, boot_pgd_id, empty_pgd
+	.global boot_pgd_k, boot_pud_d, boot_pgd_id, empty_pgd
 boot_pgd_k:	.skip 4096
 boot_pud_k:	.skip 4096
 boot_pmd_k:	.skip 4096

@@ -108,6 +108,8 @@ static DEFINE_STAT_COUNTER(interrupts);
 
 const char *gic_name(void)
 {
+	if (platform.irqchip == IRQCHIP_BCM2836)
+		return "BCM2836 local";
 	return platform.gic_version == 3 ? "GICv3" : "GICv2";
 }
 
@@ -215,6 +217,10 @@ static void gic_v2_cpu_init(unsigned cpu)
 void gic_init_cpu(unsigned cpu)
 {
 	gic_cpu[cpu].mpidr = read_mpidr();
+	if (platform.irqchip == IRQCHIP_BCM2836) {
+		bcm2836_intc_init_cpu(cpu);
+		return;
+	}
 	if (platform.gic_version == 3)
 		gic_v3_cpu_init(cpu);
 	else
@@ -223,6 +229,10 @@ void gic_init_cpu(unsigned cpu)
 
 void gic_init(void)
 {
+	if (platform.irqchip == IRQCHIP_BCM2836) {
+		bcm2836_intc_init();
+		return;
+	}
 	if (platform.gic_version != 2 && platform.gic_version != 3)
 		panic("gic: no supported interrupt controller in the device tree "
 		      "(need arm,gic-v3, arm,cortex-a15-gic or arm,gic-400)");
@@ -251,6 +261,10 @@ void gic_set_percpu_handler(unsigned intid, irq_handler_t fn, void *arg)
 /* Enable a PPI on this CPU (level or edge). */
 void gic_enable_percpu(unsigned intid, bool level)
 {
+	if (platform.irqchip == IRQCHIP_BCM2836) {
+		bcm2836_intc_enable_percpu(intid);
+		return;
+	}
 	volatile u8 *base =
 		platform.gic_version == 3 ? gic_cpu[arch_cpu_id()].rd + GICR_SGI_BASE : gicd;
 	unsigned shift = (intid % 16) * 2;
@@ -263,6 +277,10 @@ void gic_enable_percpu(unsigned intid, bool level)
 
 void gic_send_sgi(unsigned cpu, unsigned sgi)
 {
+	if (platform.irqchip == IRQCHIP_BCM2836) {
+		bcm2836_intc_send_ipi(cpu, sgi);
+		return;
+	}
 	if (platform.gic_version == 3) {
 		u64 mpidr = gic_cpu[cpu].mpidr;
 		u64 v = (1ul << (mpidr & 0xf)) | ((mpidr >> 8) & 0xff) << 16 | (u64)sgi << 24 |
@@ -330,10 +348,10 @@ int arch_irq_route(const struct arch_irq_line *line, unsigned cpu, unsigned vect
 }
 
 /* The highest SPI this distributor has (the tests use it: nothing is
- * wired to it on QEMU virt). */
+ * wired to it on QEMU virt); 0 without a GIC. */
 unsigned gic_last_spi(void)
 {
-	return nr_lines - 1;
+	return nr_lines ? nr_lines - 1 : 0;
 }
 
 /* Make an SPI pending by software, as if its device had raised it. */
@@ -364,8 +382,22 @@ static void gic_eoi(u32 iar)
 	}
 }
 
+/* An SGI's or a PPI's handler (the BCM2836 controller numbers its IPIs
+ * and per-core timer lines the same way). */
+void irq_handle_percpu(unsigned intid, struct trap_frame *f)
+{
+	if (intid < 32 && percpu_handlers[intid].fn)
+		percpu_handlers[intid].fn(f, percpu_handlers[intid].arg);
+	else
+		pr_warn("gic: unexpected interrupt %u on cpu %u\n", intid, arch_cpu_id());
+}
+
 void gic_handle_irq(struct trap_frame *f)
 {
+	if (platform.irqchip == IRQCHIP_BCM2836) {
+		bcm2836_intc_handle_irq(f);
+		return;
+	}
 	u32 iar = gic_ack();
 	unsigned intid = iar & 0xffffff;
 
@@ -376,10 +408,7 @@ void gic_handle_irq(struct trap_frame *f)
 	stat_inc(interrupts);
 	if (intid < 32) {
 		gic_eoi(iar);
-		if (percpu_handlers[intid].fn)
-			percpu_handlers[intid].fn(f, percpu_handlers[intid].arg);
-		else
-			pr_warn("gic: unexpected interrupt %u on cpu %u\n", intid, arch_cpu_id());
+		irq_handle_percpu(intid, f);
 		return;
 	}
 	s16 slot = intid < NR_INTIDS ? spi_slot[intid] : 0;

@@ -21,7 +21,7 @@
 #include "kernel/stats.h"
 #include "mm/page_alloc.h"
 
-extern u64 boot_pgd_k[512];
+extern u64 boot_pgd_k[512], boot_pud_d[512];
 extern char empty_pgd[];
 
 phys_addr_t arm64_image_phys;
@@ -177,8 +177,59 @@ int mmu_map_boot_range(phys_addr_t start, phys_addr_t end)
 				ALIGN_UP(end, (phys_addr_t)SIZE_2M));
 }
 
+/*
+ * boot.S maps whole GiBs (the image's and the DTB's). Where such a GiB
+ * also holds device registers (a Raspberry Pi 3's peripherals at
+ * 0x3f000000 share GiB 0 with its RAM), a Normal cacheable mapping would
+ * let the CPU speculate into them: the GiB is remapped as 2 MiB blocks of
+ * the RAM the tree lists, break-before-make (invalidate, TLBI, then the
+ * table). The new table is complete before the break, and it is written
+ * through the image's alias of boot_pud_d: nothing touches the direct map
+ * in between. Boot CPU only, interrupts off, no other CPU up yet. (The
+ * identity map a secondary CPU turns its MMU on with still holds the
+ * whole GiB, for those few instructions.)
+ */
+static bool range_in_ram(const struct bootinfo *bi, phys_addr_t start, phys_addr_t end)
+{
+	for (unsigned i = 0; i < bi->nr_mem; i++) {
+		const struct boot_mem_region *r = &bi->mem[i];
+		if (r->type == BOOT_MEM_USABLE && r->base <= start && end - r->base <= r->len)
+			return true;
+	}
+	return false;
+}
+
+static int split_boot_gib(const struct bootinfo *bi, unsigned idx)
+{
+	phys_addr_t gib = (phys_addr_t)idx << 30;
+	u64 *pmd = table_alloc();
+	if (!pmd)
+		return -ENOMEM;
+	for (unsigned i = 0; i < 512; i++) {
+		phys_addr_t pa = gib + (phys_addr_t)i * SIZE_2M;
+		if (range_in_ram(bi, pa, pa + SIZE_2M))
+			pmd[i] = pa | ATTR_NORMAL | PTE_PXN | PTE_UXN | DESC_BLOCK;
+	}
+	__asm__ __volatile__("dsb ishst" ::: "memory");
+	boot_pud_d[idx] = 0;
+	__asm__ __volatile__("dsb ishst\n\ttlbi vmalle1is\n\tdsb ish\n\tisb" ::: "memory");
+	boot_pud_d[idx] = virt_to_phys(pmd) | PTE_TABLE_DESC;
+	table_publish();
+	pr_info("mmu: GiB %u of the direct map holds more than RAM; remapped as 2 MiB blocks of "
+		"RAM\n",
+		idx);
+	return 0;
+}
+
 void mmu_map_ram(const struct bootinfo *bi)
 {
+	for (unsigned idx = 0; idx < 512; idx++) {
+		phys_addr_t gib = (phys_addr_t)idx << 30;
+		if ((boot_pud_d[idx] & 3) == DESC_BLOCK && !range_in_ram(bi, gib, gib + SIZE_1G) &&
+		    split_boot_gib(bi, idx) != 0)
+			panic("mmu: out of early page tables splitting GiB %u of the direct map",
+			      idx);
+	}
 	for (unsigned i = 0; i < bi->nr_mem; i++) {
 		const struct boot_mem_region *r = &bi->mem[i];
 		if (r->type != BOOT_MEM_USABLE || !r->len)

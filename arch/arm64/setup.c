@@ -140,12 +140,15 @@ static void platform_read(void)
 	u64 size;
 	platform.is_virtual = fdt_node_check_compatible(&fdt, fdt.root, "linux,dummy-virt") == 0;
 	int uart = fdt_first_enabled_compatible("arm,pl011");
-	if (uart >= 0 && fdt_read_reg(&fdt, uart, 0, &platform.uart_base, &size) == 0)
+	if (uart >= 0 && fdt_read_reg(&fdt, uart, 0, &platform.uart_base, &size) == 0 &&
+	    fdt_translate_address(&fdt, uart, &platform.uart_base) == 0)
 		uart_init(platform.uart_base);
 	else
 		pr_warn("boot: no arm,pl011 UART in the device tree; keeping QEMU virt's\n");
-	platform_read_gic();
-	platform_read_timer();
+	if (!bcm2836_intc_probe(&fdt)) { /* the Raspberry Pi 3's, else a GIC */
+		platform_read_gic();
+		platform_read_timer();
+	}
 	/* Room for more than NR_CPUS_MAX, to refuse them as x86-64 does:
 	 * running on fewer CPUs than the machine has is a silent surprise. */
 	struct fdt_cpu cpus[4 * NR_CPUS_MAX];
@@ -156,9 +159,18 @@ static void platform_read(void)
 		       n, NR_CPUS_MAX, NR_CPUS_MAX);
 		arch_poweroff(2);
 	}
+	u64 reserved_page = ~0ul;
 	for (int i = 0; i < n; i++) {
 		platform.cpus[i].mpidr = cpus[i].mpidr;
 		platform.cpus[i].psci = strcmp(cpus[i].enable_method, "psci") == 0;
+		if (strcmp(cpus[i].enable_method, "spin-table") == 0 && cpus[i].cpu_release_addr) {
+			u64 page = cpus[i].cpu_release_addr & ~(u64)(PAGE_SIZE - 1);
+			platform.cpus[i].release_addr = cpus[i].cpu_release_addr;
+			if (page != reserved_page) /* the Pi's four share page 0 */
+				bootinfo_reserve(&bootinfo, page, page + PAGE_SIZE,
+						 "spin-table release");
+			reserved_page = page;
+		}
 	}
 	platform.nr_cpus = n > 0 ? (unsigned)n : 0;
 	const char *method = fdt_psci_method(&fdt);
@@ -178,7 +190,7 @@ void kmain(u64 dtb_phys, u64 image_phys, u64 entry_el)
 	__asm__ __volatile__("msr tpidr_el1, xzr"); /* arch_cpu_id() = 0 */
 	time_init();
 	trap_init_cpu();
-	uart_init_early();
+	uart_init_early(image_phys);
 
 	bootinfo.loader = "devicetree";
 	bootinfo.loader_name = "";

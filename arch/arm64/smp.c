@@ -5,9 +5,11 @@
  * masking instead of PSTATE.I): IPI_NMI_BACKTRACE is an ordinary SGI
  * here, so a CPU spinning with interrupts off does not answer it.
  *
- * Secondary CPUs: the device tree's /cpus (MPIDRs, enable-method "psci")
- * and PSCI CPU_ON with the physical address of boot.S's secondary_entry
- * and the CPU number as context id. CPU numbers are 0..n-1 in tree order
+ * Secondary CPUs: the device tree's /cpus (MPIDRs, enable-method "psci"
+ * or "spin-table") and PSCI CPU_ON with the physical address of boot.S's
+ * secondary_entry and the CPU number as context id, or a write of
+ * spin_table_entry to the CPU's release address (spin_table.c: the
+ * Raspberry Pi 3). CPU numbers are 0..n-1 in tree order
  * with the boot CPU as 0; a CPU that does not come up gives its number to
  * the next one, as on x86-64. One at a time, each within a second.
  */
@@ -90,16 +92,25 @@ static bool wait_online(unsigned cpu, u64 timeout_us)
 	return true;
 }
 
-static bool cpu_start(unsigned cpu, u64 mpidr)
+static const char *start_method = "PSCI CPU_ON";
+
+static bool cpu_start(unsigned cpu, u64 mpidr, u64 release_addr)
 {
 	secondary_stack_top[cpu] = (u64)(ap_stacks[cpu] + AP_STACK_SIZE);
 	/* The stack pointer reaches memory before the CPU reads it. */
 	__asm__ __volatile__("dsb ish" ::: "memory");
-	long ret = psci_call(PSCI_CPU_ON_64, mpidr, virt_to_phys(secondary_entry), cpu);
-	if (ret != 0) {
-		pr_err("smp: PSCI CPU_ON of MPIDR %#lx failed (%ld); continuing without it\n",
-		       (unsigned long)mpidr, ret);
-		return false;
+	if (release_addr) {
+		if (spin_table_cpu_start(cpu, release_addr) != 0)
+			return false;
+		start_method = "spin table";
+	} else {
+		long ret = psci_call(PSCI_CPU_ON_64, mpidr, virt_to_phys(secondary_entry), cpu);
+		if (ret != 0) {
+			pr_err("smp: PSCI CPU_ON of MPIDR %#lx failed (%ld); continuing without "
+			       "it\n",
+			       (unsigned long)mpidr, ret);
+			return false;
+		}
 	}
 	if (wait_online(cpu, AP_START_TIMEOUT_US))
 		return true;
@@ -122,9 +133,10 @@ static void smp_start_secondaries(void)
 			boot_listed = true;
 			continue;
 		}
-		if (!platform.cpus[i].psci || platform.psci == PSCI_NONE) {
-			pr_warn("smp: MPIDR %#lx has no PSCI enable-method (spin-table is not "
-				"supported yet); not starting it\n",
+		u64 release = platform.cpus[i].release_addr;
+		if (!release && (!platform.cpus[i].psci || platform.psci == PSCI_NONE)) {
+			pr_warn("smp: MPIDR %#lx has neither a PSCI nor a spin-table "
+				"enable-method; not starting it\n",
 				(unsigned long)mpidr);
 			continue;
 		}
@@ -133,7 +145,7 @@ static void smp_start_secondaries(void)
 				NR_CPUS_MAX, (unsigned long)mpidr);
 			continue;
 		}
-		if (cpu_start(next, mpidr))
+		if (cpu_start(next, mpidr, platform.cpus[i].psci ? 0 : release))
 			next++;
 	}
 	if (!boot_listed)
@@ -154,5 +166,5 @@ void smp_init(void)
 	smp_set_cpu_online(0);
 	smp_start_secondaries();
 	arch_irq_enable();
-	pr_info("smp: %u CPUs online (%s, PSCI CPU_ON)\n", nr_cpus_online, gic_name());
+	pr_info("smp: %u CPUs online (%s, %s)\n", nr_cpus_online, gic_name(), start_method);
 }

@@ -3,8 +3,10 @@
  * panic included). Its address comes from the device tree's "arm,pl011"
  * node (setup.c); until the tree is read, uart_init_early() uses QEMU
  * virt's fixed UART at 0x09000000, so the first messages (and a bad DTB's
- * report) are visible there. Boards other than QEMU virt get their
- * console only from the tree.
+ * report) are visible there, but only when the image was loaded in virt's
+ * RAM (from 0x40000000): on a Raspberry Pi (RAM from 0, the Image at
+ * 0x80000 or QEMU's 0x200000) 0x09000000 is RAM, and its console (PL011
+ * at 0x3f201000 on a Pi 3) comes only from the tree.
  */
 #include <asm/cpu.h>
 #include <asm/io.h>
@@ -12,6 +14,7 @@
 #include "kernel/printk.h"
 
 #define QEMU_VIRT_PL011 0x09000000ul
+#define QEMU_VIRT_RAM_BASE 0x40000000ul
 #define UART_DR 0x00
 #define UART_FR 0x18
 #define FR_TXFF (1u << 5)
@@ -39,9 +42,10 @@ void uart_init(u64 base)
 	uart = regs;
 }
 
-void uart_init_early(void)
+void uart_init_early(u64 image_phys)
 {
-	uart_init(QEMU_VIRT_PL011);
+	if (image_phys >= QEMU_VIRT_RAM_BASE)
+		uart_init(QEMU_VIRT_PL011);
 }
 
 static void uart_putc(char c)

@@ -55,7 +55,7 @@ static void walk_node(const struct fdt *f, int node)
 	}
 	u64 base, size;
 	for (unsigned i = 0; i < 4 && fdt_read_reg(f, node, i, &base, &size) == 0; i++)
-		;
+		fdt_translate_address(f, node, &base);
 	fdt_node_check_compatible(f, node, "virtio,mmio");
 	fdt_node_is_enabled(f, node);
 	fdt_address_cells(f, node);
