@@ -19,7 +19,9 @@
 # SEMIHOSTING (default 1: -semihosting and semihosting=1 on the command
 # line, so the kernel's exit status is QEMU's; 0: PSCI SYSTEM_OFF, and the
 # status is read from the console's "swaplab: exit status N" line).
-# MACHINE is ignored; disks are virtio-mmio (virtio-blk-device).
+# MACHINE is ignored; disks are virtio-mmio (virtio-blk-device), legacy
+# (version 1, QEMU's default) unless VIRTIO_MMIO=modern (version 2:
+# -global virtio-mmio.force-legacy=false).
 # --uboot (arm64): boot the --kernel Image through U-Boot instead of QEMU's
 # -kernel: -bios UBOOT_BIN (default Debian's u-boot-qemu,
 # /usr/lib/u-boot/qemu_arm64/u-boot.bin), a FAT boot disk made by
@@ -93,11 +95,18 @@ if [ "$ARCH" = arm64 ]; then
 	[ "${EL2:-0}" = 1 ] && MACHINE="$MACHINE,virtualization=on"
 	args=(qemu-system-aarch64 -machine "$MACHINE" "${accel_args[@]}" -m "$MEM" -smp "$SMP"
 		-nodefaults -no-reboot -display none -serial stdio)
+	case ${VIRTIO_MMIO:-legacy} in
+	legacy) ;;
+	modern) args+=(-global virtio-mmio.force-legacy=false) ;;
+	*) echo "qemu-run: VIRTIO_MMIO must be legacy or modern, not '$VIRTIO_MMIO'" >&2; exit 2 ;;
+	esac
 	if [ "$SEMIHOSTING" = 1 ]; then
 		args+=(-semihosting)
 		cmdline="${cmdline:+$cmdline }semihosting=1"
 	fi
 else
+	command -v qemu-system-x86_64 >/dev/null ||
+		{ echo "qemu-run: qemu-system-x86_64 missing (Debian package qemu-system-x86; tools/deps.sh installs it)" >&2; exit 2; }
 	args=(qemu-system-x86_64 -machine "$MACHINE" "${accel_args[@]}" -m "$MEM" -smp "$SMP"
 		-nodefaults -no-reboot -display none -serial stdio
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04)
