@@ -119,7 +119,7 @@ $(BUILD)/%.S.o: %.S | kcc-check
 DEPS_GOALS := run profile debug iso test bench compare-linux scaling stress matrix races fuzz
 kcc-check: $(if $(filter $(DEPS_GOALS),$(MAKECMDGOALS)),deps)
 	@command -v $(KCC) >/dev/null 2>&1 || { echo "make: no $(KCC), the ARCH=$(ARCH) kernel's compiler:" \
-		"make deps ARCH=$(ARCH) installs it from Debian$(if $(CROSS_COMPILE), (gcc-aarch64-linux-gnu), or set CROSS_COMPILE)" >&2; exit 2; }
+		"make deps ARCH=$(ARCH) installs it from Debian$(if $(filter arm64,$(ARCH)),; CROSS_COMPILE=PREFIX picks another toolchain)" >&2; exit 2; }
 
 $(BUILD)/linker.ld: linker.ld | kcc-check
 	@mkdir -p $(dir $@)
