@@ -275,17 +275,20 @@ swap-image: $(if $(filter build/swap.img,$(SWAP)),build/swap.img)
 # What QEMU boots: the ELF on x86-64 (multiboot), the Image on arm64 (its
 # boot header is what real loaders read too).
 BOOT_KERNEL := $(or $(IMAGE),$(KERNEL))
+# UBOOT=1 (arm64): make run, profile and debug boot through U-Boot
+# (qemu-run.sh --uboot, README "arm64").
+BOOT_VIA := $(if $(filter 1,$(UBOOT)),--uboot)
 
 run: deps $(KERNEL) $(IMAGE) swap-image
-	@$(QEMU_VARS) tools/qemu-run.sh --kernel $(BOOT_KERNEL) --disk $(SWAP) -- $(CMDLINE)
+	@$(QEMU_VARS) tools/qemu-run.sh $(BOOT_VIA) --kernel $(BOOT_KERNEL) --disk $(SWAP) -- $(CMDLINE)
 
 # make run with the profiler and the lock statistics on: the demo, then the
 # top functions by samples and the lock table (README, "Profiling").
 profile: deps $(KERNEL) $(IMAGE) swap-image
-	@$(QEMU_VARS) tools/qemu-run.sh --kernel $(BOOT_KERNEL) --disk $(SWAP) -- profile=1 lockstat=1 $(CMDLINE)
+	@$(QEMU_VARS) tools/qemu-run.sh $(BOOT_VIA) --kernel $(BOOT_KERNEL) --disk $(SWAP) -- profile=1 lockstat=1 $(CMDLINE)
 
 debug: deps $(KERNEL) $(IMAGE) swap-image
-	@$(QEMU_VARS) tools/qemu-run.sh --debug --kernel $(BOOT_KERNEL) --disk $(SWAP) -- $(CMDLINE)
+	@$(QEMU_VARS) tools/qemu-run.sh --debug $(BOOT_VIA) --kernel $(BOOT_KERNEL) --disk $(SWAP) -- $(CMDLINE)
 
 ISO := $(BUILD)/swaplab.iso
 iso: deps $(ISO)

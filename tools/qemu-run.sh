@@ -170,6 +170,8 @@ if [ $debug = 1 ]; then
 	else
 		echo "    gdb -ex 'target remote :1234' -ex 'symbol-file ${kernel:-build/$ARCH/swaplab.elf}' -ex 'hbreak start_kernel' -ex continue" >&2
 	fi
+	# (Not exec with --uboot: the EXIT trap removes its boot disk.)
+	[ $uboot = 1 ] && { "${args[@]}" -s -S; exit $?; }
 	exec "${args[@]}" -s -S
 fi
 
