@@ -13,7 +13,19 @@
 ifeq ($(MAKELEVEL),0)
 MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
 endif
-ARCH ?= x86_64
+# ARCH: x86_64 or arm64. Unset (neither on the command line nor in the
+# environment, or empty), every target builds and boots x86_64, except
+# make test, which then tests both; ARCH=x86_64 make test or ARCH=arm64
+# make test tests that one alone.
+ifeq ($(strip $(ARCH)),)
+TEST_ARCHS := x86_64 arm64
+override ARCH := x86_64
+else
+TEST_ARCHS := $(ARCH)
+endif
+ifneq ($(words $(ARCH))$(filter x86_64 arm64,$(ARCH)),1$(ARCH))
+$(error ARCH must be x86_64 or arm64, not '$(ARCH)')
+endif
 SMP ?= 4
 MEM ?= 64M
 MACHINE ?= q35
@@ -92,17 +104,24 @@ Q := @
 msg = @printf '  %-6s %s\n' $(1) $(2)
 endif
 
-$(BUILD)/%.c.o: %.c
+$(BUILD)/%.c.o: %.c | kcc-check
 	$(call msg,CC,$<)
 	@mkdir -p $(dir $@)
 	$(Q)$(KCC) $(KCFLAGS) -c $< -o $@
 
-$(BUILD)/%.S.o: %.S
+$(BUILD)/%.S.o: %.S | kcc-check
 	$(call msg,AS,$<)
 	@mkdir -p $(dir $@)
 	$(Q)$(KCC) $(KCFLAGS) -D__ASSEMBLY__ -c $< -o $@
 
-$(BUILD)/linker.ld: linker.ld
+# The commands that install what is missing (tools/deps.sh) do so before
+# the kernel's first compile; then the kernel's compiler must exist.
+DEPS_GOALS := run profile debug iso test bench compare-linux scaling stress matrix races fuzz
+kcc-check: $(if $(filter $(DEPS_GOALS),$(MAKECMDGOALS)),deps)
+	@command -v $(KCC) >/dev/null 2>&1 || { echo "make: no $(KCC), the ARCH=$(ARCH) kernel's compiler:" \
+		"make deps ARCH=$(ARCH) installs it from Debian$(if $(filter arm64,$(ARCH)),; CROSS_COMPILE=PREFIX picks another toolchain)" >&2; exit 2; }
+
+$(BUILD)/linker.ld: linker.ld | kcc-check
 	@mkdir -p $(dir $@)
 	$(Q)$(KCC) -E -P -x c -DARCH_$(ARCH) -D__ASSEMBLY__ -I. $< -o $@
 
@@ -256,17 +275,20 @@ swap-image: $(if $(filter build/swap.img,$(SWAP)),build/swap.img)
 # What QEMU boots: the ELF on x86-64 (multiboot), the Image on arm64 (its
 # boot header is what real loaders read too).
 BOOT_KERNEL := $(or $(IMAGE),$(KERNEL))
+# UBOOT=1 (arm64): make run, profile and debug boot through U-Boot
+# (qemu-run.sh --uboot, README "arm64").
+BOOT_VIA := $(if $(filter 1,$(UBOOT)),--uboot)
 
 run: deps $(KERNEL) $(IMAGE) swap-image
-	@$(QEMU_VARS) tools/qemu-run.sh --kernel $(BOOT_KERNEL) --disk $(SWAP) -- $(CMDLINE)
+	@$(QEMU_VARS) tools/qemu-run.sh $(BOOT_VIA) --kernel $(BOOT_KERNEL) --disk $(SWAP) -- $(CMDLINE)
 
 # make run with the profiler and the lock statistics on: the demo, then the
 # top functions by samples and the lock table (README, "Profiling").
 profile: deps $(KERNEL) $(IMAGE) swap-image
-	@$(QEMU_VARS) tools/qemu-run.sh --kernel $(BOOT_KERNEL) --disk $(SWAP) -- profile=1 lockstat=1 $(CMDLINE)
+	@$(QEMU_VARS) tools/qemu-run.sh $(BOOT_VIA) --kernel $(BOOT_KERNEL) --disk $(SWAP) -- profile=1 lockstat=1 $(CMDLINE)
 
 debug: deps $(KERNEL) $(IMAGE) swap-image
-	@$(QEMU_VARS) tools/qemu-run.sh --debug --kernel $(BOOT_KERNEL) --disk $(SWAP) -- $(CMDLINE)
+	@$(QEMU_VARS) tools/qemu-run.sh --debug $(BOOT_VIA) --kernel $(BOOT_KERNEL) --disk $(SWAP) -- $(CMDLINE)
 
 ISO := $(BUILD)/swaplab.iso
 iso: deps $(ISO)
@@ -274,8 +296,18 @@ iso: deps $(ISO)
 $(ISO): $(KERNEL) tools/mkiso.sh
 	$(Q)tools/mkiso.sh $(KERNEL) $@ "$(CMDLINE)"
 
-test: deps $(KERNEL) $(HOST_TESTS) $(TSAN_TESTS) $(ISO) $(FUZZ_BINS)
-	@tools/test.sh
+# make test: deps for every tested ARCH first, then one build per ARCH
+# (its own make, as the compiler and flags depend on ARCH), then one prove
+# run over every test file (tools/test.sh). The host programs (host tests,
+# TSan, fuzz targets) come with x86_64.
+TEST_BUILD_x86_64 = $(KERNEL) $(HOST_TESTS) $(TSAN_TESTS) $(ISO) $(FUZZ_BINS)
+TEST_BUILD_arm64 = $(KERNEL) $(IMAGE)
+test-build: $(TEST_BUILD_$(ARCH))
+
+test:
+	@PLOT= ARCH='$(if $(filter 2,$(words $(TEST_ARCHS))),all,$(TEST_ARCHS))' tools/deps.sh
+	$(Q)$(foreach a,$(TEST_ARCHS),$(MAKE) --no-print-directory ARCH=$(a) test-build || exit $$?;)
+	@TEST_ARCHS='$(TEST_ARCHS)' tools/test.sh
 
 # The swap benchmarks boot with their own RAM and CPUs (256M, 2: the
 # Linux reference's) unless MEM= or SMP= is given on the command line or in
@@ -283,7 +315,7 @@ test: deps $(KERNEL) $(HOST_TESTS) $(TSAN_TESTS) $(ISO) $(FUZZ_BINS)
 BENCH_VARS = ARCH=$(ARCH) ACCEL=$(ACCEL) PLOT='$(PLOT)' MIB='$(MIB)' SMP_LIST='$(SMP_LIST)' \
 	$(if $(filter command line environment,$(origin MEM)),MEM=$(MEM)) \
 	$(if $(filter command line environment,$(origin SMP)),SMP=$(SMP))
-bench: deps $(KERNEL) swap-image
+bench: deps $(KERNEL) $(IMAGE) swap-image
 	@$(BENCH_VARS) SWAP=$(SWAP) RAMSWAP=$(RAMSWAP) CMDLINE='$(CMDLINE)' \
 		BENCH_SWITCHES='$(BENCH_SWITCHES)' tools/bench.sh
 
@@ -306,17 +338,25 @@ scaling: deps $(KERNEL)
 # configuration). make test runs 60 s, 20 s with faults, and 2,000 requests.
 DURATION ?= 600
 FAULT_DURATION ?= 120
-stress: deps $(KERNEL)
+stress: deps $(KERNEL) $(IMAGE)
 	@ARCH=$(ARCH) DURATION=$(DURATION) FAULT_DURATION=$(FAULT_DURATION) tools/stress.sh
 
 # Every test across RAM sizes, CPU counts, machines, CPU models, disks and
-# the ISO through BIOS and UEFI (tools/matrix.sh; ONLY=N runs one).
-matrix: deps $(KERNEL)
-	@ARCH=$(ARCH) tools/matrix.sh
+# the ISO through BIOS and UEFI; on arm64 across CPU counts, GICs, CPU
+# models, virtio-mmio versions, EL1/EL2 entry and U-Boot (tools/matrix.sh;
+# ONLY=N runs one). Both architectures when ARCH is unset, as make test.
+MATRIX_BUILD_x86_64 = $(KERNEL)
+MATRIX_BUILD_arm64 = $(KERNEL) $(IMAGE)
+matrix-build: $(MATRIX_BUILD_$(ARCH))
+
+matrix:
+	@PLOT= ARCH='$(if $(filter 2,$(words $(TEST_ARCHS))),all,$(TEST_ARCHS))' tools/deps.sh
+	$(Q)$(foreach a,$(TEST_ARCHS),$(MAKE) --no-print-directory ARCH=$(a) matrix-build || exit $$?;)
+	@rc=0; $(foreach a,$(TEST_ARCHS),ARCH=$(a) tools/matrix.sh || rc=1;) exit $$rc
 
 # Every seed scenario and its broken-design twin, RUNS boots in a row.
 RUNS ?= 10
-races: deps $(KERNEL)
+races: deps $(KERNEL) $(IMAGE)
 	@ARCH=$(ARCH) RUNS=$(RUNS) tools/races.sh
 
 # clang-format reports files that differ from .clang-format (not yet
@@ -340,5 +380,5 @@ lint:
 clean:
 	rm -rf build
 
-.PHONY: all run profile debug iso test bench scaling compare-linux stress races matrix lint clean deps host-build host-tests host-tsan \
+.PHONY: all run profile debug iso test test-build matrix-build kcc-check bench scaling compare-linux stress races matrix lint clean deps host-build host-tests host-tsan \
 	swap-image fuzz fuzz-build

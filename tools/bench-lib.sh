@@ -6,10 +6,20 @@
 # machine pc, CPU qemu64 (under TCG), -m 256M -smp 2, a 1 GiB mkswap image
 # as virtio-blk with cache=unsafe. MEM and SMP may be changed for a quick
 # check or a CPU sweep; the rest stays.
+# ARCH=arm64 (make bench ARCH=arm64): machine virt with GICv3, CPU max
+# (hardware access/dirty flags), the same RAM, CPUs, image and cache mode,
+# the image as virtio-blk-device on virtio-mmio (legacy, QEMU's default).
 SWAPBENCH_MACHINE=pc
 SWAPBENCH_CPU=qemu64
 SWAPBENCH_CACHE=unsafe
 SWAPBENCH_IMG_SIZE=1G
+SWAPBENCH_KERNEL=build/x86_64/swaplab.elf
+if [ "${ARCH:-x86_64}" = arm64 ]; then
+	SWAPBENCH_MACHINE=virt,gic-version=3
+	SWAPBENCH_CPU=max
+	SWAPBENCH_KERNEL=build/arm64/Image
+	export GIC=3
+fi
 
 # fresh_swap_img PATH: a new sparse 1 GiB image with a mkswap header, made
 # under a temporary name and moved into place. Each boot of a comparison
@@ -36,10 +46,14 @@ qemu_settings() {
 			accel=kvm
 		fi
 	fi
+	local qemu=qemu-system-x86_64 dev=virtio-blk-pci
+	if [ "${ARCH:-x86_64}" = arm64 ]; then
+		qemu=qemu-system-aarch64 dev="virtio-blk-device (virtio-mmio, legacy)" accel=tcg
+	fi
 	[ "$accel" = tcg ] || cpu=host
-	echo "qemu-system-x86_64 -machine $SWAPBENCH_MACHINE -accel $accel -cpu $cpu -m $2 -smp $1," \
-		"a $SWAPBENCH_IMG_SIZE mkswap image as virtio-blk-pci with cache=$SWAPBENCH_CACHE" \
-		"($(qemu-system-x86_64 --version | head -n 1))"
+	echo "$qemu -machine $SWAPBENCH_MACHINE -accel $accel -cpu $cpu -m $2 -smp $1," \
+		"a $SWAPBENCH_IMG_SIZE mkswap image as $dev with cache=$SWAPBENCH_CACHE" \
+		"($($qemu --version | head -n 1))"
 }
 
 # boot_swaplab LOG SMP MEM IMG KERNEL-ARGS...: swaplab's swap benchmark
@@ -49,7 +63,7 @@ boot_swaplab() {
 	local log=$1 smp=$2 mem=$3 img=$4
 	shift 4
 	MACHINE=$SWAPBENCH_MACHINE SMP=$smp MEM=$mem CPU=$SWAPBENCH_CPU TIMEOUT=${TIMEOUT:-1800} \
-		tools/qemu-run.sh --kernel "build/${ARCH:-x86_64}/swaplab.elf" \
+		tools/qemu-run.sh --kernel "$SWAPBENCH_KERNEL" \
 		--disk-cache $SWAPBENCH_CACHE ${img:+--disk "$img"} -- "$@" >"$log" 2>&1
 }
 

@@ -2,14 +2,15 @@
 # make bench: the benchmarks, printed from inside the kernel, each boot
 # preceded by its QEMU settings (machine, CPUs, memory, accelerator, CPU
 # model, -drive/-device options).
-#  1. Block throughput (bench.*): q35, the swap image and ramswap0.
+#  1. Block throughput (bench.*): q35 (arm64: virt), the swap image and ramswap0.
 #  2. Swap (bench_swap.*), in the configuration of the Linux reference
 #     figures in the README: -m 256M -smp 2, machine pc, CPU qemu64, a
 #     1 GiB mkswap image as virtio-blk with cache=unsafe, a 512 MiB region;
 #     then the same on ramswap0 (RAM-backed: 128 MiB of the 256, and a
 #     224 MiB region, about 100 MiB of it swapped out).
-# The swap boots' output is also kept in build/bench/virtio.log and
-# build/bench/ramswap.log.
+# ARCH=arm64: the same on QEMU virt, GICv3, CPU max, the disks on
+# virtio-mmio (tools/bench-lib.sh). The swap boots' output is also kept
+# in build/bench/virtio.log and build/bench/ramswap.log.
 #
 # Environment (make variables of the same names):
 #   MIB=512 MEM=256M SMP=2  the swap boots' region (virtio-blk), RAM and CPUs; ramswap
@@ -24,7 +25,13 @@
 set -u
 cd "$(dirname "$0")/.."
 . tools/bench-lib.sh
-kernel=build/${ARCH:-x86_64}/swaplab.elf
+ARCH=${ARCH:-x86_64}
+case $ARCH in
+x86_64|arm64) ;;
+*) echo "bench: ARCH must be x86_64 or arm64 (got '$ARCH')" >&2; exit 2 ;;
+esac
+export ARCH
+kernel=$SWAPBENCH_KERNEL
 swapimg=${SWAP:-build/swap.img}
 MIB=${MIB:-512}
 MEM=${MEM:-256M}
@@ -45,6 +52,7 @@ ramswap_region=$((mem_mib * 7 / 8))
 mkdir -p build/bench
 
 rc=0
+echo "== QEMU settings of the swap boots: $(qemu_settings "$SMP" "$MEM")"
 echo "== block devices"
 MEM=512M SMP=4 MACHINE=q35 tools/qemu-run.sh --kernel "$kernel" --disk "$swapimg" -- 'ktest=bench.*' \
 	ramswap.size="${RAMSWAP:-160M}" ${CMDLINE:-} || rc=1

@@ -40,6 +40,8 @@ is_num "$LINUX_PAGE_CLUSTER" && [ "$LINUX_PAGE_CLUSTER" -le 10 ] ||
 	die "LINUX_PAGE_CLUSTER=$LINUX_PAGE_CLUSTER: 0 to 10 (vm.page-cluster, 2^N pages)"
 case "$LINUX_THP" in always | madvise | never) ;; *) die "LINUX_THP=$LINUX_THP: always, madvise or never" ;; esac
 case "$SWAPLAB_ORDER" in 0 | 4) ;; *) die "SWAPLAB_ORDER=$SWAPLAB_ORDER: 0 or 4 (the cases of bench_swap.virtio_order*)" ;; esac
+# The Linux guest is Debian's x86-64 kernel: no arm64 side yet.
+[ "${ARCH:-x86_64}" = x86_64 ] || { echo "compare-linux: x86-64 only (ARCH=${ARCH}); make bench ARCH=arm64 runs swaplab's side" >&2; exit 2; }
 kernel=build/${ARCH:-x86_64}/swaplab.elf
 [ -f "$kernel" ] || die "no $kernel: make builds it (make compare-linux does)"
 

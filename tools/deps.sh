@@ -29,17 +29,24 @@ want libclang-rt-14-dev "/usr/lib/llvm-14/lib/clang/14*/lib/linux/libclang_rt.fu
 # make compare-linux builds its Linux guest's benchmark with gcc -static:
 # glibc's static libraries.
 want libc6-dev /usr/lib/x86_64-linux-gnu/libc.a
-# ARCH=arm64 (make ARCH=arm64 ...): the cross compiler and binutils, the
-# emulator, and gdb-multiarch for make debug ARCH=arm64. Only then: an
-# x86-64-only user does not need them.
-if [ "${ARCH:-x86_64}" = arm64 ]; then
+# arm64 (make ARCH=arm64 ..., and make test, which tests both): the cross
+# compiler and binutils, the emulator, U-Boot for QEMU (the U-Boot boot:
+# qemu-run.sh --uboot; mtools above makes its FAT disk), and gdb-multiarch
+# for make debug ARCH=arm64. Not for ARCH=x86_64: an x86-64-only user does
+# not need them.
+case "${ARCH:-x86_64}" in
+x86_64) ;;
+arm64|all)
 	want gcc-aarch64-linux-gnu aarch64-linux-gnu-gcc
 	want binutils-aarch64-linux-gnu aarch64-linux-gnu-objcopy
 	want qemu-system-arm qemu-system-aarch64
+	want u-boot-qemu /usr/lib/u-boot/qemu_arm64/u-boot.bin
 	want gdb-multiarch gdb-multiarch
 	# tests/boot/bad-input.t edits QEMU virt's own device tree into bad ones.
 	want device-tree-compiler dtc
-fi
+	;;
+*) echo "deps: ARCH must be x86_64 or arm64, not '$ARCH'" >&2; exit 2 ;;
+esac
 # make bench PLOT=1 and make compare-linux PLOT=1: gnuplot draws the PNGs
 # (installed only when plots are asked for).
 [ "${PLOT:-0}" = 1 ] && want gnuplot-nox gnuplot

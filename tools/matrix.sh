@@ -5,20 +5,27 @@
 # plus a CPU without long mode, which must be refused with a message.
 # A configuration passes when the kernel powers off with success and no
 # test says "not ok" (a missing requirement is a "# SKIP" with a reason).
-# Prints TAP; logs in build/matrix-logs/. ONLY=N runs configuration N.
+# ARCH=arm64: QEMU virt with 1, 2, 4 and 8 CPUs, GICv2 and GICv3,
+# cortex-a57 and max, legacy and modern virtio-mmio, entry at EL1 and EL2,
+# the PSCI power-off (no semihosting), and the U-Boot boot.
+# Prints TAP; logs in build/matrix-logs/ARCH/. ONLY=N runs configuration N.
 set -u
 cd "$(dirname "$0")/.."
 ARCH=${ARCH:-x86_64}
-kernel=build/$ARCH/swaplab.elf
-logs=build/matrix-logs
+export ARCH
+logs=build/matrix-logs/$ARCH
 rm -rf "$logs"
 mkdir -p "$logs"
 disk=build/blk-test/matrix.img
 tools/swap-image.sh "$disk" 256M swaplab-matrix || exit 1
+case $ARCH in
+x86_64)
+kernel=build/$ARCH/swaplab.elf
 iso=build/$ARCH/matrix.iso
 tools/mkiso.sh "$kernel" "$iso" 'ktest=*' >/dev/null || exit 1
 
 # name machine smp mem cpu qemu-run-args... -- cmdline...
+# (on arm64, machine is the qemu-run environment: GIC=, EL2=, ...)
 configs=(
 	"q35-1cpu-48M-qemu64|q35|1|48M|qemu64|--kernel $kernel -- ktest=*"
 	"pc-1cpu-64M-disk|pc|1|64M|qemu64|--kernel $kernel --disk $disk -- ktest=*"
@@ -34,11 +41,32 @@ configs=(
 	"iso-bios-pc-2cpu-256M|pc|2|256M|max|--iso $iso"
 	"iso-uefi-q35-2cpu-512M|q35|2|512M|max|--uefi --iso $iso"
 )
+;;
+arm64)
+kernel=build/arm64/Image
+configs=(
+	"virt-gic3-1cpu-64M-max-disk|GIC=3|1|64M|max|--kernel $kernel --disk $disk -- ktest=*"
+	"virt-gic2-1cpu-256M-a57|GIC=2|1|256M|cortex-a57|--kernel $kernel -- ktest=*"
+	"virt-gic3-2cpu-512M-a57-modern-disk|GIC=3 VIRTIO_MMIO=modern|2|512M|cortex-a57|--kernel $kernel --disk $disk -- ktest=*"
+	"virt-gic2-4cpu-1G-max-disk|GIC=2|4|1G|max|--kernel $kernel --disk $disk -- ktest=*"
+	"virt-gic3-4cpu-2G-max-el2-ramswap|GIC=3 EL2=1|4|2G|max|--kernel $kernel -- ktest=* ramswap.size=64M"
+	"virt-gic3-8cpu-1G-max-modern-disk|GIC=3 VIRTIO_MMIO=modern|8|1G|max|--kernel $kernel --disk $disk -- ktest=*"
+	"virt-gic2-8cpu-768M-a57-el2|GIC=2 EL2=1|8|768M|cortex-a57|--kernel $kernel -- ktest=*"
+	"virt-gic3-2cpu-256M-psci-off|GIC=3 SEMIHOSTING=0|2|256M|max|--kernel $kernel -- ktest=*"
+	"uboot-gic3-2cpu-512M-max-disk|GIC=3|2|512M|max|--uboot --kernel $kernel --disk $disk -- ktest=*"
+	"uboot-gic2-4cpu-1G-a57-el2|GIC=2 EL2=1|4|1G|cortex-a57|--uboot --kernel $kernel -- ktest=*"
+)
+;;
+*) echo "matrix: ARCH must be x86_64 or arm64 (got '$ARCH')" >&2; exit 2 ;;
+esac
 
 set -f # ktest=* is an argument, not a file pattern
 n=${#configs[@]}
+# x86-64 adds one refused configuration (a CPU without long mode).
+total=$n
+[ "$ARCH" = x86_64 ] && total=$((n + 1))
 echo "TAP version 13"
-echo "1..$((n + 1))"
+echo "1..$total"
 failed=0 i=0
 for c in "${configs[@]}"; do
 	i=$((i + 1))
@@ -46,8 +74,12 @@ for c in "${configs[@]}"; do
 	IFS='|' read -r name machine smp mem cpu args <<<"$c"
 	log=$logs/$name.log
 	start=$(date +%s)
+	envs=(MACHINE="$machine")
+	# arm64: the field holds qemu-run's settings, VAR=VALUE words.
+	# shellcheck disable=SC2206
+	[ "$ARCH" = arm64 ] && envs=($machine)
 	# shellcheck disable=SC2086
-	MACHINE=$machine SMP=$smp MEM=$mem CPU=$cpu TIMEOUT=900 tools/qemu-run.sh $args \
+	env "${envs[@]}" SMP=$smp MEM=$mem CPU=$cpu TIMEOUT=900 tools/qemu-run.sh $args \
 		>"$log" 2>&1
 	rc=$?
 	secs=$(($(date +%s) - start))
@@ -62,15 +94,21 @@ for c in "${configs[@]}"; do
 		grep -aE 'not ok|# FAIL|PANIC|hung: |guest hung' "$log" | head -10 | sed 's/^/#   /'
 	fi
 done
-i=$((i + 1))
-out=$(MACHINE=pc SMP=1 MEM=128M CPU=qemu32 TIMEOUT=60 tools/qemu-run.sh --kernel "$kernel" \
-	-- 'ktest=*' 2>&1)
-rc=$?
-if [ $rc = 2 ] && grep -q 'no long mode' <<<"$out"; then
-	echo "ok $i - qemu32 (no long mode): refused with a message"
-else
-	failed=$((failed + 1))
-	echo "not ok $i - qemu32 (no long mode): exit $rc, wanted 2 and 'no long mode'"
+if [ "$ARCH" = x86_64 ]; then
+	i=$((i + 1))
+	if [ -n "${ONLY:-}" ] && [ "$ONLY" != $i ]; then
+		echo "ok $i # SKIP ONLY=$ONLY"
+	else
+		out=$(MACHINE=pc SMP=1 MEM=128M CPU=qemu32 TIMEOUT=60 tools/qemu-run.sh --kernel "$kernel" \
+			-- 'ktest=*' 2>&1)
+		rc=$?
+		if [ $rc = 2 ] && grep -q 'no long mode' <<<"$out"; then
+			echo "ok $i - qemu32 (no long mode): refused with a message"
+		else
+			failed=$((failed + 1))
+			echo "not ok $i - qemu32 (no long mode): exit $rc, wanted 2 and 'no long mode'"
+		fi
+	fi
 fi
-echo "# matrix: $((n + 1 - failed)) of $((n + 1)) configurations passed; logs in $logs/"
+echo "# matrix ($ARCH): $((total - failed)) of $total configurations passed; logs in $logs/"
 [ $failed = 0 ]

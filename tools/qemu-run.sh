@@ -1,6 +1,7 @@
 #!/bin/bash
 # Boot swaplab in QEMU and return its verdict.
 #   qemu-run.sh [--debug] [--iso ISO | --kernel ELF [--initrd FILE]] [--timeout S] [--uefi]
+#               [--uboot]
 #               [--disk-cache MODE] [--disk IMG] [--disk-blkdebug CONF IMG]
 #               [--disk-props PROPS] -- CMDLINE...
 # --disk attaches a raw image as a virtio-blk PCI disk (vda, vdb, ... in
@@ -18,9 +19,19 @@
 # SEMIHOSTING (default 1: -semihosting and semihosting=1 on the command
 # line, so the kernel's exit status is QEMU's; 0: PSCI SYSTEM_OFF, and the
 # status is read from the console's "swaplab: exit status N" line).
-# Disks are virtio-mmio (virtio-blk-device). Without --kernel, QEMU_EXTRA
-# loads the guest (-device loader). A kernel that cannot power off ends
-# with a "swaplab: halted" line: QEMU is stopped.
+# Disks are virtio-mmio (virtio-blk-device), legacy (version 1, QEMU's
+# default) unless VIRTIO_MMIO=modern (version 2: -global
+# virtio-mmio.force-legacy=false). Without --kernel, QEMU_EXTRA loads the
+# guest (-device loader). A kernel that cannot power off ends with a
+# "swaplab: halted" line: QEMU is stopped.
+# --uboot (arm64): boot the --kernel Image through U-Boot instead of QEMU's
+# -kernel: -bios UBOOT_BIN (default Debian's u-boot-qemu,
+# /usr/lib/u-boot/qemu_arm64/u-boot.bin), a FAT boot disk made by
+# tools/uboot-image.sh (the Image and extlinux/extlinux.conf whose APPEND
+# line is the command line) on an AHCI controller, U-Boot's scsi0, where
+# its own distro boot finds it and starts the Image with booti. The kernel
+# does not see that disk (no PCI on arm64 yet); it is removed afterwards.
+# U-Boot that stops at its prompt (nothing to boot) exits 2.
 # ARCH=arm64 MACHINE=raspi3b: QEMU's Raspberry Pi 3 Model B instead (4
 # Cortex-A53s, 1 GiB: SMP must be 4, MEM is ignored), with the
 # device tree tools/rpi-dtb.sh takes from Debian's arm64 kernel package
@@ -43,7 +54,7 @@ MEM=${MEM:-512M}
 MACHINE=${MACHINE:-q35}
 ACCEL=${ACCEL:-}
 TIMEOUT=${TIMEOUT:-300}
-kernel="" initrd="" iso="" debug=0 uefi=0 disk_props="" ndisks=0 disk_cache=writeback
+kernel="" initrd="" iso="" debug=0 uefi=0 uboot=0 disk_props="" ndisks=0 disk_cache=writeback
 disk_args=()
 disk_dev=virtio-blk-pci
 [ "$ARCH" = arm64 ] && disk_dev=virtio-blk-device
@@ -68,6 +79,7 @@ while [ $# -gt 0 ]; do
 	--timeout) TIMEOUT=$2; shift 2 ;;
 	--debug) debug=1; shift ;;
 	--uefi) uefi=1; shift ;;
+	--uboot) uboot=1; shift ;;
 	--) shift; break ;;
 	*) echo "qemu-run: unknown option $1" >&2; exit 2 ;;
 	esac
@@ -92,6 +104,8 @@ esac
 SEMIHOSTING=${SEMIHOSTING:-1}
 if [ "$ARCH" = arm64 ]; then
 	[ -n "$iso" ] && { echo "qemu-run: no ISO boot on arm64" >&2; exit 2; }
+	command -v qemu-system-aarch64 >/dev/null ||
+		{ echo "qemu-run: qemu-system-aarch64 missing (Debian package qemu-system-arm; tools/deps.sh installs it with ARCH=arm64)" >&2; exit 2; }
 	if [ "$MACHINE" = raspi3b ]; then
 		# The board fixes the CPUs and the RAM; -cpu too (Cortex-A53).
 		[ "$SMP" = 4 ] || { echo "qemu-run: raspi3b has 4 CPUs (SMP=$SMP)" >&2; exit 2; }
@@ -119,17 +133,44 @@ if [ "$ARCH" = arm64 ]; then
 		[ "${EL2:-0}" = 1 ] && MACHINE="$MACHINE,virtualization=on"
 		args=(qemu-system-aarch64 -machine "$MACHINE" "${accel_args[@]}" -m "$MEM" -smp "$SMP"
 			-nodefaults -no-reboot -display none -serial stdio)
+		case ${VIRTIO_MMIO:-legacy} in
+		legacy) ;;
+		modern) args+=(-global virtio-mmio.force-legacy=false) ;;
+		*) echo "qemu-run: VIRTIO_MMIO must be legacy or modern, not '$VIRTIO_MMIO'" >&2; exit 2 ;;
+		esac
 	fi
 	if [ "$SEMIHOSTING" = 1 ]; then
 		args+=(-semihosting)
 		cmdline="${cmdline:+$cmdline }semihosting=1"
 	fi
 else
+	command -v qemu-system-x86_64 >/dev/null ||
+		{ echo "qemu-run: qemu-system-x86_64 missing (Debian package qemu-system-x86; tools/deps.sh installs it)" >&2; exit 2; }
 	args=(qemu-system-x86_64 -machine "$MACHINE" "${accel_args[@]}" -m "$MEM" -smp "$SMP"
 		-nodefaults -no-reboot -display none -serial stdio
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04)
 fi
-if [ -n "$iso" ]; then
+if [ $uboot = 1 ]; then
+	[ "$ARCH" = arm64 ] || { echo "qemu-run: --uboot is an arm64 boot (ARCH=arm64)" >&2; exit 2; }
+	[ -n "$kernel" ] && [ -z "$initrd" ] ||
+		{ echo "qemu-run: --uboot needs --kernel IMAGE (and no --initrd)" >&2; exit 2; }
+	UBOOT_BIN=${UBOOT_BIN:-/usr/lib/u-boot/qemu_arm64/u-boot.bin}
+	[ -r "$UBOOT_BIN" ] ||
+		{ echo "qemu-run: no U-Boot at $UBOOT_BIN (Debian package u-boot-qemu; tools/deps.sh installs it with ARCH=arm64)" >&2; exit 2; }
+	tools=$(dirname "$0")
+	mkdir -p "$tools/../build/uboot"
+	bootdisk=$(mktemp "$tools/../build/uboot/boot.XXXXXX")
+	trap 'rm -f "$bootdisk" "$bootdisk.tmp"' EXIT
+	"$tools/uboot-image.sh" "$kernel" "$bootdisk" "$cmdline" || exit 2
+	# The boot disk on an AHCI controller (PCI): U-Boot's distro boot
+	# scans scsi0 before virtio0, and the kernel, with no PCI on arm64
+	# (and no AHCI driver), never sees it, so its virtio disks stay as
+	# they are (vda is the first --disk).
+	args+=(-drive "if=none,id=uboot,format=raw,file=$bootdisk"
+		-device ich9-ahci,id=ahci -device ide-hd,bus=ahci.0,drive=uboot)
+	args+=(-bios "$UBOOT_BIN")
+	via_uboot=" via U-Boot ($UBOOT_BIN)"
+elif [ -n "$iso" ]; then
 	args+=(-cdrom "$iso")
 	if [ $uefi = 1 ]; then
 		vars=$(mktemp /tmp/swaplab-ovmf-vars.XXXXXX)
@@ -145,11 +186,23 @@ elif [ -z "$kernel" ] && [ "$ARCH" = arm64 ]; then
 else
 	args+=(-kernel "$kernel" ${initrd:+-initrd "$initrd"} -append "$cmdline")
 fi
+if [ "$ARCH" = arm64 ] && [ $ndisks -gt 1 ]; then
+	# QEMU virt gives the first virtio-blk-device the highest virtio-mmio
+	# transport, and the kernel (like U-Boot and Linux) numbers them from
+	# the lowest address: plug the disks last to first so that the first
+	# --disk is vda, as on x86-64 (make test's stress boots swap on vda
+	# and swap vdb off and on).
+	rev=()
+	for ((i = ${#disk_args[@]} - 4; i >= 0; i -= 4)); do
+		rev+=("${disk_args[@]:i:4}")
+	done
+	disk_args=("${rev[@]}")
+fi
 args+=("${disk_args[@]}")
 # shellcheck disable=SC2206
 args+=(${QEMU_EXTRA:-})
 
-echo "qemu-run: $ARCH $MACHINE smp=$SMP mem=$MEM accel=$ACCEL cpu=${accel_args[3]:-board}${initrd:+ initrd=$initrd}${cmdline:+ cmdline='$cmdline'}" >&2
+echo "qemu-run: $ARCH $MACHINE smp=$SMP${via_uboot:-} mem=$MEM accel=$ACCEL cpu=${accel_args[3]:-board}${initrd:+ initrd=$initrd}${cmdline:+ cmdline='$cmdline'}" >&2
 if [ $ndisks -gt 0 ]; then
 	echo "qemu-run: disks: ${disk_args[*]}" >&2
 fi
@@ -161,6 +214,8 @@ if [ $debug = 1 ]; then
 	else
 		echo "    gdb -ex 'target remote :1234' -ex 'symbol-file ${kernel:-build/$ARCH/swaplab.elf}' -ex 'hbreak start_kernel' -ex continue" >&2
 	fi
+	# (Not exec with --uboot: the EXIT trap removes its boot disk.)
+	[ $uboot = 1 ] && { "${args[@]}" -s -S; exit $?; }
 	exec "${args[@]}" -s -S
 fi
 
@@ -171,21 +226,46 @@ if [ "$ARCH" = arm64 ]; then
 	# A kernel that cannot power off (no PSCI) says "swaplab: halted"
 	# last: QEMU is stopped then, not left to the timeout.
 	console=$(mktemp /tmp/swaplab-console.XXXXXX)
-	{ echo "$BASHPID" >"$console.pid"; exec timeout --foreground -k 5 "$TIMEOUT" "${args[@]}"; } |
+	watcher=
+	if [ $uboot = 1 ]; then
+		# U-Boot that finds nothing to boot ends at its "=>" prompt and
+		# waits for a key: stop QEMU there (by its pid file) and say why,
+		# a configuration error rather than a hang.
+		args+=(-pidfile "$console.pid")
+		(
+			while sleep 1; do
+				if grep -aqE '^=> |EXTLINUX FAILED|SCRIPT FAILED|Bad Linux ARM64 Image magic' "$console"; then
+					: > "$console.uboot-failed"
+					[ -s "$console.pid" ] && kill "$(cat "$console.pid")"
+					exit 0
+				fi
+				grep -aq 'Starting kernel' "$console" && exit 0
+			done
+		) &
+		watcher=$!
+	fi
+	{ echo "$BASHPID" >"$console.tpid"; exec timeout --foreground -k 5 "$TIMEOUT" "${args[@]}"; } |
 		while IFS= read -r line || [ -n "$line" ]; do
 			printf '%s\n' "$line"
 			printf '%s\n' "$line" >>"$console"
 			case $line in
-			"swaplab: halted"*) kill "$(cat "$console.pid")" 2>/dev/null ;;
+			"swaplab: halted"*) kill "$(cat "$console.tpid")" 2>/dev/null ;;
 			esac
 		done
 	rc=${PIPESTATUS[0]}
+	[ -n "$watcher" ] && { kill "$watcher" 2>/dev/null; wait "$watcher" 2>/dev/null; }
 	status=$(tr -d '\r' < "$console" | sed -n 's/^swaplab: exit status \([0-9]*\)$/\1/p' | tail -n 1)
 	if { [ "$rc" = 143 ] || [ "$rc" = 0 ]; } && grep -q '^swaplab: halted' "$console"; then
 		echo "qemu-run: the kernel halted without powering off; QEMU stopped" >&2
 		rc=0
 	fi
-	rm -f "$console" "$console.pid"
+	uboot_failed=0
+	[ -e "$console.uboot-failed" ] && uboot_failed=1
+	rm -f "$console" "$console.pid" "$console.tpid" "$console.uboot-failed"
+	if [ $uboot_failed = 1 ]; then
+		echo "qemu-run: U-Boot did not start the kernel (no bootable virtio0, or booti refused the Image): stopped at its prompt" >&2
+		exit 2
+	fi
 else
 	timeout --foreground -k 5 "$TIMEOUT" "${args[@]}"
 	rc=$?

@@ -3,14 +3,20 @@
 # tests/swap_table_smp.c), correct design and broken twin, and the races
 # the stress test and the demo found (tests/mm_teardown_race.c,
 # tests/swap_write_end_race.c), in RUNS boots in a row (default 10) on 4
-# CPUs. Each scenario makes its own RAM swap device (seed 001's is an
+# CPUs (ARCH=arm64: QEMU virt, GICv3, -cpu max). Each scenario makes its own RAM swap device (seed 001's is an
 # asynchronous, checksumming one), so the boots need no disk. Prints TAP
 # (make test runs it through prove): one "ok" per run, and the scenarios'
 # lines of the first run as comments; exits non-zero unless every run
 # passed.
 set -u
 cd "$(dirname "$0")/.."
-kernel=build/${ARCH:-x86_64}/swaplab.elf
+ARCH=${ARCH:-x86_64}
+case $ARCH in
+x86_64) kernel=build/x86_64/swaplab.elf ;;
+arm64) kernel=build/arm64/Image ;;
+*) echo "races: ARCH must be x86_64 or arm64 (got '$ARCH')" >&2; exit 2 ;;
+esac
+export ARCH
 RUNS=${RUNS:-10}
 case $RUNS in
 ''|*[!0-9]*|0) echo "races: RUNS must be a positive number (got '$RUNS')" >&2; exit 2 ;;
@@ -19,7 +25,7 @@ glob='seed*,swap_table_smp.seed002*,mm_race.*'
 passed=0
 echo "1..$RUNS"
 for i in $(seq 1 "$RUNS"); do
-	name=races-$i
+	name=races-$ARCH-$i
 	MACHINE=q35 SMP=4 MEM=512M TIMEOUT=60 tools/boot-test.sh "$name" --kernel "$kernel" \
 		-- "ktest=$glob" >/dev/null 2>&1
 	st=$?
@@ -38,6 +44,6 @@ for i in $(seq 1 "$RUNS"); do
 	fi
 	[ "$i" = 1 ] && grep -aE '^ +# |^ +(not )?ok ' "$log" | grep -v '# stat' | sed 's/^ */# /'
 done
-grep -a 'qemu-run: x86' build/test-logs/races-1.log.stderr 2>/dev/null | sed 's/^/# /'
+grep -a "qemu-run: $ARCH" "build/test-logs/races-$ARCH-1.log.stderr" 2>/dev/null | sed 's/^/# /'
 echo "# races: $passed of $RUNS runs passed"
 [ "$passed" = "$RUNS" ]

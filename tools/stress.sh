@@ -8,10 +8,19 @@
 # five sites at once, each printing its counters; then the block stress test at full
 # size, 20,000 random requests of 4 KiB..2 MiB (64 in flight) written and
 # read back per device, on virtio-blk in four configurations (q35 and pc,
-# MSI-X and INTx) and on ramswap. Exits non-zero on any failure.
+# MSI-X and INTx) and on ramswap. ARCH=arm64: the same swap stress and
+# fault runs on QEMU virt (GICv3, -cpu max, the disks on virtio-mmio), the
+# block stress on virtio-mmio legacy and modern, GICv3 and GICv2 (with
+# cortex-a57), and ramswap. Exits non-zero on any failure.
 set -u
 cd "$(dirname "$0")/.."
-kernel=build/${ARCH:-x86_64}/swaplab.elf
+ARCH=${ARCH:-x86_64}
+case $ARCH in
+x86_64) kernel=build/x86_64/swaplab.elf ;;
+arm64) kernel=build/arm64/Image ;;
+*) echo "stress: ARCH must be x86_64 or arm64 (got '$ARCH')" >&2; exit 2 ;;
+esac
+export ARCH
 N=${N:-20000}
 DURATION=${DURATION:-600}
 FAULT_DURATION=${FAULT_DURATION:-120}
@@ -31,7 +40,7 @@ for mthp in 0,4 0; do
 		--kernel "$kernel" --disk build/blk-stress/swap-a.img --disk build/blk-stress/swap-b.img \
 		-- 'ktest=stress.*' stress.seconds="$DURATION" mthp=$mthp swap.check=1 >/dev/null 2>&1
 	st=$?
-	grep -haE '^ *(not )?ok|^stress:|^ +# (task|swapoff|stat)|FAIL|PANIC|qemu-run: (QEMU|x86)' \
+	grep -haE '^ *(not )?ok|^stress:|^ +# (task|swapoff|stat)|FAIL|PANIC|qemu-run: (QEMU|x86|arm64)' \
 		"build/test-logs/$name.log" "build/test-logs/$name.log.stderr"
 	[ $st = 0 ] || rc=1
 done
@@ -47,7 +56,7 @@ faults() { # faults NAME FAIL-OPTIONS...
 		--kernel "$kernel" --disk build/blk-stress/swap-a.img --disk build/blk-stress/swap-b.img \
 		-- 'ktest=stress.*' stress.seconds="$FAULT_DURATION" mthp=0,4 swap.check=1 "$@" >/dev/null 2>&1
 	local st=$?
-	grep -haE '^ *(not )?ok|^stress: [0-9]|^ +# (task|swapoff)|^# stat (fail_.*_(calls|injected) [1-9]|swap_(read|write)_errors|swapin_read_kills|swapoff_read_errors|oom_kills|fault_task_kills|page_alloc_failures|reclaim_no_swap)|FAIL|PANIC|qemu-run: (QEMU|x86)' \
+	grep -haE '^ *(not )?ok|^stress: [0-9]|^ +# (task|swapoff)|^# stat (fail_.*_(calls|injected) [1-9]|swap_(read|write)_errors|swapin_read_kills|swapoff_read_errors|oom_kills|fault_task_kills|page_alloc_failures|reclaim_no_swap)|FAIL|PANIC|qemu-run: (QEMU|x86|arm64)' \
 		"build/test-logs/$name.log" "build/test-logs/$name.log.stderr"
 	[ $st = 0 ] || rc=1
 }
@@ -67,14 +76,22 @@ run() { # run NAME MACHINE SMP CMDLINE...
 		--kernel "$kernel" --disk "$img" -- blktest.requests="$N" blktest.need_disk=1 "$@" \
 		>/dev/null 2>&1
 	local st=$?
-	grep -haE '^ *(not )?ok|# (vd|ramswap)|FAIL|qemu-run: (QEMU|x86)' \
+	grep -haE '^ *(not )?ok|# (vd|ramswap)|FAIL|qemu-run: (QEMU|x86|arm64)' \
 		"build/test-logs/stress-$name.log" "build/test-logs/stress-$name.log.stderr"
 	[ $st = 0 ] || rc=1
 }
-run q35-msix q35 4 'ktest=blk.stress_*' ramswap.size=160M
-run q35-intx q35 2 'ktest=blk.stress_virtio*' pci.msix=0
-run pc-msix pc 2 'ktest=blk.stress_virtio*'
-run pc-intx pc 2 'ktest=blk.stress_virtio*' pci.msix=0
-[ $rc = 0 ] && echo "stress: all passed (swap stress $DURATION s x 2, with faults $FAULT_DURATION s x 4, $N block requests per device)" ||
+if [ "$ARCH" = arm64 ]; then
+	# MACHINE is ignored on arm64; GIC, CPU and QEMU_EXTRA pick the rest.
+	run virt-gic3-legacy virt 4 'ktest=blk.stress_*' ramswap.size=160M
+	VIRTIO_MMIO=modern run virt-gic3-modern virt 2 'ktest=blk.stress_virtio*'
+	GIC=2 CPU=cortex-a57 run virt-gic2-a57-legacy virt 2 'ktest=blk.stress_virtio*'
+	GIC=2 CPU=cortex-a57 VIRTIO_MMIO=modern run virt-gic2-a57-modern virt 2 'ktest=blk.stress_virtio*'
+else
+	run q35-msix q35 4 'ktest=blk.stress_*' ramswap.size=160M
+	run q35-intx q35 2 'ktest=blk.stress_virtio*' pci.msix=0
+	run pc-msix pc 2 'ktest=blk.stress_virtio*'
+	run pc-intx pc 2 'ktest=blk.stress_virtio*' pci.msix=0
+fi
+[ $rc = 0 ] && echo "stress: all passed ($ARCH: swap stress $DURATION s x 2, with faults $FAULT_DURATION s x 4, $N block requests per device)" ||
 	echo "stress: FAILED"
 exit $rc
