@@ -174,6 +174,9 @@ mk 53-arm64-swap-stress-15s \
 # here at EL2 (virtualization=on); a slice of the tests, with a swap disk.
 mk 54-arm64-uboot-el2 \
 	"EL2=1 GIC=3 CPU=max SMP=2 MEM=256M TIMEOUT=120 tools/boot-test.sh arm64-uboot-el2 --uboot --kernel $kernel --disk $a64img -- 'ktest=smoke*,fdt.*,arm64*,virtio_mmio.*,swap_virtio.*,smp.*' ${CMDLINE:-}"
+# arm64's bad boot input (tests/boot/bad-input.t with ARCH=arm64: broken,
+# missing or far device trees, an unknown GIC, too many CPUs, no PSCI...).
+mk 55-arm64-bad-input "tests/boot/bad-input.t"
 fi
 
 start=$(date +%s)

@@ -33,7 +33,6 @@ want_arch() { [ -z "${ARCH:-}" ] || [ "$ARCH" = "$1" ]; }
 
 echo "TAP version 13"
 if want_arch x86_64; then
-echo "TAP version 13"
 check "unknown command-line key is refused" 2 "unknown key 'nosuchkey'" 1 nosuchkey=1
 check "out-of-range value is refused" 2 "loglevel=99: expected a number in 0..7" 1 loglevel=99
 check "non-numeric value is refused" 2 "loglevel=abc: expected a number" 1 loglevel=abc
