@@ -135,8 +135,8 @@ static void ra_sequential_reread_hits(struct ktest *t, enum swap_readahead_mode 
 	 * at most the miss's own read and one for its window. */
 	KT_EXPECT(t, requests <= 2 * (n - hit));
 	KT_EXPECT(t, requests < n);
-	KT_EXPECT(t, ra >= n / 2);		 /* 7 of 8 once the window is full */
-	KT_EXPECT_EQ(t, hit, ra);		 /* and every one used */
+	KT_EXPECT(t, ra >= n / 2); /* 7 of 8 once the window is full */
+	KT_EXPECT_EQ(t, hit, ra);  /* and every one used */
 	KT_EXPECT_EQ(t, b.misses - a.misses, n - hit);
 	KT_EXPECT_EQ(t, b.unused, a.unused);
 	KT_EXPECT_EQ(t, atomic_long_read(&e.s.si->inuse), 0);
