@@ -34,14 +34,15 @@ KTEST(arm64bcm, every_cpu_takes_its_own_timer_interrupts)
 {
 	if (!require_bcm2836(t))
 		return;
-	u64 before[NR_CPUS_MAX];
-	for (unsigned cpu = 0; cpu < nr_cpus_online; cpu++) {
+	u64 before[NR_CPUS_MAX] = { 0 };
+	unsigned n = nr_cpus_online;
+	for (unsigned cpu = 0; cpu < n; cpu++) {
 		KT_EXPECT_EQ(t, bcm2836_intc_timer_lines(cpu), 1u << (platform.timer_intid - 16));
 		before[cpu] = __atomic_load_n(&bcm2836_timer_irqs[bcm2836_intc_core(cpu)],
 					      __ATOMIC_RELAXED);
 	}
 	sleep_ms(200); /* 20 ticks at 100 Hz */
-	for (unsigned cpu = 0; cpu < nr_cpus_online; cpu++) {
+	for (unsigned cpu = 0; cpu < n; cpu++) {
 		u64 now = __atomic_load_n(&bcm2836_timer_irqs[bcm2836_intc_core(cpu)],
 					  __ATOMIC_RELAXED);
 		KT_EXPECT(t, now >= before[cpu] + 5);
