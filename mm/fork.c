@@ -10,6 +10,7 @@
 #include "kernel/printk.h"
 #include "kernel/stats.h"
 #include "mm.h"
+#include "oom_kill.h"
 #include "pgtable.h"
 #include "rmap.h"
 #include "swap.h"
@@ -126,6 +127,16 @@ struct mm *mm_fork(struct mm *src)
 	 * memory: the child's tables may use the reserve below min first. */
 	dst->pgtable_gfp = __GFP_HIGH;
 	down_write(&src->mmap_lock);
+	/* An OOM victim is being (or was) emptied by the reaper, which takes
+	 * this lock after marking it: its copy would be an address space
+	 * with holes where the parent's memory was, and the child would
+	 * fault on them (-EFAULT). Refused, as Linux's dup_mmap refuses a
+	 * fork of a killed task. */
+	if (mm_is_oom_victim(src)) {
+		up_write(&src->mmap_lock);
+		mm_put(dst);
+		return NULL;
+	}
 	tlb_gather_mmu(&tlb, src);
 	for_each_vma (&src->vmas, v) {
 		struct vma *nv = vma_alloc(v->start, v->end, v->prot, v->flags);

@@ -411,3 +411,20 @@ KTEST(oom, reap_with_swap_writes_in_flight)
 	mm_put(mm);
 	oom_test_end(t, &o);
 }
+
+/* A fork of an OOM victim fails: the reaper empties it, and a copy would
+ * be a child with holes where its parent's memory was (make stress saw a
+ * fork child die with -EFAULT reading its parent's range). */
+KTEST(oom, fork_of_a_killed_mm_fails)
+{
+	struct mm *mm = mm_test_create(t, 4);
+	KT_ASSERT(t, mm);
+	mm_test_write(mm, MM_TEST_REGION, 1);
+	struct mm *child = mm_fork(mm);
+	KT_EXPECT(t, child != NULL); /* not a victim: the fork works */
+	if (child)
+		mm_put(child);
+	mm_flag_set(mm, MMF_OOM_VICTIM);
+	KT_EXPECT(t, mm_fork(mm) == NULL);
+	mm_put(mm);
+}
