@@ -122,11 +122,11 @@ bool folio_free_swap(struct folio *folio);
  * (a zap, a copy on write) leaves the cache if no swap PTE holds its
  * slots and its lock can be had without waiting (a PTL may be held). */
 void free_swap_cache(struct folio *folio);
-/* Linux's vm_swap_full, for the device of entry: more than half of its
- * slots in use (Linux looks at all devices together; one device is the
- * common case here). True for an entry of no device. */
-bool vm_swap_full(swp_entry_t entry);
+/* Linux's vm_swap_full, for one device (swap_entry_info(entry)): more
+ * than half of its slots in use (Linux looks at all devices together; one
+ * device is the common case here). True for no device. */
 struct swap_info;
+bool vm_swap_full(const struct swap_info *si);
 /* Give back slots held by the swap cache alone (see swap_cache.c); the
  * allocator calls it when every device is full. Returns slots freed. */
 unsigned long swap_reclaim_cache_only(struct swap_info *si);

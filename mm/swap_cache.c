@@ -211,9 +211,8 @@ void free_swap_cache(struct folio *folio)
 	}
 }
 
-bool vm_swap_full(swp_entry_t entry)
+bool vm_swap_full(const struct swap_info *si)
 {
-	struct swap_info *si = swap_entry_info(entry);
 	return !si || (u64)atomic_long_read(&si->inuse) * 2 > si->nr_usable;
 }
 

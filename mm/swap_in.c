@@ -131,7 +131,7 @@ static bool should_try_to_free_swap(struct folio *folio, bool write)
 	/* A device being switched off (swapoff's unuse: no SWP_WRITEOK)
 	 * wants its slots back, not kept. */
 	struct swap_info *si = swap_entry_info(folio_swap_entry(folio));
-	return vm_swap_full(folio_swap_entry(folio)) || !(si->flags & SWP_WRITEOK);
+	return vm_swap_full(si) || !(si->flags & SWP_WRITEOK);
 }
 
 /* A swap PTE with the bits that may differ between pages of one folio

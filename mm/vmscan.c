@@ -39,6 +39,7 @@
 #include "rmap.h"
 #include "split.h"
 #include "swap.h"
+#include "swap_cluster.h"
 #include "vmscan.h"
 
 DEFINE_STAT_COUNTER(reclaim_scanned);
@@ -123,7 +124,8 @@ static enum reclaim_result shrink_folio_unmap(struct folio *folio, bool ignore_r
 	if (!ignore_refs && folio_referenced(folio)) {
 		/* Linux's activate_locked: swap over half full takes back
 		 * the slots of a folio that stays in memory. */
-		if (folio_test_swapcache(folio) && vm_swap_full(folio_swap_entry(folio)))
+		if (folio_test_swapcache(folio) &&
+		    vm_swap_full(swap_entry_info(folio_swap_entry(folio))))
 			folio_free_swap(folio);
 		res = RECLAIM_ACTIVATE;
 		goto out;
