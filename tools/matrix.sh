@@ -7,7 +7,10 @@
 # test says "not ok" (a missing requirement is a "# SKIP" with a reason).
 # ARCH=arm64: QEMU virt with 1, 2, 4 and 8 CPUs, GICv2 and GICv3,
 # cortex-a57 and max, legacy and modern virtio-mmio, entry at EL1 and EL2,
-# the PSCI power-off (no semihosting), and the U-Boot boot.
+# the PSCI power-off (no semihosting), and the U-Boot boot; then QEMU's
+# raspi3b (4 CPUs by spin table, ramswap, the Debian DTB of
+# tools/rpi-dtb.sh: skipped, with the reason, when it cannot be fetched):
+# every test but the demo, the demo, and a CPU that comes late.
 # Prints TAP; logs in build/matrix-logs/ARCH/. ONLY=N runs configuration N.
 set -u
 cd "$(dirname "$0")/.."
@@ -55,7 +58,13 @@ configs=(
 	"virt-gic3-2cpu-256M-psci-off|GIC=3 SEMIHOSTING=0|2|256M|max|--kernel $kernel -- ktest=*"
 	"uboot-gic3-2cpu-512M-max-disk|GIC=3|2|512M|max|--uboot --kernel $kernel --disk $disk -- ktest=*"
 	"uboot-gic2-4cpu-1G-a57-el2|GIC=2 EL2=1|4|1G|cortex-a57|--uboot --kernel $kernel -- ktest=*"
+	"raspi3b-4cpu-1G-ramswap|MACHINE=raspi3b|4|1G|cortex-a53|--kernel $kernel -- ktest=*,-demo.*"
+	"raspi3b-4cpu-demo-mem512M-ramswap|MACHINE=raspi3b|4|1G|cortex-a53|--kernel $kernel -- ktest=demo.*"
+	"raspi3b-late-spin-table-cpu|MACHINE=raspi3b|4|1G|cortex-a53|--kernel $kernel -- ktest=smp.*,arm64psci.a_late_cpu_is_parked smp.late_cpu=2"
 )
+rpi_skip=""
+tools/rpi-dtb.sh >"$logs/rpi-dtb.log" 2>&1 ||
+	rpi_skip="no Raspberry Pi device tree: tools/rpi-dtb.sh failed (no network? see $logs/rpi-dtb.log)"
 ;;
 *) echo "matrix: ARCH must be x86_64 or arm64 (got '$ARCH')" >&2; exit 2 ;;
 esac
@@ -72,6 +81,10 @@ for c in "${configs[@]}"; do
 	i=$((i + 1))
 	[ -n "${ONLY:-}" ] && [ "$ONLY" != $i ] && { echo "ok $i # SKIP ONLY=$ONLY"; continue; }
 	IFS='|' read -r name machine smp mem cpu args <<<"$c"
+	if [[ $name = raspi3b-* ]] && [ -n "${rpi_skip:-}" ]; then
+		echo "ok $i - $name # SKIP $rpi_skip"
+		continue
+	fi
 	log=$logs/$name.log
 	start=$(date +%s)
 	envs=(MACHINE="$machine")

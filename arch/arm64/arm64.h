@@ -7,6 +7,7 @@
 #define ARCH_ARM64_ARM64_H
 
 #include <asm/cpu.h>
+#include "kernel/atomic.h"
 #include "kernel/compiler.h"
 #include "kernel/types.h"
 
@@ -84,9 +85,13 @@ void bcm2836_intc_handle_irq(struct trap_frame *f);
 unsigned bcm2836_intc_core(unsigned cpu);
 u32 bcm2836_intc_timer_lines(unsigned cpu);
 extern u64 bcm2836_timer_irqs[4], bcm2836_ipi_irqs[4];
+/* smp.c: CPUs that arrived after the boot CPU gave up on them, parked;
+ * the smp.late_cpu key (0: none). */
+extern atomic_t smp_cpus_parked_late;
+extern u64 smp_late_cpu;
 /* spin_table.c */
-int spin_table_cpu_start(unsigned cpu, u64 release_addr);
-void spin_table_entry(void);
+int spin_table_cpu_start(unsigned slot, u64 release_addr);
+void spin_table_entries(void);
 /* timer.c */
 void timer_init_cpu(void);
 /* smp.c */

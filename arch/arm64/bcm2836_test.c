@@ -8,6 +8,7 @@
 #include <asm/cpu.h>
 #include <asm/page.h>
 #include "arm64.h"
+#include "boot.h"
 #include "kernel/ktest.h"
 #include "kernel/sched.h"
 #include "kernel/smp.h"
@@ -82,14 +83,16 @@ KTEST(arm64bcm, mailbox_ipi_runs_the_call_on_each_cpu)
 }
 
 /* Every CPU of the tree came up through its spin table: one online CPU
- * per /cpus entry, each on its own core, and each release word holds
- * spin_table_entry's physical address (what the parked CPU jumped to). */
+ * per /cpus entry, each on its own core, and each release word holds the
+ * physical address of a start slot's entry in spin_table_entries (what
+ * the parked CPU jumped to), a different slot for each CPU. */
 KTEST(arm64bcm, spin_table_started_every_cpu_of_the_tree)
 {
 	if (!require_bcm2836(t))
 		return;
 	KT_EXPECT_EQ(t, nr_cpus_online, platform.nr_cpus);
-	unsigned cores_seen = 0, released = 0;
+	unsigned cores_seen = 0, released = 0, slots_seen = 0;
+	u64 entries = virt_to_phys(spin_table_entries);
 	for (unsigned cpu = 0; cpu < nr_cpus_online; cpu++)
 		cores_seen |= 1u << bcm2836_intc_core(cpu);
 	KT_EXPECT_EQ(t, cores_seen, (1u << nr_cpus_online) - 1);
@@ -98,7 +101,10 @@ KTEST(arm64bcm, spin_table_started_every_cpu_of_the_tree)
 		if (!addr || (platform.cpus[i].mpidr & 0xff) == bcm2836_intc_core(0))
 			continue; /* the boot CPU was not released by us */
 		const volatile u64 *word = phys_to_virt(addr);
-		KT_EXPECT_EQ(t, *word, virt_to_phys(spin_table_entry));
+		u64 slot = (*word - entries) / 8;
+		KT_EXPECT(t, *word >= entries + 8 && (*word - entries) % 8 == 0);
+		KT_EXPECT(t, slot < NR_START_SLOTS && !(slots_seen & (1u << slot)));
+		slots_seen |= 1u << (slot % NR_START_SLOTS);
 		released++;
 	}
 	KT_EXPECT_EQ(t, released, platform.nr_cpus - 1);

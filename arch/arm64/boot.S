@@ -69,11 +69,12 @@ primary_entry:
 	br x9
 
 /*
- * A secondary CPU, started by PSCI CPU_ON (smp.c) with x0 = its CPU
- * number (the context id), MMU off, at the EL the boot CPU came in at.
+ * A secondary CPU, started by PSCI CPU_ON (smp.c) with x0 = its start
+ * slot (the context id), MMU off, at the EL the boot CPU came in at.
  * The boot page tables are still there (the identity map in boot_pgd_id
  * included), so it only needs its own EL1 setup and MMU on, then its
- * stack (secondary_stack_top[cpu]) and secondary_start_kernel(cpu).
+ * stack (secondary_stack_top[slot]) and secondary_start_kernel(slot),
+ * which learns its CPU number from the slot (arm64/smp.c).
  */
 	.global secondary_entry
 secondary_entry:
@@ -88,15 +89,21 @@ secondary_entry:
 	br x9
 
 /*
- * A secondary CPU released from a spin table (spin_table.c): no argument
- * in x0, so its CPU number comes from spin_table_cpu_number, which the
- * boot CPU cleaned to memory for us (our caches are still off).
+ * A secondary CPU released from a spin table (spin_table.c) gets no
+ * argument in x0, so it is released to the entry of its start slot: one
+ * pair of instructions per slot, 8 bytes apart, each loading its slot
+ * number. (A shared word holding the slot would be read wrong by a CPU
+ * that comes late, after the word moved on to the next CPU.)
  */
-	.global spin_table_entry
-spin_table_entry:
-	adrp x9, spin_table_cpu_number
-	ldr x0, [x9, :lo12:spin_table_cpu_number]
+	.global spin_table_entries
+	.balign 8
+spin_table_entries:
+	.set slot, 0
+	.rept NR_START_SLOTS
+	mov x0, #slot
 	b secondary_entry
+	.set slot, slot + 1
+	.endr
 
 /*
  * EL2 (QEMU with virtualization=on, U-Boot on many boards): EL1 is
@@ -298,7 +305,6 @@ secondary_high:
 	ldr x9, =secondary_stack_top
 	ldr x9, [x9, x19, lsl #3]
 	mov sp, x9
-	msr tpidr_el1, x19              /* arch_cpu_id() */
 	adrp x9, vectors
 	add x9, x9, :lo12:vectors
 	msr vbar_el1, x9

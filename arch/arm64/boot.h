@@ -11,6 +11,10 @@
  * the start of RAM, which is where QEMU leaves the DTB for ELF kernels. */
 #define KERNEL_ELF_LMA 0x40200000
 
+/* Start slots of secondary CPUs (smp.c), one spin-table entry each in
+ * boot.S: NR_CPUS_MAX, asserted there. */
+#define NR_START_SLOTS 8
+
 /* MAIR_EL1 attribute indexes (AttrIndx of a descriptor). */
 #define MT_NORMAL 0	  /* 0xff: Normal, inner/outer write-back, RW-allocate */
 #define MT_DEVICE_nGnRE 1 /* 0x04 */

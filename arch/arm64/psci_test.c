@@ -2,14 +2,17 @@
  * arm64psci.*: the firmware interface the CPUs were started through
  * (Arm DEN 0022), asked directly: its version, every CPU of the tree on
  * (AFFINITY_INFO), and CPU_ON refused for a CPU that is already on or
- * does not exist. QEMU virt's PSCI is 1.0 (0.2 at least everywhere we
+ * does not exist; a CPU that arrives after it was given up on is parked
+ * (smp.late_cpu). QEMU virt's PSCI is 1.0 (0.2 at least everywhere we
  * boot: the 64-bit CPU_ON we use needs it).
  */
 #include <asm/cpu.h>
 #include <asm/page.h>
 #include "arm64.h"
 #include "kernel/ktest.h"
+#include "kernel/atomic.h"
 #include "kernel/percpu.h"
+#include "kernel/smp.h"
 #include "tests/test_kit.h"
 
 #define PSCI_VERSION 0x84000000
@@ -40,7 +43,7 @@ KTEST(arm64psci, every_cpu_of_the_tree_is_on)
 {
 	if (!test_require_psci(t))
 		return;
-	KT_EXPECT_EQ(t, platform.nr_cpus, nr_cpus_online);
+	KT_EXPECT_EQ(t, platform.nr_cpus, nr_cpus_online + (unsigned)!!smp_late_cpu);
 	for (unsigned i = 0; i < platform.nr_cpus; i++)
 		KT_EXPECT_EQ(t, psci_call(PSCI_AFFINITY_INFO_64, platform.cpus[i].mpidr, 0, 0),
 			     AFFINITY_ON);
@@ -58,4 +61,40 @@ KTEST(arm64psci, cpu_on_of_a_running_or_missing_cpu_is_refused)
 			     PSCI_RET_ALREADY_ON);
 	/* Aff2 = 0xfe: no QEMU virt has that many clusters. */
 	KT_EXPECT_EQ(t, psci_call(PSCI_CPU_ON_64, 0xfe0000, entry, 0), PSCI_RET_INVALID_PARAMETERS);
+}
+
+static void note_cpu(void *arg)
+{
+	__atomic_or_fetch((unsigned long *)arg, cpu_mask_of(arch_cpu_id()), __ATOMIC_SEQ_CST);
+}
+
+/*
+ * smp.late_cpu=N (bad-input.t boots it on 3 CPUs; by PSCI or, on the
+ * Raspberry Pi, by spin table): the N-th CPU started
+ * arrives 1.5 s after CPU_ON, half a second after smp.c gave up on it and
+ * gave its number to the next CPU. It must park (its slot abandoned), not
+ * run as that CPU: the boot went on with one CPU fewer than the tree, and
+ * every online CPU, the one that took the late CPU's number included,
+ * answers a cross-call. Without the slots the late CPU would come up on
+ * the other CPU's stack with its number: nothing parks, and the two
+ * corrupt each other.
+ */
+KTEST(arm64psci, a_late_cpu_is_parked)
+{
+	if (!smp_late_cpu) {
+		ktest_skip(t, "smp.late_cpu is not given");
+		return;
+	}
+	if (platform.nr_cpus < 2) {
+		ktest_skip(t, "the device tree has one CPU");
+		return;
+	}
+	u64 end = arch_time_ns() + 5000000000ull;
+	while (atomic_read(&smp_cpus_parked_late) == 0 && arch_time_ns() < end)
+		arch_udelay(1000);
+	KT_EXPECT_EQ(t, atomic_read(&smp_cpus_parked_late), 1);
+	KT_EXPECT_EQ(t, nr_cpus_online, platform.nr_cpus - 1);
+	unsigned long seen = 0, all = (1ul << nr_cpus_online) - 1;
+	smp_call_on_cpus(all, note_cpu, &seen);
+	KT_EXPECT_EQ(t, __atomic_load_n(&seen, __ATOMIC_SEQ_CST), all);
 }

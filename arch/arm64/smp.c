@@ -12,12 +12,28 @@
  * Raspberry Pi 3). CPU numbers are 0..n-1 in tree order
  * with the boot CPU as 0; a CPU that does not come up gives its number to
  * the next one, as on x86-64. One at a time, each within a second.
+ *
+ * A CPU that accepted CPU_ON (or was released) may still arrive after
+ * that second: slow firmware, a vCPU the host did not schedule. It must
+ * not then run as the CPU that got its number, on that CPU's stack. So
+ * each start uses a start slot of its own (the context id, or the spin
+ * table entry it branches to): the slot holds the stack and the CPU
+ * number, and a state that the arriving CPU and the giving-up boot CPU
+ * both change with a compare-and-exchange, so exactly one of them wins.
+ * A CPU that finds its slot abandoned parks forever with interrupts off
+ * (Linux's arm64 does the same with a CPU "stuck in the kernel"); its
+ * slot and stack are never reused. smp.late_cpu=N makes the N-th start
+ * arrive late on purpose (arm64psci.a_late_cpu_is_parked).
  */
 #include <asm/cpu.h>
 #include "arm64.h"
+#include "boot.h"
 #include "trap.h"
+#include "kernel/atomic.h"
+#include "kernel/cmdline.h"
 #include "kernel/ipi.h"
 #include "kernel/main.h"
+#include "kernel/panic.h"
 #include <asm/mmu.h>
 #include <asm/page.h>
 #include "kernel/percpu.h"
@@ -61,17 +77,54 @@ static void ipi_backtrace(struct trap_frame *f, void *arg)
 #define PSCI_CPU_ON_64 0xc4000003
 #define AP_STACK_SIZE 16384
 #define AP_START_TIMEOUT_US 1000000
+#define AP_LATE_DELAY_US 1500000
 
+/*
+ * Start slots, one per attempt to start a CPU (slot 0 is the boot CPU's
+ * and unused). The boot CPU fills a slot and sets it SLOT_STARTING before
+ * it starts the CPU; then exactly one of these happens:
+ *   the CPU:      STARTING -> ARRIVED   (it runs as ap_slot_cpu[slot])
+ *   the boot CPU: STARTING -> ABANDONED (a second passed; the CPU, should
+ *                                        it come, parks)
+ * A slot whose CPU was never started (CPU_ON refused) is used again.
+ */
+_Static_assert(NR_START_SLOTS == NR_CPUS_MAX, "boot.S has one spin-table entry per slot");
+enum { SLOT_FREE, SLOT_STARTING, SLOT_ARRIVED, SLOT_ABANDONED };
+static atomic_t ap_slot_state[NR_CPUS_MAX];
+static unsigned ap_slot_cpu[NR_CPUS_MAX];
 static u8 ap_stacks[NR_CPUS_MAX][AP_STACK_SIZE] __aligned(16);
-/* Read by boot.S's secondary_high with the MMU just on. */
+/* Read by boot.S's secondary_high with the MMU just on, by slot. */
 u64 secondary_stack_top[NR_CPUS_MAX];
+/* CPUs that came after they were given up on, now parked (tests). */
+atomic_t smp_cpus_parked_late;
+
+/* smp.late_cpu: 0, or which start (1 = the first) arrives late. */
+u64 smp_late_cpu;
+KPARAM_U64(smp_late_cpu, "smp.late_cpu", &smp_late_cpu, 0, NR_CPUS_MAX - 1,
+	   "testing: the N-th secondary CPU started waits 1.5 s before it arrives, past the "
+	   "1 s the boot CPU waits: it must be parked, its number given to the next CPU");
 
 void secondary_entry(void);
 
-/* The secondary's first C code, on its own stack, interrupts off, TTBR0
- * still on the boot identity map. */
-void secondary_start_kernel(unsigned cpu)
+/* A CPU whose start was abandoned: it may not touch the scheduler, the
+ * per-CPU data or the console (its number belongs to another CPU now). */
+static void __noreturn ap_park(void)
 {
+	atomic_inc(&smp_cpus_parked_late);
+	for (;;)
+		__asm__ __volatile__("msr daifset, #0xf\n\twfi" ::: "memory");
+}
+
+/* The secondary's first C code, on its slot's stack, interrupts off,
+ * TTBR0 still on the boot identity map. */
+void secondary_start_kernel(unsigned slot)
+{
+	if (slot == smp_late_cpu)
+		arch_udelay(AP_LATE_DELAY_US);
+	if (atomic_cmpxchg(&ap_slot_state[slot], SLOT_STARTING, SLOT_ARRIVED) != SLOT_STARTING)
+		ap_park();
+	unsigned cpu = ap_slot_cpu[slot];
+	__asm__ __volatile__("msr tpidr_el1, %0" ::"r"((u64)cpu)); /* arch_cpu_id() */
 	arch_mmu_activate(arch_mmu_kernel_root());
 	trap_init_cpu();
 	gic_init_cpu(cpu);
@@ -81,10 +134,10 @@ void secondary_start_kernel(unsigned cpu)
 	secondary_cpu_main(cpu);
 }
 
-static bool wait_online(unsigned cpu, u64 timeout_us)
+static bool wait_until(bool (*done)(unsigned), unsigned arg, u64 timeout_us)
 {
 	u64 end = arch_time_ns() + timeout_us * 1000;
-	while (!cpu_is_online(cpu)) {
+	while (!done(arg)) {
 		if (arch_time_ns() > end)
 			return false;
 		arch_cpu_relax();
@@ -92,37 +145,71 @@ static bool wait_online(unsigned cpu, u64 timeout_us)
 	return true;
 }
 
+static bool slot_arrived(unsigned slot)
+{
+	return atomic_read(&ap_slot_state[slot]) == SLOT_ARRIVED;
+}
+
+static bool cpu_online_(unsigned cpu)
+{
+	return cpu_is_online(cpu);
+}
+
+/*
+ * Waits for the CPU started in slot to arrive, then to come online as
+ * cpu. Gives up after a second unless the CPU arrived meanwhile (the
+ * exchange decides); a CPU that arrived comes online in bounded time (its
+ * own EL1 setup), so not coming online then is a bug.
+ */
+static bool ap_wait(unsigned slot, unsigned cpu, u64 mpidr)
+{
+	if (!wait_until(slot_arrived, slot, AP_START_TIMEOUT_US) &&
+	    atomic_cmpxchg(&ap_slot_state[slot], SLOT_STARTING, SLOT_ABANDONED) == SLOT_STARTING) {
+		pr_err("smp: cpu %u (MPIDR %#lx) did not start within %u ms; continuing without "
+		       "it (should it come later, it parks)\n",
+		       cpu, (unsigned long)mpidr, AP_START_TIMEOUT_US / 1000);
+		return false;
+	}
+	if (!wait_until(cpu_online_, cpu, AP_START_TIMEOUT_US))
+		panic("smp: cpu %u (MPIDR %#lx) arrived but did not come online\n", cpu,
+		      (unsigned long)mpidr);
+	return true;
+}
+
 static const char *start_method = "PSCI CPU_ON";
 
-static bool cpu_start(unsigned cpu, u64 mpidr, u64 release_addr)
+/* Starts the CPU at mpidr as cpu through slot; false if it did not come
+ * (the slot is then free again, or abandoned). */
+static bool cpu_start(unsigned slot, unsigned cpu, u64 mpidr, u64 release_addr)
 {
-	secondary_stack_top[cpu] = (u64)(ap_stacks[cpu] + AP_STACK_SIZE);
-	/* The stack pointer reaches memory before the CPU reads it. */
+	ap_slot_cpu[slot] = cpu;
+	secondary_stack_top[slot] = (u64)(ap_stacks[slot] + AP_STACK_SIZE);
+	atomic_set(&ap_slot_state[slot], SLOT_STARTING);
+	/* The slot reaches memory before the CPU reads it. */
 	__asm__ __volatile__("dsb ish" ::: "memory");
 	if (release_addr) {
-		if (spin_table_cpu_start(cpu, release_addr) != 0)
+		if (spin_table_cpu_start(slot, release_addr) != 0) {
+			atomic_set(&ap_slot_state[slot], SLOT_FREE);
 			return false;
+		}
 		start_method = "spin table";
 	} else {
-		long ret = psci_call(PSCI_CPU_ON_64, mpidr, virt_to_phys(secondary_entry), cpu);
+		long ret = psci_call(PSCI_CPU_ON_64, mpidr, virt_to_phys(secondary_entry), slot);
 		if (ret != 0) {
+			atomic_set(&ap_slot_state[slot], SLOT_FREE);
 			pr_err("smp: PSCI CPU_ON of MPIDR %#lx failed (%ld); continuing without "
 			       "it\n",
 			       (unsigned long)mpidr, ret);
 			return false;
 		}
 	}
-	if (wait_online(cpu, AP_START_TIMEOUT_US))
-		return true;
-	pr_err("smp: cpu %u (MPIDR %#lx) did not start within %u ms; continuing without it\n", cpu,
-	       (unsigned long)mpidr, AP_START_TIMEOUT_US / 1000);
-	return false;
+	return ap_wait(slot, cpu, mpidr);
 }
 
 static void smp_start_secondaries(void)
 {
 	u64 self;
-	unsigned next = 1;
+	unsigned next = 1, slot = 1;
 	bool boot_listed = false;
 
 	__asm__ __volatile__("mrs %0, mpidr_el1" : "=r"(self));
@@ -145,8 +232,16 @@ static void smp_start_secondaries(void)
 				NR_CPUS_MAX, (unsigned long)mpidr);
 			continue;
 		}
-		if (cpu_start(next, mpidr, platform.cpus[i].psci ? 0 : release))
+		if (slot == NR_CPUS_MAX) {
+			pr_warn("smp: every start slot is taken by a CPU that did not come up; "
+				"not starting MPIDR %#lx\n",
+				(unsigned long)mpidr);
+			continue;
+		}
+		if (cpu_start(slot, next, mpidr, platform.cpus[i].psci ? 0 : release))
 			next++;
+		if (atomic_read(&ap_slot_state[slot]) != SLOT_FREE)
+			slot++;
 	}
 	if (!boot_listed)
 		pr_warn("smp: the boot CPU (MPIDR %#lx) is not in the device tree's /cpus\n",

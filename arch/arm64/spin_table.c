@@ -7,15 +7,15 @@
  * and 0xf0 for cores 0..3 and enters with x0..x3 = 0; the Pi firmware's
  * armstub8 does the same at the same addresses.
  *
- * The CPU gets no argument, so boot.S's spin_table_entry reads its CPU
- * number from spin_table_cpu_number (one CPU is started at a time), then
- * goes the way of a PSCI CPU_ON (secondary_entry). Both words are read by
- * a CPU whose caches are off: they are cleaned to the point of coherency
- * after the write, and `sev` wakes the waiting CPU.
+ * The CPU gets no argument, so it is released to its start slot's own
+ * entry in boot.S's spin_table_entries (8 bytes each), which loads the
+ * slot number and goes the way of a PSCI CPU_ON (secondary_entry). The
+ * release word is read by a CPU whose caches are off: it is cleaned to
+ * the point of coherency after the write (so is the slot, by smp.c's
+ * dsb before this), and `sev` wakes the waiting CPU.
  *
  * A released CPU cannot be called back: one that comes up only after
- * smp.c gave up on it (a second later) would read the next CPU's number.
- * QEMU and the firmware start them at once; smp.c says which one failed.
+ * smp.c gave up on it finds its slot abandoned and parks (smp.c).
  */
 #include <asm/cpu.h>
 #include <asm/page.h>
@@ -23,26 +23,20 @@
 #include "kernel/errno.h"
 #include "kernel/printk.h"
 
-/* Read by boot.S's spin_table_entry with the MMU off. */
-u64 spin_table_cpu_number __aligned(64);
-
 static void dcache_clean_inval_poc(const volatile void *p)
 {
 	__asm__ __volatile__("dc civac, %0" ::"r"(p) : "memory");
 }
 
-int spin_table_cpu_start(unsigned cpu, u64 release_addr)
+int spin_table_cpu_start(unsigned slot, u64 release_addr)
 {
 	if (!release_addr || release_addr % 8 || release_addr + 8 > arch_direct_map_end()) {
-		pr_err("smp: cpu %u: cpu-release-addr %#lx is not 8-byte aligned RAM\n", cpu,
-		       (unsigned long)release_addr);
+		pr_err("smp: start slot %u: cpu-release-addr %#lx is not 8-byte aligned RAM\n",
+		       slot, (unsigned long)release_addr);
 		return -EINVAL;
 	}
 	volatile u64 *release = phys_to_virt(release_addr);
-	spin_table_cpu_number = cpu;
-	dcache_clean_inval_poc(&spin_table_cpu_number);
-	__asm__ __volatile__("dsb sy" ::: "memory");
-	*release = virt_to_phys(spin_table_entry);
+	*release = virt_to_phys(spin_table_entries) + 8 * slot;
 	dcache_clean_inval_poc(release);
 	__asm__ __volatile__("dsb sy\n\tsev" ::: "memory");
 	return 0;

@@ -6,6 +6,8 @@
 #   nomem.dtb    no /memory node
 #   gic9.dtb     the GIC's compatible is "arm,gic-v9-unknown"
 #   nopsci.dtb   no /psci node (no CPU_ON, no SYSTEM_OFF)
+#   spintable.dtb  cpu@1 started by spin table (release word at 0x44100000):
+#                QEMU's CPU 1 is powered off and never reads it
 #   badmagic.dtb good.dtb with its magic's last byte changed
 #   trunc.dtb    good.dtb with totalsize halved (the blocks run past it)
 # and stub-ADDR.bin: a 32-byte loader that jumps to the Image at 0x44200000
@@ -41,6 +43,7 @@ dtc -q -I dts -O dtb -o good.dtb good.dts
 variant nomem '/^\tmemory@/,/^\t};/d'
 variant gic9 's/compatible = "arm,gic-v3";/compatible = "arm,gic-v9-unknown";/'
 variant nopsci '/^\tpsci {/,/^\t};/d'
+variant spintable '/^\t\tcpu@1 {/,/^\t\t};/s/enable-method = "psci";/enable-method = "spin-table";\n\t\t\tcpu-release-addr = <0x00 0x44100000>;/'
 
 # Binary edits of good.dtb: dtc writes totalsize = the file's size.
 bytes() { # bytes B0 B1 ...: those bytes, raw

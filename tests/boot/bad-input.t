@@ -153,6 +153,12 @@ else
 	QEMU_EXTRA=$(stub_boot good.dtb 0x44010000) check_arm64 \
 		"arm64: a CPU that PSCI CPU_ON refuses (the tree has 2, QEMU 1) is left out, the boot goes on" 0 \
 		"(?s)smp: PSCI CPU_ON of MPIDR 0x1 failed \(-2\); continuing without it\nsmp: 1 CPUs online.*ok 1 arm64gic\n.*swaplab: exit status 0" 1
+	QEMU_EXTRA=$(stub_boot spintable.dtb 0x44010000) check_arm64 \
+		"arm64: a spin-table CPU that never leaves its loop is given up on after 1 s, the boot goes on" 0 \
+		"(?s)smp: cpu 1 \(MPIDR 0x1\) did not start within 1000 ms; continuing without it.*\nsmp: 1 CPUs online \(GICv3, spin table\).*ok 1 arm64gic\n.*swaplab: exit status 0" 2
+	GIC=3 check_arm64 "arm64: a CPU that comes 1.5 s after CPU_ON (smp.late_cpu=1) is parked, not run as the CPU that took its number" 0 \
+		"(?s)smp: cpu 1 \(MPIDR 0x1\) did not start within 1000 ms.*\nsmp: 2 CPUs online.*ok 1 arm64psci.a_late_cpu_is_parked\n.*swaplab: exit status 0" \
+		3 --kernel "$arm64_image" -- ktest=arm64psci.a_late_cpu_is_parked smp.late_cpu=1
 	QEMU_EXTRA=$(stub_boot nopsci.dtb 0x44010000) check_arm64 \
 		"arm64: without /psci: one CPU, and a halt with the reason that qemu-run.sh stops at" 0 \
 		"(?s)boot: no PSCI in the device tree \(no /psci node\): no CPU_ON, no SYSTEM_OFF\n.*swaplab: exit status 0\nswaplab: halted, not powered off: the device tree has no /psci node \(or an unknown method\), so no PSCI SYSTEM_OFF\n.*qemu-run: the kernel halted without powering off; QEMU stopped" 2
