@@ -55,7 +55,7 @@ configs=(
 	"virt-gic3-4cpu-2G-max-el2-ramswap|GIC=3 EL2=1|4|2G|max|--kernel $kernel -- ktest=* ramswap.size=64M"
 	"virt-gic3-8cpu-1G-max-modern-disk|GIC=3 VIRTIO_MMIO=modern|8|1G|max|--kernel $kernel --disk $disk -- ktest=*"
 	"virt-gic2-8cpu-768M-a57-el2|GIC=2 EL2=1|8|768M|cortex-a57|--kernel $kernel -- ktest=*"
-	"virt-gic3-2cpu-256M-psci-off|GIC=3 SEMIHOSTING=0|2|256M|max|--kernel $kernel -- ktest=*"
+	"virt-gic2-2cpu-256M-psci-off|GIC=2 SEMIHOSTING=0|2|256M|max|--kernel $kernel -- ktest=*"
 	"uboot-gic3-2cpu-512M-max-disk|GIC=3|2|512M|max|--uboot --kernel $kernel --disk $disk -- ktest=*"
 	"uboot-gic2-4cpu-1G-a57-el2|GIC=2 EL2=1|4|1G|cortex-a57|--uboot --kernel $kernel -- ktest=*"
 	"raspi3b-4cpu-1G-ramswap|MACHINE=raspi3b|4|1G|cortex-a53|--kernel $kernel -- ktest=*,-demo.*"
