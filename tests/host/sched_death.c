@@ -9,11 +9,16 @@
 #include "kernel/rcu.h"
 #include "kernel/sched.h"
 
+/* The check is in the context switch, so the wait must reach schedule():
+ * a 1 ms timeout here once expired before it did (the child process
+ * descheduled for over a millisecond on a loaded host), the wait returned
+ * -ETIMEDOUT without blocking and the test failed. Ten seconds only bound
+ * the child should the check ever be missing. */
 static void block_in_rcu_reader(void)
 {
 	DECLARE_COMPLETION(never);
 	rcu_read_lock();
-	wait_for_completion_timeout(&never, 1000000);
+	wait_for_completion_timeout(&never, 10000000000ull);
 }
 
 KTEST(rcu, death_blocking_in_reader_is_caught)
