@@ -132,9 +132,12 @@ KTEST(smp, call_on_all_concurrently)
 /*
  * Two checks. Every online CPU ticks: wait (up to 2 s) until each has
  * taken two more ticks. The rate is right: over 200 ms of (calibrated) TSC
- * time this CPU takes about 20 ticks. A vCPU the host does not run for a
- * while loses ticks (QEMU merges a late tick with the next), so the lower
- * bound is loose; the upper bound is not, since ticks cannot come early.
+ * time this CPU takes about 20 ticks. Ticks cannot come early, so every
+ * window's upper bound holds. A vCPU the host does not run for a while
+ * loses ticks (QEMU merges a late tick with the next): under heavy host
+ * load one window once saw fewer than a quarter. So the lower bound asks
+ * for the best of up to five windows: a timer programmed too slow fails
+ * all five, a starved vCPU is not starved in all of them.
  */
 KTEST(smp, timer_ticks_on_every_cpu)
 {
@@ -155,12 +158,21 @@ KTEST(smp, timer_ticks_on_every_cpu)
 			ktest_fail(t, "cpu %u: %lu ticks in 2 s", cpu,
 				   (unsigned long)(timer_ticks(cpu) - before[cpu]));
 
-	u64 expect = 200 * TIMER_HZ / 1000, start = timer_ticks(self);
-	arch_udelay(200000);
-	u64 delta = timer_ticks(self) - start;
-	if (delta < expect / 4 || delta > expect * 2 + 1)
-		ktest_fail(t, "cpu %u: %lu ticks in 200 ms, expected about %lu", self,
-			   (unsigned long)delta, (unsigned long)expect);
+	u64 expect = 200 * TIMER_HZ / 1000, best = 0;
+	for (int window = 0; window < 5 && best < expect / 4; window++) {
+		u64 start = timer_ticks(self);
+		arch_udelay(200000);
+		u64 delta = timer_ticks(self) - start;
+		if (delta > expect * 2 + 1)
+			ktest_fail(t, "cpu %u: %lu ticks in 200 ms, expected about %lu", self,
+				   (unsigned long)delta, (unsigned long)expect);
+		best = delta > best ? delta : best;
+	}
+	if (best < expect / 4)
+		ktest_fail(t,
+			   "cpu %u: at most %lu ticks in any of five 200 ms windows, expected "
+			   "about %lu",
+			   self, (unsigned long)best, (unsigned long)expect);
 }
 
 static atomic_t resched_hook_calls[NR_CPUS_MAX];
