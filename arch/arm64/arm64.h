@@ -85,8 +85,11 @@ void bcm2836_intc_handle_irq(struct trap_frame *f);
 unsigned bcm2836_intc_core(unsigned cpu);
 u32 bcm2836_intc_timer_lines(unsigned cpu);
 extern u64 bcm2836_timer_irqs[4], bcm2836_ipi_irqs[4];
-/* smp.c: CPUs that arrived after the boot CPU gave up on them, parked;
- * the smp.late_cpu key (0: none). */
+/* smp.c: starts the boot CPU gave up on (their MPIDRs); CPUs that
+ * arrived after that and parked or powered off; the smp.late_cpu key
+ * (0: none). */
+extern unsigned smp_cpus_abandoned;
+extern u64 smp_abandoned_mpidr[];
 extern atomic_t smp_cpus_parked_late;
 extern u64 smp_late_cpu;
 /* spin_table.c */

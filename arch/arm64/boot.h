@@ -12,8 +12,9 @@
 #define KERNEL_ELF_LMA 0x40200000
 
 /* Start slots of secondary CPUs (smp.c), one spin-table entry each in
- * boot.S: NR_CPUS_MAX, asserted there. */
-#define NR_START_SLOTS 8
+ * boot.S: at least NR_CPUS_MAX (asserted in smp.c), with spares for
+ * starts that were abandoned. */
+#define NR_START_SLOTS 16
 
 /* MAIR_EL1 attribute indexes (AttrIndx of a descriptor). */
 #define MT_NORMAL 0	  /* 0xff: Normal, inner/outer write-back, RW-allocate */

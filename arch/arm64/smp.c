@@ -7,9 +7,9 @@
  *
  * Secondary CPUs: the device tree's /cpus (MPIDRs, enable-method "psci"
  * or "spin-table") and PSCI CPU_ON with the physical address of boot.S's
- * secondary_entry and the CPU number as context id, or a write of
- * spin_table_entry to the CPU's release address (spin_table.c: the
- * Raspberry Pi 3). CPU numbers are 0..n-1 in tree order
+ * secondary_entry and a start slot (below) as context id, or a write of
+ * the slot's entry in spin_table_entries to the CPU's release address
+ * (spin_table.c: the Raspberry Pi 3). CPU numbers are 0..n-1 in tree order
  * with the boot CPU as 0; a CPU that does not come up gives its number to
  * the next one, as on x86-64. One at a time, each within a second.
  *
@@ -20,9 +20,11 @@
  * table entry it branches to): the slot holds the stack and the CPU
  * number, and a state that the arriving CPU and the giving-up boot CPU
  * both change with a compare-and-exchange, so exactly one of them wins.
- * A CPU that finds its slot abandoned parks forever with interrupts off
- * (Linux's arm64 does the same with a CPU "stuck in the kernel"); its
- * slot and stack are never reused. smp.late_cpu=N makes the N-th start
+ * A CPU that finds its slot abandoned leaves the boot identity map and
+ * powers itself off with PSCI CPU_OFF, or, without PSCI, parks forever
+ * with interrupts off (Linux's arm64 cpu_die_early and its CPUs "stuck in
+ * the kernel"); its slot and stack are never reused. There are more
+ * slots than CPU numbers, so an abandoned one costs no CPU. smp.late_cpu=N makes the N-th start
  * arrive late on purpose (arm64psci.a_late_cpu_is_parked).
  */
 #include <asm/cpu.h>
@@ -76,7 +78,9 @@ static void ipi_backtrace(struct trap_frame *f, void *arg)
 
 #define PSCI_CPU_ON_64 0xc4000003
 #define AP_STACK_SIZE 16384
+#define PSCI_CPU_OFF 0x84000002
 #define AP_START_TIMEOUT_US 1000000
+#define AP_ONLINE_TIMEOUT_US 10000000
 #define AP_LATE_DELAY_US 1500000
 
 /*
@@ -88,29 +92,41 @@ static void ipi_backtrace(struct trap_frame *f, void *arg)
  *                                        it come, parks)
  * A slot whose CPU was never started (CPU_ON refused) is used again.
  */
-_Static_assert(NR_START_SLOTS == NR_CPUS_MAX, "boot.S has one spin-table entry per slot");
+_Static_assert(NR_START_SLOTS >= NR_CPUS_MAX, "a slot per CPU, and spares for abandoned ones");
 enum { SLOT_FREE, SLOT_STARTING, SLOT_ARRIVED, SLOT_ABANDONED };
-static atomic_t ap_slot_state[NR_CPUS_MAX];
-static unsigned ap_slot_cpu[NR_CPUS_MAX];
-static u8 ap_stacks[NR_CPUS_MAX][AP_STACK_SIZE] __aligned(16);
+static atomic_t ap_slot_state[NR_START_SLOTS];
+static unsigned ap_slot_cpu[NR_START_SLOTS];
+static u8 ap_stacks[NR_START_SLOTS][AP_STACK_SIZE] __aligned(16);
 /* Read by boot.S's secondary_high with the MMU just on, by slot. */
-u64 secondary_stack_top[NR_CPUS_MAX];
-/* CPUs that came after they were given up on, now parked (tests). */
+u64 secondary_stack_top[NR_START_SLOTS];
+/* Starts given up on (by the boot CPU), and CPUs that came after that
+ * and parked or powered off (by themselves); for the tests. */
+unsigned smp_cpus_abandoned;
+u64 smp_abandoned_mpidr[NR_START_SLOTS];
 atomic_t smp_cpus_parked_late;
 
 /* smp.late_cpu: 0, or which start (1 = the first) arrives late. */
 u64 smp_late_cpu;
-KPARAM_U64(smp_late_cpu, "smp.late_cpu", &smp_late_cpu, 0, NR_CPUS_MAX - 1,
+KPARAM_U64(smp_late_cpu, "smp.late_cpu", &smp_late_cpu, 0, NR_START_SLOTS - 1,
 	   "testing: the N-th secondary CPU started waits 1.5 s before it arrives, past the "
 	   "1 s the boot CPU waits: it must be parked, its number given to the next CPU");
 
 void secondary_entry(void);
 
-/* A CPU whose start was abandoned: it may not touch the scheduler, the
- * per-CPU data or the console (its number belongs to another CPU now). */
+/*
+ * A CPU whose start was abandoned: it may not touch the scheduler, the
+ * per-CPU data or the console (its number belongs to another CPU now).
+ * It leaves the boot identity map first, which maps a whole GiB as
+ * Normal memory (on the Pi the peripherals too: mmu.c allows that only
+ * for the few instructions of a start), then powers off if PSCI can.
+ */
 static void __noreturn ap_park(void)
 {
+	arch_mmu_activate(arch_mmu_kernel_root());
+	__asm__ __volatile__("tlbi vmalle1\n\tdsb nsh\n\tisb" ::: "memory");
 	atomic_inc(&smp_cpus_parked_late);
+	if (platform.psci == PSCI_HVC || platform.psci == PSCI_SMC)
+		psci_call(PSCI_CPU_OFF, 0, 0, 0); /* returns only on failure */
 	for (;;)
 		__asm__ __volatile__("msr daifset, #0xf\n\twfi" ::: "memory");
 }
@@ -126,6 +142,8 @@ void secondary_start_kernel(unsigned slot)
 	unsigned cpu = ap_slot_cpu[slot];
 	__asm__ __volatile__("msr tpidr_el1, %0" ::"r"((u64)cpu)); /* arch_cpu_id() */
 	arch_mmu_activate(arch_mmu_kernel_root());
+	/* The identity map's entries are global: ASID 0's flush keeps them. */
+	__asm__ __volatile__("tlbi vmalle1\n\tdsb nsh\n\tisb" ::: "memory");
 	trap_init_cpu();
 	gic_init_cpu(cpu);
 	timer_init_cpu();
@@ -158,8 +176,9 @@ static bool cpu_online_(unsigned cpu)
 /*
  * Waits for the CPU started in slot to arrive, then to come online as
  * cpu. Gives up after a second unless the CPU arrived meanwhile (the
- * exchange decides); a CPU that arrived comes online in bounded time (its
- * own EL1 setup), so not coming online then is a bug.
+ * exchange decides). A CPU that arrived owns its number, so it is waited
+ * for: its own EL1 setup takes microseconds, but a vCPU the host does not
+ * run can take long; ten seconds without it is a bug.
  */
 static bool ap_wait(unsigned slot, unsigned cpu, u64 mpidr)
 {
@@ -168,9 +187,10 @@ static bool ap_wait(unsigned slot, unsigned cpu, u64 mpidr)
 		pr_err("smp: cpu %u (MPIDR %#lx) did not start within %u ms; continuing without "
 		       "it (should it come later, it parks)\n",
 		       cpu, (unsigned long)mpidr, AP_START_TIMEOUT_US / 1000);
+		smp_abandoned_mpidr[smp_cpus_abandoned++] = mpidr;
 		return false;
 	}
-	if (!wait_until(cpu_online_, cpu, AP_START_TIMEOUT_US))
+	if (!wait_until(cpu_online_, cpu, AP_ONLINE_TIMEOUT_US))
 		panic("smp: cpu %u (MPIDR %#lx) arrived but did not come online\n", cpu,
 		      (unsigned long)mpidr);
 	return true;
@@ -232,7 +252,7 @@ static void smp_start_secondaries(void)
 				NR_CPUS_MAX, (unsigned long)mpidr);
 			continue;
 		}
-		if (slot == NR_CPUS_MAX) {
+		if (slot == NR_START_SLOTS) {
 			pr_warn("smp: every start slot is taken by a CPU that did not come up; "
 				"not starting MPIDR %#lx\n",
 				(unsigned long)mpidr);
