@@ -127,7 +127,13 @@ void free_swap_cache(struct folio *folio);
  * device is the common case here). True for no device. */
 struct swap_info;
 bool vm_swap_full(const struct swap_info *si);
-/* Give back slots held by the swap cache alone (see swap_cache.c); the
+/* Free the slots of si in [from, end) the swap cache alone holds; returns
+ * how many. NOWAIT never sleeps on a folio (a folio lock may be held);
+ * WAIT locks each folio and waits for its writeback (swapoff). */
+enum swap_reclaim_mode { SWAP_RECLAIM_NOWAIT, SWAP_RECLAIM_WAIT };
+unsigned long swap_cache_reclaim_range(struct swap_info *si, u64 from, u64 end,
+				       enum swap_reclaim_mode mode);
+/* Give back slots held by the swap cache alone, a window at a time; the
  * allocator calls it when every device is full. Returns slots freed. */
 unsigned long swap_reclaim_cache_only(struct swap_info *si);
 /* After the last swap PTE of entry went (zap): a cached folio nobody maps

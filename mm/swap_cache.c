@@ -18,6 +18,7 @@
 #include "kernel/panic.h"
 #include "kernel/race.h"
 #include "kernel/rcu.h"
+#include "kernel/sched.h"
 #include "kernel/stats.h"
 #include "kernel/wait.h"
 #include "page_io.h"
@@ -216,46 +217,74 @@ bool vm_swap_full(const struct swap_info *si)
 	return !si || (u64)atomic_long_read(&si->inuse) * 2 > si->nr_usable;
 }
 
-DEFINE_STAT_COUNTER(swap_reclaimed_cache_only); /* slots given back when full */
-
 /*
- * Linux's __try_to_reclaim_swap, for an allocation that found every device
- * full: the slots no swap PTE holds, held by the swap cache alone (a page
- * a read fault mapped and kept its slot for, swap.keep_slot_on_read; a
- * written page still cached), are given back, so that pages in RAM do not
- * keep swap from pages that need it. Only folios whose lock can be had
- * without waiting (the caller holds a folio lock of its own), not under
- * writeback. A window of the device after a cursor, so that each failed
- * allocation costs a bounded scan; and once a whole pass over the device
- * gave nothing back, none runs again until a read fault keeps another
- * slot there (kept_gen): a device that is really full, with every slot
- * held by a swap PTE, costs nothing (an OOM test crawled without this).
- * Returns the slots freed.
+ * The slots of si in [from, end) that only the swap cache holds (a page a
+ * read fault kept its slot for, swap.keep_slot_on_read; a written page
+ * still cached; a page swapoff brought in) are freed, their folios taken
+ * out of the cache. Two callers, so two modes:
+ *
+ * NOWAIT: an allocation that found every device full (Linux's
+ * __try_to_reclaim_swap). Its caller holds a folio lock of its own, so
+ * sleeping on another's could deadlock: trylock only; a folio under
+ * writeback keeps its slots (folio_free_swap refuses it; the write's end
+ * frees them). A slot a swap PTE holds is passed over before its folio is
+ * looked up: no reference or trylock the scan cannot use (a trylock here
+ * could make a zap's swap_cache_try_free fail).
+ *
+ * WAIT: swapoff (Linux's try_to_unuse, its cache loop), where every such
+ * slot must go: each cached folio, as in Linux even one a swap PTE still
+ * holds (folio_free_swap refuses it), is locked and its writeback waited
+ * for, and the CPU is given up between folios.
+ *
+ * Under the lock the folio is checked again: since the lockless lookup it
+ * may have left the cache, or entered it again for other slots.
  */
-#define SWAP_RECLAIM_WINDOW 4096u
-
-static unsigned long swap_reclaim_window(struct swap_info *si, u64 from, u64 end)
+unsigned long swap_cache_reclaim_range(struct swap_info *si, u64 from, u64 end,
+				       enum swap_reclaim_mode mode)
 {
+	bool may_sleep = mode == SWAP_RECLAIM_WAIT;
 	unsigned long freed = 0;
 	for (s64 off = find_next_to_unuse(si->type, from); off >= 0 && (u64)off < end;
 	     off = find_next_to_unuse(si->type, (u64)off + 1)) {
 		swp_entry_t e = swp_entry(si->type, (u64)off);
-		if (swap_count(e))
+		if (!may_sleep && swap_count(e))
 			continue;
 		struct folio *folio = swap_cache_get_folio(e);
 		if (!folio)
 			continue;
-		if (folio_trylock(folio)) {
-			unsigned long nr = folio_nr_pages(folio);
-			if (folio_test_swapcache(folio) &&
-			    swp_type(folio_swap_entry(folio)) == si->type && folio_free_swap(folio))
-				freed += nr;
-			folio_unlock(folio);
+		if (may_sleep) {
+			folio_lock(folio);
+			folio_wait_writeback(folio);
+		} else if (!folio_trylock(folio)) {
+			folio_put(folio);
+			continue;
 		}
+		unsigned long nr = folio_nr_pages(folio);
+		if (folio_test_swapcache(folio) && swp_type(folio_swap_entry(folio)) == si->type &&
+		    folio_free_swap(folio))
+			freed += nr;
+		folio_unlock(folio);
 		folio_put(folio);
+		if (may_sleep)
+			yield();
 	}
 	return freed;
 }
+
+DEFINE_STAT_COUNTER(swap_reclaimed_cache_only); /* slots given back when full */
+
+/*
+ * For an allocation that found every device full: the slots held by the
+ * swap cache alone are given back (swap_cache_reclaim_range, without
+ * waiting), so that pages in RAM do not keep swap from pages that need it.
+ * A window of the device after a cursor, so that each failed allocation
+ * costs a bounded scan; and once a whole pass over the device gave nothing
+ * back, none runs again until a read fault keeps another slot there
+ * (kept_gen): a device that is really full, with every slot held by a swap
+ * PTE, costs nothing (an OOM test crawled without this). Returns the slots
+ * freed.
+ */
+#define SWAP_RECLAIM_WINDOW 4096u
 
 unsigned long swap_reclaim_cache_only(struct swap_info *si)
 {
@@ -269,7 +298,7 @@ unsigned long swap_reclaim_cache_only(struct swap_info *si)
 		WRITE_ONCE(si->reclaim_cycle_freed, 0);
 	}
 	u64 end = MIN(from + SWAP_RECLAIM_WINDOW, si->nr_slots);
-	unsigned long freed = swap_reclaim_window(si, from, end);
+	unsigned long freed = swap_cache_reclaim_range(si, from, end, SWAP_RECLAIM_NOWAIT);
 	WRITE_ONCE(si->reclaim_cycle_freed, READ_ONCE(si->reclaim_cycle_freed) + freed);
 	WRITE_ONCE(si->reclaim_cursor, end >= si->nr_slots ? 0 : end);
 	if (end >= si->nr_slots && READ_ONCE(si->reclaim_cycle_freed) == 0)

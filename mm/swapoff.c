@@ -29,6 +29,7 @@
 #include "mm.h"
 #include "pgtable.h"
 #include "swap.h"
+#include "swap_cluster.h"
 #include "swap_in.h"
 
 DEFINE_STAT_COUNTER(swapoff_pages_in);
@@ -82,25 +83,6 @@ static int unuse_mm(struct mm *mm, unsigned type, unsigned long *read_errors)
 	return err;
 }
 
-/* Folios in the cache whose slots no swap PTE holds any more. */
-static void unuse_cache(unsigned type)
-{
-	for (s64 off = find_next_to_unuse(type, 0); off >= 0;
-	     off = find_next_to_unuse(type, (u64)off + 1)) {
-		swp_entry_t e = swp_entry(type, (u64)off);
-		struct folio *folio = swap_cache_get_folio(e);
-		if (!folio)
-			continue;
-		folio_lock(folio);
-		folio_wait_writeback(folio);
-		if (folio_test_swapcache(folio) && swp_type(folio_swap_entry(folio)) == type)
-			folio_free_swap(folio);
-		folio_unlock(folio);
-		folio_put(folio);
-		yield();
-	}
-}
-
 static long device_inuse(unsigned type)
 {
 	long n = 0;
@@ -112,6 +94,7 @@ static long device_inuse(unsigned type)
 
 int try_to_unuse(unsigned type)
 {
+	struct swap_info *si = &swap_info[type];
 	long left = device_inuse(type);
 	unsigned long read_errors = 0;
 	for (int pass = 0; left && pass < 8; pass++) {
@@ -123,7 +106,8 @@ int try_to_unuse(unsigned type)
 				return err;
 			}
 		}
-		unuse_cache(type);
+		/* Folios in the cache whose slots no swap PTE holds any more. */
+		swap_cache_reclaim_range(si, 0, si->nr_slots, SWAP_RECLAIM_WAIT);
 		long now = device_inuse(type);
 		if (now >= left && pass > 0)
 			break; /* no progress: what is left is held by no PTE */
