@@ -43,21 +43,14 @@
 enum vring_notify_mode { VRING_NOTIFY_AUTO, VRING_NOTIFY_EVENT_IDX, VRING_NOTIFY_ALWAYS };
 static enum vring_notify_mode vring_notify_mode = VRING_NOTIFY_AUTO;
 
-static int vring_notify_parse(const char *val, size_t len)
-{
-	if (len == 1 && (val[0] == '0' || val[0] == '1')) {
-		vring_notify_mode = val[0] == '1' ? VRING_NOTIFY_ALWAYS : VRING_NOTIFY_EVENT_IDX;
-		return 0;
-	}
-	if (len == 4 && memcmp(val, "auto", 4) == 0) {
-		vring_notify_mode = VRING_NOTIFY_AUTO;
-		return 0;
-	}
-	return -EINVAL;
-}
-KPARAM_FN(virtio_notify_always, "virtio.notify_always", vring_notify_parse,
-	  "0|1|auto: notify at every kick even when the event index says not to (auto, the "
-	  "default: with one CPU, where QEMU < 8.1's TCG drops the guest's barriers)");
+static const struct kparam_choice vring_notify_choices[] = {
+	{ "0", VRING_NOTIFY_EVENT_IDX },
+	{ "1", VRING_NOTIFY_ALWAYS },
+	{ "auto", VRING_NOTIFY_AUTO },
+};
+KPARAM_ENUM(virtio_notify_always, "virtio.notify_always", &vring_notify_mode, vring_notify_choices,
+	    "0|1|auto: notify at every kick even when the event index says not to (auto, the "
+	    "default: with one CPU, where QEMU < 8.1's TCG drops the guest's barriers)");
 
 bool vring_notify_always(void)
 {

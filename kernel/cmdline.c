@@ -26,6 +26,45 @@ static void kparam_list_known(const struct kparam_table *tab)
 		pr_err("cmdline:   %-24s %s\n", p->key, p->help);
 }
 
+const char *kparam_choice_name(const struct kparam_choice *choices, unsigned nr, int value)
+{
+	for (unsigned i = 0; i < nr; i++)
+		if (choices[i].value == value)
+			return choices[i].name;
+	return "?";
+}
+
+/*
+ * An ENUM key's value: an exact match with one of its words, else a
+ * refusal that lists every word (an alias with the name it stands for)
+ * and the key's help, which says what each one means.
+ */
+static int kparam_set_enum(const struct kparam *p, const char *val, size_t len)
+{
+	for (unsigned i = 0; i < p->nr_choices; i++) {
+		const struct kparam_choice *c = &p->choices[i];
+		if (strlen(c->name) != len || memcmp(c->name, val, len) != 0)
+			continue;
+		if (p->var_size == sizeof(int))
+			*(int *)p->var = c->value; /* an enum: see KPARAM_ENUM */
+		else
+			*(bool *)p->var = c->value != 0;
+		return 0;
+	}
+	char words[256] = ""; /* the longest list today is about 100 characters */
+	size_t n = 0;
+	for (unsigned i = 0; i < p->nr_choices && n < sizeof(words); i++) {
+		const struct kparam_choice *c = &p->choices[i];
+		const char *name = kparam_choice_name(p->choices, p->nr_choices, c->value);
+		n += (size_t)snprintk(words + n, sizeof(words) - n, "%s%s", i ? ", " : "", c->name);
+		if (name != c->name && n < sizeof(words))
+			n += (size_t)snprintk(words + n, sizeof(words) - n, " (= %s)", name);
+	}
+	pr_err("cmdline: %s=%.*s: expected one of %s\n", p->key, (int)len, val, words);
+	pr_err("cmdline:   %s: %s\n", p->key, p->help);
+	return -EINVAL;
+}
+
 static int kparam_set(const struct kparam *p, const char *val, size_t len)
 {
 	u64 v;
@@ -59,6 +98,8 @@ static int kparam_set(const struct kparam *p, const char *val, size_t len)
 		if (err)
 			pr_err("cmdline: %s=%.*s: bad value\n", p->key, (int)len, val);
 		return err;
+	case KPARAM_KIND_ENUM:
+		return kparam_set_enum(p, val, len);
 	}
 	return -EINVAL;
 }

@@ -30,21 +30,13 @@ enum crash_kind {
 };
 static enum crash_kind crash_kind;
 
-static int debug_crash_parse(const char *val, size_t len)
-{
-	static const char *const names[] = {
-		"", "panic", "fault", "ud", "assert", "stuck", "lockup"
-	};
-	for (unsigned i = 1; i < ARRAY_SIZE(names); i++)
-		if (strlen(names[i]) == len && strncmp(val, names[i], len) == 0) {
-			crash_kind = (enum crash_kind)i;
-			return 0;
-		}
-	return -EINVAL;
-}
-KPARAM_FN(debug_crash, "debug.crash", debug_crash_parse,
-	  "crash on purpose after boot: panic|fault|ud|assert|stuck|lockup (to see a failure "
-	  "report)");
+static const struct kparam_choice crash_kind_choices[] = {
+	{ "panic", CRASH_PANIC },   { "fault", CRASH_FAULT }, { "ud", CRASH_UD },
+	{ "assert", CRASH_ASSERT }, { "stuck", CRASH_STUCK }, { "lockup", CRASH_LOCKUP },
+};
+KPARAM_ENUM(debug_crash, "debug.crash", &crash_kind, crash_kind_choices,
+	    "crash on purpose after boot: panic|fault|ud|assert|stuck|lockup (to see a failure "
+	    "report)");
 
 static __attribute__((noinline)) int debug_stuck_fn(void *arg)
 {

@@ -32,21 +32,13 @@ bool spin_lock_test_and_set;
 
 enum spin_mode { SPIN_AUTO, SPIN_TICKET, SPIN_TAS };
 static enum spin_mode spin_mode = SPIN_AUTO;
-static const char *const spin_mode_names[] = { "auto", "ticket", "tas" };
-
-static int spin_mode_parse(const char *val, size_t len)
-{
-	for (unsigned m = 0; m < ARRAY_SIZE(spin_mode_names); m++) {
-		if (len == strlen(spin_mode_names[m]) &&
-		    memcmp(val, spin_mode_names[m], len) == 0) {
-			spin_mode = (enum spin_mode)m;
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
-KPARAM_FN(
-	spinlock, "spinlock", spin_mode_parse,
+static const struct kparam_choice spin_mode_choices[] = {
+	{ "auto", SPIN_AUTO },
+	{ "ticket", SPIN_TICKET },
+	{ "tas", SPIN_TAS },
+};
+KPARAM_ENUM(
+	spinlock, "spinlock", &spin_mode, spin_mode_choices,
 	"auto (default: tas under a hypervisor, else ticket), ticket (fair) or tas (test-and-set)");
 
 void spinlock_choose(void)
@@ -54,7 +46,8 @@ void spinlock_choose(void)
 	bool virt = arch_cpu_is_virtual();
 	spin_lock_test_and_set = spin_mode == SPIN_TAS || (spin_mode == SPIN_AUTO && virt);
 	pr_info("smp: spinlocks %s (spinlock=%s; %s)\n",
-		spin_lock_test_and_set ? "test-and-set" : "ticket", spin_mode_names[spin_mode],
+		spin_lock_test_and_set ? "test-and-set" : "ticket",
+		kparam_choice_name(spin_mode_choices, ARRAY_SIZE(spin_mode_choices), spin_mode),
 		virt ? "hypervisor present" : "no hypervisor");
 }
 

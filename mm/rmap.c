@@ -158,28 +158,15 @@ unsigned rmap_walk_anon(struct folio *folio, rmap_vma_fn fn, void *arg, unsigned
 
 enum ttu_sync_mode ttu_sync = TTU_SYNC_ON;
 
-/* 0, 1 or giveup; anything else stops the boot naming the three (an
- * experiment must not silently run another design). */
-static int parse_ttu_sync(const char *val, size_t len)
-{
-	static const char *const names[] = {
-		[TTU_SYNC_OFF] = "0", [TTU_SYNC_ON] = "1", [TTU_SYNC_GIVEUP] = "giveup"
-	};
-	for (unsigned m = 0; m < ARRAY_SIZE(names); m++) {
-		if (strlen(names[m]) == len && memcmp(val, names[m], len) == 0) {
-			ttu_sync = (enum ttu_sync_mode)m;
-			return 0;
-		}
-	}
-	pr_err("mm: ttu.sync=%.*s: expected 0 (no TTU_SYNC), 1 (TTU_SYNC, the default) or giveup "
-	       "(give the folio up when the PTL was first taken past PTE0)\n",
-	       (int)len, val);
-	return -EINVAL;
-}
-KPARAM_FN(ttu_sync, "ttu.sync", parse_ttu_sync,
-	  "reclaim's unmap of a large folio (seed 004): 1 (default) takes the PTL before the "
-	  "first PTE (TTU_SYNC); 0 looks for the first present PTE without it; giveup does so "
-	  "and keeps the folio mapped when that PTE is not the first");
+static const struct kparam_choice ttu_sync_choices[] = {
+	{ "0", TTU_SYNC_OFF },
+	{ "1", TTU_SYNC_ON },
+	{ "giveup", TTU_SYNC_GIVEUP },
+};
+KPARAM_ENUM(ttu_sync, "ttu.sync", &ttu_sync, ttu_sync_choices,
+	    "reclaim's unmap of a large folio (seed 004): 1 (default) takes the PTL before the "
+	    "first PTE (TTU_SYNC); 0 looks for the first present PTE without it; giveup does so "
+	    "and keeps the folio mapped when that PTE is not the first");
 
 bool swap_exclusive_bit = true;
 KPARAM_BOOL(swap_exclusive_bit, "swap.exclusive_bit", &swap_exclusive_bit,

@@ -68,26 +68,15 @@ DEFINE_STAT_COUNTER(swapin_writable_under_writeback);
 bool swapin_stable_writes_inverted; /* swap_in.h */
 
 /* swap.stable_writes_check=correct|inverted (seed 001's review). */
-static int parse_stable_writes_check(const char *val, size_t len)
-{
-	if (len == 7 && memcmp(val, "correct", 7) == 0) {
-		swapin_stable_writes_inverted = false;
-		return 0;
-	}
-	if (len == 8 && memcmp(val, "inverted", 8) == 0) {
-		swapin_stable_writes_inverted = true;
-		return 0;
-	}
-	pr_err("swap: swap.stable_writes_check=%.*s: expected correct (the default: exclusivity "
-	       "dropped under writeback to a SWP_STABLE_WRITES device) or inverted (the v2 patch's "
-	       "!(flags & SWP_STABLE_WRITES))\n",
-	       (int)len, val);
-	return -EINVAL;
-}
-KPARAM_FN(swapin_stable_writes_check, "swap.stable_writes_check", parse_stable_writes_check,
-	  "correct|inverted: which swap devices lose exclusivity for a folio still under "
-	  "writeback (seed 001: correct, the default: stable-writes ones; inverted, the v2 patch "
-	  "the review questioned: all others)");
+static const struct kparam_choice stable_writes_check_choices[] = {
+	{ "correct", false },
+	{ "inverted", true },
+};
+KPARAM_ENUM(swapin_stable_writes_check, "swap.stable_writes_check", &swapin_stable_writes_inverted,
+	    stable_writes_check_choices,
+	    "correct|inverted: which swap devices lose exclusivity for a folio still under "
+	    "writeback (seed 001: correct, the default: stable-writes ones; inverted, the v2 patch "
+	    "the review questioned: all others)");
 
 bool swapin_keep_partial_folio; /* swap_in.h */
 KPARAM_BOOL(

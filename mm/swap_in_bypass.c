@@ -67,45 +67,28 @@
 
 enum swap_bypass_mode swap_bypass_sync_cache = SWAP_BYPASS_OFF;
 
-static const char *const swap_bypass_mode_names[SWAP_BYPASS_NR_MODES] = {
-	[SWAP_BYPASS_OFF] = "off",
-	[SWAP_BYPASS_NOPIN] = "nopin",
-	[SWAP_BYPASS_PIN_SLEEP] = "pin-sleep",
-	[SWAP_BYPASS_PIN_SPIN] = "pin-spin",
-	[SWAP_BYPASS_FALLBACK_CACHE] = "fallback-cache",
-	[SWAP_BYPASS_BUMP] = "bump",
-	[SWAP_BYPASS_BUMP_CHECKED] = "bump-checked",
+/* A value names a design; 0 and 1, the switch's old boolean values, still
+ * mean off and the merged fix. */
+static const struct kparam_choice swap_bypass_choices[] = {
+	{ "off", SWAP_BYPASS_OFF },
+	{ "nopin", SWAP_BYPASS_NOPIN },
+	{ "pin-sleep", SWAP_BYPASS_PIN_SLEEP },
+	{ "pin-spin", SWAP_BYPASS_PIN_SPIN },
+	{ "fallback-cache", SWAP_BYPASS_FALLBACK_CACHE },
+	{ "bump", SWAP_BYPASS_BUMP },
+	{ "bump-checked", SWAP_BYPASS_BUMP_CHECKED },
+	{ "0", SWAP_BYPASS_OFF },
+	{ "1", SWAP_BYPASS_PIN_SLEEP },
 };
 
 const char *swap_bypass_mode_name(enum swap_bypass_mode mode)
 {
-	return mode < SWAP_BYPASS_NR_MODES ? swap_bypass_mode_names[mode] : "?";
+	return kparam_choice_name(swap_bypass_choices, ARRAY_SIZE(swap_bypass_choices), mode);
 }
 
-/* A value names a design; 0 and 1, the switch's old boolean values, still
- * mean off and the merged fix. Anything else stops the boot with the list
- * of values (an experiment must not silently run another design). */
-static int parse_bypass_sync_cache(const char *val, size_t len)
-{
-	if (len == 1 && (val[0] == '0' || val[0] == '1')) {
-		swap_bypass_sync_cache = val[0] == '1' ? SWAP_BYPASS_PIN_SLEEP : SWAP_BYPASS_OFF;
-		return 0;
-	}
-	for (unsigned m = 0; m < SWAP_BYPASS_NR_MODES; m++) {
-		const char *name = swap_bypass_mode_names[m];
-		if (strlen(name) == len && memcmp(val, name, len) == 0) {
-			swap_bypass_sync_cache = (enum swap_bypass_mode)m;
-			return 0;
-		}
-	}
-	pr_err("swap: swap.bypass_sync_cache=%.*s: expected off, nopin, pin-sleep, pin-spin, "
-	       "fallback-cache, bump or bump-checked (0 = off, 1 = pin-sleep)\n",
-	       (int)len, val);
-	return -EINVAL;
-}
-KPARAM_FN(swap_bypass, "swap.bypass_sync_cache", parse_bypass_sync_cache,
-	  "off (default: every swap-in through the swap cache), or a synchronous device skips "
-	  "it: nopin, pin-sleep, pin-spin, fallback-cache, bump, bump-checked (seed 003)");
+KPARAM_ENUM(swap_bypass, "swap.bypass_sync_cache", &swap_bypass_sync_cache, swap_bypass_choices,
+	    "off (default: every swap-in through the swap cache), or a synchronous device skips "
+	    "it: nopin, pin-sleep, pin-spin, fallback-cache, bump, bump-checked (seed 003)");
 
 DEFINE_STAT_COUNTER(swapin_bypass);	      /* swap-ins that skipped the cache */
 DEFINE_STAT_COUNTER(swapin_bypass_retries);   /* racers that found the pin and refaulted */

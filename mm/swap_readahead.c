@@ -63,35 +63,21 @@ DEFINE_STAT_COUNTER(swap_ra_read_errors); /* of those, whose read failed: droppe
 enum swap_readahead_mode swap_readahead_mode = SWAP_RA_VMA;
 u64 swap_page_cluster = 3; /* Linux's default vm.page-cluster: 8 pages */
 
-static const char *const swap_readahead_mode_names[SWAP_RA_NR_MODES] = {
-	[SWAP_RA_OFF] = "off",
-	[SWAP_RA_CLUSTER] = "cluster",
-	[SWAP_RA_VMA] = "vma",
+static const struct kparam_choice swap_readahead_choices[] = {
+	{ "off", SWAP_RA_OFF },
+	{ "cluster", SWAP_RA_CLUSTER },
+	{ "vma", SWAP_RA_VMA },
 };
 
 const char *swap_readahead_mode_name(enum swap_readahead_mode mode)
 {
-	return mode < SWAP_RA_NR_MODES ? swap_readahead_mode_names[mode] : "?";
+	return kparam_choice_name(swap_readahead_choices, ARRAY_SIZE(swap_readahead_choices), mode);
 }
 
-static int parse_readahead(const char *val, size_t len)
-{
-	for (unsigned m = 0; m < SWAP_RA_NR_MODES; m++) {
-		const char *name = swap_readahead_mode_names[m];
-		if (strlen(name) == len && memcmp(val, name, len) == 0) {
-			swap_readahead_mode = (enum swap_readahead_mode)m;
-			return 0;
-		}
-	}
-	pr_err("swap: swap.readahead=%.*s: expected off, cluster (neighbouring slots on the "
-	       "device) or vma (neighbouring PTEs of the VMA)\n",
-	       (int)len, val);
-	return -EINVAL;
-}
-KPARAM_FN(swap_readahead, "swap.readahead", parse_readahead,
-	  "off|cluster|vma: which neighbours a swap-in reads ahead into the swap cache (default "
-	  "vma: the swap entries of the neighbouring PTEs; cluster: the neighbouring slots on "
-	  "the device)");
+KPARAM_ENUM(swap_readahead, "swap.readahead", &swap_readahead_mode, swap_readahead_choices,
+	    "off|cluster|vma: which neighbours a swap-in reads ahead into the swap cache (default "
+	    "vma: the swap entries of the neighbouring PTEs; cluster: the neighbouring slots on "
+	    "the device)");
 
 static int parse_page_cluster(const char *val, size_t len)
 {

@@ -29,25 +29,15 @@ DEFINE_STAT_COUNTER(swap_ext_allocs);
 
 enum swap_table_alloc_fallback swap_table_alloc_fallback = SWAP_TABLE_FALLBACK_ISOLATED;
 
-static int parse_table_alloc_fallback(const char *val, size_t len)
-{
-	if (len == 8 && memcmp(val, "isolated", 8) == 0) {
-		swap_table_alloc_fallback = SWAP_TABLE_FALLBACK_ISOLATED;
-		return 0;
-	}
-	if (len == 6 && memcmp(val, "percpu", 6) == 0) {
-		swap_table_alloc_fallback = SWAP_TABLE_FALLBACK_PERCPU;
-		return 0;
-	}
-	pr_err("swap: swap.table_alloc_fallback=%.*s: valid values are isolated (default) and "
-	       "percpu\n",
-	       (int)len, val);
-	return -EINVAL;
-}
-KPARAM_FN(swap_table_alloc_fallback, "swap.table_alloc_fallback", parse_table_alloc_fallback,
-	  "after a sleeping table allocation use the cluster isolated before it (isolated, "
-	  "default) or, as seed 002's v3 patch did, this CPU's current cluster, losing the "
-	  "isolated one (percpu)");
+static const struct kparam_choice table_alloc_fallback_choices[] = {
+	{ "isolated", SWAP_TABLE_FALLBACK_ISOLATED },
+	{ "percpu", SWAP_TABLE_FALLBACK_PERCPU },
+};
+KPARAM_ENUM(swap_table_alloc_fallback, "swap.table_alloc_fallback", &swap_table_alloc_fallback,
+	    table_alloc_fallback_choices,
+	    "after a sleeping table allocation use the cluster isolated before it (isolated, "
+	    "default) or, as seed 002's v3 patch did, this CPU's current cluster, losing the "
+	    "isolated one (percpu)");
 
 unsigned swap_table_order(void)
 {

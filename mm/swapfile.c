@@ -59,23 +59,13 @@ static int parse_cluster_slots(const char *val, size_t len)
 KPARAM_FN(swap_cluster_slots, "swap.cluster_slots", parse_cluster_slots,
 	  "slots per swap cluster: a power of two 64..4096 (default 512)");
 
-static int parse_table_alloc(const char *val, size_t len)
-{
-	if (len == 6 && memcmp(val, "static", 6) == 0)
-		table_alloc_static = true;
-	else if (len == 7 && memcmp(val, "dynamic", 7) == 0)
-		table_alloc_static = false;
-	else {
-		pr_err("swap: swap.table_alloc=%.*s: valid values are static and dynamic "
-		       "(default)\n",
-		       (int)len, val);
-		return -EINVAL;
-	}
-	return 0;
-}
-KPARAM_FN(swap_table_alloc, "swap.table_alloc", parse_table_alloc,
-	  "static (every cluster's table at swapon) or dynamic (on first use, freed when empty; "
-	  "default)");
+static const struct kparam_choice table_alloc_choices[] = {
+	{ "static", true },
+	{ "dynamic", false },
+};
+KPARAM_ENUM(swap_table_alloc, "swap.table_alloc", &table_alloc_static, table_alloc_choices,
+	    "static (every cluster's table at swapon) or dynamic (on first use, freed when empty; "
+	    "default)");
 KPARAM_BOOL(swap_check, "swap.check", &swap_check_on_request,
 	    "check the swap accounting at every swapoff and at the end of the boot");
 KPARAM_BOOL(swap_report, "swap.report", &swap_report_on_request,

@@ -16,11 +16,46 @@ static int t_fn(const char *val, size_t len)
 	return len == 2 && val[0] == 'o' && val[1] == 'k' ? 0 : -EINVAL;
 }
 
+/* Values unlike the rows' indexes, so that storing an index fails. */
+enum t_mode { T_MODE_UNSET = 0, T_SLOW = 5, T_FAST = 7 };
+static enum t_mode t_mode;
+static const struct kparam_choice t_mode_choices[] = {
+	{ "slow", T_SLOW }, { "fast", T_FAST }, { "1", T_FAST }, /* an alias */
+};
+static bool t_inverted;
+static const struct kparam_choice t_check_choices[] = {
+	{ "correct", false },
+	{ "inverted", true },
+};
+
 static const struct kparam t_params[] = {
-	{ "num", KPARAM_KIND_U64, &t_num, 1, 1000, NULL, "a number" },
-	{ "swap.flag", KPARAM_KIND_BOOL, &t_flag, 0, 1, NULL, "a flag" },
-	{ "str", KPARAM_KIND_STR, &t_str, 0, 0, NULL, "a string" },
-	{ "fn", KPARAM_KIND_FN, NULL, 0, 0, t_fn, "a custom parser" },
+	{ .key = "num",
+	  .kind = KPARAM_KIND_U64,
+	  .var = &t_num,
+	  .min = 1,
+	  .max = 1000,
+	  .help = "a number" },
+	{ .key = "swap.flag",
+	  .kind = KPARAM_KIND_BOOL,
+	  .var = &t_flag,
+	  .max = 1,
+	  .help = "a flag" },
+	{ .key = "str", .kind = KPARAM_KIND_STR, .var = &t_str, .help = "a string" },
+	{ .key = "fn", .kind = KPARAM_KIND_FN, .parse = t_fn, .help = "a custom parser" },
+	{ .key = "mode",
+	  .kind = KPARAM_KIND_ENUM,
+	  .var = &t_mode,
+	  .help = "slow or fast (1)",
+	  .choices = t_mode_choices,
+	  .nr_choices = ARRAY_SIZE(t_mode_choices),
+	  .var_size = sizeof(t_mode) },
+	{ .key = "check",
+	  .kind = KPARAM_KIND_ENUM,
+	  .var = &t_inverted,
+	  .help = "correct|inverted",
+	  .choices = t_check_choices,
+	  .nr_choices = ARRAY_SIZE(t_check_choices),
+	  .var_size = sizeof(t_inverted) },
 };
 
 static int parse(const char *line)
@@ -69,4 +104,52 @@ KTEST(cmdline, empty_line_and_path_only)
 {
 	KT_EXPECT_EQ(t, parse(""), 0);
 	KT_EXPECT_EQ(t, parse("/boot/swaplab.elf"), 0);
+}
+
+KTEST(cmdline, enum_words_are_set)
+{
+	t_mode = T_MODE_UNSET;
+	KT_ASSERT_EQ(t, parse("mode=slow"), 0);
+	KT_EXPECT_EQ(t, t_mode, T_SLOW);
+	KT_ASSERT_EQ(t, parse("mode=fast"), 0);
+	KT_EXPECT_EQ(t, t_mode, T_FAST);
+	/* The last word for a key wins, as for the other kinds. */
+	KT_ASSERT_EQ(t, parse("mode=fast mode=slow"), 0);
+	KT_EXPECT_EQ(t, t_mode, T_SLOW);
+}
+
+KTEST(cmdline, enum_into_a_bool)
+{
+	t_inverted = false;
+	KT_ASSERT_EQ(t, parse("check=inverted"), 0);
+	KT_EXPECT(t, t_inverted);
+	KT_ASSERT_EQ(t, parse("check=correct"), 0);
+	KT_EXPECT(t, !t_inverted);
+}
+
+KTEST(cmdline, enum_alias_sets_the_same_value)
+{
+	t_mode = T_SLOW;
+	KT_ASSERT_EQ(t, parse("mode=1"), 0);
+	KT_EXPECT_EQ(t, t_mode, T_FAST);
+	/* A value's name is its first row, never the alias. */
+	KT_EXPECT(t, strcmp(kparam_choice_name(t_mode_choices, ARRAY_SIZE(t_mode_choices), T_FAST),
+			    "fast") == 0);
+	KT_EXPECT(t, strcmp(kparam_choice_name(t_mode_choices, ARRAY_SIZE(t_mode_choices), 3),
+			    "?") == 0);
+}
+
+KTEST(cmdline, enum_refusals_leave_the_variable)
+{
+	t_mode = T_FAST;
+	t_inverted = true;
+	KT_EXPECT_EQ(t, parse("mode=medium"), -EINVAL);
+	KT_EXPECT_EQ(t, parse("mode="), -EINVAL);
+	KT_EXPECT_EQ(t, parse("mode=slo"), -EINVAL);	/* a prefix of a word */
+	KT_EXPECT_EQ(t, parse("mode=slower"), -EINVAL); /* a word as prefix */
+	KT_EXPECT_EQ(t, parse("mode=SLOW"), -EINVAL);	/* case matters */
+	KT_EXPECT_EQ(t, parse("mode=0"), -EINVAL);	/* only the listed alias */
+	KT_EXPECT_EQ(t, parse("check=1"), -EINVAL);
+	KT_EXPECT_EQ(t, t_mode, T_FAST);
+	KT_EXPECT(t, t_inverted);
 }

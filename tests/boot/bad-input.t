@@ -51,22 +51,24 @@ check "a spinlock left held by a task that ended: the lockup report names it and
 check "failed assertion prints both values" 1 "assertion failed at kernel/debug_crash.c:[0-9]+: crash_kind == CRASH_NONE \(0x4 != 0x0\)" 1 debug.crash=assert
 check "an mTHP order above 9 is refused" 2 "mthp=10: bad value" 1 mthp=10
 check "a swap cluster size that is not a power of two is refused" 2 "swap.cluster_slots=100: must be a power of two from 64 to 4096" 1 swap.cluster_slots=100
-check "an unknown swap table mode is refused" 2 "swap.table_alloc=sometimes: valid values are static and dynamic" 1 swap.table_alloc=sometimes
-check "an unknown stable-writes check is refused, naming the valid ones" 2 "swap.stable_writes_check=backwards: expected correct .* or inverted" 1 swap.stable_writes_check=backwards
+check "an unknown swap table mode is refused" 2 "swap.table_alloc=sometimes: expected one of static, dynamic\n.*swap.table_alloc: static \\(every cluster" 1 swap.table_alloc=sometimes
+check "an unknown stable-writes check is refused, naming the valid ones" 2 "swap.stable_writes_check=backwards: expected one of correct, inverted\n.*swap.stable_writes_check: correct\\|inverted" 1 swap.stable_writes_check=backwards
 check "a malformed stable-writes device is refused" 2 "blk.stable_writes: 'vda:2' is not NAME, NAME:0 or NAME:1" 1 blk.stable_writes=vda:2
 check "a stable-writes name no device has stops the boot, listing the devices" 2 "blk.stable_writes=vdz: no block device has that name; the devices are: ramswap0" 1 ramswap.size=4M blk.stable_writes=vdz
 check "blk.stable_writes= clears ramswap0's flag" 0 "blockdev: ramswap0: 8192 sectors \\(4 MiB\\), block size 512, synchronous\\n" 1 "ktest=smoke.*" ramswap.size=4M blk.stable_writes=ramswap0:0
-check "an unknown swap-in bypass design is refused, the valid ones listed" 2 "swap.bypass_sync_cache=pinned: expected off, nopin, pin-sleep, pin-spin, fallback-cache, bump or bump-checked" 1 swap.bypass_sync_cache=pinned
+check "an unknown swap-in bypass design is refused, the valid ones listed" 2 "swap.bypass_sync_cache=pinned: expected one of off, nopin, pin-sleep, pin-spin, fallback-cache, bump, bump-checked, 0 \\(= off\\), 1 \\(= pin-sleep\\)" 1 swap.bypass_sync_cache=pinned
 check "fork.clear_swp_exclusive=0 without the exclusive bit is refused with the reason" 2 "fork.clear_swp_exclusive=0 needs swap.exclusive_bit=1" 1 fork.clear_swp_exclusive=0 swap.exclusive_bit=0
 check "the inverted stable-writes check without the exclusive bit is refused with the reason" 2 "swap.stable_writes_check=inverted needs swap.exclusive_bit=1" 1 swap.stable_writes_check=inverted swap.exclusive_bit=0
 check "the v3 fallback with static swap tables is refused with the reason" 2 "swap.table_alloc_fallback=percpu needs swap.table_alloc=dynamic" 1 swap.table_alloc_fallback=percpu swap.table_alloc=static
-check "an unknown table-allocation fallback is refused, naming the valid ones" 2 "swap.table_alloc_fallback=bogus: valid values are isolated \\(default\\) and percpu" 1 swap.table_alloc_fallback=bogus
+check "an unknown table-allocation fallback is refused, naming the valid ones" 2 "swap.table_alloc_fallback=bogus: expected one of isolated, percpu\n.*isolated, default.*\\(percpu\\)" 1 swap.table_alloc_fallback=bogus
 check "a bad boolean design switch is refused" 2 "swap.exclusive_bit=2: expected 0 or 1" 1 swap.exclusive_bit=2
-check "an unknown ttu.sync is refused, the valid ones listed" 2 "ttu.sync=2: expected 0 \\(no TTU_SYNC\\), 1 \\(TTU_SYNC, the default\\) or giveup" 1 ttu.sync=2
-check "an unknown swap readahead mode is refused, the valid ones listed" 2 "swap.readahead=sideways: expected off, cluster .* or vma" 1 swap.readahead=sideways
+check "an unknown ttu.sync is refused, the valid ones listed" 2 "ttu.sync=2: expected one of 0, 1, giveup\n.*ttu.sync: .*1 \\(default\\) takes the PTL before the first PTE \\(TTU_SYNC\\)" 1 ttu.sync=2
+check "an unknown swap readahead mode is refused, the valid ones listed" 2 "swap.readahead=sideways: expected one of off, cluster, vma\n.*swap.readahead: off\\|cluster\\|vma" 1 swap.readahead=sideways
 check "a swap readahead window above 2^5 pages is refused with the valid range" 2 "swap.page_cluster=6: expected 0..5" 1 swap.page_cluster=6
 check "a swap readahead window that is not a number is refused with the valid range" 2 "swap.page_cluster=-1: expected 0..5" 1 swap.page_cluster=-1
-check "an unknown spinlock mode is refused" 2 "spinlock=fifo" 1 spinlock=fifo
+check "an unknown spinlock mode is refused" 2 "spinlock=fifo: expected one of auto, ticket, tas" 1 spinlock=fifo
+check "an unknown virtio notify mode is refused, the valid ones listed" 2 "virtio.notify_always=2: expected one of 0, 1, auto" 1 virtio.notify_always=2
+check "an unknown crash kind is refused, the valid ones listed" 2 "debug.crash=oops: expected one of panic, fault, ud, assert, stuck, lockup" 1 debug.crash=oops
 check "an unknown fault-injection option is refused" 2 "fault_inject: fail.swap_read: bad option 'nosuch=1'" 1 fail.swap_read=nosuch=1
 check "a fault probability above 100% is refused" 2 "fault_inject: fail.page_alloc: bad option 'probability=101'.*\n.*cmdline: fail.page_alloc=probability=101,seed=1: bad value" 1 fail.page_alloc=probability=101,seed=1
 check "allocator-only fault options are refused elsewhere" 2 "fault_inject: fail.swap_write: bad option 'min_order=1'" 1 fail.swap_write=min_order=1
