@@ -18,7 +18,9 @@
  * computation, or a spin on something a blocked task holds) does not move
  * the count either: on another CPU it is listed as running next to the
  * blocked tasks; on our CPU it delays our wake-up, which we count as
- * progress (a computation and a spin look alike from here).
+ * progress (a computation and a spin look alike from here). A computation
+ * that knows it is progressing says so (touch_hung_task_watchdog), which
+ * also counts.
  */
 #include <asm/cpu.h>
 #include "cmdline.h"
@@ -52,9 +54,23 @@ static DECLARE_WAIT_QUEUE_HEAD(hung_report_wq);	  /* hung_task_wait_for_report()
 DEFINE_STAT_COUNTER(hung_task_reports);
 DEFINE_STAT_COUNTER(hung_task_backtraces);
 
+/* Calls of touch_hung_task_watchdog(); atomic. */
+static u64 hung_touches;
+
+void touch_hung_task_watchdog(void)
+{
+	__atomic_add_fetch(&hung_touches, 1, __ATOMIC_RELAXED);
+}
+
+/* Progress: switches to tasks that do work, and touches. */
+static u64 hung_progress(void)
+{
+	return sched_progress_switches() + __atomic_load_n(&hung_touches, __ATOMIC_RELAXED);
+}
+
 /* The watchdog's view of progress; its own stack, owner only. */
 struct hung_watch {
-	u64 switches;  /* sched_progress_switches() when it last moved */
+	u64 switches;  /* hung_progress() when it last moved */
 	u64 since_ns;  /* when that was */
 	bool reported; /* this stall has been reported */
 };
@@ -79,7 +95,7 @@ static u64 hung_period(u64 threshold)
 
 static void hung_watch_restart(struct hung_watch *w)
 {
-	w->switches = sched_progress_switches();
+	w->switches = hung_progress();
 	w->since_ns = arch_time_ns();
 	w->reported = false;
 }
@@ -208,7 +224,7 @@ static void hung_check(struct hung_watch *w, u64 threshold, bool late)
 {
 	u64 now = arch_time_ns();
 
-	if (late || sched_progress_switches() != w->switches) {
+	if (late || hung_progress() != w->switches) {
 		hung_watch_restart(w);
 		return;
 	}

@@ -21,6 +21,13 @@ u64 hung_task_set_threshold_ns(u64 ns);
  * in between (which would be progress); false after timeout_ns. */
 bool hung_task_wait_for_report(u64 seen, u64 timeout_ns);
 
+/* A long computation that makes progress without ever switching tasks
+ * says so, as Linux's touch_softlockup_watchdog: each call counts as
+ * progress (the block stress on a device that has every completion ready
+ * at once never sleeps: 20 s of verified requests looked like a hang). Not
+ * for wait loops: a task waiting for something must stay reportable. */
+void touch_hung_task_watchdog(void);
+
 /* Print the report now, headed by why: for a test that sees its tasks stop
  * making progress while they keep running (a livelock), which the
  * watchdog cannot tell from work. */

@@ -3,7 +3,8 @@
  * nobody completes are the simplest deadlock: every CPU idles. The
  * watchdog must report it (with a threshold shortened from seconds to
  * 200 ms), and a blocked task's snapshot must walk its stack from where it
- * was switched out down to its thread function.
+ * was switched out down to its thread function. A computation that never
+ * switches is no progress, unless it says it is (touch_hung_task_watchdog).
  */
 #include <asm/cpu.h>
 #include "kernel/completion.h"
@@ -78,6 +79,60 @@ KTEST(hung_task, reports_blocked_tasks_when_nothing_runs)
 	KT_EXPECT(t, test_stat("hung_task_reports") > reports);
 	/* The two waiters at least; the test task and kswapd too. */
 	KT_EXPECT(t, test_stat("hung_task_backtraces") >= backtraces + HUNG_TEST_WAITERS);
+}
+
+struct hung_spin {
+	u64 ns;
+	bool touch;
+};
+
+/* Computes (spins) for s->ns without switching, touching the watchdog
+ * every 10 ms if s->touch. */
+static int hung_spinner(void *arg)
+{
+	const struct hung_spin *s = arg;
+	u64 end = arch_time_ns() + s->ns;
+	while (arch_time_ns() < end) {
+		arch_udelay(10000);
+		if (s->touch)
+			touch_hung_task_watchdog();
+	}
+	return 0;
+}
+
+/* Runs a spinner on CPU 0 (not the watchdog's: it sits on the last CPU,
+ * and a spinner there would delay its wake-ups, which counts as progress)
+ * while this task sleeps until a report or 1.5 s; whether one came. */
+static bool hung_reported_while_spinning(struct ktest *t, bool touch)
+{
+	struct hung_spin s = { .ns = 1500 * TEST_MS, .touch = touch };
+	u64 reports = test_stat("hung_task_reports");
+	struct task *spinner = kthread_create_on_cpu(hung_spinner, &s, 0, "hung-spinner");
+	if (!KT_EXPECT(t, spinner != NULL))
+		return false;
+	bool reported = hung_task_wait_for_report(reports, s.ns);
+	KT_EXPECT_EQ(t, kthread_join(spinner), 0);
+	return reported;
+}
+
+/*
+ * The block stress on a device with every completion ready at once never
+ * switches tasks for as long as it runs: a computation, not a hang. With
+ * the threshold at 200 ms, 1.5 s of spinning on another CPU than the
+ * watchdog's is reported (the control: the watchdog sees no progress),
+ * and the same spinning with touch_hung_task_watchdog() every 10 ms is
+ * not.
+ */
+KTEST(hung_task, a_computation_that_touches_the_watchdog_is_progress)
+{
+	if (!test_require_cpus(t, 2))
+		return;
+	u64 old = hung_task_set_threshold_ns(HUNG_TEST_THRESHOLD_NS);
+	bool untouched = hung_reported_while_spinning(t, false);
+	bool touched = hung_reported_while_spinning(t, true);
+	hung_task_set_threshold_ns(old);
+	KT_EXPECT(t, untouched);
+	KT_EXPECT(t, !touched);
 }
 
 static bool hung_trace_has(const struct task_snapshot *s, const char *sym)
