@@ -227,9 +227,9 @@ bool vm_swap_full(const struct swap_info *si)
  * __try_to_reclaim_swap). Its caller holds a folio lock of its own, so
  * sleeping on another's could deadlock: trylock only; a folio under
  * writeback keeps its slots (folio_free_swap refuses it; the write's end
- * frees them). A slot a swap PTE holds is passed over before its folio is
- * looked up: no reference or trylock the scan cannot use (a trylock here
- * could make a zap's swap_cache_try_free fail).
+ * or a later pass frees them). A slot a swap PTE holds is passed over
+ * before its folio is looked up: no reference or trylock the scan cannot
+ * use (a trylock here could make a zap's swap_cache_try_free fail).
  *
  * WAIT: swapoff (Linux's try_to_unuse, its cache loop), where every such
  * slot must go: each cached folio, as in Linux even one a swap PTE still

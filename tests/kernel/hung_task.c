@@ -84,16 +84,21 @@ KTEST(hung_task, reports_blocked_tasks_when_nothing_runs)
 struct hung_spin {
 	u64 ns;
 	bool touch;
+	u64 max_gap_ns; /* the longest time between two touches (out) */
 };
 
 /* Computes (spins) for s->ns without switching, touching the watchdog
- * every 10 ms if s->touch. */
+ * every 10 ms if s->touch, and notes the longest gap between touches: a
+ * vCPU the host did not run for a while shows up there. */
 static int hung_spinner(void *arg)
 {
-	const struct hung_spin *s = arg;
-	u64 end = arch_time_ns() + s->ns;
+	struct hung_spin *s = arg;
+	u64 last = arch_time_ns(), end = last + s->ns;
 	while (arch_time_ns() < end) {
 		arch_udelay(10000);
+		u64 now = arch_time_ns();
+		s->max_gap_ns = now - last > s->max_gap_ns ? now - last : s->max_gap_ns;
+		last = now;
 		if (s->touch)
 			touch_hung_task_watchdog();
 	}
@@ -103,14 +108,14 @@ static int hung_spinner(void *arg)
 /* Runs a spinner on CPU 0 (not the watchdog's: it sits on the last CPU,
  * and a spinner there would delay its wake-ups, which counts as progress)
  * while this task sleeps until a report or 1.5 s; whether one came. */
-static bool hung_reported_while_spinning(struct ktest *t, bool touch)
+static bool hung_reported_while_spinning(struct ktest *t, struct hung_spin *s)
 {
-	struct hung_spin s = { .ns = 1500 * TEST_MS, .touch = touch };
 	u64 reports = test_stat("hung_task_reports");
-	struct task *spinner = kthread_create_on_cpu(hung_spinner, &s, 0, "hung-spinner");
+	s->max_gap_ns = 0;
+	struct task *spinner = kthread_create_on_cpu(hung_spinner, s, 0, "hung-spinner");
 	if (!KT_EXPECT(t, spinner != NULL))
 		return false;
-	bool reported = hung_task_wait_for_report(reports, s.ns);
+	bool reported = hung_task_wait_for_report(reports, s->ns);
 	KT_EXPECT_EQ(t, kthread_join(spinner), 0);
 	return reported;
 }
@@ -122,17 +127,39 @@ static bool hung_reported_while_spinning(struct ktest *t, bool touch)
  * watchdog's is reported (the control: the watchdog sees no progress),
  * and the same spinning with touch_hung_task_watchdog() every 10 ms is
  * not.
+ *
+ * A loaded host can pause a vCPU for longer than the threshold: the
+ * spinner's, so that no touch comes (its longest gap between touches
+ * shows it), or the watchdog's, whose late wake-up counts as progress and
+ * restarts its clock. So each half gets three tries, and a report during
+ * the touched spin counts only when the touches really came every 10 ms
+ * or so (a gap under half the threshold).
  */
 KTEST(hung_task, a_computation_that_touches_the_watchdog_is_progress)
 {
 	if (!test_require_cpus(t, 2))
 		return;
 	u64 old = hung_task_set_threshold_ns(HUNG_TEST_THRESHOLD_NS);
-	bool untouched = hung_reported_while_spinning(t, false);
-	bool touched = hung_reported_while_spinning(t, true);
+	struct hung_spin s = { .ns = 1500 * TEST_MS };
+	bool untouched = false, touched_wrongly = false, touched_clean = false;
+	for (int try = 0; try < 3 && !untouched; try++)
+		untouched = hung_reported_while_spinning(t, &s);
+	s.touch = true;
+	for (int try = 0; try < 3 && !touched_clean; try++) {
+		bool reported = hung_reported_while_spinning(t, &s);
+		if (s.max_gap_ns < HUNG_TEST_THRESHOLD_NS / 2) {
+			touched_clean = true;
+			touched_wrongly = reported;
+		}
+	}
 	hung_task_set_threshold_ns(old);
-	KT_EXPECT(t, untouched);
-	KT_EXPECT(t, !touched);
+	if (!KT_EXPECT(t, untouched))
+		return;
+	if (!touched_clean) {
+		ktest_skip(t, "the host paused the spinning vCPU in each of three tries");
+		return;
+	}
+	KT_EXPECT(t, !touched_wrongly);
 }
 
 static bool hung_trace_has(const struct task_snapshot *s, const char *sym)
