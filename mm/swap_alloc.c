@@ -79,14 +79,27 @@ static int cluster_find_run(struct swap_info *si, struct swap_cluster *ci, unsig
 	return -1;
 }
 
-/* Fill the run: cached for folio (count 0), or swapped out with count 1. */
+/*
+ * Fill the run: cached for folio (count 0), or swapped out with count 1.
+ * ci->lock held. A folio enters the swap cache here whole, under the lock
+ * that publishes it in the table (its entry, the cache's references, the
+ * flag), as swap_cache_add_folio does: a table that names a folio not yet
+ * flagged as cached is what swap.check once saw between the unlock and a
+ * later folio_set_swapcache (make stress, x86-64, failing swap writes).
+ */
 static void cluster_take_run(struct swap_info *si, struct swap_cluster *ci, unsigned off,
 			     unsigned order, struct folio *folio)
 {
 	unsigned nr = 1u << order;
+	lockdep_assert_held(&ci->lock);
 	for (unsigned i = 0; i < nr; i++) {
 		u64 tb = folio ? swp_tb_mk_folio(folio_pfn(folio) + i, 0) : swp_tb_mk_count(1, 0);
 		__swap_table_set(ci, off + i, tb);
+	}
+	if (folio) {
+		folio->page.swap = swp_entry(si->type, swap_cluster_first(si, ci) + off).val;
+		folio_ref_add(folio, (int)nr); /* the cache's, one per page */
+		folio_set_swapcache(folio);
 	}
 	ci->count += nr;
 	atomic_long_add(&si->inuse, nr);
@@ -431,9 +444,8 @@ int folio_alloc_swap(struct folio *folio)
 	int err = swap_alloc_slots(-1, folio_order(folio), folio, &entry);
 	if (err)
 		return err;
-	folio->page.swap = entry.val;
-	folio_ref_add(folio, (int)folio_nr_pages(folio)); /* the cache's, one per page */
-	folio_set_swapcache(folio);
-	race_point("swap:after-alloc");
+	/* In the cache already, with its entry (cluster_take_run). */
+	ASSERT(folio_test_swapcache(folio) && folio_swap_entry(folio).val == entry.val);
+	race_point("swap:after-alloc"); /* mm_race.swap_check_sees_an_allocated_folio_cached */
 	return 0;
 }

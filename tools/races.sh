@@ -2,7 +2,7 @@
 # make races: every seed scenario (tests/seed*.c and the seed 002 pair in
 # tests/swap_table_smp.c), correct design and broken twin, and the races
 # the stress test and the demo found (tests/mm_teardown_race.c,
-# tests/swap_write_end_race.c), in RUNS boots in a row (default 10) on 4
+# tests/swap_write_end_race.c, tests/swap_alloc_race.c), in RUNS boots in a row (default 10) on 4
 # CPUs (ARCH=arm64: QEMU virt, GICv3, -cpu max). Each scenario makes its own RAM swap device (seed 001's is an
 # asynchronous, checksumming one), so the boots need no disk. Prints TAP
 # (make test runs it through prove): one "ok" per run, and the scenarios'
