@@ -24,8 +24,9 @@
  * powers itself off with PSCI CPU_OFF, or, without PSCI, parks forever
  * with interrupts off (Linux's arm64 cpu_die_early and its CPUs "stuck in
  * the kernel"); its slot and stack are never reused. There are more
- * slots than CPU numbers, so an abandoned one costs no CPU. smp.late_cpu=N makes the N-th start
- * arrive late on purpose (arm64psci.a_late_cpu_is_parked).
+ * slots than CPU numbers, so an abandoned one costs no CPU. smp.late_cpu=N
+ * makes the N-th start arrive late on purpose
+ * (arm64psci.a_late_cpu_is_parked).
  */
 #include <asm/cpu.h>
 #include "arm64.h"
@@ -113,6 +114,15 @@ KPARAM_U64(smp_late_cpu, "smp.late_cpu", &smp_late_cpu, 0, NR_START_SLOTS - 1,
 
 void secondary_entry(void);
 
+/* From the boot identity map to the kernel's tables. The identity map's
+ * entries are global, so the ASID-0 flush of arch_mmu_activate keeps them:
+ * drop them all, as boot.S does on the boot CPU. */
+static void leave_identity_map(void)
+{
+	arch_mmu_activate(arch_mmu_kernel_root());
+	__asm__ __volatile__("tlbi vmalle1\n\tdsb nsh\n\tisb" ::: "memory");
+}
+
 /*
  * A CPU whose start was abandoned: it may not touch the scheduler, the
  * per-CPU data or the console (its number belongs to another CPU now).
@@ -122,8 +132,7 @@ void secondary_entry(void);
  */
 static void __noreturn ap_park(void)
 {
-	arch_mmu_activate(arch_mmu_kernel_root());
-	__asm__ __volatile__("tlbi vmalle1\n\tdsb nsh\n\tisb" ::: "memory");
+	leave_identity_map();
 	atomic_inc(&smp_cpus_parked_late);
 	if (platform.psci == PSCI_HVC || platform.psci == PSCI_SMC)
 		psci_call(PSCI_CPU_OFF, 0, 0, 0); /* returns only on failure */
@@ -141,9 +150,7 @@ void secondary_start_kernel(unsigned slot)
 		ap_park();
 	unsigned cpu = ap_slot_cpu[slot];
 	__asm__ __volatile__("msr tpidr_el1, %0" ::"r"((u64)cpu)); /* arch_cpu_id() */
-	arch_mmu_activate(arch_mmu_kernel_root());
-	/* The identity map's entries are global: ASID 0's flush keeps them. */
-	__asm__ __volatile__("tlbi vmalle1\n\tdsb nsh\n\tisb" ::: "memory");
+	leave_identity_map();
 	trap_init_cpu();
 	gic_init_cpu(cpu);
 	timer_init_cpu();
